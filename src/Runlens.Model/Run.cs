@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+
+namespace Runlens.Model;
+
+/// <summary>
+/// One training run as every part of Runlens sees it: identity, configuration, logged series, checkpoints,
+/// trainer state and events. Immutable; importers build it, analysis reads it.
+/// </summary>
+public sealed record Run
+{
+    public required RunIdentity Identity { get; init; }
+
+    /// <summary>Hyperparameters and settings, flattened to dotted keys (e.g. <c>optimizer.lr</c>).</summary>
+    public RunConfig Config { get; init; } = RunConfig.Empty;
+
+    /// <summary>Logged series by normalised key (see <see cref="MetricNames"/>).</summary>
+    public ImmutableSortedDictionary<string, Series> Series { get; init; } =
+        ImmutableSortedDictionary<string, Series>.Empty.WithComparers(StringComparer.Ordinal);
+
+    public ImmutableArray<Checkpoint> Checkpoints { get; init; } = [];
+
+    /// <summary>What the trainer itself recorded about progress, best checkpoint and early stopping.</summary>
+    public TrainerState Trainer { get; init; } = TrainerState.Empty;
+
+    public DatasetStats Dataset { get; init; } = DatasetStats.Empty;
+
+    public RunStatus Status { get; init; } = RunStatus.Unknown;
+
+    /// <summary>Errors, import damage, early stops and notes, in the order they were found.</summary>
+    public ImmutableArray<RunEvent> Events { get; init; } = [];
+
+    public Series? Get(string key) => Series.GetValueOrDefault(key);
+
+    public bool Has(string key) => Series.TryGetValue(key, out var s) && s.Count > 0;
+}
