@@ -20,7 +20,7 @@ if [ "$build_rc" -ne 0 ]; then
   exit "$build_rc"
 fi
 
-dotnet test Runlens.slnx -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log" | grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error|Error Message" | head -200
+dotnet test Runlens.slnx -c Release --no-build 2>&1 | tee "$log" | grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error|Error Message" | head -200
 rc=${PIPESTATUS[0]}
 awk '/(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Passed:") p+=$(i+1); if ($i=="Failed:") f+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
