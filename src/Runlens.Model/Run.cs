@@ -17,6 +17,11 @@ public sealed record Run
     public ImmutableSortedDictionary<string, Series> Series { get; init; } =
         ImmutableSortedDictionary<string, Series>.Empty.WithComparers(StringComparer.Ordinal);
 
+    /// <summary>Final or summary values that are not a series: HF <c>train_results.json</c>, W&amp;B
+    /// <c>wandb-summary.json</c>, the trainer's closing <c>train_loss</c>/<c>train_runtime</c> entry. Keys as logged.</summary>
+    public ImmutableSortedDictionary<string, double> Summary { get; init; } =
+        ImmutableSortedDictionary<string, double>.Empty.WithComparers(StringComparer.Ordinal);
+
     public ImmutableArray<Checkpoint> Checkpoints { get; init; } = [];
 
     /// <summary>What the trainer itself recorded about progress, best checkpoint and early stopping.</summary>
