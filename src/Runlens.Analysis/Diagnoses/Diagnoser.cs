@@ -1,0 +1,217 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules;
+using Runlens.Analysis.Signals;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Diagnoses;
+
+/// <summary>Runs the rule catalogue over a run and assembles the <see cref="Diagnosis"/>. Pure and deterministic.</summary>
+public sealed class Diagnoser
+{
+    private readonly ImmutableArray<IRule> _rules;
+    private readonly RuleSettings _settings;
+
+    public Diagnoser(RuleSettings? settings = null, IEnumerable<IRule>? rules = null)
+    {
+        _rules = rules is null ? RuleCatalog.All : [.. rules];
+        _settings = settings ?? RuleSettings.Default;
+    }
+
+    public Diagnosis Diagnose(Run run)
+    {
+        var view = new RunView(run);
+        var findings = new List<Finding>();
+        var rulesRun = new List<string>();
+        var errors = new List<string>();
+        var blocked = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var missingTelemetry = new List<IRule>();
+
+        foreach (var rule in _rules)
+        {
+            var d = rule.Descriptor;
+            var missing = d.Requires.Where(s => !view.Has(s)).ToList();
+            if (missing.Count > 0)
+            {
+                foreach (var s in missing)
+                {
+                    if (!blocked.TryGetValue(s.Id, out var list))
+                    {
+                        blocked[s.Id] = list = [];
+                    }
+
+                    list.Add(d.Slug);
+                }
+
+                continue;
+            }
+
+            if (rule is IUsesCoverage)
+            {
+                missingTelemetry.Add(rule);
+                continue;
+            }
+
+            Evaluate(rule, view, findings, rulesRun, errors);
+        }
+
+        var present = Signal.All.Where(view.Has).Select(s => s.Id).ToImmutableArray();
+        var missingSignals = Signal.All
+            .Where(s => blocked.ContainsKey(s.Id))
+            .Select(s => new MissingSignal(s.Id, [.. blocked[s.Id]], s.HowToLog))
+            .ToImmutableArray();
+        var countable = _rules.Count(r => r is not IUsesCoverage);
+        var blockedCount = _rules.Count(r => r is not IUsesCoverage && r.Descriptor.Requires.Any(s => !view.Has(s)));
+        var coverage = new Coverage(
+            countable == 0 ? 1 : Math.Round((countable - blockedCount) / (double)countable, 4),
+            present, missingSignals, [], []);
+
+        // Rules about coverage itself run last, seeing what the others could not do.
+        var coverageView = new CoverageView(coverage);
+        foreach (var rule in missingTelemetry)
+        {
+            Evaluate(rule, view, findings, rulesRun, errors, coverageView);
+        }
+
+        coverage = coverage with { RulesRun = [.. rulesRun], RuleErrors = [.. errors] };
+        var sorted = findings
+            .OrderByDescending(f => f.Severity)
+            .ThenByDescending(f => f.Confidence)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ToImmutableArray();
+
+        return new Diagnosis(run, Summarise(view, sorted), sorted, coverage, MergeChanges(sorted), NextSteps(sorted, coverage),
+            Stats(run));
+    }
+
+    private void Evaluate(IRule rule, RunView view, List<Finding> findings, List<string> rulesRun, List<string> errors,
+        CoverageView? coverage = null)
+    {
+        var context = new RuleContext(view, rule.Descriptor, _settings) { Coverage = coverage };
+        try
+        {
+            findings.AddRange(rule.Evaluate(context));
+            rulesRun.Add(rule.Descriptor.Slug);
+        }
+#pragma warning disable CA1031 // one failing rule must not stop the others; the failure is reported in coverage
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            errors.Add($"{rule.Descriptor.Slug}: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static DiagnosisSummary Summarise(RunView view, ImmutableArray<Finding> findings)
+    {
+        var status = findings.Any(f => f.Severity == Severity.Error) ? DiagnosisStatus.Critical
+            : findings.Any(f => f.Severity == Severity.Warning) ? DiagnosisStatus.Warning
+            : DiagnosisStatus.Healthy;
+
+        MetricPoint? best = null, final = null;
+        long? stepsPast = null;
+        int? evalsPast = null;
+        if (view.Primary is { } p)
+        {
+            var values = p.Values();
+            var b = SeriesMath.ArgBest(values, view.PrimaryGreaterIsBetter);
+            var f = values.Length - 1;
+            if (b >= 0)
+            {
+                best = Point(p.Points[b]);
+                final = Point(p.Points[f]);
+                stepsPast = p.Points[f].Step - p.Points[b].Step;
+                evalsPast = f - b;
+            }
+        }
+
+        var serious = findings.Where(f => f.Severity >= Severity.Warning).ToList();
+        string headline;
+        if (serious.Count > 0)
+        {
+            headline = serious[0].Title;
+            if (serious.Count > 1)
+            {
+                headline += string.Create(CultureInfo.InvariantCulture, $" (and {serious.Count - 1} more finding{(serious.Count > 2 ? "s" : "")})");
+            }
+        }
+        else if (view.Run.Series.Count == 0)
+        {
+            headline = "Nothing was logged: no series to analyse.";
+        }
+        else
+        {
+            headline = best is { } bb && view.Primary is { } pp
+                ? string.Create(CultureInfo.InvariantCulture, $"No problems found; best {pp.Key} {Format.Number(bb.Value)} at step {bb.Step}.")
+                : "No problems found in the logged series.";
+        }
+
+        return new DiagnosisSummary(status, headline, view.Primary?.Key, view.PrimarySource, view.PrimaryGreaterIsBetter,
+            best, final, stepsPast, evalsPast);
+    }
+
+    private static MetricPoint Point(SeriesPoint p) => new(p.Step, p.Value, p.Epoch);
+
+    /// <summary>All config changes, one per key; on conflict the change from the more severe finding wins.</summary>
+    private static ImmutableArray<ConfigChange> MergeChanges(ImmutableArray<Finding> sortedFindings)
+    {
+        var merged = new Dictionary<string, ConfigChange>(StringComparer.Ordinal);
+        foreach (var f in sortedFindings)
+        {
+            foreach (var r in f.Recommendations)
+            {
+                foreach (var c in r.ConfigChanges)
+                {
+                    merged.TryAdd(c.Key, c);
+                }
+            }
+        }
+
+        return [.. merged.Values.OrderBy(c => c.Key, StringComparer.Ordinal)];
+    }
+
+    private static ImmutableArray<string> NextSteps(ImmutableArray<Finding> findings, Coverage coverage)
+    {
+        var steps = new List<string>();
+        foreach (var f in findings.Where(f => f.Severity >= Severity.Warning))
+        {
+            if (f.Recommendations.Length > 0 && !steps.Contains(f.Recommendations[0].Action))
+            {
+                steps.Add(f.Recommendations[0].Action);
+            }
+        }
+
+        if (coverage.Missing.Length > 0)
+        {
+            steps.Add("Log " + string.Join(", ", coverage.Missing.Select(m => m.Signal))
+                + " so that " + string.Join(", ", coverage.Missing.SelectMany(m => m.Blocks).Distinct()) + " can run.");
+        }
+
+        if (findings.Any(f => f.Severity >= Severity.Warning))
+        {
+            steps.Add("After changing the configuration, run `runlens analyze` on the new run and compare.");
+        }
+
+        return [.. steps];
+    }
+
+    private static ImmutableArray<SeriesStats> Stats(Run run)
+    {
+        var stats = ImmutableArray.CreateBuilder<SeriesStats>(run.Series.Count);
+        foreach (var s in run.Series.Values)
+        {
+            if (s.Count == 0)
+            {
+                continue;
+            }
+
+            var values = s.Values();
+            var min = SeriesMath.ArgBest(values, greaterIsBetter: false);
+            var max = SeriesMath.ArgBest(values, greaterIsBetter: true);
+            stats.Add(new SeriesStats(s.Key, s.OriginalName, s.Count, Point(s.First), Point(s.Last),
+                min < 0 ? null : Point(s.Points[min]), max < 0 ? null : Point(s.Points[max]), SeriesMath.CountNonFinite(values)));
+        }
+
+        return stats.ToImmutable();
+    }
+}

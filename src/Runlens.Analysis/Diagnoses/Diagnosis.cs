@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using Runlens.Analysis.Findings;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Diagnoses;
+
+/// <summary>Everything Runlens concluded about one run (<c>runlens.diagnosis/v1</c>).</summary>
+public sealed record Diagnosis(
+    Run Run,
+    DiagnosisSummary Summary,
+    ImmutableArray<Finding> Findings,
+    Coverage Coverage,
+    ImmutableArray<ConfigChange> ConfigChanges,
+    ImmutableArray<string> NextSteps,
+    ImmutableArray<SeriesStats> Metrics)
+{
+    public const string Schema = "runlens.diagnosis/v1";
+    public const string SetSchema = "runlens.diagnoses/v1";
+}

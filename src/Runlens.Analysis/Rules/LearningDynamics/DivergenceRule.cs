@@ -1,0 +1,122 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.LearningDynamics;
+
+/// <summary>RL0107: a loss becomes NaN/Inf, or the training loss trends up over the run.</summary>
+public sealed class DivergenceRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0107", "divergence", "Loss is NaN/Inf or rises over the run", RuleCategory.LearningDynamics, Severity.Error,
+        [Signal.TrainLoss],
+        new RuleOption("min_rise", 0.5, "Rise of the median training loss from the first to the last tenth of the logs, relative"),
+        new RuleOption("min_trend", 0.5, "Rank correlation of the training loss with time from which the loss counts as rising"),
+        new RuleOption("min_points", 10, "Training-loss logs needed to judge a trend"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run;
+        var vocab = new TrainerVocabulary(run.Run);
+        var lossSeries = run.Run.Series.Values.Where(s => s.Count > 0 && MetricNames.IsLoss(s.Key)
+            && MetricNames.NameOf(s.Key).EndsWith("loss", StringComparison.OrdinalIgnoreCase)).ToList();
+        var reported = false;
+        foreach (var s in lossSeries.OrderBy(s => s == run.TrainLoss ? 0 : s == run.ValLoss ? 1 : 2))
+        {
+            var v = s.Values();
+            var bad = Array.FindIndex(v, x => !double.IsFinite(x));
+            if (bad < 0)
+            {
+                continue;
+            }
+
+            var nonFinite = SeriesMath.CountNonFinite(v);
+            var fromStart = bad == 0;
+            var lastGood = bad > 0 ? s.Points[bad - 1] : (SeriesPoint?)null;
+            var evidence = Evidence.Builder()
+                .Add("series", s.Key)
+                .Add("first_non_finite_step", s.Points[bad].Step)
+                .Add("first_non_finite_value", s.Points[bad].Value)
+                .Add("non_finite_points", nonFinite)
+                .Add("points", s.Count)
+                .Add("last_finite_step", lastGood?.Step)
+                .Add("last_finite_value", lastGood?.Value)
+                .Build();
+            var recs = new List<Recommendation>();
+            if (fromStart)
+            {
+                recs.Add(Recommendation.Do("Check the loss function and the inputs: a loss that is NaN from the very first log points to a broken objective, labels outside the expected range, or NaN/Inf in the data, not to the learning rate."));
+            }
+            else
+            {
+                var lr = run.Run.Config.Number(vocab.LearningRateKey);
+                recs.Add(Recommendation.Do(
+                    lr is { } l ? $"Halve the learning rate ({Format.Number(l)} → {Format.Number(l / 2)}) and clip gradients." : "Lower the learning rate (e.g. by half) and clip gradients.",
+                    [.. (lr is { } x ? new[] { vocab.Change(vocab.LearningRateKey, x / 2) } : []), vocab.Change(vocab.IsHf ? "max_grad_norm" : "gradient_clip_val", 1.0)]));
+                if (run.Run.Config.Get("fp16") is { Kind: ConfigValueKind.Boolean, Boolean: true })
+                {
+                    recs.Add(Recommendation.Do("fp16 overflows easily: train in bf16 if the hardware supports it.",
+                        vocab.Change("fp16", false), vocab.Change("bf16", true)));
+                }
+
+                recs.Add(Recommendation.Do($"Resume from the last checkpoint before step {Format.Step(s.Points[bad].Step)} rather than from a later one."));
+            }
+
+            reported = true;
+            yield return context.Finding(
+                Severity.Error,
+                0.95,
+                fromStart
+                    ? $"{s.Key} is {Format.Number(s.Points[0].Value)} from the first log ({nonFinite} of {s.Count} points are not finite)"
+                    : $"{s.Key} became {Format.Number(s.Points[bad].Value)} at step {Format.Step(s.Points[bad].Step)} ({nonFinite} of {s.Count} points are not finite)",
+                evidence,
+                [s.Points[bad].Step],
+                recs,
+                fromStart
+                    ? "The loss was never finite, so the model never trained: the computation of the loss itself fails."
+                    : "The optimisation diverged: an update made the weights or activations overflow.",
+                s.Key);
+        }
+
+        if (reported)
+        {
+            yield break;
+        }
+
+        var train = run.TrainLoss!;
+        var values = train.Values().Where(double.IsFinite).ToArray();
+        if (values.Length < context.Option("min_points"))
+        {
+            yield break;
+        }
+
+        var tenth = Math.Max(3, values.Length / 10);
+        var head = SeriesMath.Median(values.AsSpan(0, tenth));
+        var tail = SeriesMath.Median(values.AsSpan(values.Length - tenth));
+        var rise = SeriesMath.RelativeChange(head, tail);
+        var trend = SeriesMath.TrendRank(values);
+        if (rise >= context.Option("min_rise") && trend >= context.Option("min_trend"))
+        {
+            var lr = run.Run.Config.Number(vocab.LearningRateKey);
+            yield return context.Finding(
+                Severity.Error,
+                Math.Min(0.95, 0.5 + trend / 2),
+                $"{train.Key} rises over the run: median {Format.Number(head)} in the first tenth of the logs, {Format.Number(tail)} in the last (+{Format.Percent(rise)})",
+                Evidence.Builder()
+                    .Add("series", train.Key)
+                    .Add("head_median", head)
+                    .Add("tail_median", tail)
+                    .Add("relative_rise", rise)
+                    .Add("threshold", context.Option("min_rise"))
+                    .Add("rank_trend", trend)
+                    .Add("points", values.Length)
+                    .Build(),
+                [train.First.Step, train.Last.Step],
+                [Recommendation.Do(
+                    lr is { } l ? $"Lower the learning rate ({Format.Number(l)} → {Format.Number(l / 3)}) and check the schedule: a training loss should not grow." : "Lower the learning rate and check the schedule: a training loss should not grow.",
+                    [.. (lr is { } x ? new[] { vocab.Change(vocab.LearningRateKey, x / 3) } : [])])],
+                "The optimiser is moving away from the minimum it found: the learning rate is too high for this stage of training, or the loss is computed on data that changes under it.",
+                train.Key);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+
+namespace Runlens.Analysis.Rules.LearningDynamics;
+
+/// <summary>RL0102: the last evaluation is well past the best one; names the best step and its checkpoint.</summary>
+public sealed class PastBestCheckpointRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0102", "past-best-checkpoint", "The final weights are past the best checkpoint", RuleCategory.LearningDynamics, Severity.Warning,
+        [Signal.ValMetric],
+        new RuleOption("min_evals_past", 2, "Evaluations after the best one before the rule fires"),
+        new RuleOption("min_relative_gap", 0.01, "Smallest relative gap between the final and the best value"),
+        new RuleOption("error_gap", 0.10, "Relative gap from which the finding is an error"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run;
+        var metric = run.Primary!;
+        var greater = run.PrimaryGreaterIsBetter;
+        var v = metric.Values();
+        var b = SeriesMath.ArgBest(v, greater);
+        var f = v.Length - 1;
+        if (b < 0 || f - b < context.Option("min_evals_past"))
+        {
+            yield break;
+        }
+
+        var best = metric.Points[b];
+        var final = metric.Points[f];
+        var gap = double.IsFinite(final.Value)
+            ? (greater ? -1 : 1) * SeriesMath.RelativeChange(best.Value, final.Value)
+            : double.PositiveInfinity;
+        if (!(gap >= context.Option("min_relative_gap")))
+        {
+            yield break;
+        }
+
+        var stepsPast = final.Step - best.Step;
+        var fraction = final.Step > 0 ? stepsPast / (double)final.Step : 0;
+        var checkpoint = Checkpoints.At(run.Run, best.Step);
+        var nearest = checkpoint is null ? Checkpoints.AtOrBefore(run.Run, best.Step) : null;
+        var vocab = new TrainerVocabulary(run.Run);
+
+        var evidence = Evidence.Builder()
+            .Add("metric", metric.Key)
+            .Add("metric_source", run.PrimarySource)
+            .Add("greater_is_better", greater)
+            .Add("best_step", best.Step)
+            .Add("best_value", best.Value)
+            .Add("best_epoch", best.Epoch)
+            .Add("final_step", final.Step)
+            .Add("final_value", final.Value)
+            .Add("relative_gap", gap)
+            .Add("threshold", context.Option("min_relative_gap"))
+            .Add("steps_past_best", stepsPast)
+            .Add("evals_past_best", f - b)
+            .Add("fraction_of_run_past_best", fraction)
+            .Add("best_checkpoint", checkpoint)
+            .Add("checkpoints_saved", run.Run.Checkpoints.Length)
+            .Build();
+
+        var recs = new List<Recommendation>();
+        if (checkpoint is not null)
+        {
+            recs.Add(Recommendation.Do(
+                $"Use {checkpoint} (best {metric.Key} {Format.Number(best.Value)} at step {Format.Step(best.Step)}) instead of the final weights for evaluation and deployment.",
+                [.. vocab.KeepBest(metric, greater)]));
+        }
+        else
+        {
+            var changes = vocab.KeepBest(metric, greater).ToList();
+            var evalSteps = run.Run.Trainer.EvalSteps;
+            if (vocab.IsHf && evalSteps is > 0)
+            {
+                changes.Add(vocab.Change("save_steps", evalSteps.Value));
+            }
+
+            recs.Add(Recommendation.Do(
+                nearest is null
+                    ? $"No checkpoint of step {Format.Step(best.Step)} is known: save a checkpoint at every evaluation and keep the best one, so the weights of step {Format.Step(best.Step)} ({metric.Key} {Format.Number(best.Value)}) are not lost."
+                    : $"No checkpoint was saved at step {Format.Step(best.Step)}; the nearest earlier one is {nearest.Path ?? "checkpoint-" + nearest.Step} (step {Format.Step(nearest.Step)}). Save at every evaluation and keep the best.",
+                [.. changes]));
+        }
+
+        var severity = gap >= context.Option("error_gap") ? Severity.Error : Severity.Warning;
+        var direction = greater ? "lower" : "higher";
+        yield return context.Finding(
+            severity,
+            0.9,
+            $"The final {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best {Format.Number(best.Value)} at step {Format.Step(best.Step)}: {Format.Step(stepsPast)} steps ({f - b} evaluations) past the best checkpoint",
+            evidence,
+            [best.Step, final.Step],
+            recs,
+            $"Training went on for {Format.Percent(fraction)} of the run after the best evaluation without improving {metric.Key}; the final weights are not the best ones.",
+            metric.Key);
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Runlens.Analysis.Rules.LearningDynamics;
+using Runlens.Analysis.Rules.RunAccounting;
+using Runlens.Analysis.Rules.Telemetry;
+
+namespace Runlens.Analysis.Rules;
+
+/// <summary>Every rule Runlens runs, in id order. A new rule is added here (and documented in docs/rules/).</summary>
+public static class RuleCatalog
+{
+    public static ImmutableArray<IRule> All { get; } =
+    [
+        new OverfittingRule(),
+        new PastBestCheckpointRule(),
+        new EarlyStoppingRule(),
+        new DivergenceRule(),
+        new SuspiciousValuesRule(),
+        new MissingTelemetryRule(),
+    ];
+
+    public static IRule? Find(string idOrSlug) => All.FirstOrDefault(r =>
+        string.Equals(r.Descriptor.Id, idOrSlug, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(r.Descriptor.Slug, idOrSlug, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,187 @@
+using Runlens.Analysis.Findings;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.RunAccounting;
+
+/// <summary>RL0407: values that cannot be right — a training loss of exactly 0 for long stretches, a negative
+/// loss, accuracy 1.0 with F1 0, training metrics identical to validation metrics.</summary>
+public sealed class SuspiciousValuesRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0407", "suspicious-values", "Logged values that cannot be right", RuleCategory.RunAccounting, Severity.Error,
+        [Signal.AnySeries],
+        new RuleOption("min_zero_points", 5, "Logs of a training loss of exactly 0.0 that make the finding"),
+        new RuleOption("min_identical_points", 3, "Points at which a training and a validation metric must be identical"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run.Run;
+        foreach (var f in ZeroLoss(context))
+        {
+            yield return f;
+        }
+
+        foreach (var s in run.Series.Values.Where(s => MetricNames.NameOf(s.Key).EndsWith("loss", StringComparison.OrdinalIgnoreCase)))
+        {
+            var negative = s.Points.Where(p => p.Value < 0).ToList();
+            if (negative.Count == 0)
+            {
+                continue;
+            }
+
+            var min = negative.MinBy(p => p.Value);
+            yield return context.Finding(
+                Severity.Error,
+                0.75,
+                $"{s.Key} is negative on {negative.Count} of {s.Count} logs (down to {Format.Number(min.Value)} at step {Format.Step(min.Step)})",
+                Evidence.Builder()
+                    .Add("series", s.Key)
+                    .Add("negative_points", negative.Count)
+                    .Add("points", s.Count)
+                    .Add("min_value", min.Value)
+                    .Add("min_step", min.Step)
+                    .Add("first_negative_step", negative[0].Step)
+                    .Build(),
+                [negative[0].Step, min.Step],
+                [Recommendation.Do("Check the loss: cross-entropy, MSE and most training losses cannot be negative. Look for a sign error, log-probabilities passed where probabilities are expected, or a term that is subtracted without bound.")],
+                "A loss that goes negative (and keeps falling) is not measuring the error the model makes: the optimiser is exploiting a term that can be driven towards minus infinity.",
+                s.Key);
+        }
+
+        foreach (var f in PerfectAccuracyWithZeroF1(context))
+        {
+            yield return f;
+        }
+
+        foreach (var f in TrainEqualsVal(context))
+        {
+            yield return f;
+        }
+    }
+
+    private static IEnumerable<Finding> ZeroLoss(RuleContext context)
+    {
+        var train = context.Run.TrainLoss;
+        if (train is null)
+        {
+            yield break;
+        }
+
+        var zeros = train.Points.Where(p => p.Value == 0.0).ToList();
+        if (zeros.Count < context.Option("min_zero_points"))
+        {
+            yield break;
+        }
+
+        var fraction = zeros.Count / (double)train.Count;
+        yield return context.Finding(
+            Severity.Error,
+            Math.Min(0.95, 0.6 + fraction),
+            $"{train.Key} is exactly 0.0 on {zeros.Count} of {train.Count} logs (first at step {Format.Step(zeros[0].Step)})",
+            Evidence.Builder()
+                .Add("series", train.Key)
+                .Add("zero_points", zeros.Count)
+                .Add("points", train.Count)
+                .Add("fraction", fraction)
+                .Add("first_zero_step", zeros[0].Step)
+                .Add("last_zero_step", zeros[^1].Step)
+                .Add("threshold", context.Option("min_zero_points"))
+                .Build(),
+            [zeros[0].Step],
+            [Recommendation.Do("Check for label leakage (the label or an ID that determines it among the inputs), duplicated train/validation examples, a trivially easy task, or a loss that ignores most tokens (e.g. all labels masked with -100).")],
+            "A real training loss is essentially never exactly zero: the model can read the answer from its inputs, or the loss is computed over (almost) nothing.",
+            train.Key);
+    }
+
+    private static IEnumerable<Finding> PerfectAccuracyWithZeroF1(RuleContext context)
+    {
+        var run = context.Run.Run;
+        foreach (var acc in run.Series.Values.Where(s => MetricNames.NameOf(s.Key) == "accuracy"))
+        {
+            var split = MetricNames.SplitOf(acc.Key);
+            var prefix = split is null ? "" : split + "/";
+            var f1 = run.Get(prefix + "f1") ?? run.Get(prefix + "f1_score");
+            if (f1 is null)
+            {
+                continue;
+            }
+
+            var f1ByStep = new Dictionary<long, double>();
+            foreach (var p in f1.Points)
+            {
+                f1ByStep[p.Step] = p.Value;
+            }
+
+            var both = acc.Points.Where(p => p.Value == 1.0 && f1ByStep.TryGetValue(p.Step, out var f) && f == 0.0).ToList();
+            if (both.Count == 0)
+            {
+                continue;
+            }
+
+            yield return context.Finding(
+                Severity.Error,
+                0.9,
+                $"{acc.Key} is 1.0 while {f1.Key} is 0.0 at {both.Count} step{(both.Count > 1 ? "s" : "")} (first at step {Format.Step(both[0].Step)})",
+                Evidence.Builder()
+                    .Add("accuracy_series", acc.Key)
+                    .Add("f1_series", f1.Key)
+                    .Add("steps", both.Count)
+                    .Add("first_step", both[0].Step)
+                    .Build(),
+                [both[0].Step],
+                [Recommendation.Do("Check how accuracy is computed: perfect accuracy with zero F1 means every prediction is the negative/background class and the metric counts that as correct (or compares NaN outputs as equal). Use F1, IoU or balanced accuracy to judge this run.")],
+                "Accuracy is dominated by a class the model always predicts; the positive class is never found.",
+                acc.Key, f1.Key);
+        }
+    }
+
+    private static IEnumerable<Finding> TrainEqualsVal(RuleContext context)
+    {
+        var run = context.Run.Run;
+        var min = (int)context.Option("min_identical_points");
+        var identical = new List<string>();
+        foreach (var train in run.Series.Values.Where(s => MetricNames.SplitOf(s.Key) == "train"))
+        {
+            var val = run.Get("val/" + MetricNames.NameOf(train.Key));
+            if (val is null || val.Count < min || val.Count != train.Count)
+            {
+                continue;
+            }
+
+            var finite = 0;
+            var same = true;
+            for (var i = 0; i < val.Count && same; i++)
+            {
+                var a = train.Points[i].Value;
+                var b = val.Points[i].Value;
+                same = a.Equals(b) || Math.Abs(a - b) <= 1e-12 * Math.Max(Math.Abs(a), Math.Abs(b));
+                if (double.IsFinite(a))
+                {
+                    finite++;
+                }
+            }
+
+            if (same && finite >= min && train.Points.Select(p => p.Value).Distinct().Count() > 1)
+            {
+                identical.Add(MetricNames.NameOf(train.Key));
+            }
+        }
+
+        if (identical.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return context.Finding(
+            Severity.Warning,
+            0.85,
+            $"Training and validation metrics are identical at every point: {string.Join(", ", identical)}",
+            Evidence.Builder()
+                .Add("metrics", identical.ToArray())
+                .Build(),
+            [],
+            [Recommendation.Do("Check the logging code: the training metrics are probably computed on the validation batches (or one metric object is shared between both and never reset).")],
+            "Two different data splits do not give bit-identical metrics; one metric object or one data loader is serving both.",
+            [.. identical.SelectMany(n => new[] { "train/" + n, "val/" + n })]);
+    }
+}

@@ -1,0 +1,50 @@
+using Runlens.Analysis.Findings;
+
+namespace Runlens.Analysis.Rules.Telemetry;
+
+/// <summary>RL0501: signals that would unblock other rules are not logged.</summary>
+public sealed class MissingTelemetryRule : IUsesCoverage
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0501", "missing-telemetry", "Signals that would unblock other rules are not logged", RuleCategory.Telemetry, Severity.Info,
+        []);
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var coverage = context.Coverage?.Coverage;
+        if (coverage is null || coverage.Missing.Length == 0)
+        {
+            yield break;
+        }
+
+        var run = context.Run.Run;
+        var vocab = new TrainerVocabulary(run);
+        foreach (var missing in coverage.Missing)
+        {
+            var noEval = missing.Signal is "val/loss" or "val/metric";
+            var changes = new List<ConfigChange>();
+            if (noEval && vocab.IsHf)
+            {
+                var steps = run.Trainer.GlobalStep ?? run.Trainer.MaxSteps;
+                var every = steps is > 0 ? Math.Max(1, steps.Value / 20) : 500;
+                changes.Add(vocab.Change("eval_strategy", "steps"));
+                changes.Add(vocab.Change("eval_steps", every));
+            }
+
+            yield return context.Finding(
+                noEval && missing.Signal == "val/metric" ? Severity.Warning : Severity.Info,
+                1.0,
+                $"{missing.Signal} is not logged, so {string.Join(", ", missing.Blocks)} cannot run",
+                Evidence.Builder()
+                    .Add("signal", missing.Signal)
+                    .Add("blocks", missing.Blocks.ToArray())
+                    .Add("coverage_score", coverage.Score)
+                    .Build(),
+                [],
+                [Recommendation.Do(Capitalise(missing.HowToLog) + ".", [.. changes])],
+                null);
+        }
+    }
+
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}
