@@ -1,6 +1,17 @@
+using System.CommandLine;
+using Runlens.Cli.Commands;
+
 namespace Runlens.Cli;
 
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length == 0 ? 0 : 2;
+    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+
+    internal static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Runlens: what is working in a training run, what is not, and what to change.");
+        root.Subcommands.Add(AnalyzeCommand.Build());
+        root.Subcommands.Add(RulesCommand.Build());
+        return root;
+    }
 }

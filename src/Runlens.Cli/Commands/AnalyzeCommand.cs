@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Rules;
+using Runlens.Import;
+using Runlens.Reports;
+using Runlens.Reports.Terminal;
+
+namespace Runlens.Cli.Commands;
+
+/// <summary><c>runlens analyze PATH [--format text|json|md] [--out FILE] [--run NAME|ID] [--set rule.option=value]</c>.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Build()
+    {
+        var path = new Argument<string>("path") { Description = "A run folder or log file (trainer_state.json, TensorBoard events, mlruns/, metrics.csv, ...)" };
+        var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong([.. Renderers.Formats]);
+        var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
+        var runName = new Option<string?>("--run") { Description = "When PATH holds several runs: analyse only the run with this name or id" };
+        var set = new Option<string[]>("--set") { Description = "Override a rule option, e.g. --set overfitting.min_rise=0.1 (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+        var command = new Command("analyze", "Diagnose a training run: findings with evidence and recommended config changes.")
+        {
+            path, format, output, runName, set,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName),
+            parse.GetValue(set) ?? [], ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string path, string format, string? outFile, string? runName, string[] set, CancellationToken ct)
+    {
+        RuleSettings settings;
+        try
+        {
+            settings = RuleSettings.Parse(set, RuleCatalog.All);
+        }
+        catch (FormatException ex)
+        {
+            await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+            return ExitCodes.Usage;
+        }
+
+        ImportResult imported;
+        try
+        {
+            imported = await ImportProgress.RunAsync(path, ct);
+        }
+        catch (RunImportException ex)
+        {
+            await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        var runs = imported.Runs;
+        if (runName is not null)
+        {
+            runs = [.. runs.Where(r => r.Identity.Name == runName || r.Identity.Id == runName)];
+            if (runs.IsEmpty)
+            {
+                await Console.Error.WriteLineAsync($"runlens: {path}: no run named '{runName}'; runs: {string.Join(", ", imported.Runs.Select(r => r.Identity.Name))}");
+                return ExitCodes.BadInput;
+            }
+        }
+
+        if (runs.IsEmpty)
+        {
+            await Console.Error.WriteLineAsync($"runlens: {path}: no run found. Point at a run folder or a log file.");
+            return ExitCodes.BadInput;
+        }
+
+        var diagnoser = new Diagnoser(settings);
+        var diagnoses = runs.Select(diagnoser.Diagnose).ToList();
+
+        var toTerminal = outFile is null && !Console.IsOutputRedirected;
+        var color = toTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var renderer = format == "text"
+            ? new DiagnosisTerminalRenderer(color, toTerminal ? SafeWidth() : 100)
+            : Renderers.For(format);
+
+        if (outFile is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            renderer.Render(diagnoses, stdout);
+        }
+        else
+        {
+            try
+            {
+                await using var file = File.Create(outFile);
+                renderer.Render(diagnoses, file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"runlens: {outFile}: cannot write the report: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            await Console.Error.WriteLineAsync($"runlens: wrote {outFile} ({diagnoses.Count} run{(diagnoses.Count == 1 ? "" : "s")}, {diagnoses.Sum(d => d.Findings.Length)} findings)");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static int SafeWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 100;
+        }
+        catch (IOException)
+        {
+            return 100;
+        }
+    }
+
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Runlens.Analysis.Rules;
+
+namespace Runlens.Cli.Commands;
+
+/// <summary><c>runlens rules [ID|SLUG]</c>: the rule catalogue, or one rule with its options.</summary>
+internal static class RulesCommand
+{
+    public static Command Build()
+    {
+        var id = new Argument<string?>("rule") { Description = "A rule id (RL0101) or slug (overfitting) to describe", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("rules", "List the diagnostic rules, or describe one.") { id };
+        command.SetAction(parse =>
+        {
+            var which = parse.GetValue(id);
+            if (which is null)
+            {
+                foreach (var r in RuleCatalog.All)
+                {
+                    var d = r.Descriptor;
+                    Console.WriteLine($"{d.Id}  {d.Slug,-22} {d.Title}");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            var rule = RuleCatalog.Find(which);
+            if (rule is null)
+            {
+                Console.Error.WriteLine($"runlens: no rule '{which}'; run `runlens rules` for the list");
+                return ExitCodes.Usage;
+            }
+
+            var desc = rule.Descriptor;
+            Console.WriteLine($"{desc.Id} {desc.Slug}: {desc.Title}");
+            Console.WriteLine($"category: {desc.Category}; default severity: {desc.DefaultSeverity.ToString().ToLowerInvariant()}");
+            Console.WriteLine($"needs: {(desc.Requires.IsEmpty ? "nothing" : string.Join(", ", desc.Requires.Select(s => s.Id)))}");
+            foreach (var o in desc.Options)
+            {
+                Console.WriteLine($"  --set {desc.Slug}.{o.Name}={o.Default.ToString(System.Globalization.CultureInfo.InvariantCulture)}  {o.Description}");
+            }
+
+            Console.WriteLine($"docs: {desc.DocsPath}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using Runlens.Analysis;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Findings;
+
+namespace Runlens.Reports.Markdown;
+
+/// <summary>
+/// A diagnosis for people, in the shape of a hand-written one: Summary, Key findings with their numbers, Root causes,
+/// Recommendations (immediate actions, configuration changes as a JSON block), Coverage, Next steps.
+/// </summary>
+public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
+{
+    public string Format => "md";
+
+    public void Render(IReadOnlyList<Diagnosis> diagnoses, Stream output)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < diagnoses.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append("\n---\n\n");
+            }
+
+            Write(sb, diagnoses[i]);
+        }
+
+        var bytes = new UTF8Encoding(false).GetBytes(sb.ToString());
+        output.Write(bytes);
+    }
+
+    private static void Write(StringBuilder sb, Diagnosis d)
+    {
+        var run = d.Run;
+        var s = d.Summary;
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("# Training diagnosis: ").Append(run.Identity.Name).Append("\n\n");
+        sb.Append("## Summary\n\n");
+        sb.Append("**Status: ").Append(s.Status.ToString().ToLowerInvariant()).Append("**. ").Append(s.Headline).Append("\n\n");
+        sb.Append("- **Run**: `").Append(run.Identity.Source.Path).Append("` (").Append(run.Identity.Source.Format).Append(')');
+        if (RunFacts.GlobalStep(run) is { } gs)
+        {
+            sb.Append(inv, $", {Analysis.Format.Step(gs)} steps");
+        }
+
+        if (RunFacts.Epochs(run) is { } ep)
+        {
+            sb.Append(inv, $", {Analysis.Format.Number(ep)} epochs");
+        }
+
+        sb.Append('\n');
+        if (s.PrimaryMetric is { } pm && s.Best is { } best && s.Final is { } final)
+        {
+            sb.Append("- **Primary metric**: `").Append(pm).Append("` (").Append(s.PrimarySource).Append(", ")
+                .Append(s.GreaterIsBetter ? "higher" : "lower").Append(" is better)\n");
+            sb.Append(inv, $"- **Best**: {Analysis.Format.Number(best.Value)} at step {Analysis.Format.Step(best.Step)}{Epoch(best)}\n");
+            sb.Append(inv, $"- **Final**: {Analysis.Format.Number(final.Value)} at step {Analysis.Format.Step(final.Step)}{Epoch(final)}");
+            if (s.StepsPastBest is > 0)
+            {
+                sb.Append(inv, $" — {Analysis.Format.Step(s.StepsPastBest.Value)} steps ({s.EvalsPastBest} evaluations) past the best");
+            }
+
+            sb.Append('\n');
+        }
+        else
+        {
+            sb.Append("- **Primary metric**: none (no validation metric was logged)\n");
+        }
+
+        var damage = run.Events.Where(e => e.Kind == Model.RunEventKind.ImportDamage).ToList();
+        foreach (var e in damage)
+        {
+            sb.Append("- **Damaged input**: ").Append(e.Message);
+            if (e.File is not null)
+            {
+                sb.Append(" (`").Append(e.File).Append('`').Append(e.Location is null ? "" : ", " + e.Location).Append(')');
+            }
+
+            sb.Append('\n');
+        }
+
+        sb.Append("\n## Key findings\n\n");
+        if (d.Findings.Length == 0)
+        {
+            sb.Append("No rule found a problem.\n");
+        }
+
+        for (var i = 0; i < d.Findings.Length; i++)
+        {
+            var f = d.Findings[i];
+            sb.Append(inv, $"### {i + 1}. {f.Title}\n\n");
+            sb.Append(inv, $"`{f.RuleId}` [{f.Rule}](docs/rules/{f.RuleId}.md) · **{Sev(f.Severity)}** · confidence {f.Confidence:0.00}\n\n");
+            foreach (var (label, value) in EvidenceText.Items(f.Evidence))
+            {
+                sb.Append("- **").Append(label).Append("**: ").Append(value).Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        var causes = d.Findings.Where(f => f.RootCause is not null && f.Severity >= Severity.Warning).ToList();
+        if (causes.Count > 0)
+        {
+            sb.Append("## Root causes\n\n");
+            for (var i = 0; i < causes.Count; i++)
+            {
+                sb.Append(inv, $"{i + 1}. **{causes[i].Rule}**: {causes[i].RootCause}\n");
+            }
+
+            sb.Append('\n');
+        }
+
+        sb.Append("## Recommendations\n\n### Immediate actions\n\n");
+        var n = 0;
+        foreach (var f in d.Findings)
+        {
+            foreach (var r in f.Recommendations)
+            {
+                sb.Append(inv, $"{++n}. {r.Action}");
+                if (r.ConfigChanges.Length > 0)
+                {
+                    sb.Append(" (")
+                        .Append(string.Join(", ", r.ConfigChanges.Select(c => $"`{c.Key}`: {EvidenceText.Config(c.From)} → {EvidenceText.Config(c.To)}")))
+                        .Append(')');
+                }
+
+                sb.Append(inv, $" — *{f.Rule}*\n");
+            }
+        }
+
+        if (n == 0)
+        {
+            sb.Append("Nothing to change.\n");
+        }
+
+        if (d.ConfigChanges.Length > 0)
+        {
+            sb.Append("\n### Configuration changes\n\n```json\n").Append(EvidenceText.ChangesJson(d.ConfigChanges)).Append("\n```\n");
+        }
+
+        sb.Append(inv, $"\n## Coverage\n\n{Analysis.Format.Percent(d.Coverage.Score)} of the rules could run. Signals present: ");
+        sb.Append(d.Coverage.Present.Length == 0 ? "none" : string.Join(", ", d.Coverage.Present.Select(p => $"`{p}`"))).Append(".\n");
+        if (d.Coverage.Missing.Length > 0)
+        {
+            sb.Append("\n| missing signal | blocks | how to log it |\n|---|---|---|\n");
+            foreach (var m in d.Coverage.Missing)
+            {
+                sb.Append(inv, $"| `{m.Signal}` | {string.Join(", ", m.Blocks)} | {m.HowToLog} |\n");
+            }
+        }
+
+        foreach (var e in d.Coverage.RuleErrors)
+        {
+            sb.Append("\n- Rule error: ").Append(e).Append('\n');
+        }
+
+        if (d.NextSteps.Length > 0)
+        {
+            sb.Append("\n## Next steps\n\n");
+            for (var i = 0; i < d.NextSteps.Length; i++)
+            {
+                sb.Append(inv, $"{i + 1}. {d.NextSteps[i]}\n");
+            }
+        }
+    }
+
+    private static string Epoch(MetricPoint p) =>
+        double.IsFinite(p.Epoch) ? $" (epoch {Analysis.Format.Number(p.Epoch)})" : "";
+
+    private static string Sev(Severity s) => s.ToString().ToLowerInvariant();
+}

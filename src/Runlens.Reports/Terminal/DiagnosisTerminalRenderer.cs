@@ -1,0 +1,123 @@
+using System.Text;
+using Runlens.Analysis;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Findings;
+using Spectre.Console;
+
+namespace Runlens.Reports.Terminal;
+
+/// <summary>The diagnosis for a terminal: readable at a glance, severity as words (and colour when enabled).</summary>
+/// <param name="color">Use ANSI colour (the CLI enables it for a colour-capable terminal).</param>
+/// <param name="width">Line width; the CLI passes the terminal's.</param>
+public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 100) : IDiagnosisRenderer
+{
+    public string Format => "text";
+
+    public void Render(IReadOnlyList<Diagnosis> diagnoses, Stream output)
+    {
+        var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = color ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = color ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = Math.Clamp(width, 60, 160);
+        console.Profile.Capabilities.Unicode = true;
+
+        foreach (var d in diagnoses)
+        {
+            Write(console, d);
+        }
+
+        writer.Flush();
+    }
+
+    private static void Write(IAnsiConsole c, Diagnosis d)
+    {
+        var run = d.Run;
+        var s = d.Summary;
+        c.Write(new Rule($"[bold]{Markup.Escape(run.Identity.Name)}[/]") { Justification = Justify.Left });
+        c.MarkupLine($"{Status(s.Status)}  {Markup.Escape(s.Headline)}");
+        c.WriteLine();
+
+        var facts = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+        facts.AddRow("[grey]source[/]", Markup.Escape($"{run.Identity.Source.Path} ({run.Identity.Source.Format})"));
+        var progress = new List<string>();
+        if (RunFacts.GlobalStep(run) is { } gs)
+        {
+            progress.Add($"{Analysis.Format.Step(gs)} steps");
+        }
+
+        if (RunFacts.Epochs(run) is { } ep)
+        {
+            progress.Add($"{Analysis.Format.Number(ep)} epochs");
+        }
+
+        if (progress.Count > 0)
+        {
+            facts.AddRow("[grey]progress[/]", string.Join(", ", progress));
+        }
+
+        if (s.PrimaryMetric is { } pm && s.Best is { } best && s.Final is { } final)
+        {
+            facts.AddRow("[grey]primary[/]", Markup.Escape($"{pm} ({(s.GreaterIsBetter ? "higher" : "lower")} is better; {s.PrimarySource})"));
+            facts.AddRow("[grey]best[/]", Markup.Escape($"{Analysis.Format.Number(best.Value)} at step {Analysis.Format.Step(best.Step)}"));
+            var past = s.StepsPastBest is > 0 ? $"  ({Analysis.Format.Step(s.StepsPastBest.Value)} steps, {s.EvalsPastBest} evals past best)" : "";
+            facts.AddRow("[grey]final[/]", Markup.Escape($"{Analysis.Format.Number(final.Value)} at step {Analysis.Format.Step(final.Step)}{past}"));
+        }
+
+        facts.AddRow("[grey]coverage[/]", Markup.Escape($"{Analysis.Format.Percent(d.Coverage.Score)} of rules could run; " +
+            (d.Coverage.Missing.Length == 0 ? "no signal missing" : "missing " + string.Join(", ", d.Coverage.Missing.Select(m => m.Signal)))));
+        foreach (var e in run.Events.Where(e => e.Kind == Model.RunEventKind.ImportDamage))
+        {
+            facts.AddRow("[yellow]damage[/]", Markup.Escape($"{e.Message}{(e.File is null ? "" : $" ({e.File}{(e.Location is null ? "" : ", " + e.Location)})")}"));
+        }
+
+        c.Write(facts);
+        c.WriteLine();
+
+        if (d.Findings.Length == 0)
+        {
+            c.MarkupLine("[green]No rule found a problem.[/]");
+        }
+
+        foreach (var f in d.Findings)
+        {
+            c.MarkupLine($"{Sev(f.Severity)} [bold]{Markup.Escape(f.Title)}[/]");
+            c.MarkupLine($"      [grey]{f.RuleId} {Markup.Escape(f.Rule)} · confidence {f.Confidence:0.00} · docs/rules/{f.RuleId}.md[/]");
+            var items = EvidenceText.Items(f.Evidence).Take(8).Select(i => $"{i.Label} {i.Value}");
+            c.MarkupLine($"      [grey]{Markup.Escape(string.Join(" · ", items))}[/]");
+            foreach (var r in f.Recommendations)
+            {
+                var changes = r.ConfigChanges.Length == 0 ? "" :
+                    "  [" + string.Join(", ", r.ConfigChanges.Select(ch => $"{ch.Key}: {EvidenceText.Config(ch.From)} → {EvidenceText.Config(ch.To)}")) + "]";
+                c.MarkupLine($"      [cyan]→[/] {Markup.Escape(r.Action + changes)}");
+            }
+
+            c.WriteLine();
+        }
+
+        if (d.ConfigChanges.Length > 0)
+        {
+            c.MarkupLine("[bold]Recommended config changes[/]");
+            c.WriteLine(EvidenceText.ChangesJson(d.ConfigChanges));
+            c.WriteLine();
+        }
+    }
+
+    private static string Status(DiagnosisStatus s) => s switch
+    {
+        DiagnosisStatus.Critical => "[white on red] CRITICAL [/]",
+        DiagnosisStatus.Warning => "[black on yellow] WARNING [/]",
+        _ => "[black on green] HEALTHY [/]",
+    };
+
+    private static string Sev(Severity s) => s switch
+    {
+        Severity.Error => "[red bold]ERROR[/]",
+        Severity.Warning => "[yellow bold] WARN[/]",
+        _ => "[blue] INFO[/]",
+    };
+}
