@@ -1,0 +1,28 @@
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+public sealed class MissingTelemetryRuleTests : RuleTestBase
+{
+    [Fact]
+    public void Names_the_missing_signal_and_the_rules_it_blocks()
+    {
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(333, 0.03, 0.002))
+            .Trainer(t => t with { GlobalStep = 3330 }).Build();
+        var findings = Findings(run, "missing-telemetry");
+        var valMetric = Assert.Single(findings, f => (string)f.Evidence["signal"]! == "val/metric");
+        Assert.Contains("past-best-checkpoint", (string[])valMetric.Evidence["blocks"]!);
+        Assert.Contains(valMetric.Recommendations[0].ConfigChanges, c => c.Key == "eval_steps" && c.To.Number == 166);
+    }
+
+    [Fact]
+    public void Does_not_fire_when_every_signal_is_there()
+    {
+        var run = new RunBuilder()
+            .Series("train/loss", 10, RunBuilder.Falling(100, 2.0, 0.2))
+            .Series("val/loss", 100, 1.9, 1.0, 0.5, 0.4)
+            .Build();
+        Assert.Empty(Findings(run, "missing-telemetry"));
+        Assert.Equal(1.0, Diagnose(run).Coverage.Score);
+    }
+}

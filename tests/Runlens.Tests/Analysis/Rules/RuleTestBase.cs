@@ -1,0 +1,19 @@
+using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules;
+using Runlens.Model;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+public abstract class RuleTestBase
+{
+    /// <summary>Findings of one rule, through the real diagnoser (so coverage blocking applies).</summary>
+    internal static IReadOnlyList<Finding> Findings(Run run, string slug, params string[] settings)
+    {
+        var diagnosis = new Diagnoser(RuleSettings.Parse(settings, RuleCatalog.All)).Diagnose(run);
+        Assert.Empty(diagnosis.Coverage.RuleErrors);
+        return [.. diagnosis.Findings.Where(f => f.Rule == slug)];
+    }
+
+    internal static Diagnosis Diagnose(Run run) => new Diagnoser().Diagnose(run);
+}

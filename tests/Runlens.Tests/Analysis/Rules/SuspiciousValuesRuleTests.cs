@@ -1,0 +1,56 @@
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+public sealed class SuspiciousValuesRuleTests : RuleTestBase
+{
+    [Fact]
+    public void Fires_when_the_training_loss_is_exactly_zero_for_a_long_stretch()
+    {
+        double[] loss = [.. RunBuilder.Falling(96, 1.1, 0.01), .. Enumerable.Repeat(0.0, 54)];
+        var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, loss).Build(), "suspicious-values"));
+        Assert.Equal(54, f.Evidence["zero_points"]);
+        Assert.Equal(970L, f.Evidence["first_zero_step"]);
+    }
+
+    [Fact]
+    public void Fires_on_a_negative_loss()
+    {
+        var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 50, -35000, -90000, -200000, -463000).Build(), "suspicious-values"));
+        Assert.Equal(-463000.0, f.Evidence["min_value"]);
+    }
+
+    [Fact]
+    public void Fires_on_perfect_accuracy_with_zero_F1()
+    {
+        var run = new RunBuilder()
+            .Series("train/accuracy", 50, 1.0, 1.0, 1.0)
+            .Series("train/f1_score", 50, 0.0, 0.0, 0.0)
+            .Build();
+        var f = Assert.Single(Findings(run, "suspicious-values"));
+        Assert.Equal(3, f.Evidence["steps"]);
+    }
+
+    [Fact]
+    public void Fires_when_train_and_validation_metrics_are_identical()
+    {
+        var run = new RunBuilder()
+            .Series("train/accuracy", 100, 0.51, 0.53, 0.5468)
+            .Series("val/accuracy", 100, 0.51, 0.53, 0.5468)
+            .Build();
+        var f = Assert.Single(Findings(run, "suspicious-values"));
+        Assert.Equal(new[] { "accuracy" }, (string[])f.Evidence["metrics"]!);
+    }
+
+    [Fact]
+    public void Does_not_fire_on_ordinary_values()
+    {
+        var run = new RunBuilder()
+            .Series("train/loss", 10, RunBuilder.Falling(100, 2.0, 0.2))
+            .Series("train/accuracy", 100, 0.5, 0.7, 0.8)
+            .Series("val/accuracy", 100, 0.48, 0.66, 0.74)
+            .Series("val/f1", 100, 0.4, 0.6, 0.7)
+            .Build();
+        Assert.Empty(Findings(run, "suspicious-values"));
+    }
+}
