@@ -1,0 +1,29 @@
+using System.Reflection;
+
+namespace Runlens.Tests;
+
+/// <summary>Dependencies point one way: Model ← Import/Analysis ← Reports ← hosts.</summary>
+public sealed class ArchitectureTests
+{
+    private static string[] RunlensReferences(Assembly a) =>
+        [.. a.GetReferencedAssemblies().Select(n => n.Name!).Where(n => n.StartsWith("Runlens", StringComparison.Ordinal)).Order()];
+
+    [Fact]
+    public void The_model_depends_on_nothing_of_runlens() =>
+        Assert.Empty(RunlensReferences(typeof(Runlens.Model.Run).Assembly));
+
+    [Fact]
+    public void Importers_depend_only_on_the_model() =>
+        Assert.Equal(["Runlens.Model"], RunlensReferences(typeof(Runlens.Import.IRunImporter).Assembly));
+
+    [Fact]
+    public void Analysis_depends_only_on_the_model_and_never_touches_files_or_importers()
+    {
+        var analysis = typeof(Runlens.Analysis.Diagnoses.Diagnoser).Assembly;
+        Assert.Equal(["Runlens.Model"], RunlensReferences(analysis));
+    }
+
+    [Fact]
+    public void Reports_depend_on_analysis_and_model_only() =>
+        Assert.Equal(["Runlens.Analysis", "Runlens.Model"], RunlensReferences(typeof(Runlens.Reports.Renderers).Assembly));
+}
