@@ -43,6 +43,12 @@ public sealed class RunImportException : Exception
     {
         var where = location is null ? file : $"{file}: {location}";
         var c = cause.TrimEnd('.');
-        return string.IsNullOrWhiteSpace(hint) ? $"{where}: {c}." : $"{where}: {c}. {hint.TrimEnd('.')}.";
+        if (string.IsNullOrWhiteSpace(hint))
+        {
+            return $"{where}: {c}.";
+        }
+
+        var h = hint.TrimEnd('.');
+        return $"{where}: {c}. {char.ToUpperInvariant(h[0])}{h[1..]}.";
     }
 }
