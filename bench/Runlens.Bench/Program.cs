@@ -4,5 +4,19 @@ namespace Runlens.Bench;
 
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>
+    /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
+    /// peak memory). Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "scale")
+        {
+            var entries = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+            return await ScaleScenario.RunAsync(entries);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

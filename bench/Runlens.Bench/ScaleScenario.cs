@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Import;
+
+namespace Runlens.Bench;
+
+/// <summary>
+/// Issue target: a trainer_state.json with 1,000,000 log entries — import plus analysis under 2 s, peak memory under
+/// 4× the file size. Generates the file once (streamed to disk, so generation does not raise the peak), resets the
+/// process's peak-RSS counter (/proc/self/clear_refs), then times import + diagnosis three times and prints the
+/// figures. Peak RSS includes the .NET runtime itself, so the ratio is conservative.
+/// </summary>
+internal static class ScaleScenario
+{
+    public static async Task<int> RunAsync(int entries)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"runlens-bench-{entries}", "trainer_state.json");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            Generate(path, entries);
+        }
+
+        var size = new FileInfo(path).Length;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"file: {path}, {entries:N0} log entries, {size / 1e6:F1} MB"));
+
+        for (var round = 1; round <= 3; round++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            var baseline = ResetPeak();
+            var sw = Stopwatch.StartNew();
+            var result = await ImporterCatalog.ImportAsync(path);
+            var imported = sw.Elapsed;
+            var diagnosis = new Diagnoser().Diagnose(result.Runs[0]);
+            var total = sw.Elapsed;
+            var peak = PeakRss();
+            var points = result.Runs[0].Series.Values.Sum(s => s.Count);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: import {imported.TotalSeconds:F3} s, import+analysis {total.TotalSeconds:F3} s, {points:N0} points, {diagnosis.Findings.Length} findings; "
+                + $"peak RSS {peak / 1e6:F0} MB (baseline {baseline / 1e6:F0} MB) = {peak / (double)size:F2}× file size"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Realistic HF log: training entries (loss, grad_norm, learning_rate, epoch, step) and an eval every 100 steps.</summary>
+    private static void Generate(string path, int entries)
+    {
+        using var stream = File.Create(path);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        var rng = new Random(42);
+        var steps = entries;
+        w.WriteStartObject();
+        w.WriteNumber("best_metric", 0.5);
+        w.WriteString("best_model_checkpoint", "out/checkpoint-1000");
+        w.WriteNumber("epoch", 3.0);
+        w.WriteNumber("eval_steps", 100);
+        w.WriteNumber("global_step", steps);
+        w.WriteBoolean("is_hyper_param_search", false);
+        w.WriteStartArray("log_history");
+        var written = 0;
+        for (var step = 1; written < entries; step++)
+        {
+            var epoch = 3.0 * step / steps;
+            var loss = 2.0 * Math.Exp(-3.0 * step / steps) + 0.1 + 0.05 * rng.NextDouble();
+            w.WriteStartObject();
+            w.WriteNumber("epoch", Math.Round(epoch, 4));
+            w.WriteNumber("grad_norm", 0.3 + 0.1 * rng.NextDouble());
+            w.WriteNumber("learning_rate", 5e-5 * (1 - (double)step / steps));
+            w.WriteNumber("loss", Math.Round(loss, 4));
+            w.WriteNumber("step", step);
+            w.WriteEndObject();
+            written++;
+            if (step % 100 == 0 && written < entries)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("epoch", Math.Round(epoch, 4));
+                w.WriteNumber("eval_loss", loss + 0.2 + 0.3 * Math.Max(0, (double)step / steps - 0.5));
+                w.WriteNumber("eval_runtime", 12.5);
+                w.WriteNumber("eval_samples_per_second", 80.1);
+                w.WriteNumber("eval_steps_per_second", 10.0);
+                w.WriteNumber("step", step);
+                w.WriteEndObject();
+                written++;
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteNumber("logging_steps", 1);
+        w.WriteNumber("max_steps", steps);
+        w.WriteNumber("num_train_epochs", 3);
+        w.WriteNumber("save_steps", 1000);
+        w.WriteNumber("train_batch_size", 8);
+        w.WriteEndObject();
+    }
+
+    private static long ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return Rss("VmRSS:");
+    }
+
+    private static long PeakRss() => Rss("VmHWM:");
+
+    private static long Rss(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return kb * 1024;
+            }
+        }
+
+        return -1;
+    }
+}
