@@ -28,6 +28,11 @@ internal static class HfJson
     public static Dictionary<long, double>? RewriteNonFiniteLiterals(Span<byte> json)
     {
         Dictionary<long, double>? found = null;
+        if (json.IndexOfAny((byte)'N', (byte)'I') < 0)
+        {
+            return null; // the common case, found by one vectorised pass
+        }
+
         var i = 0;
         while (i < json.Length)
         {
