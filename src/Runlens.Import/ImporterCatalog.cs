@@ -8,6 +8,7 @@ public static class ImporterCatalog
     /// <summary>All importers. Add a new format here.</summary>
     public static ImmutableArray<IRunImporter> All { get; } =
     [
+        new HfTrainer.HfTrainerImporter(),
     ];
 
     /// <summary>The importer most confident about <paramref name="path"/>, or an error saying what was looked for.</summary>

@@ -76,7 +76,7 @@ internal static class AnalyzeCommand
         var toTerminal = outFile is null && !Console.IsOutputRedirected;
         var color = toTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         var renderer = format == "text"
-            ? new DiagnosisTerminalRenderer(color, toTerminal ? SafeWidth() : 100)
+            ? new DiagnosisTerminalRenderer(color, toTerminal ? SafeWidth() : 160)
             : Renderers.For(format);
 
         if (outFile is null)

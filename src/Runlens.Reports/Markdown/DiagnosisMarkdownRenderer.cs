@@ -59,7 +59,7 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             sb.Append(inv, $"- **Final**: {Analysis.Format.Number(final.Value)} at step {Analysis.Format.Step(final.Step)}{Epoch(final)}");
             if (s.StepsPastBest is > 0)
             {
-                sb.Append(inv, $" — {Analysis.Format.Step(s.StepsPastBest.Value)} steps ({s.EvalsPastBest} evaluations) past the best");
+                sb.Append(inv, $" — {Analysis.Format.Step(s.StepsPastBest.Value)} steps ({s.EvalsPastBest} evaluation{(s.EvalsPastBest == 1 ? "" : "s")}) past the best");
             }
 
             sb.Append('\n');

@@ -64,7 +64,7 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 10
         {
             facts.AddRow("[grey]primary[/]", Markup.Escape($"{pm} ({(s.GreaterIsBetter ? "higher" : "lower")} is better; {s.PrimarySource})"));
             facts.AddRow("[grey]best[/]", Markup.Escape($"{Analysis.Format.Number(best.Value)} at step {Analysis.Format.Step(best.Step)}"));
-            var past = s.StepsPastBest is > 0 ? $"  ({Analysis.Format.Step(s.StepsPastBest.Value)} steps, {s.EvalsPastBest} evals past best)" : "";
+            var past = s.StepsPastBest is > 0 ? $"  ({Analysis.Format.Step(s.StepsPastBest.Value)} steps, {s.EvalsPastBest} eval{(s.EvalsPastBest == 1 ? "" : "s")} past best)" : "";
             facts.AddRow("[grey]final[/]", Markup.Escape($"{Analysis.Format.Number(final.Value)} at step {Analysis.Format.Step(final.Step)}{past}"));
         }
 

@@ -11,7 +11,8 @@ public sealed class EarlyStoppingRule : IRule
         [Signal.ValMetric],
         new RuleOption("patience", 3, "Evaluations without improvement before stopping (seed 001: stop when validation loss rises 3+ evaluations in a row)"),
         new RuleOption("threshold", 0, "Smallest absolute improvement that resets the patience counter (as HF early_stopping_threshold)"),
-        new RuleOption("min_saved_fraction", 0.2, "Share of the run's steps saved from which the finding is a warning rather than info"));
+        new RuleOption("min_saved_fraction", 0.2, "Share of the run's steps saved from which the finding is a warning rather than info"),
+        new RuleOption("max_missed_gain", 0.01, "Largest relative improvement after the stop point that stopping may forgo; beyond it the run was still learning and the rule stays quiet"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -47,7 +48,7 @@ public sealed class EarlyStoppingRule : IRule
 
         var (stopIndex, counter, bestIndex) = Simulate(metric, greater, patience, threshold);
         var final = metric.Points[^1];
-        if (stopIndex >= 0 && stopIndex < metric.Count - 1)
+        if (stopIndex >= 0 && stopIndex < metric.Count - 1 && MissedGain(metric, greater, bestIndex) <= context.Option("max_missed_gain"))
         {
             var stop = metric.Points[stopIndex];
             var saved = final.Step - stop.Step;
@@ -94,7 +95,7 @@ public sealed class EarlyStoppingRule : IRule
         // trainer did not record (older transformers versions do not save the callback's state).
         var planned = trainer.MaxSteps;
         var ended = trainer.GlobalStep ?? final.Step;
-        if (counter > 0 && planned is > 0 && ended < planned * 0.95)
+        if (stopIndex < 0 && counter >= 2 && planned is > 0 && ended < planned * 0.95)
         {
             yield return context.Finding(
                 Severity.Info,
@@ -143,6 +144,19 @@ public sealed class EarlyStoppingRule : IRule
         }
 
         return (-1, counter, Math.Max(bestIndex, 0));
+    }
+
+    /// <summary>How much better (relative) the metric got after <paramref name="bestIndex"/>, the best at the stop point.</summary>
+    internal static double MissedGain(Series metric, bool greater, int bestIndex)
+    {
+        var values = metric.Values();
+        var overall = Signals.SeriesMath.ArgBest(values, greater);
+        if (overall <= bestIndex)
+        {
+            return 0;
+        }
+
+        return (greater ? 1 : -1) * Signals.SeriesMath.RelativeChange(values[bestIndex], values[overall]);
     }
 
     private static string FormatDuration(double seconds) =>

@@ -70,10 +70,12 @@ public sealed class PastBestCheckpointRule : IRule
         else
         {
             var changes = vocab.KeepBest(metric, greater).ToList();
-            var evalSteps = run.Run.Trainer.EvalSteps;
-            if (vocab.IsHf && evalSteps is > 0)
+            // Save exactly where evaluations happen (the observed interval; the configured eval_steps is unused with
+            // per-epoch evaluation).
+            var interval = EvalInterval(metric);
+            if (vocab.IsHf && interval > 0 && run.Run.Config.Number("save_steps") != interval)
             {
-                changes.Add(vocab.Change("save_steps", evalSteps.Value));
+                changes.Add(vocab.Change("save_steps", interval));
             }
 
             recs.Add(Recommendation.Do(
@@ -94,5 +96,22 @@ public sealed class PastBestCheckpointRule : IRule
             recs,
             $"Training went on for {Format.Percent(fraction)} of the run after the best evaluation without improving {metric.Key}; the final weights are not the best ones.",
             metric.Key);
+    }
+
+    /// <summary>The median step distance between evaluations (0 when fewer than two).</summary>
+    internal static long EvalInterval(Model.Series metric)
+    {
+        if (metric.Count < 2)
+        {
+            return 0;
+        }
+
+        var diffs = new double[metric.Count - 1];
+        for (var i = 1; i < metric.Count; i++)
+        {
+            diffs[i - 1] = metric.Points[i].Step - metric.Points[i - 1].Step;
+        }
+
+        return (long)SeriesMath.Median(diffs);
     }
 }

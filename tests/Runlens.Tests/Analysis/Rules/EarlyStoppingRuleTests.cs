@@ -66,6 +66,14 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Stays_quiet_when_the_metric_improved_after_the_stop_point()
+    {
+        // Noisy but still learning: patience 3 would stop at the 6th eval, yet the loss falls 5% further later.
+        var run = new RunBuilder().Series("val/loss", 100, 2.30, 2.20, 2.17, 2.19, 2.19, 2.19, 2.16, 2.12, 2.08, 2.06).Build();
+        Assert.Empty(Findings(run, "early-stopping"));
+    }
+
+    [Fact]
     public void A_threshold_makes_tiny_improvements_not_count()
     {
         var run = new RunBuilder().Series("val/loss", 100, 1.0, 0.999, 0.998, 0.997, 0.996).Build();
