@@ -28,9 +28,9 @@ internal static class EvidenceText
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>Evidence items worth showing (nulls and NaN-epochs dropped).</summary>
+    /// <summary>Evidence items worth showing: unknowns (null, NaN) are left out of human output; JSON keeps them.</summary>
     public static IEnumerable<(string Label, string Value)> Items(Evidence e) =>
-        e.Items.Where(i => i.Value is not null && !(i.Value is double d && double.IsNaN(d) && i.Key.Contains("epoch", StringComparison.Ordinal)))
+        e.Items.Where(i => i.Value is not null && !(i.Value is double d && double.IsNaN(d)))
             .Select(i => (Label(i.Key), Value(i.Key, i.Value)));
 
     public static string Config(ConfigValue? v) => v switch

@@ -142,7 +142,7 @@ public sealed class Diagnoser
         else
         {
             headline = best is { } bb && view.Primary is { } pp
-                ? string.Create(CultureInfo.InvariantCulture, $"No problems found; best {pp.Key} {Format.Number(bb.Value)} at step {bb.Step}.")
+                ? string.Create(CultureInfo.InvariantCulture, $"No problems found; best {pp.Key} {Format.Number(bb.Value)} at step {Format.Step(bb.Step)}.")
                 : "No problems found in the logged series.";
         }
 

@@ -84,7 +84,7 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
         sb.Append("\n## Key findings\n\n");
         if (d.Findings.Length == 0)
         {
-            sb.Append("No rule found a problem.\n");
+            sb.Append("No rule found a problem.\n\n");
         }
 
         for (var i = 0; i < d.Findings.Length; i++)

@@ -9,7 +9,7 @@ namespace Runlens.Reports.Terminal;
 /// <summary>The diagnosis for a terminal: readable at a glance, severity as words (and colour when enabled).</summary>
 /// <param name="color">Use ANSI colour (the CLI enables it for a colour-capable terminal).</param>
 /// <param name="width">Line width; the CLI passes the terminal's.</param>
-public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 100) : IDiagnosisRenderer
+public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 160) : IDiagnosisRenderer
 {
     public string Format => "text";
 
