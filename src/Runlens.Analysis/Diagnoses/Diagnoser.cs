@@ -127,17 +127,17 @@ public sealed class Diagnoser
 
         var serious = findings.Where(f => f.Severity >= Severity.Warning).ToList();
         string headline;
-        if (serious.Count > 0)
+        if (view.Run.Series.Values.All(x => x.Count == 0))
+        {
+            headline = "Nothing was logged: no series to analyse.";
+        }
+        else if (serious.Count > 0)
         {
             headline = serious[0].Title;
             if (serious.Count > 1)
             {
                 headline += string.Create(CultureInfo.InvariantCulture, $" (and {serious.Count - 1} more finding{(serious.Count > 2 ? "s" : "")})");
             }
-        }
-        else if (view.Run.Series.Count == 0)
-        {
-            headline = "Nothing was logged: no series to analyse.";
         }
         else
         {
