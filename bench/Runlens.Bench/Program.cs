@@ -16,6 +16,11 @@ internal static class Program
             return await ScaleScenario.RunAsync(entries);
         }
 
+        if (args.Length > 1 && args[0] == "scale-once")
+        {
+            return await ScaleScenario.OnceAsync(args[1]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

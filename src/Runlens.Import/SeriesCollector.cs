@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Runlens.Model;
 
 namespace Runlens.Import;
@@ -6,11 +7,12 @@ namespace Runlens.Import;
 /// <summary>
 /// Collects points by original name while an importer reads, then builds normalised <see cref="Series"/>. When two
 /// original names normalise to the same key, the first keeps the key and the other keeps its original name as key,
-/// so nothing is merged or dropped silently.
+/// so nothing is merged or dropped silently. Points are kept in chunks (no doubling-and-copying of one big list),
+/// and each series' chunks are released as soon as its final array is built, so peak memory stays close to the data.
 /// </summary>
 public sealed class SeriesCollector
 {
-    private readonly Dictionary<string, List<SeriesPoint>> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Chunks> _byName = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private readonly Func<string, string> _normalize;
 
@@ -25,14 +27,14 @@ public sealed class SeriesCollector
 
     public void Add(string originalName, SeriesPoint point)
     {
-        if (!_byName.TryGetValue(originalName, out var list))
+        if (!_byName.TryGetValue(originalName, out var chunks))
         {
-            list = [];
-            _byName[originalName] = list;
+            chunks = new Chunks();
+            _byName[originalName] = chunks;
             _order.Add(originalName);
         }
 
-        list.Add(point);
+        chunks.Add(point);
     }
 
     public void Add(string originalName, long step, double value, double epoch = double.NaN, double wallTime = double.NaN) =>
@@ -56,9 +58,52 @@ public sealed class SeriesCollector
                 key = $"{baseKey}#{n++}";
             }
 
-            b[key] = new Series(key, name, [.. _byName[name]]);
+            var chunks = _byName[name];
+            b[key] = new Series(key, name, ImmutableCollectionsMarshal.AsImmutableArray(chunks.ToArray()));
+            _byName[name] = Chunks.Released;
         }
 
         return b.ToImmutable();
+    }
+
+    /// <summary>Points in chunks of growing size (up to 16,384), copied once into an exact array at the end.</summary>
+    private sealed class Chunks
+    {
+        private const int MaxChunk = 16_384;
+        private readonly List<SeriesPoint[]> _full = [];
+        private SeriesPoint[] _current = new SeriesPoint[16];
+        private int _used;
+        private int _count;
+
+        public static Chunks Released { get; } = new();
+
+        public void Add(SeriesPoint point)
+        {
+            if (_used == _current.Length)
+            {
+                _full.Add(_current);
+                _current = new SeriesPoint[Math.Min(MaxChunk, _current.Length * 2)];
+                _used = 0;
+            }
+
+            _current[_used++] = point;
+            _count++;
+        }
+
+        public SeriesPoint[] ToArray()
+        {
+            var result = new SeriesPoint[_count];
+            var at = 0;
+            foreach (var chunk in _full)
+            {
+                chunk.CopyTo(result, at);
+                at += chunk.Length;
+            }
+
+            Array.Copy(_current, 0, result, at, _used);
+            _full.Clear();
+            _current = [];
+            return result;
+        }
     }
 }

@@ -74,55 +74,78 @@ public static class SeriesMath
         return finite.Count % 2 == 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
     }
 
-    /// <summary>Spearman rank correlation of the finite values with their position: +1 rising, −1 falling.</summary>
-    public static double TrendRank(ReadOnlySpan<double> values)
+    /// <summary>
+    /// Spearman rank correlation of the finite values with their position: +1 rising, −1 falling. Series longer than
+    /// <paramref name="maxPoints"/> are sampled at an even stride (deterministic), which keeps the estimate and bounds the cost.
+    /// </summary>
+    public static double TrendRank(ReadOnlySpan<double> values, int maxPoints = 4096)
     {
-        var xs = new List<double>();
-        var ys = new List<double>();
-        for (var i = 0; i < values.Length; i++)
+        var finite = 0;
+        foreach (var v in values)
         {
-            if (double.IsFinite(values[i]))
+            if (double.IsFinite(v))
             {
-                xs.Add(i);
-                ys.Add(values[i]);
+                finite++;
             }
         }
 
-        if (xs.Count < 3)
+        if (finite < 3)
         {
             return double.NaN;
         }
 
-        var rx = Ranks(xs);
-        var ry = Ranks(ys);
-        return Pearson(rx, ry);
+        var stride = Math.Max(1, (finite + maxPoints - 1) / maxPoints);
+        var ys = new List<double>(Math.Min(finite, maxPoints) + 1);
+        var k = 0;
+        foreach (var v in values)
+        {
+            if (double.IsFinite(v) && k++ % stride == 0)
+            {
+                ys.Add(v);
+            }
+        }
+
+        var x = new double[ys.Count];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = i + 1; // positions are already ranks
+        }
+
+        return Pearson(x, Ranks([.. ys]));
     }
 
     /// <summary>Relative change from <paramref name="from"/> to <paramref name="to"/> (|from| in the denominator).</summary>
     public static double RelativeChange(double from, double to) =>
         from == 0 ? (to == 0 ? 0 : double.PositiveInfinity * Math.Sign(to)) : (to - from) / Math.Abs(from);
 
-    private static double[] Ranks(List<double> v)
+    /// <summary>Average ranks (1-based, ties share their mean rank), as scipy.stats.rankdata.</summary>
+    internal static double[] Ranks(double[] v)
     {
-        var idx = Enumerable.Range(0, v.Count).ToArray();
-        Array.Sort(idx, (a, b) => v[a].CompareTo(v[b]));
-        var ranks = new double[v.Count];
-        var i = 0;
-        while (i < idx.Length)
+        var keys = (double[])v.Clone();
+        var idx = new int[v.Length];
+        for (var i = 0; i < idx.Length; i++)
         {
-            var j = i;
-            while (j + 1 < idx.Length && v[idx[j + 1]] == v[idx[i]])
+            idx[i] = i;
+        }
+
+        Array.Sort(keys, idx);
+        var ranks = new double[v.Length];
+        var a = 0;
+        while (a < idx.Length)
+        {
+            var b = a;
+            while (b + 1 < idx.Length && keys[b + 1] == keys[a])
             {
-                j++;
+                b++;
             }
 
-            var r = (i + j) / 2.0 + 1;
-            for (var k = i; k <= j; k++)
+            var r = (a + b) / 2.0 + 1;
+            for (var j = a; j <= b; j++)
             {
-                ranks[idx[k]] = r;
+                ranks[idx[j]] = r;
             }
 
-            i = j + 1;
+            a = b + 1;
         }
 
         return ranks;
