@@ -33,6 +33,11 @@ internal static class WandbConfigReader
             throw new RunImportException(file, string.Create(CultureInfo.InvariantCulture, $"line {ex.Start.Line}"),
                 "not readable YAML: " + FirstLine(ex.Message), "the config is skipped", ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these instead of a YamlException for some malformed input (and for duplicate keys)
+            throw new RunImportException(file, null, "not readable YAML: " + FirstLine(ex.Message), "the config is skipped", ex);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

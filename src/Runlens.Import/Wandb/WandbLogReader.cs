@@ -130,8 +130,16 @@ internal sealed class WandbLogReader
             {
                 if (_blockLength < WandbLogFormat.BlockLength)
                 {
-                    Report(offset, string.Create(CultureInfo.InvariantCulture,
-                        $"the log ends inside a record ({length} bytes announced, {available} present); the rest of the run was not written"));
+                    if (_partialStart >= 0)
+                    {
+                        Report(_partialStart, "the log ends inside a record split over several blocks; the rest of the run was not written");
+                    }
+                    else
+                    {
+                        Report(offset, string.Create(CultureInfo.InvariantCulture,
+                            $"the log ends inside a record ({length} bytes announced, {available} present); the rest of the run was not written"));
+                    }
+
                     DropPartial();
                     _ended = true;
                     break;
