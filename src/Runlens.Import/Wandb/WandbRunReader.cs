@@ -1,0 +1,549 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Runlens.Import.Wandb.Proto;
+using Runlens.Model;
+
+namespace Runlens.Import.Wandb;
+
+/// <summary>
+/// Reads one W&amp;B run: the transaction log (history rows, summary, config, run and exit records), then
+/// <c>files/config.yaml</c>, <c>files/wandb-summary.json</c> and <c>files/wandb-metadata.json</c>. When the log is
+/// missing or cannot be decoded, the summary's values become one point each so the run still imports.
+/// </summary>
+internal sealed class WandbRunReader
+{
+    /// <summary>Step keys trainers log themselves, preferred over W&amp;B's own <c>_step</c> row counter.</summary>
+    private static readonly string[] StepKeys = ["trainer/global_step", "train/global_step", "global_step"];
+
+    private static readonly string[] EpochKeys = ["epoch", "train/epoch"];
+
+    private readonly WandbRunFolder _folder;
+    private readonly string _format;
+    private readonly SeriesCollector _series = new(n => MetricNames.Normalize(n, bareSplit: null));
+    private readonly Dictionary<string, double> _logSummary = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConfigValue> _logConfig = new(StringComparer.Ordinal);
+    private readonly List<RunEvent> _events = [];
+    private WandbRunRecord? _run;
+    private WandbRunExitRecord? _exit;
+    private bool _final;
+    private bool _footer;
+    private bool _preempted;
+    private int _records;
+    private int _historyRows;
+    private long? _lastStep;
+    private double _lastEpoch = double.NaN;
+    private double _lastTimestamp = double.NaN;
+
+    private WandbRunReader(WandbRunFolder folder, string format)
+    {
+        _folder = folder;
+        _format = format;
+    }
+
+    public static async Task<Run> ReadAsync(WandbRunFolder folder, string format, ImportContext context, CancellationToken cancellationToken)
+    {
+        var reader = new WandbRunReader(folder, format);
+        return await reader.ReadAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Run> ReadAsync(ImportContext context, CancellationToken cancellationToken)
+    {
+        var logProblem = await ReadLogAsync(context, cancellationToken).ConfigureAwait(false);
+        var config = ReadConfig();
+        var summary = ReadSummary();
+        var (program, host, started) = ReadMetadata();
+
+        if (_records == 0 && summary is null && config is null)
+        {
+            var file = _folder.LogFile ?? _folder.Path;
+            throw new RunImportException(file, logProblem?.Location, logProblem?.Cause ?? "no readable W&B data",
+                "expected a W&B run folder (run-<id>.wandb, files/wandb-summary.json, files/config.yaml) or a run-<id>.wandb log");
+        }
+
+        var summaryValues = summary ?? _logSummary;
+        if (_historyRows == 0 && summaryValues.Count > 0)
+        {
+            FallBackToSummary(summaryValues, logProblem is null && _folder.LogFile is not null);
+        }
+
+        var configValues = config ?? _logConfig;
+        if (program is not null)
+        {
+            configValues["wandb.program"] = ConfigValue.Of(program);
+        }
+
+        host ??= string.IsNullOrEmpty(_run?.Host) ? null : _run.Host;
+        if (host is not null)
+        {
+            configValues["wandb.host"] = ConfigValue.Of(host);
+        }
+
+        var status = Status();
+        var start = _run?.StartTime is { } ts && (ts.Seconds != 0 || ts.Nanos != 0) ? SafeTime(ts.Seconds, ts.Nanos) : started;
+        DateTimeOffset? end = null;
+        if (start is { } s && _exit is not null && _exit.Runtime > 0)
+        {
+            end = s.AddSeconds(_exit.Runtime);
+        }
+        else if (double.IsFinite(_lastTimestamp))
+        {
+            end = SafeTime(_lastTimestamp);
+        }
+
+        var id = NonEmpty(_run?.RunId) ?? _folder.IdFromName ?? RunIds.FromPath(_folder.Path);
+        var name = NonEmpty(_run?.DisplayName) ?? _folder.Name;
+        var identity = new RunIdentity(id, name, NonEmpty(_run?.Project), new RunSource(_format, _folder.Path))
+        {
+            Time = new StartEnd(start, end),
+        };
+
+        return new Run
+        {
+            Identity = identity,
+            Config = RunConfig.From(configValues),
+            Series = _series.Build(),
+            Summary = summaryValues.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Status = status,
+            Trainer = _lastStep is null ? TrainerState.Empty : new TrainerState
+            {
+                GlobalStep = _lastStep,
+                Epoch = double.IsFinite(_lastEpoch) ? _lastEpoch : null,
+            },
+            Events = [.. _events],
+        };
+    }
+
+    private RunStatus Status()
+    {
+        if (_folder.LogFile is null || _records == 0)
+        {
+            return RunStatus.Unknown;
+        }
+
+        if (_preempted)
+        {
+            _events.Add(new RunEvent(RunEventKind.Note, "W&B recorded that the run was being preempted."));
+        }
+
+        if (_exit is null)
+        {
+            _events.Add(new RunEvent(RunEventKind.Note,
+                "The W&B log ended without an exit or final record: the run was still running, or its process was killed.",
+                _lastStep, _folder.LogFile));
+            return RunStatus.Unknown;
+        }
+
+        var runtime = _exit.Runtime > 0 ? string.Create(CultureInfo.InvariantCulture, $" after {_exit.Runtime} s") : "";
+        if (!_final && !_footer)
+        {
+            _events.Add(new RunEvent(RunEventKind.Note,
+                "The W&B log ended without a final record: W&B stopped before it finished writing the run (interrupted or killed?).",
+                _lastStep, _folder.LogFile));
+        }
+
+        if (_exit.ExitCode != 0)
+        {
+            _events.Add(new RunEvent(RunEventKind.Error,
+                string.Create(CultureInfo.InvariantCulture, $"The run exited with code {_exit.ExitCode}{runtime}."), _lastStep, _folder.LogFile));
+            return RunStatus.Failed;
+        }
+
+        return RunStatus.Finished;
+    }
+
+    /// <summary>Reads the transaction log; returns what made it unusable as a whole, or null.</summary>
+    private async Task<(string Cause, string? Location)?> ReadLogAsync(ImportContext context, CancellationToken cancellationToken)
+    {
+        var file = _folder.LogFile;
+        if (file is null)
+        {
+            return null;
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "The W&B log cannot be opened: " + ex.Message, File: file));
+            return ("cannot be opened: " + ex.Message, null);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var total = stream.Length;
+            var log = await WandbLogReader.OpenAsync(stream, file, cancellationToken).ConfigureAwait(false);
+            if (log.HeaderProblem is { } problem)
+            {
+                _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                    "The W&B log cannot be decoded: " + problem + "; only the summary and config files were read.", File: file, Location: "offset 0"));
+                return (problem, "offset 0");
+            }
+
+            var lastReport = 0L;
+            while (await log.NextAsync(cancellationToken).ConfigureAwait(false) is { } rec)
+            {
+                WandbRecord record;
+                try
+                {
+                    record = WandbRecord.Parser.ParseFrom(rec.Payload.Span);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                        "A record is not a readable W&B protobuf record (" + ex.Message.TrimEnd('.') + "); skipped.", File: file,
+                        Location: string.Create(CultureInfo.InvariantCulture, $"offset {rec.Offset}")));
+                    continue;
+                }
+
+                _records++;
+                Apply(record);
+                if (log.Position - lastReport >= 1 << 20)
+                {
+                    lastReport = log.Position;
+                    context.Report(file, lastReport, total);
+                }
+            }
+
+            context.Report(file, total, total);
+            _events.AddRange(log.Damage);
+            if (log.UnreportedDamage > 0)
+            {
+                _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                    string.Create(CultureInfo.InvariantCulture, $"{log.UnreportedDamage} more damaged places in the W&B log were skipped."), File: file));
+            }
+
+            if (_records == 0)
+            {
+                var first = log.Damage.Count > 0 ? log.Damage[0] : null;
+                var cause = first is null ? "the W&B log holds no records" : "no record of the W&B log is readable: " + first.Message;
+                if (first is null)
+                {
+                    _events.Add(new RunEvent(RunEventKind.ImportDamage, "The W&B log holds no records.", File: file));
+                }
+
+                return (cause, first?.Location);
+            }
+        }
+
+        return null;
+    }
+
+    private void Apply(WandbRecord record)
+    {
+        switch (record.RecordTypeCase)
+        {
+            case WandbRecord.RecordTypeOneofCase.History:
+                AddHistory(record.History);
+                break;
+            case WandbRecord.RecordTypeOneofCase.Summary:
+                ApplySummary(record.Summary);
+                break;
+            case WandbRecord.RecordTypeOneofCase.Config:
+                WandbConfigReader.Apply(record.Config, _logConfig);
+                break;
+            case WandbRecord.RecordTypeOneofCase.Run:
+                _run ??= record.Run;
+                if (record.Run.Config is { } c)
+                {
+                    WandbConfigReader.Apply(c, _logConfig);
+                }
+
+                if (record.Run.Summary is { } s)
+                {
+                    ApplySummary(s);
+                }
+
+                break;
+            case WandbRecord.RecordTypeOneofCase.Exit:
+                _exit = record.Exit;
+                break;
+            case WandbRecord.RecordTypeOneofCase.Final:
+                _final = true;
+                break;
+            case WandbRecord.RecordTypeOneofCase.Footer:
+                _footer = true;
+                break;
+            case WandbRecord.RecordTypeOneofCase.Preempting:
+                _preempted = true;
+                break;
+        }
+    }
+
+    private void ApplySummary(WandbSummaryRecord summary)
+    {
+        foreach (var item in summary.Update)
+        {
+            var key = WandbItems.Name(item);
+            if (key.Length > 0 && WandbJson.TryParseNumber(item.ValueJson, out var v))
+            {
+                _logSummary[key] = v;
+            }
+        }
+
+        foreach (var item in summary.Remove)
+        {
+            _logSummary.Remove(WandbItems.Name(item));
+        }
+    }
+
+    private void AddHistory(WandbHistoryRecord history)
+    {
+        double? trainerStep = null;
+        var trainerStepRank = int.MaxValue;
+        double? rowStep = null;
+        var epoch = double.NaN;
+        var timestamp = double.NaN;
+        var runtime = double.NaN;
+        var values = new List<(string Name, double Value)>(history.Item.Count);
+        foreach (var item in history.Item)
+        {
+            var name = WandbItems.Name(item);
+            if (name.Length == 0 || !WandbJson.TryParseNumber(item.ValueJson, out var v))
+            {
+                continue;
+            }
+
+            var rank = Array.IndexOf(StepKeys, name);
+            if (rank >= 0)
+            {
+                if (rank < trainerStepRank)
+                {
+                    trainerStep = v;
+                    trainerStepRank = rank;
+                }
+            }
+            else if (Array.IndexOf(EpochKeys, name) >= 0)
+            {
+                epoch = v;
+            }
+            else if (name == "_step")
+            {
+                rowStep = v;
+            }
+            else if (name == "_timestamp")
+            {
+                timestamp = v;
+            }
+            else if (name == "_runtime")
+            {
+                runtime = v;
+            }
+            else if (!name.StartsWith('_'))
+            {
+                values.Add((name, v));
+            }
+        }
+
+        var step = ToStep(trainerStep) ?? ToStep(rowStep) ?? (history.Step is { } hs ? hs.Num : _historyRows);
+        if (!double.IsFinite(timestamp) && double.IsFinite(runtime) && _run?.StartTime is { } st && st.Seconds > 0)
+        {
+            timestamp = st.Seconds + (st.Nanos / 1e9) + runtime;
+        }
+
+        foreach (var (name, v) in values)
+        {
+            _series.Add(name, step, v, epoch, timestamp);
+        }
+
+        _historyRows++;
+        _lastStep = _lastStep is { } last ? Math.Max(last, step) : step;
+        if (!double.IsNaN(epoch))
+        {
+            _lastEpoch = epoch;
+        }
+
+        if (double.IsFinite(timestamp))
+        {
+            _lastTimestamp = timestamp;
+        }
+    }
+
+    /// <summary>Without readable history, each summary value becomes one point at the summary's own step.</summary>
+    private void FallBackToSummary(Dictionary<string, double> summary, bool logWasReadable)
+    {
+        double? trainerStep = null;
+        foreach (var key in StepKeys)
+        {
+            if (summary.TryGetValue(key, out var v))
+            {
+                trainerStep = v;
+                break;
+            }
+        }
+
+        var step = ToStep(trainerStep) ?? ToStep(summary.TryGetValue("_step", out var s) ? s : null) ?? 0;
+        var epoch = double.NaN;
+        foreach (var key in EpochKeys)
+        {
+            if (summary.TryGetValue(key, out var e))
+            {
+                epoch = e;
+                break;
+            }
+        }
+
+        var timestamp = summary.TryGetValue("_timestamp", out var t) ? t : double.NaN;
+        var added = 0;
+        foreach (var (name, v) in summary)
+        {
+            if (name.StartsWith('_') || Array.IndexOf(StepKeys, name) >= 0 || Array.IndexOf(EpochKeys, name) >= 0)
+            {
+                continue;
+            }
+
+            _series.Add(name, step, v, epoch, timestamp);
+            added++;
+        }
+
+        if (added > 0)
+        {
+            _lastStep = step;
+            var why = _folder.LogFile is null ? "there is no run-<id>.wandb log"
+                : logWasReadable ? "the W&B log holds no history rows" : "the W&B log could not be read";
+            _events.Add(new RunEvent(RunEventKind.Warning,
+                "Series hold only the final summary values (one point each at step "
+                + step.ToString(CultureInfo.InvariantCulture) + ") because " + why + ".",
+                step, _folder.SummaryFile));
+        }
+    }
+
+    private Dictionary<string, ConfigValue>? ReadConfig()
+    {
+        if (_folder.ConfigFile is not { } file)
+        {
+            return null;
+        }
+
+        try
+        {
+            return WandbConfigReader.ReadYaml(file, File.ReadAllText(file));
+        }
+        catch (RunImportException ex)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "config.yaml is " + ex.Cause + "; the config from the W&B log is used instead.",
+                File: file, Location: ex.Location));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "config.yaml cannot be read: " + ex.Message, File: file));
+        }
+
+        return null;
+    }
+
+    private Dictionary<string, double>? ReadSummary()
+    {
+        if (_folder.SummaryFile is not { } file)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = WandbJson.Parse(File.ReadAllText(file));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-summary.json is not a JSON object; skipped.", File: file, Location: "line 1"));
+                return null;
+            }
+
+            var result = new Dictionary<string, double>(StringComparer.Ordinal);
+            FlattenSummary("", doc.RootElement, result, 0);
+            return result;
+        }
+        catch (JsonException ex)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-summary.json is not readable JSON; skipped.", File: file,
+                Location: ex.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}") : null));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-summary.json cannot be read: " + ex.Message, File: file));
+        }
+
+        return null;
+    }
+
+    private static void FlattenSummary(string prefix, JsonElement obj, Dictionary<string, double> into, int depth)
+    {
+        foreach (var p in obj.EnumerateObject())
+        {
+            var key = prefix + p.Name;
+            if (key == "_wandb")
+            {
+                continue;
+            }
+
+            if (WandbJson.TryGetNumber(p.Value, out var v))
+            {
+                into[key] = v;
+            }
+            else if (p.Value.ValueKind == JsonValueKind.Object && depth < 8 && !p.Value.TryGetProperty("_type", out _))
+            {
+                FlattenSummary(key + ".", p.Value, into, depth + 1);
+            }
+        }
+    }
+
+    private (string? Program, string? Host, DateTimeOffset? Started) ReadMetadata()
+    {
+        if (_folder.MetadataFile is not { } file)
+        {
+            return (null, null, null);
+        }
+
+        try
+        {
+            using var doc = WandbJson.Parse(File.ReadAllText(file));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, null, null);
+            }
+
+            var root = doc.RootElement;
+            DateTimeOffset? started = null;
+            if (Text(root, "startedAt") is { } at
+                && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+            {
+                started = t;
+            }
+
+            // only what identifies the run's program and machine; never the e-mail or user name
+            return (Text(root, "program"), Text(root, "host"), started);
+        }
+        catch (JsonException ex)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-metadata.json is not readable JSON; skipped.", File: file,
+                Location: ex.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}") : null));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-metadata.json cannot be read: " + ex.Message, File: file));
+        }
+
+        return (null, null, null);
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && p.GetString() is { Length: > 0 } s ? s : null;
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static long? ToStep(double? v) =>
+        v is { } d && double.IsFinite(d) && Math.Abs(d) < 9e18 ? (long)Math.Round(d) : null;
+
+    private static DateTimeOffset? SafeTime(long seconds, int nanos) =>
+        seconds is > -62135596800L and < 253402300799L && nanos is >= 0 and < 1_000_000_000
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanos / 100)
+            : null;
+
+    private static DateTimeOffset? SafeTime(double seconds) =>
+        double.IsFinite(seconds) && seconds is > -62135596800d and < 253402300799d
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
+            : null;
+}
