@@ -18,10 +18,11 @@ public sealed class RunView
 
     public Run Run { get; }
 
-    /// <summary><c>train/loss</c>, else the first <c>train/*loss</c> series.</summary>
+    /// <summary>The training loss: the most-logged <c>train/*loss</c> series (<c>train/loss</c> on a tie).</summary>
     public Series? TrainLoss { get; }
 
-    /// <summary><c>val/loss</c>, else the first <c>val/*loss</c> series (e.g. <c>val/g0_loss</c> with several eval sets).</summary>
+    /// <summary>The validation loss: the most-logged <c>val/*loss</c> series (<c>val/loss</c> on a tie, else the first, e.g.
+    /// <c>val/g0_loss</c> with several evaluation sets).</summary>
     public Series? ValLoss { get; }
 
     /// <summary>The metric the run is judged by: the trainer's best-model metric, else validation loss, else another
@@ -49,16 +50,26 @@ public sealed class RunView
         _ => false,
     };
 
+    /// <summary>The split's loss: the <c>*loss</c> series with the most points (a per-step loss over a per-epoch
+    /// summary of it); on a tie the exact <c>split/loss</c>, then key order (the first of several evaluation sets).</summary>
     private static Series? FindLoss(Run run, string split)
     {
-        if (run.Series.TryGetValue(split + "/loss", out var exact) && exact.Count > 0)
+        Series? best = null;
+        foreach (var s in run.Series.Values)
         {
-            return exact;
+            if (s.Count == 0 || MetricNames.SplitOf(s.Key) != split
+                || !MetricNames.IsLossName(s.Key))
+            {
+                continue;
+            }
+
+            if (best is null || s.Count > best.Count || (s.Count == best.Count && s.Key == split + "/loss"))
+            {
+                best = s;
+            }
         }
 
-        return run.Series.Values.FirstOrDefault(s => s.Count > 0
-            && MetricNames.SplitOf(s.Key) == split
-            && MetricNames.NameOf(s.Key).EndsWith("loss", StringComparison.OrdinalIgnoreCase));
+        return best;
     }
 
     private static (Series?, bool, string) FindPrimary(Run run, Series? valLoss)

@@ -9,6 +9,7 @@ public static class ImporterCatalog
     public static ImmutableArray<IRunImporter> All { get; } =
     [
         new HfTrainer.HfTrainerImporter(),
+        new Wandb.WandbImporter(),
     ];
 
     /// <summary>The importer most confident about <paramref name="path"/>, or an error saying what was looked for.</summary>

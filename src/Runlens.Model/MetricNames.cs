@@ -88,6 +88,16 @@ public static class MetricNames
         return split is null ? key : key[(split.Length + 1)..];
     }
 
+    /// <summary>True for keys that name a loss (<c>loss</c>, <c>g0_loss</c>, <c>loss_batch</c>, <c>loss_epoch</c>), not other
+    /// lower-is-better metrics such as WER.</summary>
+    public static bool IsLossName(string key)
+    {
+        var n = NameOf(key);
+        return n.EndsWith("loss", StringComparison.OrdinalIgnoreCase)
+            || n.StartsWith("loss_", StringComparison.OrdinalIgnoreCase)
+            || n.Contains("_loss_", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>True for loss-like keys, where lower is better.</summary>
     public static bool IsLoss(string key)
     {

@@ -84,4 +84,35 @@ public sealed class RealRunDiagnosisTests
         Assert.Empty(d.Metrics);
         Assert.Equal("Nothing was logged: no series to analyse.", d.Summary.Headline);
     }
+
+    [SharedFact]
+    public async Task Wandb_nan_run_diverges_at_step_649_and_logs_train_metrics_equal_to_validation()
+    {
+        // train_loss_batch finite until global step 599, NaN from 649; train_* metrics identical to val_* metrics.
+        var d = await DiagnoseShared("wandb-nan-loss-lightning");
+        var f = One(d, "divergence");
+        Assert.Equal("train/loss_batch", f.Evidence["series"]);
+        Assert.Equal(649L, f.Evidence["first_non_finite_step"]);
+        Assert.Equal(599L, f.Evidence["last_finite_step"]);
+        var same = One(d, "suspicious-values");
+        Assert.Contains("accuracy", (string[])same.Evidence["metrics"]!);
+    }
+
+    [SharedFact]
+    public async Task Wandb_negative_loss_is_suspicious()
+    {
+        var d = await DiagnoseShared("wandb-negative-loss-lightning");
+        var f = One(d, "suspicious-values");
+        Assert.Equal(23, f.Evidence["negative_points"]);
+    }
+
+    [SharedFact]
+    public async Task Wandb_bert_sentiment_overfits_from_the_second_epoch()
+    {
+        // val_loss lowest at the first epoch (0.340) then up to 0.856 at the 10th while train_loss falls 0.388 -> 0.036.
+        var d = await DiagnoseShared("wandb-bert-sentiment-overfit");
+        var f = One(d, "overfitting");
+        Assert.Equal(0L, f.Evidence["best_step"]);
+        Assert.Equal(0.856, (double)f.Evidence["final_value"]!, 3);
+    }
 }

@@ -18,18 +18,17 @@ public sealed class DivergenceRule : IRule
     {
         var run = context.Run;
         var vocab = new TrainerVocabulary(run.Run);
-        var lossSeries = run.Run.Series.Values.Where(s => s.Count > 0 && MetricNames.IsLoss(s.Key)
-            && MetricNames.NameOf(s.Key).EndsWith("loss", StringComparison.OrdinalIgnoreCase)).ToList();
-        var reported = false;
-        foreach (var s in lossSeries.OrderBy(s => s == run.TrainLoss ? 0 : s == run.ValLoss ? 1 : 2))
+        var lossSeries = run.Run.Series.Values.Where(s => s.Count > 0 && MetricNames.IsLossName(s.Key)).ToList();
+        var nonFiniteSeries = lossSeries
+            .OrderBy(s => s == run.TrainLoss ? 0 : s == run.ValLoss ? 1 : 2)
+            .Where(s => s.Points.Any(p => !double.IsFinite(p.Value)))
+            .ToList();
+        var reported = nonFiniteSeries.Count > 0;
+        if (reported)
         {
+            var s = nonFiniteSeries[0];
             var v = s.Values();
             var bad = Array.FindIndex(v, x => !double.IsFinite(x));
-            if (bad < 0)
-            {
-                continue;
-            }
-
             var nonFinite = SeriesMath.CountNonFinite(v);
             var fromStart = bad == 0;
             var lastGood = bad > 0 ? s.Points[bad - 1] : (SeriesPoint?)null;
@@ -41,6 +40,7 @@ public sealed class DivergenceRule : IRule
                 .Add("points", s.Count)
                 .Add("last_finite_step", lastGood?.Step)
                 .Add("last_finite_value", lastGood?.Value)
+                .Add("also_non_finite", nonFiniteSeries.Skip(1).Select(x => x.Key).ToArray())
                 .Build();
             var recs = new List<Recommendation>();
             if (fromStart)
@@ -62,20 +62,20 @@ public sealed class DivergenceRule : IRule
                 recs.Add(Recommendation.Do($"Resume from the last checkpoint before step {Format.Step(s.Points[bad].Step)} rather than from a later one."));
             }
 
-            reported = true;
+            var others = nonFiniteSeries.Count > 1 ? $"; also {string.Join(", ", nonFiniteSeries.Skip(1).Select(x => x.Key))}" : "";
             yield return context.Finding(
                 Severity.Error,
                 0.95,
                 fromStart
-                    ? $"{s.Key} is {Format.Number(s.Points[0].Value)} from the first log ({nonFinite} of {s.Count} points are not finite)"
-                    : $"{s.Key} became {Format.Number(s.Points[bad].Value)} at step {Format.Step(s.Points[bad].Step)} ({nonFinite} of {s.Count} points are not finite)",
+                    ? $"{s.Key} is {Format.Number(s.Points[0].Value)} from the first log ({nonFinite} of {s.Count} points are not finite{others})"
+                    : $"{s.Key} became {Format.Number(s.Points[bad].Value)} at step {Format.Step(s.Points[bad].Step)} ({nonFinite} of {s.Count} points are not finite{others})",
                 evidence,
                 [s.Points[bad].Step],
                 recs,
                 fromStart
                     ? "The loss was never finite, so the model never trained: the computation of the loss itself fails."
                     : "The optimisation diverged: an update made the weights or activations overflow.",
-                s.Key);
+                [.. nonFiniteSeries.Select(x => x.Key)]);
         }
 
         if (reported)

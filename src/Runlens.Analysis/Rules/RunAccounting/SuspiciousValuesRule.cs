@@ -11,7 +11,8 @@ public sealed class SuspiciousValuesRule : IRule
         "RL0407", "suspicious-values", "Logged values that cannot be right", RuleCategory.RunAccounting, Severity.Error,
         [Signal.AnySeries],
         new RuleOption("min_zero_points", 5, "Logs of a training loss of exactly 0.0 that make the finding"),
-        new RuleOption("min_identical_points", 3, "Points at which a training and a validation metric must be identical"));
+        new RuleOption("min_identical_points", 3, "Points at which a training and a validation metric must be identical"),
+        new RuleOption("min_identical_metrics", 3, "Metrics identical between training and validation (at any number of points) that make the finding"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -21,7 +22,7 @@ public sealed class SuspiciousValuesRule : IRule
             yield return f;
         }
 
-        foreach (var s in run.Series.Values.Where(s => MetricNames.NameOf(s.Key).EndsWith("loss", StringComparison.OrdinalIgnoreCase)))
+        foreach (var s in run.Series.Values.Where(s => MetricNames.IsLossName(s.Key)))
         {
             var negative = s.Points.Where(p => p.Value < 0).ToList();
             if (negative.Count == 0)
@@ -140,10 +141,11 @@ public sealed class SuspiciousValuesRule : IRule
         var run = context.Run.Run;
         var min = (int)context.Option("min_identical_points");
         var identical = new List<string>();
+        var longest = 0;
         foreach (var train in run.Series.Values.Where(s => MetricNames.SplitOf(s.Key) == "train"))
         {
             var val = run.Get("val/" + MetricNames.NameOf(train.Key));
-            if (val is null || val.Count < min || val.Count != train.Count)
+            if (val is null || val.Count == 0 || val.Count != train.Count)
             {
                 continue;
             }
@@ -161,10 +163,18 @@ public sealed class SuspiciousValuesRule : IRule
                 }
             }
 
-            if (same && finite >= min && train.Points.Select(p => p.Value).Distinct().Count() > 1)
+            if (same && finite > 0 && (finite == 1 || train.Points.Select(p => p.Value).Distinct().Count() > 1))
             {
                 identical.Add(MetricNames.NameOf(train.Key));
+                longest = Math.Max(longest, finite);
             }
+        }
+
+        // One metric identical over several points, or several metrics identical at once (even at a single point),
+        // is beyond coincidence.
+        if (longest < min && identical.Count < context.Option("min_identical_metrics"))
+        {
+            yield break;
         }
 
         if (identical.Count == 0)
@@ -178,6 +188,7 @@ public sealed class SuspiciousValuesRule : IRule
             $"Training and validation metrics are identical at every point: {string.Join(", ", identical)}",
             Evidence.Builder()
                 .Add("metrics", identical.ToArray())
+                .Add("longest_identical_run", longest)
                 .Build(),
             [],
             [Recommendation.Do("Check the logging code: the training metrics are probably computed on the validation batches (or one metric object is shared between both and never reset).")],

@@ -43,6 +43,24 @@ public sealed class SuspiciousValuesRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Fires_when_several_metrics_are_identical_even_at_a_single_point()
+    {
+        var run = new RunBuilder("wandb")
+            .Series("train/accuracy", 1000, 0.5468).Series("val/accuracy", 1000, 0.5468)
+            .Series("train/f1", 1000, 0.123).Series("val/f1", 1000, 0.123)
+            .Series("train/prec", 1000, 0.2).Series("val/prec", 1000, 0.2)
+            .Build();
+        var f = Assert.Single(Findings(run, "suspicious-values"));
+        Assert.Equal(3, ((string[])f.Evidence["metrics"]!).Length);
+
+        var two = new RunBuilder("wandb")
+            .Series("train/accuracy", 1000, 0.5468).Series("val/accuracy", 1000, 0.5468)
+            .Series("train/f1", 1000, 0.123).Series("val/f1", 1000, 0.123)
+            .Build();
+        Assert.Empty(Findings(two, "suspicious-values"));
+    }
+
+    [Fact]
     public void Does_not_fire_on_ordinary_values()
     {
         var run = new RunBuilder()
