@@ -12,6 +12,7 @@ internal static class Program
         var root = new RootCommand("Runlens: what is working in a training run, what is not, and what to change.");
         root.Subcommands.Add(AnalyzeCommand.Build());
         root.Subcommands.Add(RulesCommand.Build());
+        root.Subcommands.Add(ChangePointsCommand.Build());
         return root;
     }
 }

@@ -59,6 +59,28 @@ public sealed class PeltOracleTests
     }
 
     [Fact]
+    public void Default_penalty_is_the_oracles_3logn_var_rule()
+    {
+        var checkedCases = 0;
+        foreach (var line in File.ReadLines(OraclePath("l2.jsonl")).Concat(File.ReadLines(OraclePath("rbf.jsonl"))))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.TryGetProperty("pen_rule", out var rule) && rule.GetString() == "3logn_var")
+            {
+                var expected = root.GetProperty("pen").GetDouble();
+                Assert.Equal(expected, ChangePointSearch.DefaultPenalty(ReadSignal(root)), 1e-9 * Math.Max(1, expected));
+                checkedCases++;
+            }
+        }
+
+        Assert.True(checkedCases >= 5, $"only {checkedCases} oracle cases use the 3logn_var rule");
+        var logn = File.ReadLines(OraclePath("rbf.jsonl")).Select(l => JsonDocument.Parse(l))
+            .Single(d => d.RootElement.TryGetProperty("pen_rule", out var r) && r.GetString() == "logn").RootElement;
+        Assert.Equal((logn.GetProperty("pen").GetDouble(), "logn"), ChangePointSearch.DefaultPenalty(ReadSignal(logn), "rbf"));
+    }
+
+    [Fact]
     public void A_signal_without_change_is_one_segment()
     {
         var signal = SignalMatrix.FromValues(Enumerable.Repeat(3.5, 50).ToArray());
