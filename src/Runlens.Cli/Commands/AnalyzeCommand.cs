@@ -7,7 +7,7 @@ using Runlens.Reports.Terminal;
 
 namespace Runlens.Cli.Commands;
 
-/// <summary><c>runlens analyze PATH [--format text|json|md] [--out FILE] [--run NAME|ID] [--set rule.option=value]</c>.</summary>
+/// <summary><c>runlens analyze PATH [--format text|json|md] [--out FILE] [--run NAME|ID] [--set rule.option=value] [--config FILE]</c>.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Build()
@@ -18,23 +18,32 @@ internal static class AnalyzeCommand
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
         var runName = new Option<string?>("--run") { Description = "When PATH holds several runs: analyse only the run with this name or id" };
         var set = new Option<string[]>("--set") { Description = "Override a rule option, e.g. --set overfitting.min_rise=0.1 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var config = new Option<string?>("--config") { Description = $"Rule options file (default: ./{RuleSettingsFile.DefaultName} when present); --set wins over it" };
 
         var command = new Command("analyze", "Diagnose a training run: findings with evidence and recommended config changes.")
         {
-            path, format, output, runName, set,
+            path, format, output, runName, set, config,
         };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName),
-            parse.GetValue(set) ?? [], ct));
+            parse.GetValue(set) ?? [], parse.GetValue(config), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string format, string? outFile, string? runName, string[] set, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        string path, string format, string? outFile, string? runName, string[] set, string? configFile, CancellationToken ct)
     {
         RuleSettings settings;
         try
         {
-            settings = RuleSettings.Parse(set, RuleCatalog.All);
+            if (configFile is not null && !File.Exists(configFile))
+            {
+                throw new FormatException($"{configFile}: no such options file");
+            }
+
+            var file = configFile ?? (File.Exists(RuleSettingsFile.DefaultName) ? RuleSettingsFile.DefaultName : null);
+            var fromFile = file is null ? [] : RuleSettingsFile.Read(file);
+            settings = RuleSettings.Parse([.. fromFile, .. set.Select(a => ("--set", a))], RuleCatalog.All);
         }
         catch (FormatException ex)
         {

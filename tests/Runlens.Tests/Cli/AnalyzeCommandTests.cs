@@ -60,6 +60,40 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task An_options_file_sets_thresholds_and_set_overrides_it()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("opts.yaml");
+        await File.WriteAllTextAsync(config, "rules:\n  early-stopping:\n    patience: 7\n  overfitting:\n    min_rise: 0.1\n");
+
+        var fromFile = await RunlensProcess.RunAsync("analyze", "examples/hf-trainer-multi-eval-overfit", "--format", "json", "--config", config);
+        var overridden = await RunlensProcess.RunAsync("analyze", "examples/hf-trainer-multi-eval-overfit", "--format", "json",
+            "--config", config, "--set", "early-stopping.patience=10");
+
+        Assert.Equal(7, Patience(fromFile.StdOut));
+        Assert.Equal(10, Patience(overridden.StdOut));
+
+        static int Patience(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("findings").EnumerateArray()
+                .Single(f => f.GetProperty("rule").GetString() == "early-stopping").GetProperty("evidence").GetProperty("patience").GetInt32();
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_option_in_the_file_names_the_file_and_line()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("opts.yaml");
+        await File.WriteAllTextAsync(config, "rules:\n  overfitting:\n    min_rise: 0.1\n    nope: 3\n");
+        var r = await RunlensProcess.RunAsync("analyze", "examples/hf-trainer-multi-eval-overfit", "--config", config);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("opts.yaml: line 4:", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("has no option 'nope'", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_partly_damaged_log_is_analysed_and_the_damage_reported()
     {
         using var dir = new TempDir();
