@@ -36,6 +36,45 @@ public sealed class TrainerVocabulary
 
     public string LearningRateKey => First("learning_rate", "lr", "optimizer.lr", "optimizer.learning_rate") ?? "learning_rate";
 
+    /// <summary>The gradient-clipping setting: HF <c>max_grad_norm</c>, Lightning <c>gradient_clip_val</c>, Keras <c>clipnorm</c>.</summary>
+    public string GradClipKey => First("max_grad_norm", "gradient_clip_val", "clipnorm", "grad_clip", "clip_grad_norm") ?? (Kind switch
+    {
+        "lightning" => "gradient_clip_val",
+        "keras" => "clipnorm",
+        _ => "max_grad_norm",
+    });
+
+    /// <summary>The clip threshold in effect: the configured one, else HF Trainer's default 1.0 for HF runs, else null.</summary>
+    public double? MaxGradNorm => _run.Config.Number(GradClipKey) is { } v ? (v > 0 ? v : null) : IsHf ? 1.0 : null;
+
+    /// <summary>The learning rate: the configured peak, else the largest logged value, else null.</summary>
+    public double? LearningRate
+    {
+        get
+        {
+            if (_run.Config.Number(LearningRateKey) is { } lr && lr > 0)
+            {
+                return lr;
+            }
+
+            var series = _run.Get(MetricNames.LearningRate);
+            var max = series is null ? double.NaN : series.Points.Select(p => p.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+            return max > 0 ? Round3(max) : null;
+        }
+    }
+
+    /// <summary>A change of the learning rate to <paramref name="to"/> (rounded to 3 significant digits), from the configured
+    /// value or, when none is configured, from the largest logged one.</summary>
+    public ConfigChange LearningRateChange(double to)
+    {
+        var from = _run.Config.Get(LearningRateKey) ?? (LearningRate is { } lr ? ConfigValue.Of(Round3(lr)) : null);
+        return new ConfigChange(LearningRateKey, from, ConfigValue.Of(Round3(to)));
+    }
+
+    /// <summary><paramref name="v"/> rounded to 3 significant digits (logged float32 learning rates read 4.99999e-06).</summary>
+    public static double Round3(double v) =>
+        double.IsFinite(v) ? double.Parse(v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : v;
+
     public string EarlyStoppingPatience => Kind switch
     {
         "lightning" => "EarlyStopping.patience",

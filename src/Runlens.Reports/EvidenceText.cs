@@ -24,7 +24,7 @@ internal static class EvidenceText
         bool b => b ? "yes" : "no",
         string s => s,
         Evidence e => string.Join("; ", e.Items.Select(i => $"{Label(i.Key)} {Value(i.Key, i.Value)}")),
-        IEnumerable list => string.Join(" → ", list.Cast<object?>().Select(x => Value("", x))),
+        IEnumerable list => string.Join(name == "trajectory" ? " → " : ", ", list.Cast<object?>().Select(x => Value(name, x))),
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Runlens.Analysis.Rules.LearningDynamics;
+using Runlens.Analysis.Rules.Optimisation;
 using Runlens.Analysis.Rules.RunAccounting;
 using Runlens.Analysis.Rules.Telemetry;
 
@@ -13,7 +14,14 @@ public static class RuleCatalog
         new OverfittingRule(),
         new PastBestCheckpointRule(),
         new EarlyStoppingRule(),
+        new PlateauRule(),
         new DivergenceRule(),
+        new MetricDisagreementRule(),
+        new ExplodingGradientsRule(),
+        new VanishingGradientsRule(),
+        new ClippingSaturationRule(),
+        new LossSpikesRule(),
+        new FailedRunRule(),
         new SuspiciousValuesRule(),
         new MissingTelemetryRule(),
     ];

@@ -12,6 +12,7 @@ internal sealed class RunBuilder(string format = "hf-trainer-state")
     private TrainerState _trainer = TrainerState.Empty;
     private ImmutableArray<Checkpoint> _checkpoints = [];
     private readonly List<RunEvent> _events = [];
+    private RunStatus _status = RunStatus.Unknown;
 
     public RunBuilder Series(string key, long[] steps, double[] values, string? original = null, double[]? epochs = null)
     {
@@ -54,6 +55,19 @@ internal sealed class RunBuilder(string format = "hf-trainer-state")
         return this;
     }
 
+    public RunBuilder Status(RunStatus status)
+    {
+        _status = status;
+        return this;
+    }
+
+    /// <summary>Gaussian noise (Box–Muller) with the given standard deviation, n values.</summary>
+    public static double[] Noise(int n, double sd, int seed = 1)
+    {
+        var rng = new Random(seed);
+        return [.. Enumerable.Range(0, n).Select(_ => sd * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()))];
+    }
+
     public Run Build() => new()
     {
         Identity = new RunIdentity("test-run", "test-run", null, new RunSource(format, "/tmp/test-run")),
@@ -62,6 +76,7 @@ internal sealed class RunBuilder(string format = "hf-trainer-state")
         Trainer = _trainer,
         Checkpoints = _checkpoints,
         Events = [.. _events],
+        Status = _status,
     };
 
     /// <summary>A falling training loss with mild noise, n logs.</summary>

@@ -52,7 +52,7 @@ public sealed class DivergenceRule : IRule
                 var lr = run.Run.Config.Number(vocab.LearningRateKey);
                 recs.Add(Recommendation.Do(
                     lr is { } l ? $"Halve the learning rate ({Format.Number(l)} → {Format.Number(l / 2)}) and clip gradients." : "Lower the learning rate (e.g. by half) and clip gradients.",
-                    [.. (lr is { } x ? new[] { vocab.Change(vocab.LearningRateKey, x / 2) } : []), vocab.Change(vocab.IsHf ? "max_grad_norm" : "gradient_clip_val", 1.0)]));
+                    [.. (lr is { } x ? new[] { vocab.LearningRateChange(x / 2) } : []), vocab.Change(vocab.IsHf ? "max_grad_norm" : "gradient_clip_val", 1.0)]));
                 if (run.Run.Config.Get("fp16") is { Kind: ConfigValueKind.Boolean, Boolean: true })
                 {
                     recs.Add(Recommendation.Do("fp16 overflows easily: train in bf16 if the hardware supports it.",
@@ -114,7 +114,7 @@ public sealed class DivergenceRule : IRule
                 [train.First.Step, train.Last.Step],
                 [Recommendation.Do(
                     lr is { } l ? $"Lower the learning rate ({Format.Number(l)} → {Format.Number(l / 3)}) and check the schedule: a training loss should not grow." : "Lower the learning rate and check the schedule: a training loss should not grow.",
-                    [.. (lr is { } x ? new[] { vocab.Change(vocab.LearningRateKey, x / 3) } : [])])],
+                    [.. (lr is { } x ? new[] { vocab.LearningRateChange(x / 3) } : [])])],
                 "The optimiser is moving away from the minimum it found: the learning rate is too high for this stage of training, or the loss is computed on data that changes under it.",
                 train.Key);
         }

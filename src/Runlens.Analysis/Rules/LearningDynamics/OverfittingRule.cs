@@ -13,7 +13,9 @@ public sealed class OverfittingRule : IRule
         new RuleOption("min_rise", 0.05, "Smallest rise of the final validation loss above its minimum, relative to the minimum"),
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
-        new RuleOption("severe_rise", 0.40, "Relative rise from which overfitting is severe (severity error)"));
+        new RuleOption("severe_rise", 0.40, "Relative rise from which overfitting is severe (severity error)"),
+        new RuleOption("task_gain", 0.02, "Relative improvement of the task metric after the loss minimum that counts as still improving"),
+        new RuleOption("task_gain_ratio", 0.1, "When the task metric's gain is at least this fraction of the loss's rise, only the loss got worse (information, not overfitting)"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -48,6 +50,22 @@ public sealed class OverfittingRule : IRule
         var (level, severity) = rise >= context.Option("severe_rise") ? ("severe", Severity.Error)
             : rise >= context.Option("moderate_rise") ? ("moderate", Severity.Warning)
             : ("mild", Severity.Warning);
+
+        // The loss says "worse" but the task metric says "better" (seed 003: judge by the task): the loss is
+        // over-confident rather than the model worse at the task. Say exactly that, as information.
+        // When the task metric improved a little but far less than the loss degraded, it is still overfitting, capped at
+        // a warning and saying so.
+        var task = TaskMetrics.AfterLossBest(run);
+        var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain");
+        var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
+        if (lossOnly)
+        {
+            (level, severity) = ("loss-only", Severity.Info);
+        }
+        else if (taskImproved && severity == Severity.Error)
+        {
+            severity = Severity.Warning;
+        }
         var risesAfter = 0;
         for (var i = m + 1; i <= last; i++)
         {
@@ -79,7 +97,26 @@ public sealed class OverfittingRule : IRule
             .Add("gap_at_best", best.Value - trainAtBest)
             .Add("gap_final", final.Value - trainEnd)
             .Add("trajectory", Trajectory(val, m, last))
+            .Add("task_metric", taskImproved ? task!.Metric.Key : null)
+            .Add("task_metric_at_loss_best", taskImproved ? task!.AtLossBest : null)
+            .Add("task_metric_best", taskImproved ? task!.Best : null)
+            .Add("task_metric_best_step", taskImproved ? task!.BestStep : null)
+            .Add("task_metric_relative_gain", taskImproved ? task!.Gain : null)
             .Build();
+
+        if (lossOnly)
+        {
+            yield return context.Finding(
+                Severity.Info,
+                confidence,
+                $"{val.Key} rose {Format.Percent(rise)} from its minimum at step {Format.Step(best.Step)}, but {task!.Metric.Key} kept improving ({Format.Number(task.AtLossBest)} → {Format.Number(task.Best)} at step {Format.Step(task.BestStep)}): the loss got worse, the task performance did not",
+                evidence,
+                [best.Step, task.BestStep, final.Step],
+                [Recommendation.Do($"Do not stop or pick checkpoints on {val.Key} alone: {task.Metric.Key} is still improving. See metric-disagreement.")],
+                "The rising validation loss comes from over-confident predictions, not from worse answers; it is not the memorisation pattern of overfitting.",
+                val.Key, task.Metric.Key);
+            yield break;
+        }
 
         var recs = new List<Recommendation>
         {
@@ -108,7 +145,8 @@ public sealed class OverfittingRule : IRule
         yield return context.Finding(
             severity,
             confidence,
-            $"{Cap(level)} overfitting: {val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)} at step {Format.Step(final.Step)} while {train.Key} fell {Format.Number(trainAtBest)} → {Format.Number(trainEnd)}",
+            $"{Cap(level)} overfitting: {val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)} at step {Format.Step(final.Step)} while {train.Key} fell {Format.Number(trainAtBest)} → {Format.Number(trainEnd)}"
+                + (taskImproved ? $" ({task!.Metric.Key} still crept up {Format.Number(task.AtLossBest)} → {Format.Number(task.Best)})" : ""),
             evidence,
             [best.Step, final.Step],
             recs,

@@ -87,6 +87,23 @@ public sealed class PastBestCheckpointRule : IRule
 
         var severity = gap >= context.Option("error_gap") ? Severity.Error : Severity.Warning;
         var direction = greater ? "lower" : "higher";
+
+        // Judged by the validation loss while the task metric kept improving: the final weights may well be the better
+        // ones for the task, so this is only information (metric-disagreement says which to trust).
+        if (ReferenceEquals(metric, run.ValLoss) && TaskMetrics.AfterLossBest(run) is { } task && task.BestStep > best.Step && task.Gain >= 0.02)
+        {
+            yield return context.Finding(
+                Severity.Info,
+                0.6,
+                $"The final {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best at step {Format.Step(best.Step)}, but {task.Metric.Key} was best later (step {Format.Step(task.BestStep)}): by the task metric the later weights are better",
+                evidence,
+                [best.Step, task.BestStep, final.Step],
+                [Recommendation.Do($"Select the checkpoint by {task.Metric.Key} rather than {metric.Key}.", [.. vocab.KeepBest(task.Metric, task.GreaterIsBetter)])],
+                null,
+                metric.Key, task.Metric.Key);
+            yield break;
+        }
+
         yield return context.Finding(
             severity,
             0.9,

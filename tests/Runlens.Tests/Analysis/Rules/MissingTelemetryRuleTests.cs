@@ -21,6 +21,7 @@ public sealed class MissingTelemetryRuleTests : RuleTestBase
         var run = new RunBuilder()
             .Series("train/loss", 10, RunBuilder.Falling(100, 2.0, 0.2))
             .Series("val/loss", 100, 1.9, 1.0, 0.5, 0.4)
+            .Series("train/grad_norm", 10, [.. RunBuilder.Noise(100, 0.05).Select(e => Math.Abs(0.3 + e))])
             .Build();
         Assert.Empty(Findings(run, "missing-telemetry"));
         Assert.Equal(1.0, Diagnose(run).Coverage.Score);

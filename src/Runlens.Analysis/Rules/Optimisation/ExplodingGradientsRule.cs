@@ -1,0 +1,93 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+
+namespace Runlens.Analysis.Rules.Optimisation;
+
+/// <summary>RL0203: the gradient norm jumps by orders of magnitude, is persistently huge, or becomes NaN/Infinity.</summary>
+public sealed class ExplodingGradientsRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0203", "exploding-gradients", "Gradient norm jumps by orders of magnitude", RuleCategory.Optimisation, Severity.Error,
+        [Signal.GradNorm],
+        new RuleOption("jump_factor", 100, "A gradient norm this many times the median of the preceding window counts as a jump"),
+        new RuleOption("window", 20, "Logs in the window a gradient norm is compared with"),
+        new RuleOption("huge_norm", 1000, "Median gradient norm above which gradients count as persistently exploded"),
+        new RuleOption("min_points", 10, "Gradient-norm logs needed to judge"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var grad = context.Run.GradNorm!;
+        if (grad.Count < context.Option("min_points"))
+        {
+            yield break;
+        }
+
+        var v = grad.Values();
+        var nonFinite = SeriesMath.CountNonFinite(v);
+        var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !double.IsFinite(x));
+        var median = SeriesMath.Median(v);
+        var factor = context.Option("jump_factor");
+        var stats = new BlockStats(v, (int)context.Option("window"));
+        var jumps = new List<int>();
+        for (var i = 0; i < v.Length; i++)
+        {
+            var (baseline, _) = stats.Before(i);
+            if (double.IsFinite(v[i]) && baseline > 0 && v[i] >= factor * baseline)
+            {
+                jumps.Add(i);
+            }
+        }
+
+        var huge = median > context.Option("huge_norm");
+        if (nonFinite == 0 && jumps.Count == 0 && !huge)
+        {
+            yield break;
+        }
+
+        var maxIndex = SeriesMath.ArgBest(v, greaterIsBetter: true);
+        var severe = nonFinite > 0 || huge || jumps.Count >= 3;
+        var evidence = Evidence.Builder()
+            .Add("series", grad.Key)
+            .Add("points", v.Length)
+            .Add("median", median)
+            .Add("max_value", maxIndex >= 0 ? v[maxIndex] : double.NaN)
+            .Add("max_step", maxIndex >= 0 ? grad.Points[maxIndex].Step : null)
+            .Add("jumps", jumps.Count)
+            .Add("jump_factor", factor)
+            .Add("first_jump_step", jumps.Count > 0 ? grad.Points[jumps[0]].Step : null)
+            .Add("jump_steps", jumps.Take(10).Select(i => grad.Points[i].Step).ToArray())
+            .Add("non_finite_points", nonFinite)
+            .Add("first_non_finite_step", firstNonFinite >= 0 ? grad.Points[firstNonFinite].Step : null)
+            .Add("huge_norm_threshold", context.Option("huge_norm"))
+            .Build();
+
+        var title = nonFinite > 0
+            ? $"Gradient norm became {v[firstNonFinite]} at step {Format.Step(grad.Points[firstNonFinite].Step)} ({nonFinite} of {v.Length} logs not finite)"
+            : huge
+                ? $"Gradient norm is huge throughout: median {Format.Number(median)}, up to {Format.Number(v[maxIndex])} at step {Format.Step(grad.Points[maxIndex].Step)} (healthy runs sit near 0.2–1)"
+                : $"Gradient norm jumped {jumps.Count} time{(jumps.Count == 1 ? "" : "s")} to ≥{Format.Number(factor)}× its recent median, first at step {Format.Step(grad.Points[jumps[0]].Step)} (max {Format.Number(v[maxIndex])})";
+
+        var vocab = new TrainerVocabulary(context.Run.Run);
+        var recs = new List<Recommendation>();
+        var clip = vocab.MaxGradNorm;
+        recs.Add(clip is { } c && c <= 1
+            ? Recommendation.Do($"Clipping at {Format.Number(c)} already caps each update, so the size of the raw gradients points at the learning rate, the loss scale or the data: find the batches at the jump steps and check them.")
+            : Recommendation.Do("Clip gradients so one bad batch cannot throw the weights away.", vocab.Change(vocab.GradClipKey, 1.0)));
+        if (vocab.LearningRate is { } lr)
+        {
+            recs.Add(Recommendation.Do($"Lower the learning rate ({Format.Number(lr)} → {Format.Number(lr / 3)}) and use a warmup.", vocab.LearningRateChange(lr / 3)));
+        }
+
+        recs.Add(Recommendation.Do("With fp16, prefer bf16 (no loss-scale overflow); check inputs for NaN/Inf and extreme values."));
+
+        yield return context.Finding(
+            severe ? Severity.Error : Severity.Warning,
+            severe ? 0.85 : 0.6 + (0.1 * jumps.Count),
+            title,
+            evidence,
+            [.. jumps.Take(10).Select(i => grad.Points[i].Step), .. firstNonFinite >= 0 ? new[] { grad.Points[firstNonFinite].Step } : []],
+            recs,
+            "Gradients far larger than usual make single updates move the weights a long way: training becomes unstable, and a non-finite gradient destroys the weights.",
+            grad.Key);
+    }
+}

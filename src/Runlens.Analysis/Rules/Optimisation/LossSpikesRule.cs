@@ -1,0 +1,117 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+
+namespace Runlens.Analysis.Rules.Optimisation;
+
+/// <summary>RL0206: isolated spikes in the training loss (far above its local level, then back).</summary>
+public sealed class LossSpikesRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0206", "loss-spikes", "Isolated spikes in the training loss", RuleCategory.Optimisation, Severity.Warning,
+        [Signal.TrainLoss],
+        new RuleOption("window", 25, "Logs in the local window a point is compared with"),
+        new RuleOption("min_z", 8, "Robust z-score (median/MAD of the preceding window) from which a point is a spike"),
+        new RuleOption("min_ratio", 1.5, "A spike must also be at least this many times the local median"),
+        new RuleOption("min_excess", 0.02, "A spike must rise above the local median by at least this fraction of the loss's starting level (median of the first tenth of the logs), so wiggles of a loss near zero do not count"),
+        new RuleOption("recover_within", 5, "Logs within which the loss must return to its level for the spike to count as isolated"),
+        new RuleOption("warning_spikes", 3, "Spikes from which the finding is a warning rather than information"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var loss = context.Run.TrainLoss!;
+        var v = loss.Values();
+        var window = (int)context.Option("window");
+        if (v.Length < 2 * window)
+        {
+            yield break;
+        }
+
+        var stats = new BlockStats(v, window);
+        var minZ = context.Option("min_z");
+        var minRatio = context.Option("min_ratio");
+        var recover = (int)context.Option("recover_within");
+        var startLevel = SeriesMath.Median(v.AsSpan(0, Math.Max(1, v.Length / 10)));
+        var minExcess = context.Option("min_excess") * Math.Abs(startLevel);
+        var spikes = new List<(int Index, double Ratio)>();
+        for (var i = 0; i < v.Length; i++)
+        {
+            var (median, mad) = stats.Before(i);
+            if (!double.IsFinite(v[i]) || !(median > 0))
+            {
+                continue;
+            }
+
+            var scale = Math.Max(mad, 1e-9 * median);
+            if ((v[i] - median) / scale < minZ || v[i] < minRatio * median || v[i] - median < minExcess)
+            {
+                continue;
+            }
+
+            if (spikes.Count > 0 && i - spikes[^1].Index <= 1)
+            {
+                // the same spike continuing: keep its peak
+                if (v[i] / median > spikes[^1].Ratio)
+                {
+                    spikes[^1] = (i, v[i] / median);
+                }
+
+                continue;
+            }
+
+            var back = false;
+            for (var j = i + 1; j < Math.Min(v.Length, i + 1 + recover + 1); j++)
+            {
+                if (double.IsFinite(v[j]) && v[j] <= median + (3 * scale) && v[j] < minRatio * median)
+                {
+                    back = true;
+                    break;
+                }
+            }
+
+            if (back)
+            {
+                spikes.Add((i, v[i] / median));
+            }
+        }
+
+        if (spikes.Count == 0)
+        {
+            yield break;
+        }
+
+        var worst = spikes.MaxBy(s => s.Ratio);
+        var warning = spikes.Count >= context.Option("warning_spikes") || worst.Ratio >= 3;
+        var evidence = Evidence.Builder()
+            .Add("series", loss.Key)
+            .Add("spikes", spikes.Count)
+            .Add("spike_steps", spikes.Take(20).Select(s => loss.Points[s.Index].Step).ToArray())
+            .Add("largest_step", loss.Points[worst.Index].Step)
+            .Add("largest_value", v[worst.Index])
+            .Add("largest_ratio_to_local_median", worst.Ratio)
+            .Add("min_z", minZ)
+            .Add("min_ratio", minRatio)
+            .Add("points", v.Length)
+            .Build();
+
+        var vocab = new TrainerVocabulary(context.Run.Run);
+        var recs = new List<Recommendation>
+        {
+            Recommendation.Do($"Look at the batches logged at the spike steps ({string.Join(", ", spikes.Take(5).Select(s => Format.Step(loss.Points[s.Index].Step)))}): mislabelled, corrupted or out-of-distribution examples cause isolated spikes."),
+        };
+        if (vocab.LearningRate is { } lr && warning)
+        {
+            recs.Add(Recommendation.Do($"If spikes keep coming, lower the learning rate ({Format.Number(lr)} → {Format.Number(lr / 2)}) and clip gradients.",
+                vocab.LearningRateChange(lr / 2), vocab.Change(vocab.GradClipKey, vocab.MaxGradNorm ?? 1.0)));
+        }
+
+        yield return context.Finding(
+            warning ? Severity.Warning : Severity.Info,
+            Math.Min(0.95, 0.55 + (0.1 * spikes.Count)),
+            $"{spikes.Count} isolated spike{(spikes.Count == 1 ? "" : "s")} in {loss.Key}; the largest {Format.Number(v[worst.Index])} at step {Format.Step(loss.Points[worst.Index].Step)}, {Format.Number(worst.Ratio)}× the local level",
+            evidence,
+            spikes.Take(20).Select(s => loss.Points[s.Index].Step),
+            recs,
+            "A loss that jumps far above its level for a step or two and comes back points at individual bad batches or at updates that were briefly too large.",
+            loss.Key);
+    }
+}

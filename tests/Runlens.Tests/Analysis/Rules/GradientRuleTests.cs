@@ -1,0 +1,114 @@
+using Runlens.Analysis.Findings;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+/// <summary>RL0203 exploding-gradients, RL0204 vanishing-gradients, RL0205 clipping-saturation on realistic noisy series.</summary>
+public sealed class GradientRuleTests : RuleTestBase
+{
+    private static double[] HealthyGradNorm(int n, int seed = 1) =>
+        [.. RunBuilder.Noise(n, 0.05, seed).Select(e => Math.Abs(0.3 + e))];
+
+    [Fact]
+    public void Exploding_fires_when_the_norm_jumps_by_orders_of_magnitude()
+    {
+        var g = HealthyGradNorm(200);
+        g[120] = 85;
+        g[121] = 0.4;
+        g[160] = 140;
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(200, 2, 0.4, 0.05))
+            .Series("train/grad_norm", 10, g).Config("learning_rate", 3e-4).Build();
+        var f = Assert.Single(Findings(run, "exploding-gradients"));
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal(2, f.Evidence["jumps"]);
+        Assert.Equal(1210L, f.Evidence["first_jump_step"]);
+        Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 1e-4) < 1e-12));
+    }
+
+    [Fact]
+    public void Exploding_is_an_error_when_the_norm_is_huge_throughout_or_not_finite()
+    {
+        // TrOCR-like: grad norms between 4e4 and 4e6 for the whole run.
+        var rng = new Random(5);
+        double[] huge = [.. Enumerable.Range(0, 100).Select(_ => Math.Pow(10, 4.6 + (2 * rng.NextDouble())))];
+        var run = new RunBuilder().Series("train/grad_norm", 2, huge).Series("train/loss", 2, RunBuilder.Falling(100, 5, 3, 0.2)).Build();
+        var f = Assert.Single(Findings(run, "exploding-gradients"));
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Contains("huge throughout", f.Title, StringComparison.Ordinal);
+
+        var g = HealthyGradNorm(50);
+        g[40] = double.PositiveInfinity;
+        var inf = new RunBuilder().Series("train/grad_norm", 10, g).Build();
+        var f2 = Assert.Single(Findings(inf, "exploding-gradients"));
+        Assert.Equal(410L, f2.Evidence["first_non_finite_step"]);
+        Assert.Equal(Severity.Error, f2.Severity);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Exploding_stays_quiet_on_healthy_noisy_norms_and_warmup_decay(int seed)
+    {
+        // Early norms of 3-8 settling to 0.3: a 25x range, but no jump of two orders of magnitude.
+        double[] g = [.. HealthyGradNorm(400, seed).Select((x, i) => x + (i < 40 ? 6.0 * (1 - (i / 40.0)) : 0))];
+        var run = new RunBuilder().Series("train/grad_norm", 10, g).Build();
+        Assert.Empty(Findings(run, "exploding-gradients"));
+    }
+
+    [Fact]
+    public void Vanishing_fires_when_norms_are_tiny_and_the_loss_has_not_moved()
+    {
+        double[] g = [.. RunBuilder.Noise(100, 0.0005, 2).Select(e => Math.Abs(0.002 + e))];
+        double[] loss = [.. RunBuilder.Noise(100, 0.01, 3).Select(e => 2.3 + e)];
+        var run = new RunBuilder().Series("train/grad_norm", 10, g).Series("train/loss", 10, loss).Config("learning_rate", 1e-5).Build();
+        var f = Assert.Single(Findings(run, "vanishing-gradients"));
+        Assert.Equal(1.0, (double)f.Evidence["tiny_fraction"]!);
+        Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 3e-5) < 1e-12));
+    }
+
+    [Fact]
+    public void Vanishing_stays_quiet_when_tiny_norms_come_after_the_loss_fell()
+    {
+        double[] g = [.. Enumerable.Range(0, 100).Select(i => i < 50 ? 0.3 : 0.004)];
+        var run = new RunBuilder().Series("train/grad_norm", 10, g).Series("train/loss", 10, RunBuilder.Falling(100, 2.3, 0.05, 0.01)).Build();
+        Assert.Empty(Findings(run, "vanishing-gradients"));
+    }
+
+    [Fact]
+    public void Clipping_saturation_fires_against_the_hf_default_clip_of_one()
+    {
+        // Clipped on almost every step and the loss barely moves (2.0 -> 1.95): a warning with a learning-rate change.
+        double[] g = [.. RunBuilder.Noise(200, 0.3, 4).Select(e => Math.Abs(1.6 + e))];
+        var run = new RunBuilder().Series("train/grad_norm", 10, g).Series("train/loss", 10, RunBuilder.Falling(200, 2, 1.95, 0.05))
+            .Config("learning_rate", 5e-5).Config("num_train_epochs", 3).Build();
+        var f = Assert.Single(Findings(run, "clipping-saturation"));
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal(1.0, (double)f.Evidence["clip_threshold"]!);
+        Assert.Equal("HF Trainer default max_grad_norm", f.Evidence["clip_source"]);
+        Assert.True((double)f.Evidence["clipped_fraction"]! > 0.9);
+        Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 2.5e-5) < 1e-12));
+    }
+
+    [Fact]
+    public void Clipping_saturation_is_information_without_changes_while_the_loss_falls_well()
+    {
+        double[] g = [.. RunBuilder.Noise(200, 0.3, 4).Select(e => Math.Abs(1.6 + e))];
+        var run = new RunBuilder().Series("train/grad_norm", 10, g).Series("train/loss", 10, RunBuilder.Falling(200, 2, 1, 0.05))
+            .Config("learning_rate", 5e-5).Config("num_train_epochs", 3).Build();
+        var f = Assert.Single(Findings(run, "clipping-saturation"));
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.All(f.Recommendations, r => Assert.Empty(r.ConfigChanges));
+    }
+
+    [Fact]
+    public void Clipping_saturation_stays_quiet_below_the_clip_and_without_a_known_clip()
+    {
+        var healthy = new RunBuilder().Series("train/grad_norm", 10, HealthyGradNorm(200)).Config("max_grad_norm", 1.0).Build();
+        Assert.Empty(Findings(healthy, "clipping-saturation"));
+
+        double[] g = [.. RunBuilder.Noise(200, 0.3, 4).Select(e => Math.Abs(1.6 + e))];
+        var unknownClip = new RunBuilder("tensorboard").Series("train/grad_norm", 10, g).Build();
+        Assert.Empty(Findings(unknownClip, "clipping-saturation"));
+    }
+}

@@ -1,0 +1,51 @@
+using Runlens.Analysis.Findings;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+public sealed class LossSpikesRuleTests : RuleTestBase
+{
+    private static double[] NoisyLoss(int n, int seed) =>
+        [.. RunBuilder.Falling(n, 2.5, 0.4, 0).Zip(RunBuilder.Noise(n, 0.06, seed), (a, e) => a * (1 + e))];
+
+    [Fact]
+    public void Fires_on_isolated_spikes_and_names_their_steps()
+    {
+        var loss = NoisyLoss(600, 7);
+        loss[200] *= 4;
+        loss[350] *= 3;
+        loss[351] *= 2.5;
+        loss[500] *= 5;
+        var run = new RunBuilder().Series("train/loss", 10, loss).Config("learning_rate", 2e-4).Build();
+        var f = Assert.Single(Findings(run, "loss-spikes"));
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal(3, f.Evidence["spikes"]);
+        Assert.Equal(new long[] { 2010, 3510, 5010 }, (long[])f.Evidence["spike_steps"]!);
+        Assert.Equal(5010L, f.Evidence["largest_step"]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Ordinary_noise_does_not_fire(int seed)
+    {
+        var run = new RunBuilder().Series("train/loss", 10, NoisyLoss(2000, seed)).Build();
+        Assert.Empty(Findings(run, "loss-spikes"));
+    }
+
+    [Fact]
+    public void A_jump_that_stays_up_is_not_an_isolated_spike()
+    {
+        var loss = NoisyLoss(400, 9);
+        for (var i = 250; i < loss.Length; i++)
+        {
+            loss[i] *= 4;
+        }
+
+        var run = new RunBuilder().Series("train/loss", 10, loss).Build();
+        Assert.Empty(Findings(run, "loss-spikes"));
+    }
+}

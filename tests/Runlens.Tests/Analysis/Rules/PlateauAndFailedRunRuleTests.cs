@@ -1,0 +1,65 @@
+using Runlens.Analysis.Findings;
+using Runlens.Model;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+public sealed class PlateauAndFailedRunRuleTests : RuleTestBase
+{
+    [Fact]
+    public void Plateau_fires_when_the_last_evaluations_stay_flat()
+    {
+        // Accuracy climbs for 6 evals, then sits within ±0.2 points for 6 more.
+        double[] acc = [0.61, 0.70, 0.76, 0.80, 0.83, 0.845, 0.846, 0.844, 0.847, 0.845, 0.846, 0.845];
+        var run = new RunBuilder().Series("val/accuracy", 500, acc)
+            .Trainer(t => t with { BestMetricKey = "val/accuracy", GreaterIsBetter = true }).Build();
+        var f = Assert.Single(Findings(run, "plateau"));
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Equal(4000L, f.Evidence["window_start_step"]);
+        Assert.Equal(0.846, (double)f.Evidence["best_before_window"]!, 12);
+        Assert.True((double)f.Evidence["relative_improvement"]! < 0.005);
+    }
+
+    [Fact]
+    public void Plateau_stays_quiet_while_improving_and_when_getting_worse()
+    {
+        double[] improving = [1.2, 1.0, 0.9, 0.82, 0.76, 0.71, 0.67, 0.64, 0.61, 0.59];
+        Assert.Empty(Findings(new RunBuilder().Series("val/loss", 100, improving).Series("train/loss", 50, RunBuilder.Falling(20, 1.3, 0.5)).Build(), "plateau"));
+
+        double[] worsening = [1.2, 1.0, 0.9, 0.85, 0.9, 0.97, 1.05, 1.1, 1.2, 1.3];
+        Assert.Empty(Findings(new RunBuilder().Series("val/loss", 100, worsening).Series("train/loss", 50, RunBuilder.Falling(20, 1.3, 0.5)).Build(), "plateau"));
+    }
+
+    [Fact]
+    public void Failed_run_classifies_out_of_memory_and_keeps_the_effective_batch()
+    {
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(30, 2, 1))
+            .Config("per_device_train_batch_size", 32).Config("gradient_accumulation_steps", 1).Config("num_train_epochs", 3)
+            .Status(RunStatus.Failed)
+            .Event(new RunEvent(RunEventKind.Error, "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", 310))
+            .Checkpoint(300, "checkpoint-300")
+            .Build();
+        var f = Assert.Single(Findings(run, "failed-run"));
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Equal("out-of-memory", f.Evidence["cause"]);
+        var changes = f.Recommendations.SelectMany(r => r.ConfigChanges).ToList();
+        Assert.Contains(changes, c => c.Key == "per_device_train_batch_size" && c.To.Number == 16);
+        Assert.Contains(changes, c => c.Key == "gradient_accumulation_steps" && c.To.Number == 2);
+        Assert.Contains(f.Recommendations, r => r.Action.Contains("checkpoint-300", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Failed_run_reports_a_failed_status_without_an_error_message()
+    {
+        var run = new RunBuilder("mlflow").Series("train/loss", 1, RunBuilder.Falling(270, 2, 1)).Status(RunStatus.Failed).Build();
+        var f = Assert.Single(Findings(run, "failed-run"));
+        Assert.Equal("The run ended failed after step 270", f.Title);
+    }
+
+    [Fact]
+    public void Finished_runs_do_not_fire()
+    {
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(30, 2, 1)).Status(RunStatus.Finished).Build();
+        Assert.Empty(Findings(run, "failed-run"));
+    }
+}
