@@ -52,6 +52,14 @@ public static class TaskMetrics
         return candidates.Count == 1 ? candidates[0] : null;
     }
 
+    /// <summary>Every overall validation task metric (accuracy, F1, macro F1, WER, …; no per-class scores).</summary>
+    public static IReadOnlyList<Series> FindAll(RunView run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return [.. run.Run.Series.Values.Where(s => s.Count >= 3 && MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsLossName(s.Key)
+            && Preferred.Any(name => AggregatePrefixes.Any(prefix => string.Equals(MetricNames.NameOf(s.Key), prefix + name, StringComparison.OrdinalIgnoreCase))))];
+    }
+
     /// <summary>Direction of a metric: lower is better for losses and error rates (WER, CER, MAE, …).</summary>
     public static bool GreaterIsBetter(RunView run, Series metric)
     {

@@ -30,7 +30,8 @@ internal static class EvidenceText
 
     /// <summary>Evidence items worth showing: unknowns (null, NaN) are left out of human output; JSON keeps them.</summary>
     public static IEnumerable<(string Label, string Value)> Items(Evidence e) =>
-        e.Items.Where(i => i.Value is not null && !(i.Value is double d && double.IsNaN(d)))
+        e.Items.Where(i => i.Value is not null && !(i.Value is double d && double.IsNaN(d))
+                && !(i.Value is IEnumerable list and not string && !list.Cast<object?>().Any()))
             .Select(i => (Label(i.Key), Value(i.Key, i.Value)));
 
     public static string Config(ConfigValue? v) => v switch

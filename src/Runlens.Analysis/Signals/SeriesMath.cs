@@ -114,6 +114,19 @@ public static class SeriesMath
         return Pearson(x, Ranks([.. ys]));
     }
 
+    /// <summary>Medians of the first and the last <paramref name="fraction"/> of the values (at least one value each):
+    /// where a series started and where it ended, robust to noise.</summary>
+    public static (double Head, double Tail) HeadTail(ReadOnlySpan<double> values, double fraction = 0.1)
+    {
+        if (values.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var n = Math.Max(1, (int)(values.Length * fraction));
+        return (Median(values[..n]), Median(values[^n..]));
+    }
+
     /// <summary>Relative change from <paramref name="from"/> to <paramref name="to"/> (|from| in the denominator).</summary>
     public static double RelativeChange(double from, double to) =>
         from == 0 ? (to == 0 ? 0 : double.PositiveInfinity * Math.Sign(to)) : (to - from) / Math.Abs(from);

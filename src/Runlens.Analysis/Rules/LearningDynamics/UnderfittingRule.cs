@@ -1,0 +1,79 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+
+namespace Runlens.Analysis.Rules.LearningDynamics;
+
+/// <summary>RL0105: the training loss barely fell, and validation sits as high (no gap): the model is not fitting.</summary>
+public sealed class UnderfittingRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0105", "underfitting", "Training and validation loss both stay high", RuleCategory.LearningDynamics, Severity.Warning,
+        [Signal.TrainLoss],
+        new RuleOption("max_drop", 0.1, "The training loss counts as stuck when it fell less than this, relative, from the first to the last tenth of its logs"),
+        new RuleOption("max_gap", 0.1, "Largest relative gap between the final validation and training loss for the two to count as close"),
+        new RuleOption("min_points", 20, "Training-loss logs needed to judge"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run;
+        var loss = run.TrainLoss!;
+        var v = loss.Values();
+        if (v.Length < context.Option("min_points"))
+        {
+            yield break;
+        }
+
+        var (head, tail) = SeriesMath.HeadTail(v);
+        if (!(head > 0) || !(tail > 0))
+        {
+            yield break; // zero or negative losses are suspicious-values' case
+        }
+
+        var drop = (head - tail) / head;
+        if (drop >= context.Option("max_drop") || drop < -0.05)
+        {
+            yield break; // it learned, or it rose (divergence's case)
+        }
+
+        double? gap = null;
+        if (run.ValLoss is { } val && SeriesMath.LastFinite(val.Values()) is var li and >= 0)
+        {
+            gap = (val.Points[li].Value - tail) / tail;
+            if (Math.Abs(gap.Value) > context.Option("max_gap"))
+            {
+                yield break; // a gap between train and validation is not the underfitting picture
+            }
+        }
+
+        var vocab = new TrainerVocabulary(run.Run);
+        var evidence = Evidence.Builder()
+            .Add("series", loss.Key)
+            .Add("head_median", head)
+            .Add("tail_median", tail)
+            .Add("relative_drop", drop)
+            .Add("threshold", context.Option("max_drop"))
+            .Add("val_train_gap", gap)
+            .Add("points", v.Length)
+            .Build();
+
+        var recs = new List<Recommendation>();
+        if (vocab.LearningRate is { } lr)
+        {
+            recs.Add(Recommendation.Do($"Raise the learning rate ({Format.Number(lr)} → {Format.Number(TrainerVocabulary.Round3(lr * 3))}) and check the schedule is not decaying it to nothing early.", vocab.LearningRateChange(lr * 3)));
+        }
+
+        recs.Add(Recommendation.Do("Check that the model can fit at all: overfit a few batches on purpose; if it cannot, look for a bug (labels, loss, frozen weights) before anything else."));
+        recs.Add(Recommendation.Do("Give the model more capacity (a larger model, more layers or width), train longer, and reduce regularisation (weight decay, dropout)."));
+
+        yield return context.Finding(
+            Severity.Warning,
+            gap is null ? 0.55 : 0.7,
+            $"Underfitting: {loss.Key} only went {Format.Number(head)} → {Format.Number(tail)} ({Format.Percent(Math.Max(0, drop))} lower) over {v.Length} logs"
+                + (gap is { } g ? $", and validation loss is as high (gap {Format.Percent(g)})" : ""),
+            evidence,
+            [loss.First.Step, loss.Last.Step],
+            recs,
+            "The model is not fitting even the training data: the loss stays near where it started. Capacity, learning rate or a bug limits it, not generalisation.",
+            loss.Key);
+    }
+}

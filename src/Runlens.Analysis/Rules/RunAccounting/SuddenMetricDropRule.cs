@@ -1,0 +1,131 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.RunAccounting;
+
+/// <summary>RL0402: a validation metric gets sharply worse between two evaluations.</summary>
+public sealed class SuddenMetricDropRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0402", "sudden-metric-drop", "A validation metric drops sharply between two evaluations", RuleCategory.RunAccounting, Severity.Warning,
+        [Signal.ValMetric],
+        new RuleOption("min_drop", 0.15, "Relative worsening between two consecutive evaluations"),
+        new RuleOption("min_ratio", 4, "The drop must also be this many times the series' median change between evaluations"),
+        new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run;
+        var drops = new List<(Series Series, int Index, double Drop, bool Recovered, bool Greater)>();
+        // The metrics a run is judged by: the primary metric, the validation loss, the task metric. Per-class scores and
+        // side metrics with tiny supports jump by nature.
+        var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
+        foreach (var s in watched)
+        {
+            if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || IsBookkeeping(s.Key))
+            {
+                continue;
+            }
+
+            var greater = TaskMetrics.GreaterIsBetter(run, s);
+            var v = s.Values();
+            var changes = new List<double>();
+            for (var i = 1; i < v.Length; i++)
+            {
+                if (double.IsFinite(v[i]) && double.IsFinite(v[i - 1]))
+                {
+                    changes.Add(Math.Abs(v[i] - v[i - 1]));
+                }
+            }
+
+            var typical = SeriesMath.Median(changes.ToArray());
+            var worst = (Index: -1, Drop: 0.0);
+            for (var i = 1; i < v.Length; i++)
+            {
+                if (!double.IsFinite(v[i]) || !double.IsFinite(v[i - 1]) || v[i - 1] == 0)
+                {
+                    continue;
+                }
+
+                var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
+                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * typical && worse > worst.Drop)
+                {
+                    worst = (i, worse);
+                }
+            }
+
+            if (worst.Index > 0)
+            {
+                var before = v[worst.Index - 1];
+                var recovered = v.Skip(worst.Index + 1).Any(x => double.IsFinite(x) && (greater ? x >= before : x <= before) || Math.Abs(x - before) <= typical);
+                drops.Add((s, worst.Index, worst.Drop, recovered, greater));
+            }
+        }
+
+        if (drops.Count == 0)
+        {
+            yield break;
+        }
+
+        drops.Sort((a, b) => b.Drop.CompareTo(a.Drop));
+        var top = drops[0];
+        var p = top.Series.Points;
+        var evidence = Evidence.Builder()
+            .Add("series", top.Series.Key)
+            .Add("from_step", p[top.Index - 1].Step)
+            .Add("from_value", p[top.Index - 1].Value)
+            .Add("to_step", p[top.Index].Step)
+            .Add("to_value", p[top.Index].Value)
+            .Add("relative_drop", top.Drop)
+            .Add("threshold", context.Option("min_drop"))
+            .Add("recovered", top.Recovered)
+            .Add("other_series", drops.Skip(1).Select(d => d.Series.Key).ToArray())
+            .Build();
+
+        var lrChange = LrChangeBetween(run, p[top.Index - 1].Step, p[top.Index].Step);
+        var recs = new List<Recommendation>
+        {
+            Recommendation.Do($"Look at what changed between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}: "
+                + (lrChange is { } c ? $"the learning rate moved {Format.Number(c.From)} → {Format.Number(c.To)} there; " : "")
+                + "a data shard or curriculum switch, a loss spike, or a change in the evaluation itself."),
+        };
+        if (!top.Recovered)
+        {
+            recs.Add(Recommendation.Do($"The metric did not recover: keep the weights from before step {Format.Step(p[top.Index].Step)}."));
+        }
+
+        yield return context.Finding(
+            top.Recovered ? Severity.Info : Severity.Warning,
+            top.Recovered ? 0.55 : 0.75,
+            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Drop)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
+                + (top.Recovered ? ", then recovered" : ", and did not recover")
+                + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : ""),
+            evidence,
+            [p[top.Index - 1].Step, p[top.Index].Step],
+            recs,
+            "A validation metric that falls off a cliff between two evaluations points at a single event: an unstable update, a data change, or an evaluation problem.",
+            [.. drops.Select(d => d.Series.Key)]);
+    }
+
+    private static (double From, double To)? LrChangeBetween(RunView run, long from, long to)
+    {
+        if (run.LearningRate is not { Count: > 1 } lr)
+        {
+            return null;
+        }
+
+        var before = lr.Points.LastOrDefault(p => p.Step <= from);
+        var after = lr.Points.LastOrDefault(p => p.Step <= to);
+        return before == default || after == default || before.Value == 0 || Math.Abs(after.Value - before.Value) / before.Value < 0.2
+            ? null
+            : (before.Value, after.Value);
+    }
+
+    private static bool IsBookkeeping(string key)
+    {
+        var n = MetricNames.NameOf(key);
+        return n.Contains("runtime", StringComparison.Ordinal) || n.Contains("per_second", StringComparison.Ordinal) || n.Contains("epoch", StringComparison.Ordinal)
+            || n.Contains("step", StringComparison.Ordinal) || n.EndsWith("_number", StringComparison.Ordinal) || n.Contains("count", StringComparison.Ordinal);
+    }
+}

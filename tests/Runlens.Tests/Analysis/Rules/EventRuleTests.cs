@@ -1,0 +1,83 @@
+using Runlens.Analysis.Findings;
+using Runlens.Model;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+/// <summary>RL0401 epoch-step-mismatch, RL0402 sudden-metric-drop, RL0403 change-point, RL0404 metric-anomaly.</summary>
+public sealed class EventRuleTests : RuleTestBase
+{
+    [Fact]
+    public void Epoch_step_mismatch_names_the_effective_batch_that_explains_the_log()
+    {
+        // 22,395 examples at batch 2 imply 11,198 steps per epoch; the log says 2,800 (NER run): 4x the batch.
+        var run = new RunBuilder().Series("train/loss", [2800, 5600, 8400], [0.8, 0.5, 0.4], epochs: [1, 2, 3])
+            .Config("per_device_train_batch_size", 2).Build() with { Dataset = new DatasetStats(TrainExamples: 22395) };
+        var f = Assert.Single(Findings(run, "epoch-step-mismatch"));
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Equal(4.0, (double)f.Evidence["explained_by_devices"]!);
+    }
+
+    [Fact]
+    public void Epoch_step_mismatch_stays_quiet_when_the_numbers_agree_or_are_unknown()
+    {
+        var agree = new RunBuilder().Series("train/loss", [700, 1400], [0.8, 0.5], epochs: [1, 2])
+            .Config("per_device_train_batch_size", 32).Build() with { Dataset = new DatasetStats(TrainExamples: 22395) };
+        Assert.Empty(Findings(agree, "epoch-step-mismatch"));
+        Assert.Empty(Findings(new RunBuilder().Series("train/loss", [700, 1400], [0.8, 0.5], epochs: [1, 2]).Build(), "epoch-step-mismatch"));
+    }
+
+    [Fact]
+    public void Sudden_metric_drop_fires_on_a_cliff_that_does_not_recover()
+    {
+        var run = new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(40, 2, 0.6, 0.05))
+            .Series("val/accuracy", 200, 0.80, 0.85, 0.88, 0.90, 0.41, 0.43, 0.42, 0.44, 0.45, 0.45)
+            .Trainer(t => t with { BestMetricKey = "val/accuracy", GreaterIsBetter = true }).Build();
+        var f = Assert.Single(Findings(run, "sudden-metric-drop"));
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal(800L, f.Evidence["from_step"]);
+        Assert.Equal(1000L, f.Evidence["to_step"]);
+        Assert.False((bool)f.Evidence["recovered"]!);
+    }
+
+    [Fact]
+    public void Sudden_metric_drop_stays_quiet_on_ordinary_wobble()
+    {
+        var run = new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(40, 2, 0.6, 0.05))
+            .Series("val/accuracy", 200, 0.80, 0.83, 0.82, 0.85, 0.84, 0.86, 0.85, 0.87, 0.86, 0.87)
+            .Trainer(t => t with { BestMetricKey = "val/accuracy", GreaterIsBetter = true }).Build();
+        Assert.Empty(Findings(run, "sudden-metric-drop"));
+    }
+
+    [Fact]
+    public void Change_point_reports_a_loss_that_jumps_to_a_higher_level_and_stays()
+    {
+        double[] loss = [.. RunBuilder.Falling(400, 2, 0.5, 0).Select((x, i) => i >= 250 ? x * 2 : x).Zip(RunBuilder.Noise(400, 0.03, 4), (a, e) => a + e)];
+        var run = new RunBuilder().Series("train/loss", 10, loss).Build();
+        var f = Assert.Single(Findings(run, "change-point"));
+        Assert.InRange((long)f.Evidence["change_step"]!, 2450L, 2550L);
+        Assert.Equal(Severity.Info, f.Severity);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Change_point_stays_quiet_on_a_healthy_decaying_loss(int seed)
+    {
+        double[] loss = [.. RunBuilder.Falling(1000, 2.5, 0.4, 0).Zip(RunBuilder.Noise(1000, 0.08, seed), (a, e) => a * (1 + e))];
+        Assert.Empty(Findings(new RunBuilder().Series("train/loss", 10, loss).Build(), "change-point"));
+    }
+
+    [Fact]
+    public void Metric_anomaly_flags_one_impossible_point_and_ignores_noise()
+    {
+        double[] acc = [.. RunBuilder.Noise(60, 0.005, 6).Select((e, i) => 0.7 + (0.003 * i) + e)];
+        var quiet = new RunBuilder().Series("train/accuracy", 10, acc).Build();
+        Assert.Empty(Findings(quiet, "metric-anomaly"));
+
+        acc[33] = 0.05;
+        var f = Assert.Single(Findings(new RunBuilder().Series("train/accuracy", 10, acc).Build(), "metric-anomaly"));
+        Assert.Equal(340L, f.Evidence["step"]);
+    }
+}
