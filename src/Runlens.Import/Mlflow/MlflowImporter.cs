@@ -28,7 +28,7 @@ internal sealed class MlflowImporter : IRunImporter
         return MlflowLayout.Resolve(path) switch
         {
             null => 0,
-            { Kind: MlflowLayoutKind.Tree } t => Path.GetFileName(Path.TrimEndingDirectorySeparator(t.Path)) == MlflowLayout.TreeName ? 95 : 85,
+            { Kind: MlflowLayoutKind.Tree } t => t.Path == path && Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) == MlflowLayout.TreeName ? 95 : 85,
             { Kind: MlflowLayoutKind.Experiment } => 90,
             _ => 95,
         };

@@ -71,6 +71,7 @@ internal sealed class MlflowMeta
         }
 
         var values = new Dictionary<string, (string? Value, int Line)>(StringComparer.Ordinal);
+        var lastLine = 1;
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -89,6 +90,7 @@ internal sealed class MlflowMeta
 
             while (!parser.TryConsume<MappingEnd>(out _))
             {
+                lastLine = (int)(parser.Current?.Start.Line ?? lastLine);
                 if (parser.TryConsume<Scalar>(out var key))
                 {
                     if (parser.TryConsume<Scalar>(out var value))
@@ -98,37 +100,39 @@ internal sealed class MlflowMeta
                     else
                     {
                         values[key.Value] = (null, (int)(parser.Current?.Start.Line ?? key.Start.Line));
-                        Skip(parser);
+                        Skip(parser, ref lastLine);
                     }
                 }
                 else
                 {
                     // a complex key: skip it and its value
-                    Skip(parser);
-                    Skip(parser);
+                    Skip(parser, ref lastLine);
+                    Skip(parser, ref lastLine);
                 }
             }
         }
         catch (YamlException ex)
         {
-            throw new RunImportException(file, Line((int)ex.Start.Line), "not readable YAML: " + FirstLine(ex.Message), "check the file", ex);
+            throw new RunImportException(file, Line(ex.Start.Line > 0 ? (int)ex.Start.Line : lastLine), "not readable YAML: " + FirstLine(ex.Message), "check the file", ex);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or EndOfStreamException)
         {
-            throw new RunImportException(file, null, "not readable YAML: " + FirstLine(ex.Message), "check the file", ex);
+            // YamlDotNet reports some malformed input this way, without a position: name the last line it got to
+            throw new RunImportException(file, Line(lastLine), "not readable YAML (malformed after this line)", "check the file", ex);
         }
 
         return new MlflowMeta(file, values);
     }
 
     /// <summary>Skips one node (a scalar, an alias, or a whole sequence or mapping) without recursion.</summary>
-    private static void Skip(IParser parser)
+    private static void Skip(IParser parser, ref int lastLine)
     {
         var depth = 0;
         do
         {
             var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
             depth += current.NestingIncrease;
+            lastLine = (int)current.Start.Line;
             if (!parser.MoveNext())
             {
                 throw new YamlException("unexpected end of the YAML stream");
