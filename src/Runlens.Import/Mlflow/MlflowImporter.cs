@@ -69,7 +69,7 @@ internal sealed class MlflowImporter : IRunImporter
                 await ReadExperimentAsync(layout.Path, runs, errors, context, cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                foreach (var experiment in MlflowLayout.ExperimentFolders(layout.Path))
+                foreach (var experiment in MlflowLayout.ExperimentFolders(layout.Path, lenient: true))
                 {
                     await ReadExperimentAsync(experiment, runs, errors, context, cancellationToken).ConfigureAwait(false);
                 }
@@ -98,7 +98,7 @@ internal sealed class MlflowImporter : IRunImporter
         var events = new List<RunEvent>();
         var experiment = ExperimentName(dir, events);
         var read = new List<Run>();
-        foreach (var runDir in MlflowLayout.RunFolders(dir))
+        foreach (var runDir in MlflowLayout.RunFolders(dir, lenient: true))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (run, fatal) = await MlflowRunReader.ReadAsync(runDir, experiment, events, FormatId, context, cancellationToken).ConfigureAwait(false);

@@ -53,56 +53,66 @@ internal static class MlflowLayout
         return Directory.Exists(inner) && ExperimentFolders(inner).Count > 0 ? (MlflowLayoutKind.Tree, inner) : null;
     }
 
+    /// <summary>A run folder by its shape: a meta.yaml naming a run, or metrics/ or params/ beside a meta.yaml, or
+    /// metrics/ with params/ or tags/; a meta.yaml with only tags/ is a run unless the meta.yaml is an experiment's.</summary>
     public static bool IsRunFolder(string dir)
     {
-        var meta = Path.Combine(dir, MlflowMeta.FileName);
-        var keys = TopKeys(meta);
+        var keys = TopKeys(Path.Combine(dir, MlflowMeta.FileName));
         if (keys is not null && (keys.Contains("run_id") || keys.Contains("run_uuid")))
         {
             return true;
         }
 
-        if (keys is not null && keys.Contains("experiment_id") && !keys.Contains("status") && !keys.Contains("start_time"))
-        {
-            // an experiment's meta.yaml (its tags/ folder must not make it look like a run)
-            return false;
-        }
-
         var metrics = Directory.Exists(Path.Combine(dir, "metrics"));
         var parameters = Directory.Exists(Path.Combine(dir, "params"));
         var tags = Directory.Exists(Path.Combine(dir, "tags"));
-        return keys is not null ? metrics || parameters || tags : metrics && (parameters || tags);
+        if (keys is null)
+        {
+            return metrics && (parameters || tags);
+        }
+
+        // experiments have tags/ but never metrics/ or params/
+        return metrics || parameters || (tags && !IsExperimentMeta(keys));
     }
 
     public static bool IsExperimentFolder(string dir)
     {
         var keys = TopKeys(Path.Combine(dir, MlflowMeta.FileName));
-        if (keys is not null && keys.Contains("experiment_id") && !keys.Contains("run_id") && !keys.Contains("run_uuid")
-            && !keys.Contains("status"))
+        if (keys is not null && IsExperimentMeta(keys) && !IsRunFolder(dir))
         {
             return true;
         }
 
-        return RunFolders(dir).Count > 0;
+        return RunFolders(dir, lenient: false).Count > 0;
     }
 
-    /// <summary>Run folders inside an experiment folder, sorted by name.</summary>
-    public static List<string> RunFolders(string experimentDir) => Children(experimentDir, sub =>
-        !NotRunFolders.Contains(Path.GetFileName(sub)) && IsRunFolder(sub));
+    /// <summary>Run folders inside an experiment folder, sorted by name. <paramref name="lenient"/> (when importing)
+    /// also takes any other sub-folder holding a meta.yaml, so a run whose meta.yaml is damaged is read and reported,
+    /// not dropped.</summary>
+    public static List<string> RunFolders(string experimentDir, bool lenient) => Children(experimentDir, sub =>
+        !NotRunFolders.Contains(Path.GetFileName(sub))
+        && (IsRunFolder(sub) || lenient && File.Exists(Path.Combine(sub, MlflowMeta.FileName))));
 
-    /// <summary>Experiment folders inside an <c>mlruns/</c> tree, sorted by name; <c>.trash</c> and the model registry are skipped.</summary>
-    public static List<string> ExperimentFolders(string treeDir) => Children(treeDir, sub =>
+    /// <summary>Experiment folders inside an <c>mlruns/</c> tree, sorted by name; <c>.trash</c> and the model registry
+    /// are skipped. <paramref name="lenient"/> (when importing) also takes any other sub-folder holding a meta.yaml.</summary>
+    public static List<string> ExperimentFolders(string treeDir, bool lenient = false) => Children(treeDir, sub =>
     {
         var name = Path.GetFileName(sub);
-        if (name.StartsWith('.') || name == "models" && !File.Exists(Path.Combine(sub, MlflowMeta.FileName)))
+        var meta = Path.Combine(sub, MlflowMeta.FileName);
+        if (name.StartsWith('.') || name == "models" && !File.Exists(meta))
         {
             return false;
         }
 
-        var keys = TopKeys(Path.Combine(sub, MlflowMeta.FileName));
-        return keys is not null && keys.Contains("experiment_id") && !keys.Contains("run_id") && !keys.Contains("run_uuid")
-            || RunFolders(sub).Count > 0;
+        var keys = TopKeys(meta);
+        return keys is not null && IsExperimentMeta(keys) || RunFolders(sub, lenient: false).Count > 0 || lenient && keys is not null;
     });
+
+    /// <summary>An experiment's meta.yaml: <c>artifact_location</c> (runs have <c>artifact_uri</c>), or
+    /// <c>experiment_id</c> without a run's id, status or start time.</summary>
+    private static bool IsExperimentMeta(HashSet<string> keys) =>
+        !keys.Contains("run_id") && !keys.Contains("run_uuid")
+        && (keys.Contains("artifact_location") || keys.Contains("experiment_id") && !keys.Contains("status") && !keys.Contains("start_time"));
 
     private static List<string> Children(string dir, Func<string, bool> keep)
     {
