@@ -41,8 +41,6 @@ internal sealed class MlflowMetricReader
     /// <summary>The last line had no line end (MLflow ends every line with one: the file was cut while written).</summary>
     public long? UnterminatedLine { get; private set; }
 
-    public long Lines => _line;
-
     public long MaxStep { get; private set; } = long.MinValue;
 
     /// <summary>Reads <paramref name="file"/> into <paramref name="into"/> under the original name <paramref name="name"/>.</summary>
@@ -73,8 +71,12 @@ internal sealed class MlflowMetricReader
                         }
                         else
                         {
-                            reader.Bad(reader._line + 1, "line longer than 1 MiB");
-                            reader._skippingLongLine = true;
+                            if (!reader._skippingLongLine)
+                            {
+                                reader.Bad(reader._line + 1, "line longer than 1 MiB");
+                                reader._skippingLongLine = true;
+                            }
+
                             filled = 0;
                         }
                     }
@@ -125,7 +127,9 @@ internal sealed class MlflowMetricReader
 
             if (_skippingLongLine)
             {
+                // the rest of a line already reported as too long
                 _skippingLongLine = false;
+                _line++;
             }
             else
             {
@@ -141,12 +145,12 @@ internal sealed class MlflowMetricReader
 
     private void LastLine(ReadOnlySpan<byte> data)
     {
+        _line++;
         if (_skippingLongLine)
         {
             return;
         }
 
-        _line++;
         var before = Points;
         ParseLine(data);
         if (Points > before)

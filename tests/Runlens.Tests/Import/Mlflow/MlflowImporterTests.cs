@@ -228,6 +228,26 @@ public sealed class MlflowImporterTests
     }
 
     [Fact]
+    public async Task Progress_is_reported_per_block_up_to_the_file_size()
+    {
+        using var tmp = new TempDir();
+        var dir = Run(tmp.Path, IdA, NewMeta(IdA), new Dictionary<string, string> { ["loss"] = Lines(20_000, i => i) });
+        var file = Path.Combine(dir, "metrics", "loss");
+        var reports = new List<ImportProgress>();
+        await _importer.ImportAsync(dir, new ImportContext { Progress = new SyncProgress(reports.Add) });
+
+        Assert.True(reports.Count > 3);
+        Assert.All(reports, r => Assert.Equal(file, r.File));
+        Assert.Equal(new FileInfo(file).Length, reports[^1].Done);
+        Assert.Equal(reports[^1].Total, reports[^1].Done);
+    }
+
+    private sealed class SyncProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+
+    [Fact]
     public async Task A_line_longer_than_one_mebibyte_is_skipped_and_reported()
     {
         using var tmp = new TempDir();
@@ -239,6 +259,22 @@ public sealed class MlflowImporterTests
         var damage = Assert.Single(run.Events);
         Assert.Equal("line 2", damage.Location);
         Assert.Contains("longer than 1 MiB", damage.Message, StringComparison.Ordinal);
+        Assert.StartsWith("1 line of metric 'loss'", damage.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lines_after_a_too_long_line_keep_their_numbers()
+    {
+        using var tmp = new TempDir();
+        var text = Lines((0, "1.0")) + new string('x', 5 << 20) + "\n" + Lines((2, "0.5")) + "bad\n" + Lines((4, "0.25"));
+        var dir = Run(tmp.Path, IdA, NewMeta(IdA), new Dictionary<string, string> { ["loss"] = text });
+
+        var run = await ImportOneAsync(dir);
+        Assert.Equal([0L, 2L, 4L], run.Get("train/loss")!.Steps());
+        var damage = Assert.Single(run.Events);
+        Assert.Equal("line 2", damage.Location);
+        Assert.StartsWith("2 lines of metric 'loss'", damage.Message, StringComparison.Ordinal);
+        Assert.Contains("3 points kept", damage.Message, StringComparison.Ordinal);
     }
 
     [Fact]
