@@ -8,8 +8,8 @@ namespace Runlens.Import.Mlflow;
 
 /// <summary>
 /// Reads one MLflow file-store metric file: one point per line, <c>timestamp value step</c> (timestamp in ms since the
-/// Unix epoch; MLflow before 1.0 wrote <c>timestamp value</c> without a step, read as step 0; a fourth field is
-/// ignored, as MLflow's own reader does). Values are Python floats as text, so <c>nan</c>, <c>inf</c>, <c>-inf</c>,
+/// Unix epoch; MLflow before 1.0 wrote <c>timestamp value</c> without a step, read as step 0, as MLflow's own
+/// FileStore reader does; like it, any other number of fields is malformed). Values are Python floats as text, so <c>nan</c>, <c>inf</c>, <c>-inf</c>,
 /// <c>NaN</c>, <c>Infinity</c> are legal. Parsed from UTF-8 bytes in 64 KiB blocks with no string per line.
 /// Malformed lines are skipped and reported (the first one by line number, with a count); the points around them are kept.
 /// </summary>
@@ -170,10 +170,9 @@ internal sealed class MlflowMetricReader
         var f1 = NextField(ref line);
         var f2 = NextField(ref line);
         var f3 = NextField(ref line);
-        var f4 = NextField(ref line);
         if (!line.IsEmpty)
         {
-            Bad(_line, "more than 4 fields (expected 'timestamp value step')");
+            Bad(_line, "more than 3 fields (expected 'timestamp value step')");
             return;
         }
 
@@ -213,7 +212,6 @@ internal sealed class MlflowMetricReader
             return;
         }
 
-        _ = f4;
         _into.Add(_name, new SeriesPoint(step, value, double.NaN, timestamp / 1000.0));
         Points++;
         if (step > MaxStep)

@@ -185,7 +185,7 @@ public sealed class MlflowImporterTests
     [InlineData("1700000000020 0.8", "the step is missing")]
     [InlineData("1700000000020 0.8 x", "the step is not an integer")]
     [InlineData("17000000000.5 0.8 2", "the timestamp is not an integer")]
-    [InlineData("1700000000020 0.8 2 run 7", "more than 4 fields")]
+    [InlineData("1700000000020 0.8 2 7", "more than 3 fields")]
     [InlineData("1700000000020", "fewer than 2 fields")]
     public async Task Each_kind_of_bad_line_is_named(string line, string cause)
     {
