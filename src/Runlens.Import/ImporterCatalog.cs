@@ -10,6 +10,7 @@ public static class ImporterCatalog
     [
         new HfTrainer.HfTrainerImporter(),
         new Wandb.WandbImporter(),
+        new TensorBoard.TensorBoardImporter(),
     ];
 
     /// <summary>The importer most confident about <paramref name="path"/>, or an error saying what was looked for.</summary>
