@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Runlens.Import.TensorBoard;
 
@@ -15,6 +16,7 @@ internal static class TensorBoardEventParser
     private const int DtDouble = 2;
 
     /// <summary>Feeds the scalars of one event to <paramref name="sink"/>; false when the bytes are not a readable Event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Parse(ReadOnlySpan<byte> ev, TensorBoardFileScan sink)
     {
         var wall = double.NaN;
@@ -69,6 +71,7 @@ internal static class TensorBoardEventParser
         return !hasSummary || ParseSummary(summary, step, wall, sink);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ParseSummary(ReadOnlySpan<byte> summary, long step, double wall, TensorBoardFileScan sink)
     {
         var pos = 0;
@@ -95,6 +98,7 @@ internal static class TensorBoardEventParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ParseValue(ReadOnlySpan<byte> value, long step, double wall, TensorBoardFileScan sink)
     {
         ReadOnlySpan<byte> tag = default;
@@ -247,6 +251,7 @@ internal static class TensorBoardEventParser
 
     /// <summary>1 with the value of a one-element float or double tensor, 0 when the tensor is not such a scalar,
     /// -1 when its bytes are unreadable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int TensorScalar(ReadOnlySpan<byte> tensor, out double value)
     {
         value = double.NaN;

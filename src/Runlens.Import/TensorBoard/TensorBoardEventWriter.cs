@@ -12,6 +12,7 @@ namespace Runlens.Import.TensorBoard;
 internal sealed class TensorBoardEventWriter
 {
     private readonly Stream _out;
+    private long _written;
 
     /// <param name="to">Where to write; a new memory stream when null (see <see cref="ToArray"/>).</param>
     /// <param name="fileVersion">Writes the file_version record first, as every writer does.</param>
@@ -25,7 +26,7 @@ internal sealed class TensorBoardEventWriter
     }
 
     /// <summary>Bytes written so far: the offset of the next record.</summary>
-    public long Length => _out.Length;
+    public long Length => _written;
 
     /// <summary>Writes one event; returns its record's offset.</summary>
     public long Write(TbEvent ev)
@@ -37,8 +38,9 @@ internal sealed class TensorBoardEventWriter
     /// <summary>Writes one record around arbitrary data; returns its offset.</summary>
     public long WriteData(ReadOnlySpan<byte> data)
     {
-        var at = _out.Length;
+        var at = _written;
         TfRecordFormat.Write(_out, data);
+        _written += TfRecordFormat.FramingLength + data.Length;
         return at;
     }
 

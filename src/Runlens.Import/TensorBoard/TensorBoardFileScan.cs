@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using Runlens.Import.TensorBoard.Proto;
@@ -116,6 +117,7 @@ internal sealed class TensorBoardFileScan
 
     /// <summary>Handles every complete record in the buffer. True when more bytes are needed (<see cref="_need"/> from
     /// the buffer start), false when the file is done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Drain()
     {
         while (true)
@@ -217,6 +219,7 @@ internal sealed class TensorBoardFileScan
             "the run may still be writing, or the copy was cut short");
 
     /// <summary>The tag for these UTF-8 bytes (one object per distinct tag of the file).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TensorBoardTag Tag(ReadOnlySpan<byte> utf8)
     {
         var h = new HashCode();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Runlens.Import.TensorBoard;
@@ -17,6 +18,7 @@ internal static class TfRecordFormat
     private const uint MaskDelta = 0xa282ead8u;
 
     /// <summary>CRC-32C (Castagnoli) of <paramref name="data"/>, standard (inverted in and out), hardware accelerated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Crc32C(ReadOnlySpan<byte> data)
     {
         var crc = ~0u;
