@@ -63,6 +63,8 @@ internal static class TensorBoardRunReader
                 $"{data.Problems.Count - MaxDamageEvents} more damaged places in the event files were skipped.", File: files.Root));
         }
 
+        var series = data.Series.Build();
+        TensorBoardEpochs.Fill(series);
         var start = double.IsFinite(data.FirstWallTime) ? ToTime(data.FirstWallTime) : null;
         var end = double.IsFinite(data.LastWallTime) ? ToTime(data.LastWallTime) : null;
         return new Run
@@ -72,7 +74,7 @@ internal static class TensorBoardRunReader
                 Time = new StartEnd(start, end),
             },
             Config = RunConfig.From(config),
-            Series = data.Series.Build(),
+            Series = series,
             Events = [.. events],
         };
     }

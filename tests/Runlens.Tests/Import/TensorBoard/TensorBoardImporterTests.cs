@@ -410,6 +410,28 @@ public sealed class TensorBoardImporterTests
         Assert.Empty(run.Events);
     }
 
+    [Fact]
+    public async Task Epoch_comes_from_the_epoch_scalar_at_the_same_step_even_after_a_restart()
+    {
+        using var tmp = new TempDir();
+        var w = new TensorBoardEventWriter();
+        long[] steps = [10, 20, 30, 10, 20];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            w.Scalar("train_loss", steps[i], i);
+            if (i < 3)
+            {
+                w.Scalar("epoch", steps[i], i);
+            }
+        }
+
+        w.Scalar("val_loss", 25, 0.5f);
+        var run = await ImportAsync(Write(tmp, w.ToArray()));
+        Assert.Equal([0.0, 1.0, 2.0, 0.0, 1.0], run.Get(MetricNames.TrainLoss)!.Points.Select(p => p.Epoch));
+        Assert.True(double.IsNaN(run.Get(MetricNames.ValLoss)!.First.Epoch));
+        Assert.True(double.IsNaN(run.Get("epoch")!.First.Epoch));
+    }
+
     private sealed class SyncProgress(List<ImportProgress> into) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value) => into.Add(value);

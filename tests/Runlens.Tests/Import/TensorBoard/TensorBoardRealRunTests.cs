@@ -74,7 +74,8 @@ public sealed class TensorBoardRealRunTests
         var loss = run.Get(MetricNames.TrainLoss)!;
         Assert.Equal("train/loss", loss.OriginalName);
         Assert.Equal(300, loss.Count);
-        Assert.Equal(new SeriesPoint(10, 0.8496000170707703, double.NaN, 1745562694.9053676), loss.First);
+        Assert.Equal(new SeriesPoint(10, 0.8496000170707703, 0.006666666828095913, 1745562694.9053676), loss.First);
+        Assert.Equal(2.0, loss.Last.Epoch);
         Assert.Equal(3000, loss.Last.Step);
         Assert.Equal(0.0, loss.Last.Value);
         Assert.Equal(204, loss.Values().Count(v => v == 0.0));
@@ -94,6 +95,7 @@ public sealed class TensorBoardRealRunTests
         var val = run.Get(MetricNames.ValLoss)!;
         Assert.Equal("eval/loss", val.OriginalName);
         Assert.Equal([1500L, 3000L], val.Steps());
+        Assert.Equal([1.0, 2.0], val.Points.Select(p => p.Epoch));
         Assert.Equal([2.0876665075775236e-05, 1.2529790183180012e-05], val.Values());
         Assert.Equal(1745564306.9111717, val.First.WallTime);
         Assert.Equal(0.004019905813038349, Assert.Single(run.Get("train/train_loss")!.Points).Value);
@@ -140,6 +142,8 @@ public sealed class TensorBoardRealRunTests
         Assert.Equal(valLast, val.Last.Value);
         Assert.Equal(valMin, val.Values().Min());
         Assert.Equal(valMinStep, val.Points.MinBy(p => p.Value).Step);
+        Assert.Equal(valMinStep, val.Points.MinBy(p => p.Value).Epoch);
+        Assert.True(double.IsNaN(run.Get("val/evaluation_loss_vs_iterations")!.First.Epoch));
 
         Assert.Equal(epochs, run.Get("train/accuracy")!.Count);
         Assert.Equal(epochs, run.Get("val/accuracy")!.Count);
@@ -176,6 +180,7 @@ public sealed class TensorBoardRealRunTests
         Assert.All(restarts, i => Assert.Equal(0, steps[i]));
         Assert.Equal(269, steps.Max());
         Assert.Equal(new SeriesPoint(0, 10.047750473022461, double.NaN, 1668944457.008674), g.First);
+        Assert.All(g.Points, p => Assert.True(double.IsNaN(p.Epoch)));
         Assert.Equal((269L, 1.1922858953475952), (g.Points[269].Step, g.Points[269].Value));
         Assert.Equal((0L, 6.3158721923828125), (g.Points[270].Step, g.Points[270].Value));
         Assert.Equal((172L, 0.8206157684326172), (g.Last.Step, g.Last.Value));
@@ -196,7 +201,8 @@ public sealed class TensorBoardRealRunTests
         var train = run.Get(MetricNames.TrainLoss)!;
         Assert.Equal("train_loss", train.OriginalName);
         Assert.Equal(7691, train.Count);
-        Assert.Equal(new SeriesPoint(49, 2.0573372840881348, double.NaN, 1716735749.0009108), train.First);
+        Assert.Equal(new SeriesPoint(49, 2.0573372840881348, 0.0, 1716735749.0009108), train.First);
+        Assert.Equal(28.0, train.Last.Epoch);
         Assert.Equal((384549L, 0.23888538777828217), (train.Last.Step, train.Last.Value));
         Assert.Equal(0.21064871549606323, train.Values().Min());
         Assert.Equal(305249, train.Points.MinBy(p => p.Value).Step);
@@ -206,6 +212,8 @@ public sealed class TensorBoardRealRunTests
         Assert.Equal((13261L, 0.3606380522251129), (val.First.Step, val.First.Value));
         Assert.Equal((384597L, 0.2555515468120575), (val.Last.Step, val.Last.Value));
         Assert.Equal(251977, val.Points.MinBy(p => p.Value).Step);
+        Assert.Equal(18.0, val.Points.MinBy(p => p.Value).Epoch);
+        Assert.Equal([0.0, 1.0, 2.0], val.Points.Take(3).Select(p => p.Epoch));
         Assert.Equal(0.25296473503112793, val.Values().Min());
         Assert.Equal(7720, run.Get("epoch")!.Count);
         Assert.Equal(-1.0, Assert.Single(run.Get("hp_metric")!.Points).Value);
