@@ -222,9 +222,7 @@ internal sealed class TensorBoardFileScan
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TensorBoardTag Tag(ReadOnlySpan<byte> utf8)
     {
-        var h = new HashCode();
-        h.AddBytes(utf8);
-        var hash = h.ToHashCode();
+        var hash = TagHash(utf8);
         for (var t = _buckets[hash & (_buckets.Length - 1)]; t is not null; t = t.Next)
         {
             if (t.Hash == hash && utf8.SequenceEqual(t.Utf8))
@@ -256,6 +254,29 @@ internal sealed class TensorBoardFileScan
         tag.Next = bucket;
         bucket = tag;
         return tag;
+    }
+
+    /// <summary>A cheap hash of a tag's bytes (its length and its first and last 8 bytes); equal hashes are
+    /// confirmed byte by byte.</summary>
+    private static int TagHash(ReadOnlySpan<byte> utf8)
+    {
+        ulong head = 0;
+        ulong tail = 0;
+        if (utf8.Length >= 8)
+        {
+            head = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
+        }
+        else
+        {
+            foreach (var b in utf8)
+            {
+                head = (head << 8) | b;
+            }
+        }
+
+        var h = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)utf8.Length;
+        return (int)(h ^ (h >> 29) ^ (h >> 47));
     }
 
     /// <summary>A value's plugin metadata: remembered for the tag; hparams session starts become config.</summary>
