@@ -10,6 +10,7 @@ public static class ImporterCatalog
     [
         new HfTrainer.HfTrainerImporter(),
         new Wandb.WandbImporter(),
+        new TensorBoard.TensorBoardImporter(),
         new Mlflow.MlflowImporter(),
     ];
 
