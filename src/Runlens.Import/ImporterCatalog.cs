@@ -10,6 +10,11 @@ public static class ImporterCatalog
     [
         new HfTrainer.HfTrainerImporter(),
         new Wandb.WandbImporter(),
+        new Tabular.LightningCsvImporter(),
+        new Tabular.KerasCsvImporter(),
+        new Tabular.KerasHistoryImporter(),
+        new Tabular.CsvMetricsImporter(),
+        new Tabular.JsonlMetricsImporter(),
     ];
 
     /// <summary>The importer most confident about <paramref name="path"/>, or an error saying what was looked for.</summary>
