@@ -74,10 +74,14 @@ internal static class KerasHistoryReader
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartArray when name == "epoch" && depth == 0:
-                    result.Epochs = ReadList(ref reader, literals, name, result, track: false);
+                    result.Epochs = [];
+                    ReadList(ref reader, literals, name, result, result.Epochs, track: false);
                     break;
                 case JsonTokenType.StartArray:
-                    result.Lists.Add((name, ReadList(ref reader, literals, name, result, track: true)));
+                    // added before it is filled, so the values of a list cut by damage are kept
+                    var list = new List<double?>();
+                    result.Lists.Add((name, list));
+                    ReadList(ref reader, literals, name, result, list, track: true);
                     break;
                 case JsonTokenType.StartObject when name == "params" && depth == 0:
                     ReadParams(ref reader, result, literals);
@@ -93,9 +97,9 @@ internal static class KerasHistoryReader
         }
     }
 
-    private static List<double?> ReadList(ref Utf8JsonReader reader, Dictionary<long, double>? literals, string name, KerasHistory result, bool track)
+    private static void ReadList(ref Utf8JsonReader reader, Dictionary<long, double>? literals, string name, KerasHistory result,
+        List<double?> values, bool track)
     {
-        var values = new List<double?>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             double? value = null;
@@ -123,8 +127,6 @@ internal static class KerasHistoryReader
                 result.PointCount++;
             }
         }
-
-        return values;
     }
 
     private static void ReadParams(ref Utf8JsonReader reader, KerasHistory result, Dictionary<long, double>? literals)
