@@ -14,6 +14,7 @@ internal sealed class KerasHistoryImporter : IRunImporter
     public const string FormatId = "keras-history";
     private const long MaxBytes = 1L << 30;
     private const int MaxPropertiesLooked = 16;
+    private const int MaxFilesLooked = 64;
 
     private static readonly HashSet<string> KerasNames = new(StringComparer.Ordinal)
     {
@@ -25,23 +26,26 @@ internal sealed class KerasHistoryImporter : IRunImporter
     public int Detect(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path) || !TabularSniff.HasExtension(path, ".json")
-            || Path.GetFileName(path).Equals("trainer_state.json", StringComparison.OrdinalIgnoreCase))
+        if (Directory.Exists(path))
         {
-            return 0;
+            return FindIn(path) is not null ? 75 : 0;
         }
 
-        return Sniff(path);
+        return IsCandidate(path) ? Sniff(path) : 0;
     }
 
     public async Task<ImportResult> ImportAsync(string path, ImportContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(context);
-        if (!File.Exists(path))
+        if (Directory.Exists(path))
         {
-            throw new RunImportException(path, null, Directory.Exists(path) ? "a folder, not a History JSON file" : "no such file",
+            path = FindIn(path) ?? throw new RunImportException(path, null, "no Keras History JSON file in this folder",
                 "point at the .json file the History was dumped to");
+        }
+        else if (!File.Exists(path))
+        {
+            throw new RunImportException(path, null, "no such file", "point at the .json file the History was dumped to");
         }
 
         byte[] bytes;
@@ -122,6 +126,28 @@ internal sealed class KerasHistoryImporter : IRunImporter
             Trainer = new TrainerState { GlobalStep = maxStep },
             Events = [.. events],
         };
+    }
+
+    private static bool IsCandidate(string file) =>
+        File.Exists(file) && TabularSniff.HasExtension(file, ".json")
+        && !Path.GetFileName(file).Equals("trainer_state.json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The first .json file (by name) directly in <paramref name="folder"/> that looks like a History dump with
+    /// Keras names.</summary>
+    private static string? FindIn(string folder)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(folder, "*.json")
+                .Where(IsCandidate)
+                .Order(StringComparer.Ordinal)
+                .Take(MaxFilesLooked)
+                .FirstOrDefault(f => Sniff(f) >= 80);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>80 when the first properties are lists of numbers (or a <c>history</c> object of them) and one has a Keras
