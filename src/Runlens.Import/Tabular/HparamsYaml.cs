@@ -2,19 +2,21 @@ using System.Globalization;
 using System.Text;
 using Runlens.Model;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Runlens.Import.Tabular;
 
 /// <summary>
 /// Lightning's <c>hparams.yaml</c> (what <c>save_hyperparameters()</c> saved): nested mappings become dotted keys, lists
-/// stay one value written as text, Python tags (<c>!!python/object…</c>) are read as the mapping or scalar they tag.
+/// stay one value written as text, Python tags (<c>!!python/object…</c>) are read as the mapping or scalar they tag, aliases
+/// stay <c>*name</c>.
 /// <c>{}</c> and an empty file are valid and give no keys.
 /// </summary>
 internal static class HparamsYaml
 {
     public const long MaxBytes = 4 << 20;
     private const int MaxDepth = 16;
+    private const int MaxNesting = 64;
     private const int MaxKeys = 10_000;
     private const int MaxText = 4_096;
 
@@ -43,10 +45,22 @@ internal static class HparamsYaml
 
     public static (RunConfig Config, RunEvent? Damage) Parse(string file, string text)
     {
-        var stream = new YamlStream();
+        ArgumentNullException.ThrowIfNull(text);
+        var values = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         try
         {
-            stream.Load(new StringReader(text));
+            // YamlDotNet's parser is an event state machine (no recursion); the nesting here is bounded by MaxDepth, so a
+            // deeply nested file cannot run the stack out
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<DocumentStart>(out _))
+            {
+                parser.Consume<DocumentStart>();
+                if (parser.Accept<MappingStart>(out _))
+                {
+                    ReadMapping(parser, "", values, 0);
+                }
+            }
         }
         catch (YamlException ex)
         {
@@ -54,14 +68,8 @@ internal static class HparamsYaml
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidCastException)
         {
-            // YamlDotNet throws these instead of a YamlException for some malformed input (and for duplicate keys)
+            // YamlDotNet throws these instead of a YamlException for some malformed input
             return (RunConfig.Empty, Damage(file, null, ex.Message));
-        }
-
-        var values = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
-        if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root)
-        {
-            Flatten("", root, values, 0);
         }
 
         return (RunConfig.From(values), null);
@@ -75,80 +83,90 @@ internal static class HparamsYaml
             $"{Path.GetFileName(file)} is not readable YAML ({first}); the run has no hyperparameters", File: file, Location: location);
     }
 
-    private static void Flatten(string prefix, YamlMappingNode node, Dictionary<string, ConfigValue> into, int depth)
+    /// <summary>Reads a mapping (the parser is at its start) into dotted keys.</summary>
+    private static void ReadMapping(IParser parser, string prefix, Dictionary<string, ConfigValue> into, int depth)
     {
-        foreach (var (k, v) in node.Children)
+        parser.Consume<MappingStart>();
+        while (!parser.TryConsume<MappingEnd>(out _))
         {
-            if (into.Count >= MaxKeys)
+            var keyText = new StringBuilder();
+            Text(parser, keyText, depth + 1);
+            var key = prefix + keyText;
+            if (parser.Accept<MappingStart>(out _) && depth < MaxDepth)
             {
-                return;
+                ReadMapping(parser, key + ".", into, depth + 1);
             }
-
-            if (k is not YamlScalarNode { Value: { Length: > 0 } name })
+            else if (parser.TryConsume<Scalar>(out var scalar))
             {
-                continue;
+                Put(into, key, scalar.Style is ScalarStyle.Plain or ScalarStyle.Any ? ConfigValue.Parse(scalar.Value) : ConfigValue.Of(scalar.Value));
             }
-
-            var key = prefix + name;
-            switch (v)
+            else
             {
-                case YamlScalarNode s:
-                    into[key] = s.Style is ScalarStyle.Plain or ScalarStyle.Any ? ConfigValue.Parse(s.Value) : ConfigValue.Of(s.Value ?? "");
-                    break;
-                case YamlMappingNode m when depth < MaxDepth:
-                    Flatten(key + ".", m, into, depth + 1);
-                    break;
-                default:
-                    var sb = new StringBuilder();
-                    Text(v, sb, 0);
-                    into[key] = ConfigValue.Of(sb.Length > MaxText ? sb.ToString(0, MaxText) + "…" : sb.ToString());
-                    break;
+                var sb = new StringBuilder();
+                Text(parser, sb, depth + 1);
+                Put(into, key, ConfigValue.Of(sb.Length > MaxText ? sb.ToString(0, MaxText) + "…" : sb.ToString()));
             }
         }
     }
 
-    private static void Text(YamlNode node, StringBuilder sb, int depth)
+    private static void Put(Dictionary<string, ConfigValue> into, string key, ConfigValue value)
     {
-        if (depth > MaxDepth || sb.Length > MaxText)
+        if (key.Length > 0 && (into.Count < MaxKeys || into.ContainsKey(key)))
         {
-            sb.Append('…');
-            return;
+            into[key] = value;
+        }
+    }
+
+    /// <summary>Consumes one node (scalar, alias, sequence or mapping) and writes it as text.</summary>
+    private static void Text(IParser parser, StringBuilder sb, int depth)
+    {
+        if (depth > MaxNesting)
+        {
+            var at = parser.Current;
+            throw new YamlException(at?.Start ?? Mark.Empty, at?.End ?? Mark.Empty, $"nested deeper than {MaxNesting} levels");
         }
 
-        switch (node)
+        var limit = sb.Length > MaxText;
+        if (parser.TryConsume<Scalar>(out var scalar))
         {
-            case YamlScalarNode s:
-                sb.Append(s.Value ?? "null");
-                break;
-            case YamlSequenceNode seq:
-                sb.Append('[');
-                for (var i = 0; i < seq.Children.Count && sb.Length <= MaxText; i++)
-                {
-                    sb.Append(i == 0 ? "" : ", ");
-                    Text(seq.Children[i], sb, depth + 1);
-                }
+            sb.Append(limit ? "" : scalar.Value);
+        }
+        else if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            sb.Append(limit ? "" : "*" + alias.Value);
+        }
+        else if (parser.TryConsume<SequenceStart>(out _))
+        {
+            sb.Append(limit ? "" : "[");
+            var first = true;
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                sb.Append(first || sb.Length > MaxText ? "" : ", ");
+                Text(parser, sb, depth + 1);
+                first = false;
+            }
 
-                sb.Append(']');
-                break;
-            case YamlMappingNode m:
-                sb.Append('{');
-                var first = true;
-                foreach (var (k, v) in m.Children)
-                {
-                    if (sb.Length > MaxText)
-                    {
-                        break;
-                    }
+            sb.Append(sb.Length > MaxText ? "" : "]");
+        }
+        else if (parser.TryConsume<MappingStart>(out _))
+        {
+            sb.Append(limit ? "" : "{");
+            var first = true;
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                sb.Append(first || sb.Length > MaxText ? "" : ", ");
+                Text(parser, sb, depth + 1);
+                sb.Append(sb.Length > MaxText ? "" : ": ");
+                Text(parser, sb, depth + 1);
+                first = false;
+            }
 
-                    sb.Append(first ? "" : ", ");
-                    Text(k, sb, depth + 1);
-                    sb.Append(": ");
-                    Text(v, sb, depth + 1);
-                    first = false;
-                }
-
-                sb.Append('}');
-                break;
+            sb.Append(sb.Length > MaxText ? "" : "}");
+        }
+        else
+        {
+            var at = parser.Current;
+            throw new YamlException(at?.Start ?? Mark.Empty, at?.End ?? Mark.Empty, "unexpected " + (at?.GetType().Name ?? "end of input"));
         }
     }
 }

@@ -258,6 +258,23 @@ public sealed class MetricCsvEdgeCaseTests
         Assert.Equal("line 2", damage.Location);
     }
 
+    [Theory]
+    [InlineData("flow")]
+    [InlineData("block")]
+    public async Task Hparams_nested_a_hundred_thousand_levels_deep_are_refused_without_running_out_of_stack(string style)
+    {
+        using var tmp = new TempDir();
+        var deep = style == "flow" ? "x: " + new string('[', 100_000) : "x:\n" + string.Concat(Enumerable.Repeat("- ", 100_000)) + "1\n";
+        await File.WriteAllTextAsync(tmp.File("v/hparams.yaml"), "lr: 0.1\n" + deep);
+        var run = await ImportAsync(new LightningCsvImporter(), tmp, "v/metrics.csv", "epoch,step,train_loss\n0,1,0.5\n");
+
+        Assert.Equal([0.5], run.Get(MetricNames.TrainLoss)!.Values());
+        var damage = Assert.Single(run.Events);
+        Assert.Equal(RunEventKind.ImportDamage, damage.Kind);
+        Assert.Contains("nested deeper than 64 levels", damage.Message, StringComparison.Ordinal);
+        Assert.Equal(style == "flow" ? "line 2" : "line 3", damage.Location);
+    }
+
     [Fact]
     public async Task Hparams_with_python_tags_and_nesting_become_dotted_keys()
     {
@@ -271,6 +288,8 @@ public sealed class MetricCsvEdgeCaseTests
               betas: [0.9, 0.999]
             use_amp: true
             seed: null
+            base: &base {a: 1}
+            copy: *base
             """);
         var run = await ImportAsync(new LightningCsvImporter(), tmp, "v/metrics.csv", "epoch,step,train_loss\n0,1,0.5\n");
 
@@ -281,6 +300,8 @@ public sealed class MetricCsvEdgeCaseTests
         Assert.Equal("[0.9, 0.999]", run.Config.Get("optimizer.betas")!.Value.Text);
         Assert.True(run.Config.Get("use_amp")!.Value.Boolean);
         Assert.Equal(ConfigValueKind.Null, run.Config.Get("seed")!.Value.Kind);
+        Assert.Equal(1, run.Config.Number("base.a"));
+        Assert.Equal("*base", run.Config.Get("copy")!.Value.Text);
     }
 
     [Fact]
