@@ -112,7 +112,7 @@ internal sealed class CsvRecordReader
 
             if (c == _delimiter)
             {
-                fields.Add(_field.ToString());
+                fields.Add(_field.Length == 0 ? "" : _field.ToString());
                 _field.Clear();
                 quoted = false;
             }
@@ -125,7 +125,7 @@ internal sealed class CsvRecordReader
                 }
 
                 _line++;
-                fields.Add(_field.ToString());
+                fields.Add(_field.Length == 0 ? "" : _field.ToString());
                 return CsvRecordStatus.Ok;
             }
             else if (c == '"' && _field.Length == 0 && !quoted)

@@ -194,7 +194,7 @@ internal static class JsonlMetricReader
             {
                 _stepChosen = true;
                 _stepKey = CsvMetricsImporter.StepNames.FirstOrDefault(k => values.Any(v => v.Name == k))
-                    ?? (values.Any(v => v.Name == "epoch") ? "epoch" : null);
+                    ?? (values.Any(v => v.Name == "epoch" && CellValue.Whole(v.Value) is not null) ? "epoch" : null);
             }
 
             long step = Records - 1;

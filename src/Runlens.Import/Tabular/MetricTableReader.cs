@@ -83,6 +83,7 @@ internal static class MetricTableReader
         long? maxStep = null;
         double? maxEpoch = null;
         var nextReport = ReportEveryChars;
+        var epochChecked = false;
 
         while (reader.Read(fields, out var record))
         {
@@ -114,6 +115,16 @@ internal static class MetricTableReader
             }
 
             long step = index;
+            if (stepFromEpoch && !epochChecked)
+            {
+                // fractional epochs (0.25, 0.5, ...) are no steps: then the row index is, for the whole file
+                epochChecked = true;
+                if (CellValue.Parse(fields[stepColumn], out var firstEpoch) == CellKind.Number && CellValue.Whole(firstEpoch) is null)
+                {
+                    stepColumn = -1;
+                }
+            }
+
             if (stepColumn >= 0)
             {
                 if (CellValue.Step(fields[stepColumn]) is not { } s)

@@ -57,6 +57,19 @@ public sealed class GenericLogTests
     }
 
     [Fact]
+    public async Task Fractional_epochs_are_kept_as_epochs_and_the_row_index_gives_the_step()
+    {
+        using var tmp = new TempDir();
+        var csv = await ImportAsync(new CsvMetricsImporter(), tmp, "a.csv", "epoch,loss\n0.5,2.0\n1.0,1.5\n1.5,1.2\n");
+        Assert.Equal([new SeriesPoint(0, 2.0, 0.5), new SeriesPoint(1, 1.5, 1.0), new SeriesPoint(2, 1.2, 1.5)], csv.Get(MetricNames.TrainLoss)!.Points.ToArray());
+        Assert.Empty(csv.Events);
+
+        var jsonl = await ImportAsync(new JsonlMetricsImporter(), tmp, "b.jsonl", "{\"epoch\": 0.5, \"loss\": 2.0}\n{\"epoch\": 1.0, \"loss\": 1.5}\n");
+        Assert.Equal([new SeriesPoint(0, 2.0, 0.5), new SeriesPoint(1, 1.5, 1.0)], jsonl.Get(MetricNames.TrainLoss)!.Points.ToArray());
+        Assert.Empty(jsonl.Events);
+    }
+
+    [Fact]
     public async Task A_csv_timestamp_column_becomes_wall_time_and_text_columns_are_noted()
     {
         using var tmp = new TempDir();
