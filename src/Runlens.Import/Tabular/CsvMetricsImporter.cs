@@ -21,10 +21,14 @@ internal sealed class CsvMetricsImporter : IRunImporter
     public int Detect(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path) || !TabularSniff.HasExtension(path, ".csv", ".tsv")
-            || TabularSniff.CsvHeader(path) is not { Count: >= 1 } header)
+        if (!File.Exists(path) || !TabularSniff.HasExtension(path, ".csv", ".tsv"))
         {
             return 0;
+        }
+
+        if (TabularSniff.CsvHeader(path) is not { Count: >= 1 } header)
+        {
+            return 5; // empty or unreadable: nobody else wants it, and importing it gives the precise error
         }
 
         if (LooksLikePredictions(header))

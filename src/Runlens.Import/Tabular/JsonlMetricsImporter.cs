@@ -29,7 +29,12 @@ internal sealed class JsonlMetricsImporter : IRunImporter
         }
 
         var first = head.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
-        if (first is null || !first.StartsWith('{'))
+        if (first is null)
+        {
+            return 5; // empty: nobody else wants it, and importing it gives the precise error
+        }
+
+        if (!first.StartsWith('{'))
         {
             return 0;
         }

@@ -26,10 +26,13 @@ internal sealed class LightningCsvImporter : IRunImporter
         ArgumentNullException.ThrowIfNull(path);
         if (File.Exists(path))
         {
-            return Path.GetFileName(path).Equals(MetricsFileName, StringComparison.OrdinalIgnoreCase)
-                && TabularSniff.CsvHeader(path) is { } header && TabularSniff.Has(header, "step")
-                ? 95
-                : 0;
+            if (!Path.GetFileName(path).Equals(MetricsFileName, StringComparison.OrdinalIgnoreCase))
+            {
+                return 0;
+            }
+
+            // an empty or headerless metrics.csv is still Lightning's, so importing it gives the precise error
+            return TabularSniff.CsvHeader(path) is { } header ? (TabularSniff.Has(header, "step") ? 95 : 0) : 10;
         }
 
         if (!Directory.Exists(path))

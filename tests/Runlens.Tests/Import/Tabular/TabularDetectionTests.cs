@@ -127,4 +127,19 @@ public sealed class TabularDetectionTests
         Assert.Equal(0, new JsonlMetricsImporter().Detect(await Write("text.jsonl", "{\"msg\": \"hello\"}\n")));
         Assert.Equal(0, new KerasCsvImporter().Detect(await Write("out.log", "Epoch 1/10\nloss: 0.5\n")));
     }
+
+    [Theory]
+    [InlineData("v/metrics.csv", "lightning-csv")]
+    [InlineData("log.csv", "csv")]
+    [InlineData("log.jsonl", "jsonl")]
+    public async Task An_empty_log_is_claimed_weakly_so_the_error_is_precise(string name, string format)
+    {
+        using var tmp = new TempDir();
+        var file = tmp.File(name);
+        await File.WriteAllTextAsync(file, "");
+        Assert.Equal(format, ImporterCatalog.Detect(file).Format);
+        var ex = await Assert.ThrowsAsync<RunImportException>(() => ImporterCatalog.ImportAsync(file));
+        Assert.Equal(file, ex.File);
+        Assert.Contains("empty", ex.Cause, StringComparison.Ordinal);
+    }
 }
