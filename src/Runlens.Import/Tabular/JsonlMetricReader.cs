@@ -284,6 +284,13 @@ internal static class JsonlMetricReader
                     File: _file, Location: DamageLog.Line(_firstStepless)));
             }
 
+            if (_stepKey is null)
+            {
+                events.Add(new RunEvent(RunEventKind.Note,
+                    $"{file}: the first object has no whole-number step ({string.Join(", ", CsvMetricsImporter.StepNames.Append("epoch"))}); "
+                    + "each point's step is its 0-based record number", File: _file));
+            }
+
             foreach (var name in _columnOrder)
             {
                 var (numbers, texts, first) = _columns[name];

@@ -215,6 +215,13 @@ internal static class MetricTableReader
             throw Unusable(file, options, metricColumns.Length, damage, stepless, firstStepless, stepSource, headerRecord.Line + 1);
         }
 
+        if (stepColumn < 0)
+        {
+            events.Add(new RunEvent(RunEventKind.Note,
+                $"{Path.GetFileName(file)} has no usable step column ({string.Join(", ", options.StepColumns.Append("epoch"))}); "
+                + "each point's step is its 0-based row number", File: file));
+        }
+
         events.AddRange(notes);
         return new MetricTable(collector.Build(), events.ToImmutable(), [.. header], rows, stepSource, maxStep, maxEpoch);
     }

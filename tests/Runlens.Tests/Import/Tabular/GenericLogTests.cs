@@ -62,11 +62,12 @@ public sealed class GenericLogTests
         using var tmp = new TempDir();
         var csv = await ImportAsync(new CsvMetricsImporter(), tmp, "a.csv", "epoch,loss\n0.5,2.0\n1.0,1.5\n1.5,1.2\n");
         Assert.Equal([new SeriesPoint(0, 2.0, 0.5), new SeriesPoint(1, 1.5, 1.0), new SeriesPoint(2, 1.2, 1.5)], csv.Get(MetricNames.TrainLoss)!.Points.ToArray());
-        Assert.Empty(csv.Events);
+        Assert.Contains("0-based row number", Assert.Single(csv.Events, e => e.Kind == RunEventKind.Note).Message, StringComparison.Ordinal);
+        Assert.Single(csv.Events);
 
         var jsonl = await ImportAsync(new JsonlMetricsImporter(), tmp, "b.jsonl", "{\"epoch\": 0.5, \"loss\": 2.0}\n{\"epoch\": 1.0, \"loss\": 1.5}\n");
         Assert.Equal([new SeriesPoint(0, 2.0, 0.5), new SeriesPoint(1, 1.5, 1.0)], jsonl.Get(MetricNames.TrainLoss)!.Points.ToArray());
-        Assert.Empty(jsonl.Events);
+        Assert.Contains("0-based record number", Assert.Single(jsonl.Events).Message, StringComparison.Ordinal);
     }
 
     [Fact]
