@@ -16,6 +16,7 @@ internal sealed class LightningCsvImporter : IRunImporter
     public const string MetricsFileName = "metrics.csv";
     public const string HparamsFileName = "hparams.yaml";
     private const int MaxSubfolders = 1024;
+    private const int MaxLoggerFolders = 64;
 
     private static readonly MetricTableOptions Options = new(["step"], "train", "a Lightning CSVLogger metrics.csv");
 
@@ -159,7 +160,8 @@ internal sealed class LightningCsvImporter : IRunImporter
         var found = Below(folder);
         if (found.Count == 0)
         {
-            foreach (var sub in Directory.EnumerateDirectories(folder).Take(MaxSubfolders))
+            // a save_dir holds a few logger folders: look into the first MaxLoggerFolders only, so detection stays cheap
+            foreach (var sub in Directory.EnumerateDirectories(folder).Take(MaxLoggerFolders))
             {
                 found.AddRange(Below(sub));
             }
