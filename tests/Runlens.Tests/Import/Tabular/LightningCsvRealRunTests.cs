@@ -171,4 +171,25 @@ public sealed class LightningCsvRealRunTests
         Assert.Equal("cnn", runs[1].Config.Get("model.name")!.Value.Text);
         Assert.Equal(3, runs.Select(r => r.Identity.Id).Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_version_that_cannot_be_read_stays_visible_beside_the_others()
+    {
+        using var tmp = new TempDir();
+        await File.WriteAllTextAsync(tmp.File("logs/version_0/metrics.csv"), "epoch,step,train_loss\n0,10,0.5\n");
+        await File.WriteAllTextAsync(tmp.File("logs/version_1/metrics.csv"), "epoch,step,train_loss\n");
+
+        var runs = (await _importer.ImportAsync(Path.Combine(tmp.Path, "logs"), ImportContext.None)).Runs;
+        Assert.Equal(2, runs.Length);
+        Assert.Equal([0.5], runs[0].Get(MetricNames.TrainLoss)!.Values());
+        Assert.Empty(runs[1].Series);
+        var damage = Assert.Single(runs[1].Events);
+        Assert.Equal(RunEventKind.ImportDamage, damage.Kind);
+        Assert.Equal("line 2", damage.Location);
+        Assert.EndsWith("metrics.csv", damage.File, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(tmp.File("logs/version_0/metrics.csv"), "");
+        var ex = await Assert.ThrowsAsync<RunImportException>(() => _importer.ImportAsync(Path.Combine(tmp.Path, "logs"), ImportContext.None));
+        Assert.EndsWith("metrics.csv", ex.File, StringComparison.Ordinal);
+    }
 }
