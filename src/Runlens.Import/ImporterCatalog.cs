@@ -12,6 +12,11 @@ public static class ImporterCatalog
         new Wandb.WandbImporter(),
         new TensorBoard.TensorBoardImporter(),
         new Mlflow.MlflowImporter(),
+        new Tabular.LightningCsvImporter(),
+        new Tabular.KerasCsvImporter(),
+        new Tabular.KerasHistoryImporter(),
+        new Tabular.CsvMetricsImporter(),
+        new Tabular.JsonlMetricsImporter(),
     ];
 
     /// <summary>The importer most confident about <paramref name="path"/>, or an error saying what was looked for.</summary>

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Runlens.Import.HfTrainer;
+using Runlens.Model;
+
+namespace Runlens.Import.Tabular;
+
+/// <summary>
+/// A JSON Lines metric log (<c>.jsonl</c>, <c>.ndjson</c>): one object per logged step (see <see cref="JsonlMetricReader"/>).
+/// Detected below the specific formats.
+/// </summary>
+internal sealed class JsonlMetricsImporter : IRunImporter
+{
+    public const string FormatId = "jsonl";
+
+    public string Format => FormatId;
+
+    public int Detect(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path) || !TabularSniff.HasExtension(path, ".jsonl", ".ndjson"))
+        {
+            return 0;
+        }
+
+        var head = TabularSniff.Head(path);
+        if (head is null)
+        {
+            return 0;
+        }
+
+        var first = head.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        if (first is null)
+        {
+            return 5; // empty: nobody else wants it, and importing it gives the precise error
+        }
+
+        if (!first.StartsWith('{'))
+        {
+            return 0;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(first);
+        var literals = HfJson.RewriteNonFiniteLiterals(bytes);
+        var reader = new Utf8JsonReader(bytes, HfJson.ReaderOptions);
+        var numbers = 0;
+        var step = false;
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString() ?? "";
+                reader.Read();
+                if (HfJson.TryReadNumber(ref reader, literals, out _))
+                {
+                    numbers++;
+                    step |= CsvMetricsImporter.StepNames.Contains(name) || name == "epoch";
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // a first line cut by the sniff window or damaged: judge on what was seen
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        return numbers == 0 ? 0 : step ? 35 : 25;
+    }
+
+    public async Task<ImportResult> ImportAsync(string path, ImportContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!File.Exists(path))
+        {
+            throw new RunImportException(path, null, Directory.Exists(path) ? "a folder, not a JSON Lines file" : "no such file",
+                "point at the .jsonl metric log");
+        }
+
+        var table = await JsonlMetricReader.ReadAsync(path, context, cancellationToken).ConfigureAwait(false);
+        return ImportResult.Of(new Run
+        {
+            Identity = new RunIdentity(RunIds.FromPath(path), Path.GetFileNameWithoutExtension(path), null, new RunSource(FormatId, path)),
+            Series = table.Series,
+            Trainer = new TrainerState { GlobalStep = table.MaxStep },
+            Events = table.Events,
+        });
+    }
+}

@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+using Runlens.Model;
+
+namespace Runlens.Import.Tabular;
+
+/// <summary>The series read from one metric CSV, the events met on the way, and what the steps came from.</summary>
+/// <param name="Series">Normalised series.</param>
+/// <param name="Events">Damaged rows, skipped cells and ignored columns, in file order then per column.</param>
+/// <param name="Header">Column names as written (duplicates get <c>#2</c>…).</param>
+/// <param name="DataRows">Data rows read whole (damaged rows not counted).</param>
+/// <param name="StepSource">The column steps came from, or <c>row index</c>.</param>
+/// <param name="MaxStep">Largest step of a row that gave at least one point, or null.</param>
+/// <param name="MaxEpoch">Largest epoch of such a row, or null.</param>
+internal sealed record MetricTable(
+    ImmutableSortedDictionary<string, Series> Series,
+    ImmutableArray<RunEvent> Events,
+    ImmutableArray<string> Header,
+    int DataRows,
+    string StepSource,
+    long? MaxStep,
+    double? MaxEpoch);
