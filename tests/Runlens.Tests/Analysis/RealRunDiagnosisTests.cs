@@ -72,6 +72,95 @@ public sealed class RealRunDiagnosisTests
     }
 
     [SharedFact]
+    public async Task A_noisy_validation_loss_is_not_called_overfitting()
+    {
+        // Lightning forecast run: val_loss 0.42, 0.014, 0.081, 0.008, 0.042, 0.111, ... 0.008 (epoch 9) ... 0.052 (epoch 16).
+        var d = await DiagnoseShared("lightning-csv-forecast-noisy-val");
+        var f = One(d, "overfitting");
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Equal("noisy", f.Evidence["level"]);
+        Assert.Equal(2279L, f.Evidence["best_step"]);
+    }
+
+    [SharedFact]
+    public async Task Lightning_forecast_overfits_from_epoch_6()
+    {
+        // val_loss lowest 0.1566 at step 1,742 (epoch 6), 0.2196 at epoch 13, train_loss falling 0.27 -> 0.09.
+        var d = await DiagnoseShared("lightning-csv-forecast-val-loss-rises");
+        var f = One(d, "overfitting");
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Equal(1742L, f.Evidence["best_step"]);
+        Assert.Equal(6.0, (double)f.Evidence["best_epoch"]!, 6);
+    }
+
+    [SharedFact]
+    public async Task Keras_imdb_from_tensorboard_overfits_after_epoch_4()
+    {
+        var d = await DiagnoseShared("tensorboard-keras-tf2-imdb-overfit");
+        var f = One(d, "overfitting");
+        Assert.Equal(4L, f.Evidence["best_step"]);
+        Assert.Equal(0.275065541267395, (double)f.Evidence["best_value"]!, 9);
+    }
+
+    [SharedFact]
+    public async Task Glove_lstm_history_overfits_mildly_after_the_sixth_epoch()
+    {
+        // val_loss lowest 0.465 at the 6th epoch (index 5), 0.505 at the 10th.
+        var d = await DiagnoseShared("keras-history-json-glove-lstm-tweets-overfit");
+        var f = One(d, "overfitting");
+        Assert.Equal("mild", f.Evidence["level"]);
+        Assert.Equal(5L, f.Evidence["best_step"]);
+    }
+
+    [SharedFact]
+    public async Task Brain_tumor_tensorboard_run_is_nan_from_the_first_log_with_accuracy_one_and_f1_zero()
+    {
+        var d = await DiagnoseShared("tensorboard-lightning-brain-tumor-nan-loss");
+        Assert.Contains("first log", One(d, "divergence").Title, StringComparison.Ordinal);
+        Assert.Contains(d.Findings, f => f.Rule == "suspicious-values" && f.Title.Contains("accuracy is 1.0 while", StringComparison.Ordinal));
+    }
+
+    [SharedFact]
+    public async Task Constant_lightning_train_loss_is_underfitting()
+    {
+        // train_loss_batch is 16.74222755432129 on all 74 rows.
+        var d = await DiagnoseShared("lightning-csv-constant-train-loss");
+        var f = One(d, "underfitting");
+        Assert.Equal(0.0, (double)f.Evidence["relative_drop"]!, 12);
+    }
+
+    [SharedFact]
+    public async Task Failed_mlflow_gan_runs_are_reported()
+    {
+        var result = await ImporterCatalog.ImportAsync(Fixtures.Shared("mlflow-tf-gan-nested-runs"));
+        var diagnoses = result.Runs.Select(new Diagnoser().Diagnose).ToList();
+        Assert.Equal(2, diagnoses.Count(d => d.Findings.Any(f => f.Rule == "failed-run")));
+    }
+
+    [SharedFact]
+    public async Task Finance_news_accuracy_collapses_between_the_first_two_epochs()
+    {
+        // eval_accuracy 0.902 at epoch 1, then 0.41.
+        var d = await DiagnoseShared("hf-trainer-finance-news-sentiment");
+        var f = One(d, "sudden-metric-drop");
+        Assert.Equal("val/accuracy", f.Evidence["series"]);
+        Assert.Equal(1035L, f.Evidence["from_step"]);
+    }
+
+    [SharedTheory]
+    [InlineData("hf-trainer-tinyllama-sft-causal-lm")]
+    [InlineData("hf-trainer-vit-image-classification")]
+    [InlineData("tensorboard-lightning-brain-tumor-healthy")]
+    [InlineData("tensorboard-lightning-mnist-cnn-fit-validate-test")]
+    [InlineData("lightning-csv-mnist-cnn")]
+    [InlineData("hf-trainer-mt5-summarization-rouge")]
+    public async Task Healthy_runs_get_no_error(string folder)
+    {
+        var d = await DiagnoseShared(folder);
+        Assert.DoesNotContain(d.Findings, f => f.Severity >= Severity.Error);
+    }
+
+    [SharedFact]
     public async Task Tinyllama_sft_is_healthy()
     {
         // eval_loss decreases monotonically 1.622 -> 1.122; EarlyStoppingCallback configured but not triggered.

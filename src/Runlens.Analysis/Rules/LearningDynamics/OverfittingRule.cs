@@ -14,6 +14,7 @@ public sealed class OverfittingRule : IRule
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
         new RuleOption("severe_rise", 0.40, "Relative rise from which overfitting is severe (severity error)"),
+        new RuleOption("noise_factor", 3, "The rise must exceed this many times the median change between consecutive evaluations; below it the validation loss is only noisy"),
         new RuleOption("task_gain", 0.02, "Relative improvement of the task metric after the loss minimum that counts as still improving"),
         new RuleOption("task_gain_ratio", 0.1, "When the task metric's gain is at least this fraction of the loss's rise, only the loss got worse (information, not overfitting)"));
 
@@ -58,6 +59,51 @@ public sealed class OverfittingRule : IRule
         var task = TaskMetrics.AfterLossBest(run);
         var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain");
         var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
+        // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
+        // trend: the minimum is a lucky low (lightning forecast run: 0.008 ... 0.111 ... 0.008 ... 0.052).
+        var changes = new List<double>();
+        for (var i = 1; i < v.Length; i++)
+        {
+            if (double.IsFinite(v[i]) && double.IsFinite(v[i - 1]))
+            {
+                changes.Add(Math.Abs(v[i] - v[i - 1]));
+            }
+        }
+
+        var typicalChange = SeriesMath.Median(changes.ToArray());
+        var upSteps = 0;
+        for (var i = m + 1; i <= last; i++)
+        {
+            upSteps += v[i] > v[i - 1] ? 1 : 0;
+        }
+
+        var steadyRise = upSteps >= 0.75 * (last - m);
+        if (!lossOnly && !steadyRise && final.Value - best.Value < context.Option("noise_factor") * typicalChange)
+        {
+            yield return context.Finding(
+                Severity.Info,
+                0.5,
+                $"{val.Key} is too noisy to call overfitting: it moves {Format.Number(typicalChange)} between evaluations (median), about as much as its rise from the minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)}",
+                Evidence.Builder()
+                    .Add("level", "noisy")
+                    .Add("series", val.Key)
+                    .Add("best_step", best.Step)
+                    .Add("best_value", best.Value)
+                    .Add("final_step", final.Step)
+                    .Add("final_value", final.Value)
+                    .Add("relative_rise", rise)
+                    .Add("median_change_between_evals", typicalChange)
+                    .Add("rises_after_best", upSteps)
+                    .Add("evals_after_best", last - m)
+                    .Add("noise_factor", context.Option("noise_factor"))
+                    .Build(),
+                [best.Step, final.Step],
+                [Recommendation.Do("Evaluate on more data, or average several evaluations, so a trend can be told from noise; pick checkpoints on a smoothed validation metric rather than its single lowest value.")],
+                null,
+                val.Key);
+            yield break;
+        }
+
         if (lossOnly)
         {
             (level, severity) = ("loss-only", Severity.Info);

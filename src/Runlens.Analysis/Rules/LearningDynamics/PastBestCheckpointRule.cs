@@ -11,7 +11,8 @@ public sealed class PastBestCheckpointRule : IRule
         [Signal.ValMetric],
         new RuleOption("min_evals_past", 2, "Evaluations after the best one before the rule fires"),
         new RuleOption("min_relative_gap", 0.01, "Smallest relative gap between the final and the best value"),
-        new RuleOption("error_gap", 0.10, "Relative gap from which the finding is an error"));
+        new RuleOption("error_gap", 0.10, "Relative gap from which the finding is an error"),
+        new RuleOption("noise_factor", 3, "A gap no larger than this many median changes between evaluations, reached by ups and downs, is noise: information only"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -42,6 +43,21 @@ public sealed class PastBestCheckpointRule : IRule
         var nearest = checkpoint is null ? Checkpoints.AtOrBefore(run.Run, best.Step) : null;
         var vocab = new TrainerVocabulary(run.Run);
 
+        // A best value that is a lucky low of a noisy metric (the gap no larger than noise_factor typical changes between
+        // evaluations, reached by ups and downs) does not make the final weights clearly worse: information only.
+        var moves = new List<double>();
+        var worseSteps = 0;
+        for (var i = 1; i < v.Length; i++)
+        {
+            if (double.IsFinite(v[i]) && double.IsFinite(v[i - 1]))
+            {
+                moves.Add(Math.Abs(v[i] - v[i - 1]));
+                worseSteps += i > b && (greater ? v[i] < v[i - 1] : v[i] > v[i - 1]) ? 1 : 0;
+            }
+        }
+
+        var typicalChange = SeriesMath.Median(moves.ToArray());
+        var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
         var evidence = Evidence.Builder()
             .Add("metric", metric.Key)
             .Add("metric_source", run.PrimarySource)
@@ -58,6 +74,7 @@ public sealed class PastBestCheckpointRule : IRule
             .Add("fraction_of_run_past_best", fraction)
             .Add("best_checkpoint", checkpoint)
             .Add("checkpoints_saved", run.Run.Checkpoints.Length)
+            .Add("median_change_between_evals", typicalChange)
             .Build();
 
         var recs = new List<Recommendation>();
@@ -86,6 +103,11 @@ public sealed class PastBestCheckpointRule : IRule
         }
 
         var severity = gap >= context.Option("error_gap") ? Severity.Error : Severity.Warning;
+
+        if (noisy)
+        {
+            severity = Severity.Info;
+        }
         var direction = greater ? "lower" : "higher";
 
         // Judged by the validation loss while the task metric kept improving: the final weights may well be the better

@@ -10,7 +10,7 @@ public sealed class LossSpikesRule : IRule
         "RL0206", "loss-spikes", "Isolated spikes in the training loss", RuleCategory.Optimisation, Severity.Warning,
         [Signal.TrainLoss],
         new RuleOption("window", 25, "Logs in the local window a point is compared with"),
-        new RuleOption("min_z", 8, "Robust z-score (median/MAD of the preceding window) from which a point is a spike"),
+        new RuleOption("min_z", 6, "Robust z-score of the log loss (median/MAD of the preceding window) from which a point is a spike"),
         new RuleOption("min_ratio", 1.5, "A spike must also be at least this many times the local median"),
         new RuleOption("min_excess", 0.02, "A spike must rise above the local median by at least this fraction of the loss's starting level (median of the first tenth of the logs), so wiggles of a loss near zero do not count"),
         new RuleOption("recover_within", 5, "Logs within which the loss must return to its level for the spike to count as isolated"),
@@ -26,7 +26,15 @@ public sealed class LossSpikesRule : IRule
             yield break;
         }
 
-        var stats = new BlockStats(v, window);
+        // Robust z-scores on the log of the loss: per-batch losses near zero are heavy-tailed (a hard batch at 20× a tiny
+        // median is ordinary), and a multiplicative scale treats a loss of 2 and of 0.01 alike.
+        var logs = new double[v.Length];
+        for (var i = 0; i < v.Length; i++)
+        {
+            logs[i] = v[i] > 0 ? Math.Log(v[i]) : double.NaN;
+        }
+
+        var stats = new BlockStats(logs, window);
         var minZ = context.Option("min_z");
         var minRatio = context.Option("min_ratio");
         var recover = (int)context.Option("recover_within");
@@ -35,14 +43,15 @@ public sealed class LossSpikesRule : IRule
         var spikes = new List<(int Index, double Ratio)>();
         for (var i = 0; i < v.Length; i++)
         {
-            var (median, mad) = stats.Before(i);
-            if (!double.IsFinite(v[i]) || !(median > 0))
+            var (logMedian, logMad) = stats.Before(i);
+            if (!double.IsFinite(logs[i]) || !double.IsFinite(logMedian))
             {
                 continue;
             }
 
-            var scale = Math.Max(mad, 1e-9 * median);
-            if ((v[i] - median) / scale < minZ || v[i] < minRatio * median || v[i] - median < minExcess)
+            var median = Math.Exp(logMedian);
+            var logScale = Math.Max(logMad, 1e-3);
+            if ((logs[i] - logMedian) / logScale < minZ || v[i] < minRatio * median || v[i] - median < minExcess)
             {
                 continue;
             }
@@ -61,7 +70,7 @@ public sealed class LossSpikesRule : IRule
             var back = false;
             for (var j = i + 1; j < Math.Min(v.Length, i + 1 + recover + 1); j++)
             {
-                if (double.IsFinite(v[j]) && v[j] <= median + (3 * scale) && v[j] < minRatio * median)
+                if (double.IsFinite(logs[j]) && logs[j] <= logMedian + (3 * logScale) && v[j] < minRatio * median)
                 {
                     back = true;
                     break;

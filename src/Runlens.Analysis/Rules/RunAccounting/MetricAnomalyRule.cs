@@ -12,6 +12,7 @@ public sealed class MetricAnomalyRule : IRule
         [Signal.AnySeries],
         new RuleOption("min_z", 8, "Robust z-score of a point's deviation from its neighbourhood median from which it is an outlier"),
         new RuleOption("neighbourhood", 5, "Points on each side forming the neighbourhood"),
+        new RuleOption("min_relative", 0.1, "A point must also differ from its neighbourhood median by at least this fraction of it"),
         new RuleOption("min_points", 20, "Points a series needs to be judged"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
@@ -48,9 +49,15 @@ public sealed class MetricAnomalyRule : IRule
 
             var z = RobustZ.Scores(residual);
             var worst = -1;
-            for (var i = 0; i < z.Length; i++)
+
+            // The first evaluations are learning, not anomalies; and a deviation must be material (min_relative of the
+            // neighbourhood level) — a near-constant metric has a MAD near zero and astronomic z-scores for any wiggle.
+            var skipFirst = Math.Max(2, v.Length / 10);
+            for (var i = skipFirst; i < z.Length; i++)
             {
-                if (double.IsFinite(z[i]) && Math.Abs(z[i]) >= context.Option("min_z") && (worst < 0 || Math.Abs(z[i]) > Math.Abs(z[worst])))
+                if (double.IsFinite(z[i]) && Math.Abs(z[i]) >= context.Option("min_z")
+                    && Math.Abs(residual[i]) >= context.Option("min_relative") * Math.Abs(local[i])
+                    && (worst < 0 || Math.Abs(z[i]) > Math.Abs(z[worst])))
                 {
                     worst = i;
                 }
@@ -83,7 +90,7 @@ public sealed class MetricAnomalyRule : IRule
         yield return context.Finding(
             Severity.Info,
             0.5,
-            $"Outlier in {top.Series.Key} at step {Format.Step(p.Step)}: {Format.Number(p.Value)} where its neighbours sit near {Format.Number(top.Expected)} (robust z {Format.Number(top.Z)})"
+            $"Outlier in {top.Series.Key} at step {Format.Step(p.Step)}: {Format.Number(p.Value)} where its neighbours sit near {Format.Number(top.Expected)} ({(Math.Abs(top.Z) > 1000 ? "its neighbours barely vary" : $"robust z {Format.Number(top.Z)}")})"
                 + (hits.Count > 1 ? $"; {hits.Count - 1} other series have one too" : ""),
             evidence,
             hits.Select(h => h.Series.Points[h.Index].Step).Distinct(),

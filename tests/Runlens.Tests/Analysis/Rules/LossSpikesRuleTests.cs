@@ -37,6 +37,16 @@ public sealed class LossSpikesRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Heavy_tailed_per_batch_losses_near_zero_do_not_fire()
+    {
+        // MNIST-like per-batch logging late in training: median 0.01, batches up to 20-40x that are ordinary.
+        double[] loss = [.. RunBuilder.Noise(400, 1.0, 12).Select(e => 0.01 * Math.Exp(e))];
+        double[] head = [.. RunBuilder.Falling(40, 2.3, 0.05, 0.05)];
+        var run = new RunBuilder().Series("train/loss", 50, [.. head, .. loss]).Build();
+        Assert.Empty(Findings(run, "loss-spikes"));
+    }
+
+    [Fact]
     public void A_jump_that_stays_up_is_not_an_isolated_spike()
     {
         var loss = NoisyLoss(400, 9);
