@@ -14,6 +14,8 @@ public sealed class OverfittingRule : IRule
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
         new RuleOption("severe_rise", 0.40, "Relative rise from which overfitting is severe (severity error)"),
+        new RuleOption("moderate_gap_growth", 3, "Growth of the validation−training gap since the best evaluation from which overfitting is at least moderate"),
+        new RuleOption("severe_gap_growth", 10, "Growth of the gap from which overfitting is severe"),
         new RuleOption("noise_factor", 3, "The rise must exceed this many times the median change between consecutive evaluations; below it the validation loss is only noisy"),
         new RuleOption("task_gain", 0.02, "Relative improvement of the task metric after the loss minimum that counts as still improving"),
         new RuleOption("task_gain_ratio", 0.1, "When the task metric's gain is at least this fraction of the loss's rise, only the loss got worse (information, not overfitting)"));
@@ -48,9 +50,17 @@ public sealed class OverfittingRule : IRule
             yield break; // validation rises but training does not fall: not the overfitting pattern
         }
 
-        var (level, severity) = rise >= context.Option("severe_rise") ? ("severe", Severity.Error)
-            : rise >= context.Option("moderate_rise") ? ("moderate", Severity.Warning)
-            : ("mild", Severity.Warning);
+        // Level from the size of the rise and from how much the train/validation gap widened since the best evaluation.
+        var gapAtBest = best.Value - trainAtBest;
+        var gapGrowth = gapAtBest > 0.01 * Math.Abs(best.Value) ? (final.Value - trainEnd) / gapAtBest : double.NaN;
+        var byRise = rise >= context.Option("severe_rise") ? 2 : rise >= context.Option("moderate_rise") ? 1 : 0;
+        var byGap = gapGrowth >= context.Option("severe_gap_growth") ? 2 : gapGrowth >= context.Option("moderate_gap_growth") ? 1 : 0;
+        var (level, severity) = Math.Max(byRise, byGap) switch
+        {
+            2 => ("severe", Severity.Error),
+            1 => ("moderate", Severity.Warning),
+            _ => ("mild", Severity.Warning),
+        };
 
         // The loss says "worse" but the task metric says "better" (seed 003: judge by the task): the loss is
         // over-confident rather than the model worse at the task. Say exactly that, as information.
@@ -142,6 +152,7 @@ public sealed class OverfittingRule : IRule
             .Add("train_loss_final", trainEnd)
             .Add("gap_at_best", best.Value - trainAtBest)
             .Add("gap_final", final.Value - trainEnd)
+            .Add("gap_growth", gapGrowth)
             .Add("trajectory", Trajectory(val, m, last))
             .Add("task_metric", taskImproved ? task!.Metric.Key : null)
             .Add("task_metric_at_loss_best", taskImproved ? task!.AtLossBest : null)
