@@ -15,5 +15,9 @@ public sealed record Diagnosis(
     ImmutableArray<SeriesStats> Metrics)
 {
     public const string Schema = "runlens.diagnosis/v1";
+
+    /// <summary>The findings grouped by cause, the one to fix first at the top.</summary>
+    public ImmutableArray<RootCause> RootCauses { get; } = RootCause.Group(Findings);
+
     public const string SetSchema = "runlens.diagnoses/v1";
 }

@@ -58,6 +58,26 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         }
 
         w.WriteEndArray();
+        w.WriteStartArray("root_causes");
+        foreach (var c in d.RootCauses)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", c.Id);
+            w.WriteString("title", c.Title);
+            w.WriteString("severity", c.Severity.ToString().ToLowerInvariant());
+            w.WriteString("explanation", c.Explanation);
+            w.WriteStartArray("rules");
+            foreach (var r in c.Rules)
+            {
+                w.WriteStringValue(r);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("fix_first", c.FixFirst?.Action);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         WriteCoverage(w, d.Coverage);
         w.WritePropertyName("config_changes");
         WriteChanges(w, d.ConfigChanges);

@@ -100,13 +100,23 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             sb.Append('\n');
         }
 
-        var causes = d.Findings.Where(f => f.RootCause is not null && f.Severity >= Severity.Warning).ToList();
-        if (causes.Count > 0)
+        if (d.RootCauses.Length > 0)
         {
             sb.Append("## Root causes\n\n");
-            for (var i = 0; i < causes.Count; i++)
+            for (var i = 0; i < d.RootCauses.Length; i++)
             {
-                sb.Append(inv, $"{i + 1}. **{causes[i].Rule}**: {causes[i].RootCause}\n");
+                var c = d.RootCauses[i];
+                sb.Append(inv, $"{i + 1}. **{c.Title}** ({c.Severity.ToString().ToLowerInvariant()}; {string.Join(", ", c.Rules)})");
+                if (c.Explanation is not null)
+                {
+                    sb.Append(": ").Append(c.Explanation);
+                }
+
+                sb.Append('\n');
+                if (i == 0 && c.FixFirst is not null)
+                {
+                    sb.Append(inv, $"   **Fix this first:** {c.FixFirst.Action}\n");
+                }
             }
 
             sb.Append('\n');

@@ -70,6 +70,11 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 16
 
         facts.AddRow("[grey]coverage[/]", Markup.Escape($"{Analysis.Format.Percent(d.Coverage.Score)} of rules could run; " +
             (d.Coverage.Missing.Length == 0 ? "no signal missing" : "missing " + string.Join(", ", d.Coverage.Missing.Select(m => m.Signal)))));
+        if (d.RootCauses.Length > 0 && d.RootCauses[0].FixFirst is { } fix)
+        {
+            facts.AddRow("[bold]fix first[/]", Markup.Escape($"{d.RootCauses[0].Title}: {fix.Action}"));
+        }
+
         foreach (var e in run.Events.Where(e => e.Kind == Model.RunEventKind.ImportDamage))
         {
             facts.AddRow("[yellow]damage[/]", Markup.Escape($"{e.Message}{(e.File is null ? "" : $" ({e.File}{(e.Location is null ? "" : ", " + e.Location)})")}"));
