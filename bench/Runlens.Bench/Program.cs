@@ -16,6 +16,11 @@ internal static class Program
             return await ScaleScenario.RunAsync(entries);
         }
 
+        if (args.Length > 0 && args[0] == "rules-profile")
+        {
+            return RuleProfile.Run();
+        }
+
         if (args.Length > 1 && args[0] == "scale-once")
         {
             return await ScaleScenario.OnceAsync(args[1]);

@@ -52,26 +52,105 @@ public static class SeriesMath
         return n;
     }
 
-    /// <summary>Median of the finite values in <paramref name="values"/>; NaN when none.</summary>
+    /// <summary>Median of the finite values in <paramref name="values"/>; NaN when none. Exact, in linear time
+    /// (quickselect on a copy), so it stays cheap on series of millions of points.</summary>
     public static double Median(ReadOnlySpan<double> values)
     {
-        var finite = new List<double>(values.Length);
+        var finite = new double[values.Length];
+        var n = 0;
         foreach (var v in values)
         {
             if (double.IsFinite(v))
             {
-                finite.Add(v);
+                finite[n++] = v;
             }
         }
 
-        if (finite.Count == 0)
+        if (n == 0)
         {
             return double.NaN;
         }
 
-        finite.Sort();
-        var mid = finite.Count / 2;
-        return finite.Count % 2 == 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+        var a = finite.AsSpan(0, n);
+        var mid = n / 2;
+        var upper = Select(a, mid);
+        if (n % 2 == 1)
+        {
+            return upper;
+        }
+
+        // After selecting mid, every value left of it is ≤ a[mid]: the lower middle is their maximum.
+        var lower = double.NegativeInfinity;
+        foreach (var v in a[..mid])
+        {
+            lower = Math.Max(lower, v);
+        }
+
+        return (lower + upper) / 2;
+    }
+
+    /// <summary>The k-th smallest value (0-based); reorders <paramref name="a"/> so that a[k] holds it, smaller values
+    /// before it and larger after (Hoare's quickselect, median-of-three pivots).</summary>
+    private static double Select(Span<double> a, int k)
+    {
+        var lo = 0;
+        var hi = a.Length - 1;
+        while (hi > lo)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (a[mid] < a[lo])
+            {
+                (a[mid], a[lo]) = (a[lo], a[mid]);
+            }
+
+            if (a[hi] < a[lo])
+            {
+                (a[hi], a[lo]) = (a[lo], a[hi]);
+            }
+
+            if (a[hi] < a[mid])
+            {
+                (a[hi], a[mid]) = (a[mid], a[hi]);
+            }
+
+            var pivot = a[mid];
+            var i = lo;
+            var j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (a[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j)
+            {
+                hi = j;
+            }
+            else if (k >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return a[k];
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public static class Trend
     /// than <paramref name="maxPoints"/> are thinned to evenly strided points first (the estimator is quadratic).
     /// Returns NaN slope and intercept when fewer than two distinct x remain.
     /// </summary>
-    public static Line TheilSen(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int maxPoints = 2048)
+    public static Line TheilSen(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int maxPoints = 1024)
     {
         if (x.Length != y.Length)
         {
@@ -64,7 +64,7 @@ public static class Trend
     }
 
     /// <summary>Theil–Sen over index positions 0, 1, 2, …</summary>
-    public static Line TheilSen(ReadOnlySpan<double> y, int maxPoints = 2048)
+    public static Line TheilSen(ReadOnlySpan<double> y, int maxPoints = 1024)
     {
         var x = new double[y.Length];
         for (var i = 0; i < x.Length; i++)

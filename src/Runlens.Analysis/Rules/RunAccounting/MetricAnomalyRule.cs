@@ -28,44 +28,11 @@ public sealed class MetricAnomalyRule : IRule
             }
 
             var v = s.Values();
-            var residual = new double[v.Length];
-            var local = new double[v.Length];
-            for (var i = 0; i < v.Length; i++)
-            {
-                var from = Math.Max(0, i - half);
-                var to = Math.Min(v.Length, i + half + 1);
-                var window = new List<double>(to - from);
-                for (var j = from; j < to; j++)
-                {
-                    if (j != i)
-                    {
-                        window.Add(v[j]);
-                    }
-                }
-
-                local[i] = SeriesMath.Median(window.ToArray());
-                residual[i] = v[i] - local[i];
-            }
-
-            var z = RobustZ.Scores(residual);
-            var worst = -1;
-
-            // The first evaluations are learning, not anomalies; and a deviation must be material (min_relative of the
-            // neighbourhood level) — a near-constant metric has a MAD near zero and astronomic z-scores for any wiggle.
             var skipFirst = Math.Max(2, v.Length / 10);
-            for (var i = skipFirst; i < z.Length; i++)
-            {
-                if (double.IsFinite(z[i]) && Math.Abs(z[i]) >= context.Option("min_z")
-                    && Math.Abs(residual[i]) >= context.Option("min_relative") * Math.Abs(local[i])
-                    && (worst < 0 || Math.Abs(z[i]) > Math.Abs(z[worst])))
-                {
-                    worst = i;
-                }
-            }
-
+            var (worst, z, expected) = FindWorst(v, half, skipFirst, context.Option("min_z"), context.Option("min_relative"));
             if (worst >= 0)
             {
-                hits.Add((s, worst, z[worst], local[worst]));
+                hits.Add((s, worst, z, expected));
             }
         }
 
@@ -97,6 +64,104 @@ public sealed class MetricAnomalyRule : IRule
             [Recommendation.Do("Check the logging at that step (a partial evaluation, a resumed run, a unit change) before reading anything into the value.")],
             null,
             [.. hits.Select(h => h.Series.Key)]);
+    }
+
+    /// <summary>
+    /// The most extreme outlier of <paramref name="v"/>: residuals from the median of <paramref name="half"/> neighbours
+    /// on each side, scored against the median and MAD of the residuals (estimated from an evenly strided sample of at
+    /// most 65,536 residuals — all of them for shorter series). Long series are screened first with a cheap residual
+    /// (from the mean of the two adjacent points) so that the neighbourhood median is computed only where an outlier can
+    /// be. The first evaluations are learning, not anomalies (<paramref name="skipFirst"/>); a deviation must be material
+    /// (<paramref name="minRelative"/> of the neighbourhood level): a near-constant metric has a MAD near zero and
+    /// astronomic z-scores for any wiggle.
+    /// </summary>
+    private static (int Index, double Z, double Expected) FindWorst(double[] v, int half, int skipFirst, double minZ, double minRelative)
+    {
+        const int MaxSample = 65_536;
+        var n = v.Length;
+        if (n - skipFirst < 3)
+        {
+            return (-1, 0, 0);
+        }
+
+        var stride = Math.Max(1, (n - skipFirst + MaxSample - 1) / MaxSample);
+        var sample = new List<double>();
+        var cheapSample = new List<double>();
+        for (var i = skipFirst; i < n; i += stride)
+        {
+            sample.Add(Residual(v, i, half, out _));
+            cheapSample.Add(Cheap(v, i));
+        }
+
+        var center = SeriesMath.Median(sample.ToArray());
+        var mad = MadScale(sample, center);
+        var cheapCenter = SeriesMath.Median(cheapSample.ToArray());
+        var cheapMad = MadScale(cheapSample, cheapCenter);
+
+        var worst = (Index: -1, Z: 0.0, Expected: 0.0);
+        for (var i = skipFirst; i < n; i++)
+        {
+            if (!double.IsFinite(v[i]))
+            {
+                continue;
+            }
+
+            // Screen: only points that stand out from their two neighbours can stand out from the neighbourhood.
+            var cheap = Cheap(v, i) - cheapCenter;
+            if (stride > 1 && cheapMad > 0 && Math.Abs(cheap) < 0.5 * minZ * cheapMad)
+            {
+                continue;
+            }
+
+            var r = Residual(v, i, half, out var local) - center;
+            var z = mad > 0 ? r / mad : r == 0 ? 0 : double.PositiveInfinity * Math.Sign(r);
+            if (double.IsNaN(z) || Math.Abs(z) < minZ || Math.Abs(r) < minRelative * Math.Abs(local))
+            {
+                continue;
+            }
+
+            if (worst.Index < 0 || Math.Abs(z) > Math.Abs(worst.Z))
+            {
+                worst = (i, z, local);
+            }
+        }
+
+        return worst;
+    }
+
+    private static double MadScale(List<double> values, double center)
+    {
+        var dev = new double[values.Count];
+        for (var i = 0; i < dev.Length; i++)
+        {
+            dev[i] = Math.Abs(values[i] - center);
+        }
+
+        return SeriesMath.Median(dev) * RobustZ.NormalScale;
+    }
+
+    private static double Cheap(double[] v, int i)
+    {
+        var left = i > 0 ? v[i - 1] : v[i + 1];
+        var right = i + 1 < v.Length ? v[i + 1] : v[i - 1];
+        return v[i] - ((left + right) / 2);
+    }
+
+    /// <summary>v[i] minus the median of up to <paramref name="half"/> neighbours on each side (allocation-free).</summary>
+    private static double Residual(double[] v, int i, int half, out double local)
+    {
+        Span<double> window = stackalloc double[2 * Math.Min(half, 32)];
+        var count = 0;
+        for (var j = Math.Max(0, i - half); j < Math.Min(v.Length, i + half + 1) && count < window.Length; j++)
+        {
+            if (j != i && double.IsFinite(v[j]))
+            {
+                window[count++] = v[j];
+            }
+        }
+
+        local = SeriesMath.Median(window[..count]);
+        return v[i] - local;
     }
 
     private static bool Skip(string key)

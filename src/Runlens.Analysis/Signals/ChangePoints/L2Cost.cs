@@ -11,6 +11,14 @@ public sealed class L2Cost : ISegmentCost
     private double[] _sumSquares = [];
     private int _d = 1;
 
+    /// <summary>Prefix sums of the (shifted) values, for the one-dimensional fast path of <see cref="Pelt"/>.</summary>
+    internal ReadOnlySpan<double> PrefixSum => _sum;
+
+    /// <summary>Prefix sums of the squared (shifted) values.</summary>
+    internal ReadOnlySpan<double> PrefixSumSquares => _sumSquares;
+
+    internal int Dimensions => _d;
+
     public string Name => "l2";
 
     public void Fit(SignalMatrix signal)

@@ -60,42 +60,82 @@ public static class Pelt
         var solved = new bool[n + 1];
         solved[0] = true;
 
-        var admissible = new List<int>();
-        var kept = new List<int>();
-        var totals = new List<double>();
+        // The admissible starts, in list order, and the totals of the current step (arrays: this loop is the hot path).
+        var admissible = new int[16];
+        var count = 0;
+        var kept = new int[16];
+        var totals = new double[16];
+        var fast = cost is L2Cost { Dimensions: 1 } l2 ? l2 : null;
         foreach (var end in CandidateEnds(n, m, jump))
         {
-            admissible.Add((end - m) / jump * jump);
-            totals.Clear();
-            kept.Clear();
+            if (count == admissible.Length)
+            {
+                Array.Resize(ref admissible, count * 2);
+                Array.Resize(ref kept, count * 2);
+                Array.Resize(ref totals, count * 2);
+            }
+
+            admissible[count++] = (end - m) / jump * jump;
+            var keptCount = 0;
             var min = double.PositiveInfinity;
             var argMin = -1;
-            foreach (var start in admissible)
+            if (fast is not null)
             {
-                if (!solved[start])
+                // One-dimensional L2: the cost inline from the prefix sums, no interface call.
+                var sum = fast.PrefixSum;
+                var sumSquares = fast.PrefixSumSquares;
+                var sEnd = sum[end];
+                var s2End = sumSquares[end];
+                for (var a = 0; a < count; a++)
                 {
-                    continue;
-                }
+                    var start = admissible[a];
+                    if (!solved[start])
+                    {
+                        continue;
+                    }
 
-                var total = best[start] + (cost.Cost(start, end) + pen);
-                kept.Add(start);
-                totals.Add(total);
-                if (total < min)
+                    var sx = sEnd - sum[start];
+                    var c = Math.Max(0, s2End - sumSquares[start] - (sx * sx / (end - start)));
+                    var total = best[start] + (c + pen);
+                    kept[keptCount] = start;
+                    totals[keptCount++] = total;
+                    if (total < min)
+                    {
+                        min = total;
+                        argMin = start;
+                    }
+                }
+            }
+            else
+            {
+                for (var a = 0; a < count; a++)
                 {
-                    min = total;
-                    argMin = start;
+                    var start = admissible[a];
+                    if (!solved[start])
+                    {
+                        continue;
+                    }
+
+                    var total = best[start] + (cost.Cost(start, end) + pen);
+                    kept[keptCount] = start;
+                    totals[keptCount++] = total;
+                    if (total < min)
+                    {
+                        min = total;
+                        argMin = start;
+                    }
                 }
             }
 
             best[end] = min;
             last[end] = argMin;
             solved[end] = true;
-            admissible.Clear();
-            for (var i = 0; i < kept.Count; i++)
+            count = 0;
+            for (var i = 0; i < keptCount; i++)
             {
                 if (totals[i] <= min + pen)
                 {
-                    admissible.Add(kept[i]);
+                    admissible[count++] = kept[i];
                 }
             }
         }

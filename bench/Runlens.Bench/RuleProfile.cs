@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Rules;
+
+namespace Runlens.Bench;
+
+/// <summary><c>rules-profile</c>: the time of each rule alone over the 20 × 1,000,000-point run of <see cref="AnalysisBenchmark"/>,
+/// then of the whole diagnosis (best of three), to see where the time goes.</summary>
+internal static class RuleProfile
+{
+    public static int Run()
+    {
+        var bench = new AnalysisBenchmark { PeltPoints = 50_000, PeltSegments = 100 };
+        bench.Setup();
+        var run = bench.BenchRun;
+        foreach (var rule in RuleCatalog.All)
+        {
+            var d = new Diagnoser(rules: [rule]);
+            var best = double.MaxValue;
+            for (var i = 0; i < 2; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                d.Diagnose(run);
+                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+            }
+
+            Console.WriteLine($"{rule.Descriptor.Id} {rule.Descriptor.Slug,-22} {best,8:F0} ms");
+        }
+
+        var all = double.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            new Diagnoser().Diagnose(run);
+            all = Math.Min(all, sw.Elapsed.TotalMilliseconds);
+        }
+
+        Console.WriteLine($"all rules              {all,8:F0} ms");
+        return 0;
+    }
+}
