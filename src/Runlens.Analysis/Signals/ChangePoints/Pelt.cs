@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 
 namespace Runlens.Analysis.Signals.ChangePoints;
 
@@ -59,85 +60,13 @@ public static class Pelt
         var last = new int[n + 1];
         var solved = new bool[n + 1];
         solved[0] = true;
-
-        // The admissible starts, in list order, and the totals of the current step (arrays: this loop is the hot path).
-        var admissible = new int[16];
-        var count = 0;
-        var kept = new int[16];
-        var totals = new double[16];
-        var fast = cost is L2Cost { Dimensions: 1 } l2 ? l2 : null;
-        foreach (var end in CandidateEnds(n, m, jump))
+        if (cost is L2Cost { Dimensions: 1 } l2)
         {
-            if (count == admissible.Length)
-            {
-                Array.Resize(ref admissible, count * 2);
-                Array.Resize(ref kept, count * 2);
-                Array.Resize(ref totals, count * 2);
-            }
-
-            admissible[count++] = (end - m) / jump * jump;
-            var keptCount = 0;
-            var min = double.PositiveInfinity;
-            var argMin = -1;
-            if (fast is not null)
-            {
-                // One-dimensional L2: the cost inline from the prefix sums, no interface call.
-                var sum = fast.PrefixSum;
-                var sumSquares = fast.PrefixSumSquares;
-                var sEnd = sum[end];
-                var s2End = sumSquares[end];
-                for (var a = 0; a < count; a++)
-                {
-                    var start = admissible[a];
-                    if (!solved[start])
-                    {
-                        continue;
-                    }
-
-                    var sx = sEnd - sum[start];
-                    var c = Math.Max(0, s2End - sumSquares[start] - (sx * sx / (end - start)));
-                    var total = best[start] + (c + pen);
-                    kept[keptCount] = start;
-                    totals[keptCount++] = total;
-                    if (total < min)
-                    {
-                        min = total;
-                        argMin = start;
-                    }
-                }
-            }
-            else
-            {
-                for (var a = 0; a < count; a++)
-                {
-                    var start = admissible[a];
-                    if (!solved[start])
-                    {
-                        continue;
-                    }
-
-                    var total = best[start] + (cost.Cost(start, end) + pen);
-                    kept[keptCount] = start;
-                    totals[keptCount++] = total;
-                    if (total < min)
-                    {
-                        min = total;
-                        argMin = start;
-                    }
-                }
-            }
-
-            best[end] = min;
-            last[end] = argMin;
-            solved[end] = true;
-            count = 0;
-            for (var i = 0; i < keptCount; i++)
-            {
-                if (totals[i] <= min + pen)
-                {
-                    admissible[count++] = kept[i];
-                }
-            }
+            SearchL2(l2, n, m, jump, pen, best, last, solved);
+        }
+        else
+        {
+            Search(cost, n, m, jump, pen, best, last, solved);
         }
 
         var breakpoints = new List<int>();
@@ -148,6 +77,167 @@ public static class Pelt
 
         breakpoints.Reverse();
         return [.. breakpoints];
+    }
+
+    /// <summary>The recursion for any cost: F[s] = min over admissible t of F[t] + (cost(t, s) + pen), then pruning.</summary>
+    private static void Search(ISegmentCost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
+    {
+        var admissible = new List<int>();
+        var kept = new List<int>();
+        var totals = new List<double>();
+        foreach (var end in CandidateEnds(n, m, jump))
+        {
+            admissible.Add((end - m) / jump * jump);
+            kept.Clear();
+            totals.Clear();
+            var min = double.PositiveInfinity;
+            var argMin = -1;
+            foreach (var start in admissible)
+            {
+                if (!solved[start])
+                {
+                    continue;
+                }
+
+                var total = best[start] + (cost.Cost(start, end) + pen);
+                kept.Add(start);
+                totals.Add(total);
+                if (total < min)
+                {
+                    min = total;
+                    argMin = start;
+                }
+            }
+
+            best[end] = min;
+            last[end] = argMin;
+            solved[end] = true;
+            admissible.Clear();
+            for (var i = 0; i < kept.Count; i++)
+            {
+                if (totals[i] <= min + pen)
+                {
+                    admissible.Add(kept[i]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same recursion for the one-dimensional L2 cost, vectorised: for every admissible start the prefix sums and
+    /// F[t] are kept in contiguous arrays so that all candidate totals of one end are computed with SIMD, with exactly
+    /// the scalar operations in the same order (the results are bit-identical). A start whose F is unknown (t &lt; m)
+    /// is never added: the generic recursion skips it and prunes it at once.
+    /// </summary>
+    private static void SearchL2(L2Cost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
+    {
+        var sum = cost.PrefixSum.ToArray();
+        var sumSquares = cost.PrefixSumSquares.ToArray();
+        var capacity = 64;
+        var index = new int[capacity];
+        var startAt = new double[capacity];
+        var s1 = new double[capacity];
+        var s2 = new double[capacity];
+        var f = new double[capacity];
+        var totals = new double[capacity];
+        var count = 0;
+        var width = Vector<double>.Count;
+        var zero = Vector<double>.Zero;
+        var penV = new Vector<double>(pen);
+        foreach (var end in CandidateEnds(n, m, jump))
+        {
+            var t = (end - m) / jump * jump;
+            if (solved[t])
+            {
+                if (count + width >= capacity)
+                {
+                    capacity *= 2;
+                    Array.Resize(ref index, capacity);
+                    Array.Resize(ref startAt, capacity);
+                    Array.Resize(ref s1, capacity);
+                    Array.Resize(ref s2, capacity);
+                    Array.Resize(ref f, capacity);
+                    Array.Resize(ref totals, capacity);
+                }
+
+                index[count] = t;
+                startAt[count] = t;
+                s1[count] = sum[t];
+                s2[count] = sumSquares[t];
+                f[count] = best[t];
+                count++;
+            }
+
+            var endV = new Vector<double>((double)end);
+            var sEnd = new Vector<double>(sum[end]);
+            var s2End = new Vector<double>(sumSquares[end]);
+            var a = 0;
+            var minV = new Vector<double>(double.PositiveInfinity);
+            for (; a + width <= count; a += width)
+            {
+                var sx = sEnd - new Vector<double>(s1, a);
+                var c = Vector.Max(zero, s2End - new Vector<double>(s2, a) - (sx * sx / (endV - new Vector<double>(startAt, a))));
+                var total = new Vector<double>(f, a) + (c + penV);
+                total.CopyTo(totals, a);
+                minV = Vector.Min(minV, total);
+            }
+
+            var min = double.PositiveInfinity;
+            for (var lane = 0; lane < width; lane++)
+            {
+                min = Math.Min(min, minV[lane]);
+            }
+
+            for (; a < count; a++)
+            {
+                var sx = sum[end] - s1[a];
+                var c = Math.Max(0, sumSquares[end] - s2[a] - (sx * sx / (end - startAt[a])));
+                totals[a] = f[a] + (c + pen);
+                min = Math.Min(min, totals[a]);
+            }
+
+            // The first start reaching the minimum, as the generic recursion picks it.
+            var argMin = 0;
+            while (totals[argMin] != min)
+            {
+                argMin++;
+            }
+
+            best[end] = min;
+            last[end] = index[argMin];
+            solved[end] = true;
+
+            var limit = min + pen;
+            var limitV = new Vector<double>(limit);
+            var keep = 0;
+            var i0 = 0;
+
+            // Nothing moves while every start is kept: skip whole vectors of kept starts.
+            while (i0 + width <= count && Vector.LessThanOrEqualAll(new Vector<double>(totals, i0), limitV))
+            {
+                i0 += width;
+            }
+
+            keep = i0;
+            for (var i = i0; i < count; i++)
+            {
+                if (totals[i] <= limit)
+                {
+                    if (keep != i)
+                    {
+                        index[keep] = index[i];
+                        startAt[keep] = startAt[i];
+                        s1[keep] = s1[i];
+                        s2[keep] = s2[i];
+                        f[keep] = f[i];
+                    }
+
+                    keep++;
+                }
+            }
+
+            count = keep;
+        }
     }
 
     private static IEnumerable<int> CandidateEnds(int n, int m, int jump)
