@@ -18,7 +18,7 @@ internal static class Program
 
         if (args.Length > 0 && args[0] == "rules-profile")
         {
-            return RuleProfile.Run();
+            return RuleProfile.Run(args.Length > 1 ? args[1] : null);
         }
 
         if (args.Length > 1 && args[0] == "scale-once")

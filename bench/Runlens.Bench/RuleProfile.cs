@@ -8,11 +8,21 @@ namespace Runlens.Bench;
 /// then of the whole diagnosis (best of three), to see where the time goes.</summary>
 internal static class RuleProfile
 {
-    public static int Run()
+    public static int Run(string? path = null)
     {
-        var bench = new AnalysisBenchmark { PeltPoints = 50_000, PeltSegments = 100 };
-        bench.Setup();
-        var run = bench.BenchRun;
+        Runlens.Model.Run run;
+        if (path is null)
+        {
+            var bench = new AnalysisBenchmark { PeltPoints = 50_000, PeltSegments = 100 };
+            bench.Setup();
+            run = bench.BenchRun;
+        }
+        else
+        {
+            run = Runlens.Import.ImporterCatalog.ImportAsync(path).GetAwaiter().GetResult().Runs[0];
+            Console.WriteLine($"// {path}: {run.Series.Count} series, {run.Series.Values.Sum(s => s.Count):N0} points");
+        }
+
         foreach (var rule in RuleCatalog.All)
         {
             var d = new Diagnoser(rules: [rule]);

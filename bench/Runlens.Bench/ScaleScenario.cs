@@ -53,7 +53,8 @@ internal static class ScaleScenario
         var points = result.Runs[0].Series.Values.Sum(s => s.Count);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"import {imported.TotalSeconds:F3} s, import+analysis {total.TotalSeconds:F3} s, {points:N0} points, {diagnosis.Findings.Length} findings; "
-            + $"peak RSS {peak / 1e6:F0} MB = {peak / (double)size:F2}× file size"));
+            + $"peak RSS {peak / 1e6:F0} MB = {peak / (double)size:F2}× file size; "
+            + $"GC pauses {GC.GetTotalPauseDuration().TotalSeconds:F3} s (gen2 {GC.CollectionCount(2)}), JIT {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s"));
         return 0;
     }
 

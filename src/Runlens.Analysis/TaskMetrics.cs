@@ -80,7 +80,7 @@ public static class TaskMetrics
             return null;
         }
 
-        var lv = loss.Values();
+        var lv = SeriesValues.Of(loss);
         var lb = SeriesMath.ArgBest(lv, greaterIsBetter: false);
         if (lb < 0)
         {
@@ -89,7 +89,7 @@ public static class TaskMetrics
 
         var lossBestStep = loss.Points[lb].Step;
         var greater = GreaterIsBetter(run, metric);
-        var mv = metric.Values();
+        var mv = SeriesValues.Of(metric);
         var atIndex = -1;
         for (var i = 0; i < metric.Count && metric.Points[i].Step <= lossBestStep; i++)
         {

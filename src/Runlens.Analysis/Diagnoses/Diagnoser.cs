@@ -113,7 +113,7 @@ public sealed class Diagnoser
         int? evalsPast = null;
         if (view.Primary is { } p)
         {
-            var values = p.Values();
+            var values = SeriesValues.Of(p);
             var b = SeriesMath.ArgBest(values, view.PrimaryGreaterIsBetter);
             var f = values.Length - 1;
             if (b >= 0)
@@ -205,7 +205,7 @@ public sealed class Diagnoser
                 continue;
             }
 
-            var values = s.Values();
+            var values = SeriesValues.Of(s);
             var min = SeriesMath.ArgBest(values, greaterIsBetter: false);
             var max = SeriesMath.ArgBest(values, greaterIsBetter: true);
             stats.Add(new SeriesStats(s.Key, s.OriginalName, s.Count, Point(s.First), Point(s.Last),

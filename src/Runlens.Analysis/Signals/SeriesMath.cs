@@ -56,7 +56,19 @@ public static class SeriesMath
     /// (quickselect on a copy), so it stays cheap on series of millions of points.</summary>
     public static double Median(ReadOnlySpan<double> values)
     {
-        var finite = new double[values.Length];
+        var finite = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(1, values.Length));
+        try
+        {
+            return MedianInto(values, finite);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(finite);
+        }
+    }
+
+    private static double MedianInto(ReadOnlySpan<double> values, double[] finite)
+    {
         var n = 0;
         foreach (var v in values)
         {

@@ -421,7 +421,8 @@ internal sealed class WandbRunReader
 
         try
         {
-            return WandbConfigReader.ReadYaml(file, File.ReadAllText(file));
+            return Yaml.YamlConfig.Parse(file, File.ReadAllText(file), "the config is skipped",
+                skipTop: key => key is "wandb_version" or "_wandb", unwrapValue: true);
         }
         catch (RunImportException ex)
         {

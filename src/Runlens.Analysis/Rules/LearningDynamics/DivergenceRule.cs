@@ -27,7 +27,7 @@ public sealed class DivergenceRule : IRule
         if (reported)
         {
             var s = nonFiniteSeries[0];
-            var v = s.Values();
+            var v = SeriesValues.Of(s);
             var bad = Array.FindIndex(v, x => !double.IsFinite(x));
             var nonFinite = SeriesMath.CountNonFinite(v);
             var fromStart = bad == 0;
@@ -84,7 +84,7 @@ public sealed class DivergenceRule : IRule
         }
 
         var train = run.TrainLoss!;
-        var values = train.Values().Where(double.IsFinite).ToArray();
+        var values = SeriesValues.Of(train).Where(double.IsFinite).ToArray();
         if (values.Length < context.Option("min_points"))
         {
             yield break;

@@ -1,3 +1,4 @@
+using Runlens.Analysis.Signals;
 using Runlens.Analysis.Findings;
 using Runlens.Model;
 
@@ -149,7 +150,7 @@ public sealed class EarlyStoppingRule : IRule
     /// <summary>How much better (relative) the metric got after <paramref name="bestIndex"/>, the best at the stop point.</summary>
     internal static double MissedGain(Series metric, bool greater, int bestIndex)
     {
-        var values = metric.Values();
+        var values = SeriesValues.Of(metric);
         var overall = Signals.SeriesMath.ArgBest(values, greater);
         if (overall <= bestIndex)
         {

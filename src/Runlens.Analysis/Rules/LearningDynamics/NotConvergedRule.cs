@@ -112,7 +112,7 @@ public sealed class NotConvergedRule : IRule
     private IEnumerable<Finding> FromTrainLoss(RuleContext context, TrainerVocabulary vocab)
     {
         var loss = context.Run.TrainLoss!;
-        var v = loss.Values();
+        var v = SeriesValues.Of(loss);
         if (v.Length < 20)
         {
             yield break;

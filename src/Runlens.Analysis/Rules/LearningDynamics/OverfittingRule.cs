@@ -25,7 +25,7 @@ public sealed class OverfittingRule : IRule
         var run = context.Run;
         var val = run.ValLoss!;
         var train = run.TrainLoss!;
-        var v = val.Values();
+        var v = SeriesValues.Of(val);
         var m = SeriesMath.ArgBest(v, greaterIsBetter: false);
         var last = SeriesMath.LastFinite(v);
         if (m < 0 || last - m < context.Option("min_evals_after"))

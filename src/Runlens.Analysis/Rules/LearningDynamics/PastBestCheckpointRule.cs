@@ -19,7 +19,7 @@ public sealed class PastBestCheckpointRule : IRule
         var run = context.Run;
         var metric = run.Primary!;
         var greater = run.PrimaryGreaterIsBetter;
-        var v = metric.Values();
+        var v = SeriesValues.Of(metric);
         var b = SeriesMath.ArgBest(v, greater);
         var f = v.Length - 1;
         if (b < 0 || f - b < context.Option("min_evals_past"))

@@ -17,7 +17,7 @@ public sealed class UnderfittingRule : IRule
     {
         var run = context.Run;
         var loss = run.TrainLoss!;
-        var v = loss.Values();
+        var v = SeriesValues.Of(loss);
         if (v.Length < context.Option("min_points"))
         {
             yield break;
@@ -36,7 +36,7 @@ public sealed class UnderfittingRule : IRule
         }
 
         double? gap = null;
-        if (run.ValLoss is { } val && SeriesMath.LastFinite(val.Values()) is var li and >= 0)
+        if (run.ValLoss is { } val && SeriesMath.LastFinite(SeriesValues.Of(val)) is var li and >= 0)
         {
             gap = (val.Points[li].Value - tail) / tail;
             if (Math.Abs(gap.Value) > context.Option("max_gap"))

@@ -22,7 +22,7 @@ public sealed class ClippingSaturationRule : IRule
             yield break; // without a known clip threshold there is nothing to compare with
         }
 
-        var v = grad.Values();
+        var v = SeriesValues.Of(grad);
         var clipped = 0;
         var finite = 0;
         var firstClipped = -1;
@@ -55,7 +55,7 @@ public sealed class ClippingSaturationRule : IRule
         var lossDrop = double.NaN;
         if (loss is { Count: >= 10 })
         {
-            var l = loss.Values();
+            var l = SeriesValues.Of(loss);
             var tenth = Math.Max(1, l.Length / 10);
             var head = SeriesMath.Median(l.AsSpan(0, tenth));
             lossDrop = head > 0 ? (head - SeriesMath.Median(l.AsSpan(l.Length - tenth))) / head : double.NaN;

@@ -22,7 +22,7 @@ public sealed class ExplodingGradientsRule : IRule
             yield break;
         }
 
-        var v = grad.Values();
+        var v = SeriesValues.Of(grad);
         var nonFinite = SeriesMath.CountNonFinite(v);
         var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !double.IsFinite(x));
         var median = SeriesMath.Median(v);

@@ -18,7 +18,7 @@ public sealed class LearningRateTooHighRule : IRule
     {
         var run = context.Run;
         var loss = run.TrainLoss!;
-        var v = loss.Values();
+        var v = SeriesValues.Of(loss);
         if (v.Length < context.Option("min_points"))
         {
             yield break;
@@ -32,12 +32,25 @@ public sealed class LearningRateTooHighRule : IRule
             yield break;
         }
 
-        var std = Rolling.StdDev(v, window);
-        var mean = Rolling.Mean(v, window);
-        var relative = new double[v.Length];
-        for (var i = 0; i < v.Length; i++)
+        // Relative standard deviation (ddof 1) of each block of `window` consecutive logs: one pass, no rolling copies.
+        var relative = new double[v.Length / window];
+        for (var b = 0; b < relative.Length; b++)
         {
-            relative[i] = mean[i] > 0 ? std[i] / mean[i] : double.NaN;
+            var block = v.AsSpan(b * window, window);
+            var sum = 0.0;
+            foreach (var x in block)
+            {
+                sum += x;
+            }
+
+            var mean = sum / window;
+            var ss = 0.0;
+            foreach (var x in block)
+            {
+                ss += (x - mean) * (x - mean);
+            }
+
+            relative[b] = mean > 0 && window > 1 ? Math.Sqrt(ss / (window - 1)) / mean : double.NaN;
         }
 
         var oscillation = SeriesMath.Median(relative);
@@ -49,7 +62,7 @@ public sealed class LearningRateTooHighRule : IRule
         var clippedFraction = double.NaN;
         if (run.GradNorm is { Count: >= 10 } g && vocab.MaxGradNorm is { } clip)
         {
-            var gv = g.Values().Where(double.IsFinite).ToArray();
+            var gv = SeriesValues.Of(g).Where(double.IsFinite).ToArray();
             clippedFraction = gv.Length == 0 ? double.NaN : gv.Count(x => x >= clip) / (double)gv.Length;
         }
 

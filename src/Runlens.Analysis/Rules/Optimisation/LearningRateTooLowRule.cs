@@ -19,7 +19,7 @@ public sealed class LearningRateTooLowRule : IRule
     {
         var run = context.Run;
         var loss = run.TrainLoss!;
-        var v = loss.Values();
+        var v = SeriesValues.Of(loss);
         if (v.Length < context.Option("min_points"))
         {
             yield break;
@@ -47,7 +47,7 @@ public sealed class LearningRateTooLowRule : IRule
 
         // Gradients at the clip on most steps mean the steps are already as large as allowed: not a small learning rate.
         if (!tinyLr && run.GradNorm is { Count: >= 10 } g && vocab.MaxGradNorm is { } clip
-            && g.Values().Count(x => double.IsFinite(x) && x >= clip) >= 0.5 * g.Count)
+            && SeriesValues.Of(g).Count(x => double.IsFinite(x) && x >= clip) >= 0.5 * g.Count)
         {
             yield break;
         }

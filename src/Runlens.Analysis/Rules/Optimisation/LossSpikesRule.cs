@@ -19,7 +19,7 @@ public sealed class LossSpikesRule : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var loss = context.Run.TrainLoss!;
-        var v = loss.Values();
+        var v = SeriesValues.Of(loss);
         var window = (int)context.Option("window");
         if (v.Length < 2 * window)
         {

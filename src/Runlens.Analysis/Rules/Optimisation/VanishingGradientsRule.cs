@@ -24,7 +24,7 @@ public sealed class VanishingGradientsRule : IRule
             yield break;
         }
 
-        var g = grad.Values();
+        var g = SeriesValues.Of(grad);
         var half = g.AsSpan(g.Length / 2);
         var tiny = context.Option("tiny_norm");
         var tinyCount = 0;
@@ -37,7 +37,7 @@ public sealed class VanishingGradientsRule : IRule
         }
 
         var fraction = tinyCount / (double)half.Length;
-        var l = loss.Values();
+        var l = SeriesValues.Of(loss);
         var tenth = Math.Max(1, l.Length / 10);
         var head = SeriesMath.Median(l.AsSpan(0, tenth));
         var tail = SeriesMath.Median(l.AsSpan(l.Length - tenth));

@@ -22,21 +22,36 @@ public sealed class ChangePointRule : IRule
     {
         var run = context.Run;
         var loss = run.TrainLoss!;
-        var points = loss.Points.Where(p => double.IsFinite(p.Value)).ToList();
-        if (points.Count < context.Option("min_points"))
+        var values = SeriesValues.Of(loss);
+        var finite = new List<int>(values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (double.IsFinite(values[i]))
+            {
+                finite.Add(i);
+            }
+        }
+
+        if (finite.Count < context.Option("min_points"))
         {
             yield break;
         }
 
         // Long series are averaged in equal blocks first: PELT on at most 5,000 samples.
-        var block = (points.Count + MaxSamples - 1) / MaxSamples;
+        var block = (finite.Count + MaxSamples - 1) / MaxSamples;
         var samples = new List<double>();
         var steps = new List<long>();
-        for (var i = 0; i < points.Count; i += block)
+        for (var i = 0; i < finite.Count; i += block)
         {
-            var end = Math.Min(points.Count, i + block);
-            samples.Add(points.Skip(i).Take(end - i).Average(p => p.Value));
-            steps.Add(points[i].Step);
+            var end = Math.Min(finite.Count, i + block);
+            var sum = 0.0;
+            for (var k = i; k < end; k++)
+            {
+                sum += values[finite[k]];
+            }
+
+            samples.Add(sum / (end - i));
+            steps.Add(loss.Points[finite[i]].Step);
         }
 
         var signal = SignalMatrix.FromValues(samples);

@@ -27,7 +27,7 @@ public sealed class MetricAnomalyRule : IRule
                 continue;
             }
 
-            var v = s.Values();
+            var v = SeriesValues.Of(s);
             var skipFirst = Math.Max(2, v.Length / 10);
             var (worst, z, expected) = FindWorst(v, half, skipFirst, context.Option("min_z"), context.Option("min_relative"));
             if (worst >= 0)

@@ -29,7 +29,7 @@ public sealed class SuddenMetricDropRule : IRule
             }
 
             var greater = TaskMetrics.GreaterIsBetter(run, s);
-            var v = s.Values();
+            var v = SeriesValues.Of(s);
             var changes = new List<double>();
             for (var i = 1; i < v.Length; i++)
             {
