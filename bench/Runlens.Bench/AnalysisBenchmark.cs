@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using Runlens.Analysis.Diagnoses;
-using Runlens.Analysis.Signals.ChangePoints;
 using Runlens.Model;
 
 namespace Runlens.Bench;
@@ -9,23 +8,13 @@ namespace Runlens.Bench;
 /// <summary>
 /// Analysis speed. <see cref="DiagnoseTwentySeriesOfAMillionPoints"/>: every rule over a run of 20 series × 1,000,000
 /// points (training loss, gradient norm, learning rate, validation loss and metrics, other logged values; noisy, with a
-/// spike and a NaN stretch so the rules do real work). Target: under 2 s. <see cref="PeltL2"/>: PELT with the L2 cost
-/// and the default penalty on a noisy piecewise-constant signal of 50,000 and 100,000 points. Target: under 1 s at 100,000.
+/// spike and a NaN stretch so the rules do real work). Target: under 2 s.
 /// </summary>
 [MemoryDiagnoser]
 public class AnalysisBenchmark
 {
     private const int Points = 1_000_000;
     private Run _run = null!;
-    private SignalMatrix _signal = null!;
-
-    [Params(50_000, 100_000)]
-    public int PeltPoints { get; set; }
-
-    /// <summary>Segments of the PELT signal: 100 (a change every 1,000 points at 100,000) is PELT's usual setting; with
-    /// 7 long segments every start inside the current segment stays admissible, its known quadratic worst case.</summary>
-    [Params(7, 100)]
-    public int PeltSegments { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -74,14 +63,7 @@ public class AnalysisBenchmark
             Config = RunConfig.Empty.With("learning_rate", ConfigValue.Of(5e-5)).With("num_train_epochs", ConfigValue.Of(3)),
         };
 
-        var values = new double[PeltPoints];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (((long)i * PeltSegments / values.Length) % 3) + (0.5 * Gaussian(rng));
-        }
-
-        _signal = SignalMatrix.FromValues(values);
-        Console.WriteLine($"// run: {keys.Length} series × {Points:N0} points; PELT signal: {PeltPoints:N0} points in {PeltSegments} segments");
+        Console.WriteLine($"// run: {keys.Length} series × {Points:N0} points");
     }
 
     internal Run BenchRun => _run;
@@ -89,9 +71,6 @@ public class AnalysisBenchmark
     [Benchmark]
     public int DiagnoseTwentySeriesOfAMillionPoints() => new Diagnoser().Diagnose(_run).Findings.Length;
 
-    [Benchmark]
-    public int PeltL2() => Pelt.Detect(_signal, new L2Cost(), new PeltOptions(ChangePointSearch.DefaultPenalty(_signal), 5, 1)).Length;
-
-    private static double Gaussian(Random rng) =>
+    internal static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }

@@ -13,7 +13,7 @@ internal static class RuleProfile
         Runlens.Model.Run run;
         if (path is null)
         {
-            var bench = new AnalysisBenchmark { PeltPoints = 50_000, PeltSegments = 100 };
+            var bench = new AnalysisBenchmark();
             bench.Setup();
             run = bench.BenchRun;
         }
