@@ -127,7 +127,7 @@ public sealed class Diagnoser
 
         var serious = findings.Where(f => f.Severity >= Severity.Warning).ToList();
         string headline;
-        if (view.Run.Series.Values.All(x => x.Count == 0))
+        if (view.Run.Series.Values.All(x => x.Count == 0) && !serious.Any(f => f.Severity >= Severity.Error))
         {
             headline = "Nothing was logged: no series to analyse.";
         }

@@ -52,7 +52,9 @@ public sealed class FailedRunRule : IRule
                 recs.Add(Recommendation.Do("The process was stopped from outside (time limit, pre-emption, host out of memory): check the scheduler's logs and host memory, and save checkpoints often enough to resume."));
                 break;
             default:
-                recs.Add(Recommendation.Do("Read the error above, fix it, and check the last steps' metrics for NaN or unusual values that led up to it."));
+                recs.Add(Recommendation.Do(errors.Any(e => !e.Message.StartsWith("MLflow marks", StringComparison.Ordinal))
+                    ? "Fix the error reported above, and check the last steps' metrics for NaN or unusual values that led up to it."
+                    : "Find the error in the run's own output (stderr, the trainer's log), fix it, and check the last steps' metrics for NaN or unusual values that led up to it."));
                 break;
         }
 

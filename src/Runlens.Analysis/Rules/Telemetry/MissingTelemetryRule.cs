@@ -31,10 +31,18 @@ public sealed class MissingTelemetryRule : IUsesCoverage
                 changes.Add(vocab.Change("eval_steps", every));
             }
 
+            // Losses logged under names with no train/validation split (a GAN's 'Generator loss') are there, just not
+            // recognisable as the training or validation loss: say so rather than "not logged".
+            var unsplit = missing.Signal is "train/loss" or "val/loss"
+                ? run.Series.Values.Where(s => s.Count > 0 && Model.MetricNames.SplitOf(s.Key) is null && Model.MetricNames.IsLossName(s.Key))
+                    .Select(s => s.OriginalName).Take(4).ToList()
+                : [];
             yield return context.Finding(
                 noEval && missing.Signal == "val/metric" ? Severity.Warning : Severity.Info,
                 1.0,
-                $"{missing.Signal} is not logged, so {string.Join(", ", missing.Blocks)} cannot run",
+                unsplit.Count > 0
+                    ? $"No series is recognisable as {missing.Signal} (losses logged without a train/validation prefix: {string.Join(", ", unsplit.Select(u => $"'{u}'"))}), so {string.Join(", ", missing.Blocks)} cannot run"
+                    : $"{missing.Signal} is not logged, so {string.Join(", ", missing.Blocks)} cannot run",
                 Evidence.Builder()
                     .Add("signal", missing.Signal)
                     .Add("blocks", missing.Blocks.ToArray())
