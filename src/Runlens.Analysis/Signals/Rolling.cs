@@ -28,6 +28,38 @@ public static class Rolling
         return Math.Sqrt(ss / (w.Length - 1));
     });
 
+    /// <summary>
+    /// Mean and sample standard deviation (ddof = 1) of consecutive, non-overlapping blocks of <paramref name="window"/>
+    /// values (a trailing partial block is left out): one pass, for series of millions of points. A block holding a
+    /// non-finite value gives NaN.
+    /// </summary>
+    public static (double[] Mean, double[] StdDev) Blocks(ReadOnlySpan<double> values, int window)
+    {
+        if (window < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "window must be at least 2");
+        }
+
+        var count = values.Length / window;
+        var means = new double[count];
+        var stds = new double[count];
+        for (var b = 0; b < count; b++)
+        {
+            var block = values.Slice(b * window, window);
+            var mean = Sum(block) / window;
+            var ss = 0.0;
+            foreach (var x in block)
+            {
+                ss += (x - mean) * (x - mean);
+            }
+
+            means[b] = mean;
+            stds[b] = double.IsFinite(mean) ? Math.Sqrt(ss / (window - 1)) : double.NaN;
+        }
+
+        return (means, stds);
+    }
+
     private delegate double WindowStat(ReadOnlySpan<double> window);
 
     private static double[] Apply(ReadOnlySpan<double> values, int window, WindowStat stat)

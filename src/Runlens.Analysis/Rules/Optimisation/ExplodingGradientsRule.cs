@@ -12,6 +12,9 @@ public sealed class ExplodingGradientsRule : IRule
         new RuleOption("jump_factor", 100, "A gradient norm this many times the median of the preceding window counts as a jump"),
         new RuleOption("window", 20, "Logs in the window a gradient norm is compared with"),
         new RuleOption("huge_norm", 1000, "Median gradient norm above which gradients count as persistently exploded"),
+        new RuleOption("std_concerning", 0.3, "grad_norm_std (log-to-log standard deviation of the norm, from successive differences) above which the norms are unstable (seed 001: > 0.3 concerning)"),
+        new RuleOption("std_critical", 0.5, "grad_norm_std above which the instability is critical (seed 001: > 0.5)"),
+        new RuleOption("min_cv", 0.5, "grad_norm_std must also be at least this fraction of the median norm, so that large but steady norms do not count"),
         new RuleOption("min_points", 10, "Gradient-norm logs needed to judge"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
@@ -39,7 +42,19 @@ public sealed class ExplodingGradientsRule : IRule
         }
 
         var huge = median > context.Option("huge_norm");
-        if (nonFinite == 0 && jumps.Count == 0 && !huge)
+
+        // Seed 001's grad_norm_std: how much the norm varies from one log to the next. Estimated from successive differences
+        // (median |g[i] − g[i−1]| / 0.954, the standard deviation for normal noise), which a trend such as the decay of the
+        // norms as the loss falls does not inflate.
+        var diffs = new double[Math.Max(0, v.Length - 1)];
+        for (var i = 1; i < v.Length; i++)
+        {
+            diffs[i - 1] = Math.Abs(v[i] - v[i - 1]);
+        }
+
+        var gradStd = diffs.Length >= 10 ? SeriesMath.Median(diffs) / 0.954 : double.NaN;
+        var unstable = gradStd > context.Option("std_concerning") && gradStd >= context.Option("min_cv") * median;
+        if (nonFinite == 0 && jumps.Count == 0 && !huge && !unstable)
         {
             yield break;
         }
@@ -59,13 +74,18 @@ public sealed class ExplodingGradientsRule : IRule
             .Add("non_finite_points", nonFinite)
             .Add("first_non_finite_step", firstNonFinite >= 0 ? grad.Points[firstNonFinite].Step : null)
             .Add("huge_norm_threshold", context.Option("huge_norm"))
+            .Add("grad_norm_std", gradStd)
+            .Add("std_concerning", context.Option("std_concerning"))
+            .Add("std_critical", context.Option("std_critical"))
             .Build();
 
         var title = nonFinite > 0
             ? $"Gradient norm became {v[firstNonFinite]} at step {Format.Step(grad.Points[firstNonFinite].Step)} ({nonFinite} of {v.Length} logs not finite)"
             : huge
                 ? $"Gradient norm is huge throughout: median {Format.Number(median)}, up to {Format.Number(v[maxIndex])} at step {Format.Step(grad.Points[maxIndex].Step)} (healthy runs sit near 0.2–1)"
-                : $"Gradient norm jumped {jumps.Count} time{(jumps.Count == 1 ? "" : "s")} to ≥{Format.Number(factor)}× its recent median, first at step {Format.Step(grad.Points[jumps[0]].Step)} (max {Format.Number(v[maxIndex])})";
+                : jumps.Count > 0
+                    ? $"Gradient norm jumped {jumps.Count} time{(jumps.Count == 1 ? "" : "s")} to ≥{Format.Number(factor)}× its recent median, first at step {Format.Step(grad.Points[jumps[0]].Step)} (max {Format.Number(v[maxIndex])})"
+                    : $"Gradient norms are unstable: grad_norm_std {Format.Number(gradStd)} around a median of {Format.Number(median)} (seed 001: above {Format.Number(context.Option("std_concerning"))} is concerning, above {Format.Number(context.Option("std_critical"))} critical)";
 
         var vocab = new TrainerVocabulary(context.Run.Run);
         var recs = new List<Recommendation>();
@@ -79,6 +99,10 @@ public sealed class ExplodingGradientsRule : IRule
         }
 
         recs.Add(Recommendation.Do("With fp16, prefer bf16 (no loss-scale overflow); check inputs for NaN/Inf and extreme values."));
+        if (unstable && !severe && jumps.Count == 0)
+        {
+            recs.Add(Recommendation.Do("Norms that swing from log to log often come from small batches: a larger effective batch (gradient accumulation) steadies them."));
+        }
 
         yield return context.Finding(
             severe ? Severity.Error : Severity.Warning,

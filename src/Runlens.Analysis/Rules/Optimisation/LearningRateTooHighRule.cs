@@ -33,24 +33,11 @@ public sealed class LearningRateTooHighRule : IRule
         }
 
         // Relative standard deviation (ddof 1) of each block of `window` consecutive logs: one pass, no rolling copies.
-        var relative = new double[v.Length / window];
+        var (means, stds) = Rolling.Blocks(v, Math.Max(2, window));
+        var relative = new double[means.Length];
         for (var b = 0; b < relative.Length; b++)
         {
-            var block = v.AsSpan(b * window, window);
-            var sum = 0.0;
-            foreach (var x in block)
-            {
-                sum += x;
-            }
-
-            var mean = sum / window;
-            var ss = 0.0;
-            foreach (var x in block)
-            {
-                ss += (x - mean) * (x - mean);
-            }
-
-            relative[b] = mean > 0 && window > 1 ? Math.Sqrt(ss / (window - 1)) / mean : double.NaN;
+            relative[b] = means[b] > 0 ? stds[b] / means[b] : double.NaN;
         }
 
         var oscillation = SeriesMath.Median(relative);

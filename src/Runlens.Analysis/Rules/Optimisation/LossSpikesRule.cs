@@ -14,7 +14,9 @@ public sealed class LossSpikesRule : IRule
         new RuleOption("min_ratio", 1.5, "A spike must also be at least this many times the local median"),
         new RuleOption("min_excess", 0.02, "A spike must rise above the local median by at least this fraction of the loss's starting level (median of the first tenth of the logs), so wiggles of a loss near zero do not count"),
         new RuleOption("recover_within", 5, "Logs within which the loss must return to its level for the spike to count as isolated"),
-        new RuleOption("warning_spikes", 3, "Spikes from which the finding is a warning rather than information"));
+        new RuleOption("warning_spikes", 3, "Spikes from which the finding is a warning rather than information"),
+        new RuleOption("max_loss_std", 1.0, "loss_std (median standard deviation of the loss over blocks of `window` logs) above which, after the first epochs, the loss is too noisy (seed 001: > 1.0 consistently)"),
+        new RuleOption("settled_epoch", 5, "Epoch after which loss_std is judged (seed 001: 0.3–0.8 is normal in epochs 1–5); without epochs, the second half of the logs"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -32,6 +34,11 @@ public sealed class LossSpikesRule : IRule
         for (var i = 0; i < v.Length; i++)
         {
             logs[i] = v[i] > 0 ? Math.Log(v[i]) : double.NaN;
+        }
+
+        foreach (var noisy in HighLossStd(context, loss, v, window))
+        {
+            yield return noisy;
         }
 
         var stats = new BlockStats(logs, window);
@@ -121,6 +128,59 @@ public sealed class LossSpikesRule : IRule
             spikes.Take(20).Select(s => loss.Points[s.Index].Step),
             recs,
             "A loss that jumps far above its level for a step or two and comes back points at individual bad batches or at updates that were briefly too large.",
+            loss.Key);
+    }
+
+    /// <summary>Seed 001's loss_std: once the first epochs are over, a loss whose standard deviation over short stretches
+    /// stays above 1.0 points at mislabelled or corrupted samples.</summary>
+    private static IEnumerable<Finding> HighLossStd(RuleContext context, Model.Series loss, double[] v, int window)
+    {
+        var settled = context.Option("settled_epoch");
+        var from = -1;
+        var hasEpochs = false;
+        for (var i = 0; i < loss.Count && from < 0; i++)
+        {
+            var epoch = loss.Points[i].Epoch;
+            hasEpochs |= double.IsFinite(epoch);
+            from = epoch >= settled ? i : -1;
+        }
+
+        if (from < 0)
+        {
+            from = hasEpochs ? v.Length : v.Length / 2;
+        }
+
+        if (!(SeriesMath.Median(v) > 0))
+        {
+            yield break; // a loss at or below zero is suspicious-values' case
+        }
+
+        if (v.Length - from < 2 * window)
+        {
+            yield break;
+        }
+
+        var lossStd = SeriesMath.Median(Rolling.Blocks(v.AsSpan(from), window).StdDev);
+        if (!(lossStd > context.Option("max_loss_std")))
+        {
+            yield break;
+        }
+
+        yield return context.Finding(
+            Severity.Warning,
+            0.6,
+            $"{loss.Key} stays noisy: loss_std {Format.Number(lossStd)} from step {Format.Step(loss.Points[from].Step)} on (seed 001: above {Format.Number(context.Option("max_loss_std"))} consistently points at mislabelled or corrupted samples)",
+            Evidence.Builder()
+                .Add("series", loss.Key)
+                .Add("loss_std", lossStd)
+                .Add("threshold", context.Option("max_loss_std"))
+                .Add("from_step", loss.Points[from].Step)
+                .Add("window", window)
+                .Build(),
+            [loss.Points[from].Step, loss.Last.Step],
+            [Recommendation.Do("Audit the labels and inputs: look at the examples with the highest loss (a confident-learning pass finds likely mislabels), and at mixed-quality sources."),
+             Recommendation.Do("If the data is clean, a larger batch (or gradient accumulation) smooths the per-step loss.")],
+            "Long after the model should have settled, individual batches still produce very different losses: some examples are inconsistent with the rest.",
             loss.Key);
     }
 }

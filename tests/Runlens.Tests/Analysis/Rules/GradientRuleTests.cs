@@ -44,6 +44,25 @@ public sealed class GradientRuleTests : RuleTestBase
         Assert.Equal(Severity.Error, f2.Severity);
     }
 
+    [Fact]
+    public void Exploding_reports_unstable_norms_by_seed_001s_grad_norm_std()
+    {
+        // Norms swinging between about 0.05 and 2.5 (std ~0.7 around a median of ~0.9): critical by seed 001.
+        double[] g = [.. RunBuilder.Noise(300, 0.9, 8).Select(e => Math.Abs(0.8 + e) + 0.05)];
+        var f = Assert.Single(Findings(new RunBuilder().Series("train/grad_norm", 10, g).Build(), "exploding-gradients"));
+        Assert.Contains("unstable", f.Title, StringComparison.Ordinal);
+        Assert.True((double)f.Evidence["grad_norm_std"]! > 0.5);
+        Assert.Equal(Severity.Warning, f.Severity);
+
+        // Norms that decay smoothly from 5 to 0.05 as the loss falls: a trend, not instability.
+        double[] decaying = [.. Enumerable.Range(0, 100).Select(i => 5 * Math.Exp(-i / 15.0) + 0.05)];
+        Assert.Empty(Findings(new RunBuilder().Series("train/grad_norm", 10, decaying).Build(), "exploding-gradients"));
+
+        // Large but steady norms (median 12, std 0.4): not unstable.
+        double[] steady = [.. RunBuilder.Noise(300, 0.4, 9).Select(e => 12 + e)];
+        Assert.Empty(Findings(new RunBuilder().Series("train/grad_norm", 10, steady).Build(), "exploding-gradients"));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

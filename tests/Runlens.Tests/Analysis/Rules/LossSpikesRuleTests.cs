@@ -47,6 +47,24 @@ public sealed class LossSpikesRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void A_loss_that_stays_noisy_after_epoch_5_is_reported_by_loss_std()
+    {
+        // 10 epochs of 100 logs; from epoch 5 on the loss swings with a standard deviation of 1.3 around 3.
+        var n = 1000;
+        double[] loss = [.. RunBuilder.Noise(n, 1.3, 14).Select((e, i) => i < 500 ? 4 - (i * 0.002) + (0.3 * e) : 3 + e)];
+        var steps = Enumerable.Range(1, n).Select(i => (long)i * 10).ToArray();
+        var epochs = Enumerable.Range(0, n).Select(i => i / 100.0).ToArray();
+        var run = new RunBuilder().Series("train/loss", steps, loss, epochs: epochs).Build();
+        var f = Assert.Single(Findings(run, "loss-spikes"), x => x.Evidence.Has("loss_std"));
+        Assert.Equal(5010L, f.Evidence["from_step"]);
+        Assert.True((double)f.Evidence["loss_std"]! > 1.0);
+
+        // The same run with ordinary noise after epoch 5 does not fire.
+        double[] calm = [.. RunBuilder.Noise(n, 0.15, 14).Select((e, i) => 4 - (i * 0.002) + e)];
+        Assert.DoesNotContain(Findings(new RunBuilder().Series("train/loss", steps, calm, epochs: epochs).Build(), "loss-spikes"), x => x.Evidence.Has("loss_std"));
+    }
+
+    [Fact]
     public void A_jump_that_stays_up_is_not_an_isolated_spike()
     {
         var loss = NoisyLoss(400, 9);
