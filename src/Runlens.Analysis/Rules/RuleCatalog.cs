@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Analysis.Rules.Optimisation;
 using Runlens.Analysis.Rules.RunAccounting;
@@ -25,6 +26,8 @@ public static class RuleCatalog
         new VanishingGradientsRule(),
         new ClippingSaturationRule(),
         new LossSpikesRule(),
+        new ClassImbalanceRule(),
+        new WeakClassesRule(),
         new EpochStepMismatchRule(),
         new SuddenMetricDropRule(),
         new ChangePointRule(),

@@ -149,6 +149,26 @@ public sealed class RealRunDiagnosisTests
         Assert.Equal(1035L, f.Evidence["from_step"]);
     }
 
+    [SharedFact]
+    public async Task Finance_news_accuracy_far_above_macro_f1_is_class_imbalance()
+    {
+        // INDEX.md: eval_accuracy 0.902 at epoch 1 with macro-F1 0.19.
+        var d = await DiagnoseShared("hf-trainer-finance-news-sentiment");
+        var f = One(d, "class-imbalance");
+        Assert.Equal(1035L, f.Evidence["step"]);
+        Assert.True((double)f.Evidence["gap"]! > 0.7);
+    }
+
+    [SharedFact]
+    public async Task Ner_types_that_never_get_a_correct_prediction_are_weak_classes()
+    {
+        // INDEX.md: 13 of the 33 types have f1 = 0 at every eval (17 at the last one).
+        var d = await DiagnoseShared("hf-trainer-ner-medmentions-overfit");
+        var f = One(d, "weak-classes");
+        Assert.Equal(33, f.Evidence["classes"]);
+        Assert.True((int)f.Evidence["zero_f1_classes"]! >= 13);
+    }
+
     [SharedTheory]
     [InlineData("hf-trainer-tinyllama-sft-causal-lm")]
     [InlineData("hf-trainer-vit-image-classification")]

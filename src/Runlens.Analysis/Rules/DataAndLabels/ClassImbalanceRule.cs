@@ -1,0 +1,90 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.DataAndLabels;
+
+/// <summary>
+/// RL0301: accuracy far above macro-F1 — the model does well on the frequent classes and poorly on the rare ones. From
+/// the logged evaluation metrics (accuracy and macro-averaged F1 at the same evaluation).
+/// </summary>
+public sealed class ClassImbalanceRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0301", "class-imbalance", "Accuracy far above macro-F1: rare classes are missed", RuleCategory.DataAndLabels, Severity.Warning,
+        [Signal.ValMetric],
+        new RuleOption("max_gap", 0.15, "Accuracy minus macro-F1 above which class imbalance is reported (seed 001: > 15% is severe)"));
+
+    private static readonly string[] AccuracyNames = ["accuracy", "acc"];
+    private static readonly string[] MacroF1Names = ["macro_f1", "f1_macro", "macro_avg_f1", "f1_macro_avg", "overall_macro_f1"];
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run.Run;
+        var accuracy = Find(run, AccuracyNames);
+        var macroF1 = Find(run, MacroF1Names);
+        if (accuracy is null || macroF1 is null)
+        {
+            yield break;
+        }
+
+        // The evaluation where the gap is widest, among steps both were logged at.
+        var f1ByStep = new Dictionary<long, double>();
+        foreach (var p in macroF1.Points)
+        {
+            f1ByStep[p.Step] = p.Value;
+        }
+
+        var worst = (Step: -1L, Accuracy: double.NaN, F1: double.NaN, Gap: double.NegativeInfinity);
+        var last = worst;
+        foreach (var p in accuracy.Points)
+        {
+            if (f1ByStep.TryGetValue(p.Step, out var f1) && double.IsFinite(p.Value) && double.IsFinite(f1))
+            {
+                var gap = p.Value - f1;
+                last = (p.Step, p.Value, f1, gap);
+                if (gap > worst.Gap)
+                {
+                    worst = last;
+                }
+            }
+        }
+
+        if (worst.Step < 0 || !(worst.Gap > context.Option("max_gap")))
+        {
+            yield break;
+        }
+
+        var evidence = Evidence.Builder()
+            .Add("evidence_source", "logged evaluation metrics")
+            .Add("accuracy_series", accuracy.Key)
+            .Add("macro_f1_series", macroF1.Key)
+            .Add("step", worst.Step)
+            .Add("accuracy", worst.Accuracy)
+            .Add("macro_f1", worst.F1)
+            .Add("gap", worst.Gap)
+            .Add("threshold", context.Option("max_gap"))
+            .Add("final_step", last.Step)
+            .Add("final_gap", last.Gap)
+            .Build();
+
+        var vocab = new TrainerVocabulary(run);
+        yield return context.Finding(
+            Severity.Warning,
+            0.8,
+            $"Class imbalance: {accuracy.Key} {Format.Number(worst.Accuracy)} but {macroF1.Key} {Format.Number(worst.F1)} at step {Format.Step(worst.Step)} (gap {Format.Number(worst.Gap)} > {Format.Number(context.Option("max_gap"))})",
+            evidence,
+            [worst.Step],
+            [
+                Recommendation.Do("Judge and select checkpoints by macro-F1, not accuracy: accuracy is carried by the frequent classes.",
+                    vocab.IsHf ? [vocab.Change("metric_for_best_model", MetricNames.NameOf(macroF1.Key)), vocab.Change("greater_is_better", true)] : []),
+                Recommendation.Do("Counter the imbalance: class weights in the loss, resampling of the rare classes, or a focal loss; compare against the majority-class baseline."),
+                Recommendation.Do("Give Runlens the validation predictions (`--predictions`) to see which classes fail (per-class F1, confusion pairs)."),
+            ],
+            "The model scores well on the frequent classes and poorly on the rare ones: accuracy hides it, macro-F1 (every class counts equally) shows it.",
+            accuracy.Key, macroF1.Key);
+    }
+
+    private static Series? Find(Run run, string[] names) =>
+        names.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
+}

@@ -1,0 +1,51 @@
+using Runlens.Analysis.Findings;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+/// <summary>RL0301 class-imbalance and RL0304 weak-classes from logged evaluation metrics.</summary>
+public sealed class DataAndLabelRuleTests : RuleTestBase
+{
+    private static RunBuilder Base() => new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(40, 1.6, 0.8, 0.05))
+        .Series("val/loss", 500, 1.4, 1.2, 1.1, 1.05);
+
+    [Fact]
+    public void Class_imbalance_fires_when_accuracy_is_far_above_macro_f1()
+    {
+        var run = Base().Series("val/accuracy", 500, 0.86, 0.87, 0.87, 0.88).Series("val/macro_f1", 500, 0.31, 0.35, 0.38, 0.40).Build();
+        var f = Assert.Single(Findings(run, "class-imbalance"));
+        Assert.Equal(500L, f.Evidence["step"]);
+        Assert.Equal(0.55, (double)f.Evidence["gap"]!, 12);
+        Assert.Equal("logged evaluation metrics", f.Evidence["evidence_source"]);
+    }
+
+    [Fact]
+    public void Class_imbalance_stays_quiet_when_macro_f1_tracks_accuracy_or_is_missing()
+    {
+        Assert.Empty(Findings(Base().Series("val/accuracy", 500, 0.80, 0.84, 0.86, 0.88).Series("val/macro_f1", 500, 0.76, 0.80, 0.83, 0.85).Build(), "class-imbalance"));
+        Assert.Empty(Findings(Base().Series("val/accuracy", 500, 0.80, 0.84, 0.86, 0.88).Build(), "class-imbalance"));
+    }
+
+    [Fact]
+    public void Weak_classes_lists_the_classes_far_below_the_mean_with_their_support()
+    {
+        var run = Base()
+            .Series("val/PER_f1", 500, 0.7, 0.8, 0.85, 0.9).Series("val/ORG_f1", 500, 0.6, 0.7, 0.75, 0.8)
+            .Series("val/LOC_f1", 500, 0.5, 0.7, 0.8, 0.85).Series("val/MISC_f1", 500, 0, 0, 0.1, 0.1)
+            .Series("val/MISC_number", 500, 4, 4, 4, 4).Series("val/overall_f1", 500, 0.6, 0.7, 0.75, 0.8)
+            .Build();
+        var f = Assert.Single(Findings(run, "weak-classes"));
+        Assert.Equal(4, f.Evidence["classes"]);
+        Assert.Equal(1, f.Evidence["weak_classes"]);
+        Assert.Equal(["MISC F1 0.1 (support 4)"], (string[])f.Evidence["weakest"]!);
+    }
+
+    [Fact]
+    public void Weak_classes_stays_quiet_when_classes_are_even_or_too_few()
+    {
+        var even = Base().Series("val/PER_f1", 500, 0.8, 0.9).Series("val/ORG_f1", 500, 0.7, 0.8).Series("val/LOC_f1", 500, 0.75, 0.85).Build();
+        Assert.Empty(Findings(even, "weak-classes"));
+        var two = Base().Series("val/PER_f1", 500, 0.8, 0.9).Series("val/ORG_f1", 500, 0.0, 0.1).Build();
+        Assert.Empty(Findings(two, "weak-classes"));
+    }
+}
