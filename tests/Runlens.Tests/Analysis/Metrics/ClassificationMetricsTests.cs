@@ -127,6 +127,20 @@ public sealed class ClassificationMetricsTests
     }
 
     [Fact]
+    public void A_single_class_gives_what_is_defined_and_no_log_loss()
+    {
+        var r = ClassificationMetrics.Compute(ClassificationInput.Create(["only"], [0, 0], null, [1, 1]));
+        Assert.Equal(1.0, r.Accuracy);
+        Assert.Equal(1.0, r.TopK2Accuracy);
+        Assert.Null(r.LogLoss);
+        Assert.Null(r.RocAucMacro);
+        Assert.True(double.IsNaN(r.CohenKappa));
+        Assert.Equal(0.0, r.MatthewsCorrelation);
+        Assert.Equal(0.0, r.PerClass[0].Specificity);
+        Assert.Contains(r.Warnings, w => w.Metric == "specificity");
+    }
+
+    [Fact]
     public void Invalid_inputs_are_refused()
     {
         Assert.Throws<ArgumentException>(() => ClassificationInput.Create(["a", "b"], [0, 2], [0, 1]));
