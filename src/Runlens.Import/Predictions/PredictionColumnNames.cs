@@ -33,9 +33,9 @@ public static class PredictionColumnNames
 
     /// <summary>A single column holding the probability of the positive class of a binary task.</summary>
     public static IReadOnlyList<string> PositiveProbabilityNames { get; } =
-        ["probability", "prob", "proba", "y_prob", "y_score", "score", "positive_probability"];
+        ["probability", "prob", "proba", "y_prob", "positive_probability"];
 
-    public static IReadOnlyList<string> SentenceIdNames { get; } = [SentenceId, "sent_id", "sentence", "sentence_idx", "sentence #"];
+    public static IReadOnlyList<string> SentenceIdNames { get; } = [SentenceId, "sent_id", "sentence_idx", "sentence #"];
 
     internal static IReadOnlyList<string> LabelPrefixes { get; } = ["label_"];
 

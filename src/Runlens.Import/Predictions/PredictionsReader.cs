@@ -34,6 +34,8 @@ public static class PredictionsReader
     /// <summary>At most this many warnings of one kind name their rows; the rest are counted in one more warning.</summary>
     public const int WarningsPerKind = 20;
 
+    private const string PositiveRole = "probability (positive class)";
+
     public static async Task<PredictionsFile> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -103,7 +105,7 @@ public static class PredictionsReader
         var positive = -1;
         if (probColumns.Count == 0)
         {
-            positive = Role(table, "probability (positive class)", PredictionColumnNames.PositiveProbabilityNames,
+            positive = Role(table, PositiveRole, PredictionColumnNames.PositiveProbabilityNames,
                 PredictionColumnNames.PositiveProbabilityPrefixes, taken, uses);
         }
 
@@ -166,16 +168,30 @@ public static class PredictionsReader
                 classSet.UnionWith(["false", "true"]);
             }
 
-            if (classSet.Count != 2)
+            if (classSet.Count != 2 && preds is not null)
+            {
+                // not a binary task: the column is not a positive-class probability; keep it as a slice column
+                warnings.Add("positive", null,
+                    $"'{cols[positive]}' is not read as a probability: {classSet.Count} classes, and a single probability needs two; kept as a slice column",
+                    _ => "");
+                taken.Remove(positive);
+                uses.Remove(uses.First(u => u.Role == PositiveRole));
+                positive = -1;
+                classes = [.. classSet.Order(CodePointComparer.Instance)];
+            }
+            else if (classSet.Count != 2)
             {
                 throw new RunImportException(path, null,
                     $"a single probability column ('{cols[positive]}') but {classSet.Count} classes ({string.Join(", ", classSet.Order(CodePointComparer.Instance).Take(10))})",
                     "a single probability is read as the positive class of a two-class task; write one prob_<class> column per class");
             }
-
-            classes = [.. classSet.Order(CodePointComparer.Instance)];
-            uses.Add(new ColumnUse(PredictionColumnNames.ProbabilityPrefix + classes[1], cols[positive], "positive class probability p"));
-            uses.Add(new ColumnUse(PredictionColumnNames.ProbabilityPrefix + classes[0], cols[positive], "1 − p"));
+            else
+            {
+                classes = [.. classSet.Order(CodePointComparer.Instance)];
+                uses.Remove(uses.First(u => u.Role == PositiveRole));
+                uses.Add(new ColumnUse(PredictionColumnNames.ProbabilityPrefix + classes[1], cols[positive], "positive class probability p"));
+                uses.Add(new ColumnUse(PredictionColumnNames.ProbabilityPrefix + classes[0], cols[positive], "1 − p"));
+            }
         }
         else
         {
@@ -488,7 +504,7 @@ public static class PredictionsReader
         private readonly List<PredictionWarning> _list = [];
         private readonly Dictionary<string, (int Count, Func<int, string> Summary)> _kinds = new(StringComparer.Ordinal);
 
-        public void Add(string kind, int line, string message, Func<int, string> summary)
+        public void Add(string kind, int? line, string message, Func<int, string> summary)
         {
             var count = _kinds.TryGetValue(kind, out var k) ? k.Count + 1 : 1;
             _kinds[kind] = (count, summary);

@@ -98,6 +98,23 @@ public sealed class PredictionsEdgeCaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_probability_column_in_a_three_class_file_with_predictions_stays_a_slice_column_with_a_warning()
+    {
+        var set = await PredictionsReader.ReadClassificationAsync(Write("p.csv", "label,predicted,probability\na,a,0.9\nb,c,0.6\nc,c,0.8\n"));
+        Assert.False(set.HasProbabilities);
+        Assert.Equal(["0.9", "0.6", "0.8"], set.Slice("probability")!.Values.ToArray());
+        Assert.Contains("not read as a probability", Assert.Single(set.Warnings).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_text_column_named_sentence_does_not_make_a_token_file()
+    {
+        var file = await PredictionsReader.ReadAsync(Write("p.csv", "sentence,label,predicted\ngreat film,pos,pos\n"));
+        Assert.False(file.IsTokenClassification);
+        Assert.Equal("great film", file.Classification!.Slice("sentence")!.Values[0]);
+    }
+
+    [Fact]
     public async Task Empty_file_is_an_error()
     {
         var ex = await Fails("p.csv", "");
