@@ -124,6 +124,15 @@ public sealed class SeqevalOracleTests
     }
 
     [Fact]
+    public void Types_sort_by_code_point_like_python_not_by_utf16_unit()
+    {
+        // U+FF21 (fullwidth A) < U+1F600 as code points; as UTF-16 units the surrogate 0xD83D would sort first
+        string[][] tags = [["B-\U0001F600", "O", "B-\uFF21", "O", "B-ORG"]];
+        Assert.Equal(["ORG", "\uFF21", "\U0001F600"], Seqeval.Report(tags, tags).PerType.Select(t => t.Type).ToArray());
+        Assert.True(string.CompareOrdinal("\U0001F600", "\uFF21") < 0);
+    }
+
+    [Fact]
     public void Mismatched_shapes_are_refused()
     {
         string[][] a = [["B-PER", "O"]];
