@@ -1,0 +1,214 @@
+using System.Text;
+using System.Text.Json;
+using Runlens.Import.Tabular;
+
+namespace Runlens.Import.Predictions;
+
+/// <summary>
+/// A predictions file read as a table of text cells: a CSV (the project's own <see cref="CsvRecordReader"/>: RFC 4180
+/// quoting, delimiter sniffed from the header) or JSONL (one object per line; columns are the keys in order of first
+/// appearance, a key missing from a row is a null cell). JSON numbers keep their text, booleans become
+/// <c>true</c>/<c>false</c>, objects and arrays are kept as JSON text and flagged so a role column can refuse them.
+/// </summary>
+internal sealed class PredictionTable
+{
+    private PredictionTable(string path, bool jsonl, IReadOnlyList<string> columns, IReadOnlyList<TableRow> rows)
+    {
+        Path = path;
+        IsJsonl = jsonl;
+        Columns = columns;
+        Rows = rows;
+    }
+
+    public string Path { get; }
+
+    public bool IsJsonl { get; }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public IReadOnlyList<TableRow> Rows { get; }
+
+    public static async Task<PredictionTable> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new RunImportException(path, null, "a folder, not a predictions file", "point at the CSV or JSONL predictions file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new RunImportException(path, null, "no such file", "check the path");
+        }
+
+        string text;
+        try
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new RunImportException(path, null, "cannot be read: " + ex.Message, "check the file and its permissions", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new RunImportException(path, null, "cannot be read: " + ex.Message, "check the file's permissions", ex);
+        }
+
+        var first = text.AsSpan().TrimStart();
+        if (first.IsEmpty)
+        {
+            throw new RunImportException(path, null, "empty file",
+                "a predictions file has a header (example_id,label,predicted,prob_<class>…) and one row per example, or one JSON object per line");
+        }
+
+        return first[0] == '{' ? ReadJsonl(path, text) : ReadCsv(path, text);
+    }
+
+    private static PredictionTable ReadCsv(string path, string text)
+    {
+        var reader = new CsvRecordReader(new StringReader(text));
+        var fields = new List<string>();
+        if (!reader.Read(fields, out var headerRecord))
+        {
+            throw new RunImportException(path, null, "empty file", "write a header line, then one row per example");
+        }
+
+        Check(path, headerRecord);
+        var columns = new List<string>(fields.Count);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var name = fields[i].Trim();
+            columns.Add(name.Length == 0 ? $"column{i + 1}" : name);
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (!seen.TryAdd(columns[i], i))
+            {
+                throw new RunImportException(path, $"line {headerRecord.Line}", $"column '{columns[i]}' appears twice in the header",
+                    "give every column its own name");
+            }
+        }
+
+        var rows = new List<TableRow>();
+        while (reader.Read(fields, out var record))
+        {
+            Check(path, record);
+            if (fields.Count != columns.Count)
+            {
+                throw new RunImportException(path, $"line {record.Line}",
+                    $"the row has {fields.Count} field{(fields.Count == 1 ? "" : "s")} but the header has {columns.Count} columns",
+                    "quote fields that contain the delimiter, and give every row one value per column");
+            }
+
+            rows.Add(new TableRow(record.Line, [.. fields], []));
+        }
+
+        return new PredictionTable(path, false, columns, rows);
+    }
+
+    private static void Check(string path, CsvRecord record)
+    {
+        switch (record.Status)
+        {
+            case CsvRecordStatus.OpenQuote:
+                throw new RunImportException(path, $"line {record.Line}", "a quoted field is never closed",
+                    "close the quote or double the quote characters inside the field");
+            case CsvRecordStatus.TooLong:
+                throw new RunImportException(path, $"line {record.Line}",
+                    $"a record longer than {CsvRecordReader.MaxRecordChars} characters", "check for an unclosed quote or a file that is not CSV");
+            default:
+                break;
+        }
+    }
+
+    private static PredictionTable ReadJsonl(string path, string text)
+    {
+        var columns = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var parsed = new List<(int Line, Dictionary<int, (string? Text, bool Structured)> Cells)>();
+        var lineNo = 0;
+        using var lines = new StringReader(text);
+        while (lines.ReadLine() is { } line)
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException ex)
+            {
+                var bare = line.Contains("NaN", StringComparison.Ordinal) || line.Contains("Infinity", StringComparison.Ordinal);
+                throw new RunImportException(path, $"line {lineNo}",
+                    bare ? "not valid JSON: bare NaN or Infinity (a NaN score is not usable either)" : "not valid JSON: " + ex.Message,
+                    "write one JSON object per line, with finite numbers", ex);
+            }
+
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new RunImportException(path, $"line {lineNo}", $"a JSON {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object",
+                        "write one JSON object per line: {\"example_id\": …, \"label\": …, \"predicted\": …}");
+                }
+
+                var cells = new Dictionary<int, (string?, bool)>();
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (!index.TryGetValue(p.Name, out var c))
+                    {
+                        c = columns.Count;
+                        index[p.Name] = c;
+                        columns.Add(p.Name);
+                    }
+
+                    cells[c] = p.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => (p.Value.GetString(), false),
+                        JsonValueKind.Number => (p.Value.GetRawText(), false),
+                        JsonValueKind.True => ("true", false),
+                        JsonValueKind.False => ("false", false),
+                        JsonValueKind.Null => (null, false),
+                        _ => (p.Value.GetRawText(), true),
+                    };
+                }
+
+                parsed.Add((lineNo, cells));
+            }
+        }
+
+        var rows = new List<TableRow>(parsed.Count);
+        foreach (var (line, cells) in parsed)
+        {
+            var values = new string?[columns.Count];
+            var structuredColumns = new List<int>();
+            foreach (var (c, (t, s)) in cells)
+            {
+                values[c] = t;
+                if (s)
+                {
+                    structuredColumns.Add(c);
+                }
+            }
+
+            rows.Add(new TableRow(line, values, structuredColumns));
+        }
+
+        return new PredictionTable(path, true, columns, rows);
+    }
+}
+
+/// <summary>One row: its line, one cell per column (null: JSON null or key absent), and which cells held a JSON object or
+/// array.</summary>
+internal sealed record TableRow(int Line, string?[] Cells, IReadOnlyList<int> StructuredColumns)
+{
+    public bool IsStructured(int column) => StructuredColumns.Count > 0 && StructuredColumns.Contains(column);
+}
