@@ -13,6 +13,7 @@ internal static class Program
         root.Subcommands.Add(AnalyzeCommand.Build());
         root.Subcommands.Add(RulesCommand.Build());
         root.Subcommands.Add(ChangePointsCommand.Build());
+        root.Subcommands.Add(EvaluateCommand.Build());
         return root;
     }
 }

@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Runlens.Analysis.Entities;
+using Runlens.Analysis.Metrics;
+using Runlens.Model.Predictions;
+
+namespace Runlens.Analysis.Evaluation;
+
+/// <summary>The evaluation of one predictions file: classification metrics (per example, or per token for token files),
+/// and for token files the entity-level scores as seqeval computes them.</summary>
+public sealed record PredictionEvaluation(
+    string Source,
+    ClassificationMetricsResult Metrics,
+    EntityReport? Entities,
+    ImmutableArray<string> InputWarnings)
+{
+    /// <summary>The flat metric names aggregated across seeds (<c>f1_macro</c>, <c>accuracy</c>, …).</summary>
+    public IReadOnlyDictionary<string, double> FlatMetrics()
+    {
+        var m = Metrics;
+        var d = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["accuracy"] = m.Accuracy,
+            ["balanced_accuracy"] = m.BalancedAccuracy,
+            ["precision_macro"] = m.Precision.Macro,
+            ["recall_macro"] = m.Recall.Macro,
+            ["f1_macro"] = m.F1.Macro,
+            ["f1_weighted"] = m.F1.Weighted,
+            ["f1_micro"] = m.F1.Micro,
+            ["mcc"] = m.MatthewsCorrelation,
+            ["cohen_kappa"] = m.CohenKappa,
+        };
+        Add(d, "roc_auc_macro", m.RocAucMacro);
+        Add(d, "average_precision_macro", m.AveragePrecisionMacro);
+        Add(d, "log_loss", m.LogLoss);
+        Add(d, "brier", m.Brier);
+        Add(d, "ece", m.ExpectedCalibrationError);
+        Add(d, "entropy_mean", m.EntropyMean);
+        if (Entities is { } e)
+        {
+            d["entity_f1_micro"] = e.Micro.F1;
+            d["entity_f1_macro"] = e.Macro.F1;
+        }
+
+        return d;
+    }
+
+    /// <summary>Evaluates a per-example predictions set.</summary>
+    public static PredictionEvaluation Of(PredictionSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var input = ClassificationInput.Create(set.Classes, [.. set.TrueIndices], [.. set.PredictedIndices],
+            set.Probabilities is { } p ? [.. p] : null);
+        return new PredictionEvaluation(set.Source, ClassificationMetrics.Compute(input), null, [.. set.Warnings.Select(w => w.ToString())]);
+    }
+
+    /// <summary>Evaluates a token-classification set: tag-level classification metrics and seqeval entity scores.</summary>
+    public static PredictionEvaluation Of(TokenPredictionSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var gold = set.Sentences.SelectMany(s => s.Labels).ToList();
+        var predicted = set.Sentences.SelectMany(s => s.Predicted).ToList();
+        var metrics = ClassificationMetrics.Compute(ClassificationInput.FromLabels(gold, predicted));
+        return new PredictionEvaluation(set.Source, metrics, Seqeval.Report(set), [.. set.Warnings.Select(w => w.ToString())]);
+    }
+
+    private static void Add(Dictionary<string, double> d, string key, double? v)
+    {
+        if (v is { } x)
+        {
+            d[key] = x;
+        }
+    }
+}

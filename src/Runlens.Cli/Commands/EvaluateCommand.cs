@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Runlens.Analysis.Evaluation;
+using Runlens.Import;
+using Runlens.Import.Predictions;
+using Runlens.Reports.Evaluation;
+
+namespace Runlens.Cli.Commands;
+
+/// <summary><c>runlens evaluate PREDICTIONS... [--seeds] [--format text|json|md] [--out FILE]</c>: metrics from predictions,
+/// as scikit-learn (and seqeval for token files) compute them.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Build()
+    {
+        var files = new Argument<string[]>("predictions") { Description = "Predictions files (CSV or JSONL: example_id, label, predicted, prob_<class>...; token files with sentence_id)", Arity = ArgumentArity.OneOrMore };
+        var seeds = new Option<bool>("--seeds") { Description = "The files are runs of one config that differ only by seed: aggregate every metric (mean, std, min, max, 95% CI) and name the best seed" };
+        var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "md");
+        var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
+        var command = new Command("evaluate", "Compute evaluation metrics from predictions files (values as scikit-learn and seqeval give them).")
+        {
+            files, seeds, format, output,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(files)!, parse.GetValue(seeds), parse.GetValue(format)!, parse.GetValue(output), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] files, bool seeds, string format, string? outFile, CancellationToken ct)
+    {
+        var evaluations = new List<PredictionEvaluation>();
+        foreach (var file in files)
+        {
+            try
+            {
+                var read = await PredictionsReader.ReadAsync(file, ct);
+                evaluations.Add(read.Tokens is { } tokens ? PredictionEvaluation.Of(tokens) : PredictionEvaluation.Of(read.Classification!));
+            }
+            catch (RunImportException ex)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+                return ExitCodes.BadInput;
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"runlens: {file}: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+        }
+
+        if (seeds && evaluations.Count < 2)
+        {
+            await Console.Error.WriteLineAsync("runlens: --seeds needs two or more predictions files (one per seed)");
+            return ExitCodes.Usage;
+        }
+
+        var aggregate = seeds
+            ? SeedAggregate.Of([.. evaluations.Select(e => (e.Source, e.FlatMetrics()))], "f1_macro", greaterIsBetter: true)
+            : null;
+
+        using var buffer = new MemoryStream();
+        if (format == "json")
+        {
+            EvaluationRenderer.WriteJson(evaluations, aggregate, buffer);
+        }
+        else
+        {
+            var text = EvaluationRenderer.ToText(evaluations, aggregate, markdown: format == "md");
+            buffer.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        try
+        {
+            if (outFile is null)
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                buffer.Position = 0;
+                await buffer.CopyToAsync(stdout, ct);
+            }
+            else
+            {
+                await File.WriteAllBytesAsync(outFile, buffer.ToArray(), ct);
+                await Console.Error.WriteLineAsync($"runlens: wrote {outFile} ({evaluations.Count} evaluation{(evaluations.Count == 1 ? "" : "s")})");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"runlens: {outFile}: cannot write the report: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Runlens.Analysis;
+using Runlens.Analysis.Entities;
+using Runlens.Analysis.Evaluation;
+using Runlens.Reports.Json;
+
+namespace Runlens.Reports.Evaluation;
+
+/// <summary>
+/// <c>runlens evaluate</c> output: <c>runlens.evaluation/v1</c> for one file, <c>runlens.evaluation-set/v1</c> for several
+/// (with the seed aggregate when asked), as JSON, Markdown or plain text.
+/// </summary>
+public static class EvaluationRenderer
+{
+    public const string SetSchema = "runlens.evaluation-set/v1";
+
+    public static void WriteJson(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(evaluations);
+        ArgumentNullException.ThrowIfNull(output);
+        using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            if (evaluations.Count == 1 && aggregate is null)
+            {
+                WriteEvaluation(w, evaluations[0]);
+            }
+            else
+            {
+                w.WriteStartObject();
+                w.WriteString("schema", SetSchema);
+                w.WriteStartArray("evaluations");
+                foreach (var e in evaluations)
+                {
+                    WriteEvaluation(w, e);
+                }
+
+                w.WriteEndArray();
+                if (aggregate is not null)
+                {
+                    w.WriteStartObject("aggregate");
+                    foreach (var (name, a) in aggregate.Metrics)
+                    {
+                        w.WriteStartObject(name);
+                        w.WriteStartArray("values");
+                        foreach (var v in a.Values)
+                        {
+                            JsonNumbers.Write(w, v);
+                        }
+
+                        w.WriteEndArray();
+                        JsonNumbers.Write(w, "mean", a.Mean);
+                        JsonNumbers.Write(w, "std", a.Std);
+                        JsonNumbers.Write(w, "min", a.Min);
+                        JsonNumbers.Write(w, "max", a.Max);
+                        w.WriteStartArray("ci95");
+                        JsonNumbers.Write(w, a.Ci95.Low);
+                        JsonNumbers.Write(w, a.Ci95.High);
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndObject();
+                    w.WriteString("best_seed", aggregate.BestSeed);
+                    w.WriteString("best_by", aggregate.PrimaryMetric);
+                }
+
+                w.WriteEndObject();
+            }
+        }
+
+        output.WriteByte((byte)'\n');
+    }
+
+    private static void WriteEvaluation(Utf8JsonWriter w, PredictionEvaluation e)
+    {
+        w.WriteStartObject();
+        w.WriteString("schema", EvaluationJsonWriter.Schema);
+        w.WriteString("source", e.Source);
+        EvaluationJsonWriter.WriteClassification(w, e.Metrics);
+        if (e.Entities is { } entities)
+        {
+            w.WriteStartObject("entities");
+            w.WriteStartObject("per_type");
+            foreach (var t in entities.PerType)
+            {
+                Scores(w, t.Type, t.Scores);
+            }
+
+            w.WriteEndObject();
+            Scores(w, "micro", entities.Micro);
+            Scores(w, "macro", entities.Macro);
+            Scores(w, "weighted", entities.Weighted);
+            JsonNumbers.Write(w, "token_accuracy", entities.TokenAccuracy);
+            w.WriteStartArray("warnings");
+            foreach (var warning in entities.Warnings)
+            {
+                w.WriteStringValue(warning);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteStartArray("input_warnings");
+        foreach (var warning in e.InputWarnings)
+        {
+            w.WriteStringValue(warning);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("findings");
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Scores(Utf8JsonWriter w, string name, EntityScores s)
+    {
+        w.WriteStartObject(name);
+        JsonNumbers.Write(w, "precision", s.Precision);
+        JsonNumbers.Write(w, "recall", s.Recall);
+        JsonNumbers.Write(w, "f1", s.F1);
+        w.WriteNumber("support", s.Support);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Plain text (<paramref name="markdown"/> false) or Markdown tables.</summary>
+    public static string ToText(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, bool markdown)
+    {
+        ArgumentNullException.ThrowIfNull(evaluations);
+        var sb = new StringBuilder();
+        foreach (var e in evaluations)
+        {
+            var m = e.Metrics;
+            sb.Append(markdown ? "## " : "── ").Append(e.Source).Append(markdown ? "\n\n" : "\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{m.Examples:N0} {(e.Entities is null ? "examples" : "tokens")}, {m.Classes.Count} classes\n\n");
+            var rows = new List<(string, string)>
+            {
+                ("accuracy", Format.Number(m.Accuracy)),
+                ("balanced accuracy", Format.Number(m.BalancedAccuracy)),
+                ("precision macro / weighted", $"{Format.Number(m.Precision.Macro)} / {Format.Number(m.Precision.Weighted)}"),
+                ("recall macro / weighted", $"{Format.Number(m.Recall.Macro)} / {Format.Number(m.Recall.Weighted)}"),
+                ("F1 macro / weighted", $"{Format.Number(m.F1.Macro)} / {Format.Number(m.F1.Weighted)}"),
+                ("MCC / Cohen's kappa", $"{Format.Number(m.MatthewsCorrelation)} / {Format.Number(m.CohenKappa)}"),
+            };
+            AddOptional(rows, "top-2 / top-3 accuracy", m.Classes.Count > 2 ? m.TopK2Accuracy : null, m.Classes.Count > 3 ? m.TopK3Accuracy : null);
+            AddOptional(rows, "ROC-AUC macro / weighted", m.RocAucMacro, m.RocAucWeighted);
+            AddOptional(rows, "average precision macro", m.AveragePrecisionMacro);
+            AddOptional(rows, "log loss", m.LogLoss);
+            AddOptional(rows, "Brier", m.Brier);
+            AddOptional(rows, "ECE (15 bins)", m.ExpectedCalibrationError);
+            AddOptional(rows, "mean entropy", m.EntropyMean);
+            if (e.Entities is { } ent)
+            {
+                rows.Add(("entity P / R / F1 (micro)", $"{Format.Number(ent.Micro.Precision)} / {Format.Number(ent.Micro.Recall)} / {Format.Number(ent.Micro.F1)}"));
+                rows.Add(("entity F1 macro / weighted", $"{Format.Number(ent.Macro.F1)} / {Format.Number(ent.Weighted.F1)}"));
+            }
+
+            Table(sb, markdown, ["metric", "value"], rows.Select(r => new[] { r.Item1, r.Item2 }));
+            Table(sb, markdown, ["class", "precision", "recall", "F1", "support", "specificity"],
+                m.PerClass.Select(c => new[] { c.Class, Format.Number(c.Precision), Format.Number(c.Recall), Format.Number(c.F1), c.Support.ToString(CultureInfo.InvariantCulture), Format.Number(c.Specificity) }));
+            foreach (var warning in m.Warnings.Where(x => x.Metric != "top_k_accuracy"))
+            {
+                sb.Append(markdown ? "- " : "warning: ").Append(warning.Message).Append('\n');
+            }
+
+            foreach (var warning in e.InputWarnings)
+            {
+                sb.Append(markdown ? "- " : "input: ").Append(warning).Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        if (aggregate is not null)
+        {
+            sb.Append(markdown ? "## Across seeds\n\n" : "── across seeds\n");
+            Table(sb, markdown, ["metric", "mean", "std", "min", "max", "95% CI"],
+                aggregate.Metrics.Select(kv => new[]
+                {
+                    kv.Key, Format.Number(kv.Value.Mean), Format.Number(kv.Value.Std), Format.Number(kv.Value.Min), Format.Number(kv.Value.Max),
+                    $"[{Format.Number(kv.Value.Ci95.Low)}, {Format.Number(kv.Value.Ci95.High)}]",
+                }));
+            sb.Append(CultureInfo.InvariantCulture, $"best seed by {aggregate.PrimaryMetric}: {aggregate.BestSeed}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AddOptional(List<(string, string)> rows, string name, double? a, double? b = null)
+    {
+        if (a is not null || b is not null)
+        {
+            rows.Add((name, b is null && a is { } only ? Format.Number(only) : $"{(a is { } x ? Format.Number(x) : "—")} / {(b is { } y ? Format.Number(y) : "—")}"));
+        }
+    }
+
+    private static void Table(StringBuilder sb, bool markdown, string[] header, IEnumerable<string[]> rows)
+    {
+        var all = rows.ToList();
+        if (markdown)
+        {
+            sb.Append("| ").Append(string.Join(" | ", header)).Append(" |\n|").Append(string.Concat(header.Select(_ => "---|"))).Append('\n');
+            foreach (var r in all)
+            {
+                sb.Append("| ").Append(string.Join(" | ", r.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
+            }
+        }
+        else
+        {
+            var widths = header.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
+            sb.Append(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i])))).Append('\n');
+            foreach (var r in all)
+            {
+                sb.Append(string.Join("  ", r.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])))).Append('\n');
+            }
+        }
+
+        sb.Append('\n');
+    }
+}
