@@ -8,9 +8,11 @@ namespace Runlens.Analysis;
 /// </summary>
 public sealed class RunView
 {
-    public RunView(Run run)
+    public RunView(Run run, Evaluation.PredictionContext? predictions = null, Evaluation.PredictionContext? trainingPredictions = null)
     {
         Run = run;
+        Predictions = predictions;
+        TrainingPredictions = trainingPredictions;
         TrainLoss = FindLoss(run, "train");
         ValLoss = FindLoss(run, "val");
         (Primary, PrimaryGreaterIsBetter, PrimarySource) = FindPrimary(run, ValLoss);
@@ -34,6 +36,12 @@ public sealed class RunView
     /// <summary>Why <see cref="Primary"/> was chosen (<c>trainer best_metric</c>, <c>validation loss</c>, …).</summary>
     public string PrimarySource { get; }
 
+    /// <summary>Validation predictions given with the run (<c>--predictions</c>), or null.</summary>
+    public Evaluation.PredictionContext? Predictions { get; }
+
+    /// <summary>Training-set predictions, when given too (group memorisation compares them), or null.</summary>
+    public Evaluation.PredictionContext? TrainingPredictions { get; }
+
     public Series? GradNorm => Run.Get(MetricNames.GradNorm);
 
     public Series? LearningRate => Run.Get(MetricNames.LearningRate);
@@ -47,6 +55,7 @@ public sealed class RunView
         "train/grad_norm" => GradNorm is { Count: > 0 },
         "train/learning_rate" => LearningRate is { Count: > 0 },
         "series" => Run.Series.Values.Any(s => s.Count > 0),
+        "predictions" => Predictions is not null,
         _ => false,
     };
 

@@ -19,9 +19,12 @@ public sealed class Diagnoser
         _settings = settings ?? RuleSettings.Default;
     }
 
-    public Diagnosis Diagnose(Run run)
+    public Diagnosis Diagnose(Run run) => Diagnose(run, null);
+
+    /// <summary>Diagnoses a run together with its validation (and, optionally, training) predictions.</summary>
+    public Diagnosis Diagnose(Run run, Evaluation.PredictionContext? predictions, Evaluation.PredictionContext? trainingPredictions = null)
     {
-        var view = new RunView(run);
+        var view = new RunView(run, predictions, trainingPredictions);
         var findings = new List<Finding>();
         var rulesRun = new List<string>();
         var errors = new List<string>();
@@ -82,7 +85,7 @@ public sealed class Diagnoser
             .ToImmutableArray();
 
         return new Diagnosis(run, Summarise(view, sorted), sorted, coverage, MergeChanges(sorted), NextSteps(sorted, coverage),
-            Stats(run));
+            Stats(run)) { Predictions = predictions?.Evaluation };
     }
 
     private void Evaluate(IRule rule, RunView view, List<Finding> findings, List<string> rulesRun, List<string> errors,

@@ -16,6 +16,9 @@ public sealed record Diagnosis(
 {
     public const string Schema = "runlens.diagnosis/v1";
 
+    /// <summary>The metrics of the validation predictions given with the run, or null.</summary>
+    public Evaluation.PredictionEvaluation? Predictions { get; init; }
+
     /// <summary>The findings grouped by cause, the one to fix first at the top.</summary>
     public ImmutableArray<RootCause> RootCauses { get; } = RootCause.Group(Findings);
 

@@ -13,6 +13,9 @@ public sealed record PredictionEvaluation(
     EntityReport? Entities,
     ImmutableArray<string> InputWarnings)
 {
+    /// <summary>Findings of the data and label rules over these predictions (set by <c>runlens evaluate</c>).</summary>
+    public ImmutableArray<Findings.Finding> Findings { get; init; } = [];
+
     /// <summary>The flat metric names aggregated across seeds (<c>f1_macro</c>, <c>accuracy</c>, …).</summary>
     public IReadOnlyDictionary<string, double> FlatMetrics()
     {

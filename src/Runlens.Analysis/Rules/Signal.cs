@@ -23,5 +23,8 @@ public sealed record Signal(string Id, string Description, string HowToLog)
 
     public static Signal AnySeries { get; } = new("series", "any logged series", "log metrics during training");
 
-    public static IReadOnlyList<Signal> All { get; } = [TrainLoss, ValLoss, ValMetric, GradNorm, LearningRate, AnySeries];
+    public static Signal Predictions { get; } = new("predictions", "per-example validation predictions",
+        "save the validation predictions (example_id, label, predicted, prob_<class>) and pass them with --predictions FILE");
+
+    public static IReadOnlyList<Signal> All { get; } = [TrainLoss, ValLoss, ValMetric, GradNorm, LearningRate, AnySeries, Predictions];
 }

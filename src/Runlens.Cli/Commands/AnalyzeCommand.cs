@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Evaluation;
 using Runlens.Analysis.Rules;
 using Runlens.Import;
+using Runlens.Import.Predictions;
 using Runlens.Reports;
 using Runlens.Reports.Terminal;
 
@@ -18,20 +20,35 @@ internal static class AnalyzeCommand
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
         var runName = new Option<string?>("--run") { Description = "When PATH holds several runs: analyse only the run with this name or id" };
         var set = new Option<string[]>("--set") { Description = "Override a rule option, e.g. --set overfitting.min_rise=0.1 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var predictions = new Option<string?>("--predictions") { Description = "Validation predictions of the run (CSV/JSONL: example_id, label, predicted, prob_<class>...) for the data and label rules" };
+        var trainingPredictions = new Option<string?>("--training-predictions") { Description = "Training-set predictions too (group memorisation compares them with validation)" };
+        var sliceOptions = new SliceOptions();
         var config = new Option<string?>("--config") { Description = $"Rule options file (default: ./{RuleSettingsFile.DefaultName} when present); --set wins over it" };
 
         var command = new Command("analyze", "Diagnose a training run: findings with evidence and recommended config changes.")
         {
-            path, format, output, runName, set, config,
+            path, format, output, runName, set, config, predictions, trainingPredictions,
         };
-        command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName),
-            parse.GetValue(set) ?? [], parse.GetValue(config), ct));
+        sliceOptions.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (slices, error) = sliceOptions.Parse(parse);
+            if (slices is null)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + error);
+                return ExitCodes.Usage;
+            }
+
+            return await RunAsync(
+                parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName),
+                parse.GetValue(set) ?? [], parse.GetValue(config), (parse.GetValue(predictions), parse.GetValue(trainingPredictions), slices), ct);
+        });
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string path, string format, string? outFile, string? runName, string[] set, string? configFile, CancellationToken ct)
+        string path, string format, string? outFile, string? runName, string[] set, string? configFile,
+        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, CancellationToken ct)
     {
         RuleSettings settings;
         try
@@ -79,8 +96,32 @@ internal static class AnalyzeCommand
             return ExitCodes.BadInput;
         }
 
+        PredictionContext? validation = null;
+        PredictionContext? training = null;
+        try
+        {
+            validation = predictionFiles.Validation is { } v ? await ReadPredictionsAsync(v, predictionFiles.Slices, "validation", ct) : null;
+            training = predictionFiles.Training is { } t ? await ReadPredictionsAsync(t, predictionFiles.Slices, "training", ct) : null;
+        }
+        catch (RunImportException ex)
+        {
+            await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"runlens: {predictionFiles.Validation}: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        if (validation is not null && runs.Length > 1)
+        {
+            await Console.Error.WriteLineAsync($"runlens: {path} holds {runs.Length} runs; pick the one the predictions belong to with --run");
+            return ExitCodes.Usage;
+        }
+
         var diagnoser = new Diagnoser(settings);
-        var diagnoses = runs.Select(diagnoser.Diagnose).ToList();
+        var diagnoses = runs.Select(r => diagnoser.Diagnose(r, validation, training)).ToList();
 
         var toTerminal = outFile is null && !Console.IsOutputRedirected;
         var color = toTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
@@ -110,6 +151,12 @@ internal static class AnalyzeCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static async Task<PredictionContext> ReadPredictionsAsync(string file, SliceSpec slices, string role, CancellationToken ct)
+    {
+        var read = await PredictionsReader.ReadAsync(file, ct);
+        return read.Tokens is { } tokens ? PredictionContext.Of(tokens, slices, role) : PredictionContext.Of(read.Classification!, slices, role);
     }
 
     private static int SafeWidth()

@@ -6,7 +6,7 @@ using Runlens.Reports.Evaluation;
 
 namespace Runlens.Cli.Commands;
 
-/// <summary><c>runlens evaluate PREDICTIONS... [--seeds] [--format text|json|md] [--out FILE]</c>: metrics from predictions,
+/// <summary><c>runlens evaluate PREDICTIONS... [--seeds] [--group-by COL] [--slice-by COL] [--bucket-by COL:EDGES] [--format text|json|md] [--out FILE]</c>: metrics from predictions,
 /// as scikit-learn (and seqeval for token files) compute them.</summary>
 internal static class EvaluateCommand
 {
@@ -17,15 +17,27 @@ internal static class EvaluateCommand
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "md");
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
+        var sliceOptions = new SliceOptions();
         var command = new Command("evaluate", "Compute evaluation metrics from predictions files (values as scikit-learn and seqeval give them).")
         {
             files, seeds, format, output,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(files)!, parse.GetValue(seeds), parse.GetValue(format)!, parse.GetValue(output), ct));
+        sliceOptions.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (slices, error) = sliceOptions.Parse(parse);
+            if (slices is null)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + error);
+                return ExitCodes.Usage;
+            }
+
+            return await RunAsync(parse.GetValue(files)!, parse.GetValue(seeds), parse.GetValue(format)!, parse.GetValue(output), slices, ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] files, bool seeds, string format, string? outFile, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] files, bool seeds, string format, string? outFile, SliceSpec slices, CancellationToken ct)
     {
         var evaluations = new List<PredictionEvaluation>();
         foreach (var file in files)
@@ -33,7 +45,8 @@ internal static class EvaluateCommand
             try
             {
                 var read = await PredictionsReader.ReadAsync(file, ct);
-                evaluations.Add(read.Tokens is { } tokens ? PredictionEvaluation.Of(tokens) : PredictionEvaluation.Of(read.Classification!));
+                var context = read.Tokens is { } tokens ? PredictionContext.Of(tokens, slices) : PredictionContext.Of(read.Classification!, slices);
+                evaluations.Add(context.Evaluation with { Findings = PredictionRules.Diagnose(file, context) });
             }
             catch (RunImportException ex)
             {

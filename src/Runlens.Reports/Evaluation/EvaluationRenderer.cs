@@ -74,7 +74,7 @@ public static class EvaluationRenderer
         output.WriteByte((byte)'\n');
     }
 
-    private static void WriteEvaluation(Utf8JsonWriter w, PredictionEvaluation e)
+    internal static void WriteEvaluation(Utf8JsonWriter w, PredictionEvaluation e)
     {
         w.WriteStartObject();
         w.WriteString("schema", EvaluationJsonWriter.Schema);
@@ -112,6 +112,11 @@ public static class EvaluationRenderer
 
         w.WriteEndArray();
         w.WriteStartArray("findings");
+        foreach (var f in e.Findings)
+        {
+            Json.DiagnosisJsonRenderer.WriteFinding(w, f);
+        }
+
         w.WriteEndArray();
         w.WriteEndObject();
     }
@@ -169,6 +174,16 @@ public static class EvaluationRenderer
             foreach (var warning in e.InputWarnings)
             {
                 sb.Append(markdown ? "- " : "input: ").Append(warning).Append('\n');
+            }
+
+            foreach (var f in e.Findings)
+            {
+                sb.Append(markdown ? "- **" : "").Append(f.Severity.ToString().ToUpperInvariant()).Append(markdown ? "** " : " ")
+                    .Append(f.Title).Append(markdown ? $" ([{f.Rule}](docs/rules/{f.RuleId}.md))\n" : $"  [{f.Rule}]\n");
+                foreach (var r in f.Recommendations)
+                {
+                    sb.Append(markdown ? "  - " : "    → ").Append(r.Action).Append('\n');
+                }
             }
 
             sb.Append('\n');

@@ -89,6 +89,12 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
 
         w.WriteEndArray();
         WriteMetrics(w, d.Metrics);
+        if (d.Predictions is { } p)
+        {
+            w.WritePropertyName("predictions");
+            Evaluation.EvaluationRenderer.WriteEvaluation(w, p);
+        }
+
         w.WriteEndObject();
     }
 
@@ -221,7 +227,7 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         w.WriteEndObject();
     }
 
-    private static void WriteFinding(Utf8JsonWriter w, Finding f)
+    internal static void WriteFinding(Utf8JsonWriter w, Finding f)
     {
         w.WriteStartObject();
         w.WriteString("rule", f.Rule);
