@@ -186,8 +186,17 @@ public sealed class Diagnoser
 
         if (coverage.Missing.Length > 0)
         {
-            steps.Add("Log " + string.Join(", ", coverage.Missing.Select(m => m.Signal))
-                + " so that " + string.Join(", ", coverage.Missing.SelectMany(m => m.Blocks).Distinct()) + " can run.");
+            var logged = coverage.Missing.Where(m => m.Signal != "predictions").ToList();
+            if (logged.Count > 0)
+            {
+                steps.Add("Log " + string.Join(", ", logged.Select(m => m.Signal))
+                    + " so that " + string.Join(", ", logged.SelectMany(m => m.Blocks).Distinct()) + " can run.");
+            }
+
+            if (coverage.Missing.FirstOrDefault(m => m.Signal == "predictions") is { } p)
+            {
+                steps.Add("Save the validation predictions and pass them with --predictions FILE so that " + string.Join(", ", p.Blocks) + " can run.");
+            }
         }
 
         if (findings.Any(f => f.Severity >= Severity.Warning))

@@ -12,7 +12,7 @@ public static class PredictionRules
     public static ImmutableArray<Finding> Diagnose(string source, PredictionContext predictions, RuleSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        var rules = RuleCatalog.All.Where(r => r.Descriptor.Requires.Contains(Signal.Predictions));
+        var rules = RuleCatalog.All.Where(r => r.Descriptor.Category == RuleCategory.DataAndLabels);
         var run = new Run
         {
             Identity = new RunIdentity(Path.GetFileName(source), Path.GetFileName(source), null, new RunSource("predictions", source)),

@@ -12,7 +12,7 @@ public sealed class ClassImbalanceRule : IRule
 {
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0301", "class-imbalance", "Accuracy far above macro-F1: rare classes are missed", RuleCategory.DataAndLabels, Severity.Warning,
-        [Signal.ValMetric],
+        [],
         new RuleOption("max_gap", 0.15, "Accuracy minus macro-F1 above which class imbalance is reported (seed 001: > 15% is severe)"));
 
     private static readonly string[] AccuracyNames = ["accuracy", "acc"];
@@ -20,6 +20,16 @@ public sealed class ClassImbalanceRule : IRule
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
+        if (context.Run.Predictions is { } predictions)
+        {
+            foreach (var f in FromPredictions(context, predictions))
+            {
+                yield return f;
+            }
+
+            yield break;
+        }
+
         var run = context.Run.Run;
         var accuracy = Find(run, AccuracyNames);
         var macroF1 = Find(run, MacroF1Names);
@@ -83,6 +93,57 @@ public sealed class ClassImbalanceRule : IRule
             ],
             "The model scores well on the frequent classes and poorly on the rare ones: accuracy hides it, macro-F1 (every class counts equally) shows it.",
             accuracy.Key, macroF1.Key);
+    }
+
+    /// <summary>From the validation predictions: the accuracy/macro-F1 gap, the class supports, and the majority-class
+    /// baseline (a model below it has learned less than "always predict the commonest class").</summary>
+    private IEnumerable<Finding> FromPredictions(RuleContext context, Evaluation.PredictionContext predictions)
+    {
+        var m = predictions.Evaluation.Metrics;
+        var supports = m.PerClass.Select(c => c.Support).ToArray();
+        if (m.Examples == 0 || supports.Count(s => s > 0) < 2)
+        {
+            yield break;
+        }
+
+        var majority = Array.IndexOf(supports, supports.Max());
+        var baseline = supports[majority] / (double)m.Examples;
+        var gap = m.Accuracy - m.F1.Macro;
+        var belowBaseline = m.Accuracy <= baseline && baseline >= 0.5;
+        if (!(gap > context.Option("max_gap")) && !belowBaseline)
+        {
+            yield break;
+        }
+
+        var vocab = new TrainerVocabulary(context.Run.Run);
+        var minority = m.PerClass.Where(c => c.Support > 0).MinBy(c => c.Support)!;
+        yield return context.Finding(
+            belowBaseline ? Severity.Error : Severity.Warning,
+            0.85,
+            $"Class imbalance: accuracy {Format.Number(m.Accuracy)} but macro-F1 {Format.Number(m.F1.Macro)}; '{m.Classes[majority]}' is {Format.Percent(baseline)} of the labels"
+                + (belowBaseline ? $", and always predicting it would score {Format.Number(baseline)} — above the model" : ""),
+            Evidence.Builder()
+                .Add("evidence_source", "validation predictions")
+                .Add("accuracy", m.Accuracy)
+                .Add("macro_f1", m.F1.Macro)
+                .Add("gap", gap)
+                .Add("threshold", context.Option("max_gap"))
+                .Add("majority_class", m.Classes[majority])
+                .Add("majority_share", baseline)
+                .Add("majority_baseline_accuracy", baseline)
+                .Add("below_majority_baseline", belowBaseline)
+                .Add("smallest_class", $"{minority.Class} ({minority.Support})")
+                .Add("supports", m.PerClass.Select(c => $"{c.Class}: {c.Support}").ToArray())
+                .Build(),
+            [],
+            [
+                Recommendation.Do("Judge and select checkpoints by macro-F1, not accuracy: accuracy is carried by the frequent classes.",
+                    vocab.IsHf ? [vocab.Change("metric_for_best_model", "macro_f1"), vocab.Change("greater_is_better", true)] : []),
+                Recommendation.Do("Counter the imbalance: class weights in the loss, resampling of the rare classes, or a focal loss."),
+            ],
+            belowBaseline
+                ? "The model does worse than always predicting the majority class: on this skewed data it has not learned a useful signal."
+                : "The model scores well on the frequent classes and poorly on the rare ones: accuracy hides it, macro-F1 shows it.");
     }
 
     private static Series? Find(Run run, string[] names) =>

@@ -14,12 +14,52 @@ public sealed class WeakClassesRule : IRule
 
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0304", "weak-classes", "Classes with F1 far below the mean", RuleCategory.DataAndLabels, Severity.Warning,
-        [Signal.ValMetric],
+        [],
         new RuleOption("weak_fraction", 0.5, "A class is weak when its F1 is below this fraction of the mean F1 over classes"),
         new RuleOption("min_classes", 3, "Per-class F1 series needed to judge"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
+        if (context.Run.Predictions is { } predictions)
+        {
+            var m = predictions.Evaluation.Metrics;
+            var scored = m.PerClass.Where(c => c.Support > 0).ToList();
+            if (scored.Count < context.Option("min_classes"))
+            {
+                yield break;
+            }
+
+            var meanF1 = scored.Average(c => c.F1);
+            var cut = context.Option("weak_fraction") * meanF1;
+            var weakOnes = scored.Where(c => c.F1 < cut).OrderBy(c => c.F1).ThenBy(c => c.Class, StringComparer.Ordinal).ToList();
+            if (weakOnes.Count == 0 || !(meanF1 > 0))
+            {
+                yield break;
+            }
+
+            yield return context.Finding(
+                Severity.Warning,
+                0.8,
+                $"{weakOnes.Count} of {scored.Count} classes have an F1 below half the mean F1 (mean {Format.Number(meanF1)}): "
+                    + string.Join(", ", weakOnes.Take(5).Select(c => $"{c.Class} {Format.Number(c.F1)}")) + (weakOnes.Count > 5 ? ", …" : ""),
+                Evidence.Builder()
+                    .Add("evidence_source", "validation predictions")
+                    .Add("classes", scored.Count)
+                    .Add("mean_f1", meanF1)
+                    .Add("threshold", cut)
+                    .Add("weak_classes", weakOnes.Count)
+                    .Add("zero_f1_classes", weakOnes.Count(c => c.F1 == 0))
+                    .Add("weakest", weakOnes.Take(10).Select(c => $"{c.Class} F1 {Format.Number(c.F1)} (precision {Format.Number(c.Precision)}, recall {Format.Number(c.Recall)}, support {c.Support})").ToArray())
+                    .Build(),
+                [],
+                [
+                    Recommendation.Do("Look at the weakest classes first: how many examples they have, whether their labels are consistent, and which classes they are confused with (confusion-pairs)."),
+                    Recommendation.Do("Add or up-weight examples of the weak classes, or merge classes too rare to learn."),
+                ],
+                "Some classes are barely learned: the average metrics are carried by the others.");
+            yield break;
+        }
+
         var run = context.Run.Run;
         var perClass = new List<(string Label, Series F1)>();
         foreach (var s in run.Series.Values)

@@ -19,7 +19,7 @@ public sealed class MissingTelemetryRule : IUsesCoverage
 
         var run = context.Run.Run;
         var vocab = new TrainerVocabulary(run);
-        foreach (var missing in coverage.Missing)
+        foreach (var missing in coverage.Missing.Where(m => m.Signal != "predictions"))
         {
             var noEval = missing.Signal is "val/loss" or "val/metric";
             var changes = new List<ConfigChange>();
@@ -40,9 +40,7 @@ public sealed class MissingTelemetryRule : IUsesCoverage
             yield return context.Finding(
                 noEval && missing.Signal == "val/metric" ? Severity.Warning : Severity.Info,
                 1.0,
-                missing.Signal == "predictions"
-                    ? $"No predictions were given (--predictions FILE), so {string.Join(", ", missing.Blocks)} cannot run"
-                    : unsplit.Count > 0
+                unsplit.Count > 0
                     ? $"No series is recognisable as {missing.Signal} (losses logged without a train/validation prefix: {string.Join(", ", unsplit.Select(u => $"'{u}'"))}), so {string.Join(", ", missing.Blocks)} cannot run"
                     : $"{missing.Signal} is not logged, so {string.Join(", ", missing.Blocks)} cannot run",
                 Evidence.Builder()
