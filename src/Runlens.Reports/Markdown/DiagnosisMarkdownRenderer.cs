@@ -69,6 +69,22 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             sb.Append("- **Primary metric**: none (no validation metric was logged)\n");
         }
 
+        if (d.Predictions is { } pe)
+        {
+            sb.Append(inv, $"- **Predictions**: {pe.Metrics.Examples:N0} examples, {pe.Metrics.Classes.Count} classes — accuracy {Analysis.Format.Number(pe.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(pe.Metrics.F1.Macro)}, weighted F1 {Analysis.Format.Number(pe.Metrics.F1.Weighted)}");
+            if (pe.Metrics.RocAucMacro is { } auc)
+            {
+                sb.Append(inv, $", ROC-AUC {Analysis.Format.Number(auc)}");
+            }
+
+            if (pe.Entities is { } ent)
+            {
+                sb.Append(inv, $", entity F1 {Analysis.Format.Number(ent.Micro.F1)}");
+            }
+
+            sb.Append(" (`runlens evaluate` shows every metric)\n");
+        }
+
         var damage = run.Events.Where(e => e.Kind == Model.RunEventKind.ImportDamage).ToList();
         foreach (var e in damage)
         {

@@ -68,6 +68,13 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 16
             facts.AddRow("[grey]final[/]", Markup.Escape($"{Analysis.Format.Number(final.Value)} at step {Analysis.Format.Step(final.Step)}{past}"));
         }
 
+        if (d.Predictions is { } pe)
+        {
+            facts.AddRow("[grey]predictions[/]", Markup.Escape(
+                $"{pe.Metrics.Examples:N0} examples, {pe.Metrics.Classes.Count} classes: accuracy {Analysis.Format.Number(pe.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(pe.Metrics.F1.Macro)}"
+                + (pe.Entities is { } ent ? $", entity F1 {Analysis.Format.Number(ent.Micro.F1)}" : "")));
+        }
+
         facts.AddRow("[grey]coverage[/]", Markup.Escape($"{Analysis.Format.Percent(d.Coverage.Score)} of rules could run; " +
             (d.Coverage.Missing.Length == 0 ? "no signal missing" : "missing " + string.Join(", ", d.Coverage.Missing.Select(m => m.Signal)))));
         if (d.RootCauses.Length > 0 && d.RootCauses[0].FixFirst is { } fix)

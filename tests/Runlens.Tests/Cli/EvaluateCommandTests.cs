@@ -98,6 +98,37 @@ public sealed class EvaluateCommandTests
         Assert.Single(r.StdErr.TrimEnd().Split('\n'));
     }
 
+    [SharedFact]
+    public async Task Analyze_with_the_runs_predictions_adds_the_prediction_rules_and_metrics()
+    {
+        // INDEX.md: the finance predictions come from the RoBERTa run whose trainer_state is hf-trainer-finance-news-sentiment.
+        var run = Fixtures.Shared("hf-trainer-finance-news-sentiment");
+        var predictions = Path.Combine(Fixtures.Shared("predictions-finance-news-sentiment"), "study_dataset_with_predictions.csv");
+        var r = await RunlensProcess.RunAsync("analyze", run, "--predictions", predictions, "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var root = doc.RootElement;
+        Close(0.815, root.GetProperty("predictions").GetProperty("metrics").GetProperty("accuracy").GetDouble());
+        var imbalance = root.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("rule").GetString() == "class-imbalance");
+        Assert.Equal("validation predictions", imbalance.GetProperty("evidence").GetProperty("evidence_source").GetString());
+        Assert.Contains(root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("rule").GetString() == "confusion-pairs");
+        Assert.DoesNotContain(root.GetProperty("coverage").GetProperty("missing").EnumerateArray(), m => m.GetProperty("signal").GetString() == "predictions");
+
+        var text = await RunlensProcess.RunAsync("analyze", run, "--predictions", predictions);
+        Assert.Contains("predictions  200 examples, 5 classes: accuracy 0.815", text.StdOut.Replace("   ", "  ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_bucket_spec_is_a_usage_error()
+    {
+        using var dir = new TempDir();
+        var f = dir.File("p.csv");
+        await File.WriteAllLinesAsync(f, ["example_id,label,predicted,duration", "1,a,a,3"]);
+        var r = await RunlensProcess.RunAsync("evaluate", f, "--bucket-by", "duration:5,x");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("'x' is not a number", r.StdErr, StringComparison.Ordinal);
+    }
+
     private static void Close(double expected, double actual) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-9, $"expected {expected:R}, got {actual:R}");
 }
