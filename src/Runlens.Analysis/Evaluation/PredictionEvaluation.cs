@@ -13,6 +13,12 @@ public sealed record PredictionEvaluation(
     EntityReport? Entities,
     ImmutableArray<string> InputWarnings)
 {
+    /// <summary>Examples worth reading: highest entropy, and a sample of correct and incorrect predictions.</summary>
+    public ExampleSamples Samples { get; init; } = ExampleSamples.Empty;
+
+    /// <summary>Bootstrap 95% intervals of accuracy, balanced accuracy and macro-F1 (per-example sets only).</summary>
+    public IReadOnlyDictionary<string, BootstrapInterval> Intervals { get; init; } = new Dictionary<string, BootstrapInterval>();
+
     /// <summary>Findings of the data and label rules over these predictions (set by <c>runlens evaluate</c>).</summary>
     public ImmutableArray<Findings.Finding> Findings { get; init; } = [];
 
@@ -53,7 +59,11 @@ public sealed record PredictionEvaluation(
         ArgumentNullException.ThrowIfNull(set);
         var input = ClassificationInput.Create(set.Classes, [.. set.TrueIndices], [.. set.PredictedIndices],
             set.Probabilities is { } p ? [.. p] : null);
-        return new PredictionEvaluation(set.Source, ClassificationMetrics.Compute(input), null, [.. set.Warnings.Select(w => w.ToString())]);
+        return new PredictionEvaluation(set.Source, ClassificationMetrics.Compute(input), null, [.. set.Warnings.Select(w => w.ToString())])
+        {
+            Samples = ExampleSamples.Of(set),
+            Intervals = LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length),
+        };
     }
 
     /// <summary>Evaluates a token-classification set: tag-level classification metrics and seqeval entity scores.</summary>

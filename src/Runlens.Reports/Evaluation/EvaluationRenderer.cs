@@ -104,6 +104,26 @@ public static class EvaluationRenderer
             w.WriteEndObject();
         }
 
+        if (e.Intervals.Count > 0)
+        {
+            w.WriteStartObject("bootstrap_ci95");
+            foreach (var (name, ci) in e.Intervals.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteStartArray(name);
+                JsonNumbers.Write(w, ci.Low);
+                JsonNumbers.Write(w, ci.High);
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        }
+
+        Examples(w, "highest_entropy", e.Samples.HighestEntropy);
+        w.WriteStartObject("samples");
+        Examples(w, "correct", e.Samples.Correct);
+        Examples(w, "incorrect", e.Samples.Incorrect);
+        w.WriteEndObject();
+
         w.WriteStartArray("input_warnings");
         foreach (var warning in e.InputWarnings)
         {
@@ -119,6 +139,28 @@ public static class EvaluationRenderer
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    private static void Examples(Utf8JsonWriter w, string name, IReadOnlyList<ExampleView> examples)
+    {
+        w.WriteStartArray(name);
+        foreach (var x in examples)
+        {
+            w.WriteStartObject();
+            w.WriteString("example_id", x.Id);
+            w.WriteNumber("line", x.Line);
+            w.WriteString("label", x.Label);
+            w.WriteString("predicted", x.Predicted);
+            if (double.IsFinite(x.Entropy))
+            {
+                JsonNumbers.Write(w, "entropy", x.Entropy);
+                JsonNumbers.Write(w, "confidence", x.Confidence);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Scores(Utf8JsonWriter w, string name, EntityScores s)
@@ -166,6 +208,26 @@ public static class EvaluationRenderer
             Table(sb, markdown, ["metric", "value"], rows.Select(r => new[] { r.Item1, r.Item2 }));
             Table(sb, markdown, ["class", "precision", "recall", "F1", "support", "specificity"],
                 m.PerClass.Select(c => new[] { c.Class, Format.Number(c.Precision), Format.Number(c.Recall), Format.Number(c.F1), c.Support.ToString(CultureInfo.InvariantCulture), Format.Number(c.Specificity) }));
+            if (e.Intervals.Count > 0)
+            {
+                sb.Append(markdown ? "Bootstrap 95% intervals: " : "bootstrap 95%: ")
+                    .Append(string.Join(", ", e.Intervals.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                        .Select(kv => $"{kv.Key} [{Format.Number(kv.Value.Low)}, {Format.Number(kv.Value.High)}]")))
+                    .Append("\n\n");
+            }
+
+            if (e.Samples.HighestEntropy.Length > 0)
+            {
+                Table(sb, markdown, ["least sure (highest entropy)", "label", "predicted", "confidence"],
+                    e.Samples.HighestEntropy.Take(5).Select(x => new[] { x.Id, x.Label, x.Predicted, Format.Number(x.Confidence) }));
+            }
+
+            if (e.Samples.Incorrect.Length > 0)
+            {
+                Table(sb, markdown, ["incorrect (sample)", "label", "predicted"],
+                    e.Samples.Incorrect.Take(5).Select(x => new[] { x.Id, x.Label, x.Predicted }));
+            }
+
             foreach (var warning in m.Warnings.Where(x => x.Metric != "top_k_accuracy"))
             {
                 sb.Append(markdown ? "- " : "warning: ").Append(warning.Message).Append('\n');

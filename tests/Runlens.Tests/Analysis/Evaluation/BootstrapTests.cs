@@ -41,3 +41,50 @@ public sealed class BootstrapTests
         Assert.Equal(1.0, ci.Low);
     }
 }
+
+public sealed class LabelBootstrapTests
+{
+    [Fact]
+    public void Accuracy_interval_equals_the_generic_bootstrap_with_the_same_draws()
+    {
+        var rng = new Random(21);
+        var truth = Enumerable.Range(0, 300).Select(_ => rng.Next(3)).ToArray();
+        var predicted = truth.Select(t => rng.NextDouble() < 0.8 ? t : (t + 1) % 3).ToArray();
+        var label = LabelBootstrap.Intervals(truth, predicted, 3, resamples: 500);
+        var generic = Bootstrap.Interval(truth.Length, idx =>
+        {
+            var right = 0;
+            foreach (var i in idx)
+            {
+                right += truth[i] == predicted[i] ? 1 : 0;
+            }
+
+            return right / (double)idx.Length;
+        }, resamples: 500);
+        Assert.Equal(generic, label["accuracy"]);
+        Assert.InRange(label["f1_macro"].Estimate, label["f1_macro"].Low, label["f1_macro"].High);
+    }
+}
+
+public sealed class ExampleSamplesTests
+{
+    [Fact]
+    public void The_least_sure_examples_come_first_and_samples_are_spread_over_the_file()
+    {
+        var set = new Runlens.Model.Predictions.PredictionSet
+        {
+            Source = "p.csv",
+            Classes = ["a", "b"],
+            ExampleIds = ["e1", "e2", "e3", "e4"],
+            Lines = [2, 3, 4, 5],
+            TrueIndices = [0, 1, 0, 1],
+            PredictedIndices = [0, 1, 1, 1],
+            Probabilities = [0.9, 0.1, 0.45, 0.55, 0.4, 0.6, 0.01, 0.99],
+        };
+        var s = ExampleSamples.Of(set, count: 2);
+        Assert.Equal(["e2", "e3"], s.HighestEntropy.Select(e => e.Id));
+        Assert.Equal(0.55, s.HighestEntropy[0].Confidence);
+        Assert.Equal(["e3"], s.Incorrect.Select(e => e.Id));
+        Assert.Equal(2, s.Correct.Length);
+    }
+}

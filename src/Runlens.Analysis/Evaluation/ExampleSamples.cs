@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Runlens.Model.Predictions;
+
+namespace Runlens.Analysis.Evaluation;
+
+/// <summary>One example as reports show it.</summary>
+/// <param name="Entropy">−Σ p ln p of its probabilities (NaN without probabilities).</param>
+/// <param name="Confidence">Its highest probability (NaN without probabilities).</param>
+public sealed record ExampleView(string Id, int Line, string Label, string Predicted, double Entropy, double Confidence);
+
+/// <summary>Examples worth reading: the ones the model is least sure about (highest entropy, seed 001), and a sample of
+/// correct and incorrect predictions (seed 000 §11). Deterministic: the sample is evenly spaced over the file.</summary>
+public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, ImmutableArray<ExampleView> Correct, ImmutableArray<ExampleView> Incorrect)
+{
+    public static ExampleSamples Empty { get; } = new([], [], []);
+
+    public static ExampleSamples Of(PredictionSet set, int count = 10)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var k = set.Classes.Length;
+        ExampleView View(int i)
+        {
+            var entropy = double.NaN;
+            var confidence = double.NaN;
+            if (set.Probabilities is { } p)
+            {
+                entropy = 0;
+                confidence = 0;
+                for (var c = 0; c < k; c++)
+                {
+                    var v = p[(i * k) + c];
+                    entropy -= v > 0 ? v * Math.Log(v) : 0;
+                    confidence = Math.Max(confidence, v);
+                }
+            }
+
+            return new ExampleView(set.ExampleIds[i], set.Lines[i], set.Classes[set.TrueIndices[i]], set.Classes[set.PredictedIndices[i]], entropy, confidence);
+        }
+
+        var highest = set.Probabilities is null ? ImmutableArray<ExampleView>.Empty : [.. TopEntropy(set, count).Select(View)];
+        var correct = Enumerable.Range(0, set.Count).Where(i => set.TrueIndices[i] == set.PredictedIndices[i]).ToList();
+        var incorrect = Enumerable.Range(0, set.Count).Where(i => set.TrueIndices[i] != set.PredictedIndices[i]).ToList();
+        return new ExampleSamples(highest, [.. Spaced(correct, count).Select(View)], [.. Spaced(incorrect, count).Select(View)]);
+    }
+
+    /// <summary>The <paramref name="count"/> examples with the highest entropy (earliest first on ties), in one pass.</summary>
+    private static IEnumerable<int> TopEntropy(PredictionSet set, int count)
+    {
+        var p = set.Probabilities!.Value;
+        var k = set.Classes.Length;
+        var best = new List<(double Entropy, int Index)>(count + 1);
+        for (var i = 0; i < set.Count; i++)
+        {
+            var h = 0.0;
+            for (var c = 0; c < k; c++)
+            {
+                var v = p[(i * k) + c];
+                h -= v > 0 ? v * Math.Log(v) : 0;
+            }
+
+            if (best.Count < count || h > best[^1].Entropy)
+            {
+                var at = best.FindIndex(b => h > b.Entropy);
+                best.Insert(at < 0 ? best.Count : at, (h, i));
+                if (best.Count > count)
+                {
+                    best.RemoveAt(best.Count - 1);
+                }
+            }
+        }
+
+        return best.Select(b => b.Index);
+    }
+
+    /// <summary>Up to <paramref name="count"/> items evenly spaced over <paramref name="items"/>.</summary>
+    private static IEnumerable<int> Spaced(List<int> items, int count)
+    {
+        if (items.Count <= count)
+        {
+            return items;
+        }
+
+        return Enumerable.Range(0, count).Select(j => items[(int)((long)j * items.Count / count)]);
+    }
+}
