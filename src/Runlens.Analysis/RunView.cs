@@ -8,9 +8,11 @@ namespace Runlens.Analysis;
 /// </summary>
 public sealed class RunView
 {
-    public RunView(Run run, Evaluation.PredictionContext? predictions = null, Evaluation.PredictionContext? trainingPredictions = null)
+    public RunView(Run run, Evaluation.PredictionContext? predictions = null, Evaluation.PredictionContext? trainingPredictions = null,
+        Evaluation.SeedAggregate? seeds = null)
     {
         Run = run;
+        Seeds = seeds;
         Predictions = predictions;
         TrainingPredictions = trainingPredictions;
         TrainLoss = FindLoss(run, "train");
@@ -42,6 +44,9 @@ public sealed class RunView
     /// <summary>Training-set predictions, when given too (group memorisation compares them), or null.</summary>
     public Evaluation.PredictionContext? TrainingPredictions { get; }
 
+    /// <summary>The metrics of several runs of this config that differ only by seed (<c>evaluate --seeds</c>), or null.</summary>
+    public Evaluation.SeedAggregate? Seeds { get; }
+
     public Series? GradNorm => Run.Get(MetricNames.GradNorm);
 
     public Series? LearningRate => Run.Get(MetricNames.LearningRate);
@@ -56,6 +61,7 @@ public sealed class RunView
         "train/learning_rate" => LearningRate is { Count: > 0 },
         "series" => Run.Series.Values.Any(s => s.Count > 0),
         "predictions" => Predictions is not null,
+        "seeds" => Seeds is { Metrics.Count: > 0 },
         _ => false,
     };
 

@@ -22,16 +22,19 @@ public sealed class Diagnoser
     public Diagnosis Diagnose(Run run) => Diagnose(run, null);
 
     /// <summary>Diagnoses a run together with its validation (and, optionally, training) predictions.</summary>
-    public Diagnosis Diagnose(Run run, Evaluation.PredictionContext? predictions, Evaluation.PredictionContext? trainingPredictions = null)
+    public Diagnosis Diagnose(Run run, Evaluation.PredictionContext? predictions, Evaluation.PredictionContext? trainingPredictions = null,
+        Evaluation.SeedAggregate? seeds = null)
     {
-        var view = new RunView(run, predictions, trainingPredictions);
+        var view = new RunView(run, predictions, trainingPredictions, seeds);
         var findings = new List<Finding>();
         var rulesRun = new List<string>();
         var errors = new List<string>();
         var blocked = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var missingTelemetry = new List<IRule>();
 
-        foreach (var rule in _rules)
+        // Rules across runs (seed variance) only apply when several runs are given; a single run is not "missing" them.
+        var rules = view.Seeds is null ? _rules.Where(r => r.Descriptor.Category != RuleCategory.AcrossRuns).ToList() : [.. _rules];
+        foreach (var rule in rules)
         {
             var d = rule.Descriptor;
             var missing = d.Requires.Where(s => !view.Has(s)).ToList();
@@ -64,8 +67,8 @@ public sealed class Diagnoser
             .Where(s => blocked.ContainsKey(s.Id))
             .Select(s => new MissingSignal(s.Id, [.. blocked[s.Id]], s.HowToLog))
             .ToImmutableArray();
-        var countable = _rules.Count(r => r is not IUsesCoverage);
-        var blockedCount = _rules.Count(r => r is not IUsesCoverage && r.Descriptor.Requires.Any(s => !view.Has(s)));
+        var countable = rules.Count(r => r is not IUsesCoverage);
+        var blockedCount = rules.Count(r => r is not IUsesCoverage && r.Descriptor.Requires.Any(s => !view.Has(s)));
         var coverage = new Coverage(
             countable == 0 ? 1 : Math.Round((countable - blockedCount) / (double)countable, 4),
             present, missingSignals, [], []);

@@ -19,4 +19,13 @@ public static class PredictionRules
         };
         return new Diagnoser(settings, rules).Diagnose(run, predictions).Findings;
     }
+
+    /// <summary>The rules across runs (seed variance) over the aggregate of several seeds.</summary>
+    public static ImmutableArray<Finding> DiagnoseSeeds(SeedAggregate seeds, RuleSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var rules = RuleCatalog.All.Where(r => r.Descriptor.Category == RuleCategory.AcrossRuns);
+        var run = new Run { Identity = new RunIdentity("seeds", "seeds", null, new RunSource("predictions", "seeds")) };
+        return new Diagnoser(settings, rules).Diagnose(run, null, null, seeds).Findings;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Runlens.Analysis.Rules.AcrossRuns;
 using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Analysis.Rules.Optimisation;
@@ -38,6 +39,7 @@ public static class RuleCatalog
         new FailedRunRule(),
         new SuspiciousValuesRule(),
         new MissingTelemetryRule(),
+        new SeedVarianceRule(),
     ];
 
     public static IRule? Find(string idOrSlug) => All.FirstOrDefault(r =>

@@ -26,5 +26,8 @@ public sealed record Signal(string Id, string Description, string HowToLog)
     public static Signal Predictions { get; } = new("predictions", "per-example validation predictions",
         "save the validation predictions (example_id, label, predicted, prob_<class>) and pass them with --predictions FILE");
 
-    public static IReadOnlyList<Signal> All { get; } = [TrainLoss, ValLoss, ValMetric, GradNorm, LearningRate, AnySeries, Predictions];
+    public static Signal Seeds { get; } = new("seeds", "the metrics of several runs of one config that differ only by seed",
+        "run the config with several seeds and pass their predictions to runlens evaluate --seeds");
+
+    public static IReadOnlyList<Signal> All { get; } = [TrainLoss, ValLoss, ValMetric, GradNorm, LearningRate, AnySeries, Predictions, Seeds];
 }

@@ -70,14 +70,15 @@ internal static class EvaluateCommand
             ? SeedAggregate.Of([.. evaluations.Select(e => (e.Source, e.FlatMetrics()))], "f1_macro", greaterIsBetter: true)
             : null;
 
+        var setFindings = aggregate is null ? [] : PredictionRules.DiagnoseSeeds(aggregate);
         using var buffer = new MemoryStream();
         if (format == "json")
         {
-            EvaluationRenderer.WriteJson(evaluations, aggregate, buffer);
+            EvaluationRenderer.WriteJson(evaluations, aggregate, buffer, setFindings);
         }
         else
         {
-            var text = EvaluationRenderer.ToText(evaluations, aggregate, markdown: format == "md");
+            var text = EvaluationRenderer.ToText(evaluations, aggregate, markdown: format == "md", setFindings);
             buffer.Write(System.Text.Encoding.UTF8.GetBytes(text));
         }
 

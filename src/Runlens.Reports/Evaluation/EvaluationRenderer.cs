@@ -17,7 +17,8 @@ public static class EvaluationRenderer
 {
     public const string SetSchema = "runlens.evaluation-set/v1";
 
-    public static void WriteJson(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, Stream output)
+    public static void WriteJson(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, Stream output,
+        IReadOnlyList<Analysis.Findings.Finding>? setFindings = null)
     {
         ArgumentNullException.ThrowIfNull(evaluations);
         ArgumentNullException.ThrowIfNull(output);
@@ -66,6 +67,14 @@ public static class EvaluationRenderer
                     w.WriteString("best_seed", aggregate.BestSeed);
                     w.WriteString("best_by", aggregate.PrimaryMetric);
                 }
+
+                w.WriteStartArray("findings");
+                foreach (var f in setFindings ?? [])
+                {
+                    Json.DiagnosisJsonRenderer.WriteFinding(w, f);
+                }
+
+                w.WriteEndArray();
 
                 w.WriteEndObject();
             }
@@ -174,7 +183,8 @@ public static class EvaluationRenderer
     }
 
     /// <summary>Plain text (<paramref name="markdown"/> false) or Markdown tables.</summary>
-    public static string ToText(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, bool markdown)
+    public static string ToText(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, bool markdown,
+        IReadOnlyList<Analysis.Findings.Finding>? setFindings = null)
     {
         ArgumentNullException.ThrowIfNull(evaluations);
         var sb = new StringBuilder();
@@ -261,6 +271,14 @@ public static class EvaluationRenderer
                     $"[{Format.Number(kv.Value.Ci95.Low)}, {Format.Number(kv.Value.Ci95.High)}]",
                 }));
             sb.Append(CultureInfo.InvariantCulture, $"best seed by {aggregate.PrimaryMetric}: {aggregate.BestSeed}\n");
+            foreach (var f in setFindings ?? [])
+            {
+                sb.Append(markdown ? "- **" : "").Append(f.Severity.ToString().ToUpperInvariant()).Append(markdown ? "** " : " ").Append(f.Title).Append('\n');
+                foreach (var r in f.Recommendations)
+                {
+                    sb.Append(markdown ? "  - " : "    → ").Append(r.Action).Append('\n');
+                }
+            }
         }
 
         return sb.ToString();

@@ -66,6 +66,11 @@ public sealed class EvaluateCommandTests
         // scipy.stats.t.ppf(0.975, 2) = 4.302652729749464; 0.75 ± 4.3027 × 0.25 / √3
         Assert.Equal(0.75 - (4.302652729749464 * 0.25 / Math.Sqrt(3)), acc.GetProperty("ci95")[0].GetDouble(), 9);
         Assert.EndsWith("seed0.csv", root.GetProperty("best_seed").GetString(), StringComparison.Ordinal);
+
+        // Macro-F1 spreads 1.0 / 0.733 / 0.5 across the seeds: far above max_range, a seed-variance warning.
+        var seedVariance = Assert.Single(root.GetProperty("findings").EnumerateArray());
+        Assert.Equal("seed-variance", seedVariance.GetProperty("rule").GetString());
+        Assert.Equal("warning", seedVariance.GetProperty("severity").GetString());
     }
 
     [Fact]

@@ -54,3 +54,30 @@ public sealed class SeedAggregateTests
     private static void Close(double expected, double actual) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"expected {expected:R}, got {actual:R}");
 }
+
+public sealed class SeedVarianceRuleTests
+{
+    private static SeedAggregate Seeds(params double[] f1) =>
+        SeedAggregate.Of([.. f1.Select((v, i) => ($"seed{i}", (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { ["f1_macro"] = v }))], "f1_macro", true);
+
+    [Fact]
+    public void A_tight_spread_is_information_and_a_claim_inside_the_noise_is_a_warning()
+    {
+        var tight = PredictionRules.DiagnoseSeeds(Seeds(0.850, 0.852, 0.848, 0.851, 0.849));
+        var f = Assert.Single(tight);
+        Assert.Equal(Runlens.Analysis.Findings.Severity.Info, f.Severity);
+
+        var settings = Runlens.Analysis.Rules.RuleSettings.Parse(["seed-variance.claimed_difference=0.001"], Runlens.Analysis.Rules.RuleCatalog.All);
+        var claim = Assert.Single(PredictionRules.DiagnoseSeeds(Seeds(0.850, 0.852, 0.848, 0.851, 0.849), settings));
+        Assert.Equal(Runlens.Analysis.Findings.Severity.Warning, claim.Severity);
+        Assert.Contains("within seed noise", claim.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_run_never_sees_the_across_runs_rules()
+    {
+        var d = new Runlens.Analysis.Diagnoses.Diagnoser().Diagnose(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(30, 1, 0.5)).Build());
+        Assert.DoesNotContain(d.Coverage.Missing, m => m.Signal == "seeds");
+        Assert.DoesNotContain("seed-variance", d.Coverage.RulesRun);
+    }
+}
