@@ -27,6 +27,7 @@ public static class RuleCatalog
         new ClippingSaturationRule(),
         new LossSpikesRule(),
         new ClassImbalanceRule(),
+        new LabelNoiseRule(),
         new WeakClassesRule(),
         new EpochStepMismatchRule(),
         new SuddenMetricDropRule(),
