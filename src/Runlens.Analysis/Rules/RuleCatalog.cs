@@ -29,6 +29,7 @@ public static class RuleCatalog
         new ClassImbalanceRule(),
         new LabelNoiseRule(),
         new WeakClassesRule(),
+        new GroupMemorizationRule(),
         new EpochStepMismatchRule(),
         new SuddenMetricDropRule(),
         new ChangePointRule(),

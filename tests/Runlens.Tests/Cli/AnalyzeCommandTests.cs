@@ -28,7 +28,8 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(401, root.GetProperty("summary").GetProperty("best").GetProperty("step").GetInt64());
         Assert.Equal(12030, root.GetProperty("run").GetProperty("global_step").GetInt64());
         var rules = root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()).ToList();
-        Assert.Equal(["overfitting", "past-best-checkpoint", "early-stopping", "sudden-metric-drop", "clipping-saturation"], rules);
+        // missing-telemetry (info): no predictions were given, so the data and label rules cannot run.
+        Assert.Equal(["overfitting", "past-best-checkpoint", "early-stopping", "sudden-metric-drop", "missing-telemetry", "clipping-saturation"], rules);
         Assert.Equal(3, root.GetProperty("config_changes").GetProperty("early_stopping_patience").GetProperty("to").GetInt32());
     }
 
