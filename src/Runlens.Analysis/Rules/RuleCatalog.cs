@@ -30,6 +30,7 @@ public static class RuleCatalog
         new LabelNoiseRule(),
         new WeakClassesRule(),
         new GroupMemorizationRule(),
+        new SliceGapRule(),
         new EpochStepMismatchRule(),
         new SuddenMetricDropRule(),
         new ChangePointRule(),
