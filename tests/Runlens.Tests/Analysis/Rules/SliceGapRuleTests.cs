@@ -1,5 +1,7 @@
 using System.Globalization;
+using Runlens.Analysis;
 using Runlens.Analysis.Evaluation;
+using Runlens.Analysis.Metrics;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -50,6 +52,17 @@ public sealed class SliceGapRuleTests : RuleTestBase
         Assert.Contains(slices, s => s.StartsWith("tiny: n 12", StringComparison.Ordinal) && s.EndsWith("(too small to judge)", StringComparison.Ordinal));
         Assert.Contains(slices, s => s.StartsWith("CORAAL: n 300, accuracy 0.4", StringComparison.Ordinal) && s.Contains("macro-F1", StringComparison.Ordinal));
         Assert.True(f.Confidence >= 0.85);
+
+        // Per-slice accuracy and macro-F1 agree with the scikit-learn-checked metrics over the slice alone (its classes:
+        // the labels and predictions present, scikit-learn's default).
+        var source = set.Slice("source")!.Values;
+        foreach (var name in new[] { "TIMIT", "CommonVoice", "CORAAL", "tiny" })
+        {
+            var idx = Enumerable.Range(0, set.Count).Where(i => source[i] == name).ToList();
+            var m = ClassificationMetrics.Compute(ClassificationInput.FromLabels(
+                [.. idx.Select(i => Classes[set.TrueIndices[i]])], [.. idx.Select(i => Classes[set.PredictedIndices[i]])]));
+            Assert.Contains(slices, s => s.StartsWith($"{name}: n {idx.Count}, accuracy {Format.Number(m.Accuracy)}, macro-F1 {Format.Number(m.F1.Macro)}", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
