@@ -67,8 +67,11 @@ public sealed class Diagnoser
             .Where(s => blocked.ContainsKey(s.Id))
             .Select(s => new MissingSignal(s.Id, [.. blocked[s.Id]], s.HowToLog))
             .ToImmutableArray();
-        var countable = rules.Count(r => r is not IUsesCoverage);
-        var blockedCount = rules.Count(r => r is not IUsesCoverage && r.Descriptor.Requires.Any(s => !view.Has(s)));
+        // The score measures the training log: rules that need predictions count only when predictions were given
+        // (without them they are still listed under missing, with what would unblock them).
+        var scored = rules.Where(r => r is not IUsesCoverage && (view.Predictions is not null || !r.Descriptor.Requires.Contains(Signal.Predictions))).ToList();
+        var countable = scored.Count;
+        var blockedCount = scored.Count(r => r.Descriptor.Requires.Any(s => !view.Has(s)));
         var coverage = new Coverage(
             countable == 0 ? 1 : Math.Round((countable - blockedCount) / (double)countable, 4),
             present, missingSignals, [], []);

@@ -166,7 +166,7 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             sb.Append("\n### Configuration changes\n\n```json\n").Append(EvidenceText.ChangesJson(d.ConfigChanges)).Append("\n```\n");
         }
 
-        sb.Append(inv, $"\n## Coverage\n\n{Analysis.Format.Percent(d.Coverage.Score)} of the rules could run. Signals present: ");
+        sb.Append(inv, $"\n## Coverage\n\n{Analysis.Format.Percent(d.Coverage.Score)} of the rules could run{(d.Predictions is null ? " (rules that need predictions are not counted when none were given)" : "")}. Signals present: ");
         sb.Append(d.Coverage.Present.Length == 0 ? "none" : string.Join(", ", d.Coverage.Present.Select(p => $"`{p}`"))).Append(".\n");
         if (d.Coverage.Missing.Length > 0)
         {

@@ -76,7 +76,7 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 16
         }
 
         facts.AddRow("[grey]coverage[/]", Markup.Escape($"{Analysis.Format.Percent(d.Coverage.Score)} of rules could run; " +
-            (d.Coverage.Missing.Length == 0 ? "no signal missing" : "missing " + string.Join(", ", d.Coverage.Missing.Select(m => m.Signal)))));
+            (d.Coverage.Missing.Length == 0 ? "no signal missing" : "missing " + string.Join(", ", d.Coverage.Missing.Select(m => m.Signal == "predictions" ? "predictions (not given; their rules are not counted)" : m.Signal)))));
         if (d.RootCauses.Length > 0 && d.RootCauses[0].FixFirst is { } fix)
         {
             facts.AddRow("[bold]fix first[/]", Markup.Escape($"{d.RootCauses[0].Title}: {fix.Action}"));

@@ -15,5 +15,13 @@ public abstract class RuleTestBase
         return [.. diagnosis.Findings.Where(f => f.Rule == slug)];
     }
 
+    /// <summary>Findings of one rule over a run with validation predictions.</summary>
+    internal static IReadOnlyList<Finding> Findings(Run run, Runlens.Analysis.Evaluation.PredictionContext predictions, string slug, params string[] settings)
+    {
+        var diagnosis = new Diagnoser(RuleSettings.Parse(settings, RuleCatalog.All)).Diagnose(run, predictions);
+        Assert.Empty(diagnosis.Coverage.RuleErrors);
+        return [.. diagnosis.Findings.Where(f => f.Rule == slug)];
+    }
+
     internal static Diagnosis Diagnose(Run run) => new Diagnoser().Diagnose(run);
 }

@@ -1,0 +1,91 @@
+using Runlens.Analysis.Findings;
+
+namespace Runlens.Analysis.Rules.DataAndLabels;
+
+/// <summary>
+/// RL0303: examples whose given label disagrees confidently with the model's out-of-sample probabilities, found by
+/// confident learning (<see cref="ConfidentLearning"/>). Needs the validation predictions with probabilities.
+/// </summary>
+public sealed class LabelNoiseRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0303", "label-noise", "Labels that the predictions confidently contradict", RuleCategory.DataAndLabels, Severity.Warning,
+        [Signal.Predictions],
+        new RuleOption("warn_noise_rate", 0.05, "Estimated share of wrong labels from which the finding is a warning (info below)"),
+        new RuleOption("min_examples", 20, "Examples with probabilities needed to judge"),
+        new RuleOption("top", 20, "Suspected examples listed in the evidence, by margin"));
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        if (context.Run.Predictions?.Set is not { Probabilities: { } probabilities } set || set.Count < context.Option("min_examples")
+            || set.Classes.Length < 2)
+        {
+            yield break;
+        }
+
+        var k = set.Classes.Length;
+        var result = ConfidentLearning.Find(k, set.TrueIndices, probabilities);
+        if (result.Issues.Count == 0)
+        {
+            yield break;
+        }
+
+        var top = (int)context.Option("top");
+        var warnRate = context.Option("warn_noise_rate");
+        var severity = result.NoiseRate >= warnRate ? Severity.Warning : Severity.Info;
+        var accuracy = context.Run.Predictions.Evaluation.Metrics.Accuracy;
+
+        // The most frequent (given → suspected) pairs among the issues.
+        var pairs = new List<(int Given, int Suspected, long Count)>();
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                if (i != j && result.ConfidentJoint[(i * k) + j] > 0)
+                {
+                    pairs.Add((i, j, result.ConfidentJoint[(i * k) + j]));
+                }
+            }
+        }
+
+        pairs.Sort((a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : (a.Given, a.Suspected).CompareTo((b.Given, b.Suspected)));
+        string Name(int c) => set.Classes[c];
+        var listed = result.Issues.Take(top).ToList();
+        var evidence = Evidence.Builder()
+            .Add("evidence_source", "validation predictions with probabilities (confident learning)")
+            .Add("examples", set.Count)
+            .Add("label_issues", result.Issues.Count)
+            .Add("issue_share", (double)result.Issues.Count / set.Count)
+            .Add("estimated_noise_rate", result.NoiseRate)
+            .Add("threshold", warnRate)
+            .Add("unassigned_examples", result.Unassigned)
+            .Add("accuracy", accuracy)
+            .Add("class_thresholds", set.Classes.Select((c, i) => double.IsNaN(result.Thresholds[i])
+                ? $"{c}: none (no example labelled {c})" : $"{c}: {Format.Number(result.Thresholds[i])}").ToArray())
+            .Add("top_pairs", pairs.Take(10).Select(p => $"{Name(p.Given)} → {Name(p.Suspected)}: {p.Count}").ToArray())
+            .Add("suspected_examples", listed.Select(x =>
+                $"{set.ExampleIds[x.Example]}: given {Name(x.Given)}, suspected {Name(x.Suspected)} "
+                + $"(p {Format.Number(set.Probability(x.Example, x.Suspected))} vs {Format.Number(set.Probability(x.Example, x.Given))}, margin {Format.Number(x.Margin)})").ToArray())
+            .Add("suspected_ids", listed.Select(x => set.ExampleIds[x.Example]).ToArray())
+            .Build();
+
+        // Confident learning assumes a reasonably good model; a weak one flags its own errors as label issues.
+        var confidence = Math.Min(0.85, 0.45 + (0.4 * Math.Min(1, set.Count / 500.0))) * (accuracy >= 0.6 ? 1 : 0.7);
+        yield return context.Finding(
+            severity,
+            confidence,
+            $"{result.Issues.Count} of {set.Count} labels ({Format.Percent((double)result.Issues.Count / set.Count)}) are confidently contradicted by the predictions; "
+                + $"estimated label noise {Format.Percent(result.NoiseRate)}"
+                + (pairs.Count > 0 ? $", mostly {Name(pairs[0].Given)} → {Name(pairs[0].Suspected)} ({pairs[0].Count})" : ""),
+            evidence,
+            [],
+            [
+                Recommendation.Do($"Review the suspected examples first (largest margin first): {string.Join(", ", listed.Take(5).Select(x => set.ExampleIds[x.Example]))}{(listed.Count > 5 ? ", …" : "")}; fix or drop the labels that are wrong."),
+                Recommendation.Do("Check the labelling guideline for the most frequent given → suspected pairs: systematic pairs point to an ambiguous boundary or a mapping bug rather than random mistakes."),
+                Recommendation.Do("For the training set, score it with out-of-sample probabilities (k-fold cross-validation) and run the same check; train with the flagged examples removed and compare."),
+            ],
+            accuracy < 0.6
+                ? "Either some labels are wrong or the model is too weak for confident learning (accuracy below 0.6): weak models flag their own errors as label issues."
+                : "Some given labels disagree with what the model predicts confidently out of sample: likely labelling mistakes.");
+    }
+}

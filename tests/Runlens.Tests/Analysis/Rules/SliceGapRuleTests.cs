@@ -1,0 +1,105 @@
+using System.Globalization;
+using Runlens.Analysis;
+using Runlens.Analysis.Evaluation;
+using Runlens.Analysis.Metrics;
+using Runlens.Model;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+/// <summary>RL0307 slice-gap on generated predictions with a source column and a duration column.</summary>
+public sealed class SliceGapRuleTests : RuleTestBase
+{
+    private static readonly string[] Classes = ["a", "b", "c", "d"];
+
+    private static Run EmptyRun() => new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(20, 1.6, 0.8, 0.05)).Build();
+
+    /// <summary>Examples from sources with the given accuracies (and counts); duration uniform in [1, 20) s with accuracy
+    /// <paramref name="durationAccuracy"/> scaling it; a few durations are not numbers.</summary>
+    private static PredictionSetBuilder Generate(int seed, (string Source, int Count, double Accuracy)[] sources, Func<double, double>? durationAccuracy = null)
+    {
+        var rng = new Random(seed);
+        var b = new PredictionSetBuilder(Classes);
+        var n = 0;
+        foreach (var (source, count, accuracy) in sources)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var label = rng.Next(Classes.Length);
+                var duration = 1 + (19 * rng.NextDouble());
+                var p = accuracy * (durationAccuracy?.Invoke(duration) ?? 1);
+                var predicted = rng.NextDouble() < p ? label : (label + 1 + rng.Next(Classes.Length - 1)) % Classes.Length;
+                var d = n % 97 == 0 ? "n/a" : duration.ToString("0.00", CultureInfo.InvariantCulture);
+                b.Add($"ex{n++}", label, predicted, null, ("source", source), ("duration", d));
+            }
+        }
+
+        return b;
+    }
+
+    [Fact]
+    public void Fires_for_a_source_far_below_the_others_and_lists_every_slice()
+    {
+        var set = Generate(1, [("TIMIT", 400, 0.82), ("CommonVoice", 500, 0.74), ("CORAAL", 300, 0.45), ("tiny", 12, 0.0)]).Build();
+        var ctx = PredictionContext.Of(set, new SliceSpec(null, ["source"], null));
+        var f = Assert.Single(Findings(EmptyRun(), ctx, "slice-gap"));
+        Assert.Equal("CORAAL", f.Evidence["worst_slice"]);
+        Assert.Equal("TIMIT", f.Evidence["best_slice"]);
+        Assert.Equal(["CORAAL"], (string[])f.Evidence["slices_below"]!);
+        Assert.InRange((double)f.Evidence["gap"]!, 0.25, 0.5);
+        var slices = (string[])f.Evidence["slices"]!;
+        Assert.Equal(4, slices.Length);
+        Assert.Contains(slices, s => s.StartsWith("tiny: n 12", StringComparison.Ordinal) && s.EndsWith("(too small to judge)", StringComparison.Ordinal));
+        Assert.Contains(slices, s => s.StartsWith("CORAAL: n 300, accuracy 0.4", StringComparison.Ordinal) && s.Contains("macro-F1", StringComparison.Ordinal));
+        Assert.True(f.Confidence >= 0.85);
+
+        // Per-slice accuracy and macro-F1 agree with the scikit-learn-checked metrics over the slice alone (its classes:
+        // the labels and predictions present, scikit-learn's default).
+        var source = set.Slice("source")!.Values;
+        foreach (var name in new[] { "TIMIT", "CommonVoice", "CORAAL", "tiny" })
+        {
+            var idx = Enumerable.Range(0, set.Count).Where(i => source[i] == name).ToList();
+            var m = ClassificationMetrics.Compute(ClassificationInput.FromLabels(
+                [.. idx.Select(i => Classes[set.TrueIndices[i]])], [.. idx.Select(i => Classes[set.PredictedIndices[i]])]));
+            Assert.Contains(slices, s => s.StartsWith($"{name}: n {idx.Count}, accuracy {Format.Number(m.Accuracy)}, macro-F1 {Format.Number(m.F1.Macro)}", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Stays_quiet_when_sources_are_close_or_only_one_is_large_enough()
+    {
+        var close = Generate(2, [("TIMIT", 400, 0.80), ("CommonVoice", 500, 0.72), ("CORAAL", 300, 0.66)]).Build();
+        Assert.Empty(Findings(EmptyRun(), PredictionContext.Of(close, new SliceSpec(null, ["source"], null)), "slice-gap"));
+        var small = Generate(3, [("TIMIT", 400, 0.80), ("CORAAL", 20, 0.2)]).Build();
+        Assert.Empty(Findings(EmptyRun(), PredictionContext.Of(small, new SliceSpec(null, ["source"], null)), "slice-gap"));
+        Assert.Single(Findings(EmptyRun(), PredictionContext.Of(small, new SliceSpec(null, ["source"], null)), "slice-gap", "slice-gap.min_support=10"));
+    }
+
+    [Fact]
+    public void Buckets_a_numeric_column_at_the_edges_with_outside_buckets_and_skips_non_numbers()
+    {
+        // Short clips carry few accent cues: accuracy 0.35 below 5 s, 0.8 above.
+        var set = Generate(4, [("cv", 1500, 1.0)], d => d < 5 ? 0.35 : 0.8).Build();
+        var ctx = PredictionContext.Of(set, new SliceSpec(null, [], ("duration", [5, 10, 0, 15])));
+        var f = Assert.Single(Findings(EmptyRun(), ctx, "slice-gap"));
+        Assert.Equal("bucket", f.Evidence["kind"]);
+        Assert.Equal([0.0, 5, 10, 15], (double[])f.Evidence["edges"]!);
+        Assert.Equal("[0, 5)", f.Evidence["worst_slice"]);
+        var slices = (string[])f.Evidence["slices"]!;
+        Assert.Equal(["[0, 5)", "[5, 10)", "[10, 15)", "≥ 15"], slices.Select(s => s[..s.IndexOf(':', StringComparison.Ordinal)]));
+        var skipped = Enumerable.Range(0, 1500).Count(i => i % 97 == 0);
+        Assert.Equal([$"{skipped} examples with a non-numeric duration were skipped"], (string[])f.Evidence["notes"]!);
+
+        // Edges above every value: everything below the first edge is one outside bucket, nothing to compare.
+        Assert.Empty(Findings(EmptyRun(), PredictionContext.Of(set, new SliceSpec(null, [], ("duration", [100]))), "slice-gap"));
+    }
+
+    [Fact]
+    public void No_finding_without_slice_columns_or_with_a_missing_column()
+    {
+        var set = Generate(5, [("TIMIT", 400, 0.82), ("CORAAL", 300, 0.40)]).Build();
+        Assert.Empty(Findings(EmptyRun(), PredictionContext.Of(set), "slice-gap"));
+        Assert.Empty(Findings(EmptyRun(), PredictionContext.Of(set, new SliceSpec(null, ["domain"], ("length", [0, 5]))), "slice-gap"));
+        Assert.Single(Findings(EmptyRun(), PredictionContext.Of(set, new SliceSpec("source", ["source", "domain"], null)), "slice-gap"));
+    }
+}
