@@ -9,7 +9,11 @@ namespace Runlens.Analysis.Evaluation;
 /// <param name="Std">Sample standard deviation (ddof 1); NaN for a single run.</param>
 /// <param name="Ci95">Student-t 95% interval of the mean with n − 1 degrees of freedom: mean ± t(0.975, n−1)·std/√n;
 /// NaN bounds for a single run.</param>
-public sealed record MetricAggregate(ImmutableArray<double> Values, double Mean, double Std, double Min, double Max, (double Low, double High) Ci95);
+public sealed record MetricAggregate(ImmutableArray<double> Values, double Mean, double Std, double Min, double Max, (double Low, double High) Ci95)
+{
+    /// <summary>The run with the best value of this metric (lower is better for losses and calibration errors).</summary>
+    public string? BestSeed { get; init; }
+}
 
 /// <summary>Every metric across seeds, and the best seed by the primary metric.</summary>
 public sealed record SeedAggregate(ImmutableSortedDictionary<string, MetricAggregate> Metrics, string? BestSeed, string PrimaryMetric)
@@ -23,10 +27,12 @@ public sealed record SeedAggregate(ImmutableSortedDictionary<string, MetricAggre
         var b = ImmutableSortedDictionary.CreateBuilder<string, MetricAggregate>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            var values = runs.Select(r => r.Metrics.TryGetValue(name, out var v) ? v : double.NaN).Where(double.IsFinite).ToArray();
-            if (values.Length > 0)
+            var present = runs.Where(r => r.Metrics.TryGetValue(name, out var v) && double.IsFinite(v)).ToList();
+            if (present.Count > 0)
             {
-                b[name] = Aggregate(values);
+                var lower = LowerIsBetter(name);
+                var winner = present.Aggregate((a, c) => (lower ? c.Metrics[name] < a.Metrics[name] : c.Metrics[name] > a.Metrics[name]) ? c : a);
+                b[name] = Aggregate([.. present.Select(r => r.Metrics[name])]) with { BestSeed = winner.Name };
             }
         }
 
@@ -44,6 +50,10 @@ public sealed record SeedAggregate(ImmutableSortedDictionary<string, MetricAggre
 
         return new SeedAggregate(b.ToImmutable(), best, primaryMetric);
     }
+
+    /// <summary>Metrics where lower is better: losses, Brier score, calibration error, entropy.</summary>
+    public static bool LowerIsBetter(string metric) =>
+        metric.Contains("loss", StringComparison.Ordinal) || metric is "brier" or "ece" or "entropy_mean";
 
     public static MetricAggregate Aggregate(IReadOnlyList<double> values)
     {

@@ -60,6 +60,7 @@ public static class EvaluationRenderer
                         JsonNumbers.Write(w, a.Ci95.Low);
                         JsonNumbers.Write(w, a.Ci95.High);
                         w.WriteEndArray();
+                        w.WriteString("best_seed", a.BestSeed);
                         w.WriteEndObject();
                     }
 
@@ -264,11 +265,11 @@ public static class EvaluationRenderer
         if (aggregate is not null)
         {
             sb.Append(markdown ? "## Across seeds\n\n" : "── across seeds\n");
-            Table(sb, markdown, ["metric", "mean", "std", "min", "max", "95% CI"],
+            Table(sb, markdown, ["metric", "mean", "std", "min", "max", "95% CI", "best seed"],
                 aggregate.Metrics.Select(kv => new[]
                 {
                     kv.Key, Format.Number(kv.Value.Mean), Format.Number(kv.Value.Std), Format.Number(kv.Value.Min), Format.Number(kv.Value.Max),
-                    $"[{Format.Number(kv.Value.Ci95.Low)}, {Format.Number(kv.Value.Ci95.High)}]",
+                    $"[{Format.Number(kv.Value.Ci95.Low)}, {Format.Number(kv.Value.Ci95.High)}]", Path.GetFileName(kv.Value.BestSeed ?? ""),
                 }));
             sb.Append(CultureInfo.InvariantCulture, $"best seed by {aggregate.PrimaryMetric}: {aggregate.BestSeed}\n");
             foreach (var f in setFindings ?? [])

@@ -38,8 +38,11 @@ public sealed class SeedAggregateTests
         };
         Assert.Equal("seed-2", SeedAggregate.Of(runs, "f1_macro", greaterIsBetter: true).BestSeed);
         Assert.Equal("seed-3", SeedAggregate.Of(runs, "log_loss", greaterIsBetter: false).BestSeed);
-        var agg = SeedAggregate.Of(runs, "f1_macro", true).Metrics["f1_macro"];
+        var all = SeedAggregate.Of(runs, "f1_macro", true);
+        var agg = all.Metrics["f1_macro"];
         Assert.Equal([0.81, 0.84, 0.79], agg.Values.ToArray());
+        Assert.Equal("seed-2", agg.BestSeed);
+        Assert.Equal("seed-3", all.Metrics["log_loss"].BestSeed); // lower is better for losses
     }
 
     [Fact]
