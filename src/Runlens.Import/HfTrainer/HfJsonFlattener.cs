@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -20,10 +21,10 @@ internal static class HfJsonFlattener
     public static (List<KeyValuePair<string, ConfigValue>> Values, RunEvent? Damage) Flatten(byte[] bytes, string prefix, string file)
     {
         var values = new List<KeyValuePair<string, ConfigValue>>();
-        var start = HfJson.BomLength(bytes);
+        var start = PythonJson.BomLength(bytes);
         var json = bytes.AsSpan(start);
-        var literals = HfJson.RewriteNonFiniteLiterals(json);
-        var reader = new Utf8JsonReader(json, HfJson.ReaderOptions);
+        var literals = PythonJson.RewriteNonFiniteLiterals(json);
+        var reader = new Utf8JsonReader(json, PythonJson.ReaderOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -37,7 +38,7 @@ internal static class HfJsonFlattener
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            var cause = ex is JsonException je ? HfJson.Describe(je) : ex.Message.TrimEnd('.');
+            var cause = ex is JsonException je ? PythonJson.Describe(je) : ex.Message.TrimEnd('.');
             var location = "offset " + (start + reader.BytesConsumed).ToString(CultureInfo.InvariantCulture);
             return (values, new RunEvent(RunEventKind.ImportDamage,
                 $"{Path.GetFileName(file)} is damaged ({cause}); {values.Count} values read before it were kept", File: file, Location: location));
@@ -119,7 +120,7 @@ internal static class HfJsonFlattener
             case JsonTokenType.Number:
                 return ConfigValue.Parse(Encoding.UTF8.GetString(reader.ValueSpan));
             case JsonTokenType.String:
-                return HfJson.TryReadNumber(ref reader, literals, out var special) ? ConfigValue.Of(special) : ConfigValue.Of(reader.GetString() ?? "");
+                return PythonJson.TryReadNumber(ref reader, literals, out var special) ? ConfigValue.Of(special) : ConfigValue.Of(reader.GetString() ?? "");
             case JsonTokenType.True:
                 return ConfigValue.Of(true);
             case JsonTokenType.False:

@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Collections.Immutable;
 using Runlens.Model;
 

@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Globalization;
 using System.Text.Json;
 using Runlens.Model;
@@ -13,14 +14,14 @@ internal static class HfTrainerStateReader
 {
     private const string Hint = "a trainer_state.json is the JSON object the Hugging Face Trainer saves with global_step and log_history";
 
-    /// <summary>Reads <paramref name="bytes"/> (rewritten in place: see <see cref="HfJson"/>).</summary>
+    /// <summary>Reads <paramref name="bytes"/> (rewritten in place: see <see cref="PythonJson"/>).</summary>
     public static HfTrainerStateFile Read(byte[] bytes, string file, CancellationToken cancellationToken)
     {
         var result = new HfTrainerStateFile();
-        var start = HfJson.BomLength(bytes);
+        var start = PythonJson.BomLength(bytes);
         var json = bytes.AsSpan(start);
-        var literals = HfJson.RewriteNonFiniteLiterals(json);
-        var reader = new Utf8JsonReader(json, HfJson.ReaderOptions);
+        var literals = PythonJson.RewriteNonFiniteLiterals(json);
+        var reader = new Utf8JsonReader(json, PythonJson.ReaderOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -33,7 +34,7 @@ internal static class HfTrainerStateReader
         }
         catch (JsonException ex)
         {
-            Fail(result, file, ex, HfJson.Describe(ex), start + reader.BytesConsumed, ex.LineNumber);
+            Fail(result, file, ex, PythonJson.Describe(ex), start + reader.BytesConsumed, ex.LineNumber);
         }
         catch (InvalidOperationException ex)
         {
@@ -146,16 +147,16 @@ internal static class HfTrainerStateReader
                 reader.Read();
                 if (name == "step")
                 {
-                    step = HfJson.ReadWhole(ref reader);
+                    step = PythonJson.ReadWhole(ref reader);
                 }
                 else if (name == "epoch")
                 {
-                    if (HfJson.TryReadNumber(ref reader, literals, out var e))
+                    if (PythonJson.TryReadNumber(ref reader, literals, out var e))
                     {
                         epoch = e;
                     }
                 }
-                else if (HfJson.TryReadNumber(ref reader, literals, out var v))
+                else if (PythonJson.TryReadNumber(ref reader, literals, out var v))
                 {
                     values.Add((name, v));
                 }
@@ -260,10 +261,10 @@ internal static class HfTrainerStateReader
                 switch (name)
                 {
                     case "early_stopping_patience":
-                        result.EarlyStoppingPatience = Int(HfJson.ReadWhole(ref reader));
+                        result.EarlyStoppingPatience = Int(PythonJson.ReadWhole(ref reader));
                         break;
                     case "early_stopping_patience_counter":
-                        result.EarlyStoppingPatienceCounter = Int(HfJson.ReadWhole(ref reader));
+                        result.EarlyStoppingPatienceCounter = Int(PythonJson.ReadWhole(ref reader));
                         break;
                     case "early_stopping_threshold":
                         result.EarlyStoppingThreshold = Number(ref reader, literals);
@@ -283,14 +284,14 @@ internal static class HfTrainerStateReader
 
     private static long? Whole(ref Utf8JsonReader reader)
     {
-        var v = HfJson.ReadWhole(ref reader);
+        var v = PythonJson.ReadWhole(ref reader);
         reader.Skip();
         return v;
     }
 
     private static double? Number(ref Utf8JsonReader reader, Dictionary<long, double>? literals)
     {
-        if (HfJson.TryReadNumber(ref reader, literals, out var v))
+        if (PythonJson.TryReadNumber(ref reader, literals, out var v))
         {
             return v;
         }

@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Runlens.Import.HfTrainer;
@@ -64,7 +65,7 @@ internal static class JsonlMetricReader
             }
 
             var span = line.AsSpan();
-            if (number == 1 && HfJson.BomLength(span) > 0)
+            if (number == 1 && PythonJson.BomLength(span) > 0)
             {
                 span = span[3..];
             }
@@ -85,8 +86,8 @@ internal static class JsonlMetricReader
 
     private static void ReadLine(Span<byte> json, int line, State state)
     {
-        var literals = HfJson.RewriteNonFiniteLiterals(json);
-        var reader = new Utf8JsonReader(json, HfJson.ReaderOptions);
+        var literals = PythonJson.RewriteNonFiniteLiterals(json);
+        var reader = new Utf8JsonReader(json, PythonJson.ReaderOptions);
         var values = state.Row;
         values.Clear();
         try
@@ -106,7 +107,7 @@ internal static class JsonlMetricReader
         }
         catch (JsonException ex)
         {
-            state.Damage.Add(line, "invalid JSON: " + HfJson.Describe(ex));
+            state.Damage.Add(line, "invalid JSON: " + PythonJson.Describe(ex));
             return;
         }
         catch (InvalidOperationException ex)
@@ -125,7 +126,7 @@ internal static class JsonlMetricReader
         {
             var name = prefix + (reader.GetString() ?? "");
             reader.Read();
-            if (HfJson.TryReadNumber(ref reader, literals, out var d))
+            if (PythonJson.TryReadNumber(ref reader, literals, out var d))
             {
                 values.Add((name, d));
             }

@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Text.Json;
 using Runlens.Import.HfTrainer;
 using Runlens.Model;
@@ -40,8 +41,8 @@ internal sealed class JsonlMetricsImporter : IRunImporter
         }
 
         var bytes = System.Text.Encoding.UTF8.GetBytes(first);
-        var literals = HfJson.RewriteNonFiniteLiterals(bytes);
-        var reader = new Utf8JsonReader(bytes, HfJson.ReaderOptions);
+        var literals = PythonJson.RewriteNonFiniteLiterals(bytes);
+        var reader = new Utf8JsonReader(bytes, PythonJson.ReaderOptions);
         var numbers = 0;
         var step = false;
         try
@@ -51,7 +52,7 @@ internal sealed class JsonlMetricsImporter : IRunImporter
             {
                 var name = reader.GetString() ?? "";
                 reader.Read();
-                if (HfJson.TryReadNumber(ref reader, literals, out _))
+                if (PythonJson.TryReadNumber(ref reader, literals, out _))
                 {
                     numbers++;
                     step |= CsvMetricsImporter.StepNames.Contains(name) || name == "epoch";

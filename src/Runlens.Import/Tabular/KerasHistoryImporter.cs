@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Text.Json;
 using Runlens.Import.HfTrainer;
 using Runlens.Model;
@@ -160,10 +161,10 @@ internal sealed class KerasHistoryImporter : IRunImporter
             return 0;
         }
 
-        var start = HfJson.BomLength(head);
+        var start = PythonJson.BomLength(head);
         var json = head.AsSpan(start);
-        var literals = HfJson.RewriteNonFiniteLiterals(json);
-        var reader = new Utf8JsonReader(json, isFinalBlock: json.Length < TabularSniff.HeadBytes - start, new JsonReaderState(HfJson.ReaderOptions));
+        var literals = PythonJson.RewriteNonFiniteLiterals(json);
+        var reader = new Utf8JsonReader(json, isFinalBlock: json.Length < TabularSniff.HeadBytes - start, new JsonReaderState(PythonJson.ReaderOptions));
         var lists = 0;
         var keras = false;
         try
@@ -202,7 +203,7 @@ internal sealed class KerasHistoryImporter : IRunImporter
                     return 0;
                 }
 
-                if (!(HfJson.TryReadNumber(ref reader, literals, out _) || reader.TokenType == JsonTokenType.EndArray))
+                if (!(PythonJson.TryReadNumber(ref reader, literals, out _) || reader.TokenType == JsonTokenType.EndArray))
                 {
                     return 0;
                 }

@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Globalization;
 using System.Text.Json;
 using Runlens.Import.HfTrainer;
@@ -19,10 +20,10 @@ internal static class KerasHistoryReader
     public static KerasHistory Read(byte[] bytes, string file)
     {
         var result = new KerasHistory();
-        var start = HfJson.BomLength(bytes);
+        var start = PythonJson.BomLength(bytes);
         var json = bytes.AsSpan(start);
-        var literals = HfJson.RewriteNonFiniteLiterals(json);
-        var reader = new Utf8JsonReader(json, HfJson.ReaderOptions);
+        var literals = PythonJson.RewriteNonFiniteLiterals(json);
+        var reader = new Utf8JsonReader(json, PythonJson.ReaderOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -34,7 +35,7 @@ internal static class KerasHistoryReader
         }
         catch (JsonException ex)
         {
-            Fail(bytes, result, file, ex, HfJson.Describe(ex), start + reader.BytesConsumed);
+            Fail(bytes, result, file, ex, PythonJson.Describe(ex), start + reader.BytesConsumed);
         }
         catch (InvalidOperationException ex)
         {
@@ -103,7 +104,7 @@ internal static class KerasHistoryReader
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             double? value = null;
-            if (HfJson.TryReadNumber(ref reader, literals, out var d))
+            if (PythonJson.TryReadNumber(ref reader, literals, out var d))
             {
                 value = d;
             }
@@ -135,7 +136,7 @@ internal static class KerasHistoryReader
         {
             var key = "params." + (reader.GetString() ?? "");
             reader.Read();
-            if (HfJson.TryReadNumber(ref reader, literals, out var d))
+            if (PythonJson.TryReadNumber(ref reader, literals, out var d))
             {
                 result.Params[key] = ConfigValue.Of(d);
             }

@@ -1,3 +1,4 @@
+using Runlens.Import.Json;
 using System.Text;
 using Runlens.Import;
 using Runlens.Import.HfTrainer;
@@ -285,7 +286,7 @@ public sealed class HfTrainerEdgeCaseTests
     {
         var json = Encoding.UTF8.GetBytes("""{"a": NaN, "b": "NaN \" Infinity", "c": [-Infinity, Infinity], "NaN": 1, "d": NaNx}""");
         var before = json.Length;
-        var found = HfJson.RewriteNonFiniteLiterals(json)!;
+        var found = PythonJson.RewriteNonFiniteLiterals(json)!;
 
         Assert.Equal(before, json.Length);
         Assert.Equal(3, found.Count);

@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Runlens.Import.HfTrainer;
+namespace Runlens.Import.Json;
 
 /// <summary>
 /// JSON as Python's <c>json</c> module writes it: bare <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> tokens are legal there
 /// but not in strict JSON. <see cref="RewriteNonFiniteLiterals"/> turns each into a string token of the same length (so every
 /// offset stays true) and remembers where it was; <see cref="TryReadNumber"/> reads such a token back as the number.
 /// </summary>
-internal static class HfJson
+internal static class PythonJson
 {
     public static readonly JsonReaderOptions ReaderOptions = new()
     {
