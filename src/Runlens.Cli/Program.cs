@@ -14,6 +14,9 @@ internal static class Program
         root.Subcommands.Add(RulesCommand.Build());
         root.Subcommands.Add(ChangePointsCommand.Build());
         root.Subcommands.Add(EvaluateCommand.Build());
+        root.Subcommands.Add(StoreCommands.Import());
+        root.Subcommands.Add(StoreCommands.Runs());
+        root.Subcommands.Add(StoreCommands.Show());
         return root;
     }
 }

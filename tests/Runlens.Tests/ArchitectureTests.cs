@@ -24,6 +24,10 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Storage_depends_only_on_the_model() =>
+        Assert.Equal(["Runlens.Model"], RunlensReferences(typeof(Runlens.Storage.IRunStore).Assembly));
+
+    [Fact]
     public void Reports_depend_on_analysis_and_model_only() =>
         Assert.Equal(["Runlens.Analysis", "Runlens.Model"], RunlensReferences(typeof(Runlens.Reports.Renderers).Assembly));
 }

@@ -14,7 +14,8 @@ internal static class AnalyzeCommand
 {
     public static Command Build()
     {
-        var path = new Argument<string>("path") { Description = "A run folder or log file (trainer_state.json, TensorBoard events, mlruns/, metrics.csv, ...)" };
+        var path = new Argument<string>("path") { Description = "A run folder or log file (trainer_state.json, TensorBoard events, mlruns/, metrics.csv, ...), or the id or name of a run in the store" };
+        var store = StoreOption.Create();
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong([.. Renderers.Formats]);
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
@@ -27,7 +28,7 @@ internal static class AnalyzeCommand
 
         var command = new Command("analyze", "Diagnose a training run: findings with evidence and recommended config changes.")
         {
-            path, format, output, runName, set, config, predictions, trainingPredictions,
+            path, format, output, runName, set, config, predictions, trainingPredictions, store,
         };
         sliceOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -41,14 +42,15 @@ internal static class AnalyzeCommand
 
             return await RunAsync(
                 parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName),
-                parse.GetValue(set) ?? [], parse.GetValue(config), (parse.GetValue(predictions), parse.GetValue(trainingPredictions), slices), ct);
+                parse.GetValue(set) ?? [], parse.GetValue(config), (parse.GetValue(predictions), parse.GetValue(trainingPredictions), slices),
+                parse.GetValue(store), ct);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
         string path, string format, string? outFile, string? runName, string[] set, string? configFile,
-        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, CancellationToken ct)
+        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, string? storePath, CancellationToken ct)
     {
         RuleSettings settings;
         try
@@ -71,7 +73,10 @@ internal static class AnalyzeCommand
         ImportResult imported;
         try
         {
-            imported = await ImportProgress.RunAsync(path, ct);
+            // Not a file or folder: a run in the store, by id or name.
+            imported = !File.Exists(path) && !Directory.Exists(path) && await FromStoreAsync(path, storePath, ct) is { } stored
+                ? ImportResult.Of(stored)
+                : await ImportProgress.RunAsync(path, ct);
         }
         catch (RunImportException ex)
         {
@@ -151,6 +156,18 @@ internal static class AnalyzeCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static async Task<Model.Run?> FromStoreAsync(string idOrName, string? storePath, CancellationToken ct)
+    {
+        var file = StoreOption.Resolve(storePath);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        await using var store = await Storage.Sqlite.SqliteRunStore.OpenAsync(file, ct);
+        return await store.GetRunAsync(idOrName, ct);
     }
 
     private static async Task<PredictionContext> ReadPredictionsAsync(string file, SliceSpec slices, string role, CancellationToken ct)

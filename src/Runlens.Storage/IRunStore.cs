@@ -1,0 +1,32 @@
+using Runlens.Model;
+
+namespace Runlens.Storage;
+
+/// <summary>What a run list shows of a stored run.</summary>
+public sealed record StoredRun(string Id, string Name, string? Experiment, string? ParentId, string Format, string SourcePath,
+    RunStatus Status, int SeriesCount, long PointCount, DateTimeOffset ImportedAt);
+
+/// <summary>A page of the run list.</summary>
+/// <param name="Experiment">Only runs of this experiment (exact name), or all.</param>
+/// <param name="NameContains">Only runs whose name or id contains this text (ordinal, case-insensitive), or all.</param>
+public sealed record RunQuery(string? Experiment = null, string? NameContains = null, int Limit = 100, int Offset = 0);
+
+/// <summary>How a save went: whether the run was new, and how many points were added (0 when it was already stored).</summary>
+public sealed record SaveResult(bool NewRun, long PointsAdded);
+
+/// <summary>
+/// Where runs live. One narrow interface for every backend (SQLite now, PostgreSQL next): saving is idempotent — saving
+/// the same run again adds nothing — and reading gives back the run as the importers built it.
+/// </summary>
+public interface IRunStore : IAsyncDisposable
+{
+    /// <summary>Saves a run: its identity, status, config, summary, trainer state, events and every series point.
+    /// Points already stored (same run, series and position) are left as they are.</summary>
+    Task<SaveResult> SaveRunAsync(Run run, CancellationToken cancellationToken = default);
+
+    /// <summary>The run with this id (or, when no id matches, the only run with this name), or null.</summary>
+    Task<Run?> GetRunAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>Stored runs, newest import first.</summary>
+    Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
+}

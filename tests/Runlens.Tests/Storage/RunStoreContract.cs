@@ -1,0 +1,117 @@
+using Runlens.Import;
+using Runlens.Model;
+using Runlens.Storage;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Storage;
+
+/// <summary>What every run store does, whatever its backend: each backend's test class derives from this one and passes
+/// all of it.</summary>
+public abstract class RunStoreContract
+{
+    internal abstract Task<IRunStore> OpenAsync(TempDir dir);
+
+    private static Run Sample(string id = "run-1", string? experiment = "exp") =>
+        new RunBuilder().Series("train/loss", 10, 2.0, 1.5, double.NaN, double.PositiveInfinity, 0.9)
+            .Series("val/accuracy", 50, 0.5, 0.7)
+            .Config("learning_rate", 3e-5).Config("load_best_model_at_end", true)
+            .Trainer(t => t with { BestMetricKey = "val/accuracy", GreaterIsBetter = true, GlobalStep = 50 })
+            .Event(new RunEvent(RunEventKind.Warning, "a warning", 20))
+            .Status(RunStatus.Finished)
+            .Build() with { Identity = new RunIdentity(id, id + "-name", experiment, new RunSource("hf-trainer-state", "/tmp/x"), "parent-1") };
+
+    [Fact]
+    public async Task A_saved_run_reads_back_as_it_was_built()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        var run = Sample();
+        var saved = await store.SaveRunAsync(run);
+        Assert.True(saved.NewRun);
+        Assert.Equal(7, saved.PointsAdded);
+
+        var back = (await store.GetRunAsync("run-1"))!;
+        Assert.Equal(run.Identity with { Time = back.Identity.Time }, back.Identity);
+        Assert.Equal(RunStatus.Finished, back.Status);
+        Assert.Equal(run.Series.Keys, back.Series.Keys);
+        foreach (var key in run.Series.Keys)
+        {
+            SamePoints(run.Series[key].Points, back.Series[key].Points);
+            Assert.Equal(run.Series[key].OriginalName, back.Series[key].OriginalName);
+        }
+
+        Assert.Equal(3e-5, back.Config.Get("learning_rate")!.Value.Number);
+        Assert.True(back.Config.Get("load_best_model_at_end")!.Value.Boolean);
+        Assert.Equal("val/accuracy", back.Trainer.BestMetricKey);
+        Assert.Equal("a warning", Assert.Single(back.Events).Message);
+    }
+
+    /// <summary>Point by point with the record's own equality (NaN equals NaN; xunit's collection comparer says otherwise).</summary>
+    private static void SamePoints(System.Collections.Immutable.ImmutableArray<SeriesPoint> expected, System.Collections.Immutable.ImmutableArray<SeriesPoint> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i].Equals(actual[i]), $"point {i}: {expected[i]} read back as {actual[i]}");
+        }
+    }
+
+    [Fact]
+    public async Task Saving_the_same_run_again_adds_nothing()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        await store.SaveRunAsync(Sample());
+        var again = await store.SaveRunAsync(Sample());
+        Assert.False(again.NewRun);
+        Assert.Equal(0, again.PointsAdded);
+        Assert.Equal(7, Assert.Single(await store.ListRunsAsync(new RunQuery())).PointCount);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_by_experiment_and_name_with_paging()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        await store.SaveRunAsync(Sample("a1", "alpha"));
+        await store.SaveRunAsync(Sample("a2", "alpha"));
+        await store.SaveRunAsync(Sample("b1", "beta"));
+        Assert.Equal(2, (await store.ListRunsAsync(new RunQuery(Experiment: "alpha"))).Count);
+        Assert.Equal(["b1"], (await store.ListRunsAsync(new RunQuery(NameContains: "B1"))).Select(r => r.Id));
+        Assert.Single(await store.ListRunsAsync(new RunQuery(Limit: 1, Offset: 2)));
+    }
+
+    [Fact]
+    public async Task A_run_is_found_by_its_unique_name_and_an_unknown_one_is_null()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        await store.SaveRunAsync(Sample("r9"));
+        Assert.Equal("r9", (await store.GetRunAsync("r9-name"))!.Identity.Id);
+        Assert.Null(await store.GetRunAsync("nope"));
+    }
+
+    [SharedFact]
+    public async Task Every_real_run_of_the_corpus_round_trips()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        foreach (var folder in Directory.GetDirectories(Fixtures.SharedReal!).Where(d => !Path.GetFileName(d).StartsWith("predictions-", StringComparison.Ordinal)))
+        {
+            foreach (var run in (await ImporterCatalog.ImportAsync(folder)).Runs)
+            {
+                await store.SaveRunAsync(run);
+                var back = (await store.GetRunAsync(run.Identity.Id))!;
+                Assert.Equal(run.Series.Keys, back.Series.Keys);
+                Assert.All(run.Series.Keys, k => SamePoints(run.Series[k].Points, back.Series[k].Points));
+                Assert.Equal(run.Config.Count, back.Config.Count);
+            }
+        }
+    }
+}
+
+public sealed class SqliteRunStoreTests : RunStoreContract
+{
+    internal override async Task<IRunStore> OpenAsync(TempDir dir) =>
+        await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(Path.Combine(dir.Path, "runlens.db"));
+}
