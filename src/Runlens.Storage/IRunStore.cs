@@ -27,6 +27,12 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>The run with this id (or, when no id matches, the only run with this name), or null.</summary>
     Task<Run?> GetRunAsync(string idOrName, CancellationToken cancellationToken = default);
 
+    /// <summary>One series of a stored run, or null. With <paramref name="maxPoints"/> (≥ 4) a longer series is reduced
+    /// in the store to the lowest and highest point of each of ⌊maxPoints/2⌋ − 1 buckets of consecutive points, plus the
+    /// first and last point and the first NaN of every bucket: a spike or a NaN is never hidden. The result can exceed
+    /// maxPoints by the number of buckets that hold a NaN.</summary>
+    Task<Series?> ReadSeriesAsync(string runId, string key, int? maxPoints = null, CancellationToken cancellationToken = default);
+
     /// <summary>Stored runs, newest import first.</summary>
     Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 }

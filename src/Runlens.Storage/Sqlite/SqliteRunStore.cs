@@ -212,6 +212,59 @@ public sealed class SqliteRunStore : IRunStore
         };
     }
 
+    public async Task<Series?> ReadSeriesAsync(string runId, string key, int? maxPoints = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(key);
+        if (maxPoints is < 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxPoints), maxPoints, "at least 4 points");
+        }
+
+        string original;
+        await using (var cmd = Command(null, "SELECT original_name FROM series WHERE run_id = $id AND key = $key", ("$id", runId), ("$key", key)))
+        {
+            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string name)
+            {
+                return null;
+            }
+
+            original = name;
+        }
+
+        long count;
+        await using (var cmd = Command(null, "SELECT COUNT(*) FROM points WHERE run_id = $id AND key = $key", ("$id", runId), ("$key", key)))
+        {
+            count = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        // SQLite gives the bare columns of min()/max() aggregates from the row that holds the extreme; NaN is stored
+        // as NULL and kept through the first NULL of each bucket.
+        var sql = maxPoints is null || count <= maxPoints
+            ? "SELECT step, value, epoch, wall_time FROM points WHERE run_id = $id AND key = $key ORDER BY seq"
+            : """
+              WITH b AS (SELECT seq, step, value, epoch, wall_time, (seq * $buckets) / $n AS bucket FROM points WHERE run_id = $id AND key = $key),
+              picked AS (
+                  SELECT seq FROM (SELECT seq, MIN(value) FROM b WHERE value IS NOT NULL GROUP BY bucket)
+                  UNION SELECT seq FROM (SELECT seq, MAX(value) FROM b WHERE value IS NOT NULL GROUP BY bucket)
+                  UNION SELECT MIN(seq) FROM b WHERE value IS NULL GROUP BY bucket
+                  UNION SELECT 0 UNION SELECT $n - 1)
+              SELECT step, value, epoch, wall_time FROM points WHERE run_id = $id AND key = $key AND seq IN (SELECT seq FROM picked) ORDER BY seq
+              """;
+        var buckets = Math.Max(1, ((maxPoints ?? 4) / 2) - 1);
+        var points = ImmutableArray.CreateBuilder<SeriesPoint>();
+        await using (var cmd = Command(null, sql, ("$id", runId), ("$key", key), ("$buckets", buckets), ("$n", count)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                points.Add(new SeriesPoint(r.GetInt64(0), Decode(r, 1), Decode(r, 2), Decode(r, 3)));
+            }
+        }
+
+        return new Series(key, original, points.ToImmutable());
+    }
+
     public async Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

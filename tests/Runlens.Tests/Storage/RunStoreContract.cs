@@ -91,6 +91,32 @@ public abstract class RunStoreContract
         Assert.Null(await store.GetRunAsync("nope"));
     }
 
+    [Fact]
+    public async Task A_downsampled_read_keeps_extremes_nans_and_ends()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        var rng = new Random(3);
+        var values = Enumerable.Range(0, 100_000).Select(i => 2 * Math.Exp(-i / 30_000.0) + (0.01 * rng.NextDouble())).ToArray();
+        values[12_345] = 9.5;          // a one-point spike
+        values[67_890] = -1;           // a one-point dip
+        values[50_000] = double.NaN;   // a NaN
+        var run = new RunBuilder().Series("train/loss", 1, values).Build() with { Identity = new RunIdentity("big", "big", null, new RunSource("csv", "/tmp/big")) };
+        await store.SaveRunAsync(run);
+
+        var full = (await store.ReadSeriesAsync("big", "train/loss"))!;
+        Assert.Equal(100_000, full.Count);
+        var small = (await store.ReadSeriesAsync("big", "train/loss", 1000))!;
+        Assert.InRange(small.Count, 10, 1001);
+        Assert.Contains(small.Points, p => p.Value == 9.5 && p.Step == 12_346);
+        Assert.Contains(small.Points, p => p.Value == -1 && p.Step == 67_891);
+        Assert.Contains(small.Points, p => double.IsNaN(p.Value) && p.Step == 50_001);
+        Assert.Equal(1, small.First.Step);
+        Assert.Equal(100_000, small.Last.Step);
+        Assert.True(small.Points.Zip(small.Points.Skip(1)).All(p => p.Second.Step > p.First.Step));
+        Assert.Null(await store.ReadSeriesAsync("big", "val/none"));
+    }
+
     [SharedFact]
     public async Task Every_real_run_of_the_corpus_round_trips()
     {
