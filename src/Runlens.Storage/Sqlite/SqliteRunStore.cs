@@ -7,9 +7,11 @@ using Runlens.Model;
 namespace Runlens.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode. Runs, their config and their points are rows; the trainer state,
-/// summary, checkpoints, dataset sizes and events are one JSON document per run. Saving is one transaction per run, and
-/// points are keyed by (run, series, position) so saving the same run twice adds nothing.
+/// The embedded store: one SQLite file in WAL mode. Runs and their config are rows; the trainer state, summary,
+/// checkpoints, dataset sizes and events are one JSON document per run; points are stored in chunks of 1,024 (see
+/// <see cref="PointChunk"/>) with each chunk's extremes precomputed. Saving is one transaction per run and chunks are
+/// keyed by (run, series, chunk): saving the same run twice adds nothing, and saving it again with more points (a run
+/// still writing) replaces only the chunks that grew.
 /// </summary>
 public sealed class SqliteRunStore : IRunStore
 {
@@ -25,10 +27,13 @@ public sealed class SqliteRunStore : IRunStore
             PRIMARY KEY (run_id, key));
         CREATE TABLE IF NOT EXISTS series (
             run_id TEXT NOT NULL, key TEXT NOT NULL, original_name TEXT NOT NULL, PRIMARY KEY (run_id, key));
-        CREATE TABLE IF NOT EXISTS points (
-            run_id TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,
-            step INTEGER NOT NULL, value REAL, epoch REAL, wall_time REAL,
-            PRIMARY KEY (run_id, key, seq)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS chunks (
+            run_id TEXT NOT NULL, key TEXT NOT NULL, chunk INTEGER NOT NULL, count INTEGER NOT NULL,
+            min_seq INTEGER, min_step INTEGER, min_value REAL, min_epoch REAL, min_wall REAL,
+            max_seq INTEGER, max_step INTEGER, max_value REAL, max_epoch REAL, max_wall REAL,
+            nan_seq INTEGER, nan_step INTEGER, nan_value REAL, nan_epoch REAL, nan_wall REAL,
+            data BLOB NOT NULL,
+            UNIQUE (run_id, key, chunk));
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
         """;
 
@@ -96,28 +101,51 @@ public sealed class SqliteRunStore : IRunStore
             await c.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        long added = 0;
-        await using var seriesCmd = Command(tx, "INSERT OR IGNORE INTO series (run_id, key, original_name) VALUES ($id, $key, $name)", ("$id", id.Id), ("$key", ""), ("$name", ""));
-        await using var pointCmd = Command(tx, "INSERT OR IGNORE INTO points (run_id, key, seq, step, value, epoch, wall_time) VALUES ($id, $key, $seq, $step, $value, $epoch, $wall)",
-            ("$id", id.Id), ("$key", ""), ("$seq", 0L), ("$step", 0L), ("$value", null), ("$epoch", null), ("$wall", null));
-        foreach (var s in run.Series.Values)
+        long before;
+        await using (var count = Command(tx, "SELECT COALESCE(SUM(count), 0) FROM chunks WHERE run_id = $id", ("$id", id.Id)))
         {
-            seriesCmd.Parameters["$key"].Value = s.Key;
-            seriesCmd.Parameters["$name"].Value = s.OriginalName;
+            before = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        await using var seriesCmd = Command(tx, "INSERT OR IGNORE INTO series (run_id, key, original_name) VALUES ($id, $key, $name)", ("$id", id.Id), ("$key", ""), ("$name", ""));
+        await using var chunkCmd = Command(tx, """
+            INSERT INTO chunks (run_id, key, chunk, count,
+                min_seq, min_step, min_value, min_epoch, min_wall, max_seq, max_step, max_value, max_epoch, max_wall,
+                nan_seq, nan_step, nan_value, nan_epoch, nan_wall, data)
+            VALUES ($id, $key, $chunk, $count, $min_seq, $min_step, $min_value, $min_epoch, $min_wall,
+                $max_seq, $max_step, $max_value, $max_epoch, $max_wall, $nan_seq, $nan_step, $nan_value, $nan_epoch, $nan_wall, $data)
+            ON CONFLICT (run_id, key, chunk) DO UPDATE SET count = excluded.count,
+                min_seq = excluded.min_seq, min_step = excluded.min_step, min_value = excluded.min_value, min_epoch = excluded.min_epoch, min_wall = excluded.min_wall,
+                max_seq = excluded.max_seq, max_step = excluded.max_step, max_value = excluded.max_value, max_epoch = excluded.max_epoch, max_wall = excluded.max_wall,
+                nan_seq = excluded.nan_seq, nan_step = excluded.nan_step, nan_value = excluded.nan_value, nan_epoch = excluded.nan_epoch, nan_wall = excluded.nan_wall,
+                data = excluded.data
+            WHERE excluded.count > chunks.count
+            """, ("$id", id.Id));
+        foreach (var name in new[] { "$key", "$chunk", "$count", "$data" }.Concat(Slots("min")).Concat(Slots("max")).Concat(Slots("nan")))
+        {
+            chunkCmd.Parameters.AddWithValue(name, DBNull.Value);
+        }
+
+        foreach (var series in run.Series.Values)
+        {
+            seriesCmd.Parameters["$key"].Value = series.Key;
+            seriesCmd.Parameters["$name"].Value = series.OriginalName;
             await seriesCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            pointCmd.Parameters["$key"].Value = s.Key;
-            for (var i = 0; i < s.Points.Length; i++)
+            chunkCmd.Parameters["$key"].Value = series.Key;
+            for (var c = 0; c * PointChunk.Size < series.Count; c++)
             {
-                var p = s.Points[i];
-                pointCmd.Parameters["$seq"].Value = i;
-                pointCmd.Parameters["$step"].Value = p.Step;
-                pointCmd.Parameters["$value"].Value = Encode(p.Value);
-                pointCmd.Parameters["$epoch"].Value = Encode(p.Epoch);
-                pointCmd.Parameters["$wall"].Value = Encode(p.WallTime);
-                added += await pointCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                PrepareChunk(chunkCmd, series, c);
+                await chunkCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
+        long after;
+        await using (var count = Command(tx, "SELECT COALESCE(SUM(count), 0) FROM chunks WHERE run_id = $id", ("$id", id.Id)))
+        {
+            after = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        var added = after - before;
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new SaveResult(isNew, added);
     }
@@ -187,15 +215,7 @@ public sealed class SqliteRunStore : IRunStore
 
         foreach (var (key, original) in names)
         {
-            var points = ImmutableArray.CreateBuilder<SeriesPoint>();
-            await using var cmd = Command(null, "SELECT step, value, epoch, wall_time FROM points WHERE run_id = $id AND key = $key ORDER BY seq", ("$id", runId), ("$key", key));
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                points.Add(new SeriesPoint(r.GetInt64(0), Decode(r, 1), Decode(r, 2), Decode(r, 3)));
-            }
-
-            series[key] = new Series(key, original, points.ToImmutable());
+            series[key] = new Series(key, original, await ReadAllPointsAsync(runId, key, cancellationToken).ConfigureAwait(false));
         }
 
         return new Run
@@ -233,44 +253,119 @@ public sealed class SqliteRunStore : IRunStore
         }
 
         long count;
-        await using (var cmd = Command(null, "SELECT COUNT(*) FROM points WHERE run_id = $id AND key = $key", ("$id", runId), ("$key", key)))
+        await using (var cmd = Command(null, "SELECT COALESCE(SUM(count), 0) FROM chunks WHERE run_id = $id AND key = $key", ("$id", runId), ("$key", key)))
         {
             count = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
-        // SQLite gives the bare columns of min()/max() aggregates from the row that holds the extreme; NaN is stored
-        // as NULL and kept through the first NULL of each bucket.
-        var sql = maxPoints is null || count <= maxPoints
-            ? "SELECT step, value, epoch, wall_time FROM points WHERE run_id = $id AND key = $key ORDER BY seq"
-            : """
-              WITH b AS (SELECT seq, step, value, epoch, wall_time, (seq * $buckets) / $n AS bucket FROM points WHERE run_id = $id AND key = $key),
-              picked AS (
-                  SELECT seq FROM (SELECT seq, MIN(value) FROM b WHERE value IS NOT NULL GROUP BY bucket)
-                  UNION SELECT seq FROM (SELECT seq, MAX(value) FROM b WHERE value IS NOT NULL GROUP BY bucket)
-                  UNION SELECT MIN(seq) FROM b WHERE value IS NULL GROUP BY bucket
-                  UNION SELECT 0 UNION SELECT $n - 1)
-              SELECT step, value, epoch, wall_time FROM points WHERE run_id = $id AND key = $key AND seq IN (SELECT seq FROM picked) ORDER BY seq
-              """;
-        var buckets = Math.Max(1, ((maxPoints ?? 4) / 2) - 1);
-        var points = ImmutableArray.CreateBuilder<SeriesPoint>();
-        await using (var cmd = Command(null, sql, ("$id", runId), ("$key", key), ("$buckets", buckets), ("$n", count)))
+        if (maxPoints is null || count <= maxPoints)
+        {
+            return new Series(key, original, await ReadAllPointsAsync(runId, key, cancellationToken).ConfigureAwait(false));
+        }
+
+        // From the chunk summaries only: groups of consecutive chunks, each giving its lowest and highest point and its
+        // first non-finite point; plus the first and last point of the series.
+        var summaries = new List<(long Chunk, (long Seq, SeriesPoint P)? Min, (long Seq, SeriesPoint P)? Max, (long Seq, SeriesPoint P)? Nan)>();
+        await using (var cmd = Command(null, """
+            SELECT chunk, min_seq, min_step, min_value, min_epoch, min_wall, max_seq, max_step, max_value, max_epoch, max_wall,
+                   nan_seq, nan_step, nan_value, nan_epoch, nan_wall
+            FROM chunks WHERE run_id = $id AND key = $key ORDER BY chunk
+            """, ("$id", runId), ("$key", key)))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                points.Add(new SeriesPoint(r.GetInt64(0), Decode(r, 1), Decode(r, 2), Decode(r, 3)));
+                summaries.Add((r.GetInt64(0), Slot(r, 1), Slot(r, 6), Slot(r, 11)));
             }
         }
 
-        return new Series(key, original, points.ToImmutable());
+        var buckets = Math.Max(1, (maxPoints.Value / 2) - 1);
+        var perGroup = (summaries.Count + buckets - 1) / buckets;
+        var picked = new SortedDictionary<long, SeriesPoint>();
+        for (var g = 0; g < summaries.Count; g += perGroup)
+        {
+            var group = summaries.Skip(g).Take(perGroup).ToList();
+            var min = group.Where(x => x.Min is not null).Select(x => x.Min!.Value).OrderBy(x => x.P.Value).ThenBy(x => x.Seq).Cast<(long, SeriesPoint)?>().FirstOrDefault();
+            var max = group.Where(x => x.Max is not null).Select(x => x.Max!.Value).OrderByDescending(x => x.P.Value).ThenBy(x => x.Seq).Cast<(long, SeriesPoint)?>().FirstOrDefault();
+            var nan = group.Where(x => x.Nan is not null).Select(x => x.Nan!.Value).Cast<(long, SeriesPoint)?>().FirstOrDefault();
+            foreach (var p in new[] { min, max, nan })
+            {
+                if (p is { } x)
+                {
+                    picked[x.Item1] = x.Item2;
+                }
+            }
+        }
+
+        var first = await ReadChunkAsync(runId, key, summaries[0].Chunk, cancellationToken).ConfigureAwait(false);
+        var last = await ReadChunkAsync(runId, key, summaries[^1].Chunk, cancellationToken).ConfigureAwait(false);
+        picked[0] = first[0];
+        picked[count - 1] = last[^1];
+        var points = ImmutableArray.CreateRange(picked.Values);
+        return new Series(key, original, points);
     }
+
+    private async Task<ImmutableArray<SeriesPoint>> ReadAllPointsAsync(string runId, string key, CancellationToken cancellationToken)
+    {
+        var points = new List<SeriesPoint>();
+        await using var cmd = Command(null, "SELECT data FROM chunks WHERE run_id = $id AND key = $key ORDER BY chunk", ("$id", runId), ("$key", key));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            PointChunk.Unpack((byte[])r.GetValue(0), points);
+        }
+
+        return [.. points];
+    }
+
+    private async Task<List<SeriesPoint>> ReadChunkAsync(string runId, string key, long chunk, CancellationToken cancellationToken)
+    {
+        var points = new List<SeriesPoint>();
+        await using var cmd = Command(null, "SELECT data FROM chunks WHERE run_id = $id AND key = $key AND chunk = $chunk", ("$id", runId), ("$key", key), ("$chunk", chunk));
+        if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] data)
+        {
+            PointChunk.Unpack(data, points);
+        }
+
+        return points;
+    }
+
+    /// <summary>Sets the parameters of one chunk's row (packed points and summaries).</summary>
+    private static void PrepareChunk(SqliteCommand cmd, Series series, int c)
+    {
+        var part = series.Points.AsSpan().Slice(c * PointChunk.Size, Math.Min(PointChunk.Size, series.Count - (c * PointChunk.Size)));
+        var (min, max, nonFinite) = PointChunk.Summary(part);
+        cmd.Parameters["$chunk"].Value = c;
+        cmd.Parameters["$count"].Value = part.Length;
+        cmd.Parameters["$data"].Value = PointChunk.Pack(part);
+        SetSlot(cmd, "min", part, min, c);
+        SetSlot(cmd, "max", part, max, c);
+        SetSlot(cmd, "nan", part, nonFinite, c);
+    }
+
+    private static IEnumerable<string> Slots(string prefix) =>
+        [$"${prefix}_seq", $"${prefix}_step", $"${prefix}_value", $"${prefix}_epoch", $"${prefix}_wall"];
+
+    private static void SetSlot(SqliteCommand cmd, string prefix, ReadOnlySpan<SeriesPoint> part, int index, int chunk)
+    {
+        var present = index >= 0;
+        var p = present ? part[index] : default;
+        cmd.Parameters[$"${prefix}_seq"].Value = present ? ((long)chunk * PointChunk.Size) + index : DBNull.Value;
+        cmd.Parameters[$"${prefix}_step"].Value = present ? p.Step : DBNull.Value;
+        cmd.Parameters[$"${prefix}_value"].Value = present ? Encode(p.Value) : DBNull.Value;
+        cmd.Parameters[$"${prefix}_epoch"].Value = present ? Encode(p.Epoch) : DBNull.Value;
+        cmd.Parameters[$"${prefix}_wall"].Value = present ? Encode(p.WallTime) : DBNull.Value;
+    }
+
+    private static (long Seq, SeriesPoint P)? Slot(SqliteDataReader r, int i) =>
+        r.IsDBNull(i) ? null : (r.GetInt64(i), new SeriesPoint(r.GetInt64(i + 1), Decode(r, i + 2), Decode(r, i + 3), Decode(r, i + 4)));
 
     public async Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var cmd = Command(null, """
             SELECT r.id, r.name, r.experiment, r.parent_id, r.format, r.source_path, r.status, r.imported_at,
-                   (SELECT COUNT(*) FROM series s WHERE s.run_id = r.id), (SELECT COUNT(*) FROM points p WHERE p.run_id = r.id)
+                   (SELECT COUNT(*) FROM series s WHERE s.run_id = r.id), (SELECT COALESCE(SUM(count), 0) FROM chunks c WHERE c.run_id = r.id)
             FROM runs r
             WHERE ($experiment IS NULL OR r.experiment = $experiment)
               AND ($name IS NULL OR instr(lower(r.name), lower($name)) > 0 OR instr(lower(r.id), lower($name)) > 0)

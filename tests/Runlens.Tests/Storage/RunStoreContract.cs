@@ -69,6 +69,20 @@ public abstract class RunStoreContract
     }
 
     [Fact]
+    public async Task A_run_saved_again_with_more_points_gains_only_the_new_ones()
+    {
+        // A run still writing: imported at 1,500 points, then again at 2,500.
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(dir);
+        var values = RunBuilder.Falling(2500, 2, 0.5, 0.05);
+        Run At(int n) => new RunBuilder().Series("train/loss", 1, values[..n]).Build() with { Identity = new RunIdentity("live", "live", null, new RunSource("csv", "/tmp/live")) };
+        Assert.Equal(1500, (await store.SaveRunAsync(At(1500))).PointsAdded);
+        Assert.Equal(1000, (await store.SaveRunAsync(At(2500))).PointsAdded);
+        Assert.Equal(0, (await store.SaveRunAsync(At(1500))).PointsAdded); // an older, shorter copy never shrinks it
+        SamePoints(At(2500).Series["train/loss"].Points, (await store.ReadSeriesAsync("live", "train/loss"))!.Points);
+    }
+
+    [Fact]
     public async Task Runs_are_listed_by_experiment_and_name_with_paging()
     {
         using var dir = new TempDir();
