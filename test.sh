@@ -11,6 +11,33 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# A real PostgreSQL on 127.0.0.1 for the store contract tests: installed when missing (Debian), started in a temporary
+# folder, stopped on exit. Without it those tests are skipped and say why.
+start_postgres() {
+  local initdb
+  initdb="$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$initdb" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing postgresql" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1
+    initdb="$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)"
+  fi
+  if [ -z "$initdb" ]; then
+    echo "test.sh: PostgreSQL not available; its store tests will be skipped" >&2
+    return
+  fi
+  PGBIN="$(dirname "$initdb")"; PGPORT=54329; PGDATA="$(mktemp -d)"; AS_PG=""
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDATA"; AS_PG="runuser -u postgres --"; fi
+  if $AS_PG "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
+     && $AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+          -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=off" start >/dev/null 2>&1; then
+    trap '$AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1; rm -rf "$PGDATA"' EXIT
+    export RUNLENS_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
+  else
+    echo "test.sh: PostgreSQL did not start (see $PGDATA/server.log); its store tests will be skipped" >&2
+  fi
+}
+start_postgres
+
 log="$(mktemp)"
 dotnet build Runlens.slnx -c Release 2>&1 | tail -n 3
 build_rc=${PIPESTATUS[0]}

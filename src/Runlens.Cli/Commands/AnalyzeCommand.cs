@@ -160,13 +160,12 @@ internal static class AnalyzeCommand
 
     private static async Task<Model.Run?> FromStoreAsync(string idOrName, string? storePath, CancellationToken ct)
     {
-        var file = StoreOption.Resolve(storePath);
-        if (!File.Exists(file))
+        if (!StoreOption.Exists(storePath))
         {
             return null;
         }
 
-        await using var store = await Storage.Sqlite.SqliteRunStore.OpenAsync(file, ct);
+        await using var store = await StoreOption.OpenAsync(storePath, ct);
         return await store.GetRunAsync(idOrName, ct);
     }
 

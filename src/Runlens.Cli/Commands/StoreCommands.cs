@@ -2,11 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Runlens.Import;
 using Runlens.Storage;
-using Runlens.Storage.Sqlite;
 
 namespace Runlens.Cli.Commands;
 
-/// <summary><c>runlens import PATH... [--store FILE]</c>, <c>runlens runs [--experiment X] [--filter TEXT]</c> and
+/// <summary><c>runlens import PATH... [--store FILE|URL]</c>, <c>runlens runs [--experiment X] [--filter TEXT]</c> and
 /// <c>runlens show RUN</c>: runs kept in the store.</summary>
 internal static class StoreCommands
 {
@@ -17,7 +16,7 @@ internal static class StoreCommands
         var command = new Command("import", "Read runs from logs into the run store (importing the same run again adds nothing).") { paths, store };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await SqliteRunStore.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), ct);
             var failed = 0;
             foreach (var path in parse.GetValue(paths)!)
             {
@@ -55,7 +54,7 @@ internal static class StoreCommands
         var command = new Command("runs", "List the runs in the store.") { experiment, filter, limit, store };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await SqliteRunStore.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), ct);
             var runs = await s.ListRunsAsync(new RunQuery(parse.GetValue(experiment), parse.GetValue(filter), parse.GetValue(limit)), ct);
             foreach (var r in runs)
             {
@@ -80,7 +79,7 @@ internal static class StoreCommands
         var command = new Command("show", "Show a stored run: identity, config and series.") { run, store };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await SqliteRunStore.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), ct);
             var r = await s.GetRunAsync(parse.GetValue(run)!, ct);
             if (r is null)
             {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Runlens.Storage;
+using Runlens.Storage.Postgres;
 using Runlens.Storage.Sqlite;
 
 namespace Runlens.Cli.Commands;
@@ -6,7 +8,17 @@ namespace Runlens.Cli.Commands;
 /// <summary><c>--store PATH</c>: the run store file (default <c>$RUNLENS_STORE</c>, else <c>~/.runlens/runlens.db</c>).</summary>
 internal static class StoreOption
 {
-    public static Option<string?> Create() => new("--store") { Description = "Run store: a SQLite file (default $RUNLENS_STORE or ~/.runlens/runlens.db)" };
+    public static Option<string?> Create() => new("--store") { Description = "Run store: a SQLite file, or PostgreSQL as postgres://user@host:port/db or an Npgsql connection string (default $RUNLENS_STORE or ~/.runlens/runlens.db)" };
+
+    /// <summary>Opens the store the option names: PostgreSQL for a postgres:// URL or connection string, else a SQLite file.</summary>
+    public static async Task<IRunStore> OpenAsync(string? given, CancellationToken ct)
+    {
+        var spec = Resolve(given);
+        return PostgresRunStore.IsPostgres(spec) ? await PostgresRunStore.OpenAsync(spec, ct) : await SqliteRunStore.OpenAsync(spec, ct);
+    }
+
+    /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
+    public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec));
 
     public static string Resolve(string? given) =>
         given ?? (Environment.GetEnvironmentVariable("RUNLENS_STORE") is { Length: > 0 } env ? env : SqliteRunStore.DefaultPath);

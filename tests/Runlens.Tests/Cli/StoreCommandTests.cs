@@ -29,6 +29,29 @@ public sealed class StoreCommandTests
         Assert.Equal(Rules(fromFile.StdOut), Rules(fromStore.StdOut));
     }
 
+    [PostgresFact]
+    public async Task The_same_commands_work_against_postgresql()
+    {
+        var connection = Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)!;
+        var schema = "cli_" + Guid.NewGuid().ToString("N");
+        await using (var admin = new Npgsql.NpgsqlConnection(connection))
+        {
+            await admin.OpenAsync();
+            await using var cmd = admin.CreateCommand();
+            cmd.CommandText = $"CREATE SCHEMA {schema}";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var store = connection + ";Search Path=" + schema;
+        Assert.Equal(0, (await RunlensProcess.RunAsync("import", "examples/lightning-csv-mnist-cnn", "--store", store)).ExitCode);
+        var runs = await RunlensProcess.RunAsync("runs", "--store", store);
+        var id = Assert.Single(runs.StdOut.Trim().Split('\n')).Split("  ")[0];
+        var analysis = await RunlensProcess.RunAsync("analyze", id, "--store", store, "--format", "json");
+        Assert.Equal(0, analysis.ExitCode);
+        using var doc = JsonDocument.Parse(analysis.StdOut);
+        Assert.Equal("lightning-csv", doc.RootElement.GetProperty("run").GetProperty("source").GetProperty("format").GetString());
+    }
+
     [Fact]
     public async Task An_unknown_run_id_is_a_clean_error()
     {

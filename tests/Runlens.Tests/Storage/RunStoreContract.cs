@@ -5,11 +5,50 @@ using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Storage;
 
-/// <summary>What every run store does, whatever its backend: each backend's test class derives from this one and passes
-/// all of it.</summary>
-public abstract class RunStoreContract
+/// <summary>What every run store does, whatever its backend: every test runs against each backend — SQLite always, the
+/// real PostgreSQL that ./test.sh starts when <c>$RUNLENS_TEST_PG</c> is set.</summary>
+public sealed class RunStoreContract
 {
-    internal abstract Task<IRunStore> OpenAsync(TempDir dir);
+    public static TheoryData<string> Backends()
+    {
+        var data = new TheoryData<string> { "sqlite" };
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)))
+        {
+            data.Add("postgres");
+        }
+
+        return data;
+    }
+
+    /// <summary>Says (as a skip reason) when the suite ran without PostgreSQL; with it, checks the server answers.</summary>
+    [PostgresFact]
+    public async Task PostgreSQL_is_there_for_the_contract_suite()
+    {
+        using var dir = new TempDir();
+        await using var store = await OpenAsync("postgres", dir);
+        Assert.Empty(await store.ListRunsAsync(new RunQuery()));
+    }
+
+    private static async Task<IRunStore> OpenAsync(string backend, TempDir dir)
+    {
+        if (backend == "sqlite")
+        {
+            return await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(Path.Combine(dir.Path, "runlens.db"));
+        }
+
+        // Each test gets its own schema in the test server's database, so tests never see each other's runs.
+        var connection = Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)!;
+        var schema = "t_" + Guid.NewGuid().ToString("N");
+        await using (var admin = new Npgsql.NpgsqlConnection(connection))
+        {
+            await admin.OpenAsync();
+            await using var cmd = admin.CreateCommand();
+            cmd.CommandText = $"CREATE SCHEMA {schema}";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        return await Runlens.Storage.Postgres.PostgresRunStore.OpenAsync(connection + ";Search Path=" + schema);
+    }
 
     private static Run Sample(string id = "run-1", string? experiment = "exp") =>
         new RunBuilder().Series("train/loss", 10, 2.0, 1.5, double.NaN, double.PositiveInfinity, 0.9)
@@ -20,11 +59,12 @@ public abstract class RunStoreContract
             .Status(RunStatus.Finished)
             .Build() with { Identity = new RunIdentity(id, id + "-name", experiment, new RunSource("hf-trainer-state", "/tmp/x"), "parent-1") };
 
-    [Fact]
-    public async Task A_saved_run_reads_back_as_it_was_built()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_saved_run_reads_back_as_it_was_built(string backend)
     {
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         var run = Sample();
         var saved = await store.SaveRunAsync(run);
         Assert.True(saved.NewRun);
@@ -56,11 +96,12 @@ public abstract class RunStoreContract
         }
     }
 
-    [Fact]
-    public async Task Saving_the_same_run_again_adds_nothing()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Saving_the_same_run_again_adds_nothing(string backend)
     {
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         await store.SaveRunAsync(Sample());
         var again = await store.SaveRunAsync(Sample());
         Assert.False(again.NewRun);
@@ -68,12 +109,13 @@ public abstract class RunStoreContract
         Assert.Equal(7, Assert.Single(await store.ListRunsAsync(new RunQuery())).PointCount);
     }
 
-    [Fact]
-    public async Task A_run_saved_again_with_more_points_gains_only_the_new_ones()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_run_saved_again_with_more_points_gains_only_the_new_ones(string backend)
     {
         // A run still writing: imported at 1,500 points, then again at 2,500.
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         var values = RunBuilder.Falling(2500, 2, 0.5, 0.05);
         Run At(int n) => new RunBuilder().Series("train/loss", 1, values[..n]).Build() with { Identity = new RunIdentity("live", "live", null, new RunSource("csv", "/tmp/live")) };
         Assert.Equal(1500, (await store.SaveRunAsync(At(1500))).PointsAdded);
@@ -82,11 +124,12 @@ public abstract class RunStoreContract
         SamePoints(At(2500).Series["train/loss"].Points, (await store.ReadSeriesAsync("live", "train/loss"))!.Points);
     }
 
-    [Fact]
-    public async Task Runs_are_listed_by_experiment_and_name_with_paging()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Runs_are_listed_by_experiment_and_name_with_paging(string backend)
     {
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         await store.SaveRunAsync(Sample("a1", "alpha"));
         await store.SaveRunAsync(Sample("a2", "alpha"));
         await store.SaveRunAsync(Sample("b1", "beta"));
@@ -95,21 +138,23 @@ public abstract class RunStoreContract
         Assert.Single(await store.ListRunsAsync(new RunQuery(Limit: 1, Offset: 2)));
     }
 
-    [Fact]
-    public async Task A_run_is_found_by_its_unique_name_and_an_unknown_one_is_null()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_run_is_found_by_its_unique_name_and_an_unknown_one_is_null(string backend)
     {
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         await store.SaveRunAsync(Sample("r9"));
         Assert.Equal("r9", (await store.GetRunAsync("r9-name"))!.Identity.Id);
         Assert.Null(await store.GetRunAsync("nope"));
     }
 
-    [Fact]
-    public async Task A_downsampled_read_keeps_extremes_nans_and_ends()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_downsampled_read_keeps_extremes_nans_and_ends(string backend)
     {
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         var rng = new Random(3);
         var values = Enumerable.Range(0, 100_000).Select(i => 2 * Math.Exp(-i / 30_000.0) + (0.01 * rng.NextDouble())).ToArray();
         values[12_345] = 9.5;          // a one-point spike
@@ -131,11 +176,12 @@ public abstract class RunStoreContract
         Assert.Null(await store.ReadSeriesAsync("big", "val/none"));
     }
 
-    [SharedFact]
-    public async Task Every_real_run_of_the_corpus_round_trips()
+    [SharedTheory]
+    [MemberData(nameof(Backends))]
+    public async Task Every_real_run_of_the_corpus_round_trips(string backend)
     {
         using var dir = new TempDir();
-        await using var store = await OpenAsync(dir);
+        await using var store = await OpenAsync(backend, dir);
         foreach (var folder in Directory.GetDirectories(Fixtures.SharedReal!).Where(d => !Path.GetFileName(d).StartsWith("predictions-", StringComparison.Ordinal)))
         {
             foreach (var run in (await ImporterCatalog.ImportAsync(folder)).Runs)
@@ -148,10 +194,4 @@ public abstract class RunStoreContract
             }
         }
     }
-}
-
-public sealed class SqliteRunStoreTests : RunStoreContract
-{
-    internal override async Task<IRunStore> OpenAsync(TempDir dir) =>
-        await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(Path.Combine(dir.Path, "runlens.db"));
 }

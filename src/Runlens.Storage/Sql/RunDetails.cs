@@ -1,6 +1,6 @@
 using Runlens.Model;
 
-namespace Runlens.Storage.Sqlite;
+namespace Runlens.Storage.Sql;
 
 /// <summary>The parts of a run kept as one JSON document: summary values, trainer state, dataset sizes, checkpoints, events.</summary>
 internal sealed record RunDetails(Dictionary<string, double> Summary, TrainerState? Trainer, DatasetStats? Dataset, List<Checkpoint> Checkpoints, List<RunEvent> Events)

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Runlens.Model;
 
-namespace Runlens.Storage.Sqlite;
+namespace Runlens.Storage.Sql;
 
 /// <summary>
 /// Points are stored in chunks of up to <see cref="Size"/> consecutive points: one row per chunk holding the packed

@@ -1,0 +1,71 @@
+using Npgsql;
+using Runlens.Storage.Sql;
+
+namespace Runlens.Storage.Postgres;
+
+/// <summary>The team store: PostgreSQL through Npgsql (see <see cref="SqlRunStore"/> for what is stored). Several server
+/// processes can share one database.</summary>
+public sealed class PostgresRunStore : SqlRunStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS runs (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, experiment TEXT, parent_id TEXT,
+            format TEXT NOT NULL, source_path TEXT NOT NULL, status INTEGER NOT NULL,
+            started_at TEXT, ended_at TEXT, details TEXT NOT NULL, imported_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS config (
+            run_id TEXT NOT NULL, key TEXT NOT NULL, kind INTEGER NOT NULL, text TEXT NOT NULL, number DOUBLE PRECISION,
+            PRIMARY KEY (run_id, key));
+        CREATE TABLE IF NOT EXISTS series (
+            run_id TEXT NOT NULL, key TEXT NOT NULL, original_name TEXT NOT NULL, PRIMARY KEY (run_id, key));
+        CREATE TABLE IF NOT EXISTS chunks (
+            run_id TEXT NOT NULL, key TEXT NOT NULL, chunk BIGINT NOT NULL, count INTEGER NOT NULL,
+            min_seq BIGINT, min_step BIGINT, min_value DOUBLE PRECISION, min_epoch DOUBLE PRECISION, min_wall DOUBLE PRECISION,
+            max_seq BIGINT, max_step BIGINT, max_value DOUBLE PRECISION, max_epoch DOUBLE PRECISION, max_wall DOUBLE PRECISION,
+            nan_seq BIGINT, nan_step BIGINT, nan_value DOUBLE PRECISION, nan_epoch DOUBLE PRECISION, nan_wall DOUBLE PRECISION,
+            data BYTEA NOT NULL,
+            UNIQUE (run_id, key, chunk));
+        CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
+        """;
+
+    private PostgresRunStore(NpgsqlConnection connection)
+        : base(connection)
+    {
+    }
+
+    /// <summary>True for a store argument that names PostgreSQL: a <c>postgres://</c> / <c>postgresql://</c> URL or an
+    /// Npgsql connection string (<c>Host=…</c>).</summary>
+    public static bool IsPostgres(string store) =>
+        store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || store.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Opens the store, creating its tables (in the connection's search path) when they do not exist.</summary>
+    public static async Task<PostgresRunStore> OpenAsync(string connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var npgsql = new NpgsqlConnection(ToConnectionString(connection));
+        await npgsql.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var store = new PostgresRunStore(npgsql);
+        await store.CreateSchemaAsync(Schema, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <summary>A <c>postgres://user:password@host:port/database</c> URL as an Npgsql connection string.</summary>
+    private static string ToConnectionString(string store)
+    {
+        if (!store.Contains("://", StringComparison.Ordinal))
+        {
+            return store;
+        }
+
+        var uri = new Uri(store);
+        var b = new NpgsqlConnectionStringBuilder { Host = uri.Host, Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port, Database = uri.AbsolutePath.Trim('/') };
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            b.Username = Uri.UnescapeDataString(parts[0]);
+            b.Password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null;
+        }
+
+        return b.ToString();
+    }
+}
