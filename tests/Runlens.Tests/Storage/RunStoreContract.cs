@@ -47,7 +47,9 @@ public sealed class RunStoreContract
             await cmd.ExecuteNonQueryAsync();
         }
 
-        return await Runlens.Storage.Postgres.PostgresRunStore.OpenAsync(connection + ";Search Path=" + schema);
+        var store = await Runlens.Storage.Postgres.PostgresRunStore.OpenAsync(connection + ";Search Path=" + schema);
+        Schemas.Add(store, schema);
+        return store;
     }
 
     private static Run Sample(string id = "run-1", string? experiment = "exp") =>
@@ -193,5 +195,68 @@ public sealed class RunStoreContract
                 Assert.Equal(run.Config.Count, back.Config.Count);
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Thirty_two_concurrent_writers_lose_and_duplicate_nothing(string backend)
+    {
+        // 32 writers, each with its own connection: 4 runs of their own plus the same shared run (idempotency under contention).
+        using var dir = new TempDir();
+        IRunStore? first = null;
+        var shared = Many("shared", 3, 2500);
+        var connections = new List<IRunStore>();
+        try
+        {
+            first = await OpenAsync(backend, dir);
+            connections.Add(first);
+            var spec = backend == "sqlite" ? Path.Combine(dir.Path, "runlens.db") : null;
+            var search = backend == "postgres" ? SearchPath(first) : null;
+            for (var w = 1; w < 32; w++)
+            {
+                connections.Add(spec is not null
+                    ? await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(spec)
+                    : await Runlens.Storage.Postgres.PostgresRunStore.OpenAsync(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable) + ";Search Path=" + search));
+            }
+
+            await Task.WhenAll(connections.Select((store, w) => Task.Run(async () =>
+            {
+                for (var r = 0; r < 4; r++)
+                {
+                    await store.SaveRunAsync(Many($"w{w}-r{r}", 3, 2500));
+                }
+
+                await store.SaveRunAsync(shared);
+            })));
+
+            var runs = await first.ListRunsAsync(new RunQuery(Limit: 1000));
+            Assert.Equal(32 * 4 + 1, runs.Count);
+            Assert.All(runs, r => Assert.Equal(3 * 2500, r.PointCount));
+            var back = (await first.GetRunAsync("shared"))!;
+            SamePoints(shared.Series["train/loss"].Points, back.Series["train/loss"].Points);
+        }
+        finally
+        {
+            foreach (var c in connections)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IRunStore, string> Schemas = new();
+
+    private static string SearchPath(IRunStore store) => Schemas.TryGetValue(store, out var s) ? s : throw new InvalidOperationException("no schema recorded");
+
+    private static Run Many(string id, int series, int points)
+    {
+        var b = new RunBuilder();
+        string[] keys = ["train/loss", "train/grad_norm", "val/loss"];
+        for (var k = 0; k < series; k++)
+        {
+            b.Series(keys[k], 1, RunBuilder.Falling(points, 2 + k, 0.5, 0.05, seed: id.GetHashCode(StringComparison.Ordinal) + k));
+        }
+
+        return b.Build() with { Identity = new RunIdentity(id, id, "concurrency", new RunSource("csv", "/tmp/" + id)) };
     }
 }
