@@ -17,17 +17,12 @@ public sealed class UnderfittingRule : IRule
     {
         var run = context.Run;
         var loss = run.TrainLoss!;
-        var v = SeriesValues.Of(loss);
-        if (v.Length < context.Option("min_points"))
+        if (LossLevels.Of(loss, context.Option("min_points")) is not { } levels)
         {
             yield break;
         }
 
-        var (head, tail) = SeriesMath.HeadTail(v);
-        if (!(head > 0) || !(tail > 0))
-        {
-            yield break; // zero or negative losses are suspicious-values' case
-        }
+        var (v, head, tail) = (levels.Values, levels.Head, levels.Tail);
 
         var drop = (head - tail) / head;
         if (drop >= context.Option("max_drop") || drop < -0.05)

@@ -18,19 +18,15 @@ public sealed class LearningRateTooHighRule : IRule
     {
         var run = context.Run;
         var loss = run.TrainLoss!;
-        var v = SeriesValues.Of(loss);
-        if (v.Length < context.Option("min_points"))
+
+        // Quarters rather than tenths: an oscillating loss needs more points for a stable median.
+        if (LossLevels.Of(loss, context.Option("min_points"), 0.25) is not { } levels)
         {
             yield break;
         }
 
+        var (v, head, tail) = (levels.Values, levels.Head, levels.Tail);
         var window = (int)context.Option("window");
-        // Quarters rather than tenths: an oscillating loss needs more points for a stable median.
-        var (head, tail) = SeriesMath.HeadTail(v, 0.25);
-        if (!(head > 0) || !(tail > 0))
-        {
-            yield break;
-        }
 
         // Relative standard deviation (ddof 1) of each block of `window` consecutive logs: one pass, no rolling copies.
         var (means, stds) = Rolling.Blocks(v, Math.Max(2, window));
