@@ -19,6 +19,14 @@ public static class Bootstrap
     public static BootstrapInterval Interval(int n, Func<ReadOnlySpan<int>, double> metric, int resamples = 1000, int seed = 12345)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        return Intervals(n, 1, idx => [metric(idx)], resamples, seed)[0];
+    }
+
+    /// <summary>Intervals of several metrics computed from the same draws (one call of <paramref name="metrics"/> per
+    /// resample returns all <paramref name="count"/> values, NaN where undefined).</summary>
+    public static BootstrapInterval[] Intervals(int n, int count, Func<ReadOnlySpan<int>, double[]> metrics, int resamples = 1000, int seed = 12345)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         var all = new int[n];
         for (var i = 0; i < n; i++)
@@ -26,10 +34,10 @@ public static class Bootstrap
             all[i] = i;
         }
 
-        var estimate = metric(all);
+        var estimates = metrics(all);
         var rng = new Random(seed);
         var draw = new int[n];
-        var values = new List<double>(resamples);
+        var samples = Enumerable.Range(0, count).Select(_ => new List<double>(resamples)).ToArray();
         for (var r = 0; r < resamples; r++)
         {
             for (var i = 0; i < n; i++)
@@ -37,20 +45,26 @@ public static class Bootstrap
                 draw[i] = rng.Next(n);
             }
 
-            var v = metric(draw);
-            if (double.IsFinite(v))
+            var values = metrics(draw);
+            for (var m = 0; m < count; m++)
             {
-                values.Add(v);
+                if (double.IsFinite(values[m]))
+                {
+                    samples[m].Add(values[m]);
+                }
             }
         }
 
-        if (values.Count == 0)
+        var result = new BootstrapInterval[count];
+        for (var m = 0; m < count; m++)
         {
-            return new BootstrapInterval(estimate, double.NaN, double.NaN, 0);
+            samples[m].Sort();
+            result[m] = samples[m].Count == 0
+                ? new BootstrapInterval(estimates[m], double.NaN, double.NaN, 0)
+                : new BootstrapInterval(estimates[m], Percentile(samples[m], 2.5), Percentile(samples[m], 97.5), samples[m].Count);
         }
 
-        values.Sort();
-        return new BootstrapInterval(estimate, Percentile(values, 2.5), Percentile(values, 97.5), values.Count);
+        return result;
     }
 
     /// <summary>numpy's <c>percentile(..., method="linear")</c> of sorted values.</summary>

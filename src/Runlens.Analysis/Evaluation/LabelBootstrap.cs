@@ -76,39 +76,17 @@ public static class LabelBootstrap
             return sum / classes;
         }
 
-        // One resample, three metrics: the draws are shared, as in Bootstrap.Interval (same generator and seed).
+        // One resample, three metrics: the draws are shared (the same generator and seed as Bootstrap.Interval).
         string[] names = ["accuracy", "balanced_accuracy", "f1_macro"];
-        var all = Enumerable.Range(0, n).ToArray();
-        Fill(all);
-        double[] estimates = [Diagonal() / (double)n, BalancedAccuracy(), MacroF1()];
-        var samples = names.Select(_ => new List<double>(draws)).ToArray();
-        var rng = new Random(seed);
-        var draw = new int[n];
-        for (var r = 0; r < draws; r++)
+        var intervals = Bootstrap.Intervals(n, names.Length, idx =>
         {
-            for (var i = 0; i < n; i++)
-            {
-                draw[i] = rng.Next(n);
-            }
-
-            Fill(draw);
-            double[] values = [Diagonal() / (double)n, BalancedAccuracy(), MacroF1()];
-            for (var m = 0; m < names.Length; m++)
-            {
-                if (double.IsFinite(values[m]))
-                {
-                    samples[m].Add(values[m]);
-                }
-            }
-        }
-
+            Fill(idx);
+            return [Diagonal() / (double)idx.Length, BalancedAccuracy(), MacroF1()];
+        }, draws, seed);
         var result = new Dictionary<string, BootstrapInterval>(StringComparer.Ordinal);
         for (var m = 0; m < names.Length; m++)
         {
-            samples[m].Sort();
-            result[names[m]] = samples[m].Count == 0
-                ? new BootstrapInterval(estimates[m], double.NaN, double.NaN, 0)
-                : new BootstrapInterval(estimates[m], Bootstrap.Percentile(samples[m], 2.5), Bootstrap.Percentile(samples[m], 97.5), samples[m].Count);
+            result[names[m]] = intervals[m];
         }
 
         return result;

@@ -205,6 +205,23 @@ public static class SeriesMath
         return Pearson(x, Ranks([.. ys]));
     }
 
+    /// <summary>Median of |v[i] − v[i−1]| over consecutive pairs of finite values: how much a series typically moves from
+    /// one log (or evaluation) to the next, unmoved by a trend. NaN when no pair is finite.</summary>
+    public static double MedianAbsoluteChange(ReadOnlySpan<double> values)
+    {
+        var changes = new double[Math.Max(0, values.Length - 1)];
+        var n = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (double.IsFinite(values[i]) && double.IsFinite(values[i - 1]))
+            {
+                changes[n++] = Math.Abs(values[i] - values[i - 1]);
+            }
+        }
+
+        return Median(changes.AsSpan(0, n));
+    }
+
     /// <summary>Medians of the first and the last <paramref name="fraction"/> of the values (at least one value each):
     /// where a series started and where it ended, robust to noise.</summary>
     public static (double Head, double Tail) HeadTail(ReadOnlySpan<double> values, double fraction = 0.1)

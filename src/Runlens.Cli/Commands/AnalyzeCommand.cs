@@ -169,7 +169,8 @@ internal static class AnalyzeCommand
         return await store.GetRunAsync(idOrName, ct);
     }
 
-    private static async Task<PredictionContext> ReadPredictionsAsync(string file, SliceSpec slices, string role, CancellationToken ct)
+    /// <summary>Reads a predictions file (per-example or token classification) into the context the rules read.</summary>
+    internal static async Task<PredictionContext> ReadPredictionsAsync(string file, SliceSpec slices, string role, CancellationToken ct)
     {
         var read = await PredictionsReader.ReadAsync(file, ct);
         return read.Tokens is { } tokens ? PredictionContext.Of(tokens, slices, role) : PredictionContext.Of(read.Classification!, slices, role);

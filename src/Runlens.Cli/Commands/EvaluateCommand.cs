@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Runlens.Analysis.Evaluation;
 using Runlens.Import;
-using Runlens.Import.Predictions;
 using Runlens.Reports.Evaluation;
 
 namespace Runlens.Cli.Commands;
@@ -44,8 +43,7 @@ internal static class EvaluateCommand
         {
             try
             {
-                var read = await PredictionsReader.ReadAsync(file, ct);
-                var context = read.Tokens is { } tokens ? PredictionContext.Of(tokens, slices) : PredictionContext.Of(read.Classification!, slices);
+                var context = await AnalyzeCommand.ReadPredictionsAsync(file, slices, "validation", ct);
                 evaluations.Add(context.Evaluation with { Findings = PredictionRules.Diagnose(file, context) });
             }
             catch (RunImportException ex)

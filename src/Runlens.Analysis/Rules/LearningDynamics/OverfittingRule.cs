@@ -71,16 +71,7 @@ public sealed class OverfittingRule : IRule
         var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
         // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
         // trend: the minimum is a lucky low (lightning forecast run: 0.008 ... 0.111 ... 0.008 ... 0.052).
-        var changes = new List<double>();
-        for (var i = 1; i < v.Length; i++)
-        {
-            if (double.IsFinite(v[i]) && double.IsFinite(v[i - 1]))
-            {
-                changes.Add(Math.Abs(v[i] - v[i - 1]));
-            }
-        }
-
-        var typicalChange = SeriesMath.Median(changes.ToArray());
+        var typicalChange = SeriesMath.MedianAbsoluteChange(v);
         var upSteps = 0;
         for (var i = m + 1; i <= last; i++)
         {
@@ -122,15 +113,7 @@ public sealed class OverfittingRule : IRule
         {
             severity = Severity.Warning;
         }
-        var risesAfter = 0;
-        for (var i = m + 1; i <= last; i++)
-        {
-            if (v[i] > v[i - 1])
-            {
-                risesAfter++;
-            }
-        }
-
+        var risesAfter = upSteps;
         var evalsAfter = last - m;
         var steadiness = risesAfter / (double)evalsAfter;
         var confidence = 0.55 + 0.1 * Math.Min(evalsAfter, 3) + 0.15 * steadiness;

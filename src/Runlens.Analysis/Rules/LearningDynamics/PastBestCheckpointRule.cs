@@ -45,18 +45,16 @@ public sealed class PastBestCheckpointRule : IRule
 
         // A best value that is a lucky low of a noisy metric (the gap no larger than noise_factor typical changes between
         // evaluations, reached by ups and downs) does not make the final weights clearly worse: information only.
-        var moves = new List<double>();
         var worseSteps = 0;
-        for (var i = 1; i < v.Length; i++)
+        for (var i = b + 1; i < v.Length; i++)
         {
             if (double.IsFinite(v[i]) && double.IsFinite(v[i - 1]))
             {
-                moves.Add(Math.Abs(v[i] - v[i - 1]));
-                worseSteps += i > b && (greater ? v[i] < v[i - 1] : v[i] > v[i - 1]) ? 1 : 0;
+                worseSteps += greater ? (v[i] < v[i - 1] ? 1 : 0) : (v[i] > v[i - 1] ? 1 : 0);
             }
         }
 
-        var typicalChange = SeriesMath.Median(moves.ToArray());
+        var typicalChange = SeriesMath.MedianAbsoluteChange(v);
         var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
         var evidence = Evidence.Builder()
             .Add("metric", metric.Key)

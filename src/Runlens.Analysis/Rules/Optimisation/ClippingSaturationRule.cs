@@ -56,9 +56,8 @@ public sealed class ClippingSaturationRule : IRule
         if (loss is { Count: >= 10 })
         {
             var l = SeriesValues.Of(loss);
-            var tenth = Math.Max(1, l.Length / 10);
-            var head = SeriesMath.Median(l.AsSpan(0, tenth));
-            lossDrop = head > 0 ? (head - SeriesMath.Median(l.AsSpan(l.Length - tenth))) / head : double.NaN;
+            var (head, tail) = SeriesMath.HeadTail(l);
+            lossDrop = head > 0 ? (head - tail) / head : double.NaN;
         }
 
         // Far above the clip (10×), every update is rescaled by a large factor: worth a warning however the loss moves.

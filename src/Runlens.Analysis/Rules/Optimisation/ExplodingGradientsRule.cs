@@ -46,13 +46,7 @@ public sealed class ExplodingGradientsRule : IRule
         // Seed 001's grad_norm_std: how much the norm varies from one log to the next. Estimated from successive differences
         // (median |g[i] − g[i−1]| / 0.954, the standard deviation for normal noise), which a trend such as the decay of the
         // norms as the loss falls does not inflate.
-        var diffs = new double[Math.Max(0, v.Length - 1)];
-        for (var i = 1; i < v.Length; i++)
-        {
-            diffs[i - 1] = Math.Abs(v[i] - v[i - 1]);
-        }
-
-        var gradStd = diffs.Length >= 10 ? SeriesMath.Median(diffs) / 0.954 : double.NaN;
+        var gradStd = v.Length > 10 ? SeriesMath.MedianAbsoluteChange(v) / 0.954 : double.NaN;
         var unstable = gradStd > context.Option("std_concerning") && gradStd >= context.Option("min_cv") * median;
         if (nonFinite == 0 && jumps.Count == 0 && !huge && !unstable)
         {

@@ -45,7 +45,7 @@ public sealed class LossSpikesRule : IRule
         var minZ = context.Option("min_z");
         var minRatio = context.Option("min_ratio");
         var recover = (int)context.Option("recover_within");
-        var startLevel = SeriesMath.Median(v.AsSpan(0, Math.Max(1, v.Length / 10)));
+        var startLevel = SeriesMath.HeadTail(v).Head;
         var minExcess = context.Option("min_excess") * Math.Abs(startLevel);
         var spikes = new List<(int Index, double Ratio)>();
         for (var i = 0; i < v.Length; i++)

@@ -38,9 +38,7 @@ public sealed class VanishingGradientsRule : IRule
 
         var fraction = tinyCount / (double)half.Length;
         var l = SeriesValues.Of(loss);
-        var tenth = Math.Max(1, l.Length / 10);
-        var head = SeriesMath.Median(l.AsSpan(0, tenth));
-        var tail = SeriesMath.Median(l.AsSpan(l.Length - tenth));
+        var (head, tail) = SeriesMath.HeadTail(l);
         var drop = head > 0 ? (head - tail) / head : double.NaN;
         if (fraction < context.Option("min_fraction") || !(drop < context.Option("max_loss_drop")) || !(tail > 0))
         {

@@ -30,16 +30,7 @@ public sealed class SuddenMetricDropRule : IRule
 
             var greater = TaskMetrics.GreaterIsBetter(run, s);
             var v = SeriesValues.Of(s);
-            var changes = new List<double>();
-            for (var i = 1; i < v.Length; i++)
-            {
-                if (double.IsFinite(v[i]) && double.IsFinite(v[i - 1]))
-                {
-                    changes.Add(Math.Abs(v[i] - v[i - 1]));
-                }
-            }
-
-            var typical = SeriesMath.Median(changes.ToArray());
+            var typical = SeriesMath.MedianAbsoluteChange(v);
             var worst = (Index: -1, Drop: 0.0);
             for (var i = 1; i < v.Length; i++)
             {
