@@ -11,11 +11,7 @@ internal static class StoreOption
     public static Option<string?> Create() => new("--store") { Description = "Run store: a SQLite file, or PostgreSQL as postgres://user@host:port/db or an Npgsql connection string (default $RUNLENS_STORE or ~/.runlens/runlens.db)" };
 
     /// <summary>Opens the store the option names: PostgreSQL for a postgres:// URL or connection string, else a SQLite file.</summary>
-    public static async Task<IRunStore> OpenAsync(string? given, CancellationToken ct)
-    {
-        var spec = Resolve(given);
-        return PostgresRunStore.IsPostgres(spec) ? await PostgresRunStore.OpenAsync(spec, ct) : await SqliteRunStore.OpenAsync(spec, ct);
-    }
+    public static async Task<IRunStore> OpenAsync(string? given, CancellationToken ct) => await RunStores.OpenAsync(Resolve(given), ct);
 
     /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
     public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec));

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using Runlens.Storage.Sql;
 
@@ -24,13 +25,31 @@ public sealed class PostgresRunStore : SqlRunStore
             nan_seq BIGINT, nan_step BIGINT, nan_value DOUBLE PRECISION, nan_epoch DOUBLE PRECISION, nan_wall DOUBLE PRECISION,
             data BYTEA NOT NULL,
             UNIQUE (run_id, key, chunk));
+        CREATE TABLE IF NOT EXISTS tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));
+        CREATE TABLE IF NOT EXISTS blobs (run_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (run_id, kind, name));
+        CREATE TABLE IF NOT EXISTS experiments (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL, lifecycle TEXT NOT NULL,
+            created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key));
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS user_id TEXT;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS lifecycle TEXT NOT NULL DEFAULT 'active';
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_step BIGINT;
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_wall DOUBLE PRECISION;
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_value DOUBLE PRECISION;
+        ALTER TABLE chunks ADD COLUMN IF NOT EXISTS lo_step BIGINT;
+        ALTER TABLE chunks ADD COLUMN IF NOT EXISTS hi_step BIGINT;
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
+        CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
         """;
 
-    private PostgresRunStore(NpgsqlConnection connection)
-        : base(connection)
+    private readonly NpgsqlDataSource _source;
+
+    private PostgresRunStore(NpgsqlDataSource source)
     {
+        _source = source;
     }
+
+    protected override string ForUpdate => " FOR UPDATE";
 
     /// <summary>True for a store argument that names PostgreSQL: a <c>postgres://</c> / <c>postgresql://</c> URL or an
     /// Npgsql connection string (<c>Host=…</c>).</summary>
@@ -42,11 +61,28 @@ public sealed class PostgresRunStore : SqlRunStore
     public static async Task<PostgresRunStore> OpenAsync(string connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var npgsql = new NpgsqlConnection(ToConnectionString(connection));
-        await npgsql.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var store = new PostgresRunStore(npgsql);
-        await store.CreateSchemaAsync(Schema, cancellationToken).ConfigureAwait(false);
-        return store;
+        var store = new PostgresRunStore(NpgsqlDataSource.Create(ToConnectionString(connection)));
+        try
+        {
+            // Two processes creating the schema at once can collide on PostgreSQL's catalog; an advisory lock orders them.
+            await store.ExecuteAsync("SELECT pg_advisory_lock(72420501); " + Schema + " SELECT pg_advisory_unlock(72420501);", cancellationToken).ConfigureAwait(false);
+            await store.EnsureDefaultExperimentAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>A <c>postgres://user:password@host:port/database</c> URL as an Npgsql connection string.</summary>

@@ -1,14 +1,15 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Runlens.Storage.Sql;
 
 namespace Runlens.Storage.Sqlite;
 
-/// <summary>The embedded store: one SQLite file in WAL mode (see <see cref="SqlRunStore"/> for what is stored).</summary>
+/// <summary>The embedded store: one SQLite file in WAL mode (see <see cref="SqlRunStore"/> for what is stored). A
+/// committed write survives the process being killed (WAL with synchronous=NORMAL loses nothing but on power loss).</summary>
 public sealed class SqliteRunStore : SqlRunStore
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
-        PRAGMA synchronous = NORMAL;
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, name TEXT NOT NULL, experiment TEXT, parent_id TEXT,
             format TEXT NOT NULL, source_path TEXT NOT NULL, status INTEGER NOT NULL,
@@ -25,16 +26,34 @@ public sealed class SqliteRunStore : SqlRunStore
             nan_seq INTEGER, nan_step INTEGER, nan_value REAL, nan_epoch REAL, nan_wall REAL,
             data BLOB NOT NULL,
             UNIQUE (run_id, key, chunk));
+        CREATE TABLE IF NOT EXISTS tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));
+        CREATE TABLE IF NOT EXISTS blobs (run_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, kind, name));
+        CREATE TABLE IF NOT EXISTS experiments (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL, lifecycle TEXT NOT NULL,
+            created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key));
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
         """;
 
-    private SqliteRunStore(SqliteConnection connection)
-        : base(connection)
+    /// <summary>Columns added after the first release, added to an older file when it is opened.</summary>
+    private static readonly (string Table, string Column, string Type)[] Added =
+    [
+        ("runs", "user_id", "TEXT"), ("runs", "lifecycle", "TEXT NOT NULL DEFAULT 'active'"),
+        ("series", "latest_step", "INTEGER"), ("series", "latest_wall", "REAL"), ("series", "latest_value", "REAL"),
+        ("chunks", "lo_step", "INTEGER"), ("chunks", "hi_step", "INTEGER"),
+    ];
+
+    private readonly string _connectionString;
+
+    private SqliteRunStore(string connectionString)
     {
+        _connectionString = connectionString;
     }
 
     /// <summary>The file the CLI uses when no <c>--store</c> is given: <c>~/.runlens/runlens.db</c>.</summary>
     public static string DefaultPath => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".runlens", "runlens.db");
+
+    protected override string ForUpdate => "";
 
     /// <summary>Opens (creating when needed) the store at <paramref name="path"/>.</summary>
     public static async Task<SqliteRunStore> OpenAsync(string path, CancellationToken cancellationToken = default)
@@ -46,10 +65,46 @@ public sealed class SqliteRunStore : SqlRunStore
             Directory.CreateDirectory(folder);
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var store = new SqliteRunStore(connection);
-        await store.CreateSchemaAsync(Schema, cancellationToken).ConfigureAwait(false);
+        var store = new SqliteRunStore(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString());
+        await store.ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await store.UpgradeAsync(cancellationToken).ConfigureAwait(false);
+        await store.EnsureDefaultExperimentAsync(cancellationToken).ConfigureAwait(false);
         return store;
+    }
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private async Task UpgradeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (table, column, type) in Added)
+        {
+            await using var has = connection.CreateCommand();
+            has.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if (Convert.ToInt64(await has.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                await using var add = connection.CreateCommand();
+                add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type}";
+                await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using var index = connection.CreateCommand();
+        index.CommandText = "CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name)";
+        await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return base.DisposeAsync();
     }
 }

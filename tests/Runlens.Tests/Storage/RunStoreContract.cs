@@ -29,7 +29,7 @@ public sealed class RunStoreContract
         Assert.Empty(await store.ListRunsAsync(new RunQuery()));
     }
 
-    private static async Task<IRunStore> OpenAsync(string backend, TempDir dir)
+    internal static async Task<IRunStore> OpenAsync(string backend, TempDir dir)
     {
         if (backend == "sqlite")
         {

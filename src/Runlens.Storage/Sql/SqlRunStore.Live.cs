@@ -1,0 +1,350 @@
+using System.Data.Common;
+using System.Text.Json;
+using Runlens.Model;
+
+namespace Runlens.Storage.Sql;
+
+/// <summary>Live runs: created through an API and changed in batches (see <see cref="ILiveRunStore"/>).</summary>
+public abstract partial class SqlRunStore
+{
+    public async Task CreateRunAsync(NewRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = Command(connection, tx, """
+            INSERT INTO runs (id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, details, imported_at, user_id, lifecycle)
+            VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, NULL, @details, @imported, @user, 'active')
+            ON CONFLICT (id) DO NOTHING
+            """,
+            ("@id", run.Id), ("@name", run.Name), ("@experiment", run.Experiment), ("@parent", run.ParentId), ("@format", run.Format),
+            ("@path", run.Format + ":" + run.Id), ("@status", (int)run.Status), ("@start", Time(run.StartTime)),
+            ("@details", JsonSerializer.Serialize(RunDetails.Empty, Json)), ("@imported", Time(DateTimeOffset.UtcNow)), ("@user", run.User)))
+        {
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new AlreadyExistsException($"Run '{run.Id}' already exists");
+            }
+        }
+
+        if (run.Experiment is { } experiment)
+        {
+            await EnsureExperimentAsync(connection, tx, experiment, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (key, value) in run.Tags)
+        {
+            await SetTagAsync(connection, tx, run.Id, key, value, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> ApplyAsync(string runId, RunChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(changes);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The run's row is locked for the whole change: writers of one run take turns, writers of different runs do not.
+        string details;
+        await using (var find = Command(connection, tx, "SELECT details FROM runs WHERE id = @id" + ForUpdate, ("@id", runId)))
+        {
+            details = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
+                ?? throw new RunNotFoundException($"Run '{runId}' not found");
+        }
+
+        foreach (var (key, text) in changes.Params)
+        {
+            await using var old = Command(connection, tx, "SELECT text FROM config WHERE run_id = @id AND key = @key", ("@id", runId), ("@key", key));
+            if (await old.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string logged)
+            {
+                if (!string.Equals(logged, text, StringComparison.Ordinal))
+                {
+                    throw new ParamConflictException(runId, key, logged, text);
+                }
+
+                continue;
+            }
+
+            var value = ConfigValue.Parse(text);
+            await UpsertConfigAsync(connection, tx, runId, key, value.Kind, text, value.Number, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (key, text) in changes.Config)
+        {
+            var value = ConfigValue.Parse(text);
+            await UpsertConfigAsync(connection, tx, runId, key, value.Kind, text, value.Number, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (key, value) in changes.Tags)
+        {
+            await SetTagAsync(connection, tx, runId, key, value, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var key in changes.DeleteTags)
+        {
+            await using var delete = Command(connection, tx, "DELETE FROM tags WHERE run_id = @id AND key = @key", ("@id", runId), ("@key", key));
+            if (await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new RunNotFoundException($"No tag with name: {key} in run with id {runId}");
+            }
+        }
+
+        await using (var update = Command(connection, tx, """
+            UPDATE runs SET status = COALESCE(@status, status), ended_at = COALESCE(@end, ended_at), name = COALESCE(@name, name),
+                lifecycle = COALESCE(@lifecycle, lifecycle), details = @details WHERE id = @id
+            """, ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
+            ("@details", changes.Events.Count == 0 ? details : WithEvents(details, changes.Events))))
+        {
+            AddParameter(update, "@status", changes.Status is { } s ? (int)s : null, System.Data.DbType.Int32);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var blob in changes.Blobs)
+        {
+            await using var b = Command(connection, tx, "INSERT INTO blobs (run_id, kind, name, data) VALUES (@id, @kind, @name, @data) "
+                + "ON CONFLICT (run_id, kind, name) DO UPDATE SET data = excluded.data", ("@id", runId), ("@kind", blob.Kind), ("@name", blob.Name));
+            AddParameter(b, "@data", blob.Data, System.Data.DbType.Binary);
+            await b.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        long added = 0;
+        if (changes.Points.Count > 0)
+        {
+            await using var chunks = new ChunkWriter(connection, tx, runId);
+            foreach (var batch in changes.Points)
+            {
+                added += await AppendAsync(connection, tx, chunks, runId, batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
+    public async Task<byte[]?> GetBlobAsync(string runId, string kind, string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, null, "SELECT data FROM blobs WHERE run_id = @id AND kind = @kind AND name = @name", ("@id", runId), ("@kind", kind), ("@name", name));
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    public async Task<RunRecord?> GetRecordAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var records = await ReadRecordsAsync(connection, runId, new RecordQuery(Active: true, Deleted: true), cancellationToken).ConfigureAwait(false);
+        return records.Count == 1 ? records[0] : null;
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ListRecordsAsync(RecordQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadRecordsAsync(connection, null, query, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs (one, or all the query selects) with params, tags and latest metrics: four queries whatever the
+    /// number of runs.</summary>
+    private async Task<List<RunRecord>> ReadRecordsAsync(DbConnection connection, string? runId, RecordQuery query, CancellationToken cancellationToken)
+    {
+        var where = runId is null ? "" : " WHERE run_id = @id";
+        var rows = new List<(string Id, string Name, string? Experiment, string? Parent, string Format, string Path, RunStatus Status, DateTimeOffset? Start, DateTimeOffset? End, string? User, string Lifecycle)>();
+        await using (var cmd = Command(connection, null, "SELECT id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, user_id, lifecycle FROM runs"
+            + (runId is null ? "" : " WHERE id = @id"), ("@id", runId)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var experiments = query.Experiments is null ? null : new HashSet<string>(query.Experiments, StringComparer.Ordinal);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var lifecycle = r.GetString(10);
+                var experiment = Text(r, 2);
+                if ((lifecycle == "deleted" ? query.Deleted : query.Active) && (experiments is null || experiments.Contains(experiment ?? Experiment.DefaultName)))
+                {
+                    rows.Add((r.GetString(0), r.GetString(1), experiment, Text(r, 3), r.GetString(4), r.GetString(5), (RunStatus)r.GetInt32(6), Time(r, 7), Time(r, 8), Text(r, 9), lifecycle));
+                }
+            }
+        }
+
+        var wanted = rows.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+        var parameters = await GroupAsync(connection, "SELECT run_id, key, text FROM config" + where, runId, wanted, r => r.GetString(2), cancellationToken).ConfigureAwait(false);
+        var tags = await GroupAsync(connection, "SELECT run_id, key, value FROM tags" + where, runId, wanted, r => r.GetString(2), cancellationToken).ConfigureAwait(false);
+        var metrics = await GroupAsync(connection, "SELECT run_id, original_name, latest_value, latest_step, latest_wall FROM series" + where + (runId is null ? " WHERE" : " AND") + " latest_step IS NOT NULL",
+            runId, wanted, r => new LatestMetric(Decode(r, 2), r.GetInt64(3), Milliseconds(Decode(r, 4))), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(x => new RunRecord(x.Id, x.Name, x.Experiment, x.Parent, x.Format, x.Path, x.Status, x.Start, x.End, x.User, x.Lifecycle,
+            parameters.GetValueOrDefault(x.Id) ?? [], tags.GetValueOrDefault(x.Id) ?? [], metrics.GetValueOrDefault(x.Id) ?? []))];
+    }
+
+    private static async Task<Dictionary<string, Dictionary<string, T>>> GroupAsync<T>(DbConnection connection, string sql, string? runId, HashSet<string> wanted,
+        Func<DbDataReader, T> value, CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, Dictionary<string, T>>(StringComparer.Ordinal);
+        await using var cmd = Command(connection, null, sql, ("@id", runId));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = r.GetString(0);
+            if (!wanted.Contains(id))
+            {
+                continue;
+            }
+
+            if (!groups.TryGetValue(id, out var group))
+            {
+                group = new Dictionary<string, T>(StringComparer.Ordinal);
+                groups[id] = group;
+            }
+
+            group[r.GetString(1)] = value(r);
+        }
+
+        return groups;
+    }
+
+    /// <summary>Appends one metric's new points after its stored ones; points already stored (same step and wall time)
+    /// and repeats within the batch are left out. Returns how many were stored.</summary>
+    private async Task<long> AppendAsync(DbConnection connection, DbTransaction tx, ChunkWriter chunks, string runId, MetricPoints batch, CancellationToken cancellationToken)
+    {
+        if (batch.Points.Count == 0)
+        {
+            return 0;
+        }
+
+        var (key, latest) = await SeriesKeyAsync(connection, tx, runId, batch.Name, cancellationToken).ConfigureAwait(false);
+        long lo = long.MaxValue, hi = long.MinValue;
+        foreach (var p in batch.Points)
+        {
+            lo = Math.Min(lo, p.Step);
+            hi = Math.Max(hi, p.Step);
+        }
+
+        // Only the chunks whose step range meets the batch's can hold a point it repeats: for a run that logs forwards,
+        // none but the last.
+        var seen = new HashSet<(long, long)>();
+        var decoded = new Dictionary<long, List<SeriesPoint>>();
+        await using (var cmd = Command(connection, tx, "SELECT chunk, data FROM chunks WHERE run_id = @id AND key = @key AND (lo_step IS NULL OR (hi_step >= @lo AND lo_step <= @hi))",
+            ("@id", runId), ("@key", key), ("@lo", lo), ("@hi", hi)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var points = new List<SeriesPoint>();
+                PointChunk.Unpack((byte[])r.GetValue(1), points);
+                decoded[r.GetInt64(0)] = points;
+                foreach (var p in points)
+                {
+                    seen.Add(Identity(p));
+                }
+            }
+        }
+
+        var fresh = new List<SeriesPoint>(batch.Points.Count);
+        foreach (var p in batch.Points)
+        {
+            if (seen.Add(Identity(p)))
+            {
+                fresh.Add(p);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        // The last chunk, when it has room, is rewritten with the new points after its own.
+        long start = 0;
+        int lastCount = PointChunk.Size;
+        await using (var last = Command(connection, tx, "SELECT chunk, count FROM chunks WHERE run_id = @id AND key = @key ORDER BY chunk DESC LIMIT 1", ("@id", runId), ("@key", key)))
+        await using (var r = await last.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lastCount = r.GetInt32(1);
+                start = lastCount < PointChunk.Size ? r.GetInt64(0) : r.GetInt64(0) + 1;
+            }
+        }
+
+        var pending = new List<SeriesPoint>(fresh.Count + PointChunk.Size);
+        if (lastCount < PointChunk.Size)
+        {
+            pending.AddRange(decoded.TryGetValue(start, out var known) ? known : await ReadChunkAsync(connection, tx, runId, key, start, cancellationToken).ConfigureAwait(false));
+        }
+
+        pending.AddRange(fresh);
+        var all = pending.ToArray();
+        for (var offset = 0; offset < all.Length; offset += PointChunk.Size)
+        {
+            await chunks.WriteAsync(key, start + (offset / PointChunk.Size), all.AsMemory(offset, Math.Min(PointChunk.Size, all.Length - offset)), cancellationToken).ConfigureAwait(false);
+        }
+
+        var newest = Latest(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fresh))!.Value;
+        if (latest is not { } old || newest.Step > old.Step || (newest.Step == old.Step && Wall(newest) >= Wall(old)))
+        {
+            await using var update = Command(connection, tx, "UPDATE series SET latest_step = @step, latest_wall = @wall, latest_value = @value WHERE run_id = @id AND key = @key",
+                ("@id", runId), ("@key", key));
+            SetLatest(update, newest);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return fresh.Count;
+    }
+
+    /// <summary>What makes a point the same point again: its step and wall time.</summary>
+    private static (long, long) Identity(SeriesPoint p) => (p.Step, double.IsNaN(p.WallTime) ? long.MinValue : BitConverter.DoubleToInt64Bits(p.WallTime));
+
+    /// <summary>The key of the series logged under <paramref name="name"/>, created on first use: the normalised name
+    /// (<see cref="MetricNames.Normalize"/>, so live runs are analysed like imported ones), or the name itself when
+    /// another name already has that key.</summary>
+    private async Task<(string Key, SeriesPoint? Latest)> SeriesKeyAsync(DbConnection connection, DbTransaction tx, string runId, string name, CancellationToken cancellationToken)
+    {
+        await using (var find = Command(connection, tx, "SELECT key, latest_step, latest_value, latest_wall FROM series WHERE run_id = @id AND original_name = @name", ("@id", runId), ("@name", name)))
+        await using (var r = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return (r.GetString(0), r.IsDBNull(1) ? null : new SeriesPoint(r.GetInt64(1), Decode(r, 2), double.NaN, Decode(r, 3)));
+            }
+        }
+
+        var normalized = MetricNames.Normalize(name);
+        foreach (var candidate in Candidates(normalized, name))
+        {
+            await using var insert = Command(connection, tx, "INSERT INTO series (run_id, key, original_name) VALUES (@id, @key, @name) ON CONFLICT (run_id, key) DO NOTHING",
+                ("@id", runId), ("@key", candidate), ("@name", name));
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return (candidate, null);
+            }
+        }
+
+        throw new InvalidOperationException("unreachable: the candidate keys never run out");
+    }
+
+    private static IEnumerable<string> Candidates(string normalized, string name)
+    {
+        yield return normalized;
+        yield return name;
+        for (var n = 2; ; n++)
+        {
+            yield return $"{name}#{n}";
+        }
+    }
+
+    private async Task SetTagAsync(DbConnection connection, DbTransaction tx, string runId, string key, string value, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection, tx, "INSERT INTO tags (run_id, key, value) VALUES (@id, @key, @value) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
+            ("@id", runId), ("@key", key), ("@value", value));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string WithEvents(string details, IReadOnlyList<RunEvent> events)
+    {
+        var d = JsonSerializer.Deserialize<RunDetails>(details, Json) ?? RunDetails.Empty;
+        return JsonSerializer.Serialize(d with { Events = [.. d.Events, .. events] }, Json);
+    }
+
+    private static long Milliseconds(double seconds) => double.IsFinite(seconds) ? (long)Math.Round(seconds * 1000, MidpointRounding.AwayFromZero) : 0;
+}
