@@ -17,6 +17,7 @@ internal static class Program
         root.Subcommands.Add(StoreCommands.Import());
         root.Subcommands.Add(StoreCommands.Runs());
         root.Subcommands.Add(StoreCommands.Show());
+        root.Subcommands.Add(ServeCommand.Build());
         return root;
     }
 }

@@ -22,6 +22,9 @@ public interface ILiveRunStore
     /// <summary>Every run the query selects, without points, for search and filtering.</summary>
     Task<IReadOnlyList<RunRecord>> ListRecordsAsync(RecordQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The run's series: key, the name it was logged under, and how many points it holds.</summary>
+    Task<IReadOnlyList<(string Key, string Name, long Count)>> ListSeriesAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>A document attached to the run, or null.</summary>
     Task<byte[]?> GetBlobAsync(string runId, string kind, string name, CancellationToken cancellationToken = default);
 }

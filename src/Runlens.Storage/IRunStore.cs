@@ -27,7 +27,7 @@ public interface IRunStore : IAsyncDisposable
     /// <summary>The run with this id (or, when no id matches, the only run with this name), or null.</summary>
     Task<Run?> GetRunAsync(string idOrName, CancellationToken cancellationToken = default);
 
-    /// <summary>One series of a stored run, or null. With <paramref name="maxPoints"/> (≥ 4) a longer series is reduced
+    /// <summary>One series of a stored run, named by its key or by the name it was logged under, or null. With <paramref name="maxPoints"/> (≥ 4) a longer series is reduced
     /// in the store to the lowest and highest point of each of ⌊maxPoints/2⌋ − 1 buckets of consecutive points, plus the
     /// first and last point and the first NaN of every bucket: a spike or a NaN is never hidden. The result can exceed
     /// maxPoints by the number of buckets that hold a NaN.</summary>

@@ -43,5 +43,8 @@ public sealed record RunChanges
 
     public IReadOnlyList<RunBlob> Blobs { get; init; } = [];
 
+    /// <summary>Refuse the write (<see cref="RunNotActiveException"/>) when the run is deleted, as MLflow does for logging.</summary>
+    public bool RequireActive { get; init; }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyText = new Dictionary<string, string>(StringComparer.Ordinal);
 }

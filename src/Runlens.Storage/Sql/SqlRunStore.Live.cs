@@ -49,10 +49,19 @@ public abstract partial class SqlRunStore
 
         // The run's row is locked for the whole change: writers of one run take turns, writers of different runs do not.
         string details;
-        await using (var find = Command(connection, tx, "SELECT details FROM runs WHERE id = @id" + ForUpdate, ("@id", runId)))
+        await using (var find = Command(connection, tx, "SELECT details, lifecycle FROM runs WHERE id = @id" + ForUpdate, ("@id", runId)))
+        await using (var r = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            details = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
-                ?? throw new RunNotFoundException($"Run '{runId}' not found");
+            if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new RunNotFoundException($"Run '{runId}' not found");
+            }
+
+            details = r.GetString(0);
+            if (changes.RequireActive && r.GetString(1) != "active")
+            {
+                throw new RunNotActiveException(runId, r.GetString(1));
+            }
         }
 
         foreach (var (key, text) in changes.Params)
@@ -129,6 +138,21 @@ public abstract partial class SqlRunStore
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = Command(connection, null, "SELECT data FROM blobs WHERE run_id = @id AND kind = @kind AND name = @name", ("@id", runId), ("@kind", kind), ("@name", name));
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    public async Task<IReadOnlyList<(string Key, string Name, long Count)>> ListSeriesAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, null, "SELECT s.key, s.original_name, (SELECT COALESCE(SUM(c.count), 0) FROM chunks c WHERE c.run_id = s.run_id AND c.key = s.key) "
+            + "FROM series s WHERE s.run_id = @id ORDER BY s.key", ("@id", runId));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<(string, string, long)>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((r.GetString(0), r.GetString(1), Convert.ToInt64(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return list;
     }
 
     public async Task<RunRecord?> GetRecordAsync(string runId, CancellationToken cancellationToken = default)

@@ -192,15 +192,19 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
         }
 
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The series is named by its key or by the name it was logged under (what MLflow clients ask for).
         string original;
-        await using (var cmd = Command(connection, null, "SELECT original_name FROM series WHERE run_id = @id AND key = @key", ("@id", runId), ("@key", key)))
+        await using (var cmd = Command(connection, null, "SELECT key, original_name FROM series WHERE run_id = @id AND (key = @key OR original_name = @key) "
+            + "ORDER BY CASE WHEN original_name = @key THEN 0 ELSE 1 END LIMIT 1", ("@id", runId), ("@key", key)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string name)
+            if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
 
-            original = name;
+            key = r.GetString(0);
+            original = r.GetString(1);
         }
 
         long count;

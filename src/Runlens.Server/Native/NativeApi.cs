@@ -1,0 +1,383 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Runlens.Model;
+using Runlens.Server.Http;
+using Runlens.Server.Mlflow;
+using Runlens.Storage;
+using Runlens.Storage.Search;
+using Runlens.Storage.Sql;
+
+namespace Runlens.Server.Native;
+
+/// <summary>
+/// Runlens' own JSON API under <c>/api/runs</c> (docs/api.md): create runs, append points in batches (idempotent by run,
+/// metric, step and timestamp), set config and tags, record status and events, upload predictions, read runs and
+/// series (raw or downsampled with extremes kept), search with MLflow's filter syntax, and get a run's diagnosis.
+/// </summary>
+internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDiagnosis diagnosis)
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/runs");
+        g.MapPost("", CreateAsync);
+        g.MapGet("", SearchAsync);
+        g.MapGet("/{id}", GetAsync);
+        g.MapDelete("/{id}", (HttpContext c, string id) => ApplyAsync(c, id, new RunChanges { Lifecycle = "deleted" }));
+        g.MapPost("/{id}/points", AppendAsync);
+        g.MapPut("/{id}/config", (HttpContext c, string id) => PairsAsync(c, id, config: true));
+        g.MapPut("/{id}/tags", (HttpContext c, string id) => PairsAsync(c, id, config: false));
+        g.MapPost("/{id}/status", StatusAsync);
+        g.MapPost("/{id}/events", EventsAsync);
+        g.MapPut("/{id}/predictions", PredictionsAsync);
+        g.MapGet("/{id}/series", ListSeriesAsync);
+        g.MapGet("/{id}/series/{**key}", ReadSeriesAsync);
+        g.MapGet("/{id}/diagnosis", DiagnosisAsync);
+    }
+
+    private async Task CreateAsync(HttpContext context)
+    {
+        using var doc = await RequestBody.JsonAsync(context, options.MlflowBodyBytes).ConfigureAwait(false);
+        var body = doc.RootElement;
+        var id = Text(body, "id") ?? Guid.NewGuid().ToString("N");
+        if (id.Length > 128 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            throw ApiException.Invalid("id: use 1 to 128 letters, digits, '-', '_' or '.'");
+        }
+
+        var config = Pairs(body, "config");
+        var tags = Pairs(body, "tags");
+        var start = body.TryGetProperty("start_time", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UtcNow;
+        var created = true;
+        try
+        {
+            await store.CreateRunAsync(new NewRun(id, Text(body, "name") ?? id, Text(body, "experiment"), "api", start, Text(body, "user")) { Tags = tags },
+                context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AlreadyExistsException)
+        {
+            created = false; // a client retrying its create gets the same run back
+        }
+
+        if (config.Count > 0)
+        {
+            await store.ApplyAsync(id, new RunChanges { Config = config }, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteBoolean("created", created);
+            w.WriteEndObject();
+        }, created ? 201 : 200).ConfigureAwait(false);
+    }
+
+    private async Task SearchAsync(HttpContext context)
+    {
+        var q = context.Request.Query;
+        var filter = RunFilter.Parse(q["filter"].ToString());
+        var order = RunOrder.Parse([.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)]);
+        var limit = Number(q["limit"].ToString(), "limit", 100, 1, 10_000);
+        var offset = Number(q["offset"].ToString(), "offset", 0, 0, int.MaxValue);
+        var view = q["view"].ToString();
+        var experiments = q["experiment"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!).ToList();
+        var records = await store.ListRecordsAsync(new RecordQuery(experiments.Count == 0 ? null : experiments, view is "" or "active" or "all", view is "deleted" or "all"),
+            context.RequestAborted).ConfigureAwait(false);
+        var all = records.Where(filter.Matches).Order(order).ToList();
+        var page = all.Skip(offset).Take(limit).ToList();
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("total", all.Count);
+            w.WriteStartArray("runs");
+            page.ForEach(r => Record(w, r));
+            w.WriteEndArray();
+            if (offset + page.Count < all.Count)
+            {
+                w.WriteNumber("next_offset", offset + page.Count);
+            }
+
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task GetAsync(HttpContext context, string id)
+    {
+        var record = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w => Record(w, record)).ConfigureAwait(false);
+    }
+
+    private async Task AppendAsync(HttpContext context, string id)
+    {
+        using var doc = await RequestBody.JsonAsync(context, options.MaxJsonBytes).ConfigureAwait(false);
+        var points = PointsParser.Parse(doc.RootElement);
+        var received = points.Sum(p => (long)p.Points.Count);
+        var added = await store.ApplyAsync(id, new RunChanges { Points = points, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("received", received);
+            w.WriteNumber("added", added);
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task PairsAsync(HttpContext context, string id, bool config)
+    {
+        using var doc = await RequestBody.JsonAsync(context, options.MlflowBodyBytes).ConfigureAwait(false);
+        var pairs = Pairs(doc.RootElement, null);
+        await ApplyAsync(context, id, config ? new RunChanges { Config = pairs } : new RunChanges { Tags = pairs }).ConfigureAwait(false);
+    }
+
+    private async Task StatusAsync(HttpContext context, string id)
+    {
+        using var doc = await RequestBody.JsonAsync(context, options.MlflowBodyBytes).ConfigureAwait(false);
+        var text = Text(doc.RootElement, "status") ?? throw ApiException.Missing("status");
+        var status = Enum.TryParse<RunStatus>(text, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s
+            : throw ApiException.Invalid($"status: '{text}' is not one of running, finished, failed, killed");
+        var end = doc.RootElement.TryGetProperty("end_time", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : status == RunStatus.Running ? (DateTimeOffset?)null : DateTimeOffset.UtcNow;
+        await ApplyAsync(context, id, new RunChanges { Status = status, EndTime = end }).ConfigureAwait(false);
+    }
+
+    private async Task EventsAsync(HttpContext context, string id)
+    {
+        using var doc = await RequestBody.JsonAsync(context, options.MlflowBodyBytes).ConfigureAwait(false);
+        var events = new List<RunEvent>();
+        var i = 0;
+        foreach (var e in doc.RootElement.TryGetProperty("events", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : throw ApiException.Missing("events"))
+        {
+            var where = $"events[{i++}]";
+            var kindText = e.ValueKind == JsonValueKind.Object ? Text(e, "kind") : null;
+            var kind = kindText is not null && Enum.TryParse<RunEventKind>(kindText.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var k) && Enum.IsDefined(k) ? k
+                : throw ApiException.Invalid($"{where}.kind: expected one of error, warning, note, early_stop, import_damage");
+            var message = Text(e, "message") ?? throw ApiException.Invalid($"{where}.message is missing");
+            long? step = e.TryGetProperty("step", out var st) && st.ValueKind == JsonValueKind.Number && st.TryGetInt64(out var n) ? n : null;
+            events.Add(new RunEvent(kind, message, step));
+        }
+
+        await ApplyAsync(context, id, new RunChanges { Events = events }).ConfigureAwait(false);
+    }
+
+    /// <summary>A predictions file (the JSONL or CSV format `runlens evaluate` reads), checked before it is stored;
+    /// <c>?role=training</c> for training-set predictions.</summary>
+    private async Task PredictionsAsync(HttpContext context, string id)
+    {
+        var role = context.Request.Query["role"].ToString() is { Length: > 0 } r ? r : "validation";
+        if (role is not ("validation" or "training"))
+        {
+            throw ApiException.Invalid($"role: '{role}' is not validation or training");
+        }
+
+        var format = context.Request.Query["format"].ToString() is { Length: > 0 } f ? f : "jsonl";
+        if (format is not ("jsonl" or "csv"))
+        {
+            throw ApiException.Invalid($"format: '{format}' is not jsonl or csv");
+        }
+
+        var bytes = (await RequestBody.BytesAsync(context, options.MaxJsonBytes).ConfigureAwait(false)).ToArray();
+        await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var summary = await diagnosis.CheckPredictionsAsync(bytes, format, context.RequestAborted).ConfigureAwait(false);
+        await store.ApplyAsync(id, new RunChanges { Blobs = [new RunBlob("predictions", role + "." + format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("role", role);
+            w.WriteString("summary", summary);
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task ListSeriesAsync(HttpContext context, string id)
+    {
+        await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var series = await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("series");
+            foreach (var (key, name, count) in series)
+            {
+                w.WriteStartObject();
+                w.WriteString("key", key);
+                w.WriteString("name", name);
+                w.WriteNumber("count", count);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>One series as columns; <c>?max_points=N</c> (≥ 4) reduces a longer one to each bucket's lowest and highest
+    /// point, keeping the ends and every bucket's first NaN.</summary>
+    private async Task ReadSeriesAsync(HttpContext context, string id, string key)
+    {
+        var maxText = context.Request.Query["max_points"].ToString();
+        int? max = maxText.Length == 0 ? null : Number(maxText, "max_points", 0, 4, 10_000_000);
+        await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var series = await store.ReadSeriesAsync(id, key, max, context.RequestAborted).ConfigureAwait(false)
+            ?? throw ApiException.NotFound($"Run '{id}' has no series '{key}'");
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("key", series.Key);
+            w.WriteString("name", series.OriginalName);
+            w.WriteStartArray("steps");
+            foreach (var p in series.Points)
+            {
+                w.WriteNumberValue(p.Step);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("values");
+            foreach (var p in series.Points)
+            {
+                NumberValue(w, p.Value);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("timestamps");
+            foreach (var p in series.Points)
+            {
+                if (double.IsFinite(p.WallTime))
+                {
+                    w.WriteNumberValue(MlflowWriter.Timestamp(p));
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task DiagnosisAsync(HttpContext context, string id)
+    {
+        var bytes = await diagnosis.JsonAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(HttpContext context, string id, RunChanges changes)
+    {
+        await store.ApplyAsync(id, changes, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
+    }
+
+    private async Task<RunRecord> RecordAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+
+    private static void Record(Utf8JsonWriter w, RunRecord r)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", r.Id);
+        w.WriteString("name", r.Name);
+        w.WriteString("experiment", r.Experiment);
+        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
+        w.WriteString("lifecycle", r.Lifecycle);
+        w.WriteString("format", r.Format);
+        w.WriteString("source", r.SourcePath);
+        if (r.ParentId is { } parent)
+        {
+            w.WriteString("parent_id", parent);
+        }
+
+        if (r.User is { } user)
+        {
+            w.WriteString("user", user);
+        }
+
+        if (r.StartTime is { } start)
+        {
+            w.WriteNumber("start_time", start.ToUnixTimeMilliseconds());
+        }
+
+        if (r.EndTime is { } end)
+        {
+            w.WriteNumber("end_time", end.ToUnixTimeMilliseconds());
+        }
+
+        Map(w, "config", r.Params);
+        Map(w, "tags", r.Tags);
+        w.WriteStartObject("metrics");
+        foreach (var (name, m) in r.Metrics.OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(name);
+            JsonResponses.WriteNumber(w, "value", m.Value);
+            w.WriteNumber("step", m.Step);
+            w.WriteNumber("timestamp", m.Timestamp);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> pairs)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, value) in pairs.OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void NumberValue(Utf8JsonWriter w, double v)
+    {
+        if (double.IsFinite(v))
+        {
+            w.WriteNumberValue(v);
+        }
+        else
+        {
+            w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    /// <summary>An object of scalars as text: strings as they are, numbers and booleans as written in the JSON.</summary>
+    private static Dictionary<string, string> Pairs(JsonElement body, string? field)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (field is not null && !body.TryGetProperty(field, out body))
+        {
+            return pairs;
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.Invalid($"{field ?? "body"}: expected an object of key: value pairs");
+        }
+
+        foreach (var p in body.EnumerateObject())
+        {
+            pairs[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString()!,
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => p.Value.GetRawText(),
+                _ => throw ApiException.Invalid($"{field ?? "body"}.{p.Name}: expected a string, number, boolean or null, not an {p.Value.ValueKind.ToString().ToLowerInvariant()}"),
+            };
+        }
+
+        return pairs;
+    }
+
+    private static string? Text(JsonElement o, string name) =>
+        !o.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null ? null
+        : e.ValueKind == JsonValueKind.String ? e.GetString() : throw ApiException.Invalid($"{name}: expected a string, got {e.GetRawText()}");
+
+    private static int Number(string text, string name, int fallback, int min, int max) =>
+        text.Length == 0 ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : throw ApiException.Invalid($"{name}: expected a whole number from {min} to {max}, got '{text}'");
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Runlens.Server.Auth;
+using Runlens.Server.Http;
+using Runlens.Server.Mlflow;
+using Runlens.Server.Native;
+using Runlens.Storage;
+using Runlens.Storage.Search;
+using Runlens.Storage.Sql;
+
+namespace Runlens.Server;
+
+/// <summary>
+/// <c>runlens serve</c>: Kestrel with Runlens' own API (<see cref="NativeApi"/>), the MLflow tracking API
+/// (<see cref="MlflowApi"/>, <see cref="ArtifactApi"/>), optional bearer tokens, and one error shape for every refusal.
+/// A thin host: the store, the rules and the renderers do the work.
+/// </summary>
+public static class RunlensServer
+{
+    /// <summary>What <c>GET /version</c> answers: the MLflow version whose wire protocol this server speaks.</summary>
+    public const string MlflowVersion = "2.12.2";
+
+    /// <summary>Builds the server over an open store (the caller owns and disposes it); <see cref="FormatException"/>
+    /// for an unreadable token file.</summary>
+    public static WebApplication Build(ServerOptions options, SqlRunStore store)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        var tokens = options.AuthFile is { } file ? TokenFile.Load(file) : null;
+        Directory.CreateDirectory(options.ArtifactRoot);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = Math.Max(options.MaxJsonBytes, options.MaxUploadBytes);
+            k.AddServerHeader = false;
+        });
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Refusal(ex) is { } refusal && !context.Response.HasStarted)
+            {
+                await JsonResponses.ErrorAsync(context, refusal).ConfigureAwait(false);
+            }
+        });
+        if (tokens is not null)
+        {
+            app.UseMiddleware<TokenAuthMiddleware>(tokens);
+        }
+
+        app.MapGet("/health", () => Results.Text("OK", "text/html"));
+        app.MapGet("/version", () => Results.Text(MlflowVersion, "text/plain"));
+        new NativeApi(store, options, new RunDiagnosis(store)).Map(app);
+        new MlflowApi(store, options).Map(app);
+        new ArtifactApi(options).Map(app);
+        app.MapFallback(context => JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.EndpointNotFound,
+            $"No endpoint {context.Request.Method} {context.Request.Path}; see docs/api.md for Runlens' API and the MLflow REST API for /api/2.0/mlflow.")));
+        return app;
+    }
+
+    /// <summary>The answer for an exception: every refusal becomes a 4xx with a message; anything else a 500 that says
+    /// what failed (never a stack trace).</summary>
+    private static ApiException? Refusal(Exception ex) => ex switch
+    {
+        ApiException api => api,
+        SearchSyntaxException search => ApiException.Invalid(search.Message),
+        RunNotFoundException notFound => ApiException.NotFound(notFound.Message),
+        AlreadyExistsException exists => new ApiException(ErrorCodes.AlreadyExists, exists.Message),
+        StoreException store => ApiException.Invalid(store.Message),
+        BadHttpRequestException bad when bad.StatusCode == 413 => new ApiException(ErrorCodes.TooLarge, "Request body too large for this endpoint."),
+        BadHttpRequestException bad => ApiException.Invalid("Bad request: " + bad.Message),
+        OperationCanceledException => null,
+        _ => new ApiException(ErrorCodes.Internal, $"Internal error ({ex.GetType().Name}): {ex.Message}"),
+    };
+}

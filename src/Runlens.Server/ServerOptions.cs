@@ -1,0 +1,17 @@
+namespace Runlens.Server;
+
+/// <summary>How <c>runlens serve</c> runs.</summary>
+/// <param name="Urls">Where Kestrel listens, e.g. <c>http://127.0.0.1:5000</c>.</param>
+/// <param name="ArtifactRoot">The folder MLflow artifacts are written under; nothing outside it is ever read or written.</param>
+/// <param name="AuthFile">A tokens.yaml (see <see cref="Auth.TokenFile"/>); null leaves the server open.</param>
+public sealed record ServerOptions(string Urls, string ArtifactRoot, string? AuthFile = null)
+{
+    /// <summary>The largest JSON body the native API reads (point batches).</summary>
+    public long MaxJsonBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>MLflow's request limit for a log-batch body (1 MB).</summary>
+    public long MlflowBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The largest artifact or predictions upload.</summary>
+    public long MaxUploadBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+}

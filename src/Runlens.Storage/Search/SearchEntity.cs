@@ -1,0 +1,9 @@
+namespace Runlens.Storage.Search;
+
+internal enum SearchEntity
+{
+    Metric,
+    Param,
+    Tag,
+    Attribute,
+}
