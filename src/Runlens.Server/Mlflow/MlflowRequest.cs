@@ -129,7 +129,7 @@ internal sealed class MlflowRequest : IDisposable
 
     private static long ParseLong(string name, string text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n
-        : throw ApiException.Invalid($"Invalid value '{text}' for parameter '{name}' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters.");
+        : throw ApiException.Invalid($"Invalid value \"{text}\" for parameter '{name}' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters.");
 
     public static ApiException WrongType(string name, JsonElement e) => ApiException.Invalid(
         $"Invalid value {Shorten(e.GetRawText())} for parameter '{name}' supplied. Hint: Value was of type '{TypeName(e.ValueKind)}'. See the API docs for more information about request parameters.");
