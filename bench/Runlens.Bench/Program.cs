@@ -6,7 +6,8 @@ internal static class Program
 {
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
-    /// peak memory). Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
+    /// Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -19,6 +20,13 @@ internal static class Program
         if (args.Length > 0 && args[0] == "rules-profile")
         {
             return RuleProfile.Run(args.Length > 1 ? args[1] : null);
+        }
+
+        if (args.Length > 0 && args[0] == "serve-load")
+        {
+            var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            var clients = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4;
+            return await ServerLoad.RunAsync(seconds, clients);
         }
 
         if (args.Length > 1 && args[0] == "scale-once")

@@ -36,6 +36,10 @@ public sealed class PostgresRunStore : SqlRunStore
         ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_step BIGINT;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_wall DOUBLE PRECISION;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_value DOUBLE PRECISION;
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS next_chunk BIGINT;
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_start BIGINT;
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_points INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS lo_step BIGINT;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS hi_step BIGINT;
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);

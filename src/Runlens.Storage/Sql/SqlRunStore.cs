@@ -84,19 +84,25 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
         {
             var latest = Latest(series.Points.AsSpan());
             await using (var s = Command(connection, tx, """
-                INSERT INTO series (run_id, key, original_name, latest_step, latest_wall, latest_value) VALUES (@id, @key, @name, @step, @wall, @value)
-                ON CONFLICT (run_id, key) DO UPDATE SET latest_step = excluded.latest_step, latest_wall = excluded.latest_wall, latest_value = excluded.latest_value
+                INSERT INTO series (run_id, key, original_name, latest_step, latest_wall, latest_value, next_chunk, tail_start, tail_count, tail_points)
+                VALUES (@id, @key, @name, @step, @wall, @value, @next, @next, 0, 0)
+                ON CONFLICT (run_id, key) DO UPDATE SET latest_step = excluded.latest_step, latest_wall = excluded.latest_wall, latest_value = excluded.latest_value,
+                    next_chunk = CASE WHEN excluded.next_chunk > COALESCE(series.next_chunk, 0) THEN excluded.next_chunk ELSE series.next_chunk END,
+                    tail_start = CASE WHEN excluded.next_chunk > COALESCE(series.next_chunk, 0) THEN excluded.next_chunk ELSE series.tail_start END
                 """, ("@id", id.Id), ("@key", series.Key), ("@name", series.OriginalName)))
             {
                 SetLatest(s, latest);
+                AddParameter(s, "@next", (long)((series.Count + PointChunk.Size - 1) / PointChunk.Size), System.Data.DbType.Int64);
                 await s.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var rows = new List<(string Key, long Chunk, ReadOnlyMemory<SeriesPoint> Points)>();
             for (var c = 0; c * PointChunk.Size < series.Count; c++)
             {
-                var part = series.Points.AsMemory().Slice(c * PointChunk.Size, Math.Min(PointChunk.Size, series.Count - (c * PointChunk.Size)));
-                await chunks.WriteAsync(series.Key, c, part, cancellationToken).ConfigureAwait(false);
+                rows.Add((series.Key, c, series.Points.AsMemory().Slice(c * PointChunk.Size, Math.Min(PointChunk.Size, series.Count - (c * PointChunk.Size)))));
             }
+
+            await chunks.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
         }
 
         var added = await PointCountAsync(connection, tx, id.Id, cancellationToken).ConfigureAwait(false) - before;
@@ -254,8 +260,9 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
 
         var first = await ReadChunkAsync(connection, null, runId, key, summaries[0].Chunk, cancellationToken).ConfigureAwait(false);
         var last = await ReadChunkAsync(connection, null, runId, key, summaries[^1].Chunk, cancellationToken).ConfigureAwait(false);
-        picked[0] = first[0];
-        picked[count - 1] = last[^1];
+        // Chunk numbers of appended runs are not dense (see PointAppender): a point's position key is chunk × size + index.
+        picked[summaries[0].Chunk * PointChunk.Size] = first[0];
+        picked[(summaries[^1].Chunk * PointChunk.Size) + last.Count - 1] = last[^1];
         return new Series(key, original, ImmutableArray.CreateRange(picked.Values));
     }
 
@@ -331,12 +338,12 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
     }
 
     /// <summary>The latest point: highest step, then latest wall time (MLflow's latest metric); null for no points.</summary>
-    private static SeriesPoint? Latest(ReadOnlySpan<SeriesPoint> points)
+    internal static SeriesPoint? Latest(ReadOnlySpan<SeriesPoint> points)
     {
         SeriesPoint? best = null;
         foreach (var p in points)
         {
-            if (best is not { } b || p.Step > b.Step || (p.Step == b.Step && Wall(p) >= Wall(b)))
+            if (best is not { } b || IsLater(p, b))
             {
                 best = p;
             }
@@ -344,6 +351,10 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
 
         return best;
     }
+
+    /// <summary>Whether <paramref name="p"/> is as late as <paramref name="than"/> or later: a higher step, or the same
+    /// step logged at the same time or after.</summary>
+    internal static bool IsLater(SeriesPoint p, SeriesPoint than) => p.Step > than.Step || (p.Step == than.Step && Wall(p) >= Wall(than));
 
     private static double Wall(SeriesPoint p) => double.IsNaN(p.WallTime) ? double.NegativeInfinity : p.WallTime;
 

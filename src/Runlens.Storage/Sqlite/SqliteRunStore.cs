@@ -40,6 +40,7 @@ public sealed class SqliteRunStore : SqlRunStore
     [
         ("runs", "user_id", "TEXT"), ("runs", "lifecycle", "TEXT NOT NULL DEFAULT 'active'"),
         ("series", "latest_step", "INTEGER"), ("series", "latest_wall", "REAL"), ("series", "latest_value", "REAL"),
+        ("series", "next_chunk", "INTEGER"), ("series", "tail_start", "INTEGER"), ("series", "tail_count", "INTEGER NOT NULL DEFAULT 0"), ("series", "tail_points", "INTEGER NOT NULL DEFAULT 0"),
         ("chunks", "lo_step", "INTEGER"), ("chunks", "hi_step", "INTEGER"),
     ];
 
@@ -77,7 +78,7 @@ public sealed class SqliteRunStore : SqlRunStore
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }

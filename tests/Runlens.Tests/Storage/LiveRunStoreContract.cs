@@ -45,6 +45,37 @@ public sealed class LiveRunStoreContract
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task Many_small_appends_are_merged_into_full_chunks_and_read_back_in_order(string backend)
+    {
+        // 3,000 one-point appends to each of three metrics (an MLflow client logging every step), every tenth retried.
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(backend, dir);
+        await store.CreateRunAsync(Fresh("small"));
+        var expected = Points(0, 3_000);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var changes = new RunChanges { Points = [.. ((string[])["loss", "grad_norm", "learning_rate"]).Select(n => new MetricPoints(n, [expected[i]]))] };
+            Assert.Equal(3, await store.ApplyAsync("small", changes));
+            if (i % 10 == 0)
+            {
+                Assert.Equal(0, await store.ApplyAsync("small", changes));
+            }
+        }
+
+        foreach (var key in (string[])["train/loss", "train/grad_norm", "train/learning_rate"])
+        {
+            Assert.Equal(expected, (await store.ReadSeriesAsync("small", key))!.Points.ToList());
+            var reduced = (await store.ReadSeriesAsync("small", key, 40))!.Points;
+            Assert.Equal((0L, 2_999L), (reduced[0].Step, reduced[^1].Step));
+            Assert.True(reduced.Zip(reduced.Skip(1)).All(p => p.Second.Step > p.First.Step));
+            Assert.Contains(reduced, p => p.Value == expected.Max(x => x.Value));
+        }
+
+        Assert.Equal(9_000, Assert.Single(await store.ListRunsAsync(new RunQuery())).PointCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task A_repeated_step_with_a_new_time_is_a_new_point_and_latest_follows_the_highest_step(string backend)
     {
         // A run resumed from a checkpoint logs steps 5..9 again, later.
