@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Runlens.Tests;
 
-/// <summary>Dependencies point one way: Model ← Import/Analysis ← Reports ← hosts.</summary>
+/// <summary>Dependencies point one way: Model ← Import/Analysis/Storage ← Reports ← hosts (Server, Cli).</summary>
 public sealed class ArchitectureTests
 {
     private static string[] RunlensReferences(Assembly a) =>
@@ -30,4 +30,15 @@ public sealed class ArchitectureTests
     [Fact]
     public void Reports_depend_on_analysis_and_model_only() =>
         Assert.Equal(["Runlens.Analysis", "Runlens.Model"], RunlensReferences(typeof(Runlens.Reports.Renderers).Assembly));
+
+    [Fact]
+    public void The_server_is_a_host_over_the_pipeline_and_only_the_cli_hosts_it()
+    {
+        Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
+            RunlensReferences(typeof(Runlens.Server.RunlensServer).Assembly));
+        foreach (var a in new[] { typeof(Runlens.Model.Run), typeof(Runlens.Import.IRunImporter), typeof(Runlens.Analysis.Diagnoses.Diagnoser), typeof(Runlens.Storage.IRunStore), typeof(Runlens.Reports.Renderers) })
+        {
+            Assert.DoesNotContain("Runlens.Server", RunlensReferences(a.Assembly));
+        }
+    }
 }

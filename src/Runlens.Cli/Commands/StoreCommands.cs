@@ -48,14 +48,38 @@ internal static class StoreCommands
     public static Command Runs()
     {
         var experiment = new Option<string?>("--experiment") { Description = "Only runs of this experiment" };
-        var filter = new Option<string?>("--filter") { Description = "Only runs whose name or id contains this text" };
+        var filter = new Option<string?>("--filter") { Description = "MLflow search syntax, e.g. \"metrics.eval_loss < 0.5 and params.optim = 'adamw'\"" };
+        var name = new Option<string?>("--name") { Description = "Only runs whose name or id contains this text" };
         var limit = new Option<int>("--limit") { Description = "How many runs to list", DefaultValueFactory = _ => 100 };
         var store = StoreOption.Create();
-        var command = new Command("runs", "List the runs in the store.") { experiment, filter, limit, store };
+        var command = new Command("runs", "List the runs in the store.") { experiment, filter, name, limit, store };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), ct);
-            var runs = await s.ListRunsAsync(new RunQuery(parse.GetValue(experiment), parse.GetValue(filter), parse.GetValue(limit)), ct);
+            Storage.Search.RunFilter where;
+            try
+            {
+                where = Storage.Search.RunFilter.Parse(parse.GetValue(filter));
+            }
+            catch (Storage.Search.SearchSyntaxException ex)
+            {
+                await Console.Error.WriteLineAsync($"runlens: --filter: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            await using var s = await RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+            var max = parse.GetValue(limit);
+            IReadOnlyList<StoredRun> runs;
+            if (where.MatchesEverything)
+            {
+                runs = await s.ListRunsAsync(new RunQuery(parse.GetValue(experiment), parse.GetValue(name), max), ct);
+            }
+            else
+            {
+                var matching = (await s.ListRecordsAsync(new RecordQuery(parse.GetValue(experiment) is { } e ? [e] : null), ct))
+                    .Where(where.Matches).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+                runs = [.. (await s.ListRunsAsync(new RunQuery(parse.GetValue(experiment), parse.GetValue(name), int.MaxValue), ct)).Where(r => matching.Contains(r.Id)).Take(max)];
+            }
+
             foreach (var r in runs)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -64,7 +88,9 @@ internal static class StoreCommands
 
             if (runs.Count == 0)
             {
-                await Console.Error.WriteLineAsync("runlens: no runs in the store yet; add some with `runlens import PATH`");
+                await Console.Error.WriteLineAsync(parse.GetValue(filter) is null && parse.GetValue(name) is null && parse.GetValue(experiment) is null
+                    ? "runlens: no runs in the store yet; add some with `runlens import PATH`"
+                    : "runlens: no stored run matches");
             }
 
             return ExitCodes.Ok;

@@ -29,6 +29,22 @@ public sealed class StoreCommandTests
         Assert.Equal(Rules(fromFile.StdOut), Rules(fromStore.StdOut));
     }
 
+    [Fact]
+    public async Task Runs_are_filtered_with_mlflow_search_syntax()
+    {
+        using var dir = new TempDir();
+        var store = Path.Combine(dir.Path, "runs.db");
+        Assert.Equal(0, (await RunlensProcess.RunAsync("import", "examples/hf-trainer-multi-eval-overfit", "examples/lightning-csv-mnist-cnn", "--store", store)).ExitCode);
+        var lightning = await RunlensProcess.RunAsync("runs", "--store", store, "--filter", "attributes.run_name LIKE '%mnist%' or params.x = '1'");
+        Assert.Equal(1, lightning.ExitCode);
+        Assert.Contains("--filter: ", lightning.StdErr, StringComparison.Ordinal);
+        var hf = await RunlensProcess.RunAsync("runs", "--store", store, "--filter", "metrics.eval_g0_loss > 0");
+        Assert.Equal(0, hf.ExitCode);
+        Assert.Contains("hf-trainer-state", Assert.Single(hf.StdOut.Trim().Split('\n')), StringComparison.Ordinal);
+        var none = await RunlensProcess.RunAsync("runs", "--store", store, "--filter", "metrics.eval_g0_loss < -1");
+        Assert.Equal(("", "runlens: no stored run matches"), (none.StdOut.Trim(), none.StdErr.Trim()));
+    }
+
     [PostgresFact]
     public async Task The_same_commands_work_against_postgresql()
     {
