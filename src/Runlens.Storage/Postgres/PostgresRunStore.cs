@@ -25,6 +25,7 @@ public sealed class PostgresRunStore : SqlRunStore
             nan_seq BIGINT, nan_step BIGINT, nan_value DOUBLE PRECISION, nan_epoch DOUBLE PRECISION, nan_wall DOUBLE PRECISION,
             data BYTEA NOT NULL,
             UNIQUE (run_id, key, chunk));
+        CREATE TABLE IF NOT EXISTS pending (run_id TEXT NOT NULL, block BIGINT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (run_id, block));
         CREATE TABLE IF NOT EXISTS tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));
         CREATE TABLE IF NOT EXISTS blobs (run_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (run_id, kind, name));
         CREATE TABLE IF NOT EXISTS experiments (
@@ -36,6 +37,9 @@ public sealed class PostgresRunStore : SqlRunStore
         ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_step BIGINT;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_wall DOUBLE PRECISION;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS latest_value DOUBLE PRECISION;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS pending_blocks INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS pending_points INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS pending_max_step BIGINT;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS next_chunk BIGINT;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_start BIGINT;
         ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_count INTEGER NOT NULL DEFAULT 0;

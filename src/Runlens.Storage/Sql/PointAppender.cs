@@ -7,12 +7,19 @@ namespace Runlens.Storage.Sql;
 
 /// <summary>
 /// Appends points to a run's series inside the caller's transaction, in a few statements whatever the number of metrics
-/// (an MLflow log-batch may hold 1,000 different ones). New points become new chunk rows after the series' last one, so
-/// an append never rewrites what is stored; once a series has gathered <see cref="TailChunks"/> small chunks, or a
-/// chunk's worth of points, in its tail, they are merged into full chunks (each point is rewritten about once). A point
-/// is the same point again when its name, step and wall time are: only a batch that reaches back to the series' highest
-/// step reads stored chunks to find repeats, so a client's retry never duplicates and a run that logs forwards never
-/// reads. Points are kept in the order they arrived.
+/// (an MLflow log-batch may hold 1,000 different ones).
+/// <list type="bullet">
+/// <item>A small append that only moves forward (every metric's steps past what the run holds) is one row of the run's
+/// pending log (<see cref="PendingLog"/>): one write whatever the number of metrics. The log is moved into the chunks
+/// every <see cref="PendingLog.MaxBlocks"/> appends, before a large or a backward-reaching append, and before any read
+/// of the run (<see cref="SqlRunStore"/>), so readers only ever see chunks.</item>
+/// <item>Otherwise new points become new chunk rows after the series' last one, so an append never rewrites what is
+/// stored; once a series has gathered <see cref="TailChunks"/> small chunks, or a chunk's worth of points, in its tail,
+/// they are merged into full chunks (each point is rewritten about once).</item>
+/// </list>
+/// A point is the same point again when its name, step and wall time are: only a batch that reaches back to the series'
+/// highest step reads stored chunks to find repeats, so a client's retry never duplicates and a run that logs forwards
+/// never reads. Points are kept in the order they arrived.
 /// </summary>
 internal static class PointAppender
 {
@@ -25,6 +32,7 @@ internal static class PointAppender
     public static async Task<long> AppendAsync(DbConnection connection, DbTransaction tx, string runId, IReadOnlyList<MetricPoints> batches, CancellationToken cancellationToken)
     {
         var series = await ReadSeriesAsync(connection, tx, runId, cancellationToken).ConfigureAwait(false);
+        var pending = await PendingLog.ReadStateAsync(connection, tx, runId, cancellationToken).ConfigureAwait(false);
         var keys = series.Values.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var work = new List<SeriesState>();
         foreach (var batch in batches.Where(b => b.Points.Count > 0))
@@ -38,17 +46,82 @@ internal static class PointAppender
                 series[batch.Name] = state;
             }
 
+            if (!work.Contains(state))
+            {
+                work.Add(state);
+            }
+
+            state.Requested.AddRange(batch.Points);
+        }
+
+        if (work.Count == 0)
+        {
+            return 0;
+        }
+
+        // Forward-only and small: one row of the pending log.
+        var total = work.Sum(s => s.Requested.Count);
+        if (pending.Blocks < PendingLog.MaxBlocks && pending.Points + total <= PendingLog.MaxPoints && work.All(s => s.IsNew || s.Requested.Min(p => p.Step) > Math.Max(s.Latest?.Step ?? long.MinValue, pending.MaxStep ?? long.MinValue)))
+        {
+            var entries = work.Select(s => (s.Key, Points: Distinct(s.Requested))).ToList();
+            await PendingLog.AddAsync(connection, tx, runId, pending, entries, cancellationToken).ConfigureAwait(false);
+            await SaveSeriesAsync(connection, tx, runId, [.. work.Where(s => s.IsNew)], cancellationToken).ConfigureAwait(false);
+            return entries.Sum(e => e.Points.Count);
+        }
+
+        // Otherwise the pending log goes to the chunks first, so that this request's points come after it and are
+        // checked against it.
+        await FlushAsync(connection, tx, runId, series, pending, cancellationToken).ConfigureAwait(false);
+        work.ForEach(s => s.Incoming.AddRange(s.Requested));
+        return await WriteChunksAsync(connection, tx, runId, work, dedup: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the run's pending log into the chunks (in the order it was written) and empties it.</summary>
+    public static async Task FlushAsync(DbConnection connection, DbTransaction tx, string runId, CancellationToken cancellationToken)
+    {
+        var pending = await PendingLog.ReadStateAsync(connection, tx, runId, cancellationToken).ConfigureAwait(false);
+        if (pending.Blocks > 0)
+        {
+            await FlushAsync(connection, tx, runId, await ReadSeriesAsync(connection, tx, runId, cancellationToken).ConfigureAwait(false), pending, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task FlushAsync(DbConnection connection, DbTransaction tx, string runId, Dictionary<string, SeriesState> series, PendingLog.State pending, CancellationToken cancellationToken)
+    {
+        if (pending.Blocks == 0)
+        {
+            return;
+        }
+
+        var byKey = series.Values.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var logged = await PendingLog.TakeAsync(connection, tx, runId, pending, cancellationToken).ConfigureAwait(false);
+        var flushed = new List<SeriesState>();
+        foreach (var (key, points) in logged)
+        {
+            // a series logged only in the pending log has its row already (written with the log)
+            var state = byKey[key];
+            state.Incoming.AddRange(points);
+            flushed.Add(state);
+        }
+
+        // the pending points were checked against everything stored when they were logged: no repeats to look for
+        await WriteChunksAsync(connection, tx, runId, flushed, dedup: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<long> WriteChunksAsync(DbConnection connection, DbTransaction tx, string runId, List<SeriesState> work, bool dedup, CancellationToken cancellationToken)
+    {
+        foreach (var state in work)
+        {
             state.NextChunk ??= await NextChunkAsync(connection, tx, runId, state.Key, cancellationToken).ConfigureAwait(false);
             state.TailStart ??= state.NextChunk;
-            work.Add(state);
-            state.Incoming.AddRange(batch.Points);
         }
 
         long added = 0;
         var rows = new List<(string Key, long Chunk, ReadOnlyMemory<SeriesPoint> Points)>();
-        foreach (var s in work.Distinct())
+        foreach (var s in work)
         {
-            var fresh = await FreshAsync(connection, tx, runId, s, cancellationToken).ConfigureAwait(false);
+            var fresh = dedup ? await FreshAsync(connection, tx, runId, s, cancellationToken).ConfigureAwait(false) : Distinct(s.Incoming);
+            s.Incoming.Clear();
             if (fresh.Count == 0)
             {
                 continue;
@@ -79,13 +152,20 @@ internal static class PointAppender
 
         await using var writer = new ChunkWriter(connection, tx, runId);
         await writer.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
-        foreach (var s in work.Distinct().Where(s => s.TailCount >= TailChunks || s.TailPoints >= PointChunk.Size))
+        foreach (var s in work.Where(s => s.TailCount >= TailChunks || s.TailPoints >= PointChunk.Size))
         {
             await CompactAsync(connection, tx, runId, writer, s, cancellationToken).ConfigureAwait(false);
         }
 
-        await SaveSeriesAsync(connection, tx, runId, [.. work.Distinct().Where(s => s.Changed || s.IsNew)], cancellationToken).ConfigureAwait(false);
+        await SaveSeriesAsync(connection, tx, runId, [.. work.Where(s => s.Changed || s.IsNew)], cancellationToken).ConfigureAwait(false);
         return added;
+    }
+
+    /// <summary>The points without repeats (same step and wall time) within themselves, in order.</summary>
+    private static List<SeriesPoint> Distinct(List<SeriesPoint> points)
+    {
+        var seen = new HashSet<(long, long)>();
+        return points.Where(p => seen.Add(Identity(p))).ToList();
     }
 
     /// <summary>The batch's points less those stored already and repeats within it. Stored chunks are read only when
@@ -118,9 +198,7 @@ internal static class PointAppender
             }
         }
 
-        var fresh = s.Incoming.Where(p => seen.Add(Identity(p))).ToList();
-        s.Incoming.Clear();
-        return fresh;
+        return s.Incoming.Where(p => seen.Add(Identity(p))).ToList();
     }
 
     /// <summary>Merges the series' tail chunks into full chunks numbered from the tail's first; a last, partial one
@@ -282,6 +360,10 @@ internal static class PointAppender
 
         public int TailPoints { get; set; }
 
+        /// <summary>The points to write next.</summary>
         public List<SeriesPoint> Incoming { get; } = [];
+
+        /// <summary>The points this request brings.</summary>
+        public List<SeriesPoint> Requested { get; } = [];
     }
 }

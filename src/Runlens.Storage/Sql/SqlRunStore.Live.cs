@@ -133,6 +133,7 @@ public abstract partial class SqlRunStore
 
     public async Task<IReadOnlyList<(string Key, string Name, long Count)>> ListSeriesAsync(string runId, CancellationToken cancellationToken = default)
     {
+        await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = Command(connection, null, "SELECT s.key, s.original_name, (SELECT COALESCE(SUM(c.count), 0) FROM chunks c WHERE c.run_id = s.run_id AND c.key = s.key) "
             + "FROM series s WHERE s.run_id = @id ORDER BY s.key", ("@id", runId));
@@ -149,6 +150,7 @@ public abstract partial class SqlRunStore
     public async Task<RunRecord?> GetRecordAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
+        await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var records = await ReadRecordsAsync(connection, runId, new RecordQuery(Active: true, Deleted: true), cancellationToken).ConfigureAwait(false);
         return records.Count == 1 ? records[0] : null;
@@ -157,6 +159,7 @@ public abstract partial class SqlRunStore
     public async Task<IReadOnlyList<RunRecord>> ListRecordsAsync(RecordQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await FlushAllPendingAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await ReadRecordsAsync(connection, null, query, cancellationToken).ConfigureAwait(false);
     }

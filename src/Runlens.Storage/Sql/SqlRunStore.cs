@@ -43,6 +43,49 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Moves a run's pending log (small appends, see <see cref="PointAppender"/>) into its chunks, so that what
+    /// is read next sees every point. Reads call it first; it costs one indexed lookup when there is nothing pending.</summary>
+    protected async Task FlushPendingAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var check = Command(connection, null, "SELECT pending_blocks FROM runs WHERE id = @id", ("@id", runId)))
+        {
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L, CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockRun = Command(connection, tx, "SELECT id FROM runs WHERE id = @id" + ForUpdate, ("@id", runId)))
+        {
+            await lockRun.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await PointAppender.FlushAsync(connection, tx, runId, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><see cref="FlushPendingAsync"/> for every run with a pending log (before a read across runs).</summary>
+    protected async Task FlushAllPendingAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var cmd = Command(connection, null, "SELECT id FROM runs WHERE pending_blocks > 0"))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(r.GetString(0));
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            await FlushPendingAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<SaveResult> SaveRunAsync(Run run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -52,6 +95,11 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
         await using (var exists = Command(connection, tx, "SELECT COUNT(*) FROM runs WHERE id = @id", ("@id", run.Identity.Id)))
         {
             isNew = Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0;
+        }
+
+        if (!isNew)
+        {
+            await PointAppender.FlushAsync(connection, tx, run.Identity.Id, cancellationToken).ConfigureAwait(false);
         }
 
         var id = run.Identity;
@@ -132,6 +180,7 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
             return null;
         }
 
+        await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
         RunIdentity identity;
         RunStatus status;
         RunDetails details;
@@ -197,6 +246,7 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
             throw new ArgumentOutOfRangeException(nameof(maxPoints), maxPoints, "at least 4 points");
         }
 
+        await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // The series is named by its key or by the name it was logged under (what MLflow clients ask for).
         string original;
@@ -269,6 +319,7 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
     public async Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await FlushAllPendingAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = Command(connection, null, """
             SELECT r.id, r.name, r.experiment, r.parent_id, r.format, r.source_path, r.status, r.imported_at,

@@ -26,6 +26,7 @@ public sealed class SqliteRunStore : SqlRunStore
             nan_seq INTEGER, nan_step INTEGER, nan_value REAL, nan_epoch REAL, nan_wall REAL,
             data BLOB NOT NULL,
             UNIQUE (run_id, key, chunk));
+        CREATE TABLE IF NOT EXISTS pending (run_id TEXT NOT NULL, block INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, block));
         CREATE TABLE IF NOT EXISTS tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));
         CREATE TABLE IF NOT EXISTS blobs (run_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run_id, kind, name));
         CREATE TABLE IF NOT EXISTS experiments (
@@ -40,6 +41,7 @@ public sealed class SqliteRunStore : SqlRunStore
     [
         ("runs", "user_id", "TEXT"), ("runs", "lifecycle", "TEXT NOT NULL DEFAULT 'active'"),
         ("series", "latest_step", "INTEGER"), ("series", "latest_wall", "REAL"), ("series", "latest_value", "REAL"),
+        ("runs", "pending_blocks", "INTEGER NOT NULL DEFAULT 0"), ("runs", "pending_points", "INTEGER NOT NULL DEFAULT 0"), ("runs", "pending_max_step", "INTEGER"),
         ("series", "next_chunk", "INTEGER"), ("series", "tail_start", "INTEGER"), ("series", "tail_count", "INTEGER NOT NULL DEFAULT 0"), ("series", "tail_points", "INTEGER NOT NULL DEFAULT 0"),
         ("chunks", "lo_step", "INTEGER"), ("chunks", "hi_step", "INTEGER"),
     ];

@@ -76,6 +76,42 @@ public sealed class LiveRunStoreContract
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task A_thousand_metrics_per_append_then_a_large_append_keep_every_point_once_in_order(string backend)
+    {
+        // An MLflow log-batch of 1,000 different metrics at each step (small appends go to the run's pending log), some
+        // retried, then one large append to one metric (the log is moved into the chunks first).
+        using var dir = new TempDir();
+        await using var store = await OpenAsync(backend, dir);
+        await store.CreateRunAsync(Fresh("wide"));
+        var names = Enumerable.Range(0, 1000).Select(k => $"layer_{k}/grad_norm").ToList();
+        for (var step = 0; step < 40; step++)
+        {
+            var point = Points(step, 1);
+            var changes = new RunChanges { Points = [.. names.Select(n => new MetricPoints(n, point))] };
+            Assert.Equal(1000, await store.ApplyAsync("wide", changes));
+            if (step % 7 == 3)
+            {
+                Assert.Equal(0, await store.ApplyAsync("wide", changes));
+            }
+        }
+
+        Assert.Equal(5_000, await store.ApplyAsync("wide", new RunChanges { Points = [new MetricPoints(names[0], Points(40, 5_000))] }));
+        Assert.Equal(Points(0, 5_040), (await store.ReadSeriesAsync("wide", names[0]))!.Points.ToList());
+        Assert.Equal(Points(0, 40), (await store.ReadSeriesAsync("wide", names[999]))!.Points.ToList());
+        var record = (await store.GetRecordAsync("wide"))!;
+        Assert.Equal(1000, record.Metrics.Count);
+        Assert.Equal((5_039L, 39L), (record.Metrics[names[0]].Step, record.Metrics[names[500]].Step));
+        Assert.Equal(1000 * 40 + 5000, Assert.Single(await store.ListRunsAsync(new RunQuery())).PointCount);
+
+        // more small appends after the large one, read through the run as the analysis reads it
+        await store.ApplyAsync("wide", new RunChanges { Points = [.. names.Select(n => new MetricPoints(n, Points(9_000, 1)))] });
+        var run = (await store.GetRunAsync("wide"))!;
+        Assert.Equal(5_041, run.Series.Values.Single(s => s.OriginalName == names[0]).Count);
+        Assert.Equal(9_000, run.Series.Values.Single(s => s.OriginalName == names[1]).Last.Step);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task A_repeated_step_with_a_new_time_is_a_new_point_and_latest_follows_the_highest_step(string backend)
     {
         // A run resumed from a checkpoint logs steps 5..9 again, later.
