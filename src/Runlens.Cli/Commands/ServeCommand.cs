@@ -47,6 +47,11 @@ internal static class ServeCommand
                     return ExitCodes.BadInput;
                 }
 
+                if (options.AuthFile is null && !options.Urls.Split(';').All(u => u.Contains("127.0.0.1", StringComparison.Ordinal) || u.Contains("localhost", StringComparison.OrdinalIgnoreCase) || u.Contains("[::1]", StringComparison.Ordinal)))
+                {
+                    await Console.Error.WriteLineAsync("runlens serve: warning: listening beyond this machine without --auth: anyone who can reach it can read and write runs");
+                }
+
                 await Console.Error.WriteLineAsync($"runlens serve: listening on {options.Urls} (store {Shown(spec)}, artifacts {artifactRoot}, auth {(options.AuthFile is null ? "off" : "on")}); Ctrl+C stops");
                 try
                 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Runlens.Reports.Json;
 
 /// <summary>Numbers as the contract writes them: NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity".</summary>
-internal static class JsonNumbers
+public static class JsonNumbers
 {
     public static void Write(Utf8JsonWriter w, double v)
     {

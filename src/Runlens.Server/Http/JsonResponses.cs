@@ -35,17 +35,4 @@ internal static class JsonResponses
         w.WriteString("message", error.Message);
         w.WriteEndObject();
     }, error.Status);
-
-    /// <summary>A double as MLflow writes it: a JSON number, or the strings NaN, Infinity, -Infinity.</summary>
-    public static void WriteNumber(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            w.WriteNumber(name, value);
-        }
-        else
-        {
-            w.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-        }
-    }
 }

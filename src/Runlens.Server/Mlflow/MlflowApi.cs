@@ -123,23 +123,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         var all = (await store.ListExperimentsAsync(context.RequestAborted).ConfigureAwait(false))
             .Where(e => e.Lifecycle == "deleted" ? view.Deleted : view.Active).ToList();
         var page = all.Skip(offset).Take(max).ToList();
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            if (page.Count > 0)
-            {
-                w.WriteStartArray("experiments");
-                page.ForEach(e => MlflowWriter.Experiment(w, e));
-                w.WriteEndArray();
-            }
-
-            if (offset + page.Count < all.Count)
-            {
-                w.WriteString("next_page_token", PageToken.Of(offset + page.Count));
-            }
-
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await WritePageAsync(context, "experiments", page, offset, all.Count, MlflowWriter.Experiment).ConfigureAwait(false);
     }
 
     private async Task UpdateExperimentAsync(HttpContext context, MlflowRequest r)
@@ -276,27 +260,8 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
             inputs[run.Id] = await store.GetBlobAsync(run.Id, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            if (page.Count > 0)
-            {
-                w.WriteStartArray("runs");
-                foreach (var run in page)
-                {
-                    MlflowWriter.Run(w, run, ids.GetValueOrDefault(run.Experiment ?? Experiment.DefaultName, Experiment.DefaultId), inputs[run.Id]);
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (offset + page.Count < all.Count)
-            {
-                w.WriteString("next_page_token", PageToken.Of(offset + page.Count));
-            }
-
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await WritePageAsync(context, "runs", page, offset, all.Count,
+            (w, run) => MlflowWriter.Run(w, run, ids.GetValueOrDefault(run.Experiment ?? Experiment.DefaultName, Experiment.DefaultId), inputs[run.Id])).ConfigureAwait(false);
     }
 
     // ---- logging
@@ -525,6 +490,27 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     }
 
     // ---- helpers
+
+    /// <summary>One page of a search: the items (left out when there are none, as proto3 JSON does) and, when more
+    /// follow, the token of the next page.</summary>
+    private static Task WritePageAsync<T>(HttpContext context, string name, List<T> page, int offset, int total, Action<System.Text.Json.Utf8JsonWriter, T> item) =>
+        JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            if (page.Count > 0)
+            {
+                w.WriteStartArray(name);
+                page.ForEach(x => item(w, x));
+                w.WriteEndArray();
+            }
+
+            if (offset + page.Count < total)
+            {
+                w.WriteString("next_page_token", PageToken.Of(offset + page.Count));
+            }
+
+            w.WriteEndObject();
+        });
 
     private async Task<RunRecord> RecordAsync(string runId, CancellationToken cancellationToken) =>
         await store.GetRecordAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{runId}' not found");

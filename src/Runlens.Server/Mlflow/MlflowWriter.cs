@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Runlens.Model;
+using Runlens.Reports.Json;
 using Runlens.Server.Http;
 using Runlens.Storage;
 using Runlens.Storage.Search;
@@ -90,7 +91,7 @@ internal static class MlflowWriter
     {
         w.WriteStartObject();
         w.WriteString("key", key);
-        JsonResponses.WriteNumber(w, "value", value);
+        JsonNumbers.Write(w, "value", value);
         w.WriteNumber("timestamp", timestamp);
         w.WriteNumber("step", step);
         if (runId is not null)

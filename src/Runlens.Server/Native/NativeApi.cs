@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Runlens.Model;
+using Runlens.Reports.Json;
 using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Storage;
@@ -238,7 +239,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
             w.WriteStartArray("values");
             foreach (var p in series.Points)
             {
-                NumberValue(w, p.Value);
+                JsonNumbers.Write(w, p.Value);
             }
 
             w.WriteEndArray();
@@ -312,7 +313,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         foreach (var (name, m) in r.Metrics.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
             w.WriteStartObject(name);
-            JsonResponses.WriteNumber(w, "value", m.Value);
+            JsonNumbers.Write(w, "value", m.Value);
             w.WriteNumber("step", m.Step);
             w.WriteNumber("timestamp", m.Timestamp);
             w.WriteEndObject();
@@ -331,18 +332,6 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         }
 
         w.WriteEndObject();
-    }
-
-    private static void NumberValue(Utf8JsonWriter w, double v)
-    {
-        if (double.IsFinite(v))
-        {
-            w.WriteNumberValue(v);
-        }
-        else
-        {
-            w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
-        }
     }
 
     /// <summary>An object of scalars as text: strings as they are, numbers and booleans as written in the JSON.</summary>
