@@ -38,6 +38,14 @@ start_postgres() {
 }
 start_postgres
 
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded). Without it those tests are
+# skipped and say why.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "test.sh: installing chromium" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+    || echo "test.sh: chromium could not be installed; the browser tests will be skipped" >&2
+fi
+
 log="$(mktemp)"
 dotnet build Runlens.slnx -c Release 2>&1 | tail -n 3
 build_rc=${PIPESTATUS[0]}

@@ -1,0 +1,113 @@
+// Runlens report: draws every chart of the page with uPlot from the JSON in #runlens-data.
+// window.runlens.charts lists the drawn charts ({ id, title, plot, points, markers }) for tests and for the console.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("runlens-data").textContent);
+  var css = getComputedStyle(document.documentElement);
+  function color(name) { return css.getPropertyValue(name).trim() || "#888"; }
+  function split(key) { var i = key.indexOf("/"); return i < 0 ? "" : key.slice(0, i); }
+  function seriesColor(key) { var s = split(key); return s === "train" ? color("--train") : s === "val" ? color("--val") : color("--other"); }
+  function fmt(v) { return v == null ? "–" : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : +v.toPrecision(5); }
+  var charts = [];
+  window.runlens = { charts: charts };
+
+  function allPositive(chart) {
+    return chart.series.every(function (s) { return s.y.every(function (v) { return v == null || v > 0; }); });
+  }
+
+  function build(chart, host, log) {
+    var seriesOpts = [{ label: "step" }];
+    var rows = [chart.x];
+    var bands = [];
+    chart.series.forEach(function (s) {
+      var c = seriesColor(s.key);
+      seriesOpts.push({ label: s.key + (s.downsampled ? " (mean of " + s.points.toLocaleString() + " points)" : ""), stroke: c, width: 1.5, spanGaps: true, value: function (u, v) { return fmt(v); } });
+      rows.push(s.y);
+      if (s.downsampled) {
+        var hi = rows.length; seriesOpts.push({ label: s.key + " max", stroke: c, width: 0.5, alpha: 0.5, spanGaps: true, value: function (u, v) { return fmt(v); } }); rows.push(s.hi);
+        var lo = rows.length; seriesOpts.push({ label: s.key + " min", stroke: c, width: 0.5, alpha: 0.5, spanGaps: true, value: function (u, v) { return fmt(v); } }); rows.push(s.lo);
+        bands.push({ series: [hi, lo], fill: c + "33" });
+      }
+    });
+    var width = Math.max(300, host.clientWidth - 12);
+    var opts = {
+      width: width, height: 260, bands: bands,
+      scales: { x: { time: false }, y: { distr: log ? 3 : 1 } },
+      axes: [{ stroke: color("--muted"), grid: { stroke: color("--grid") } }, { stroke: color("--muted"), grid: { stroke: color("--grid") }, size: 60 }],
+      series: seriesOpts,
+      cursor: { drag: { x: true, y: false } },
+      hooks: { draw: [function (u) { placeMarkers(u, chart.markers); }] },
+    };
+    return new uPlot(opts, rows, host);
+  }
+
+  // Markers are elements over the plot: one per finding step, the best checkpoint and non-finite values, placed at
+  // their step, with their label as tooltip.
+  function placeMarkers(u, markers) {
+    var layer = u.over.querySelector(".rl-markers");
+    if (!layer) { layer = document.createElement("div"); layer.className = "rl-markers"; u.over.appendChild(layer); }
+    layer.textContent = "";
+    var min = u.scales.x.min, max = u.scales.x.max;
+    // markers at one step (several findings) become one, with every label
+    var byStep = {};
+    markers.forEach(function (m) {
+      if (m.step < min || m.step > max) { return; }
+      var id = m.step + "/" + m.kind;
+      var g = byStep[id] || (byStep[id] = { step: m.step, kind: m.kind, severity: m.severity, labels: [], rules: [] });
+      g.labels.push(m.label);
+      if (m.rule && g.rules.indexOf(m.rule) < 0) { g.rules.push(m.rule); }
+      if (m.severity === "critical" || (m.severity === "error" && g.severity !== "critical")) { g.severity = m.severity; }
+    });
+    // labels of markers close together go on rows below each other
+    var rowEnds = [];
+    Object.keys(byStep).map(function (id) { return byStep[id]; }).sort(function (a, b) { return a.step - b.step; }).forEach(function (m) {
+      var x = u.valToPos(m.step, "x");
+      var row = 0;
+      while (rowEnds[row] !== undefined && rowEnds[row] > x) { row++; }
+      rowEnds[row] = x + 8 + 7 * (m.kind === "best" ? 4 : Math.max(6, m.rules.join(" ").length));
+      var el = document.createElement("div");
+      el.className = "rl-marker rl-" + m.kind + (m.severity ? " rl-" + m.severity : "");
+      el.style.left = x + "px";
+      el.style.setProperty("--row", row);
+      if (x > u.over.clientWidth - 80) { el.classList.add("rl-flip"); }
+      el.title = m.labels.join("\n");
+      el.dataset.step = m.step;
+      el.dataset.kind = m.kind;
+      el.dataset.label = m.kind === "best" ? "best" : m.rules.join(" ");
+      layer.appendChild(el);
+    });
+  }
+
+  data.runs.forEach(function (run, r) {
+    var host = document.querySelector('.charts[data-run-index="' + r + '"]');
+    if (!host) { return; }
+    run.charts.forEach(function (chart) {
+      var box = document.createElement("figure");
+      box.className = "chart"; box.id = chart.id; box.style.margin = "0";
+      var tools = document.createElement("div"); tools.className = "tools";
+      var title = document.createElement("strong"); title.textContent = chart.title; tools.appendChild(title);
+      var positive = allPositive(chart);
+      var toggle = document.createElement("button"); toggle.type = "button"; toggle.textContent = "log scale";
+      toggle.setAttribute("aria-pressed", "false"); toggle.disabled = !positive;
+      if (!positive) { toggle.title = "a log scale needs values above zero"; }
+      tools.appendChild(toggle);
+      var note = document.createElement("span"); note.className = "note";
+      var reduced = chart.series.filter(function (s) { return s.downsampled; });
+      note.textContent = reduced.length ? "band: lowest to highest value of each bucket, so spikes stay visible" : "";
+      tools.appendChild(note);
+      box.appendChild(tools);
+      var plotHost = document.createElement("div"); box.appendChild(plotHost);
+      host.appendChild(box);
+      var entry = { id: chart.id, title: chart.title, markers: chart.markers, points: chart.x.length, log: false, plot: null };
+      entry.plot = build(chart, plotHost, false);
+      toggle.addEventListener("click", function () {
+        entry.log = !entry.log;
+        toggle.setAttribute("aria-pressed", String(entry.log));
+        entry.plot.destroy();
+        entry.plot = build(chart, plotHost, entry.log);
+      });
+      charts.push(entry);
+    });
+  });
+  document.documentElement.dataset.chartsReady = String(charts.length);
+})();
