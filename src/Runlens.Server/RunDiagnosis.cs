@@ -16,7 +16,48 @@ internal sealed class RunDiagnosis(SqlRunStore store)
 {
     private readonly Diagnoser _diagnoser = new();
 
-    public async Task<byte[]?> JsonAsync(string runId, CancellationToken cancellationToken)
+    public Task<byte[]?> JsonAsync(string runId, CancellationToken cancellationToken) => RenderAsync(runId, "json", cancellationToken);
+
+    /// <summary>The run's diagnosis rendered in a report format (<c>json</c>, <c>html</c>), or null for an unknown run.</summary>
+    public async Task<byte[]?> RenderAsync(string runId, string format, CancellationToken cancellationToken)
+    {
+        var diagnosis = await DiagnoseAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (diagnosis is null)
+        {
+            return null;
+        }
+
+        using var output = new MemoryStream();
+        Renderers.For(format).Render([diagnosis], output);
+        return output.ToArray();
+    }
+
+    /// <summary>What the runs table shows of a run's diagnosis, kept with the run and computed again only when the run
+    /// has gained points since (a live run) — so a page of the runs table costs one small read per run.</summary>
+    public async Task<RunSummary?> SummaryAsync(string runId, long points, CancellationToken cancellationToken)
+    {
+        if (await store.GetBlobAsync(runId, "diagnosis", "summary", cancellationToken).ConfigureAwait(false) is { } cached
+            && System.Text.Json.JsonSerializer.Deserialize<RunSummary>(cached) is { } known && known.Points == points)
+        {
+            return known;
+        }
+
+        var diagnosis = await DiagnoseAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (diagnosis is null)
+        {
+            return null;
+        }
+
+        var s = diagnosis.Summary;
+        var summary = new RunSummary(points, s.Status.ToString().ToLowerInvariant(),
+            diagnosis.Findings.GroupBy(f => f.Severity.ToString().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            s.PrimaryMetric, s.Best?.Value is { } b && double.IsFinite(b) ? b : null, s.Best?.Step, s.Final?.Value is { } f && double.IsFinite(f) ? f : null, s.Final?.Step);
+        await store.ApplyAsync(runId, new Storage.RunChanges { Blobs = [new Storage.RunBlob("diagnosis", "summary", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary))] },
+            cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
+
+    private async Task<Analysis.Diagnoses.Diagnosis?> DiagnoseAsync(string runId, CancellationToken cancellationToken)
     {
         var run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
@@ -26,10 +67,7 @@ internal sealed class RunDiagnosis(SqlRunStore store)
 
         var validation = await PredictionsAsync(run.Identity.Id, "validation", cancellationToken).ConfigureAwait(false);
         var training = await PredictionsAsync(run.Identity.Id, "training", cancellationToken).ConfigureAwait(false);
-        var diagnosis = _diagnoser.Diagnose(run, validation, training);
-        using var output = new MemoryStream();
-        Renderers.For("json").Render([diagnosis], output);
-        return output.ToArray();
+        return _diagnoser.Diagnose(run, validation, training);
     }
 
     /// <summary>Reads an upload as the CLI would; a file it cannot read is a 400 that says where and why.</summary>

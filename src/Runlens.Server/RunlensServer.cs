@@ -61,7 +61,9 @@ public static class RunlensServer
 
         app.MapGet("/health", () => Results.Text("OK", "text/html"));
         app.MapGet("/version", () => Results.Text(MlflowVersion, "text/plain"));
-        new NativeApi(store, options, new RunDiagnosis(store)).Map(app);
+        var diagnosis = new RunDiagnosis(store);
+        new NativeApi(store, options, diagnosis).Map(app);
+        new Ui.UiEndpoints(diagnosis).Map(app);
         new MlflowApi(store, options).Map(app);
         new ArtifactApi(options).Map(app);
         app.MapFallback(context => JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.EndpointNotFound,

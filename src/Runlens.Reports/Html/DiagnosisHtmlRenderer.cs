@@ -151,13 +151,13 @@ internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
         var evidence = EvidenceText.Items(f.Evidence).ToList();
         if (evidence.Count > 0)
         {
-            h.Append("<ul class=\"evidence\">");
+            h.Append("<details class=\"evidence\"><summary>evidence (").Append(evidence.Count.ToString(CultureInfo.InvariantCulture)).Append(")</summary><ul>");
             foreach (var (label, value) in evidence)
             {
                 h.Append("<li>").Append(E(label)).Append(": ").Append(E(value)).Append("</li>");
             }
 
-            h.Append("</ul>");
+            h.Append("</ul></details>");
         }
 
         if (!f.Recommendations.IsEmpty)

@@ -89,12 +89,24 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
             context.RequestAborted).ConfigureAwait(false);
         var all = records.Where(filter.Matches).Order(order).ToList();
         var page = all.Skip(offset).Take(limit).ToList();
+
+        // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until it gains points)
+        var summaries = new Dictionary<string, RunSummary?>(StringComparer.Ordinal);
+        if (q["summary"].ToString() is "1" or "true")
+        {
+            foreach (var r in page)
+            {
+                var points = (await store.ListSeriesAsync(r.Id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
+                summaries[r.Id] = await diagnosis.SummaryAsync(r.Id, points, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
             w.WriteNumber("total", all.Count);
             w.WriteStartArray("runs");
-            page.ForEach(r => Record(w, r));
+            page.ForEach(r => Record(w, r, summaries.GetValueOrDefault(r.Id)));
             w.WriteEndArray();
             if (offset + page.Count < all.Count)
             {
@@ -108,7 +120,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     private async Task GetAsync(HttpContext context, string id)
     {
         var record = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w => Record(w, record)).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w => Record(w, record, null)).ConfigureAwait(false);
     }
 
     private async Task AppendAsync(HttpContext context, string id)
@@ -277,7 +289,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     private async Task<RunRecord> RecordAsync(string id, CancellationToken cancellationToken) =>
         await store.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
 
-    private static void Record(Utf8JsonWriter w, RunRecord r)
+    private static void Record(Utf8JsonWriter w, RunRecord r, RunSummary? summary)
     {
         w.WriteStartObject();
         w.WriteString("id", r.Id);
@@ -320,7 +332,42 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         }
 
         w.WriteEndObject();
+        if (summary is not null)
+        {
+            w.WriteStartObject("diagnosis");
+            w.WriteString("status", summary.Status);
+            w.WriteStartObject("findings");
+            foreach (var (severity, count) in summary.Findings.OrderBy(x => x.Key, StringComparer.Ordinal))
+            {
+                w.WriteNumber(severity, count);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("primary", summary.Primary);
+            Optional(w, "best", summary.Best);
+            Optional(w, "best_step", summary.BestStep);
+            Optional(w, "final", summary.Final);
+            Optional(w, "final_step", summary.FinalStep);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
     }
 
     private static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> pairs)
