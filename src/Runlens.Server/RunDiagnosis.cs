@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Evaluation;
 using Runlens.Import;
@@ -14,7 +15,49 @@ namespace Runlens.Server;
 /// </summary>
 internal sealed class RunDiagnosis(SqlRunStore store)
 {
+    /// <summary>Points per series on a run page: each series is reduced to the lowest and highest point of buckets of
+    /// consecutive points (extremes and NaNs kept), so a page draws fast whatever the run's size.</summary>
+    public const int PagePoints = 2000;
+
+    private const int PagesKept = 256;
+
     private readonly Diagnoser _diagnoser = new();
+
+    /// <summary>Run pages' diagnoses, with their series already reduced for drawing, by run id; valid while the run's
+    /// point count is the same.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Points, Analysis.Diagnoses.Diagnosis Diagnosis)> _pages = new(StringComparer.Ordinal);
+
+    /// <summary>A run's page: its HTML report drawn from series reduced to <see cref="PagePoints"/> points, or null for
+    /// an unknown run. The diagnosis is computed once and kept until the run gains points.</summary>
+    public async Task<byte[]?> PageAsync(string runId, CancellationToken cancellationToken)
+    {
+        var series = await store.ListSeriesAsync(runId, cancellationToken).ConfigureAwait(false);
+        var points = series.Sum(x => x.Count);
+        if (!_pages.TryGetValue(runId, out var page) || page.Points != points)
+        {
+            var diagnosis = await DiagnoseAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (diagnosis is null)
+            {
+                return null;
+            }
+
+            var reduced = diagnosis.Run with
+            {
+                Series = diagnosis.Run.Series.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value with { Points = Analysis.Signals.Downsample.MinMax(kv.Value.Points, PagePoints) }, StringComparer.Ordinal),
+            };
+            if (_pages.Count >= PagesKept)
+            {
+                _pages.Clear();
+            }
+
+            page = (points, diagnosis with { Run = reduced });
+            _pages[runId] = page;
+        }
+
+        using var output = new MemoryStream();
+        Renderers.For("html").Render([page.Diagnosis], output);
+        return output.ToArray();
+    }
 
     public Task<byte[]?> JsonAsync(string runId, CancellationToken cancellationToken) => RenderAsync(runId, "json", cancellationToken);
 

@@ -39,7 +39,7 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis)
         app.MapGet("/", (HttpContext context) => Html(context, RunsPage.Value));
         app.MapGet("/runs/{id}", async (HttpContext context, string id) =>
         {
-            var page = await diagnosis.RenderAsync(id, "html", context.RequestAborted).ConfigureAwait(false)
+            var page = await diagnosis.PageAsync(id, context.RequestAborted).ConfigureAwait(false)
                 ?? throw ApiException.NotFound($"Run '{id}' not found");
             var text = Encoding.UTF8.GetString(page);
             var back = "<p><a href=\"/\">← all runs</a></p>";

@@ -110,4 +110,5 @@
     });
   });
   document.documentElement.dataset.chartsReady = String(charts.length);
+  document.documentElement.dataset.readyMs = performance.now().toFixed(1);
 })();

@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Runlens.Model;
+using Runlens.Server;
+using Runlens.Storage.Sqlite;
+
+namespace Runlens.Bench;
+
+/// <summary>
+/// <c>ui-load [series] [points]</c>: a run of 20 series × 1,000,000 points in a SQLite store, served by a real Kestrel
+/// server, opened in Debian's Chromium through Playwright. Prints, for the first visit (the diagnosis is computed) and
+/// for later ones (it is kept until the run gains points), the time from navigation start until every chart is drawn
+/// (the page's own <c>performance.now()</c> when its charts are ready).
+/// </summary>
+internal static class UiLoad
+{
+    public static async Task<int> RunAsync(int seriesCount, int points)
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            Console.Error.WriteLine("ui-load needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)");
+            return 2;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("runlens-ui-").FullName;
+        try
+        {
+            await using var store = await SqliteRunStore.OpenAsync(Path.Combine(folder, "runlens.db"));
+            var clock = Stopwatch.StartNew();
+            await store.SaveRunAsync(BigRun(seriesCount, points));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stored {seriesCount} series x {points:N0} points in {clock.Elapsed.TotalSeconds:F1} s"));
+
+            var app = RunlensServer.Build(new ServerOptions("http://127.0.0.1:0", Path.Combine(folder, "artifacts")), store);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+            var times = new List<double>();
+            for (var visit = 0; visit < 8; visit++)
+            {
+                await page.GotoAsync(address + "/runs/big");
+                await page.WaitForSelectorAsync("html[data-charts-ready]", new() { Timeout = 120_000 });
+                var ready = double.Parse(await page.EvaluateAsync<string>("() => document.documentElement.dataset.readyMs"), CultureInfo.InvariantCulture);
+                var charts = await page.EvaluateAsync<int>("() => runlens.charts.length");
+                if (visit == 0)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first visit (diagnosis computed): {ready:F0} ms until {charts} charts were drawn"));
+                }
+                else
+                {
+                    times.Add(ready);
+                }
+            }
+
+            times.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"later visits: median {times[times.Count / 2]:F0} ms, slowest {times[^1]:F0} ms until every chart was drawn ({times.Count} visits)"));
+            await app.StopAsync();
+            await app.DisposeAsync();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Run BigRun(int seriesCount, int points)
+    {
+        string[] names = ["loss", "grad_norm", "learning_rate"];
+        var series = ImmutableSortedDictionary.CreateBuilder<string, Series>(StringComparer.Ordinal);
+        var random = new Random(7);
+        for (var k = 0; k < seriesCount; k++)
+        {
+            var key = k < names.Length ? "train/" + names[k] : k == names.Length ? "val/loss" : $"train/layer_{k}_grad_norm";
+            var array = new SeriesPoint[points];
+            for (var i = 0; i < points; i++)
+            {
+                array[i] = new SeriesPoint(i + 1, (2.0 / (1 + (i / 100_000.0))) + (0.05 * random.NextDouble()) + (i == points / 3 ? 5 : 0), double.NaN, 1_795_344_886 + (i * 0.1));
+            }
+
+            series[key] = new Series(key, key, System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(array));
+        }
+
+        return new Run { Identity = new RunIdentity("big", "big", "ui-load", new RunSource("bench", "generated")), Series = series.ToImmutable(), Status = RunStatus.Finished };
+    }
+}
