@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Runlens.Analysis.Diagnoses;
@@ -16,25 +14,19 @@ namespace Runlens.Reports.Html;
 /// </summary>
 internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
 {
-    private static readonly Lazy<string> Style = new(() => Asset("uPlot.min.css") + "\n" + Asset("report.css"));
-    private static readonly Lazy<string> Script = new(() => Asset("uPlot.iife.min.js") + "\n" + Asset("report.js"));
-
     public string Format => "html";
 
     public void Render(IReadOnlyList<Diagnosis> diagnoses, Stream output)
     {
         var html = new StringBuilder(64 * 1024);
         var title = diagnoses.Count == 1 ? $"Runlens: {diagnoses[0].Run.Identity.Name}" : $"Runlens: {diagnoses.Count} runs";
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta name=\"color-scheme\" content=\"light dark\">\n<title>").Append(E(title)).Append("</title>\n<style>\n").Append(Style.Value).Append("\n</style>\n</head>\n<body>\n");
-        html.Append("<header><h1>").Append(E(title)).Append("</h1><p class=\"muted\">Diagnosed by Runlens. Drag on a chart to zoom, double-click to reset; hover for values.</p></header>\n<main>\n");
+        HtmlPage.Begin(html, title, "Diagnosed by Runlens. Drag on a chart to zoom, double-click to reset; hover for values.");
         for (var i = 0; i < diagnoses.Count; i++)
         {
             Run(html, diagnoses[i], i);
         }
 
-        html.Append("</main>\n<script type=\"application/json\" id=\"runlens-data\">").Append(Data(diagnoses)).Append("</script>\n<script>\n")
-            .Append(Script.Value).Append("\n</script>\n</body>\n</html>\n");
+        HtmlPage.End(html, Data(diagnoses));
         var bytes = Encoding.UTF8.GetBytes(html.ToString());
         output.Write(bytes);
     }
@@ -201,15 +193,7 @@ internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString("G6", CultureInfo.InvariantCulture) : double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+    private static string Number(double v) => HtmlPage.Number(v);
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
-
-    private static string Asset(string name)
-    {
-        using var stream = typeof(DiagnosisHtmlRenderer).Assembly.GetManifestResourceStream("Runlens.Reports.Html.assets." + name)
-            ?? throw new InvalidOperationException($"the report asset {name} is not embedded");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
+    private static string E(string text) => HtmlPage.E(text);
 }

@@ -11,8 +11,10 @@ namespace Runlens.Server.Ui;
 /// state in the URL so it can be shared), <c>/runs/{id}</c> shows one run — the HTML report of its diagnosis, which
 /// reloads itself while the run is running and gains points.
 /// </summary>
-internal sealed class UiEndpoints(RunDiagnosis diagnosis)
+internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStore store)
 {
+    public const int MaxCompared = 10;
+
     private static readonly Lazy<byte[]> RunsPage = new(() => Resource("runs.html"));
 
     /// <summary>Added to a run's page: every 5 s it asks for the run's latest points and reloads when there are new ones.</summary>
@@ -46,6 +48,46 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis)
             text = text.Replace("<main>", "<main>" + back, StringComparison.Ordinal).Replace("</body>", LiveScript + "</body>", StringComparison.Ordinal);
             await Html(context, Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
         });
+        app.MapGet("/compare", CompareAsync);
+    }
+
+    /// <summary><c>/compare?runs=A,B,…</c> (2 to 10 runs): config diff, best and final values, overlaid curves — each
+    /// series read from the store reduced to <see cref="RunDiagnosis.PagePoints"/> points (extremes kept, so best and
+    /// final values are exact).</summary>
+    private async Task CompareAsync(HttpContext context)
+    {
+        var ids = context.Request.Query["runs"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count is < 2 or > MaxCompared)
+        {
+            throw ApiException.Invalid($"runs: give 2 to {MaxCompared} run ids, e.g. /compare?runs=a,b (got {ids.Count})");
+        }
+
+        var runs = new List<Model.Run>();
+        foreach (var id in ids)
+        {
+            var record = await store.GetRecordAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+            var series = System.Collections.Immutable.ImmutableSortedDictionary.CreateBuilder<string, Model.Series>(StringComparer.Ordinal);
+            foreach (var (key, _, _) in await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false))
+            {
+                if (await store.ReadSeriesAsync(id, key, RunDiagnosis.PagePoints, context.RequestAborted).ConfigureAwait(false) is { } s)
+                {
+                    series[key] = s;
+                }
+            }
+
+            runs.Add(new Model.Run
+            {
+                Identity = new Model.RunIdentity(record.Id, record.Name, record.Experiment, new Model.RunSource(record.Format, record.SourcePath), record.ParentId),
+                Config = Model.RunConfig.From(record.Params.Select(p => KeyValuePair.Create(p.Key, Model.ConfigValue.Parse(p.Value)))),
+                Series = series.ToImmutable(),
+                Status = record.Status,
+            });
+        }
+
+        using var output = new MemoryStream();
+        Reports.Html.ComparisonHtmlRenderer.Render(Analysis.Comparison.RunComparison.Of(runs), output);
+        await Html(context, output.ToArray()).ConfigureAwait(false);
     }
 
     private static async Task Html(HttpContext context, byte[] page)

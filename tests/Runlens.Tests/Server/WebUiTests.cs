@@ -28,7 +28,7 @@ public sealed class WebUiTests
         page.PageError += (_, e) => errors.Add(e);
         await page.GotoAsync(server.Address.AbsoluteUri);
         await page.WaitForSelectorAsync("html[data-loaded]");
-        var rows = await page.Locator("#runs tbody tr").AllInnerTextsAsync();
+        var rows = (await page.Locator("#runs tbody tr").AllInnerTextsAsync()).Select(r => r.Trim()).ToList();
         Assert.Equal(names.Count, rows.Count);
         Assert.All(names, n => Assert.Contains(rows, r => r.StartsWith(n, StringComparison.Ordinal)));
         // the overfitting example is diagnosed in the table: status as text, counts by severity
@@ -57,5 +57,56 @@ public sealed class WebUiTests
         Assert.True(await page.Locator(".finding[data-rule=\"overfitting\"]").CountAsync() == 1);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "ui-run.png") });
         Assert.Empty(errors);
+    }
+
+    [BrowserFact]
+    public async Task Two_runs_picked_in_the_table_are_compared_config_diff_values_and_overlaid_curves()
+    {
+        await using var server = await TestServer.StartAsync();
+        static string Values(Func<int, double> f, int n) => string.Join(",", Enumerable.Range(0, n).Select(i => f(i).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        var runs = new (string Id, string Lr, Func<int, double> Loss, double[] Accuracy)[]
+        {
+            ("lr-high", "0.1", i => 1 - (i * 0.005), [0.5, 0.6, 0.7, 0.86]),
+            ("lr-low", "0.01", i => 1 - (i * 0.004), [0.5, 0.9, 0.8, 0.75]),
+        };
+        foreach (var (id, lr, loss, accuracy) in runs)
+        {
+            await server.CallAsync(HttpMethod.Post, "/api/runs", "{\"id\": \"" + id + "\", \"config\": {\"learning_rate\": " + lr + ", \"optim\": \"adamw\", \"epochs\": 3}}");
+            var (status, _) = await server.CallAsync(HttpMethod.Post, $"/api/runs/{id}/points",
+                "{\"series\": [{\"key\": \"loss\", \"steps\": [" + string.Join(",", Enumerable.Range(0, 100)) + "], \"values\": [" + Values(loss, 100) + "]},"
+                + " {\"key\": \"eval_accuracy\", \"steps\": [25, 50, 75, 99], \"values\": [" + Values(i => accuracy[i], 4) + "]}]}");
+            Assert.Equal(200, status);
+        }
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await page.GotoAsync(server.Address.AbsoluteUri);
+        await page.WaitForSelectorAsync("html[data-loaded]");
+        Assert.True(await page.IsDisabledAsync("#compare"));
+        await page.CheckAsync("#runs tbody tr[data-run=\"lr-high\"] input");
+        await page.CheckAsync("#runs tbody tr[data-run=\"lr-low\"] input");
+        await page.ClickAsync("#compare");
+        await page.WaitForSelectorAsync("html[data-charts-ready]");
+
+        // only the key that differs
+        Assert.Equal(["learning_rate"], await page.Locator(".config-diff tbody th").AllInnerTextsAsync());
+        var order = (await page.Locator(".config-diff thead th").AllInnerTextsAsync()).ToList();
+        var lossRow = await page.Locator(".best-final tr[data-key=\"train/loss\"] td").AllInnerTextsAsync();
+        var accuracyRow = await page.Locator(".best-final tr[data-key=\"val/accuracy\"] td").AllInnerTextsAsync();
+        var high = order.IndexOf("lr-high") - 1;
+        var low = order.IndexOf("lr-low") - 1;
+        Assert.Equal("best 0.505 @99, final 0.505 @99", lossRow[high]);
+        Assert.Equal("best 0.604 @99, final 0.604 @99", lossRow[low]);
+        Assert.Equal("best 0.9 @50, final 0.75 @99", accuracyRow[low]);
+        Assert.Equal("best 0.86 @99, final 0.86 @99", accuracyRow[high]);
+
+        // one chart per metric, one curve per run, in different colours
+        var charts = await page.EvaluateAsync<JsonElement>("() => runlens.charts.map(c => ({ title: c.title, curves: c.plot.series.length - 1, colors: [...new Set(c.plot.series.slice(1).map(s => s._stroke || s.stroke))].length }))");
+        var lossChart = charts.EnumerateArray().Single(c => c.GetProperty("title").GetString() == "train/loss");
+        Assert.Equal((2, 2), (lossChart.GetProperty("curves").GetInt32(), lossChart.GetProperty("colors").GetInt32()));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "ui-compare.png"), FullPage = true });
+
+        var (s, body) = await server.CallAsync(HttpMethod.Get, "/compare?runs=lr-high");
+        Assert.Equal((400, "INVALID_PARAMETER_VALUE"), (s, body.GetProperty("error_code").GetString()));
     }
 }

@@ -20,8 +20,8 @@
     var rows = [chart.x];
     var bands = [];
     chart.series.forEach(function (s) {
-      var c = seriesColor(s.key);
-      seriesOpts.push({ label: s.key + (s.downsampled ? " (mean of " + s.points.toLocaleString() + " points)" : ""), stroke: c, width: 1.5, spanGaps: true, value: function (u, v) { return fmt(v); } });
+      var c = s.color || seriesColor(s.key);
+      seriesOpts.push({ label: (s.label || s.key) + (s.downsampled ? " (mean of " + s.points.toLocaleString() + " points)" : ""), stroke: c, width: 1.5, spanGaps: true, value: function (u, v) { return fmt(v); } });
       rows.push(s.y);
       if (s.downsampled) {
         var hi = rows.length; seriesOpts.push({ label: s.key + " max", stroke: c, width: 0.5, alpha: 0.5, spanGaps: true, value: function (u, v) { return fmt(v); } }); rows.push(s.hi);
