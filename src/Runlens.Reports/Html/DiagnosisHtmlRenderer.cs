@@ -20,7 +20,7 @@ internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
     {
         var html = new StringBuilder(64 * 1024);
         var title = diagnoses.Count == 1 ? $"Runlens: {diagnoses[0].Run.Identity.Name}" : $"Runlens: {diagnoses.Count} runs";
-        HtmlPage.Begin(html, title, "Diagnosed by Runlens. Drag on a chart to zoom, double-click to reset; hover for values.");
+        HtmlPage.Begin(html, title, "Diagnosed by Runlens. Drag on a chart to zoom, double-click to reset, hover for values; on a focused chart: l log scale, + and - zoom, arrows pan, r reset. The view is kept in the address.");
         for (var i = 0; i < diagnoses.Count; i++)
         {
             Run(html, diagnoses[i], i);

@@ -56,6 +56,20 @@ public sealed class WebUiTests
         Assert.All(painted, n => Assert.True(n > 2000, "a chart looks blank"));
         Assert.True(await page.Locator(".finding[data-rule=\"overfitting\"]").CountAsync() == 1);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "ui-run.png") });
+
+        // the zoom is in the address: a shared link opens on the same view; keys zoom and reset a focused chart
+        var shared = page.Url.Split('?')[0] + "?zoom=chart-0:1000:5000";
+        await page.GotoAsync(shared);
+        await page.WaitForSelectorAsync("html[data-charts-ready]");
+        var zoomed = await page.EvaluateAsync<double[]>("() => [runlens.charts[0].plot.scales.x.min, runlens.charts[0].plot.scales.x.max]");
+        Assert.Equal(new[] { 1000.0, 5000.0 }, zoomed);
+        await page.FocusAsync("#chart-0");
+        await page.Keyboard.PressAsync("+");
+        var closer = await page.EvaluateAsync<double[]>("() => [runlens.charts[0].plot.scales.x.min, runlens.charts[0].plot.scales.x.max]");
+        Assert.Equal(new[] { 2000.0, 4000.0 }, closer);
+        Assert.Contains("zoom=chart-0%3A2000%3A4000", page.Url, StringComparison.Ordinal);
+        await page.Keyboard.PressAsync("r");
+        Assert.DoesNotContain("zoom=", page.Url, StringComparison.Ordinal);
         Assert.Empty(errors);
     }
 

@@ -11,6 +11,19 @@
   var charts = [];
   window.runlens = { charts: charts };
 
+  // The view is kept in the URL so it can be shared: zoom=CHART:MIN:MAX and hide=CHART:SERIES (repeatable).
+  var query = new URLSearchParams(location.search);
+  var zooms = {}, hidden = {};
+  query.getAll("zoom").forEach(function (z) { var p = z.split(":"); if (p.length === 3 && isFinite(+p[1]) && isFinite(+p[2])) { zooms[p[0]] = [+p[1], +p[2]]; } });
+  query.getAll("hide").forEach(function (h) { var p = h.split(":"); (hidden[p[0]] = hidden[p[0]] || {})[+p[1]] = true; });
+  function writeUrl() {
+    var q = new URLSearchParams(location.search);
+    q.delete("zoom"); q.delete("hide");
+    Object.keys(zooms).forEach(function (id) { q.append("zoom", id + ":" + zooms[id][0] + ":" + zooms[id][1]); });
+    Object.keys(hidden).forEach(function (id) { Object.keys(hidden[id]).forEach(function (i) { if (hidden[id][i]) { q.append("hide", id + ":" + i); } }); });
+    try { history.replaceState(null, "", (q.toString() ? "?" + q : location.pathname) + location.hash); } catch (e) { /* file:// may refuse */ }
+  }
+
   function allPositive(chart) {
     return chart.series.every(function (s) { return s.y.every(function (v) { return v == null || v > 0; }); });
   }
@@ -36,9 +49,44 @@
       axes: [{ stroke: color("--muted"), grid: { stroke: color("--grid") } }, { stroke: color("--muted"), grid: { stroke: color("--grid") }, size: 60 }],
       series: seriesOpts,
       cursor: { drag: { x: true, y: false } },
-      hooks: { draw: [function (u) { placeMarkers(u, chart.markers); }] },
+      hooks: {
+        draw: [function (u) { placeMarkers(u, chart.markers); }],
+        setScale: [function (u, key) {
+          if (key !== "x" || u._restoring) { return; }
+          var x = chart.x, min = u.scales.x.min, max = u.scales.x.max;
+          if (min <= x[0] && max >= x[x.length - 1]) { delete zooms[chart.id]; } else { zooms[chart.id] = [Math.round(min), Math.round(max)]; }
+          writeUrl();
+        }],
+        setSeries: [function (u, i, o) {
+          if (u._restoring || !o || o.show === undefined) { return; }
+          (hidden[chart.id] = hidden[chart.id] || {})[i] = !o.show;
+          writeUrl();
+        }],
+      },
     };
-    return new uPlot(opts, rows, host);
+    var u = new uPlot(opts, rows, host);
+    u._restoring = true;
+    if (zooms[chart.id]) { u.setScale("x", { min: zooms[chart.id][0], max: zooms[chart.id][1] }); }
+    Object.keys(hidden[chart.id] || {}).forEach(function (i) { if (hidden[chart.id][i] && +i < u.series.length) { u.setSeries(+i, { show: false }); } });
+    u._restoring = false;
+    return u;
+  }
+
+  // Keys on a focused chart: l log scale, + and - zoom, arrows pan, r or Escape resets.
+  function keys(entry, chart, toggle) {
+    return function (e) {
+      var u = entry.plot, x = chart.x, min = u.scales.x.min, max = u.scales.x.max, span = max - min, mid = (min + max) / 2;
+      var next = null;
+      if (e.key === "l") { if (!toggle.disabled) { toggle.click(); } }
+      else if (e.key === "+" || e.key === "=") { next = [mid - span / 4, mid + span / 4]; }
+      else if (e.key === "-") { next = [Math.max(x[0], mid - span), Math.min(x[x.length - 1], mid + span)]; }
+      else if (e.key === "ArrowLeft") { next = [min - span / 10, max - span / 10]; }
+      else if (e.key === "ArrowRight") { next = [min + span / 10, max + span / 10]; }
+      else if (e.key === "r" || e.key === "Escape") { next = [x[0], x[x.length - 1]]; }
+      else { return; }
+      e.preventDefault();
+      if (next) { u.setScale("x", { min: next[0], max: next[1] }); }
+    };
   }
 
   // Markers are elements over the plot: one per finding step, the best checkpoint and non-finite values, placed at
@@ -83,7 +131,8 @@
     if (!host) { return; }
     run.charts.forEach(function (chart) {
       var box = document.createElement("figure");
-      box.className = "chart"; box.id = chart.id; box.style.margin = "0";
+      box.className = "chart"; box.id = chart.id; box.style.margin = "0"; box.tabIndex = 0;
+      box.setAttribute("aria-label", chart.title + " chart; keys: l log scale, + and - zoom, arrows pan, r reset");
       var tools = document.createElement("div"); tools.className = "tools";
       var title = document.createElement("strong"); title.textContent = chart.title; tools.appendChild(title);
       var positive = allPositive(chart);
@@ -100,6 +149,7 @@
       host.appendChild(box);
       var entry = { id: chart.id, title: chart.title, markers: chart.markers, points: chart.x.length, log: false, plot: null };
       entry.plot = build(chart, plotHost, false);
+      box.addEventListener("keydown", keys(entry, chart, toggle));
       toggle.addEventListener("click", function () {
         entry.log = !entry.log;
         toggle.setAttribute("aria-pressed", String(entry.log));
