@@ -123,4 +123,35 @@ public sealed class WebUiTests
         var (s, body) = await server.CallAsync(HttpMethod.Get, "/compare?runs=lr-high");
         Assert.Equal((400, "INVALID_PARAMETER_VALUE"), (s, body.GetProperty("error_code").GetString()));
     }
+
+    [BrowserFact]
+    public async Task A_running_runs_page_redraws_as_points_arrive_and_shows_its_predictions()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CallAsync(HttpMethod.Post, "/api/runs", """{"id": "live", "name": "live"}""");
+        static string Batch(int from, int n) => "{\"series\": [{\"key\": \"loss\", \"steps\": [" + string.Join(",", Enumerable.Range(from, n))
+            + "], \"values\": [" + string.Join(",", Enumerable.Range(from, n).Select(i => (2.0 / (1 + i)).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]}]}";
+        await server.CallAsync(HttpMethod.Post, "/api/runs/live/points", Batch(0, 50));
+        var csv = new System.Text.StringBuilder("label,prediction\n");
+        for (var i = 0; i < 90; i++)
+        {
+            csv.Append((i % 3) switch { 0 => "cat", 1 => "dog", _ => "bird" }).Append(',').Append(i % 9 == 0 ? "dog" : (i % 3) switch { 0 => "cat", 1 => "dog", _ => "bird" }).Append('\n');
+        }
+
+        var (status, _) = await server.CallAsync(HttpMethod.Put, "/api/runs/live/predictions?format=csv", csv.ToString(), "text/csv");
+        Assert.Equal(200, status);
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Chromium.NewPageAsync();
+        await page.GotoAsync(server.Address.AbsoluteUri + "runs/live");
+        await page.WaitForSelectorAsync("html[data-charts-ready]");
+        Assert.Equal(50, await page.EvaluateAsync<int>("() => runlens.charts[0].plot.data[0].length"));
+        Assert.Equal(3, await page.Locator(".per-class tbody tr").CountAsync());
+        Assert.Equal(9, await page.Locator(".confusion tbody td").CountAsync());
+        Assert.Equal("20", await page.InnerTextAsync(".confusion tbody tr:nth-child(2) td:nth-child(3)")); // true cat, predicted cat: 30 cats, the 10 at multiples of 9 predicted dog
+
+        // points arrive while the page is open: it redraws with them (it asks every 5 s)
+        await server.CallAsync(HttpMethod.Post, "/api/runs/live/points", Batch(50, 25));
+        await page.WaitForFunctionAsync("() => window.runlens && runlens.charts.length && runlens.charts[0].plot.data[0].length === 75", null, new() { Timeout = 20_000 });
+    }
 }
