@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -233,9 +234,18 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     {
         var maxText = context.Request.Query["max_points"].ToString();
         int? max = maxText.Length == 0 ? null : Number(maxText, "max_points", 0, 4, 10_000_000);
+        var (from, to) = (Step(context.Request.Query["from"].ToString(), "from"), Step(context.Request.Query["to"].ToString(), "to"));
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var series = await store.ReadSeriesAsync(id, key, max, context.RequestAborted).ConfigureAwait(false)
+        var ranged = from is not null || to is not null;
+        var series = await store.ReadSeriesAsync(id, key, ranged ? null : max, context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"Run '{id}' has no series '{key}'");
+        if (ranged)
+        {
+            // a step range (a zoomed chart): the points inside it, reduced in memory with the same extremes-keeping rule
+            var inside = series.Points.Where(p => (from is null || p.Step >= from) && (to is null || p.Step <= to)).ToImmutableArray();
+            series = series with { Points = max is { } m ? Analysis.Signals.Downsample.MinMax(inside, m) : inside };
+        }
+
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
@@ -411,6 +421,11 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     private static string? Text(JsonElement o, string name) =>
         !o.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null ? null
         : e.ValueKind == JsonValueKind.String ? e.GetString() : throw ApiException.Invalid($"{name}: expected a string, got {e.GetRawText()}");
+
+    private static long? Step(string text, string name) =>
+        text.Length == 0 ? null
+        : long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+        : throw ApiException.Invalid($"{name}: expected a step (a whole number), got '{text}'");
 
     private static int Number(string text, string name, int fallback, int min, int max) =>
         text.Length == 0 ? fallback

@@ -22,6 +22,8 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
         <script>
         (function () {
           var id = document.querySelector("section.run").dataset.run, seen = null;
+          window.runlensDetail = "/api/runs/" + encodeURIComponent(id);
+          if (window.runlens && runlens.refine) { runlens.refine(); }
           function latest(r) { return JSON.stringify(r.metrics) + r.status; }
           function poll() {
             fetch("/api/runs/" + encodeURIComponent(id)).then(function (r) { return r.json(); }).then(function (r) {

@@ -154,4 +154,36 @@ public sealed class WebUiTests
         await server.CallAsync(HttpMethod.Post, "/api/runs/live/points", Batch(50, 25));
         await page.WaitForFunctionAsync("() => window.runlens && runlens.charts.length && runlens.charts[0].plot.data[0].length === 75", null, new() { Timeout = 20_000 });
     }
+
+    [BrowserFact]
+    public async Task A_zoomed_chart_asks_the_server_for_the_detail_inside_its_range()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CallAsync(HttpMethod.Post, "/api/runs", """{"id": "long"}""");
+        for (var b = 0; b < 10; b++)
+        {
+            var steps = Enumerable.Range(b * 10_000, 10_000).ToList();
+            var values = steps.Select(i => i == 50_050 ? "9.5" : (2.0 / (1 + (i / 1000.0))).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            await server.CallAsync(HttpMethod.Post, "/api/runs/long/points", "{\"series\": [{\"key\": \"loss\", \"steps\": [" + string.Join(",", steps) + "], \"values\": [" + string.Join(",", values) + "]}]}");
+        }
+
+        // the range read itself
+        var (status, body) = await server.CallAsync(HttpMethod.Get, "/api/runs/long/series/train/loss?from=50000&to=50100&max_points=2000");
+        Assert.Equal(200, status);
+        Assert.Equal(Enumerable.Range(50_000, 101).Select(i => (long)i), body.GetProperty("steps").EnumerateArray().Select(x => x.GetInt64()));
+        (status, _) = await server.CallAsync(HttpMethod.Get, "/api/runs/long/series/train/loss?from=abc");
+        Assert.Equal(400, status);
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Chromium.NewPageAsync();
+        await page.GotoAsync(server.Address.AbsoluteUri + "runs/long");
+        await page.WaitForSelectorAsync("html[data-charts-ready]");
+        Assert.InRange(await page.EvaluateAsync<int>("() => runlens.charts[0].plot.data[0].length"), 100, 2_100); // reduced for the page
+
+        await page.GotoAsync(server.Address.AbsoluteUri + "runs/long?zoom=chart-0:50000:50100");
+        await page.WaitForFunctionAsync("() => window.runlens && runlens.charts.length && runlens.charts[0].plot.data[0].filter(x => x >= 50000 && x <= 50100).length === 101",
+            null, new() { Timeout = 15_000 });
+        Assert.Equal(9.5, await page.EvaluateAsync<double>("() => { const p = runlens.charts[0].plot; return p.data[1][p.data[0].indexOf(50050)]; }"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "ui-zoom-detail.png") });
+    }
 }

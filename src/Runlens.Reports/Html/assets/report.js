@@ -56,6 +56,7 @@
           var x = chart.x, min = u.scales.x.min, max = u.scales.x.max;
           if (min <= x[0] && max >= x[x.length - 1]) { delete zooms[chart.id]; } else { zooms[chart.id] = [Math.round(min), Math.round(max)]; }
           writeUrl();
+          detail(chart, u);
         }],
         setSeries: [function (u, i, o) {
           if (u._restoring || !o || o.show === undefined) { return; }
@@ -70,6 +71,40 @@
     Object.keys(hidden[chart.id] || {}).forEach(function (i) { if (hidden[chart.id][i] && +i < u.series.length) { u.setSeries(+i, { show: false }); } });
     u._restoring = false;
     return u;
+  }
+
+  // Served by `runlens serve` (window.runlensDetail set), a zoomed chart asks the server for the points inside its range
+  // (reduced with the same extremes-keeping rule), so every zoom level shows detail and no spike is hidden.
+  var pending = {};
+  function detail(chart, u) {
+    if (!window.runlensDetail || chart.series.some(function (s) { return s.downsampled; })) { return; }
+    clearTimeout(pending[chart.id]);
+    pending[chart.id] = setTimeout(function () {
+      var min = Math.floor(u.scales.x.min), max = Math.ceil(u.scales.x.max);
+      Promise.all(chart.series.map(function (s) {
+        return fetch(window.runlensDetail + "/series/" + s.key + "?max_points=2000&from=" + min + "&to=" + max).then(function (r) { return r.ok ? r.json() : null; });
+      })).then(function (answers) {
+        if (answers.some(function (a) { return !a; })) { return; }
+        // each series: its points outside the range as they were, the detailed ones inside it
+        var merged = chart.series.map(function (s, i) {
+          var points = {};
+          chart.x.forEach(function (x, j) { if ((x < min || x > max) && s.y[j] != null) { points[x] = s.y[j]; } });
+          answers[i].steps.forEach(function (x, j) { var v = answers[i].values[j]; points[x] = typeof v === "number" ? v : null; });
+          return points;
+        });
+        var xs = {};
+        merged.forEach(function (p) { Object.keys(p).forEach(function (x) { xs[x] = true; }); });
+        chart.x = Object.keys(xs).map(Number).sort(function (a, b) { return a - b; });
+        chart.series.forEach(function (s, i) { s.y = chart.x.map(function (x) { return merged[i].hasOwnProperty(x) ? merged[i][x] : null; }); });
+        var entry = charts.filter(function (c) { return c.id === chart.id; })[0];
+        var plot = entry ? entry.plot : u;
+        plot._restoring = true;
+        plot.setData([chart.x].concat(chart.series.map(function (s) { return s.y; })), false);
+        plot.setScale("x", { min: min, max: max });
+        plot._restoring = false;
+        if (entry) { entry.points = chart.x.length; entry.detailed = [min, max]; }
+      });
+    }, 150);
   }
 
   // Keys on a focused chart: l log scale, + and - zoom, arrows pan, r or Escape resets.
@@ -147,7 +182,7 @@
       box.appendChild(tools);
       var plotHost = document.createElement("div"); box.appendChild(plotHost);
       host.appendChild(box);
-      var entry = { id: chart.id, title: chart.title, markers: chart.markers, points: chart.x.length, log: false, plot: null };
+      var entry = { id: chart.id, title: chart.title, markers: chart.markers, points: chart.x.length, log: false, plot: null, chart: chart };
       entry.plot = build(chart, plotHost, false);
       box.addEventListener("keydown", keys(entry, chart, toggle));
       toggle.addEventListener("click", function () {
@@ -159,6 +194,8 @@
       charts.push(entry);
     });
   });
+  // charts opened zoomed (from the address) get their detail once the page knows where to ask
+  window.runlens.refine = function () { charts.forEach(function (e) { if (zooms[e.id]) { detail(e.chart, e.plot); } }); };
   document.documentElement.dataset.chartsReady = String(charts.length);
   document.documentElement.dataset.readyMs = performance.now().toFixed(1);
 })();
