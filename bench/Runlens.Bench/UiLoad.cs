@@ -71,6 +71,46 @@ internal static class UiLoad
         }
     }
 
+    /// <summary><c>ui-runs [runs]</c>: the runs table over a store of many small runs: how long the first page takes
+    /// (each run on it is diagnosed once), a later visit, and the last page.</summary>
+    public static async Task<int> RunsAsync(int count)
+    {
+        var folder = Directory.CreateTempSubdirectory("runlens-ui-").FullName;
+        try
+        {
+            await using var store = await SqliteRunStore.OpenAsync(Path.Combine(folder, "runlens.db"));
+            var clock = Stopwatch.StartNew();
+            for (var r = 0; r < count; r++)
+            {
+                var small = BigRun(3, 200) with { Identity = new RunIdentity($"run-{r:D5}", $"sweep-{r:D5}", "sweep", new RunSource("bench", "generated")) };
+                await store.SaveRunAsync(small);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stored {count:N0} runs of 3 series x 200 points in {clock.Elapsed.TotalSeconds:F1} s"));
+            var app = RunlensServer.Build(new ServerOptions("http://127.0.0.1:0", Path.Combine(folder, "artifacts")), store);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+            var page = await browser.NewPageAsync();
+            foreach (var (label, url) in new[] { ("first page, first visit", "/"), ("first page, later visit", "/"), ("last page, first visit", $"/?offset={(count - 1) / 50 * 50}"), ("last page, later visit", $"/?offset={(count - 1) / 50 * 50}") })
+            {
+                await page.GotoAsync(address + url);
+                await page.WaitForSelectorAsync("html[data-loaded]", new() { Timeout = 120_000 });
+                var ready = await page.EvaluateAsync<string>("() => document.documentElement.dataset.readyMs");
+                Console.WriteLine($"runs table, {label}: {ready} ms until the table was filled");
+            }
+
+            await app.StopAsync();
+            await app.DisposeAsync();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static Run BigRun(int seriesCount, int points)
     {
         string[] names = ["loss", "grad_norm", "learning_rate"];
