@@ -51,6 +51,18 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
             await Html(context, Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
         });
         app.MapGet("/compare", CompareAsync);
+
+        // the rule pages the findings link to (docs/rules/RL0101.md, relative to a run page)
+        foreach (var prefix in (string[])["/docs/rules/{file}", "/runs/docs/rules/{file}"])
+        {
+            app.MapGet(prefix, async (HttpContext context, string file) =>
+            {
+                using var stream = typeof(UiEndpoints).Assembly.GetManifestResourceStream("Runlens.Server.Rules." + file)
+                    ?? throw ApiException.NotFound($"No rule page {file}; `runlens rules` lists the rules");
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await stream.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            });
+        }
     }
 
     /// <summary><c>/compare?runs=A,B,…</c> (2 to 10 runs): config diff, best and final values, overlaid curves — each

@@ -55,6 +55,11 @@ public sealed class WebUiTests
         Assert.NotEmpty(painted);
         Assert.All(painted, n => Assert.True(n > 2000, "a chart looks blank"));
         Assert.True(await page.Locator(".finding[data-rule=\"overfitting\"]").CountAsync() == 1);
+        var docs = await page.GetAttributeAsync(".finding[data-rule=\"overfitting\"] a.rule", "href");
+        using (var rulePage = await server.Http.GetAsync(new Uri(new Uri(page.Url), docs)))
+        {
+            Assert.Contains("# RL0101", await rulePage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "ui-run.png") });
 
         // the zoom is in the address: a shared link opens on the same view; keys zoom and reset a focused chart
