@@ -112,7 +112,9 @@ internal static class ChartData
         w.WriteEndObject();
     }
 
-    private static void Aligned(Utf8JsonWriter w, string name, long[] xs, double[] ys, Dictionary<long, int> at, int length)
+    /// <summary>Writes <paramref name="ys"/> as an array aligned on a chart's x (its index by step in
+    /// <paramref name="at"/>): null where the series has no point or a non-finite one.</summary>
+    internal static void Aligned(Utf8JsonWriter w, string name, long[] xs, double[] ys, Dictionary<long, int> at, int length)
     {
         var row = new double?[length];
         for (var i = 0; i < xs.Length; i++)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Runlens.Analysis.Comparison;
-using Runlens.Reports.Json;
 
 namespace Runlens.Reports.Html;
 
@@ -110,32 +109,13 @@ public static class ComparisonHtmlRenderer
                 w.WriteStartArray("series");
                 foreach (var (run, i, series) in present)
                 {
-                    var row = new double?[xs.Length];
-                    foreach (var p in series!.Points)
-                    {
-                        row[at[p.Step]] = double.IsFinite(p.Value) ? p.Value : null;
-                    }
-
                     w.WriteStartObject();
                     w.WriteString("key", m.Key);
                     w.WriteString("label", run.Identity.Name);
                     w.WriteString("color", Palette[i % Palette.Length]);
-                    w.WriteNumber("points", series.Count);
+                    w.WriteNumber("points", series!.Count);
                     w.WriteBoolean("downsampled", false);
-                    w.WriteStartArray("y");
-                    foreach (var v in row)
-                    {
-                        if (v is { } value)
-                        {
-                            JsonNumbers.Write(w, value);
-                        }
-                        else
-                        {
-                            w.WriteNullValue();
-                        }
-                    }
-
-                    w.WriteEndArray();
+                    ChartData.Aligned(w, "y", [.. series.Points.Select(p => p.Step)], [.. series.Points.Select(p => p.Value)], at, xs.Length);
                     w.WriteEndObject();
                 }
 
