@@ -27,6 +27,57 @@ internal sealed class RunDiagnosis(SqlRunStore store)
     /// point count is the same.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Points, Analysis.Diagnoses.Diagnosis Diagnosis)> _pages = new(StringComparer.Ordinal);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _warming = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the run's page is ready for a run of this many points (its diagnosis is kept).</summary>
+    public bool IsReady(string runId, long points) => _pages.TryGetValue(runId, out var page) && page.Points == points;
+
+    /// <summary>Starts computing the run's page in the background (once at a time per run); a page asked for meanwhile
+    /// is the pending one (<see cref="Reports.Html.PendingRunPage"/>).</summary>
+    public void Warm(string runId) =>
+        _warming.AddOrUpdate(runId, Start, (id, running) => running.IsCompleted ? Start(id) : running);
+
+    private Task Start(string runId) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await PageAsync(runId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Data.Common.DbException)
+            {
+                // the next visit tries again (and shows the error inline)
+            }
+        });
+
+    /// <summary>The run without its points but with every series read from the store reduced to
+    /// <see cref="PagePoints"/> points (extremes and NaNs kept, so best and final values stay exact), or null.</summary>
+    public async Task<Model.Run?> ReducedRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetRecordAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var series = ImmutableSortedDictionary.CreateBuilder<string, Model.Series>(StringComparer.Ordinal);
+        foreach (var (key, _, _) in await store.ListSeriesAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            if (await store.ReadSeriesAsync(runId, key, PagePoints, cancellationToken).ConfigureAwait(false) is { } s)
+            {
+                series[key] = s;
+            }
+        }
+
+        return new Model.Run
+        {
+            Identity = new Model.RunIdentity(record.Id, record.Name, record.Experiment, new Model.RunSource(record.Format, record.SourcePath), record.ParentId),
+            Config = Model.RunConfig.From(record.Params.Select(p => KeyValuePair.Create(p.Key, Model.ConfigValue.Parse(p.Value)))),
+            Series = series.ToImmutable(),
+            Status = record.Status,
+        };
+    }
+
     /// <summary>A run's page: its HTML report drawn from series reduced to <see cref="PagePoints"/> points, or null for
     /// an unknown run. The diagnosis is computed once and kept until the run gains points.</summary>
     public async Task<byte[]?> PageAsync(string runId, CancellationToken cancellationToken)

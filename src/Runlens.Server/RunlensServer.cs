@@ -63,7 +63,7 @@ public static class RunlensServer
         app.MapGet("/version", () => Results.Text(MlflowVersion, "text/plain"));
         var diagnosis = new RunDiagnosis(store);
         new NativeApi(store, options, diagnosis).Map(app);
-        new Ui.UiEndpoints(diagnosis, store).Map(app);
+        new Ui.UiEndpoints(diagnosis, store, options).Map(app);
         new MlflowApi(store, options).Map(app);
         new ArtifactApi(options).Map(app);
         app.MapFallback(context => JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.EndpointNotFound,

@@ -12,6 +12,10 @@ public sealed record ServerOptions(string Urls, string ArtifactRoot, string? Aut
     /// <summary>MLflow's request limit for a log-batch body (1 MB).</summary>
     public long MlflowBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Runs with more points than this get their page's charts at once and their diagnosis in the background
+    /// (see <see cref="Ui.UiEndpoints"/>); smaller runs are diagnosed before the page is sent.</summary>
+    public long InlineDiagnosisPoints { get; init; } = 1_000_000;
+
     /// <summary>The largest artifact or predictions upload.</summary>
     public long MaxUploadBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 }

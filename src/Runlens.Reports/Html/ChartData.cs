@@ -18,9 +18,10 @@ internal static class ChartData
     public const int Buckets = 1500;
     private const int MaxNonFiniteMarkers = 20;
 
-    public static void Write(Utf8JsonWriter w, Diagnosis d)
+    public static void Write(Utf8JsonWriter w, Diagnosis d) => Write(w, d.Run, d.Findings);
+
+    public static void Write(Utf8JsonWriter w, Run run, IReadOnlyList<Analysis.Findings.Finding> findings)
     {
-        var run = d.Run;
         w.WriteStartArray("charts");
         var groups = run.Series.Values.Where(s => s.Count > 0)
             .GroupBy(s => MetricNames.NameOf(s.Key), StringComparer.Ordinal)
@@ -62,7 +63,7 @@ internal static class ChartData
             w.WriteEndArray();
             w.WriteStartArray("markers");
             var keys = group.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-            foreach (var f in d.Findings.Where(f => f.SeriesKeys.Any(keys.Contains)))
+            foreach (var f in findings.Where(f => f.SeriesKeys.Any(keys.Contains)))
             {
                 foreach (var step in f.Steps.Distinct().Take(10))
                 {

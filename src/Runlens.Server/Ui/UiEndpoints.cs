@@ -11,7 +11,7 @@ namespace Runlens.Server.Ui;
 /// state in the URL so it can be shared), <c>/runs/{id}</c> shows one run — the HTML report of its diagnosis, which
 /// reloads itself while the run is running and gains points.
 /// </summary>
-internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStore store)
+internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStore store, ServerOptions options)
 {
     public const int MaxCompared = 10;
 
@@ -41,14 +41,17 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/", (HttpContext context) => Html(context, RunsPage.Value));
-        app.MapGet("/runs/{id}", async (HttpContext context, string id) =>
+        app.MapGet("/runs/{id}", RunPageAsync);
+        app.MapGet("/runs/{id}/ready", async (HttpContext context, string id) =>
         {
-            var page = await diagnosis.PageAsync(id, context.RequestAborted).ConfigureAwait(false)
-                ?? throw ApiException.NotFound($"Run '{id}' not found");
-            var text = Encoding.UTF8.GetString(page);
-            var back = "<p><a href=\"/\">← all runs</a></p>";
-            text = text.Replace("<main>", "<main>" + back, StringComparison.Ordinal).Replace("</body>", LiveScript + "</body>", StringComparison.Ordinal);
-            await Html(context, Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+            var points = (await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
+            var ready = diagnosis.IsReady(id, points);
+            await JsonResponses.WriteAsync(context, w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("ready", ready);
+                w.WriteEndObject();
+            }).ConfigureAwait(false);
         });
         app.MapGet("/compare", CompareAsync);
 
@@ -65,6 +68,52 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
         }
     }
 
+    /// <summary>A run's page. A run of more than <see cref="ServerOptions.InlineDiagnosisPoints"/> points whose
+    /// diagnosis is not ready yet gets its charts at once (read from the store reduced) with a notice, while the
+    /// diagnosis runs in the background; the page swaps itself for the full report when it is ready.</summary>
+    private async Task RunPageAsync(HttpContext context, string id)
+    {
+        var points = (await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
+        byte[] page;
+        string script;
+        if (points > options.InlineDiagnosisPoints && !diagnosis.IsReady(id, points))
+        {
+            var run = await diagnosis.ReducedRunAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+            diagnosis.Warm(id);
+            using var output = new MemoryStream();
+            Reports.Html.PendingRunPage.Render(run, points, output);
+            page = output.ToArray();
+            script = PendingScript;
+        }
+        else
+        {
+            page = await diagnosis.PageAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+            script = LiveScript;
+        }
+
+        var text = Encoding.UTF8.GetString(page)
+            .Replace("<main>", "<main><p><a href=\"/\">← all runs</a></p>", StringComparison.Ordinal)
+            .Replace("</body>", script + "</body>", StringComparison.Ordinal);
+        await Html(context, Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+    }
+
+    /// <summary>Added to a pending run page: it asks twice a second whether the diagnosis is ready, then reloads.</summary>
+    private const string PendingScript = """
+        <script>
+        (function () {
+          var id = document.querySelector("section.run").dataset.run;
+          window.runlensDetail = "/api/runs/" + encodeURIComponent(id);
+          if (window.runlens && runlens.refine) { runlens.refine(); }
+          function poll() {
+            fetch("/runs/" + encodeURIComponent(id) + "/ready").then(function (r) { return r.json(); }).then(function (r) {
+              if (r.ready) { location.reload(); } else { setTimeout(poll, 500); }
+            }, function () { setTimeout(poll, 2000); });
+          }
+          poll();
+        })();
+        </script>
+        """;
+
     /// <summary><c>/compare?runs=A,B,…</c> (2 to 10 runs): config diff, best and final values, overlaid curves — each
     /// series read from the store reduced to <see cref="RunDiagnosis.PagePoints"/> points (extremes kept, so best and
     /// final values are exact).</summary>
@@ -80,23 +129,7 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
         var runs = new List<Model.Run>();
         foreach (var id in ids)
         {
-            var record = await store.GetRecordAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
-            var series = System.Collections.Immutable.ImmutableSortedDictionary.CreateBuilder<string, Model.Series>(StringComparer.Ordinal);
-            foreach (var (key, _, _) in await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false))
-            {
-                if (await store.ReadSeriesAsync(id, key, RunDiagnosis.PagePoints, context.RequestAborted).ConfigureAwait(false) is { } s)
-                {
-                    series[key] = s;
-                }
-            }
-
-            runs.Add(new Model.Run
-            {
-                Identity = new Model.RunIdentity(record.Id, record.Name, record.Experiment, new Model.RunSource(record.Format, record.SourcePath), record.ParentId),
-                Config = Model.RunConfig.From(record.Params.Select(p => KeyValuePair.Create(p.Key, Model.ConfigValue.Parse(p.Value)))),
-                Series = series.ToImmutable(),
-                Status = record.Status,
-            });
+            runs.Add(await diagnosis.ReducedRunAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found"));
         }
 
         using var output = new MemoryStream();

@@ -191,4 +191,24 @@ public sealed class WebUiTests
         Assert.Equal(9.5, await page.EvaluateAsync<double>("() => { const p = runlens.charts[0].plot; return p.data[1][p.data[0].indexOf(50050)]; }"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "ui-zoom-detail.png") });
     }
+
+    [BrowserFact]
+    public async Task A_large_runs_page_shows_its_charts_first_and_its_findings_when_the_diagnosis_is_done()
+    {
+        // every run counts as large here, so the first visit gets the pending page
+        await using var server = await TestServer.StartAsync(configure: (_, o) => o with { InlineDiagnosisPoints = 0 });
+        var run = (await ImporterCatalog.ImportAsync(Path.Combine(Fixtures.RepoRoot, "examples/hf-trainer-multi-eval-overfit"))).Runs.Single();
+        await server.Store.SaveRunAsync(run);
+
+        var url = server.Address.AbsoluteUri + "runs/" + Uri.EscapeDataString(run.Identity.Id);
+        Assert.Contains("DIAGNOSING", await server.Http.GetStringAsync(url), StringComparison.Ordinal);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Chromium.NewPageAsync();
+        await page.GotoAsync(url);
+        // then the page swaps itself for the report with its findings
+        await page.WaitForSelectorAsync(".finding[data-rule=\"overfitting\"]", new() { Timeout = 30_000 });
+        await page.WaitForSelectorAsync("html[data-charts-ready]");
+        Assert.Equal(0, await page.Locator("#pending").CountAsync());
+        Assert.True(await page.EvaluateAsync<int>("() => runlens.charts.length") > 5);
+    }
 }

@@ -84,7 +84,10 @@
       Promise.all(chart.series.map(function (s) {
         return fetch(window.runlensDetail + "/series/" + s.key + "?max_points=2000&from=" + min + "&to=" + max).then(function (r) { return r.ok ? r.json() : null; });
       })).then(function (answers) {
-        if (answers.some(function (a) { return !a; })) { return; }
+        var now = charts.filter(function (c) { return c.id === chart.id; })[0];
+        var current = now ? now.plot : u;
+        // the view moved on while this was asked for: the newer request brings its own detail
+        if (answers.some(function (a) { return !a; }) || Math.floor(current.scales.x.min) !== min || Math.ceil(current.scales.x.max) !== max) { return; }
         // each series: its points outside the range as they were, the detailed ones inside it
         var merged = chart.series.map(function (s, i) {
           var points = {};
