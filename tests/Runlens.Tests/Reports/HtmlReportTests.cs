@@ -64,6 +64,14 @@ public sealed partial class HtmlReportTests
         await page.ClickAsync("#chart-0 .tools button");
         Assert.Equal(3, await page.EvaluateAsync<int>("() => runlens.charts[0].plot.scales.y.distr"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "html-report.png"), FullPage = true });
+
+        // dark mode follows the system setting
+        Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.EmulateMediaAsync(new() { ColorScheme = Microsoft.Playwright.ColorScheme.Dark });
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("html[data-charts-ready]");
+        Assert.Equal("rgb(17, 20, 24)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.Locator("#chart-0").ScreenshotAsync(new() { Path = Path.Combine(Browser.Artifacts, "html-report-dark-chart.png") });
     }
 
     [Fact]
