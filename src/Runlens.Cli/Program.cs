@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(StoreCommands.Runs());
         root.Subcommands.Add(StoreCommands.Show());
         root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(RunCommand.Build());
         return root;
     }
 }
