@@ -46,6 +46,35 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"  {e.Kind.ToString().ToLowerInvariant()}: {e.Message}{(e.Location is null ? "" : $" ({e.File}, {e.Location})")}");
             }
 
+            // The trainer's own log, when it wrote one here or in DIR, is diagnosed together with how the process ended.
+            Model.Run? trainer = null;
+            var log = TrainerLogs.Find([Environment.CurrentDirectory, folder], recorded.Start);
+            if (log is not null)
+            {
+                try
+                {
+                    trainer = (await Import.ImporterCatalog.ImportAsync(log, cancellationToken: CancellationToken.None)).Runs.FirstOrDefault();
+                }
+                catch (Import.RunImportException ex)
+                {
+                    await Console.Error.WriteLineAsync("runlens: the trainer's log could not be read: " + ex.Message);
+                }
+            }
+
+            var diagnosis = new Analysis.Diagnoses.Diagnoser().Diagnose(ProcessRun.Of(recorded, trainer, folder));
+            await using (var json = File.Create(Path.Combine(folder, "diagnosis.json")))
+            {
+                Reports.Renderers.For("json").Render([diagnosis], json);
+            }
+
+            await Console.Error.WriteLineAsync(log is null
+                ? $"runlens run: no trainer log found; diagnosed the process alone → {folder}/diagnosis.json"
+                : $"runlens run: diagnosed {log} with the process → {folder}/diagnosis.json");
+            await using (var err = Console.OpenStandardError())
+            {
+                new Reports.Terminal.DiagnosisTerminalRenderer(false, 120).Render([diagnosis], err);
+            }
+
             return recorded.ExitCode;
         });
         return run;

@@ -43,4 +43,31 @@ public sealed class RunCommandTests
         Assert.Equal(2, missing.ExitCode);
         Assert.StartsWith("runlens: cannot start 'no-such-trainer-command'", missing.StdErr, StringComparison.Ordinal);
     }
+
+    [PythonFact]
+    public async Task The_trainers_own_log_is_found_and_diagnosed_with_how_the_process_ended()
+    {
+        // a trainer that writes a Lightning metrics.csv (validation loss rising after epoch 4), then runs out of GPU memory
+        using var dir = new TempDir();
+        var folder = Path.Combine(dir.Path, "rec");
+        var script = string.Join('\n',
+            "import csv, sys, os",
+            $"out = {JsonSerializer.Serialize(folder)}",
+            "os.makedirs(out, exist_ok=True)",
+            "with open(os.path.join(out, 'metrics.csv'), 'w', newline='') as f:",
+            "    w = csv.writer(f); w.writerow(['epoch', 'step', 'train_loss', 'val_loss'])",
+            "    for e in range(20): w.writerow([e, (e + 1) * 100, 2.0 / (1 + e), 1.0 + (e - 4) ** 2 / 40])",
+            "print('torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.50 GiB.', file=sys.stderr)",
+            "sys.exit(1)");
+        var r = await RunlensProcess.RunAsync("run", "--out", folder, "--", "python3", "-c", script);
+        Assert.Equal(1, r.ExitCode);
+        using var diagnosis = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "diagnosis.json")));
+        var root = diagnosis.RootElement;
+        Assert.Equal("lightning-csv", root.GetProperty("run").GetProperty("source").GetProperty("format").GetString());
+        var rules = root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()).ToList();
+        Assert.Contains("failed-run", rules);
+        Assert.Contains("overfitting", rules);
+        Assert.Contains("CUDA out of memory (tried to allocate 1.50 GiB)", root.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("rule").GetString() == "failed-run").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("diagnosed " + Path.Combine(folder, "metrics.csv"), r.StdErr, StringComparison.Ordinal);
+    }
 }

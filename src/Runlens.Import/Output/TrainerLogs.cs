@@ -1,0 +1,58 @@
+namespace Runlens.Import.Output;
+
+/// <summary>Finds the log a training process wrote: the newest trainer_state.json, metrics.csv, Keras training.log or
+/// TensorBoard event file written since the process started, under the given folders (four levels deep; caches,
+/// virtual environments and version-control folders are skipped).</summary>
+public static class TrainerLogs
+{
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { ".git", "node_modules", "__pycache__", ".venv", "venv", "bin", "obj", ".cache", "site-packages" };
+
+    /// <returns>The path to import (a file, or a TensorBoard event file's folder), or null.</returns>
+    public static string? Find(IEnumerable<string> roots, DateTimeOffset since)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        FileInfo? newest = null;
+        foreach (var root in roots.Where(Directory.Exists).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var file in Files(new DirectoryInfo(root), 0))
+            {
+                var name = file.Name;
+                var known = name is "trainer_state.json" or "metrics.csv" or "training.log" || name.StartsWith("events.out.tfevents.", StringComparison.Ordinal);
+                if (known && file.LastWriteTimeUtc >= since.UtcDateTime.AddSeconds(-1) && (newest is null || file.LastWriteTimeUtc > newest.LastWriteTimeUtc))
+                {
+                    newest = file;
+                }
+            }
+        }
+
+        return newest is null ? null : newest.Name.StartsWith("events.out.tfevents.", StringComparison.Ordinal) ? newest.DirectoryName : newest.FullName;
+    }
+
+    private static IEnumerable<FileInfo> Files(DirectoryInfo dir, int depth)
+    {
+        FileInfo[] files;
+        DirectoryInfo[] subfolders;
+        try
+        {
+            files = dir.GetFiles();
+            subfolders = depth < 4 ? dir.GetDirectories() : [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var f in files)
+        {
+            yield return f;
+        }
+
+        foreach (var sub in subfolders.Where(d => !Skipped.Contains(d.Name) && (d.Attributes & FileAttributes.ReparsePoint) == 0))
+        {
+            foreach (var f in Files(sub, depth + 1))
+            {
+                yield return f;
+            }
+        }
+    }
+}
