@@ -19,6 +19,7 @@ internal static class Program
         root.Subcommands.Add(StoreCommands.Show());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(WatchCommand.Build());
         return root;
     }
 }

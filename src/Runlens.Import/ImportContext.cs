@@ -8,6 +8,10 @@ public sealed class ImportContext
     /// <summary>Receives bytes read so far and total bytes, for progress bars. May be null.</summary>
     public IProgress<ImportProgress>? Progress { get; init; }
 
+    /// <summary>The log is being written while it is read (<c>runlens watch</c>, <c>runlens run</c>): a last line without
+    /// its line break is not yet written and is left out, not reported as damage.</summary>
+    public bool Live { get; init; }
+
     public void Report(string file, long done, long total) => Progress?.Report(new ImportProgress(file, done, total));
 }
 

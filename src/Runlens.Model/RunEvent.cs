@@ -18,4 +18,6 @@ public enum RunEventKind
     EarlyStop,
     Warning,
     Note,
+    /// <summary>A recovery action was asked of the trainer (stop, reduce_lr, rollback), with the finding that caused it.</summary>
+    Control,
 }

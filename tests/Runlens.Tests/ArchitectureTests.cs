@@ -34,11 +34,16 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_server_is_a_host_over_the_pipeline_and_only_the_cli_hosts_it()
     {
-        Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
+        Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Live", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
             RunlensReferences(typeof(Runlens.Server.RunlensServer).Assembly));
-        foreach (var a in new[] { typeof(Runlens.Model.Run), typeof(Runlens.Import.IRunImporter), typeof(Runlens.Analysis.Diagnoses.Diagnoser), typeof(Runlens.Storage.IRunStore), typeof(Runlens.Reports.Renderers) })
+        foreach (var a in new[] { typeof(Runlens.Model.Run), typeof(Runlens.Import.IRunImporter), typeof(Runlens.Analysis.Diagnoses.Diagnoser), typeof(Runlens.Storage.IRunStore), typeof(Runlens.Reports.Renderers), typeof(Runlens.Live.Watch.RunWatcher) })
         {
             Assert.DoesNotContain("Runlens.Server", RunlensReferences(a.Assembly));
         }
     }
+
+    [Fact]
+    public void Live_monitoring_sits_on_the_pipeline_below_the_hosts() =>
+        Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
+            RunlensReferences(typeof(Runlens.Live.Watch.RunWatcher).Assembly));
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Runlens.Import.Output;
+using Runlens.Live.Control;
+using Runlens.Live.Watch;
 
 namespace Runlens.Cli.Commands;
 
@@ -13,9 +15,12 @@ internal static class RunCommand
         var command = new Argument<string[]>("command") { Description = "The training command and its arguments, after --", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Folder for output.log, system.jsonl and process.json (default: ./runlens-run-TIMESTAMP)" };
         var every = new Option<double>("--sample-seconds") { Description = "Seconds between system samples (CPU, memory, GPU)", DefaultValueFactory = _ => 5 };
-        var run = new Command("run", "Run a training command and record it: its output (also shown here), CPU, memory and GPU use, how it ended, and the failures its output shows.")
+        var alerts = new Option<string?>("--alerts") { Description = "Alert rules (YAML, docs/alerts.md): which findings, thresholds and stalls to send where, and which recovery actions to write to DIR/control.json" };
+        var server = new Option<string?>("--server") { Description = "Also send the run to a Runlens server (runlens serve) as it trains, e.g. http://127.0.0.1:5000; token from $RUNLENS_TOKEN" };
+        var grace = new Option<double>("--stop-grace") { Description = "After a stop action, seconds to let the trainer stop itself (it reads control.json) before it is sent SIGINT; negative: never send it", DefaultValueFactory = _ => 10 };
+        var run = new Command("run", "Run a training command and record it: its output (also shown here), CPU, memory and GPU use, how it ended, and the failures its output shows; diagnose its log while it trains.")
         {
-            command, output, every,
+            command, output, every, alerts, server, grace,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -28,15 +33,81 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
+            LiveSetup setup;
+            try
+            {
+                setup = await LiveSetup.CreateAsync(parse.GetValue(alerts), ct);
+            }
+            catch (FormatException ex)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+                return ExitCodes.BadInput;
+            }
+
+            // While the command runs: its log is found and diagnosed as it grows, findings are printed once, alerts are
+            // sent, and recovery actions go to DIR/control.json (the Python callback reads it; stop also sends SIGINT
+            // after the grace time).
+            Directory.CreateDirectory(folder);
+            var full = Path.GetFullPath(folder);
+            var controlPath = Path.Combine(full, ControlDocument.FileName);
+            var pid = 0;
+            var stopGrace = parse.GetValue(grace);
+            using var watching = new CancellationTokenSource();
+            var monitor = setup.Monitor(Console.Error, false, new FileControlChannel(controlPath, Path.GetFileName(full)), (action, token) =>
+            {
+                if (action.Action == ControlVerb.Stop && stopGrace >= 0 && pid > 0)
+                {
+                    _ = InterruptLaterAsync(pid, action.Id, TimeSpan.FromSeconds(stopGrace), watching.Token);
+                }
+
+                return Task.CompletedTask;
+            });
+            var start = DateTimeOffset.UtcNow;
+            var source = PathRunSource.Discover([Environment.CurrentDirectory, full], start);
+            var watcher = monitor.Attach(new RunWatcher(source));
+            using var http = parse.GetValue(server) is { } url ? WatchCommand.Http(url) : null;
+            var publisher = http is null ? null : new ServerPublisher(http, Guid.NewGuid().ToString("N"), Path.GetFileName(full));
+            string? lastProblem = null;
+            if (publisher is not null)
+            {
+                watcher.OnCycle(async (cycle, token) =>
+                {
+                    if (cycle.Changed && cycle.Diagnosis is { } d)
+                    {
+                        await publisher.PublishAsync(d.Run, token);
+                        if (publisher.Problem is { } p && p != lastProblem)
+                        {
+                            await Console.Error.WriteLineAsync($"runlens run: the server did not take the points (it will be tried again): {p}");
+                        }
+
+                        lastProblem = publisher.Problem;
+                    }
+                });
+            }
+
+            var live = Task.Run(() => watcher.RunAsync(null, watching.Token), CancellationToken.None);
             RecordedProcess recorded;
             try
             {
-                recorded = await ProcessRecorder.RunAsync(args, folder, TimeSpan.FromSeconds(seconds), (line, error) => (error ? Console.Error : Console.Out).WriteLine(line));
+                recorded = await ProcessRecorder.RunAsync(args, folder, TimeSpan.FromSeconds(seconds), (line, error) => (error ? Console.Error : Console.Out).WriteLine(line),
+                    new Dictionary<string, string> { ["RUNLENS_RUN_DIR"] = full, ["RUNLENS_CONTROL"] = controlPath }, started => pid = started);
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
+                await watching.CancelAsync();
                 await Console.Error.WriteLineAsync($"runlens: cannot start '{args[0]}': {ex.Message}. Check the command and your PATH.");
                 return ExitCodes.BadInput;
+            }
+            finally
+            {
+                await watching.CancelAsync();
+                try
+                {
+                    await live;
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
 
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -48,7 +119,7 @@ internal static class RunCommand
 
             // The trainer's own log, when it wrote one here or in DIR, is diagnosed together with how the process ended.
             Model.Run? trainer = null;
-            var log = TrainerLogs.Find([Environment.CurrentDirectory, folder], recorded.Start);
+            var log = source.Path ?? TrainerLogs.Find([Environment.CurrentDirectory, folder], recorded.Start);
             if (log is not null)
             {
                 try
@@ -61,7 +132,17 @@ internal static class RunCommand
                 }
             }
 
-            var diagnosis = new Analysis.Diagnoses.Diagnoser().Diagnose(ProcessRun.Of(recorded, trainer, folder));
+            var ran = ProcessRun.Of(recorded, trainer, folder);
+            ran = ran with { Events = [.. ran.Events, .. monitor.Events] };
+            var diagnosis = new Analysis.Diagnoses.Diagnoser().Diagnose(ran);
+            if (publisher is not null)
+            {
+                await publisher.PublishAsync(ran, CancellationToken.None);
+                await publisher.FinishAsync(ran.Events, ran.Status, recorded.End, CancellationToken.None);
+                await Console.Error.WriteLineAsync(publisher.Problem is null
+                    ? $"runlens run: sent to {http!.BaseAddress} as run {publisher.RunId}"
+                    : $"runlens run: the server did not take the run: {publisher.Problem}");
+            }
             await using (var json = File.Create(Path.Combine(folder, "diagnosis.json")))
             {
                 Reports.Renderers.For("json").Render([diagnosis], json);
@@ -78,5 +159,23 @@ internal static class RunCommand
             return recorded.ExitCode;
         });
         return run;
+    }
+
+    /// <summary>SIGINT to the training process after the grace time, unless it ended before.</summary>
+    private static async Task InterruptLaterAsync(int pid, string actionId, TimeSpan grace, CancellationToken ended)
+    {
+        try
+        {
+            await Task.Delay(grace, ended);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (ProcessSignals.Interrupt(pid))
+        {
+            await Console.Error.WriteLineAsync($"runlens run: sent SIGINT to {pid} (control {actionId}: stop)");
+        }
     }
 }

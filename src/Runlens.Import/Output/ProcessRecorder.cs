@@ -31,7 +31,10 @@ public static class ProcessRecorder
 
     /// <param name="echo">Where each output line is also written as it comes (the terminal): stdout lines with false,
     /// stderr lines with true.</param>
-    public static async Task<RecordedProcess> RunAsync(IReadOnlyList<string> command, string folder, TimeSpan sampleEvery, Action<string, bool> echo)
+    /// <param name="environment">Variables added to the command's environment.</param>
+    /// <param name="started">Called with the process id once the command runs.</param>
+    public static async Task<RecordedProcess> RunAsync(IReadOnlyList<string> command, string folder, TimeSpan sampleEvery, Action<string, bool> echo,
+        IReadOnlyDictionary<string, string>? environment = null, Action<int>? started = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(echo);
@@ -43,6 +46,10 @@ public static class ProcessRecorder
         }
 
         psi.Environment["PYTHONUNBUFFERED"] = "1"; // so a Python trainer's lines arrive as they are printed
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
         var lines = new List<string>();
         var gate = new object();
         await using var log = new StreamWriter(Path.Combine(folder, OutputLog)) { AutoFlush = true };
@@ -68,6 +75,7 @@ public static class ProcessRecorder
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        started?.Invoke(process.Id);
 
         var sampler = new SystemSampler(process.Id);
         var samples = 0;

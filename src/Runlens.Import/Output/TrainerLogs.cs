@@ -1,6 +1,6 @@
 namespace Runlens.Import.Output;
 
-/// <summary>Finds the log a training process wrote: the newest trainer_state.json, metrics.csv, Keras training.log or
+/// <summary>Finds the log a training process wrote: the newest trainer_state.json, metrics.csv, metrics.jsonl, Keras training.log or
 /// TensorBoard event file written since the process started, under the given folders (four levels deep; caches,
 /// virtual environments and version-control folders are skipped).</summary>
 public static class TrainerLogs
@@ -17,7 +17,7 @@ public static class TrainerLogs
             foreach (var file in Files(new DirectoryInfo(root), 0))
             {
                 var name = file.Name;
-                var known = name is "trainer_state.json" or "metrics.csv" or "training.log" || name.StartsWith("events.out.tfevents.", StringComparison.Ordinal);
+                var known = name is "trainer_state.json" or "metrics.csv" or "metrics.jsonl" or "training.log" || name.StartsWith("events.out.tfevents.", StringComparison.Ordinal);
                 if (known && file.LastWriteTimeUtc >= since.UtcDateTime.AddSeconds(-1) && (newest is null || file.LastWriteTimeUtc > newest.LastWriteTimeUtc))
                 {
                     newest = file;
@@ -27,6 +27,11 @@ public static class TrainerLogs
 
         return newest is null ? null : newest.Name.StartsWith("events.out.tfevents.", StringComparison.Ordinal) ? newest.DirectoryName : newest.FullName;
     }
+
+    /// <summary>Every file under <paramref name="root"/>, four levels deep, skipping caches, virtual environments and
+    /// version-control folders; unreadable folders are passed over.</summary>
+    public static IEnumerable<FileInfo> FilesUnder(string root) =>
+        Directory.Exists(root) ? Files(new DirectoryInfo(root), 0) : [];
 
     private static IEnumerable<FileInfo> Files(DirectoryInfo dir, int depth)
     {

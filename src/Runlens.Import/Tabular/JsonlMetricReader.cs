@@ -27,7 +27,7 @@ internal static class JsonlMetricReader
     {
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            using var stream = LiveFile.Open(file, context);
             return Read(file, stream, context, cancellationToken);
         }
         catch (IOException ex)

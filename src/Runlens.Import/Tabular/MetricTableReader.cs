@@ -24,7 +24,7 @@ internal static class MetricTableReader
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            using var stream = LiveFile.Open(file, context);
             using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return Read(file, text, stream.Length, options, context, cancellationToken);
         }

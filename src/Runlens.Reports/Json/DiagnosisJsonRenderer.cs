@@ -227,7 +227,7 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         w.WriteEndObject();
     }
 
-    internal static void WriteFinding(Utf8JsonWriter w, Finding f)
+    public static void WriteFinding(Utf8JsonWriter w, Finding f)
     {
         w.WriteStartObject();
         w.WriteString("rule", f.Rule);

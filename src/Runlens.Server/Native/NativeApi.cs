@@ -36,6 +36,74 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         g.MapGet("/{id}/series", ListSeriesAsync);
         g.MapGet("/{id}/series/{**key}", ReadSeriesAsync);
         g.MapGet("/{id}/diagnosis", DiagnosisAsync);
+        g.MapGet("/{id}/control", GetControlAsync);
+        g.MapPost("/{id}/control", PostControlAsync);
+    }
+
+    private const string ControlBlob = "control";
+
+    /// <summary>The run's control document (<c>runlens.control/v1</c>), with no actions when none was issued.</summary>
+    private async Task GetControlAsync(HttpContext context, string id)
+    {
+        var doc = await ControlAsync(id, context.RequestAborted).ConfigureAwait(false);
+        await WriteControlAsync(context, doc, 200).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends one action (<c>{"action": "stop"|"reduce_lr"|"rollback", "reason": …, "factor", "checkpoint",
+    /// "rule", "finding", "step"}</c>) and records it as a <c>control</c> event of the run, in one transaction.</summary>
+    private async Task PostControlAsync(HttpContext context, string id)
+    {
+        using var body = await RequestBody.JsonAsync(context, options.MlflowBodyBytes).ConfigureAwait(false);
+        var e = body.RootElement;
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiException.Invalid("expected a JSON object with \"action\" and \"reason\"");
+        }
+
+        var verb = Live.Control.ControlDocument.ParseVerb(Text(e, "action"))
+            ?? throw ApiException.Invalid("action: expected stop, reduce_lr or rollback");
+        var reason = Text(e, "reason") is { Length: > 0 } r ? r : throw ApiException.Invalid("reason: say why, in one sentence");
+        double? factor = e.TryGetProperty("factor", out var fe) && fe.ValueKind == JsonValueKind.Number ? fe.GetDouble() : null;
+        if (verb == Live.Control.ControlVerb.ReduceLr && factor is not (> 0 and < 1))
+        {
+            throw ApiException.Invalid("factor: reduce_lr needs a factor above 0 and below 1 (e.g. 0.5)");
+        }
+
+        long? step = e.TryGetProperty("step", out var se) && se.ValueKind == JsonValueKind.Number && se.TryGetInt64(out var n) ? n : null;
+        await _controlGate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var doc = await ControlAsync(id, context.RequestAborted).ConfigureAwait(false);
+            var action = new Live.Control.ControlAction(doc.NextId(), verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
+                verb == Live.Control.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
+            doc = doc.With(action);
+            await store.ApplyAsync(id, new RunChanges
+            {
+                Blobs = [new RunBlob(ControlBlob, Live.Control.ControlDocument.FileName, System.Text.Encoding.UTF8.GetBytes(doc.ToJson()))],
+                Events = [Live.Control.ControlEvents.Of(action)],
+            }, context.RequestAborted).ConfigureAwait(false);
+            await WriteControlAsync(context, doc, 201).ConfigureAwait(false);
+        }
+        finally
+        {
+            _controlGate.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _controlGate = new(1, 1);
+
+    private async Task<Live.Control.ControlDocument> ControlAsync(string id, CancellationToken cancellationToken)
+    {
+        _ = await RecordAsync(id, cancellationToken).ConfigureAwait(false);
+        var bytes = await store.GetBlobAsync(id, ControlBlob, Live.Control.ControlDocument.FileName, cancellationToken).ConfigureAwait(false);
+        return bytes is null ? Live.Control.ControlDocument.Empty(id) : Live.Control.ControlDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes));
+    }
+
+    private static async Task WriteControlAsync(HttpContext context, Live.Control.ControlDocument doc, int status)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(doc.ToJson(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task CreateAsync(HttpContext context)
@@ -168,7 +236,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
             var where = $"events[{i++}]";
             var kindText = e.ValueKind == JsonValueKind.Object ? Text(e, "kind") : null;
             var kind = kindText is not null && Enum.TryParse<RunEventKind>(kindText.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var k) && Enum.IsDefined(k) ? k
-                : throw ApiException.Invalid($"{where}.kind: expected one of error, warning, note, early_stop, import_damage");
+                : throw ApiException.Invalid($"{where}.kind: expected one of error, warning, note, early_stop, import_damage, control");
             var message = Text(e, "message") ?? throw ApiException.Invalid($"{where}.message is missing");
             long? step = e.TryGetProperty("step", out var st) && st.ValueKind == JsonValueKind.Number && st.TryGetInt64(out var n) ? n : null;
             events.Add(new RunEvent(kind, message, step));

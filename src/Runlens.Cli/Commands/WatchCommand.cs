@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using Runlens.Live.Control;
+using Runlens.Live.Watch;
+using Runlens.Storage.Sql;
+
+namespace Runlens.Cli.Commands;
+
+/// <summary><c>runlens watch PATH|RUN-ID [--store S | --server URL] [--alerts FILE] [--format text|json]</c>: diagnoses
+/// a run again as its points arrive and prints each new finding once, as it appears.</summary>
+internal static class WatchCommand
+{
+    public static Command Build()
+    {
+        var target = new Argument<string>("run") { Description = "A training log (file or folder) being written, or a run id with --store or --server" };
+        var store = StoreOption.Create();
+        var server = new Option<string?>("--server") { Description = "A Runlens server (runlens serve) holding the run, e.g. http://127.0.0.1:5000; token from $RUNLENS_TOKEN" };
+        var alerts = new Option<string?>("--alerts") { Description = "Alert rules (YAML, docs/alerts.md): which findings, thresholds and stalls to send where, and which recovery actions to take" };
+        var control = new Option<string?>("--control") { Description = "Where recovery actions are written (default: control.json beside the log; with --server, the server's /api/runs/{id}/control)" };
+        var format = new Option<string>("--format") { Description = "text for people, json for one JSON object per line", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var interval = new Option<double>("--interval") { Description = "Shortest time between two looks, in seconds", DefaultValueFactory = _ => 1 };
+        var idle = new Option<double>("--idle-exit") { Description = "Stop watching after this many minutes without new points (0: never)", DefaultValueFactory = _ => 0 };
+        var watch = new Command("watch", "Watch a run while it trains: diagnose it again as points arrive and print each new finding once; send alerts and write recovery actions.")
+        {
+            target, store, server, alerts, control, format, interval, idle,
+        };
+        watch.SetAction(async (parse, ct) =>
+        {
+            var what = parse.GetValue(target)!;
+            var url = parse.GetValue(server);
+            var seconds = parse.GetValue(interval);
+            if (seconds is < 0.05 or > 3600)
+            {
+                await Console.Error.WriteLineAsync("runlens: --interval must be from 0.05 to 3600 seconds");
+                return ExitCodes.Usage;
+            }
+
+            LiveSetup setup;
+            try
+            {
+                setup = await LiveSetup.CreateAsync(parse.GetValue(alerts), ct);
+            }
+            catch (FormatException ex)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+                return ExitCodes.BadInput;
+            }
+
+            using var http = url is null ? null : Http(url);
+            SqlRunStore? opened = null;
+            IRunSource source;
+            IControlChannel channel;
+            if (http is not null)
+            {
+                source = new ServerRunSource(http, what);
+                channel = parse.GetValue(control) is { } file ? new FileControlChannel(file, what) : new ServerControlChannel(http, what);
+            }
+            else if (File.Exists(what) || Directory.Exists(what))
+            {
+                source = new PathRunSource(what);
+                var folder = Directory.Exists(what) ? what : Path.GetDirectoryName(Path.GetFullPath(what))!;
+                channel = new FileControlChannel(parse.GetValue(control) ?? Path.Combine(folder, ControlDocument.FileName), what);
+            }
+            else if (parse.GetValue(store) is not null || StoreOption.Exists(null))
+            {
+                opened = await Storage.RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+                source = new StoreRunSource(opened, what);
+                channel = new FileControlChannel(parse.GetValue(control) ?? ControlDocument.FileName, what);
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"runlens: {what}: no such file or folder, and no run store to look it up in. Give a log path, or a run id with --store or --server.");
+                return ExitCodes.BadInput;
+            }
+
+            await using var _ = opened;
+            var json = parse.GetValue(format) == "json";
+            var monitor = setup.Monitor(Console.Out, json, channel);
+            var watcher = monitor.Attach(new RunWatcher(source, options: new WatchOptions(TimeSpan.FromSeconds(seconds))));
+            var idleFor = TimeSpan.FromMinutes(parse.GetValue(idle));
+            if (!json)
+            {
+                await Console.Error.WriteLineAsync($"runlens watch: watching {source.Description}; Ctrl-C to stop");
+            }
+
+            var turns = 0;
+            var last = await watcher.RunAsync(cycle =>
+            {
+                turns++;
+                return cycle.Ended || (idleFor > TimeSpan.Zero && cycle.LastChange is { } changed && cycle.Now - changed >= idleFor);
+            }, ct);
+            if (!json)
+            {
+                await Console.Error.WriteLineAsync(last is null
+                    ? $"runlens watch: stopped after {turns} look(s); the run could not be read"
+                    : string.Create(CultureInfo.InvariantCulture, $"runlens watch: stopped after {turns} look(s); {last.Findings.Length} finding(s), status {last.Run.Status.ToString().ToLowerInvariant()}, {monitor.Actions.Count} action(s)"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return watch;
+    }
+
+    /// <summary>A client for a Runlens server, with the bearer token from <c>$RUNLENS_TOKEN</c> when set.</summary>
+    internal static HttpClient Http(string url)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (Environment.GetEnvironmentVariable("RUNLENS_TOKEN") is { Length: > 0 } token)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+}

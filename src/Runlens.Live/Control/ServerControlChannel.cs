@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Runlens.Live.Control;
+
+/// <summary>A run on a Runlens server: <c>POST /api/runs/{id}/control</c> appends the action to the run's control
+/// document and records it as an event of the run.</summary>
+public sealed class ServerControlChannel(HttpClient http, string runId) : IControlChannel
+{
+    public async Task<ControlAction> IssueAsync(ControlAction action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var body = new JsonObject { ["action"] = ControlDocument.Verb(action.Action), ["reason"] = action.Reason };
+        if (action.Factor is { } f)
+        {
+            body["factor"] = f;
+        }
+
+        if (action.Checkpoint is not null)
+        {
+            body["checkpoint"] = action.Checkpoint;
+        }
+
+        if (action.RuleId is not null)
+        {
+            body["rule"] = action.RuleId;
+        }
+
+        if (action.Finding is not null)
+        {
+            body["finding"] = action.Finding;
+        }
+
+        if (action.Step is { } s)
+        {
+            body["step"] = s;
+        }
+
+        using var response = await http.PostAsJsonAsync($"api/runs/{Uri.EscapeDataString(runId)}/control", body, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"POST /api/runs/{runId}/control: {(int)response.StatusCode} {text}");
+        }
+
+        var doc = ControlDocument.Parse(text);
+        return doc.Actions[^1];
+    }
+}
