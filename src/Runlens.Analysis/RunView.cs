@@ -1,26 +1,35 @@
+using System.Collections.Immutable;
 using Runlens.Model;
 
 namespace Runlens.Analysis;
 
 /// <summary>
 /// A run as rules read it: the series they ask for by role (training loss, validation loss, the primary metric),
-/// resolved once from whatever names the trainer used.
+/// resolved once from whatever names the trainer used. The machine's readings (<c>system/*</c> series, see
+/// <see cref="SystemMetrics"/>) are kept apart in <see cref="SystemSeries"/>: <see cref="Run"/> holds the training series only,
+/// so no metric rule mistakes GPU utilisation for a metric or seconds for training steps.
 /// </summary>
 public sealed class RunView
 {
     public RunView(Run run, Evaluation.PredictionContext? predictions = null, Evaluation.PredictionContext? trainingPredictions = null,
         Evaluation.SeedAggregate? seeds = null)
     {
-        Run = run;
+        ArgumentNullException.ThrowIfNull(run);
+        (Run, SystemSeries) = SplitSystem(run);
         Seeds = seeds;
         Predictions = predictions;
         TrainingPredictions = trainingPredictions;
-        TrainLoss = FindLoss(run, "train");
-        ValLoss = FindLoss(run, "val");
-        (Primary, PrimaryGreaterIsBetter, PrimarySource) = FindPrimary(run, ValLoss);
+        TrainLoss = FindLoss(Run, "train");
+        ValLoss = FindLoss(Run, "val");
+        (Primary, PrimaryGreaterIsBetter, PrimarySource) = FindPrimary(Run, ValLoss);
     }
 
+    /// <summary>The run without its <c>system/*</c> series (everything else as imported).</summary>
     public Run Run { get; }
+
+    /// <summary>The run's <c>system/*</c> series (CPU, memory, GPU readings; step = seconds since start) by key; empty
+    /// when the run has none.</summary>
+    public ImmutableSortedDictionary<string, Series> SystemSeries { get; }
 
     /// <summary>The training loss: the most-logged <c>train/*loss</c> series (<c>train/loss</c> on a tie).</summary>
     public Series? TrainLoss { get; }
@@ -64,6 +73,18 @@ public sealed class RunView
         "seeds" => Seeds is { Metrics.Count: > 0 },
         _ => false,
     };
+
+    private static (Run, ImmutableSortedDictionary<string, Series>) SplitSystem(Run run)
+    {
+        var empty = ImmutableSortedDictionary<string, Series>.Empty.WithComparers(StringComparer.Ordinal);
+        if (!run.Series.Keys.Any(SystemMetrics.IsSystem))
+        {
+            return (run, empty);
+        }
+
+        var system = empty.AddRange(run.Series.Where(kv => SystemMetrics.IsSystem(kv.Key)));
+        return (run with { Series = run.Series.RemoveRange(system.Keys) }, system);
+    }
 
     /// <summary>The split's loss: the <c>*loss</c> series with the most points (a per-step loss over a per-epoch
     /// summary of it); on a tie the exact <c>split/loss</c>, then key order (the first of several evaluation sets).</summary>

@@ -15,6 +15,11 @@ internal static class RunFacts
         long? max = null;
         foreach (var s in run.Series.Values)
         {
+            if (SystemMetrics.IsSystem(s.Key))
+            {
+                continue; // its steps are seconds, not training steps
+            }
+
             foreach (var p in s.Points)
             {
                 if (max is null || p.Step > max)

@@ -26,7 +26,8 @@ public sealed record RunComparison(ImmutableArray<Run> Runs, ImmutableArray<Conf
             .Select(k => new ConfigDifference(k, [.. runs.Select(r => r.Config.Get(k)?.Text)]))
             .Where(d => d.Values.Distinct(StringComparer.Ordinal).Count() > 1)
             .ToImmutableArray();
-        var metrics = runs.SelectMany(r => r.Series.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+        // Machine readings (system/*) have no best value: they are not compared as metrics.
+        var metrics = runs.SelectMany(r => r.Series.Keys).Where(k => !SystemMetrics.IsSystem(k)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(k => new MetricComparison(k, MetricNames.IsLoss(k), [.. runs.Select(r => Summary(r.Get(k), MetricNames.IsLoss(k)))]))
             .ToImmutableArray();
         return new RunComparison([.. runs], config, metrics);

@@ -40,6 +40,7 @@ public static class RuleCatalog
         new ChangePointRule(),
         new MetricAnomalyRule(),
         new FailedRunRule(),
+        new HardwareUnderusedRule(),
         new SuspiciousValuesRule(),
         new MissingTelemetryRule(),
         new SeedVarianceRule(),

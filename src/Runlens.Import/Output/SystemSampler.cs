@@ -32,7 +32,8 @@ public sealed class SystemSampler(int rootPid)
         _last = (now, ticks);
         var (used, total) = HostMemory();
         var gpu = Gpu();
-        return new SystemSample(now, cpu is { } c ? Math.Max(0, c) : null, rss, used, total, gpu?[0], gpu?[1], gpu?[2], gpu?[3], gpu?[4]);
+        return new SystemSample(now, cpu is { } c ? Math.Max(0, c) : null, rss, used, total, gpu?[0], gpu?[1], gpu?[2], gpu?[3], gpu?[4],
+            Environment.ProcessorCount);
     }
 
     /// <summary>The root process and every descendant, from each process's parent id in /proc/PID/stat.</summary>

@@ -35,6 +35,7 @@ internal sealed class WandbRunReader
     private long? _lastStep;
     private double _lastEpoch = double.NaN;
     private double _lastTimestamp = double.NaN;
+    private readonly WandbSystemStats _stats = new();
 
     private WandbRunReader(WandbRunFolder folder, string format)
     {
@@ -99,11 +100,23 @@ internal sealed class WandbRunReader
             Time = new StartEnd(start, end),
         };
 
+        // System metrics (W&B stats records) become system/* series, step = seconds since the run started.
+        var series = _series.Build();
+        var system = _stats.Build(start);
+        if (system.Count > 0)
+        {
+            series = series.SetItems(system);
+            if (_stats.CpuCount is { } cores)
+            {
+                summaryValues[SystemMetrics.CpuCount] = cores;
+            }
+        }
+
         return new Run
         {
             Identity = identity,
             Config = RunConfig.From(configValues),
-            Series = _series.Build(),
+            Series = series,
             Summary = summaryValues.ToImmutableSortedDictionary(StringComparer.Ordinal),
             Status = status,
             Trainer = _lastStep is null ? TrainerState.Empty : new TrainerState
@@ -245,6 +258,9 @@ internal sealed class WandbRunReader
                 break;
             case WandbRecord.RecordTypeOneofCase.Config:
                 WandbConfigReader.Apply(record.Config, _logConfig);
+                break;
+            case WandbRecord.RecordTypeOneofCase.Stats:
+                _stats.Add(record.Stats);
                 break;
             case WandbRecord.RecordTypeOneofCase.Run:
                 _run ??= record.Run;

@@ -50,7 +50,7 @@ public sealed class WandbRealRunTests
         Assert.Equal("LIS8040 BERT Sentiment Analysis", run.Identity.Experiment);
         Assert.Equal(RunStatus.Finished, run.Status);
         Assert.Empty(run.Events);
-        Assert.Equal(["train/accuracy", "train/loss", "val/accuracy", "val/loss"], run.Series.Keys);
+        Assert.Equal(["train/accuracy", "train/loss", "val/accuracy", "val/loss"], run.Series.Keys.Where(k => !SystemMetrics.IsSystem(k)));
 
         var val = run.Get("val/loss")!;
         Assert.Equal("val_loss", val.OriginalName);
@@ -110,7 +110,7 @@ public sealed class WandbRealRunTests
         Assert.Equal(1246, run.Trainer.GlobalStep);
 
         // 96 history rows: every row has _step and _timestamp, the sum of points over all series is one per logged value
-        Assert.Equal(24 + 70 + 1 + 1 + 4 + 1 + 4, run.Series.Values.Sum(s => s.Count));
+        Assert.Equal(24 + 70 + 1 + 1 + 4 + 1 + 4, run.Series.Values.Where(s => !SystemMetrics.IsSystem(s.Key)).Sum(s => s.Count));
         Assert.Equal("andrea-Pc", run.Config.Get("wandb.host")!.Value.Text);
     }
 
@@ -141,7 +141,7 @@ public sealed class WandbRealRunTests
         var run = await ImportAsync("wandb-single-step-run");
 
         Assert.Equal("hge3v5v7", run.Identity.Id);
-        var loss = Assert.Single(run.Series.Values);
+        var loss = Assert.Single(run.Series.Values, s => !SystemMetrics.IsSystem(s.Key));
         Assert.Equal("train/loss_batch", loss.Key);
         Assert.Equal(new SeriesPoint(49, 28.616336822509766, 0, 1687443169.757114), Assert.Single(loss.Points));
 
@@ -168,5 +168,27 @@ public sealed class WandbRealRunTests
 
         Assert.Equal(10, run.Get("val/loss")!.Count);
         Assert.Equal(0.0001, run.Config.Number("learning_rate"));
+    }
+
+    /// <summary>W&amp;B's system-metrics records become system/* series. Counts from the log's bytes: the bert run holds 47
+    /// stats records with 128 per-core figures (46 with GPU readings), the Lightning run 49 with 20 per-core figures.</summary>
+    [SharedTheory]
+    [InlineData("wandb-bert-sentiment-overfit", 46, 47, 128)]
+    [InlineData("wandb-nan-loss-lightning", 49, 49, 20)]
+    public async Task System_metrics_become_system_series(string fixture, int gpuSamples, int cpuSamples, int cores)
+    {
+        var run = await ImportAsync(fixture);
+
+        var util = run.Get(SystemMetrics.GpuUtilPercent)!;
+        Assert.Equal(gpuSamples, util.Count);
+        Assert.Equal(cpuSamples, run.Get(SystemMetrics.CpuPercent)!.Count);
+        Assert.Equal(cores, run.Summary[SystemMetrics.CpuCount]);
+        Assert.All(util.Values(), v => Assert.InRange(v, 0, 100));
+        Assert.All(run.Get(SystemMetrics.GpuMemoryPercent)!.Values(), v => Assert.InRange(v, 0, 100));
+        var steps = util.Steps();
+        Assert.Equal(steps.Order(), steps);
+        Assert.InRange(steps[^1], 1200, 1600); // seconds: both runs trained for about 24 minutes
+        // Both GPUs were busy (utilisation about 90–99%): no hardware finding.
+        Assert.DoesNotContain(new Runlens.Analysis.Diagnoses.Diagnoser().Diagnose(run).Findings, f => f.Rule == "hardware-underused");
     }
 }
