@@ -75,6 +75,14 @@ internal static class WatchCommand
             }
 
             await using var _ = opened;
+            var first = await source.ReadAsync(ct);
+            if (first is { Run: null, Problem: { } problem } && source is not PathRunSource)
+            {
+                await Console.Error.WriteLineAsync($"runlens: {problem}. Check the run id (runlens runs lists them) and the store or server.");
+                return ExitCodes.BadInput;
+            }
+
+            source = new ReadAlready(source, first);
             var json = parse.GetValue(format) == "json";
             var monitor = setup.Monitor(Console.Out, json, channel);
             var watcher = monitor.Attach(new RunWatcher(source, options: new WatchOptions(TimeSpan.FromSeconds(seconds))));
@@ -100,6 +108,25 @@ internal static class WatchCommand
             return ExitCodes.Ok;
         });
         return watch;
+    }
+
+    /// <summary>Hands the watcher what the check before watching read, then reads on.</summary>
+    private sealed class ReadAlready(IRunSource inner, SourceRead first) : IRunSource
+    {
+        private SourceRead? _first = first;
+
+        public string Description => inner.Description;
+
+        public Task<SourceRead> ReadAsync(CancellationToken cancellationToken)
+        {
+            if (_first is { } read)
+            {
+                _first = null;
+                return Task.FromResult(read);
+            }
+
+            return inner.ReadAsync(cancellationToken);
+        }
     }
 
     /// <summary>A client for a Runlens server, with the bearer token from <c>$RUNLENS_TOKEN</c> when set.</summary>
