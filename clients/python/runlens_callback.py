@@ -518,7 +518,7 @@ class RunlensCallback(_Base):
             except ValueError:
                 return {}
         except urllib.error.HTTPError as e:
-            if e.code == 404 and method == "GET":
+            if e.code in (404, 405) and method == "GET":
                 return None
             self._warn_server("%s %s answered %d: %s" % (method, route, e.code, e.read()[:300].decode("utf-8", "replace")))
             return None

@@ -131,6 +131,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         private long? _maxStep;
         private double? _maxEpoch;
         private string? _truncated;
+        private int _truncatedLine;
 
         public RecordReader(string file)
         {
@@ -169,6 +170,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
                 if (!terminated)
                 {
                     // the writer had not finished this line when it was read
+                    _truncatedLine = number;
                     _truncated = $"{Path.GetFileName(_file)}: the last line ({DamageLog.Line(number)}) is incomplete ({cause}); the file was probably still being written, and that line was left out";
                 }
                 else
@@ -245,7 +247,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             events.AddRange(_events);
             if (_truncated is not null)
             {
-                events.Add(new RunEvent(RunEventKind.Note, _truncated, File: _file));
+                events.Add(new RunEvent(RunEventKind.Note, _truncated, File: _file, Location: DamageLog.Line(_truncatedLine)));
             }
 
             var series = _series.Build();
