@@ -167,7 +167,7 @@ class RunlensCallback(_Base):
         self.path = None
         self._file = None
         self._started = False
-        self._finished = False
+        self._finished = None
         self._last_poll = None
         self._applied = set()
         self._last_logged = None
@@ -277,9 +277,15 @@ class RunlensCallback(_Base):
         return (self.dir or os.environ.get("RUNLENS_RUN_DIR") or getattr(args, "output_dir", None) or ".")
 
     def _begin(self, args, state, kwargs):
-        if self._started:
+        if self._started and not self._finished:
             return
+        # A second train() with the same callback (a hyperparameter search) appends a new run to the same file.
+        append = self._started
         self._started = True
+        self._finished = None
+        self._pending = []
+        if append and self.server:
+            self.run_id = None
         folder = self._folder(args)
         self.path = os.path.join(folder, FILE_NAME)
         if self.control_path is None:
@@ -289,7 +295,8 @@ class RunlensCallback(_Base):
         if writer:
             try:
                 os.makedirs(folder, exist_ok=True)
-                self._file = open(self.path, "w", encoding="utf-8")
+                self.close()
+                self._file = open(self.path, "a" if append else "w", encoding="utf-8")
             except OSError as e:
                 sys.stderr.write("runlens: cannot write %s: %s; the run is not recorded to a file\n" % (self.path, e))
                 self._file = None
@@ -429,9 +436,9 @@ class RunlensCallback(_Base):
                 self._post("/api/runs/%s/events" % self._quoted_id(), {"events": [event]})
 
     def _finish(self, status, state):
-        if self._finished:
+        if self._finished == status:
             return
-        self._finished = True
+        self._finished = status
         now = time.time()
         if self._is_writer(state):
             self._write({"type": "status", "status": status, "time": now})
@@ -441,6 +448,9 @@ class RunlensCallback(_Base):
                 if best:
                     self._request("PUT", "/api/runs/%s/tags" % self._quoted_id(), {"best_model_checkpoint": best})
                 self._post("/api/runs/%s/status" % self._quoted_id(), {"status": status, "end_time": int(now * 1000)})
+
+    def close(self):
+        """Closes the record file (it is flushed after every line, so this is only tidiness)."""
         if self._file is not None:
             try:
                 self._file.close()
@@ -678,6 +688,10 @@ def runlens_guard(callback):
         yield callback
     except KeyboardInterrupt as e:
         callback.record_exception(e, status="killed")
+        raise
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            callback.record_exception(e)
         raise
     except BaseException as e:
         callback.record_exception(e)

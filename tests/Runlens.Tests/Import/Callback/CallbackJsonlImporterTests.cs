@@ -196,4 +196,19 @@ public sealed class CallbackJsonlImporterTests
         File.SetLastWriteTimeUtc(Path.Combine(tmp.Path, "out", "runlens.jsonl"), DateTime.UtcNow.AddHours(-1));
         Assert.EndsWith("trainer_state.json", TrainerLogs.Find([tmp.Path], since), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Callback_importer_survives_1500_mutations_with_a_result_or_a_clear_error()
+    {
+        var text = string.Join("\n",
+            RunLine,
+            """{"type":"log","step":10,"epoch":0.1,"time":1772359210.5,"values":{"loss":0.69,"grad_norm":NaN,"learning_rate":"Infinity"}}""",
+            """{"type":"log","step":100,"epoch":1.0,"time":1772359300.0,"values":{"eval_loss":0.52,"eval_f1_cat":0.8}}""",
+            """{"type":"checkpoint","step":100,"path":"out/checkpoint-100","best":"out/checkpoint-100","best_metric":0.52}""",
+            """{"type":"event","kind":"error","message":"RuntimeError: boom (at train.py:3 in f)","step":101,"exception":{"type":"RuntimeError"}}""",
+            """{"type":"state","global_step":101,"epoch":1.01,"best_metric":0.52,"best_model_checkpoint":"out/checkpoint-100","should_training_stop":false}""",
+            """{"type":"status","status":"failed","time":1772359404.0}""") + "\n";
+        var importer = new CallbackJsonlImporter();
+        await Fuzz.RunAsync(System.Text.Encoding.UTF8.GetBytes(text), "runlens.jsonl", p => importer.ImportAsync(p, ImportContext.None), iterations: 1500, seed: 4242);
+    }
 }
