@@ -16,6 +16,7 @@ public static class ImporterCatalog
         new Tabular.KerasCsvImporter(),
         new Tabular.KerasHistoryImporter(),
         new Tabular.CsvMetricsImporter(),
+        new Callback.CallbackJsonlImporter(),
         new Tabular.JsonlMetricsImporter(),
     ];
 
@@ -54,7 +55,7 @@ public static class ImporterCatalog
 
         return best ?? throw new RunImportException(path, null, "not a training log Runlens recognises",
             "expected trainer_state.json, TensorBoard events.out.tfevents.*, an mlruns/ folder, Lightning or Keras CSV, "
-            + "Keras History JSON, a W&B run folder, or a CSV/JSONL metric log");
+            + "Keras History JSON, a W&B run folder, the Runlens callback's runlens.jsonl, or a CSV/JSONL metric log");
     }
 
     public static IRunImporter? ByFormat(string format) =>
