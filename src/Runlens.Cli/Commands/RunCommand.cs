@@ -50,6 +50,7 @@ internal static class RunCommand
             Directory.CreateDirectory(folder);
             var full = Path.GetFullPath(folder);
             var controlPath = Path.Combine(full, ControlDocument.FileName);
+            ControlDocument.Empty(Path.GetFileName(full)).WriteTo(controlPath); // this run starts with no actions, whatever an earlier one left
             var pid = 0;
             var stopGrace = parse.GetValue(grace);
             using var watching = new CancellationTokenSource();

@@ -78,7 +78,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         var reader = new RecordReader(file);
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            using var stream = LiveFile.Open(file, context);
             var lines = new LineReader(stream);
             var length = stream.Length;
             long nextReport = 1 << 20;
