@@ -410,7 +410,7 @@ public sealed class AlertEngine
         }
 
         var last = lastPointAt
-            ?? (double.IsFinite(wall) ? DateTimeOffset.UnixEpoch.AddTicks((long)(wall * TimeSpan.TicksPerSecond)) : _observedChangeAt);
+            ?? (double.IsFinite(wall) ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(wall * 1000)) : _observedChangeAt);
         var quiet = now - last;
         if (quiet < limit)
         {

@@ -63,7 +63,7 @@ public static class AlertPayloads
         var about = alert.RuleId is not null ? $"{alert.RuleId} {alert.Rule}" : alert.Metric ?? alert.Kind;
         var context = $"{alert.Kind} · {about}"
             + (alert.Step is { } s ? " · step " + s.ToString(CultureInfo.InvariantCulture) : "")
-            + " · " + alert.Time.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+            + " · " + alert.Time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, Options))

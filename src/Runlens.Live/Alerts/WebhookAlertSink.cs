@@ -105,18 +105,18 @@ public sealed class WebhookAlertSink : IAlertSink
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new WebhookDeliveryException($"{Name}: no answer within {Seconds(ex.Timeout)} after {Attempts(attempts)}", ex)
+            throw new WebhookDeliveryException($"no answer within {Seconds(ex.Timeout)} after {Attempts(attempts)}", ex)
             {
                 Attempts = attempts,
             };
         }
         catch (HttpRequestException ex)
         {
-            throw new WebhookDeliveryException($"{Name}: {ex.Message} after {Attempts(attempts)}", ex) { Attempts = attempts };
+            throw new WebhookDeliveryException($"{ex.Message} after {Attempts(attempts)}", ex) { Attempts = attempts };
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new WebhookDeliveryException($"{Name}: the request timed out after {Attempts(attempts)}", ex) { Attempts = attempts };
+            throw new WebhookDeliveryException($"the request timed out after {Attempts(attempts)}", ex) { Attempts = attempts };
         }
 
         using (response)
@@ -128,7 +128,7 @@ public sealed class WebhookAlertSink : IAlertSink
 
             var code = (int)response.StatusCode;
             var how = IsRetriable(response.StatusCode) ? $"after {Attempts(attempts)}" : "(not retried: the server refused the request)";
-            throw new WebhookDeliveryException($"{Name}: HTTP {code} {response.ReasonPhrase} {how}")
+            throw new WebhookDeliveryException($"HTTP {code} {response.ReasonPhrase} {how}")
             {
                 Attempts = attempts,
                 Status = response.StatusCode,
