@@ -44,8 +44,8 @@ public sealed class AlertEngine
 
     /// <param name="config">What to alert on and which actions to take.</param>
     /// <param name="sinks">Where alerts go (see <see cref="AlertConfig.CreateSinks"/>).</param>
-    /// <param name="control">The run's control document so far (null: an empty one); action ids continue from it, and the
-    /// (rule, verb) pairs already in it are never decided again.</param>
+    /// <param name="control">The run's control document so far (null: an empty one, named after the run at the first
+    /// evaluation); action ids continue from it, and the (rule, verb) pairs already in it are never decided again.</param>
     public AlertEngine(AlertConfig config, IEnumerable<IAlertSink> sinks, ControlDocument? control = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -101,6 +101,11 @@ public sealed class AlertEngine
         lock (_gate)
         {
             var run = diagnosis.Run;
+            if (Control.Run.Length == 0)
+            {
+                Control = Control with { Run = run.Identity.Id };
+            }
+
             var lastStep = LastStep(run);
             FindingAlerts(diagnosis, now, alerts);
             ThresholdAlerts(diagnosis, now, alerts);

@@ -193,6 +193,17 @@ public sealed class AlertConfigTests
         Assert.DoesNotContain("   at ", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("retries: 0\nretry_delay_seconds: 0\ntimeout_seconds: 0.1\n")]
+    [InlineData("retries: 10\nretry_delay_seconds: 3600\ntimeout_seconds: 86400\n")]
+    public void The_webhook_settings_at_their_limits_build_working_sinks(string settings)
+    {
+        var c = AlertConfig.Parse(settings + "sinks:\n  - console\n  - file: a.jsonl\n  - slack: https://x.org/a\n  - webhook: http://127.0.0.1:9/b\n", "a.yaml");
+        using var http = new HttpClient();
+        var sinks = c.CreateSinks(TextWriter.Null, http);
+        Assert.Equal(["console", "file " + Path.GetFullPath("a.jsonl"), "slack https://x.org/a", "webhook http://127.0.0.1:9/b"], sinks.Select(s => s.Name));
+    }
+
     [Fact]
     public void Rules_are_stored_by_id_whether_written_as_id_or_slug()
     {

@@ -435,6 +435,7 @@ public sealed class AlertEngineTests
         Assert.Equal("divergence (RL0107): train/loss became NaN at step 90. Stop the run.", stop.Reason);
         Assert.Equal(["a1", "a2"], e2.Control.Actions.Select(a => a.Id));
         Assert.Equal(["a1", "a2"], engine.Control.Actions.Select(a => a.Id));
+        Assert.Equal("test-run", engine.Control.Run);
         Assert.Empty((await Eval(engine, Loss(1, 2, 3, double.NaN), T0.AddHours(7), diverged)).Actions);
     }
 
