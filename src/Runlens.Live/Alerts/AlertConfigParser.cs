@@ -40,8 +40,18 @@ internal sealed class AlertConfigParser
         }
         catch (YamlException ex)
         {
+            var line = (int)ex.Start.Line;
+            var column = (int)ex.Start.Column;
             var cause = ex.InnerException?.Message ?? ex.Message;
-            throw new AlertConfigException(fileName, (int)ex.Start.Line, (int)ex.Start.Column,
+            if (cause.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase))
+            {
+                var key = text.Split('\n').ElementAtOrDefault(line - 1) is { } source && column - 1 < source.Length
+                    ? source[(column - 1)..].Split(':')[0].Trim().Trim('"', '\'')
+                    : "a key";
+                throw new AlertConfigException(fileName, line, column, $"'{key}' is given twice in the same mapping; keep one");
+            }
+
+            throw new AlertConfigException(fileName, line, column,
                 $"not valid YAML ({cause}); check the indentation and quote values that hold ':' or '#'");
         }
 

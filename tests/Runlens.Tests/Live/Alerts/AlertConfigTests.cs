@@ -179,6 +179,8 @@ public sealed class AlertConfigTests
         // not YAML, not a mapping
         { "rules: [\n", 2, 1, "not valid YAML" },
         { "- console\n", 1, 1, "the alert config must be a mapping" },
+        { "cooldown_minutes: 1\nsinks: []\ncooldown_minutes: 2\n", 3, 1, "'cooldown_minutes' is given twice" },
+        { "thresholds:\n  - metric: a\n    above: 1\n    above: 2\n", 4, 5, "'above' is given twice" },
     };
 
     [Theory]
