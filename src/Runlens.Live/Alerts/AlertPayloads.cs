@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Runlens.Reports.Json;
+
+namespace Runlens.Live.Alerts;
+
+/// <summary>
+/// The wire forms of an <see cref="Alert"/>.
+/// <para>Generic JSON (<see cref="Schema"/>, the file sink's lines and the <c>webhook</c> sink's body):</para>
+/// <code>{"schema": "runlens.alert/v1", "run": {"id": "…", "name": "…"}, "kind": "threshold", "key": "threshold:train/loss:above",
+///  "rule_id": null, "rule": null, "severity": "warning", "title": "…", "message": "…", "step": 400, "metric": "train/loss",
+///  "value": 12.5, "time": "2026-01-01T10:00:00.0000000+00:00", "recommendation": "…"}</code>
+/// Every key is always present (null when it does not apply); NaN and infinite values are the strings <c>"NaN"</c>,
+/// <c>"Infinity"</c>, <c>"-Infinity"</c>.
+/// <para>Slack (<c>slack</c> sink): <c>{"text": "[WARNING] RUN: TITLE\nWhat to do: …", "blocks": […]}</c>, accepted by Slack
+/// incoming webhooks and by Mattermost and Rocket.Chat, which read <c>text</c>.</para>
+/// </summary>
+public static class AlertPayloads
+{
+    public const string Schema = "runlens.alert/v1";
+
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The generic JSON object, on one line.</summary>
+    public static string Json(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", Schema);
+            w.WriteStartObject("run");
+            w.WriteString("id", alert.RunId);
+            w.WriteString("name", alert.RunName);
+            w.WriteEndObject();
+            w.WriteString("kind", alert.Kind);
+            w.WriteString("key", alert.Key);
+            w.WriteString("rule_id", alert.RuleId);
+            w.WriteString("rule", alert.Rule);
+            w.WriteString("severity", SeverityText(alert));
+            w.WriteString("title", alert.Title);
+            w.WriteString("message", alert.Message);
+            JsonNumbers.Write(w, "step", alert.Step);
+            w.WriteString("metric", alert.Metric);
+            JsonNumbers.Write(w, "value", alert.Value);
+            w.WriteString("time", alert.Time.ToString("O", CultureInfo.InvariantCulture));
+            w.WriteString("recommendation", alert.Recommendation);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The Slack-compatible object: <c>text</c> (the fallback every client shows) and <c>blocks</c>.</summary>
+    public static string Slack(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var headline = $"[{SeverityText(alert).ToUpperInvariant()}] {alert.RunName}: {alert.Title}";
+        var text = alert.Recommendation is null ? headline : headline + "\nWhat to do: " + alert.Recommendation;
+        var about = alert.RuleId is not null ? $"{alert.RuleId} {alert.Rule}" : alert.Metric ?? alert.Kind;
+        var context = $"{alert.Kind} · {about}"
+            + (alert.Step is { } s ? " · step " + s.ToString(CultureInfo.InvariantCulture) : "")
+            + " · " + alert.Time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("text", Escape(text));
+            w.WriteStartArray("blocks");
+            Section(w, $"*{Escape($"[{SeverityText(alert).ToUpperInvariant()}] {alert.RunName}")}*: {Escape(alert.Title)}\n{Escape(alert.Message)}");
+            if (alert.Recommendation is not null)
+            {
+                Section(w, "*What to do:* " + Escape(alert.Recommendation));
+            }
+
+            w.WriteStartObject();
+            w.WriteString("type", "context");
+            w.WriteStartArray("elements");
+            w.WriteStartObject();
+            w.WriteString("type", "mrkdwn");
+            w.WriteString("text", Escape(context));
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The console line: <c>10:00:00 WARNING run-name: title — what to do</c>.</summary>
+    public static string Line(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var about = alert.RuleId is not null ? $" [{alert.RuleId} {alert.Rule}]" : "";
+        var what = alert.Recommendation is null ? "" : " — " + alert.Recommendation;
+        return $"{alert.Time.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SeverityText(alert).ToUpperInvariant()} "
+            + $"{alert.RunName}: {alert.Title}{about}{what}";
+    }
+
+    private static string SeverityText(Alert alert) => alert.Severity.ToString().ToLowerInvariant();
+
+    private static void Section(Utf8JsonWriter w, string mrkdwn)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "section");
+        w.WriteStartObject("text");
+        w.WriteString("type", "mrkdwn");
+        w.WriteString("text", mrkdwn);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Slack's three control characters in text: &amp;, &lt;, &gt;.</summary>
+    private static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+}
