@@ -46,6 +46,14 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -
     || echo "test.sh: chromium could not be installed; the browser tests will be skipped" >&2
 fi
 
+# Debian's python3 with PyTorch for the Python callback tests (a tiny real training loop); without it those tests are
+# skipped and say why.
+if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "test.sh: installing python3-torch" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch) >/dev/null 2>&1 \
+    || echo "test.sh: python3-torch could not be installed; the callback's torch tests will be skipped" >&2
+fi
+
 log="$(mktemp)"
 dotnet build Runlens.slnx -c Release 2>&1 | tail -n 3
 build_rc=${PIPESTATUS[0]}

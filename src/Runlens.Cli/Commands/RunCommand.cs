@@ -36,13 +36,15 @@ internal static class RunCommand
             LiveSetup setup;
             try
             {
-                setup = await LiveSetup.CreateAsync(parse.GetValue(alerts), ct);
+                setup = LiveSetup.Create(parse.GetValue(alerts));
             }
             catch (FormatException ex)
             {
                 await Console.Error.WriteLineAsync("runlens: " + ex.Message);
                 return ExitCodes.BadInput;
             }
+
+            using var _setup = setup;
 
             // While the command runs: its log is found and diagnosed as it grows, findings are printed once, alerts are
             // sent, and recovery actions go to DIR/control.json (the Python callback reads it; stop also sends SIGINT
@@ -112,7 +114,7 @@ internal static class RunCommand
             }
 
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"runlens run: exit code {recorded.ExitCode} after {(recorded.End - recorded.Start).TotalSeconds:F1} s; {recorded.Events.Count} event(s); recorded in {folder}/"));
+                $"runlens run: exit code {recorded.ExitCode} after {(recorded.End - recorded.Start).TotalSeconds:F1} s; {recorded.Events.Count} failure event(s) in the output; {monitor.Actions.Count} control action(s); recorded in {folder}/"));
             foreach (var e in recorded.Events)
             {
                 await Console.Error.WriteLineAsync($"  {e.Kind.ToString().ToLowerInvariant()}: {e.Message}{(e.Location is null ? "" : $" ({e.File}, {e.Location})")}");

@@ -39,7 +39,7 @@ internal static class WatchCommand
             LiveSetup setup;
             try
             {
-                setup = await LiveSetup.CreateAsync(parse.GetValue(alerts), ct);
+                setup = LiveSetup.Create(parse.GetValue(alerts));
             }
             catch (FormatException ex)
             {
@@ -47,6 +47,7 @@ internal static class WatchCommand
                 return ExitCodes.BadInput;
             }
 
+            using var _setup = setup;
             using var http = url is null ? null : Http(url);
             SqlRunStore? opened = null;
             IRunSource source;
@@ -84,7 +85,13 @@ internal static class WatchCommand
 
             source = new ReadAlready(source, first);
             var json = parse.GetValue(format) == "json";
-            var monitor = setup.Monitor(Console.Out, json, channel);
+            var existing = channel switch
+            {
+                FileControlChannel file => ExistingControl(file.Path),
+                ServerControlChannel => await ServerControl(http!, what, ct),
+                _ => null,
+            };
+            var monitor = setup.Monitor(Console.Out, json, channel, existing: existing);
             var watcher = monitor.Attach(new RunWatcher(source, options: new WatchOptions(TimeSpan.FromSeconds(seconds))));
             var idleFor = TimeSpan.FromMinutes(parse.GetValue(idle));
             if (!json)
@@ -108,6 +115,31 @@ internal static class WatchCommand
             return ExitCodes.Ok;
         });
         return watch;
+    }
+
+    /// <summary>The actions already in a control file, so that a watcher started again does not repeat them.</summary>
+    internal static ControlDocument? ExistingControl(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? ControlDocument.Parse(File.ReadAllText(path)) : null;
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            return null; // the channel says what is wrong with it when it first writes
+        }
+    }
+
+    private static async Task<ControlDocument?> ServerControl(HttpClient http, string run, CancellationToken ct)
+    {
+        try
+        {
+            return ControlDocument.Parse(await http.GetStringAsync($"api/runs/{Uri.EscapeDataString(run)}/control", ct));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Hands the watcher what the check before watching read, then reads on.</summary>

@@ -192,9 +192,7 @@ public sealed class AlertEngine
     public static string FindingKey(Finding finding)
     {
         ArgumentNullException.ThrowIfNull(finding);
-        var series = finding.SeriesKeys;
-        return series.IsEmpty ? "finding:" + finding.RuleId
-            : "finding:" + finding.RuleId + ":" + string.Join(",", series.Distinct().Order(StringComparer.Ordinal));
+        return "finding:" + Watch.FindingKey.Of(finding);
     }
 
     /// <summary>The most specific filter wins: an entry naming the rule (the last such) over the wildcard.</summary>

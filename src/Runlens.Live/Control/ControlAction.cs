@@ -45,7 +45,9 @@ public static class ControlEvents
             ControlVerb.Rollback => "rollback" + (action.Checkpoint is null ? "" : " to " + action.Checkpoint),
             _ => ControlDocument.Verb(action.Action),
         };
-        var cause = action.RuleId is null ? "" : $" (finding {action.RuleId}{(action.Finding is null ? "" : ": " + action.Finding)})";
+        var named = action.RuleId is not null && action.Reason.Contains(action.RuleId, StringComparison.Ordinal)
+            && (action.Finding is null || action.Reason.Contains(action.Finding, StringComparison.Ordinal));
+        var cause = action.RuleId is null || named ? "" : $" (finding {action.RuleId}{(action.Finding is null ? "" : ": " + action.Finding)})";
         return new Model.RunEvent(Model.RunEventKind.Control, $"control {action.Id}: {what}: {action.Reason}{cause}", action.Step);
     }
 }

@@ -9,6 +9,7 @@ public static class FindingKey
     public static string Of(Finding finding)
     {
         ArgumentNullException.ThrowIfNull(finding);
-        return finding.SeriesKeys.IsEmpty ? finding.RuleId : finding.RuleId + ":" + string.Join(',', finding.SeriesKeys);
+        var series = finding.SeriesKeys;
+        return series.IsEmpty ? finding.RuleId : finding.RuleId + ":" + string.Join(',', series.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -45,8 +45,8 @@ public sealed class PathRunSource : IRunSource
     {
         if (_path is null)
         {
-            // Looking for the log walks folders: at most every 2 s.
-            if (DateTimeOffset.UtcNow - _lastSearch < TimeSpan.FromSeconds(2))
+            // Looking for the log walks folders: at most once a second.
+            if (DateTimeOffset.UtcNow - _lastSearch < TimeSpan.FromSeconds(1))
             {
                 return SourceRead.Unchanged;
             }
