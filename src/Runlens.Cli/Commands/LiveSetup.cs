@@ -16,9 +16,20 @@ internal sealed class LiveSetup : IDisposable
         _config = config;
     }
 
-    /// <exception cref="FormatException">The alert file is missing or not valid; the message names the file, line and
-    /// cause.</exception>
-    public static LiveSetup Create(string? alertsFile) => new(alertsFile is null ? null : AlertConfig.Load(alertsFile));
+    /// <summary>The setup for <c>--alerts FILE</c> (or none); null, with one line on stderr naming the file, line and
+    /// cause, when the file is missing or not valid.</summary>
+    public static LiveSetup? CreateOrReport(string? alertsFile)
+    {
+        try
+        {
+            return new(alertsFile is null ? null : AlertConfig.Load(alertsFile));
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine("runlens: " + ex.Message);
+            return null;
+        }
+    }
 
     /// <param name="existing">The control document already published for the run, so that actions are not repeated.</param>
     public LiveMonitor Monitor(TextWriter output, bool json, IControlChannel? channel, Func<ControlAction, CancellationToken, Task>? onAction = null,

@@ -33,18 +33,11 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            LiveSetup setup;
-            try
+            using var setup = LiveSetup.CreateOrReport(parse.GetValue(alerts));
+            if (setup is null)
             {
-                setup = LiveSetup.Create(parse.GetValue(alerts));
-            }
-            catch (FormatException ex)
-            {
-                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
                 return ExitCodes.BadInput;
             }
-
-            using var _setup = setup;
 
             // While the command runs: its log is found and diagnosed as it grows, findings are printed once, alerts are
             // sent, and recovery actions go to DIR/control.json (the Python callback reads it; stop also sends SIGINT

@@ -36,18 +36,12 @@ internal static class WatchCommand
                 return ExitCodes.Usage;
             }
 
-            LiveSetup setup;
-            try
+            using var setup = LiveSetup.CreateOrReport(parse.GetValue(alerts));
+            if (setup is null)
             {
-                setup = LiveSetup.Create(parse.GetValue(alerts));
-            }
-            catch (FormatException ex)
-            {
-                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
                 return ExitCodes.BadInput;
             }
 
-            using var _setup = setup;
             using var http = url is null ? null : Http(url);
             SqlRunStore? opened = null;
             IRunSource source;

@@ -44,38 +44,44 @@ public sealed record ControlDocument(string Run, IReadOnlyList<ControlAction> Ac
         var actions = new JsonArray();
         foreach (var a in Actions)
         {
-            var o = new JsonObject { ["id"] = a.Id, ["action"] = Verb(a.Action), ["reason"] = a.Reason };
-            if (a.Factor is { } f)
-            {
-                o["factor"] = f;
-            }
-
-            if (a.Checkpoint is not null)
-            {
-                o["checkpoint"] = a.Checkpoint;
-            }
-
-            if (a.RuleId is not null)
-            {
-                o["rule"] = a.RuleId;
-            }
-
-            if (a.Finding is not null)
-            {
-                o["finding"] = a.Finding;
-            }
-
-            if (a.Step is { } s)
-            {
-                o["step"] = s;
-            }
-
-            o["issued_at"] = a.IssuedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            actions.Add(o);
+            actions.Add(ActionJson(a));
         }
 
         return new JsonObject { ["schema"] = Schema, ["run"] = Run, ["actions"] = actions }
             .ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>One action as the document holds it (and as <c>POST /api/runs/{id}/control</c> takes it).</summary>
+    internal static JsonObject ActionJson(ControlAction a)
+    {
+        var o = new JsonObject { ["id"] = a.Id, ["action"] = Verb(a.Action), ["reason"] = a.Reason };
+        if (a.Factor is { } f)
+        {
+            o["factor"] = f;
+        }
+
+        if (a.Checkpoint is not null)
+        {
+            o["checkpoint"] = a.Checkpoint;
+        }
+
+        if (a.RuleId is not null)
+        {
+            o["rule"] = a.RuleId;
+        }
+
+        if (a.Finding is not null)
+        {
+            o["finding"] = a.Finding;
+        }
+
+        if (a.Step is { } s)
+        {
+            o["step"] = s;
+        }
+
+        o["issued_at"] = a.IssuedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        return o;
     }
 
     /// <exception cref="FormatException">The text is not a control document; the message says where and why.</exception>

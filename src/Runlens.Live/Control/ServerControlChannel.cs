@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
 namespace Runlens.Live.Control;
 
@@ -10,32 +9,7 @@ public sealed class ServerControlChannel(HttpClient http, string runId) : IContr
     public async Task<ControlAction> IssueAsync(ControlAction action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var body = new JsonObject { ["action"] = ControlDocument.Verb(action.Action), ["reason"] = action.Reason };
-        if (action.Factor is { } f)
-        {
-            body["factor"] = f;
-        }
-
-        if (action.Checkpoint is not null)
-        {
-            body["checkpoint"] = action.Checkpoint;
-        }
-
-        if (action.RuleId is not null)
-        {
-            body["rule"] = action.RuleId;
-        }
-
-        if (action.Finding is not null)
-        {
-            body["finding"] = action.Finding;
-        }
-
-        if (action.Step is { } s)
-        {
-            body["step"] = s;
-        }
-
+        var body = ControlDocument.ActionJson(action); // the server assigns the id and the time
         using var response = await http.PostAsJsonAsync($"api/runs/{Uri.EscapeDataString(runId)}/control", body, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -64,7 +64,7 @@ public sealed class LiveMonitor
 
         foreach (var f in cycle.GoneFindings)
         {
-            Write(cycle, "resolved", $"{f.RuleId} {f.Rule} ({FindingKey.Of(f)}) no longer holds", null);
+            Write(cycle, "resolved", $"{f.RuleId} {f.Rule} ({FindingKey.Of(f)}) no longer holds", _json ? f : null);
         }
 
         if (Decide is null)
@@ -104,6 +104,7 @@ public sealed class LiveMonitor
 
                 if (finding is not null)
                 {
+                    w.WriteString("key", FindingKey.Of(finding));
                     w.WritePropertyName("finding");
                     Reports.Json.DiagnosisJsonRenderer.WriteFinding(w, finding);
                 }

@@ -53,7 +53,7 @@ public sealed class LiveRunTests
         // the reason is in the run runlens diagnosed at the end: the action with its finding, and the callback's note
         var recorded = Assert.Single(Events(folder, "control"));
         Assert.StartsWith("control a1: stop: ", recorded, StringComparison.Ordinal);
-        Assert.Contains("(finding RL0107: ", recorded, StringComparison.Ordinal);
+        Assert.Contains("divergence (RL0107): train/loss became NaN at step 40", recorded, StringComparison.Ordinal);
         Assert.Contains(Events(folder, "note"), n => n!.Contains("a1", StringComparison.Ordinal) && n.Contains("stop", StringComparison.Ordinal));
 
         // one alert for the finding, however many times the growing run was diagnosed

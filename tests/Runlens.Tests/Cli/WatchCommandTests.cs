@@ -39,7 +39,14 @@ public sealed class WatchCommandTests
             .Select(l => (Id: l.GetProperty("finding").GetProperty("id").GetString(), Step: l.GetProperty("step").GetInt64())).ToList();
         var overfitting = Assert.Single(findings, f => f.Id == "RL0101");
         Assert.InRange(overfitting.Step, 160, 300); // seen while the run went on, after validation loss began to rise at 150
-        Assert.Equal(findings.Count, findings.Select(f => f.Id).Distinct().Count()); // each once (one series each here)
+
+        // a finding is printed when it appears and again only after it was printed as resolved
+        var open = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var l in lines.Where(l => l.GetProperty("type").GetString() is "finding" or "resolved"))
+        {
+            var key = l.GetProperty("key").GetString()!;
+            Assert.True(l.GetProperty("type").GetString() == "finding" ? open.Add(key) : open.Remove(key), key);
+        }
         Assert.All(lines, l => Assert.True(DateTimeOffset.TryParse(l.GetProperty("time").GetString(), CultureInfo.InvariantCulture, out _)));
     }
 
@@ -53,5 +60,39 @@ public sealed class WatchCommandTests
         var bad = await RunlensProcess.RunAsync("watch", dir.Path, "--interval", "0");
         Assert.Equal(1, bad.ExitCode);
         Assert.Equal("runlens: --interval must be from 0.05 to 3600 seconds", bad.StdErr.Trim());
+    }
+
+    [Fact]
+    public async Task A_run_on_a_server_is_watched_until_it_ends_and_the_stop_is_posted_to_the_server()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CallAsync(HttpMethod.Post, "/api/runs", """{"id": "w1", "name": "diverging"}""");
+        var values = string.Join(",", Enumerable.Range(1, 60).Select(i => i < 40 ? (2.0 / i).ToString("R", CultureInfo.InvariantCulture) : "\"NaN\""));
+        await server.CallAsync(HttpMethod.Post, "/api/runs/w1/points", $$"""{"series": [{"key": "loss", "steps": [{{string.Join(",", Enumerable.Range(1, 60))}}], "values": [{{values}}]}]}""");
+        await server.CallAsync(HttpMethod.Post, "/api/runs/w1/status", """{"status": "failed"}""");
+        using var dir = new TempDir();
+        await File.WriteAllTextAsync(dir.File("alerts.yaml"), "sinks: []\nactions:\n  - rule: divergence\n    do: stop\n");
+
+        var r = await RunlensProcess.RunAsync("watch", "w1", "--server", server.Address.ToString(), "--alerts", dir.File("alerts.yaml"), "--format", "json");
+        Assert.Equal(0, r.ExitCode); // the run has ended: the watch ends by itself
+        var types = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Contains("finding", types);
+        Assert.Equal(1, types.Count(t => t == "action"));
+        var control = Runlens.Live.Control.ControlDocument.Parse(await server.Http.GetStringAsync("/api/runs/w1/control"));
+        Assert.Equal("RL0107", Assert.Single(control.Actions).RuleId);
+        var run = await server.Store.GetRunAsync("w1");
+        Assert.Single(run!.Events, e => e.Kind == Runlens.Model.RunEventKind.Control);
+    }
+
+    [Fact]
+    public async Task A_bad_alert_file_is_named_with_its_line_before_anything_is_watched()
+    {
+        using var dir = new TempDir();
+        await File.WriteAllTextAsync(dir.File("m.jsonl"), "{\"step\": 1, \"loss\": 1}\n");
+        await File.WriteAllTextAsync(dir.File("alerts.yaml"), "actions:\n  - rule: divergence\n    do: explode\n");
+        var r = await RunlensProcess.RunAsync("watch", dir.File("m.jsonl"), "--alerts", dir.File("alerts.yaml"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith($"runlens: {dir.File("alerts.yaml")}:3:", r.StdErr, StringComparison.Ordinal);
+        Assert.Single(r.StdErr.Trim().Split('\n'));
     }
 }

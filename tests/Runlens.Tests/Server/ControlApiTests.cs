@@ -37,6 +37,18 @@ public sealed class ControlApiTests
             run!.Events.Where(e => e.Kind == RunEventKind.Control).Select(e => e.Message));
     }
 
+    [Fact]
+    public async Task The_server_channel_posts_an_action_and_gets_it_back_numbered_by_the_server()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.CallAsync(HttpMethod.Post, "/api/runs", """{"id": "c3"}""");
+        var channel = new ServerControlChannel(server.Http, "c3");
+        var first = await channel.IssueAsync(new ControlAction("", ControlVerb.Rollback, "past the best checkpoint", DateTimeOffset.UtcNow, "RL0102", Checkpoint: "out/checkpoint-800"), default);
+        var second = await channel.IssueAsync(new ControlAction("", ControlVerb.Stop, "diverged", DateTimeOffset.UtcNow), default);
+        Assert.Equal(("a1", "out/checkpoint-800", "a2"), (first.Id, first.Checkpoint, second.Id));
+        await Assert.ThrowsAsync<HttpRequestException>(() => new ServerControlChannel(server.Http, "missing").IssueAsync(second, default));
+    }
+
     [Theory]
     [InlineData("""{"action": "explode", "reason": "x"}""", "action: expected stop, reduce_lr or rollback")]
     [InlineData("""{"action": "stop"}""", "reason: say why, in one sentence")]
