@@ -55,6 +55,7 @@ internal sealed class TensorBoardFileScan
 
     private async Task RunAsync(ImportContext context, CancellationToken cancellationToken)
     {
+        _live = context.Live;
         FileStream stream;
         try
         {
@@ -214,9 +215,15 @@ internal sealed class TensorBoardFileScan
         }
     }
 
-    private void Truncated(long offset, string cause) =>
-        _run.Add(_file, offset, cause + "; everything before it was read",
-            "the run may still be writing, or the copy was cut short");
+    private void Truncated(long offset, string cause)
+    {
+        if (!_live) // while a run is watched, its writer is simply not done with the last record: read it next time
+        {
+            _run.Add(_file, offset, cause + "; everything before it was read", "the run may still be writing, or the copy was cut short");
+        }
+    }
+
+    private bool _live;
 
     /// <summary>The tag for these UTF-8 bytes (one object per distinct tag of the file).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

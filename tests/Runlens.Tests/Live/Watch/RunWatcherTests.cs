@@ -118,4 +118,33 @@ public sealed class RunWatcherTests
         Assert.Equal(Path.Combine(dir.Path, "metrics.jsonl"), source.Path);
         Assert.Equal(30, last.Run.Get("train/loss")!.Count);
     }
+
+    [Fact]
+    public async Task A_tensorboard_file_cut_in_the_middle_of_a_record_is_read_up_to_it_and_completed_on_the_next_look()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("events.out.tfevents.1700000000.host.1.0");
+        var w = new Runlens.Import.TensorBoard.TensorBoardEventWriter();
+        for (var i = 0; i < 20; i++)
+        {
+            w.Scalar("train_loss", i * 10, 1.0f / (i + 1), 1_700_000_000 + i);
+        }
+
+        var whole = w.ToArray();
+        var cut = whole.Length - 9; // the trainer is in the middle of writing its last record
+        await File.WriteAllBytesAsync(file, whole[..cut]);
+        var watcher = new RunWatcher(new PathRunSource(dir.Path));
+        var first = await watcher.TurnAsync();
+        Assert.Equal(180, first.LastStep);
+        Assert.DoesNotContain(first.Diagnosis!.Run.Events, e => e.Kind == RunEventKind.ImportDamage);
+
+        await using (var f = new FileStream(file, FileMode.Append))
+        {
+            await f.WriteAsync(whole.AsMemory(cut));
+        }
+
+        var second = await watcher.TurnAsync();
+        Assert.Equal(190, second.LastStep);
+        Assert.Equal(20, second.Diagnosis!.Run.Get("train/loss")!.Count);
+    }
 }
