@@ -55,7 +55,16 @@ public sealed class RunWatcher
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = _time.GetTimestamp();
-            var cycle = await TurnAsync(cancellationToken).ConfigureAwait(false);
+            WatchCycle cycle;
+            try
+            {
+                cycle = await TurnAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break; // stopped in the middle of a read or a diagnosis: the previous turn stands
+            }
+
             if (until?.Invoke(cycle) == true)
             {
                 break;

@@ -147,4 +147,24 @@ public sealed class RunWatcherTests
         Assert.Equal(190, second.LastStep);
         Assert.Equal(20, second.Diagnosis!.Run.Get("train/loss")!.Count);
     }
+
+    [Fact]
+    public async Task Stopping_in_the_middle_of_a_read_ends_the_watch_quietly()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var last = await new RunWatcher(new HangingSource()).RunAsync(null, stop.Token);
+        Assert.Null(last);
+    }
+
+    /// <summary>A source whose read only ends when it is cancelled (a slow store, a huge log).</summary>
+    private sealed class HangingSource : IRunSource
+    {
+        public string Description => "hanging";
+
+        public async Task<SourceRead> ReadAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return SourceRead.Unchanged;
+        }
+    }
 }
