@@ -74,8 +74,19 @@ public sealed class LiveMonitor
 
         foreach (var decided in await Decide(cycle, cancellationToken).ConfigureAwait(false))
         {
-            var action = Control is null ? decided with { Id = "a" + (_actions.Count + 1).ToString(CultureInfo.InvariantCulture) }
-                : await Control.IssueAsync(decided, cancellationToken).ConfigureAwait(false);
+            ControlAction action;
+            try
+            {
+                action = Control is null ? decided with { Id = "a" + (_actions.Count + 1).ToString(CultureInfo.InvariantCulture) }
+                    : await Control.IssueAsync(decided, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or FormatException)
+            {
+                // The trainer cannot be told; say so loudly, once per action, and keep watching.
+                Write(cycle, "warning", $"the {ControlDocument.Verb(decided.Action)} action for {decided.RuleId} could not be published: {ex.Message}", null);
+                continue;
+            }
+
             _actions.Add(action);
             var e = ControlEvents.Of(action);
             _events.Add(e);

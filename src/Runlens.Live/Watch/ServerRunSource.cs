@@ -42,6 +42,10 @@ public sealed class ServerRunSource : IRunSource
         {
             return new SourceRead(null, $"{_http.BaseAddress} did not answer with Runlens JSON: {ex.Message}");
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SourceRead(null, $"{_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
+        }
     }
 
     private async Task<SourceRead> ReadCoreAsync(CancellationToken ct)

@@ -42,4 +42,24 @@ public sealed class ControlChannelTests
         Assert.Contains("is not a control document", ex.Message, StringComparison.Ordinal);
         Assert.Equal("{\"mine\": true}", await File.ReadAllTextAsync(path));
     }
+
+    [Fact]
+    public async Task An_action_that_cannot_be_published_is_a_warning_and_the_watch_goes_on()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("control.json");
+        await File.WriteAllTextAsync(path, "{\"mine\": true}");
+        var output = new StringWriter();
+        var monitor = new Runlens.Live.Watch.LiveMonitor(output, json: false)
+        {
+            Control = new FileControlChannel(path, "r"),
+            Decide = (_, _) => Task.FromResult<IReadOnlyList<ControlAction>>([new ControlAction("", ControlVerb.Stop, "diverged", DateTimeOffset.UtcNow, "RL0107")]),
+        };
+        var run = new RunBuilder().Series("train/loss", 10, 1, 2, 3).Build();
+        var diagnosis = new Runlens.Analysis.Diagnoses.Diagnoser().Diagnose(run);
+        await monitor.HandleAsync(new Runlens.Live.Watch.WatchCycle(diagnosis, true, [], [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, TimeSpan.Zero, null), default);
+        Assert.Contains("warning: the stop action for RL0107 could not be published: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Empty(monitor.Actions);
+        Assert.Empty(monitor.Events);
+    }
 }
