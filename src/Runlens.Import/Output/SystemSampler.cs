@@ -124,12 +124,27 @@ public sealed class SystemSampler(int rootPid)
             using var p = Process.Start(psi)!;
             var first = p.StandardOutput.ReadLine();
             p.WaitForExit(5000);
-            return first is null ? null : [.. first.Split(',').Select(v => double.TryParse(v.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : (double?)null)];
+            return ParseGpuLine(first);
         }
         catch (System.ComponentModel.Win32Exception)
         {
             _noGpu = true; // no nvidia-smi: no GPU, which is normal
             return null;
         }
+    }
+
+    /// <summary>The first line <c>nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw
+    /// --format=csv,noheader,nounits</c> prints, as exactly five values; a field the GPU does not report
+    /// (<c>[N/A]</c>, <c>[Not Supported]</c>) or that is missing is null.</summary>
+    internal static double?[]? ParseGpuLine(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return null;
+        }
+
+        var fields = line.Split(',');
+        return [.. Enumerable.Range(0, 5).Select(i => i < fields.Length
+            && double.TryParse(fields[i].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : (double?)null)];
     }
 }
