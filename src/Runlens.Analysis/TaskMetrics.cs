@@ -34,7 +34,7 @@ public static class TaskMetrics
         }
 
         var candidates = run.Run.Series.Values
-            .Where(s => s.Count >= 3 && MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsLossName(s.Key) && !IsBookkeeping(s.Key))
+            .Where(s => s.Count >= 3 && MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsLossName(s.Key) && !MetricNames.IsBookkeeping(s.Key))
             .ToList();
         // An overall figure, never a per-class one (NER logs T005_f1 for each of 33 types beside overall_f1).
         foreach (var name in Preferred)
@@ -105,12 +105,5 @@ public static class TaskMetrics
 
         var gain = (greater ? mv[mb] - mv[atIndex] : mv[atIndex] - mv[mb]) / Math.Abs(mv[atIndex]);
         return new TaskMetricMove(metric, greater, lossBestStep, mv[atIndex], metric.Points[mb].Step, mv[mb], mv[last], mb - atIndex, gain);
-    }
-
-    private static bool IsBookkeeping(string key)
-    {
-        var n = MetricNames.NameOf(key);
-        return n.Contains("runtime", StringComparison.Ordinal) || n.Contains("per_second", StringComparison.Ordinal)
-            || n is "epoch" or "step" or "global_step" or "_step" or "_runtime" or "_timestamp";
     }
 }

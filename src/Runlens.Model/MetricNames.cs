@@ -98,6 +98,18 @@ public static class MetricNames
             || n.Contains("_loss_", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>True for keys that count or time the training itself — epochs, steps, runtimes, samples or steps per
+    /// second, timestamps, counters — rather than measure the model: never a task metric, a sudden drop or an
+    /// anomaly.</summary>
+    public static bool IsBookkeeping(string key)
+    {
+        var n = NameOf(key).ToLowerInvariant();
+        return n.Contains("runtime", StringComparison.Ordinal) || n.Contains("per_second", StringComparison.Ordinal)
+            || n.Contains("epoch", StringComparison.Ordinal) || n.Contains("step", StringComparison.Ordinal)
+            || n.Contains("timestamp", StringComparison.Ordinal) || n.EndsWith("_number", StringComparison.Ordinal)
+            || n.Contains("count", StringComparison.Ordinal);
+    }
+
     /// <summary>True for loss-like keys, where lower is better.</summary>
     public static bool IsLoss(string key)
     {

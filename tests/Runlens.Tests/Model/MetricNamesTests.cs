@@ -39,4 +39,19 @@ public sealed class MetricNamesTests
     [InlineData("val/f1", false)]
     public void Knows_which_metrics_are_lower_is_better(string key, bool isLoss) =>
         Assert.Equal(isLoss, MetricNames.IsLoss(key));
+
+    [Theory]
+    [InlineData("val/runtime", true)]             // HF eval_runtime
+    [InlineData("val/samples_per_second", true)]
+    [InlineData("train/epoch", true)]
+    [InlineData("train/global_step", true)]
+    [InlineData("val/_timestamp", true)]          // W&B
+    [InlineData("train/batch_number", true)]
+    [InlineData("train/num_tokens_count", true)]
+    [InlineData("val/accuracy", false)]
+    [InlineData("val/f1_cat", false)]
+    [InlineData("val/loss", false)]
+    [InlineData("val/rougeL", false)]
+    public void Knows_which_series_only_count_or_time_the_training(string key, bool bookkeeping) =>
+        Assert.Equal(bookkeeping, MetricNames.IsBookkeeping(key));
 }

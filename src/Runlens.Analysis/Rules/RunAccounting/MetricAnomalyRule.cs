@@ -167,9 +167,8 @@ public sealed class MetricAnomalyRule : IRule
     private static bool Skip(string key)
     {
         var n = MetricNames.NameOf(key);
-        return MetricNames.IsLossName(key) || key == MetricNames.GradNorm || key == MetricNames.LearningRate
-            || n.Contains("epoch", StringComparison.Ordinal) || n.Contains("step", StringComparison.Ordinal)
-            || n.Contains("runtime", StringComparison.Ordinal) || n.Contains("per_second", StringComparison.Ordinal)
+        // losses, gradients and learning rates have rules of their own; bookkeeping and clock readings are not metrics
+        return MetricNames.IsLossName(key) || key == MetricNames.GradNorm || key == MetricNames.LearningRate || MetricNames.IsBookkeeping(key)
             || n.Contains("time", StringComparison.Ordinal) || n.StartsWith("lr", StringComparison.Ordinal)
             || n.Contains("learning_rate", StringComparison.Ordinal) || n.Contains("grad", StringComparison.Ordinal);
     }

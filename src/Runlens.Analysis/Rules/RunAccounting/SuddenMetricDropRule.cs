@@ -23,7 +23,7 @@ public sealed class SuddenMetricDropRule : IRule
         var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
         foreach (var s in watched)
         {
-            if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || IsBookkeeping(s.Key))
+            if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || MetricNames.IsBookkeeping(s.Key))
             {
                 continue;
             }
@@ -111,12 +111,5 @@ public sealed class SuddenMetricDropRule : IRule
         return before == default || after == default || before.Value == 0 || Math.Abs(after.Value - before.Value) / before.Value < 0.2
             ? null
             : (before.Value, after.Value);
-    }
-
-    private static bool IsBookkeeping(string key)
-    {
-        var n = MetricNames.NameOf(key);
-        return n.Contains("runtime", StringComparison.Ordinal) || n.Contains("per_second", StringComparison.Ordinal) || n.Contains("epoch", StringComparison.Ordinal)
-            || n.Contains("step", StringComparison.Ordinal) || n.EndsWith("_number", StringComparison.Ordinal) || n.Contains("count", StringComparison.Ordinal);
     }
 }
