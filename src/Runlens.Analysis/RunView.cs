@@ -17,6 +17,7 @@ public sealed class RunView
         ArgumentNullException.ThrowIfNull(run);
         (Run, SystemSeries) = SplitSystem(run);
         Seeds = seeds;
+        _taskMoveAfterLossBest = new Lazy<TaskMetricMove?>(() => TaskMetrics.AfterLossBest(this));
         Predictions = predictions;
         TrainingPredictions = trainingPredictions;
         TrainLoss = FindLoss(Run, "train");
@@ -57,6 +58,12 @@ public sealed class RunView
     public Evaluation.SeedAggregate? Seeds { get; }
 
     public Series? GradNorm => Run.Get(MetricNames.GradNorm);
+
+    private readonly Lazy<TaskMetricMove?> _taskMoveAfterLossBest;
+
+    /// <summary>How the task metric moved after the validation loss's minimum (<see cref="TaskMetrics.AfterLossBest"/>),
+    /// computed once for the rules that need it (overfitting, past-best-checkpoint, metric-disagreement).</summary>
+    public TaskMetricMove? TaskMoveAfterLossBest => _taskMoveAfterLossBest.Value;
 
     public Series? LearningRate => Run.Get(MetricNames.LearningRate);
 

@@ -14,7 +14,7 @@ public sealed class MetricDisagreementRule : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var run = context.Run;
-        if (TaskMetrics.AfterLossBest(run) is not { } move
+        if (run.TaskMoveAfterLossBest is not { } move
             || move.EvalsApart < context.Option("min_evals_apart") || !(move.Gain >= context.Option("min_gain")))
         {
             yield break;

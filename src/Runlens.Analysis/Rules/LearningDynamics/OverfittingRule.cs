@@ -66,7 +66,7 @@ public sealed class OverfittingRule : IRule
         // over-confident rather than the model worse at the task. Say exactly that, as information.
         // When the task metric improved a little but far less than the loss degraded, it is still overfitting, capped at
         // a warning and saying so.
-        var task = TaskMetrics.AfterLossBest(run);
+        var task = run.TaskMoveAfterLossBest;
         var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain");
         var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
         // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
