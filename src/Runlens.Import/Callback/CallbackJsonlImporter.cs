@@ -79,7 +79,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         try
         {
             using var stream = LiveFile.Open(file, context);
-            var lines = new LineReader(stream);
+            var lines = new Json.LineSplitter(stream, MaxLineBytes);
             var length = stream.Length;
             long nextReport = 1 << 20;
             while (lines.Next(out var line, out var number, out var terminated, out var tooLong))
@@ -625,75 +625,6 @@ internal sealed class CallbackJsonlImporter : IRunImporter
                 return null;
             default:
                 throw new JsonException("unexpected " + reader.TokenType.ToString());
-        }
-    }
-
-    /// <summary>Splits a stream into lines at LF without decoding; says whether each line ended with its LF (a last line
-    /// without one may be cut by a writer that has not finished it).</summary>
-    private sealed class LineReader(Stream stream)
-    {
-        private readonly byte[] _buffer = new byte[1 << 16];
-        private readonly MemoryStream _line = new();
-        private int _pos;
-        private int _len;
-        private int _number;
-
-        public long Consumed { get; private set; }
-
-        public bool Next(out byte[] line, out int number, out bool terminated, out bool tooLong)
-        {
-            _line.SetLength(0);
-            tooLong = false;
-            var sawAny = false;
-            terminated = false;
-            while (true)
-            {
-                if (_pos == _len)
-                {
-                    _len = stream.Read(_buffer, 0, _buffer.Length);
-                    _pos = 0;
-                    if (_len <= 0)
-                    {
-                        _len = 0;
-                        break;
-                    }
-                }
-
-                sawAny = true;
-                var span = _buffer.AsSpan(_pos, _len - _pos);
-                var nl = span.IndexOf((byte)'\n');
-                var take = nl < 0 ? span.Length : nl;
-                if (!tooLong && _line.Length + take > MaxLineBytes)
-                {
-                    tooLong = true;
-                    _line.SetLength(0);
-                }
-
-                if (!tooLong)
-                {
-                    _line.Write(span[..take]);
-                }
-
-                _pos += take + (nl < 0 ? 0 : 1);
-                Consumed += take + (nl < 0 ? 0 : 1);
-                if (nl >= 0)
-                {
-                    terminated = true;
-                    break;
-                }
-            }
-
-            if (!sawAny)
-            {
-                line = [];
-                number = _number;
-                return false;
-            }
-
-            _number++;
-            number = _number;
-            line = _line.ToArray();
-            return true;
         }
     }
 }

@@ -46,9 +46,9 @@ internal static class JsonlMetricReader
         ArgumentNullException.ThrowIfNull(context);
         var state = new State(file);
         var length = stream.CanSeek ? stream.Length : -1;
-        var lines = new LineSplitter(stream);
+        var lines = new Json.LineSplitter(stream, MaxLineBytes);
         long nextReport = ReportEveryBytes;
-        while (lines.Next(out var line, out var number, out var tooLong))
+        while (lines.Next(out var line, out var number, out _, out var tooLong))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (lines.Consumed >= nextReport)
@@ -331,85 +331,6 @@ internal static class JsonlMetricReader
 
             _columnOrder.Add(name);
             return default;
-        }
-    }
-
-    /// <summary>Splits a stream into lines (LF; a CR before it is trimmed later) without decoding, with 1-based numbers.</summary>
-    private sealed class LineSplitter
-    {
-        private readonly Stream _stream;
-        private readonly byte[] _buffer = new byte[1 << 16];
-        private byte[] _line = new byte[1024];
-        private int _pos;
-        private int _len;
-        private int _number;
-
-        public LineSplitter(Stream stream)
-        {
-            _stream = stream;
-        }
-
-        public long Consumed { get; private set; }
-
-        /// <summary>The next line (a fresh array; trailing bytes beyond the line are not part of it), its number, and
-        /// whether it was longer than <see cref="MaxLineBytes"/> (then it is empty).</summary>
-        public bool Next(out byte[] line, out int number, out bool tooLong)
-        {
-            var used = 0;
-            tooLong = false;
-            var sawAny = false;
-            while (true)
-            {
-                if (_pos == _len)
-                {
-                    _len = _stream.Read(_buffer, 0, _buffer.Length);
-                    _pos = 0;
-                    if (_len <= 0)
-                    {
-                        _len = 0;
-                        if (!sawAny)
-                        {
-                            line = [];
-                            number = _number;
-                            return false;
-                        }
-
-                        break;
-                    }
-                }
-
-                sawAny = true;
-                var span = _buffer.AsSpan(_pos, _len - _pos);
-                var nl = span.IndexOf((byte)'\n');
-                var take = nl < 0 ? span.Length : nl;
-                if (!tooLong && used + take > MaxLineBytes)
-                {
-                    tooLong = true;
-                }
-
-                if (!tooLong)
-                {
-                    if (_line.Length < used + take)
-                    {
-                        Array.Resize(ref _line, Math.Max(_line.Length * 2, used + take));
-                    }
-
-                    span[..take].CopyTo(_line.AsSpan(used));
-                    used += take;
-                }
-
-                _pos += take + (nl < 0 ? 0 : 1);
-                Consumed += take + (nl < 0 ? 0 : 1);
-                if (nl >= 0)
-                {
-                    break;
-                }
-            }
-
-            _number++;
-            number = _number;
-            line = tooLong ? [] : _line.AsSpan(0, used).ToArray();
-            return true;
         }
     }
 }
