@@ -78,6 +78,12 @@ public sealed class PathRunSource : IRunSource
             _seen = now;
             return new SourceRead(null, ex.Message);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            // Caught in the middle of a write in a way the importer did not expect: the next change is read again.
+            _seen = now;
+            return new SourceRead(null, $"{_path} could not be read this time ({ex.GetType().Name}: {ex.Message})");
+        }
     }
 
     private static (long, long, DateTime) Fingerprint(string path)
