@@ -17,6 +17,8 @@ internal static class ForestImportance
 
     private const int Shuffles = 3;
 
+    public const string Measure = "increase of the root-mean-square error on the held-out runs when the parameter's column is shuffled (mean of 3 shuffles per fit); mean and std over the fits";
+
     /// <param name="Importance">[column][fit]: increase of held-out RMSE when the column is shuffled.</param>
     /// <param name="R2">Held-out R² per fit.</param>
     public sealed record Result(double[][] Importance, double[] R2, int TrainRuns, int HeldOutRuns);

@@ -72,7 +72,7 @@ public static class ImpactAnalyzer
 
             forest = new ForestFit(ForestImportance.Library, o.Trees, o.Repeats, fit.TrainRuns, fit.HeldOutRuns, [.. fit.R2],
                 "numbers as they are (missing: the median of the runs that set it); categorical values as ordinal codes in sorted order, "
-                + Unset + " included");
+                + Unset + " included", ForestImportance.Measure);
         }
 
         var rates = FindingRatesOf(diagnoses, parameters, values, o);
