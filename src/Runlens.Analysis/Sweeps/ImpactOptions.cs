@@ -15,7 +15,7 @@ public sealed record ImpactOptions
     public int Repeats { get; init; } = 5;
 
     /// <summary>Trees per forest.</summary>
-    public int Trees { get; init; } = 100;
+    public int Trees { get; init; } = 50;
 
     /// <summary>Share of the runs held out of each fit; the permutation importance is measured on them.</summary>
     public double HoldOut { get; init; } = 0.25;

@@ -44,7 +44,7 @@ public sealed class ImpactCommandTests
         Assert.True(text.ExitCode == 0, text.StdErr);
         Assert.StartsWith("Hyperparameter impact on best val/loss (lower is better)", text.StdOut, StringComparison.Ordinal);
         Assert.Contains("learning_rate", text.StdOut, StringComparison.Ordinal);
-        Assert.Contains("forest: 5 fits of 100 trees", text.StdOut, StringComparison.Ordinal);
+        Assert.Contains("forest: 5 fits of 50 trees", text.StdOut, StringComparison.Ordinal);
 
         var md = Path.Combine(dir.Path, "impact.md");
         var written = await RunlensProcess.RunAsync("impact", tree, "--format", "md", "--out", md, "--value", "final");
