@@ -13,6 +13,8 @@ internal sealed class RunBuilder(string format = "hf-trainer-state")
     private ImmutableArray<Checkpoint> _checkpoints = [];
     private readonly List<RunEvent> _events = [];
     private RunStatus _status = RunStatus.Unknown;
+    private string _id = "test-run";
+    private string? _experiment;
 
     public RunBuilder Series(string key, long[] steps, double[] values, string? original = null, double[]? epochs = null)
     {
@@ -28,6 +30,20 @@ internal sealed class RunBuilder(string format = "hf-trainer-state")
     public RunBuilder Config(string key, double value)
     {
         _config[key] = ConfigValue.Of(value);
+        return this;
+    }
+
+    public RunBuilder Config(string key, string value)
+    {
+        _config[key] = ConfigValue.Of(value);
+        return this;
+    }
+
+    /// <summary>The run's id and name (default <c>test-run</c>) and experiment.</summary>
+    public RunBuilder Named(string id, string? experiment = null)
+    {
+        _id = id;
+        _experiment = experiment;
         return this;
     }
 
@@ -70,7 +86,7 @@ internal sealed class RunBuilder(string format = "hf-trainer-state")
 
     public Run Build() => new()
     {
-        Identity = new RunIdentity("test-run", "test-run", null, new RunSource(format, "/tmp/test-run")),
+        Identity = new RunIdentity(_id, _id, _experiment, new RunSource(format, "/tmp/" + _id)),
         Series = _series.ToImmutable(),
         Config = RunConfig.From(_config),
         Trainer = _trainer,
