@@ -89,17 +89,6 @@ internal static class ToolError
             return null;
         }
 
-        if (tool.ProtocolTool.InputSchema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var name in required.EnumerateArray().Select(r => r.GetString()))
-            {
-                if (name is not null && !arguments.ContainsKey(name))
-                {
-                    return $"argument '{name}' is required ({Describe(properties, name)})";
-                }
-            }
-        }
-
         foreach (var (name, value) in arguments)
         {
             if (!properties.TryGetProperty(name, out var schema))
@@ -114,6 +103,17 @@ internal static class ToolError
                 {
                     var shown = value.GetRawText();
                     return $"argument '{name}' must be {string.Join(" or ", types.Where(t => t != "null"))}{(types.Contains("null") ? " (or left out)" : "")}, got {(shown.Length > 60 ? shown[..60] + "…" : shown)}";
+                }
+            }
+        }
+
+        if (tool.ProtocolTool.InputSchema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var name in required.EnumerateArray().Select(r => r.GetString()))
+            {
+                if (name is not null && !arguments.ContainsKey(name))
+                {
+                    return $"argument '{name}' is required ({Describe(properties, name)})";
                 }
             }
         }
