@@ -26,6 +26,10 @@ internal sealed class RunTools(McpRunContext context)
     /// <summary>Most points <c>get_metric_history</c> returns.</summary>
     public const int MaxHistoryPoints = 5000;
 
+    /// <summary>Series up to this many points are read whole and reduced in memory (<see cref="Downsample.MinMax"/>);
+    /// longer ones are reduced by the store.</summary>
+    public const int InMemoryPoints = 250_000;
+
     private const int ConfigKeysShown = 200;
     private const int EventsShown = 20;
 
@@ -96,9 +100,14 @@ internal sealed class RunTools(McpRunContext context)
                 .Order(order)
                 .ToList();
             var page = matching.Skip(offset).Take(limit).ToList();
-            var counts = page.Count == 0
-                ? new Dictionary<string, StoredRun>(StringComparer.Ordinal)
-                : (await store.ListRunsAsync(new RunQuery(experiment, name, int.MaxValue), cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+            // Series and point counts for the page only (one indexed query per run), not for every matching run.
+            var counts = new Dictionary<string, (int Series, long Points)>(StringComparer.Ordinal);
+            foreach (var r in page)
+            {
+                var series = await store.ListSeriesAsync(r.Id, cancellationToken).ConfigureAwait(false);
+                counts[r.Id] = (series.Count, series.Sum(x => x.Count));
+            }
+
             var digests = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var r in page)
             {
@@ -127,8 +136,7 @@ internal sealed class RunTools(McpRunContext context)
                 w.WriteStartArray("runs");
                 foreach (var r in page)
                 {
-                    var stored = counts.GetValueOrDefault(r.Id);
-                    WriteListedRun(w, r, stored, metrics, digests.TryGetValue(r.Id, out var d) && stored is not null ? d : null);
+                    WriteListedRun(w, r, counts[r.Id], metrics, digests.TryGetValue(r.Id, out var d) ? d : null);
                 }
 
                 w.WriteEndArray();
@@ -136,7 +144,7 @@ internal sealed class RunTools(McpRunContext context)
             });
         });
 
-    private static void WriteListedRun(Utf8JsonWriter w, RunRecord r, StoredRun? stored, string[]? metrics, JsonElement? digest)
+    private static void WriteListedRun(Utf8JsonWriter w, RunRecord r, (int Series, long Points) counts, string[]? metrics, JsonElement? digest)
     {
         w.WriteStartObject();
         w.WriteString("id", r.Id);
@@ -149,11 +157,8 @@ internal sealed class RunTools(McpRunContext context)
         }
 
         w.WriteString("format", r.Format);
-        if (stored is not null)
-        {
-            w.WriteNumber("series", stored.SeriesCount);
-            w.WriteNumber("points", stored.PointCount);
-        }
+        w.WriteNumber("series", counts.Series);
+        w.WriteNumber("points", counts.Points);
 
         if (metrics is { Length: > 0 })
         {
@@ -177,7 +182,7 @@ internal sealed class RunTools(McpRunContext context)
         }
 
         // The digest the web UI's runs table keeps with the run; valid only while the run has the same number of points.
-        if (digest is { } d && stored is not null && d.TryGetProperty("Points", out var p) && p.TryGetInt64(out var points) && points == stored.PointCount)
+        if (digest is { } d && d.TryGetProperty("Points", out var p) && p.TryGetInt64(out var points) && points == counts.Points)
         {
             w.WriteStartObject("diagnosis");
             Copy(w, d, "Status", "status");
@@ -398,7 +403,8 @@ internal sealed class RunTools(McpRunContext context)
         + "(and epochs[] when logged). When the range holds at most max_points points they are all returned as logged "
         + "(downsampled=false); otherwise the range is reduced to about max_points points by min/max buckets: the first and "
         + "last point, the lowest and highest point of each bucket of consecutive points, and the first NaN/Infinity of a "
-        + "bucket are kept, so spikes, the best value and divergence are never hidden (downsampled=true). Also returns "
+        + "bucket are kept, so spikes, the best value and divergence are never hidden (downsampled=true; a series of more than "
+        + "250,000 points without a step range is reduced from the store's per-chunk extremes and may return fewer points). Also returns "
         + "points_in_range and the min, max and last point of the range. About 25 bytes per point: 12 KB at the default "
         + "500. NaN and infinities are the strings \"NaN\", \"Infinity\", \"-Infinity\".")]
     public Task<string> GetMetricHistoryAsync(
@@ -427,30 +433,38 @@ internal sealed class RunTools(McpRunContext context)
 
             var record = await context.ResolveAsync(run, "run", cancellationToken).ConfigureAwait(false);
             var store = context.Store;
+            var listed = await store.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            var total = listed.Where(s => string.Equals(s.Key, key, StringComparison.Ordinal) || string.Equals(s.Name, key, StringComparison.Ordinal))
+                .Select(s => (long?)s.Count).FirstOrDefault();
             var ranged = from_step is not null || to_step is not null;
-            // Without a step range the store reduces the series itself, from its precomputed chunk extremes.
-            var series = await store.ReadSeriesAsync(record.Id, key, ranged ? null : max_points, cancellationToken).ConfigureAwait(false);
+            // A very long series without a step range is reduced in the store from its precomputed per-chunk extremes
+            // (a few points per 1,024); anything else is read whole and reduced here, so max_points is nearly reached.
+            var inStore = !ranged && total > InMemoryPoints;
+            var series = await store.ReadSeriesAsync(record.Id, key, inStore ? max_points : null, cancellationToken).ConfigureAwait(false);
             if (series is null)
             {
-                var keys = (await store.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false)).Select(s => s.Key).ToList();
+                var keys = listed.Select(s => s.Key).ToList();
                 throw ToolError.Bad($"key: run '{record.Id}' has no series '{key}'; its series are: "
                     + (keys.Count == 0 ? "none" : string.Join(", ", keys.Take(50)) + (keys.Count > 50 ? $", … ({keys.Count} in all; get_run lists them)" : "")));
             }
 
-            long inRange;
             var points = series.Points;
-            if (ranged)
+            long inRange;
+            if (inStore)
             {
-                var lo = from_step ?? long.MinValue;
-                var hi = to_step ?? long.MaxValue;
-                points = [.. points.Where(p => p.Step >= lo && p.Step <= hi)];
-                inRange = points.Length;
-                points = Downsample.MinMax(points, max_points);
+                inRange = total ?? points.Length;
             }
             else
             {
-                inRange = (await store.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false))
-                    .Where(s => string.Equals(s.Key, series.Key, StringComparison.Ordinal)).Select(s => s.Count).FirstOrDefault(points.Length);
+                if (ranged)
+                {
+                    var lo = from_step ?? long.MinValue;
+                    var hi = to_step ?? long.MaxValue;
+                    points = [.. points.Where(p => p.Step >= lo && p.Step <= hi)];
+                }
+
+                inRange = points.Length;
+                points = Downsample.MinMax(points, max_points);
             }
 
             SeriesPoint? min = null, max = null;

@@ -150,7 +150,7 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
         Assert.Equal(McpStoreFixture.LongPoints, h["points_in_range"]!.GetValue<int>());
         var steps = h["steps"]!.AsArray().Select(s => s!.GetValue<long>()).ToList();
         var values = h["values"]!.AsArray().ToList();
-        Assert.InRange(steps.Count, 4, 200 + 100);
+        Assert.InRange(steps.Count, 150, 200 + 100);   // close to what was asked, never far above
         Assert.Equal(steps.Count, h["returned"]!.GetValue<int>());
         Assert.Equal(steps.Order(), steps);
         Assert.Equal(0, steps[0]);
