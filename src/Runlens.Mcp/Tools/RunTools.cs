@@ -405,7 +405,7 @@ internal sealed class RunTools(McpRunContext context)
         + "last point, the lowest and highest point of each bucket of consecutive points, and the first NaN/Infinity of a "
         + "bucket are kept, so spikes, the best value and divergence are never hidden (downsampled=true; a series of more than "
         + "250,000 points without a step range is reduced from the store's per-chunk extremes and may return fewer points). Also returns "
-        + "points_in_range and the min, max and last point of the range. About 25 bytes per point: 12 KB at the default "
+        + "points_in_range and the min, max and last point of the range. About 30 bytes per point: 15 KB at the default "
         + "500. NaN and infinities are the strings \"NaN\", \"Infinity\", \"-Infinity\".")]
     public Task<string> GetMetricHistoryAsync(
         [Description("Run id, or the run's exact name when it is unique.")] string run,
