@@ -21,6 +21,7 @@ internal static class Program
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(WatchCommand.Build());
         root.Subcommands.Add(ImpactCommand.Build());
+        root.Subcommands.Add(McpCommand.Build());
         return root;
     }
 }

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Runlens.Tests;
 
-/// <summary>Dependencies point one way: Model ← Import/Analysis/Storage ← Reports ← hosts (Server, Cli).</summary>
+/// <summary>Dependencies point one way: Model ← Import/Analysis/Storage ← Reports ← hosts (Server, Mcp, Cli).</summary>
 public sealed class ArchitectureTests
 {
     private static string[] RunlensReferences(Assembly a) =>
@@ -46,4 +46,17 @@ public sealed class ArchitectureTests
     public void Live_monitoring_sits_on_the_pipeline_below_the_hosts() =>
         Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
             RunlensReferences(typeof(Runlens.Live.Watch.RunWatcher).Assembly));
+
+    [Fact]
+    public void The_mcp_server_is_a_host_over_the_pipeline_and_only_the_cli_hosts_it()
+    {
+        Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
+            RunlensReferences(typeof(Runlens.Mcp.RunlensMcpServer).Assembly));
+        foreach (var a in new[] { typeof(Runlens.Model.Run), typeof(Runlens.Import.IRunImporter), typeof(Runlens.Analysis.Diagnoses.Diagnoser), typeof(Runlens.Storage.IRunStore), typeof(Runlens.Reports.Renderers), typeof(Runlens.Live.Watch.RunWatcher), typeof(Runlens.Server.RunlensServer) })
+        {
+            Assert.DoesNotContain("Runlens.Mcp", RunlensReferences(a.Assembly));
+        }
+
+        Assert.Contains("Runlens.Mcp", RunlensReferences(typeof(Runlens.Cli.Commands.McpCommand).Assembly));
+    }
 }

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Runlens.Mcp;
+using Runlens.Storage;
+
+namespace Runlens.Cli.Commands;
+
+/// <summary><c>runlens mcp [--store …]</c>: the run store served to AI agents over MCP on stdin/stdout, until stdin
+/// closes or Ctrl+C. stdout carries JSON-RPC only; messages go to stderr.</summary>
+internal static class McpCommand
+{
+    public static Command Build()
+    {
+        var store = StoreOption.Create();
+        var command = new Command("mcp", "Serve the run store to AI agents as an MCP server over stdio (tools: list_runs, get_run, diagnose_run, get_metric_history, compare_runs, explain_rule, import_run).")
+        {
+            store,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var s = await RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+            await RunlensMcpServer.RunAsync(s, ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Model;
+using Runlens.Storage;
+using Runlens.Storage.Sql;
+
+namespace Runlens.Mcp;
+
+/// <summary>What the tools share: the store, how a run is named, and diagnoses kept while their run is unchanged.</summary>
+internal sealed class McpRunContext(SqlRunStore store)
+{
+    private const int DiagnosesKept = 64;
+
+    private readonly Diagnoser _diagnoser = new();
+
+    /// <summary>Diagnoses by run id, valid while the run has the same number of points (a live run gains points).</summary>
+    private readonly ConcurrentDictionary<string, (long Points, Diagnosis Diagnosis)> _diagnoses = new(StringComparer.Ordinal);
+
+    public SqlRunStore Store { get; } = store;
+
+    /// <summary>The active run with this id, else the only run with this exact name; a tool error otherwise.</summary>
+    public async Task<RunRecord> ResolveAsync(string? idOrName, string argument, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(idOrName))
+        {
+            throw ToolError.Bad($"'{argument}' is required: a run id or run name (list_runs lists them)");
+        }
+
+        if (await Store.GetRecordAsync(idOrName, cancellationToken).ConfigureAwait(false) is { Lifecycle: "active" } byId)
+        {
+            return byId;
+        }
+
+        var named = (await Store.ListRunsAsync(new RunQuery(NameContains: idOrName, Limit: int.MaxValue), cancellationToken).ConfigureAwait(false))
+            .Where(r => string.Equals(r.Name, idOrName, StringComparison.Ordinal)).ToList();
+        return named.Count switch
+        {
+            1 => await Store.GetRecordAsync(named[0].Id, cancellationToken).ConfigureAwait(false)
+                ?? throw ToolError.Bad($"{argument}: run '{idOrName}' was deleted meanwhile"),
+            0 => throw ToolError.Bad($"{argument}: no run '{idOrName}' in the store (neither an id nor a run name); call list_runs to see the runs, or import_run to add one"),
+            _ => throw ToolError.Bad($"{argument}: {named.Count} runs are named '{idOrName}' (ids {string.Join(", ", named.Take(5).Select(r => r.Id))}); pass the run id instead"),
+        };
+    }
+
+    /// <summary>The run's full diagnosis (the same as <c>runlens analyze RUN --format json</c>), computed once while the
+    /// run is unchanged.</summary>
+    public async Task<Diagnosis> DiagnoseAsync(string runId, CancellationToken cancellationToken)
+    {
+        var points = (await Store.ListSeriesAsync(runId, cancellationToken).ConfigureAwait(false)).Sum(s => s.Count);
+        if (_diagnoses.TryGetValue(runId, out var kept) && kept.Points == points)
+        {
+            return kept.Diagnosis;
+        }
+
+        var run = await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw ToolError.Bad(string.Create(CultureInfo.InvariantCulture, $"run '{runId}' was deleted meanwhile"));
+        var diagnosis = _diagnoser.Diagnose(run);
+        if (_diagnoses.Count >= DiagnosesKept)
+        {
+            _diagnoses.Clear();
+        }
+
+        _diagnoses[runId] = (points, diagnosis);
+        return diagnosis;
+    }
+
+    /// <summary>The full stored run (every point), or a tool error.</summary>
+    public async Task<Run> RunAsync(string runId, CancellationToken cancellationToken) =>
+        await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw ToolError.Bad($"run '{runId}' was deleted meanwhile");
+}
