@@ -17,7 +17,7 @@ public static class RunlensMcpServer
 {
     /// <summary>The tools the server offers, by MCP name.</summary>
     public static IReadOnlyList<string> ToolNames { get; } =
-        [RunTools.ListRuns, RunTools.GetRun, RunTools.GetMetricHistory, RunTools.ImportRun, AnalysisTools.DiagnoseRun, AnalysisTools.CompareRuns, AnalysisTools.ExplainRule];
+        [RunTools.ListRuns, RunTools.GetRun, RunTools.GetMetricHistory, RunTools.ImportRun, AnalysisTools.DiagnoseRun, AnalysisTools.CompareRuns, AnalysisTools.HyperparameterImpact, AnalysisTools.ExplainRule];
 
     /// <summary>What the server tells a client about itself on <c>initialize</c>: where to start.</summary>
     internal const string Instructions =

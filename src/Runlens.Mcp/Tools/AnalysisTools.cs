@@ -9,13 +9,15 @@ using Runlens.Reports.Json;
 
 namespace Runlens.Mcp.Tools;
 
-/// <summary>Tools that analyse stored runs: <c>diagnose_run</c>, <c>compare_runs</c>, <c>explain_rule</c>.</summary>
+/// <summary>Tools that analyse stored runs: <c>diagnose_run</c>, <c>compare_runs</c>, <c>hyperparameter_impact</c>,
+/// <c>explain_rule</c>.</summary>
 [McpServerToolType]
 internal sealed class AnalysisTools(McpRunContext context)
 {
     public const string DiagnoseRun = "diagnose_run";
     public const string CompareRuns = "compare_runs";
     public const string ExplainRule = "explain_rule";
+    public const string HyperparameterImpact = "hyperparameter_impact";
 
     /// <summary>Most runs <c>compare_runs</c> takes.</summary>
     public const int MaxCompared = 10;
@@ -108,6 +110,69 @@ internal sealed class AnalysisTools(McpRunContext context)
 
             var comparison = RunComparison.Of(loaded);
             return ComparisonJson.Write(comparison, metrics is { Length: > 0 } ? new HashSet<string>(metrics, StringComparer.Ordinal) : null);
+        });
+
+    [McpServerTool(Name = HyperparameterImpact, ReadOnly = true, Idempotent = true, Title = "Hyperparameter impact over a sweep")]
+    [Description("Which hyperparameters matter for a metric over many runs of one sweep, as runlens.impact/v1 JSON (the "
+        + "same as `runlens impact --format json`): for each config key that varies, its Spearman correlation with the "
+        + "metric (rho, p-value, n; numeric keys) and its random-forest permutation importance (ML.NET FastForest, mean and "
+        + "std over 5 seeded fits, measured on held-out runs; all keys together), plus, per value of categorical keys, the "
+        + "share of runs having each finding (e.g. divergence in 40% of runs with optimizer=sgd vs 0% with adamw) and the "
+        + "notable contrasts. 'caveats' says when there are too few runs (under 10) to conclude anything. Give an "
+        + "experiment or a list of runs. Each run is diagnosed, so a sweep of hundreds of runs takes seconds; typically 2-20 KB.")]
+    public Task<string> HyperparameterImpactAsync(
+        [Description("Experiment whose runs form the sweep (list_runs shows each run's experiment).")] string? experiment = null,
+        [Description("Or the sweep's run ids (or exact unique names), at least 2.")] string[]? runs = null,
+        [Description("Metric key or name as logged (val/loss, eval_accuracy); default: the primary metric most runs share.")] string? metric = null,
+        [Description("best (default): each run's best value in the metric's direction; final: its last logged value.")] string value = "best",
+        CancellationToken cancellationToken = default) =>
+        ToolError.GuardAsync(HyperparameterImpact, async () =>
+        {
+            if (!Enum.TryParse<Analysis.Sweeps.ImpactValue>(value?.Trim(), ignoreCase: true, out var which) || !Enum.IsDefined(which) || char.IsAsciiDigit(value!.Trim()[0]))
+            {
+                throw ToolError.Bad($"value '{value}' is not one of best, final");
+            }
+
+            var ids = new List<string>();
+            if (!string.IsNullOrWhiteSpace(experiment))
+            {
+                var listed = await context.Store.ListRunsAsync(new Storage.RunQuery(experiment.Trim(), null, int.MaxValue), cancellationToken).ConfigureAwait(false);
+                if (listed.Count == 0)
+                {
+                    throw ToolError.Bad($"experiment: no runs of experiment '{experiment}' in the store; call list_runs to see the experiments");
+                }
+
+                ids.AddRange(listed.OrderBy(r => r.ImportedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => r.Id));
+            }
+
+            foreach (var r in runs ?? [])
+            {
+                ids.Add((await context.ResolveAsync(r, "runs", cancellationToken).ConfigureAwait(false)).Id);
+            }
+
+            ids = [.. ids.Distinct(StringComparer.Ordinal)];
+            if (ids.Count < 2)
+            {
+                throw ToolError.Bad("give an experiment, or runs with at least 2 run ids: impact compares runs of one sweep");
+            }
+
+            var diagnoses = new List<Analysis.Diagnoses.Diagnosis>(ids.Count);
+            foreach (var id in ids)
+            {
+                diagnoses.Add(await context.DiagnoseAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+
+            Analysis.Sweeps.ImpactAnalysis analysis;
+            try
+            {
+                analysis = Analysis.Sweeps.ImpactAnalyzer.Analyze(diagnoses, new Analysis.Sweeps.ImpactOptions { Metric = metric, Value = which });
+            }
+            catch (ArgumentException ex)
+            {
+                throw ToolError.Bad("metric: " + ex.Message);
+            }
+
+            return CompactJson.Write(w => Reports.Impact.ImpactJsonRenderer.Write(w, analysis));
         });
 
     [McpServerTool(Name = ExplainRule, ReadOnly = true, Idempotent = true, Title = "Explain a rule")]

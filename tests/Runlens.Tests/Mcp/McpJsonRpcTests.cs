@@ -61,7 +61,7 @@ public sealed class McpJsonRpcTests
         await ReadUntilAsync(2);
         await ReadUntilAsync(3);
         var tools = answers[2]["result"]!["tools"]!.AsArray();
-        Assert.Equal(7, tools.Count);
+        Assert.Equal(8, tools.Count);
         Assert.All(tools, t => Assert.NotNull(t!["inputSchema"]!["properties"]));
         var listed = answers[3]["result"]!;
         Assert.NotEqual(true, listed["isError"]?.GetValue<bool>());

@@ -16,7 +16,7 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
     public async Task Lists_every_tool_with_a_description_and_an_input_schema()
     {
         var tools = await Server.Client.ListToolsAsync();
-        Assert.Equal(["compare_runs", "diagnose_run", "explain_rule", "get_metric_history", "get_run", "import_run", "list_runs"],
+        Assert.Equal(["compare_runs", "diagnose_run", "explain_rule", "get_metric_history", "get_run", "hyperparameter_impact", "import_run", "list_runs"],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         foreach (var tool in tools)
         {
@@ -118,6 +118,29 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
             Assert.Equal(expectedErrors.Count, errorsOnly["findings"]!.AsArray().Count);
             Assert.Equal(expected["findings"]!.AsArray().Count - expectedErrors.Count, errorsOnly["findings_left_out"]!.GetValue<int>());
         }
+    }
+
+    [Fact]
+    public async Task Hyperparameter_impact_over_an_experiment_is_what_runlens_impact_says_with_its_caveat_for_two_runs()
+    {
+        var cli = await RunlensProcess.RunAsync("impact", "--experiment", "sweep", "--store", store.StorePath, "--format", "json");
+        Assert.Equal(0, cli.ExitCode);
+        var expected = JsonNode.Parse(cli.StdOut)!;
+
+        var byExperiment = await Server.TextAsync("hyperparameter_impact", new() { ["experiment"] = "sweep" });
+        Assert.DoesNotContain('\n', byExperiment);
+        var tool = JsonNode.Parse(byExperiment)!;
+        Assert.Equal("runlens.impact/v1", tool["schema"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(expected, tool), "the tool's analysis differs from runlens impact's");
+        Assert.Contains(tool["caveats"]!.AsArray(), c => c!.GetValue<string>().StartsWith("Only 2 run(s) have a best val/loss: too few", StringComparison.Ordinal));
+
+        var byRuns = await Server.JsonAsync("hyperparameter_impact", new() { ["runs"] = new[] { "sweep-a", "sweep-b" } });
+        Assert.True(JsonNode.DeepEquals(tool, byRuns));
+
+        Assert.Contains("no runs of experiment 'nope'", await Server.ErrorAsync("hyperparameter_impact", new() { ["experiment"] = "nope" }), StringComparison.Ordinal);
+        Assert.Contains("at least 2 run ids", await Server.ErrorAsync("hyperparameter_impact", new() { ["runs"] = new[] { "sweep-a" } }), StringComparison.Ordinal);
+        Assert.Contains("value 'last'", await Server.ErrorAsync("hyperparameter_impact", new() { ["experiment"] = "sweep", ["value"] = "last" }), StringComparison.Ordinal);
+        Assert.Contains("metric: ", await Server.ErrorAsync("hyperparameter_impact", new() { ["experiment"] = "sweep", ["metric"] = "val/nothing" }), StringComparison.Ordinal);
     }
 
     [Fact]
