@@ -18,9 +18,13 @@ public sealed record MetricComparison(string Key, bool LowerIsBetter, ImmutableA
 /// </summary>
 public sealed record RunComparison(ImmutableArray<Run> Runs, ImmutableArray<ConfigDifference> Config, ImmutableArray<MetricComparison> Metrics)
 {
-    public static RunComparison Of(IReadOnlyList<Run> runs)
+    public static RunComparison Of(IReadOnlyList<Run> runs) => Of(runs, MetricNames.IsLoss);
+
+    /// <summary>As <see cref="Of(IReadOnlyList{Run})"/>, with the direction of each metric given (true: lower is better).</summary>
+    public static RunComparison Of(IReadOnlyList<Run> runs, Func<string, bool> lowerIsBetter)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(lowerIsBetter);
         var keys = runs.SelectMany(r => r.Config.Values.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var config = keys
             .Select(k => new ConfigDifference(k, [.. runs.Select(r => r.Config.Get(k)?.Text)]))
@@ -28,7 +32,7 @@ public sealed record RunComparison(ImmutableArray<Run> Runs, ImmutableArray<Conf
             .ToImmutableArray();
         // Machine readings (system/*) have no best value: they are not compared as metrics.
         var metrics = runs.SelectMany(r => r.Series.Keys).Where(k => !SystemMetrics.IsSystem(k)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(k => new MetricComparison(k, MetricNames.IsLoss(k), [.. runs.Select(r => Summary(r.Get(k), MetricNames.IsLoss(k)))]))
+            .Select(k => new MetricComparison(k, lowerIsBetter(k), [.. runs.Select(r => Summary(r.Get(k), lowerIsBetter(k)))]))
             .ToImmutableArray();
         return new RunComparison([.. runs], config, metrics);
     }
