@@ -11,7 +11,7 @@ public static class ConfigKeys
     {
         "output_dir", "logging_dir", "log_dir", "logdir", "save_dir", "dirpath", "default_root_dir", "run_name", "run_id",
         "name", "experiment_name", "project", "hub_model_id", "resume_from_checkpoint", "wandb_run_id", "tags", "notes",
-        "timestamp", "date", "time",
+        "timestamp", "date", "time", "is_local_process_zero", "is_world_process_zero", "is_hyper_param_search",
     };
 
     /// <summary>A random seed: the last segment is <c>seed</c> or ends with it (<c>seed</c>, <c>data_seed</c>,

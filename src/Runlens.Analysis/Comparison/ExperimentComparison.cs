@@ -235,8 +235,10 @@ public sealed record ExperimentComparison(
             var greater = !m.LowerIsBetter;
             var present = m.PerRun.OfType<MetricSummary>().ToList();
             var given = primary is not null && m.Key == primary.Key && options.Target is not null;
+            // The learning rate and the gradient norm are settings and readings, not scores: no value of theirs is a target.
+            var scored = m.Key is not (MetricNames.LearningRate or MetricNames.GradNorm);
             double? target = given ? options.Target
-                : present.Count == 0 ? null
+                : present.Count == 0 || !scored ? null
                 : greater ? present.Min(s => s.Best) : present.Max(s => s.Best);
             long? common = present.Count == 0 ? null : present.Min(s => s.FinalStep);
             var per = ImmutableArray.CreateBuilder<CurveSummary?>(runs.Count);
