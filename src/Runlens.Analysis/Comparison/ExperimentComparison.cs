@@ -379,11 +379,14 @@ public sealed record ExperimentComparison(
         var settings = c.Config.Where(d => ConfigKeys.IsSetting(d.Key)).ToList();
         var result = new List<ComparisonRecommendation>();
 
-        // The settings in which one run differs from every other run.
+        // The settings in which one run differs from every other run (a key the run lacks counts too).
         List<ConfigDifference> Distinct(int run) =>
-            [.. settings.Where(d => d.Values[run] is not null && d.Values.Where((v, j) => j != run).All(v => v != d.Values[run]))];
+            [.. settings.Where(d => d.Values.Where((v, j) => j != run).All(v => v != d.Values[run]))];
 
-        string Describe(int run, List<ConfigDifference> keys) => keys.Count is >= 1 and <= 2
+        // Named only when one or two keys set it apart, each set in this run.
+        bool Nameable(int run, List<ConfigDifference> keys) => keys.Count is >= 1 and <= 2 && keys.All(k => k.Values[run] is not null);
+
+        string Describe(int run, List<ConfigDifference> keys) => Nameable(run, keys)
             ? $"The run with {string.Join(" and ", keys.Select(k => $"{k.Key}={k.Values[run]}"))} ({c.Labels[run]})"
             : $"Run {c.Labels[run]}";
 
@@ -391,41 +394,47 @@ public sealed record ExperimentComparison(
         ConfigValue? Others(string key, int run) => runs.Where((_, j) => j != run).Select(r => r.Config.Get(key))
             .GroupBy(v => v?.Text, StringComparer.Ordinal).OrderByDescending(g => g.Count()).First().First();
 
-        foreach (var f in c.Findings.Where(f => f.Severity >= Severity.Warning))
+        var serious = c.Findings.Where(f => f.Severity >= Severity.Warning).ToList();
+        // Problems every other run has, grouped by the one run without them.
+        foreach (var group in serious.Where(f => f.Runs.Length == n - 1)
+                     .GroupBy(f => Enumerable.Range(0, n).First(i => !f.Runs.Contains(i))).OrderBy(g => g.Key))
         {
-            var problem = Problem(f);
-            if (f.Runs.Length == n - 1)
+            var without = group.Key;
+            var problems = string.Join(", ", group.Select(Problem));
+            var keys = Distinct(without);
+            var who = Describe(without, keys);
+            string action;
+            ImmutableArray<ConfigChange> changes = [];
+            if (Nameable(without, keys))
             {
-                var without = Enumerable.Range(0, n).Single(i => !f.Runs.Contains(i));
-                var keys = Distinct(without);
-                var who = Describe(without, keys);
-                string action;
-                ImmutableArray<ConfigChange> changes = [];
-                if (keys.Count is >= 1 and <= 2)
-                {
-                    action = $"{who} is the only one without {problem}: try {string.Join(", ", keys.Select(k => $"{k.Key}={k.Values[without]}"))} in the others.";
-                    changes = [.. keys.Select(k => new ConfigChange(k.Key, Others(k.Key, without), runs[without].Config.Get(k.Key)!.Value))];
-                }
-                else if (keys.Count == 0)
-                {
-                    action = $"{who} is the only one without {problem}, yet none of its settings is its own: the difference may come from the seed or the data order.";
-                }
-                else
-                {
-                    action = $"{who} is the only one without {problem}; its settings differ in {keys.Count} keys ({string.Join(", ", keys.Take(5).Select(k => k.Key))}): change them one at a time to find the one that matters.";
-                }
-
-                result.Add(new ComparisonRecommendation("only-run-without", action, [without], changes));
+                action = $"{who} is the only one without {problems}: try {string.Join(", ", keys.Select(k => $"{k.Key}={k.Values[without]}"))} in the others.";
+                changes = [.. keys.Select(k => new ConfigChange(k.Key, Others(k.Key, without), runs[without].Config.Get(k.Key)!.Value))];
             }
-            else if (f.Runs.Length == 1 && n >= 3)
+            else if (keys.Count == 0)
             {
-                var with = f.Runs[0];
+                action = $"{who} is the only one without {problems}, yet none of its settings is its own: the difference may come from the seed or the data order.";
+            }
+            else
+            {
+                action = $"{who} is the only one without {problems}; its settings differ in {keys.Count} keys ({string.Join(", ", keys.Take(5).Select(k => k.Key))}{(keys.Count > 5 ? ", …" : "")}): change them one at a time to find the one that matters.";
+            }
+
+            result.Add(new ComparisonRecommendation("only-run-without", action, [without], changes));
+        }
+
+        // Problems no other run has, grouped by the run (with two runs these are the case above, seen from the other side).
+        if (n >= 3)
+        {
+            foreach (var group in serious.Where(f => f.Runs.Length == 1).GroupBy(f => f.Runs[0]).OrderBy(g => g.Key))
+            {
+                var with = group.Key;
+                var problems = string.Join(", ", group.Select(Problem));
                 var keys = Distinct(with);
                 var who = Describe(with, keys);
-                var action = keys.Count is >= 1 and <= 2
-                    ? $"{who} is the only one with {problem}: avoid {string.Join(", ", keys.Select(k => $"{k.Key}={k.Values[with]}"))}."
-                    : $"{who} is the only one with {problem}.";
-                ImmutableArray<ConfigChange> changes = keys.Count is >= 1 and <= 2
+                var action = Nameable(with, keys)
+                    ? $"{who} is the only one with {problems}: avoid {string.Join(", ", keys.Select(k => $"{k.Key}={k.Values[with]}"))}."
+                    : $"{who} is the only one with {problems}.";
+                ImmutableArray<ConfigChange> changes = Nameable(with, keys)
                     ? [.. keys.Select(k => Others(k.Key, with) is { } to ? new ConfigChange(k.Key, runs[with].Config.Get(k.Key), to) : null).OfType<ConfigChange>()]
                     : [];
                 result.Add(new ComparisonRecommendation("only-run-with", action, [with], changes));
