@@ -412,7 +412,7 @@ public sealed record ExperimentComparison(
             }
             else if (keys.Count == 0)
             {
-                action = $"{who} is the only one without {problems}, yet none of its settings is its own: the difference may come from the seed or the data order.";
+                action = $"{who} is the only one without {problems}, yet no logged setting sets it apart: the difference may come from the seed, the data order or settings that were not logged.";
             }
             else
             {
@@ -447,12 +447,15 @@ public sealed record ExperimentComparison(
             var second = c.Ranking[1].Run;
             var tentative = c.Seeds.Verdict is SeedVerdict.WithinSeedNoise or SeedVerdict.SeedsUnknown;
             var own = settings.Where(d => d.Values[best] is not null).ToList();
+            // From: the value of the best-ranked run that differs from the best run on that key.
+            ConfigValue? From(ConfigDifference d) => c.Ranking.Skip(1).Select(r => r.Run).Where(i => d.Values[i] != d.Values[best])
+                .Select(i => runs[i].Config.Get(d.Key)).FirstOrDefault();
             if (own.Count > 0)
             {
                 var listed = string.Join(", ", own.Take(8).Select(d => $"{d.Key}={d.Values[best]}")) + (own.Count > 8 ? ", …" : "");
                 result.Add(new ComparisonRecommendation("next-config",
                     $"{(tentative ? "Tentatively, start" : "Start")} the next run from the best run's settings ({c.Labels[best]}): {listed}.",
-                    [best], [.. own.Select(d => new ConfigChange(d.Key, runs[second].Config.Get(d.Key), runs[best].Config.Get(d.Key)!.Value))]));
+                    [best], [.. own.Select(d => new ConfigChange(d.Key, From(d), runs[best].Config.Get(d.Key)!.Value))]));
             }
 
             var metric = c.Primary!.Key;

@@ -157,4 +157,44 @@ public sealed class CompareCommandTests
         Assert.Equal("train/loss", doc.RootElement.GetProperty("primary_metric").GetProperty("key").GetString());
         Assert.Contains("not how well it generalises", doc.RootElement.GetProperty("primary_metric").GetProperty("note").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Every_property_the_json_writes_is_documented()
+    {
+        var r = await RunlensProcess.RunAsync("compare", Mnist, Lstm, Brats, "--format", "json");
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var labels = doc.RootElement.GetProperty("runs").EnumerateArray().Select(x => x.GetProperty("label").GetString()!).ToHashSet();
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        Collect(doc.RootElement);
+        var docs = await File.ReadAllTextAsync(Path.Combine(Fixtures.RepoRoot, "docs", "comparison.md"));
+        var undocumented = names.Where(n => !docs.Contains("`" + n + "`", StringComparison.Ordinal) && !docs.Contains("`" + n + "[]`", StringComparison.Ordinal)).ToList();
+        Assert.True(undocumented.Count == 0, "not in docs/comparison.md: " + string.Join(", ", undocumented));
+
+        void Collect(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in e.EnumerateObject())
+                {
+                    // Maps keyed by run label or config key are data, not schema.
+                    if (!labels.Contains(p.Name) && p.Name != "config_change")
+                    {
+                        names.Add(p.Name);
+                    }
+
+                    if (p.Name != "config_change")
+                    {
+                        Collect(p.Value);
+                    }
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var x in e.EnumerateArray())
+                {
+                    Collect(x);
+                }
+            }
+        }
+    }
 }
