@@ -87,7 +87,9 @@ public sealed record ExperimentComparison(
         var ranking = Rank(side, primary);
         var seeds = Weigh(runs, ranking, primary, labels);
         var metrics = Curves(runs, side, primary, options);
-        var stability = diagnoses.Select((d, i) => Steadiness(i, d.Run, options.StabilityTail)).ToImmutableArray();
+        var steadiness = new RunStability[diagnoses.Count];
+        Parallel.For(0, diagnoses.Count, i => steadiness[i] = Steadiness(i, diagnoses[i].Run, options.StabilityTail));
+        var stability = ImmutableArray.Create(steadiness);
         var findings = Presence(diagnoses);
         var partial = new ExperimentComparison([.. diagnoses], labels, side, primary, ranking, seeds, metrics, stability, findings, []);
         return partial with { Recommendations = Recommend(partial) };
@@ -253,28 +255,36 @@ public sealed record ExperimentComparison(
         return result.MoveToImmutable();
     }
 
-    /// <summary>One pass: the first step at least as good as the target, and the last finite value at or before the common step.</summary>
+    /// <summary>The first step at least as good as the target (a forward scan of the shared value array), and the last
+    /// finite value at or before the common step (a backward scan).</summary>
     private static CurveSummary Curve(Series series, MetricSummary summary, bool greater, double? target, long? common)
     {
+        var values = SeriesValues.Of(series);
         long? reached = null;
-        double? atCommon = null;
-        var t = target ?? double.NaN;
-        var c = common ?? long.MinValue;
-        foreach (var p in series.Points.AsSpan())
+        if (target is { } t)
         {
-            if (!double.IsFinite(p.Value))
+            for (var i = 0; i < values.Length; i++)
             {
-                continue;
+                var v = values[i];
+                if (double.IsFinite(v) && (greater ? v >= t : v <= t))
+                {
+                    reached = series.Points[i].Step;
+                    break;
+                }
             }
+        }
 
-            if (reached is null && target is not null && (greater ? p.Value >= t : p.Value <= t))
+        double? atCommon = null;
+        if (common is { } c)
+        {
+            var points = series.Points.AsSpan();
+            for (var i = values.Length - 1; i >= 0; i--)
             {
-                reached = p.Step;
-            }
-
-            if (p.Step <= c)
-            {
-                atCommon = p.Value;
+                if (double.IsFinite(values[i]) && points[i].Step <= c)
+                {
+                    atCommon = values[i];
+                    break;
+                }
             }
         }
 
@@ -331,7 +341,16 @@ public sealed record ExperimentComparison(
             if (double.IsFinite(m))
             {
                 median = m;
-                max = g.Where(double.IsFinite).Max();
+                var top = double.NegativeInfinity;
+                foreach (var x in g)
+                {
+                    if (double.IsFinite(x) && x > top)
+                    {
+                        top = x;
+                    }
+                }
+
+                max = top;
             }
         }
 
