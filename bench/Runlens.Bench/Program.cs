@@ -7,7 +7,7 @@ internal static class Program
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
     /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
-    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -56,6 +56,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "mcp")
         {
             return await McpLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000);
+        }
+
+        if (args.Length > 0 && args[0] == "compare")
+        {
+            int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            return CompareLoad.Run(Arg(1, 10), Arg(2, 1_000_000));
         }
 
         if (args.Length > 1 && args[0] == "scale-once")

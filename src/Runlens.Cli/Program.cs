@@ -20,6 +20,7 @@ internal static class Program
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(WatchCommand.Build());
+        root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(ImpactCommand.Build());
         root.Subcommands.Add(McpCommand.Build());
         return root;

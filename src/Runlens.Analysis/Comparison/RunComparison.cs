@@ -18,9 +18,13 @@ public sealed record MetricComparison(string Key, bool LowerIsBetter, ImmutableA
 /// </summary>
 public sealed record RunComparison(ImmutableArray<Run> Runs, ImmutableArray<ConfigDifference> Config, ImmutableArray<MetricComparison> Metrics)
 {
-    public static RunComparison Of(IReadOnlyList<Run> runs)
+    public static RunComparison Of(IReadOnlyList<Run> runs) => Of(runs, MetricNames.IsLoss);
+
+    /// <summary>As <see cref="Of(IReadOnlyList{Run})"/>, with the direction of each metric given (true: lower is better).</summary>
+    public static RunComparison Of(IReadOnlyList<Run> runs, Func<string, bool> lowerIsBetter)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(lowerIsBetter);
         var keys = runs.SelectMany(r => r.Config.Values.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var config = keys
             .Select(k => new ConfigDifference(k, [.. runs.Select(r => r.Config.Get(k)?.Text)]))
@@ -28,11 +32,13 @@ public sealed record RunComparison(ImmutableArray<Run> Runs, ImmutableArray<Conf
             .ToImmutableArray();
         // Machine readings (system/*) have no best value: they are not compared as metrics.
         var metrics = runs.SelectMany(r => r.Series.Keys).Where(k => !SystemMetrics.IsSystem(k)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(k => new MetricComparison(k, MetricNames.IsLoss(k), [.. runs.Select(r => Summary(r.Get(k), MetricNames.IsLoss(k)))]))
+            .Select(k => new MetricComparison(k, lowerIsBetter(k), [.. runs.Select(r => Summary(r.Get(k), lowerIsBetter(k)))]))
             .ToImmutableArray();
         return new RunComparison([.. runs], config, metrics);
     }
 
+    /// <summary>Reads the series' shared value array (<see cref="Signals.SeriesValues"/>, already built when the run was
+    /// diagnosed), so that runs of millions of points are compared in milliseconds.</summary>
     private static MetricSummary? Summary(Series? series, bool lowerIsBetter)
     {
         if (series is null)
@@ -40,21 +46,23 @@ public sealed record RunComparison(ImmutableArray<Run> Runs, ImmutableArray<Conf
             return null;
         }
 
-        SeriesPoint? best = null, final = null;
-        foreach (var p in series.Points)
+        var values = Signals.SeriesValues.Of(series);
+        int best = -1, final = -1;
+        for (var i = 0; i < values.Length; i++)
         {
-            if (!double.IsFinite(p.Value))
+            var v = values[i];
+            if (!double.IsFinite(v))
             {
                 continue;
             }
 
-            final = p;
-            if (best is not { } b || (lowerIsBetter ? p.Value < b.Value : p.Value > b.Value))
+            final = i;
+            if (best < 0 || (lowerIsBetter ? v < values[best] : v > values[best]))
             {
-                best = p;
+                best = i;
             }
         }
 
-        return best is { } x && final is { } f ? new MetricSummary(x.Value, x.Step, f.Value, f.Step) : null;
+        return best >= 0 ? new MetricSummary(values[best], series.Points[best].Step, values[final], series.Points[final].Step) : null;
     }
 }

@@ -322,7 +322,7 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         }
     }
 
-    private static void WriteChanges(Utf8JsonWriter w, IEnumerable<ConfigChange> changes)
+    internal static void WriteChanges(Utf8JsonWriter w, IEnumerable<ConfigChange> changes)
     {
         w.WriteStartObject();
         foreach (var c in changes)
