@@ -79,14 +79,17 @@ internal sealed class AnalysisTools(McpRunContext context)
         Enum.TryParse<Severity>(severity, ignoreCase: true, out var s) && s >= floor;
 
     [McpServerTool(Name = CompareRuns, ReadOnly = true, Idempotent = true, Title = "Compare runs")]
-    [Description("Puts 2 to 10 stored runs side by side: the config keys whose values differ between them (and only "
-        + "those, one value per run, null where a run lacks the key) and, for every metric, each run's best value (lowest "
-        + "for a loss, highest otherwise) and final value with their steps (null where a run did not log it). System "
-        + "readings (gpu, cpu, memory) are not compared. Pass 'metrics' to keep only some series. Typically 1-6 KB. Use it "
-        + "to see which config change went with which outcome.")]
+    [Description("Compares 2 to 10 stored runs as runlens.comparison/v1 JSON (the same as `runlens compare --format json`): "
+        + "which run is best on the primary metric and by how much, and whether that margin is beyond the seed-to-seed "
+        + "spread when runs differ only by a seed key ('seeds'); the config keys whose values differ (and only those); for "
+        + "every metric each run's best and final value with steps, the step it reached a target and its value at the last "
+        + "common step; stability (loss_std over the last 10% of the training loss, grad_norm median/max); the findings only "
+        + "one run has, those all share, and the rest; and recommendations (e.g. 'the run with warmup_steps=500 is the only "
+        + "one without loss spikes'). Runs are named by label (their name). Pass 'metrics' to keep only some series in "
+        + "'metrics'. Typically 3-15 KB.")]
     public Task<string> CompareRunsAsync(
         [Description("2 to 10 run ids (or exact unique names), in the order to show them.")] string[] runs,
-        [Description("Only these series keys (e.g. [\"val/loss\", \"val/accuracy\"]); default: every metric.")] string[]? metrics = null,
+        [Description("Only these series keys in 'metrics' (e.g. [\"val/loss\", \"val/accuracy\"]); default: every metric.")] string[]? metrics = null,
         CancellationToken cancellationToken = default) =>
         ToolError.GuardAsync(CompareRuns, async () =>
         {
@@ -95,7 +98,7 @@ internal sealed class AnalysisTools(McpRunContext context)
                 throw ToolError.Bad(string.Create(CultureInfo.InvariantCulture, $"runs: give 2 to {MaxCompared} run ids, got {runs?.Length ?? 0}"));
             }
 
-            var loaded = new List<Model.Run>();
+            var diagnoses = new List<Analysis.Diagnoses.Diagnosis>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var r in runs)
             {
@@ -105,11 +108,21 @@ internal sealed class AnalysisTools(McpRunContext context)
                     throw ToolError.Bad($"runs: run '{record.Id}' is given twice; give each run once");
                 }
 
-                loaded.Add(await context.RunAsync(record.Id, cancellationToken).ConfigureAwait(false));
+                diagnoses.Add(await context.DiagnoseAsync(record.Id, cancellationToken).ConfigureAwait(false));
             }
 
-            var comparison = RunComparison.Of(loaded);
-            return ComparisonJson.Write(comparison, metrics is { Length: > 0 } ? new HashSet<string>(metrics, StringComparer.Ordinal) : null);
+            var comparison = ExperimentComparison.Of(diagnoses);
+            var doc = JsonNode.Parse(CompactJson.Write(w => Reports.Json.ComparisonJsonRenderer.Write(w, comparison)))!.AsObject();
+            if (metrics is { Length: > 0 } && doc["metrics"] is JsonArray all)
+            {
+                var keep = new HashSet<string>(metrics, StringComparer.Ordinal);
+                foreach (var m in all.Where(m => !keep.Contains(m?["key"]?.GetValue<string>() ?? "")).ToList())
+                {
+                    all.Remove(m);
+                }
+            }
+
+            return doc.ToJsonString(CompactJson.NodeOptions);
         });
 
     [McpServerTool(Name = HyperparameterImpact, ReadOnly = true, Idempotent = true, Title = "Hyperparameter impact over a sweep")]

@@ -195,20 +195,26 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
     }
 
     [Fact]
-    public async Task Compare_runs_shows_the_config_that_differs_and_each_runs_best_and_final()
+    public async Task Compare_runs_is_what_runlens_compare_says_of_the_same_runs()
     {
         var c = await Server.JsonAsync("compare_runs", new() { ["runs"] = new[] { "sweep-a", store.Ids["sweep-b"] } });
-        Assert.Equal(["sweep-a", "sweep-b"], c["runs"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
-        var differences = c["config_differences"]!.AsArray();
+        Assert.Equal("runlens.comparison/v1", c["schema"]!.GetValue<string>());
+        Assert.Equal(["sweep-a", "sweep-b"], c["runs"]!.AsArray().Select(r => r!["label"]!.GetValue<string>()));
+        var differences = c["config"]!.AsArray();
         Assert.Equal("learning_rate", Assert.Single(differences)!["key"]!.GetValue<string>());
-        Assert.Equal([1e-4, 3e-4], differences[0]!["values"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Equal([1e-4, 3e-4], new[] { "sweep-a", "sweep-b" }.Select(l => differences[0]!["values"]![l]!.GetValue<double>()));
         var valLoss = c["metrics"]!.AsArray().Single(m => m!["key"]!.GetValue<string>() == "val/loss")!;
-        Assert.True(valLoss["lower_is_better"]!.GetValue<bool>());
-        var perRun = valLoss["runs"]!.AsArray();
-        Assert.Equal(McpStoreFixture.SweepAValLoss.Min(), perRun[0]!["best"]!.GetValue<double>());
-        Assert.Equal(3000, perRun[0]!["best_step"]!.GetValue<long>());
-        Assert.Equal(McpStoreFixture.SweepAValLoss[^1], perRun[0]!["final"]!.GetValue<double>());
-        Assert.Equal(McpStoreFixture.SweepBValLoss.Min(), perRun[1]!["best"]!.GetValue<double>());
+        Assert.False(valLoss["greater_is_better"]!.GetValue<bool>());
+        var a = valLoss["runs"]!["sweep-a"]!;
+        Assert.Equal(McpStoreFixture.SweepAValLoss.Min(), a["best"]!["value"]!.GetValue<double>());
+        Assert.Equal(3000, a["best"]!["step"]!.GetValue<long>());
+        Assert.Equal(McpStoreFixture.SweepAValLoss[^1], a["final"]!["value"]!.GetValue<double>());
+        Assert.Equal(McpStoreFixture.SweepBValLoss.Min(), valLoss["runs"]!["sweep-b"]!["best"]!["value"]!.GetValue<double>());
+
+        // the same document as the CLI's over the same stored runs
+        var cli = await RunlensProcess.RunAsync("compare", "sweep-a", "sweep-b", "--store", store.StorePath, "--format", "json");
+        Assert.Equal(0, cli.ExitCode);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli.StdOut), c), "compare_runs differs from runlens compare");
 
         var only = await Server.JsonAsync("compare_runs", new() { ["runs"] = new[] { "sweep-a", "sweep-b" }, ["metrics"] = new[] { "val/loss" } });
         Assert.Equal("val/loss", Assert.Single(only["metrics"]!.AsArray())!["key"]!.GetValue<string>());
