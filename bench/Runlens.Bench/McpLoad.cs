@@ -59,6 +59,7 @@ internal static class McpLoad
                 ("get_metric_history (500 of 1,000)", "get_metric_history", () => new() { ["run"] = Id(), ["key"] = "train/loss" }),
                 ("get_metric_history (step range)", "get_metric_history", () => new() { ["run"] = Id(), ["key"] = "train/loss", ["from_step"] = 200, ["to_step"] = 800, ["max_points"] = 100 }),
                 ("compare_runs (3 runs)", "compare_runs", () => new() { ["runs"] = new[] { Id(), Id(), Id() } }),
+                ("hyperparameter_impact (50-run experiment)", "hyperparameter_impact", () => new() { ["experiment"] = "sweep-50" }),
                 ("explain_rule", "explain_rule", () => new() { ["rule"] = "overfitting" }),
                 ("import_run (idempotent)", "import_run", () => new() { ["path"] = example }),
                 ("error: unknown run", "get_run", () => new() { ["run"] = "no-such-run" }),
@@ -141,7 +142,7 @@ internal static class McpLoad
         var name = $"sweep-{index:D5}";
         return new Run
         {
-            Identity = new RunIdentity(name, name, "mcp-load", new RunSource("bench", "generated")),
+            Identity = new RunIdentity(name, name, index < 50 ? "sweep-50" : "mcp-load", new RunSource("bench", "generated")),
             Config = RunConfig.From(new Dictionary<string, ConfigValue>(StringComparer.Ordinal)
             {
                 ["learning_rate"] = ConfigValue.Of(lr),
