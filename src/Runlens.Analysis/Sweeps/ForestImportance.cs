@@ -37,7 +37,30 @@ internal static class ForestImportance
         }
 
         var r2 = new double[options.Repeats];
-        Parallel.For(0, options.Repeats, k =>
+        // The fits run on threads of their own, not on the thread pool: ML.NET waits on pool tasks inside a fit, and fits
+        // holding every pool thread made those waits last until the pool grew (seconds of idle wall time).
+        var next = -1;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failed = null;
+        var workers = Enumerable.Range(0, Math.Min(options.Repeats, Environment.ProcessorCount)).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                for (var k = Interlocked.Increment(ref next); k < options.Repeats && failed is null; k = Interlocked.Increment(ref next))
+                {
+                    FitOne(k);
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failed, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex), null);
+            }
+        }) { IsBackground = true }).ToList();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
+        failed?.Throw();
+        return new Result(importance, r2, train, heldOut);
+
+        void FitOne(int k)
         {
             var seed = options.Seed + k;
             var order = Enumerable.Range(0, n).ToArray();
@@ -59,9 +82,7 @@ internal static class ForestImportance
             {
                 importance[j][k] = pfi[j].RootMeanSquaredError.Mean;
             }
-        });
-
-        return new Result(importance, r2, train, heldOut);
+        }
     }
 
     private static IDataView Load(MLContext ctx, ImmutableArray<ForestRow> rows, int width)
