@@ -355,34 +355,7 @@ internal sealed class RunTools(McpRunContext context)
                 }
 
                 w.WriteEndArray();
-                var c = diagnosis.Coverage;
-                w.WriteStartObject("coverage");
-                w.WriteNumber("score", c.Score);
-                w.WriteStartArray("present");
-                foreach (var p in c.Present)
-                {
-                    w.WriteStringValue(p);
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("missing");
-                foreach (var m in c.Missing)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("signal", m.Signal);
-                    w.WriteStartArray("blocks");
-                    foreach (var b in m.Blocks)
-                    {
-                        w.WriteStringValue(b);
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteString("how_to_log", m.HowToLog);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
+                Reports.Json.DiagnosisJsonRenderer.WriteCoverage(w, diagnosis.Coverage, rulesRun: false);
                 w.WriteEndObject();
             });
         });

@@ -365,8 +365,12 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         }
     }
 
-    private static void WriteCoverage(Utf8JsonWriter w, Coverage c)
+    /// <summary>The <c>coverage</c> object; without <paramref name="rulesRun"/> the lists of rules that ran and failed are
+    /// left out (a compact view for agents).</summary>
+    public static void WriteCoverage(Utf8JsonWriter w, Coverage c, bool rulesRun = true)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(c);
         w.WriteStartObject("coverage");
         w.WriteNumber("score", c.Score);
         w.WriteStartArray("present");
@@ -393,6 +397,12 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         }
 
         w.WriteEndArray();
+        if (!rulesRun)
+        {
+            w.WriteEndObject();
+            return;
+        }
+
         w.WriteStartArray("rules_run");
         foreach (var r in c.RulesRun)
         {
