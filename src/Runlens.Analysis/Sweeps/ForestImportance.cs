@@ -74,6 +74,7 @@ internal static class ForestImportance
                 NumberOfThreads = 1,
                 MinimumExampleCountPerLeaf = Math.Clamp(train / 20, 2, 10),
                 NumberOfLeaves = Math.Clamp(train / 4, 2, 20),
+                MaximumBinCountPerFeature = 64,
             });
             var model = trainer.Fit(trainData);
             r2[k] = ctx.Regression.Evaluate(model.Transform(testData)).RSquared;
