@@ -30,25 +30,29 @@ public sealed record SeedAggregate(ImmutableSortedDictionary<string, MetricAggre
             var present = runs.Where(r => r.Metrics.TryGetValue(name, out var v) && double.IsFinite(v)).ToList();
             if (present.Count > 0)
             {
-                var lower = LowerIsBetter(name);
-                var winner = present.Aggregate((a, c) => (lower ? c.Metrics[name] < a.Metrics[name] : c.Metrics[name] > a.Metrics[name]) ? c : a);
-                b[name] = Aggregate([.. present.Select(r => r.Metrics[name])]) with { BestSeed = winner.Name };
+                b[name] = Aggregate([.. present.Select(r => r.Metrics[name])]) with { BestSeed = BestOf(runs, name, !LowerIsBetter(name)) };
             }
         }
 
+        var best = BestOf(runs, primaryMetric, greaterIsBetter);
+        return new SeedAggregate(b.ToImmutable(), best, primaryMetric);
+    }
+
+    /// <summary>The run with the best finite value of <paramref name="metric"/>, the first on ties; null when none has one.</summary>
+    private static string? BestOf(IReadOnlyList<(string Name, IReadOnlyDictionary<string, double> Metrics)> runs, string metric, bool greaterIsBetter)
+    {
         string? best = null;
         var bestValue = double.NaN;
         foreach (var (runName, metrics) in runs)
         {
-            if (metrics.TryGetValue(primaryMetric, out var v) && double.IsFinite(v)
-                && (best is null || (greaterIsBetter ? v > bestValue : v < bestValue)))
+            if (metrics.TryGetValue(metric, out var v) && double.IsFinite(v) && (best is null || (greaterIsBetter ? v > bestValue : v < bestValue)))
             {
                 best = runName;
                 bestValue = v;
             }
         }
 
-        return new SeedAggregate(b.ToImmutable(), best, primaryMetric);
+        return best;
     }
 
     /// <summary>Metrics where lower is better: losses, Brier score, calibration error, entropy.</summary>
