@@ -16,7 +16,7 @@ internal static class WatchCommand
         var store = StoreOption.Create();
         var server = new Option<string?>("--server") { Description = "A Runlens server (runlens serve) holding the run, e.g. http://127.0.0.1:5000; token from $RUNLENS_TOKEN" };
         var alerts = new Option<string?>("--alerts") { Description = "Alert rules (YAML, docs/alerts.md): which findings, thresholds and stalls to send where, and which recovery actions to take" };
-        var control = new Option<string?>("--control") { Description = "Where recovery actions are written (default: control.json beside the log; with --server, the server's /api/runs/{id}/control)" };
+        var control = new Option<string?>("--control") { Description = "Where recovery actions are written (default: control.json beside the log; with --store or --server, the run's control document there, served at /api/runs/{id}/control)" };
         var format = new Option<string>("--format") { Description = "text for people, json for one JSON object per line", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var interval = new Option<double>("--interval") { Description = "Shortest time between two looks, in seconds", DefaultValueFactory = _ => 1 };
@@ -45,7 +45,7 @@ internal static class WatchCommand
             using var http = url is null ? null : Http(url);
             SqlRunStore? opened = null;
             IRunSource source;
-            IControlChannel channel;
+            IControlChannel? channel;
             if (http is not null)
             {
                 source = new ServerRunSource(http, what);
@@ -61,7 +61,7 @@ internal static class WatchCommand
             {
                 opened = await Storage.RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
                 source = new StoreRunSource(opened, what);
-                channel = new FileControlChannel(parse.GetValue(control) ?? ControlDocument.FileName, what);
+                channel = parse.GetValue(control) is { } file ? new FileControlChannel(file, what) : null; // else the store's, once the run's id is known
             }
             else
             {
@@ -79,10 +79,16 @@ internal static class WatchCommand
 
             source = new ReadAlready(source, first);
             var json = parse.GetValue(format) == "json";
+            if (channel is null && opened is not null)
+            {
+                channel = new StoreControlChannel(opened, first.Run!.Identity.Id);
+            }
+
             var existing = channel switch
             {
                 FileControlChannel file => ExistingControl(file.Path),
                 ServerControlChannel => await ServerControl(http!, what, ct),
+                StoreControlChannel => await StoreControlChannel.ReadAsync(opened!, first.Run!.Identity.Id, ct),
                 _ => null,
             };
             var monitor = setup.Monitor(Console.Out, json, channel, existing: existing);

@@ -40,12 +40,11 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         g.MapPost("/{id}/control", PostControlAsync);
     }
 
-    private const string ControlBlob = "control";
-
     /// <summary>The run's control document (<c>runlens.control/v1</c>), with no actions when none was issued.</summary>
     private async Task GetControlAsync(HttpContext context, string id)
     {
-        var doc = await ControlAsync(id, context.RequestAborted).ConfigureAwait(false);
+        _ = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var doc = await Live.Control.StoreControlChannel.ReadAsync(store, id, context.RequestAborted).ConfigureAwait(false);
         await WriteControlAsync(context, doc, 200).ConfigureAwait(false);
     }
 
@@ -70,33 +69,11 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         }
 
         long? step = e.TryGetProperty("step", out var se) && se.ValueKind == JsonValueKind.Number && se.TryGetInt64(out var n) ? n : null;
-        await _controlGate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        try
-        {
-            var doc = await ControlAsync(id, context.RequestAborted).ConfigureAwait(false);
-            var action = new Live.Control.ControlAction(doc.NextId(), verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
-                verb == Live.Control.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
-            doc = doc.With(action);
-            await store.ApplyAsync(id, new RunChanges
-            {
-                Blobs = [new RunBlob(ControlBlob, Live.Control.ControlDocument.FileName, System.Text.Encoding.UTF8.GetBytes(doc.ToJson()))],
-                Events = [Live.Control.ControlEvents.Of(action)],
-            }, context.RequestAborted).ConfigureAwait(false);
-            await WriteControlAsync(context, doc, 201).ConfigureAwait(false);
-        }
-        finally
-        {
-            _controlGate.Release();
-        }
-    }
-
-    private readonly SemaphoreSlim _controlGate = new(1, 1);
-
-    private async Task<Live.Control.ControlDocument> ControlAsync(string id, CancellationToken cancellationToken)
-    {
-        _ = await RecordAsync(id, cancellationToken).ConfigureAwait(false);
-        var bytes = await store.GetBlobAsync(id, ControlBlob, Live.Control.ControlDocument.FileName, cancellationToken).ConfigureAwait(false);
-        return bytes is null ? Live.Control.ControlDocument.Empty(id) : Live.Control.ControlDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes));
+        _ = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var action = new Live.Control.ControlAction("", verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
+            verb == Live.Control.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
+        var doc = await new Live.Control.StoreControlChannel(store, id).AppendAsync(action, context.RequestAborted).ConfigureAwait(false);
+        await WriteControlAsync(context, doc, 201).ConfigureAwait(false);
     }
 
     private static async Task WriteControlAsync(HttpContext context, Live.Control.ControlDocument doc, int status)

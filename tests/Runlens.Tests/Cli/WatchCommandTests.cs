@@ -95,4 +95,32 @@ public sealed class WatchCommandTests
         Assert.StartsWith($"runlens: {dir.File("alerts.yaml")}:3:", r.StdErr, StringComparison.Ordinal);
         Assert.Single(r.StdErr.Trim().Split('\n'));
     }
+
+    [Fact]
+    public async Task A_run_in_a_store_is_watched_and_its_stop_is_kept_in_the_store_with_its_event()
+    {
+        using var dir = new TempDir();
+        var storePath = dir.File("runs.db");
+        var loss = Enumerable.Range(1, 60).Select(i => i < 40 ? 2.0 / i : double.NaN).ToArray();
+        await using (var s = await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(storePath))
+        {
+            await s.SaveRunAsync(new RunBuilder().Named("stored-1").Series("train/loss", 10, loss).Status(Runlens.Model.RunStatus.Failed).Build());
+        }
+
+        await File.WriteAllTextAsync(dir.File("alerts.yaml"), "sinks: []\nactions:\n  - rule: divergence\n    do: stop\n");
+        var r = await RunlensProcess.RunAsync("watch", "stored-1", "--store", storePath, "--alerts", dir.File("alerts.yaml"), "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+
+        await using var store = await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(storePath);
+        var control = await Runlens.Live.Control.StoreControlChannel.ReadAsync(store, "stored-1", default);
+        var stop = Assert.Single(control.Actions);
+        Assert.Equal(("a1", "RL0107"), (stop.Id, stop.RuleId));
+        var run = await store.GetRunAsync("stored-1");
+        Assert.StartsWith("control a1: stop: ", Assert.Single(run!.Events, e => e.Kind == Runlens.Model.RunEventKind.Control).Message, StringComparison.Ordinal);
+
+        // watched again, the action already in the store is not repeated
+        r = await RunlensProcess.RunAsync("watch", "stored-1", "--store", storePath, "--alerts", dir.File("alerts.yaml"), "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Single((await Runlens.Live.Control.StoreControlChannel.ReadAsync(store, "stored-1", default)).Actions);
+    }
 }
