@@ -37,4 +37,23 @@ public sealed record Run
     public Series? Get(string key) => Series.GetValueOrDefault(key);
 
     public bool Has(string key) => Series.TryGetValue(key, out var s) && s.Count > 0;
+
+    /// <summary>The step of the newest point logged, over every series (each series' last point, so a run resumed from an
+    /// earlier step reads as where it is now); null when nothing is logged.</summary>
+    public long? LastStep
+    {
+        get
+        {
+            long? last = null;
+            foreach (var s in Series.Values)
+            {
+                if (s.Count > 0 && (last is null || s.Last.Step > last))
+                {
+                    last = s.Last.Step;
+                }
+            }
+
+            return last;
+        }
+    }
 }

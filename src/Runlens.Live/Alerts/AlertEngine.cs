@@ -106,7 +106,7 @@ public sealed class AlertEngine
                 Control = Control with { Run = run.Identity.Id };
             }
 
-            var lastStep = LastStep(run);
+            var lastStep = run.LastStep;
             FindingAlerts(diagnosis, now, alerts);
             ThresholdAlerts(diagnosis, now, alerts);
             ZScoreAlerts(run, now, alerts);
@@ -552,20 +552,6 @@ public sealed class AlertEngine
         }
 
         return null;
-    }
-
-    private static long? LastStep(Run run)
-    {
-        long? last = null;
-        foreach (var s in run.Series.Values)
-        {
-            if (s.Count > 0 && (last is null || s.Last.Step > last))
-            {
-                last = s.Last.Step;
-            }
-        }
-
-        return last;
     }
 
     private static async Task<List<string>> DeliverAsync(IAlertSink sink, List<Alert> alerts, CancellationToken cancellationToken)

@@ -25,8 +25,8 @@ public sealed record WatchCycle(
     /// <summary>Points in the run as last read.</summary>
     public long Points => Diagnosis?.Run.Series.Values.Sum(s => (long)s.Count) ?? 0;
 
-    /// <summary>The highest step of any series.</summary>
-    public long? LastStep => Diagnosis?.Run.Series.Values.Where(s => s.Count > 0).Select(s => (long?)s.Points.Max(p => p.Step)).Max();
+    /// <summary>The step of the newest point of the run as last read (<see cref="Model.Run.LastStep"/>).</summary>
+    public long? LastStep => Diagnosis?.Run.LastStep;
 
     /// <summary>The run says it is over (finished, failed or killed).</summary>
     public bool Ended => Diagnosis?.Run.Status is Model.RunStatus.Finished or Model.RunStatus.Failed or Model.RunStatus.Killed;
