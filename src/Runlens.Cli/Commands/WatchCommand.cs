@@ -117,6 +117,20 @@ internal static class WatchCommand
         return watch;
     }
 
+    /// <summary>The actions already on the server, so that a watcher started again does not repeat them; null when they
+    /// cannot be read (the channel says so when it first writes).</summary>
+    private static async Task<ControlDocument?> ServerControl(HttpClient http, string run, CancellationToken ct)
+    {
+        try
+        {
+            return await ServerControlChannel.ReadAsync(http, run, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The actions already in a control file, so that a watcher started again does not repeat them.</summary>
     internal static ControlDocument? ExistingControl(string path)
     {
@@ -127,18 +141,6 @@ internal static class WatchCommand
         catch (Exception ex) when (ex is FormatException or IOException)
         {
             return null; // the channel says what is wrong with it when it first writes
-        }
-    }
-
-    private static async Task<ControlDocument?> ServerControl(HttpClient http, string run, CancellationToken ct)
-    {
-        try
-        {
-            return ControlDocument.Parse(await http.GetStringAsync($"api/runs/{Uri.EscapeDataString(run)}/control", ct));
-        }
-        catch (Exception ex) when (ex is HttpRequestException or FormatException)
-        {
-            return null;
         }
     }
 

@@ -6,6 +6,15 @@ namespace Runlens.Live.Control;
 /// document and records it as an event of the run.</summary>
 public sealed class ServerControlChannel(HttpClient http, string runId) : IControlChannel
 {
+    /// <summary>The run's control document on the server (<c>GET /api/runs/{id}/control</c>).</summary>
+    /// <exception cref="HttpRequestException">The server did not answer with one.</exception>
+    /// <exception cref="FormatException">The answer is not a control document.</exception>
+    public static async Task<ControlDocument> ReadAsync(HttpClient http, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return ControlDocument.Parse(await http.GetStringAsync($"api/runs/{Uri.EscapeDataString(runId)}/control", cancellationToken).ConfigureAwait(false));
+    }
+
     public async Task<ControlAction> IssueAsync(ControlAction action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
