@@ -27,49 +27,9 @@ internal static class CompactJson
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    public static void Number(Utf8JsonWriter w, string name, double value) => JsonNumbers.Write(w, name, value);
-
-    public static void Number(Utf8JsonWriter w, string name, double? value) => JsonNumbers.Write(w, name, value);
-
-    /// <summary>A config value as its JSON type: number, boolean, null or string.</summary>
-    public static void Config(Utf8JsonWriter w, ConfigValue v)
-    {
-        switch (v.Kind)
-        {
-            case ConfigValueKind.Number:
-                JsonNumbers.Write(w, v.Number);
-                break;
-            case ConfigValueKind.Boolean:
-                w.WriteBooleanValue(v.Boolean);
-                break;
-            case ConfigValueKind.Null:
-                w.WriteNullValue();
-                break;
-            default:
-                w.WriteStringValue(v.Text);
-                break;
-        }
-    }
-
-    /// <summary><c>{"step": …, "value": …}</c> (and <c>epoch</c> when known).</summary>
-    public static void Point(Utf8JsonWriter w, string name, SeriesPoint? p)
-    {
-        if (p is not { } point)
-        {
-            w.WriteNull(name);
-            return;
-        }
-
-        w.WriteStartObject(name);
-        w.WriteNumber("step", point.Step);
-        JsonNumbers.Write(w, "value", point.Value);
-        if (double.IsFinite(point.Epoch))
-        {
-            w.WriteNumber("epoch", point.Epoch);
-        }
-
-        w.WriteEndObject();
-    }
+    /// <summary>A series point as <see cref="DiagnosisJsonRenderer.WritePoint"/> writes one, or null.</summary>
+    public static void Point(Utf8JsonWriter w, string name, SeriesPoint? p) =>
+        DiagnosisJsonRenderer.WritePoint(w, name, p is { } x ? new Analysis.Diagnoses.MetricPoint(x.Step, x.Value, x.Epoch) : null);
 
     public static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
 }

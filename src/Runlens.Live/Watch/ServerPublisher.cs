@@ -91,8 +91,7 @@ public sealed class ServerPublisher(HttpClient http, string runId, string name)
                 var list = new JsonArray();
                 foreach (var e in events.Skip(_eventsSent))
                 {
-                    var kind = string.Concat(e.Kind.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
-                    list.Add(new JsonObject { ["kind"] = kind, ["message"] = e.Message, ["step"] = e.Step });
+                    list.Add(new JsonObject { ["kind"] = Reports.Json.DiagnosisJsonRenderer.EventKind(e.Kind), ["message"] = e.Message, ["step"] = e.Step });
                 }
 
                 await SendAsync(HttpMethod.Post, $"api/runs/{runId}/events", new JsonObject { ["events"] = list }, cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using ModelContextProtocol.Server;
 using Runlens.Analysis.Signals;
 using Runlens.Import;
 using Runlens.Model;
+using Runlens.Reports.Json;
 using Runlens.Storage;
 using Runlens.Storage.Search;
 
@@ -168,7 +169,7 @@ internal sealed class RunTools(McpRunContext context)
                 if (r.Metrics.TryGetValue(m, out var latest))
                 {
                     w.WriteStartObject(m);
-                    CompactJson.Number(w, "value", latest.Value);
+                    JsonNumbers.Write(w, "value", latest.Value);
                     w.WriteNumber("step", latest.Step);
                     w.WriteEndObject();
                 }
@@ -251,14 +252,14 @@ internal sealed class RunTools(McpRunContext context)
                 foreach (var (k, v) in r.Config.Values.Take(ConfigKeysShown))
                 {
                     w.WritePropertyName(k);
-                    CompactJson.Config(w, v);
+                    DiagnosisJsonRenderer.WriteConfigValue(w, v);
                 }
 
                 w.WriteEndObject();
                 w.WriteStartObject("summary");
                 foreach (var (k, v) in r.Summary)
                 {
-                    CompactJson.Number(w, k, v);
+                    JsonNumbers.Write(w, k, v);
                 }
 
                 w.WriteEndObject();
@@ -271,7 +272,7 @@ internal sealed class RunTools(McpRunContext context)
 
                 if (t.Epoch is { } ep)
                 {
-                    CompactJson.Number(w, "epoch", ep);
+                    JsonNumbers.Write(w, "epoch", ep);
                 }
 
                 if (t.MaxSteps is { } ms)
@@ -281,7 +282,7 @@ internal sealed class RunTools(McpRunContext context)
 
                 if (t.NumTrainEpochs is { } ne)
                 {
-                    CompactJson.Number(w, "num_train_epochs", ne);
+                    JsonNumbers.Write(w, "num_train_epochs", ne);
                 }
 
                 if (t.TrainBatchSize is { } bs)
@@ -292,7 +293,7 @@ internal sealed class RunTools(McpRunContext context)
                 if (t.BestMetricKey is { } bk)
                 {
                     w.WriteString("best_metric_key", bk);
-                    CompactJson.Number(w, "best_metric", t.BestMetric);
+                    JsonNumbers.Write(w, "best_metric", t.BestMetric);
                 }
 
                 if (t.BestStep is { } bst)
@@ -355,7 +356,7 @@ internal sealed class RunTools(McpRunContext context)
                 }
 
                 w.WriteEndArray();
-                Reports.Json.DiagnosisJsonRenderer.WriteCoverage(w, diagnosis.Coverage, rulesRun: false);
+                DiagnosisJsonRenderer.WriteCoverage(w, diagnosis.Coverage, rulesRun: false);
                 w.WriteEndObject();
             });
         });
@@ -368,8 +369,7 @@ internal sealed class RunTools(McpRunContext context)
         }
     }
 
-    private static void Stat(Utf8JsonWriter w, string name, Analysis.Diagnoses.MetricPoint? p) =>
-        CompactJson.Point(w, name, p is { } x ? new SeriesPoint(x.Step, x.Value, x.Epoch) : null);
+    private static void Stat(Utf8JsonWriter w, string name, Analysis.Diagnoses.MetricPoint? p) => DiagnosisJsonRenderer.WritePoint(w, name, p);
 
     [McpServerTool(Name = GetMetricHistory, ReadOnly = true, Idempotent = true, Title = "Get a metric's history")]
     [Description("The values of one series of a run, optionally between two steps, as parallel arrays steps[] and values[] "

@@ -49,7 +49,7 @@ public sealed class ImpactJsonRenderer : IImpactRenderer
             w.WriteString("kind", p.Kind == ParameterKind.Numeric ? "numeric" : "categorical");
             w.WriteNumber("runs", p.Runs);
             w.WriteNumber("distinct", p.Distinct);
-            Strings(w, "levels", p.Levels);
+            JsonStrings.WriteArray(w, "levels", p.Levels);
             if (p.Spearman is { } s)
             {
                 w.WriteStartObject("spearman");
@@ -84,7 +84,7 @@ public sealed class ImpactJsonRenderer : IImpactRenderer
                 w.WriteNull("importance");
             }
 
-            Strings(w, "caveats", p.Caveats);
+            JsonStrings.WriteArray(w, "caveats", p.Caveats);
             w.WriteEndObject();
         }
 
@@ -178,18 +178,7 @@ public sealed class ImpactJsonRenderer : IImpactRenderer
         }
 
         w.WriteEndArray();
-        Strings(w, "caveats", a.Caveats);
+        JsonStrings.WriteArray(w, "caveats", a.Caveats);
         w.WriteEndObject();
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-
-        w.WriteEndArray();
     }
 }

@@ -165,13 +165,7 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
             _ => "not_applicable",
         });
         w.WriteString("message", s.Message);
-        w.WriteStartArray("seed_keys");
-        foreach (var k in s.SeedKeys)
-        {
-            w.WriteStringValue(k);
-        }
-
-        w.WriteEndArray();
+        JsonStrings.WriteArray(w, "seed_keys", s.SeedKeys);
         JsonNumbers.Write(w, "margin", s.Margin);
         JsonNumbers.Write(w, "pooled_std", s.PooledStd);
         JsonNumbers.Write(w, "noise", s.Noise);
@@ -272,13 +266,7 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
             w.WriteStartObject();
             w.WriteString("rule", f.Rule);
             w.WriteString("id", f.RuleId);
-            w.WriteStartArray("series");
-            foreach (var s in f.Series)
-            {
-                w.WriteStringValue(s);
-            }
-
-            w.WriteEndArray();
+            JsonStrings.WriteArray(w, "series", f.Series);
             w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
             w.WriteString("title", f.Title);
             Labels(w, "runs", f.Runs, labels);

@@ -180,7 +180,7 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         foreach (var e in run.Events)
         {
             w.WriteStartObject();
-            w.WriteString("kind", Snake(e.Kind.ToString()));
+            w.WriteString("kind", EventKind(e.Kind));
             w.WriteString("message", e.Message);
             JsonNumbers.Write(w, "step", e.Step);
             w.WriteString("file", e.File);
@@ -208,7 +208,8 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         w.WriteEndObject();
     }
 
-    private static void WritePoint(Utf8JsonWriter w, string name, MetricPoint? p)
+    /// <summary><c>{"step": …, "value": …}</c> (and <c>epoch</c> when known), or null.</summary>
+    public static void WritePoint(Utf8JsonWriter w, string name, MetricPoint? p)
     {
         if (p is not { } point)
         {
@@ -346,7 +347,8 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         w.WriteEndObject();
     }
 
-    internal static void WriteConfigValue(Utf8JsonWriter w, ConfigValue v)
+    /// <summary>A config value as its JSON type: number, boolean, null or string.</summary>
+    public static void WriteConfigValue(Utf8JsonWriter w, ConfigValue v)
     {
         switch (v.Kind)
         {
@@ -373,25 +375,13 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         ArgumentNullException.ThrowIfNull(c);
         w.WriteStartObject("coverage");
         w.WriteNumber("score", c.Score);
-        w.WriteStartArray("present");
-        foreach (var p in c.Present)
-        {
-            w.WriteStringValue(p);
-        }
-
-        w.WriteEndArray();
+        JsonStrings.WriteArray(w, "present", c.Present);
         w.WriteStartArray("missing");
         foreach (var m in c.Missing)
         {
             w.WriteStartObject();
             w.WriteString("signal", m.Signal);
-            w.WriteStartArray("blocks");
-            foreach (var b in m.Blocks)
-            {
-                w.WriteStringValue(b);
-            }
-
-            w.WriteEndArray();
+            JsonStrings.WriteArray(w, "blocks", m.Blocks);
             w.WriteString("how_to_log", m.HowToLog);
             w.WriteEndObject();
         }
@@ -403,20 +393,8 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
             return;
         }
 
-        w.WriteStartArray("rules_run");
-        foreach (var r in c.RulesRun)
-        {
-            w.WriteStringValue(r);
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("rule_errors");
-        foreach (var r in c.RuleErrors)
-        {
-            w.WriteStringValue(r);
-        }
-
-        w.WriteEndArray();
+        JsonStrings.WriteArray(w, "rules_run", c.RulesRun);
+        JsonStrings.WriteArray(w, "rule_errors", c.RuleErrors);
         w.WriteEndObject();
     }
 
@@ -438,6 +416,9 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
 
         w.WriteEndObject();
     }
+
+    /// <summary>An event kind as the JSON contracts and the native API name it: <c>import_damage</c>, <c>early_stop</c>, <c>control</c>.</summary>
+    public static string EventKind(RunEventKind kind) => Snake(kind.ToString());
 
     private static string Snake(string pascal) =>
         string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
