@@ -74,7 +74,7 @@ internal static class AnalyzeCommand
         try
         {
             // Not a file or folder: a run in the store, by id or name.
-            imported = !File.Exists(path) && !Directory.Exists(path) && await FromStoreAsync(path, storePath, ct) is { } stored
+            imported = !File.Exists(path) && !Directory.Exists(path) && await StoreOption.FindRunAsync(path, storePath, ct) is { } stored
                 ? ImportResult.Of(stored)
                 : await ImportProgress.RunAsync(path, ct);
         }
@@ -156,17 +156,6 @@ internal static class AnalyzeCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    private static async Task<Model.Run?> FromStoreAsync(string idOrName, string? storePath, CancellationToken ct)
-    {
-        if (!StoreOption.Exists(storePath))
-        {
-            return null;
-        }
-
-        await using var store = await StoreOption.OpenAsync(storePath, ct);
-        return await store.GetRunAsync(idOrName, ct);
     }
 
     /// <summary>Reads a predictions file (per-example or token classification) into the context the rules read.</summary>

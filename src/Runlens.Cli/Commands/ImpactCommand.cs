@@ -82,7 +82,7 @@ internal static class ImpactCommand
         {
             try
             {
-                if (!File.Exists(path) && !Directory.Exists(path) && await FromStoreAsync(path, storePath, ct) is { } stored)
+                if (!File.Exists(path) && !Directory.Exists(path) && await StoreOption.FindRunAsync(path, storePath, ct) is { } stored)
                 {
                     loaded.Add(stored);
                 }
@@ -133,16 +133,5 @@ internal static class ImpactCommand
         await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"runlens: wrote {outFile} ({analysis.Runs} runs, {analysis.Parameters.Length} parameters)"));
         return ExitCodes.Ok;
-    }
-
-    private static async Task<Run?> FromStoreAsync(string idOrName, string? storePath, CancellationToken ct)
-    {
-        if (!StoreOption.Exists(storePath))
-        {
-            return null;
-        }
-
-        await using var store = await StoreOption.OpenAsync(storePath, ct);
-        return await store.GetRunAsync(idOrName, ct);
     }
 }

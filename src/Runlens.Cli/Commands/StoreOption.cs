@@ -13,6 +13,18 @@ internal static class StoreOption
     /// <summary>Opens the store the option names: PostgreSQL for a postgres:// URL or connection string, else a SQLite file.</summary>
     public static async Task<IRunStore> OpenAsync(string? given, CancellationToken ct) => await RunStores.OpenAsync(Resolve(given), ct);
 
+    /// <summary>The stored run with this id or (unique) name, or null when there is no store or no such run.</summary>
+    public static async Task<Model.Run?> FindRunAsync(string idOrName, string? given, CancellationToken ct)
+    {
+        if (!Exists(given))
+        {
+            return null;
+        }
+
+        await using var store = await OpenAsync(given, ct);
+        return await store.GetRunAsync(idOrName, ct);
+    }
+
     /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
     public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec));
 
