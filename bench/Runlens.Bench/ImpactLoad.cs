@@ -12,7 +12,7 @@ namespace Runlens.Bench;
 /// <summary>
 /// Issue target: <c>impact</c> over 1,000 runs under 2 s. Generates a sweep (six parameters, two that matter, a validation
 /// loss every 10 steps and a training loss every step), then times in this process: diagnosing every run, the impact
-/// analysis itself (Spearman + 5 forest fits + finding rates), first call (JIT and ML.NET loading included) and again
+/// analysis itself (Spearman + 5 forest fits + finding rates), first call (JIT included) and again
 /// warm; then saves the runs to a temporary SQLite store and times loading the experiment back, as <c>runlens impact
 /// --experiment</c> does.
 /// </summary>
@@ -42,6 +42,19 @@ internal static class ImpactLoad
                 + $"top: {string.Join(", ", analysis.Parameters.Take(2).Select(p => p.Key))}, held-out R² {analysis.Forest?.HeldOutR2Mean:F3}; load average {LoadAverage()}"));
         }
 
+        // The forest alone (5 fits, permutation importance included), on the six parameters as the analyzer encodes them.
+        string[] keys = ["learning_rate", "warmup_ratio", "weight_decay", "dropout", "seed"];
+        var features = runs.Select(r => keys.Select(k => (float)r.Config.Values[k].Number)
+            .Append(Array.IndexOf(["adafactor", "adamw", "sgd"], r.Config.Values["optimizer"].Text)).ToArray()).ToList();
+        var labels = runs.Select(r => r.Series["val/loss"].Points.Min(p => p.Value)).ToList();
+        for (var round = 1; round <= 3; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            var fit = ForestImportance.Fit(features, labels, new ImpactOptions { Trees = trees });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"forest alone, round {round}: {sw.Elapsed.TotalMilliseconds:F1} ms for {fit.R2.Length} fits of {trees} trees on {fit.TrainRuns} runs (held-out R² {fit.R2.Average():F3})"));
+        }
+
         var folder = Directory.CreateTempSubdirectory("runlens-bench-impact-").FullName;
         try
         {
@@ -62,7 +75,7 @@ internal static class ImpactLoad
             var read = sw.Elapsed;
             var analysis = ImpactAnalyzer.Analyze(loaded, new ImpactOptions { Trees = trees });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"from SQLite: load {loaded.Count:N0} runs {read.TotalSeconds:F3} s + diagnose and impact {(sw.Elapsed - read).TotalSeconds:F3} s = {sw.Elapsed.TotalSeconds:F3} s ({analysis.Parameters.Length} parameters)"));
+                $"from SQLite: load {loaded.Count:N0} runs {read.TotalSeconds:F3} s + diagnose and impact {(sw.Elapsed - read).TotalSeconds:F3} s = {sw.Elapsed.TotalSeconds:F3} s ({analysis.Parameters.Length} parameters: {string.Join(", ", analysis.Parameters.Select(p => p.Key))}; held-out R² {analysis.Forest?.HeldOutR2Mean:F3}; skipped {analysis.Skipped.Length})"));
         }
         finally
         {

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Runlens.Analysis.Sweeps;
 
 /// <summary>How the random forest behind the importances was fitted, and how well it predicts the metric.</summary>
-/// <param name="Library">The implementation (ML.NET FastForest regression and its permutation feature importance).</param>
+/// <param name="Library">The implementation (Runlens' own random forest, grown as scikit-learn grows one, and permutation importance).</param>
 /// <param name="Trees">Trees per forest.</param>
 /// <param name="Repeats">Fits, each with its own seed and hold-out split.</param>
 /// <param name="TrainRuns">Runs each forest is trained on.</param>

@@ -57,7 +57,7 @@ public static class ImpactAnalyzer
         if (parameters.Count > 0 && rows.Length >= MinRunsForFigures && rows.Select(i => values[i]!.Value).Distinct().Count() > 1)
         {
             var features = rows.Select(i => parameters.Select(p => p.Code(i)).ToArray()).ToList();
-            var labels = rows.Select(i => (float)values[i]!.Value).ToList();
+            var labels = rows.Select(i => values[i]!.Value).ToList();
             var fit = ForestImportance.Fit(features, labels, o);
             var positive = fit.Importance.Sum(f => Math.Max(0, f.Average()));
             for (var j = 0; j < impacts.Count; j++)

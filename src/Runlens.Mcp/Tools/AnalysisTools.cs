@@ -128,7 +128,7 @@ internal sealed class AnalysisTools(McpRunContext context)
     [McpServerTool(Name = HyperparameterImpact, ReadOnly = true, Idempotent = true, Title = "Hyperparameter impact over a sweep")]
     [Description("Which hyperparameters matter for a metric over many runs of one sweep, as runlens.impact/v1 JSON (the "
         + "same as `runlens impact --format json`): for each config key that varies, its Spearman correlation with the "
-        + "metric (rho, p-value, n; numeric keys) and its random-forest permutation importance (ML.NET FastForest, mean and "
+        + "metric (rho, p-value, n; numeric keys) and its random-forest permutation importance (50 trees as scikit-learn grows them, mean and "
         + "std over 5 seeded fits, measured on held-out runs; all keys together), plus, per value of categorical keys, the "
         + "share of runs having each finding (e.g. divergence in 40% of runs with optimizer=sgd vs 0% with adamw) and the "
         + "notable contrasts. 'caveats' says when there are too few runs (under 10) to conclude anything. Give an "
