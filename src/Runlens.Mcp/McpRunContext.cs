@@ -19,6 +19,9 @@ internal sealed class McpRunContext(SqlRunStore store)
 
     public SqlRunStore Store { get; } = store;
 
+    /// <summary>Runs whose diagnosis is kept.</summary>
+    public int DiagnosesHeld => _diagnoses.Count;
+
     /// <summary>The active run with this id, else the only run with this exact name; a tool error otherwise.</summary>
     public async Task<RunRecord> ResolveAsync(string? idOrName, string argument, CancellationToken cancellationToken)
     {

@@ -36,6 +36,7 @@ public static class RunlensMcpServer
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(new McpRunContext(store));
+        builder.Services.AddHostedService<WarmUp>(); // before AddMcpServer: hosted services start in order
         builder.Services
             .AddMcpServer(o =>
             {
