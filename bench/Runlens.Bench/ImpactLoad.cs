@@ -13,8 +13,8 @@ namespace Runlens.Bench;
 /// Issue target: <c>impact</c> over 1,000 runs under 2 s. Generates a sweep (six parameters, two that matter, a validation
 /// loss every 10 steps and a training loss every step), then times in this process: diagnosing every run, the impact
 /// analysis itself (Spearman + 5 forest fits + finding rates), first call (JIT included) and again
-/// warm; then saves the runs to a temporary SQLite store and times loading the experiment back, as <c>runlens impact
-/// --experiment</c> does.
+/// warm; then saves the runs to a temporary SQLite store, times loading the experiment back, as <c>runlens impact
+/// --experiment</c> does, and times that command itself as a new process (start-up, store, diagnosis, analysis, JSON).
 /// </summary>
 internal static class ImpactLoad
 {
@@ -76,6 +76,24 @@ internal static class ImpactLoad
             var analysis = ImpactAnalyzer.Analyze(loaded, new ImpactOptions { Trees = trees });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"from SQLite: load {loaded.Count:N0} runs {read.TotalSeconds:F3} s + diagnose and impact {(sw.Elapsed - read).TotalSeconds:F3} s = {sw.Elapsed.TotalSeconds:F3} s ({analysis.Parameters.Length} parameters: {string.Join(", ", analysis.Parameters.Select(p => p.Key))}; held-out R² {analysis.Forest?.HeldOutR2Mean:F3}; skipped {analysis.Skipped.Length})"));
+
+            // What a user waits for: a fresh `runlens impact --experiment` process, start-up and store included.
+            for (var round = 1; round <= 3; round++)
+            {
+                var cli = Stopwatch.StartNew();
+                using var process = Process.Start(new ProcessStartInfo("dotnet")
+                {
+                    ArgumentList = { Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "impact", "--experiment", "bench-sweep", "--store", Path.Combine(folder, "runlens.db"), "--format", "json", "--out", Path.Combine(folder, "impact.json") },
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                })!;
+                var stderr = process.StandardError.ReadToEndAsync();
+                await process.StandardOutput.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                var error = process.ExitCode == 0 ? "" : ": " + await stderr;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"runlens impact --experiment (a new process), round {round}: {cli.Elapsed.TotalSeconds:F3} s, exit {process.ExitCode}{error}"));
+            }
         }
         finally
         {
