@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Evaluation;
+using Runlens.Import;
+using Runlens.Import.Predictions;
 using Runlens.Model;
 using Runlens.Storage;
 using Runlens.Storage.Sql;
@@ -14,8 +17,9 @@ internal sealed class McpRunContext(SqlRunStore store)
 
     private readonly Diagnoser _diagnoser = new();
 
-    /// <summary>Diagnoses by run id, valid while the run has the same number of points (a live run gains points).</summary>
-    private readonly ConcurrentDictionary<string, (long Points, Diagnosis Diagnosis)> _diagnoses = new(StringComparer.Ordinal);
+    /// <summary>Diagnoses by run id, valid while the run has the same number of points (a live run gains points) and the
+    /// same uploaded predictions.</summary>
+    private readonly ConcurrentDictionary<string, ((long Points, (string, int)? Validation, (string, int)? Training) Version, Diagnosis Diagnosis)> _diagnoses = new(StringComparer.Ordinal);
 
     public SqlRunStore Store { get; } = store;
 
@@ -46,26 +50,59 @@ internal sealed class McpRunContext(SqlRunStore store)
         };
     }
 
-    /// <summary>The run's full diagnosis (the same as <c>runlens analyze RUN --format json</c>), computed once while the
-    /// run is unchanged.</summary>
+    /// <summary>The run's full diagnosis (the same as <c>runlens analyze RUN --format json</c>), with the predictions
+    /// uploaded for the run when it has some; computed once while the run and its predictions are unchanged.</summary>
     public async Task<Diagnosis> DiagnoseAsync(string runId, CancellationToken cancellationToken)
     {
         var points = (await Store.ListSeriesAsync(runId, cancellationToken).ConfigureAwait(false)).Sum(s => s.Count);
-        if (_diagnoses.TryGetValue(runId, out var kept) && kept.Points == points)
+        var validation = await StoredPredictions.FindAsync(Store, runId, "validation", cancellationToken).ConfigureAwait(false);
+        var training = await StoredPredictions.FindAsync(Store, runId, "training", cancellationToken).ConfigureAwait(false);
+        var version = (points, Signature(validation), Signature(training));
+        if (_diagnoses.TryGetValue(runId, out var kept) && kept.Version == version)
         {
             return kept.Diagnosis;
         }
 
         var run = await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw ToolError.Bad(string.Create(CultureInfo.InvariantCulture, $"run '{runId}' was deleted meanwhile"));
-        var diagnosis = _diagnoser.Diagnose(run);
+        var diagnosis = _diagnoser.Diagnose(run, Predictions(runId, validation, "validation"), Predictions(runId, training, "training"));
         if (_diagnoses.Count >= DiagnosesKept)
         {
             _diagnoses.Clear();
         }
 
-        _diagnoses[runId] = (points, diagnosis);
+        _diagnoses[runId] = (version, diagnosis);
         return diagnosis;
+    }
+
+    private static (string Name, int Hash)? Signature((string Name, byte[] Bytes)? blob)
+    {
+        if (blob is not { } b)
+        {
+            return null;
+        }
+
+        var hash = new HashCode();
+        hash.AddBytes(b.Bytes);
+        return (b.Name, hash.ToHashCode());
+    }
+
+    private static PredictionContext? Predictions(string runId, (string Name, byte[] Bytes)? blob, string role)
+    {
+        if (blob is not { } b)
+        {
+            return null;
+        }
+
+        try
+        {
+            var file = PredictionsReader.Read($"run {runId}: uploaded {b.Name}", b.Bytes);
+            return file.Tokens is { } tokens ? PredictionContext.Of(tokens, null, role) : PredictionContext.Of(file.Classification!, null, role);
+        }
+        catch (RunImportException ex)
+        {
+            throw ToolError.Bad(ex.Message);
+        }
     }
 
     /// <summary>The full stored run (every point), or a tool error.</summary>

@@ -5,13 +5,14 @@ using Runlens.Import;
 using Runlens.Import.Predictions;
 using Runlens.Reports;
 using Runlens.Server.Http;
+using Runlens.Storage;
 using Runlens.Storage.Sql;
 
 namespace Runlens.Server;
 
 /// <summary>
 /// A stored run's diagnosis, the same JSON `runlens analyze RUN --format json` prints, with uploaded predictions when
-/// the run has them. Predictions are read by the same reader as the CLI's, from a temporary copy of the upload.
+/// the run has them (<see cref="StoredPredictions"/>), read by the same reader as the CLI's.
 /// </summary>
 internal sealed class RunDiagnosis(SqlRunStore store)
 {
@@ -165,44 +166,27 @@ internal sealed class RunDiagnosis(SqlRunStore store)
     }
 
     /// <summary>Reads an upload as the CLI would; a file it cannot read is a 400 that says where and why.</summary>
-    public async Task<string> CheckPredictionsAsync(byte[] bytes, string format, CancellationToken cancellationToken)
+    public static string CheckPredictions(byte[] bytes, string role, string format)
     {
         try
         {
-            var file = await ReadAsync(bytes, format, cancellationToken).ConfigureAwait(false);
+            var file = PredictionsReader.Read($"{role}.{format}", bytes);
             return file.Tokens is { } t ? $"token classification, {t.Sentences.Length} sentences" : $"classification, {file.Classification!.Count} examples, {file.Classification.Classes.Length} classes";
         }
         catch (RunImportException ex)
         {
-            throw ApiException.Invalid("predictions: " + ex.Message.Replace(Path.GetTempPath(), "", StringComparison.Ordinal));
+            throw ApiException.Invalid("predictions: " + ex.Message);
         }
     }
 
     private async Task<PredictionContext?> PredictionsAsync(string runId, string role, CancellationToken cancellationToken)
     {
-        foreach (var format in (string[])["jsonl", "csv"])
+        if (await StoredPredictions.FindAsync(store, runId, role, cancellationToken).ConfigureAwait(false) is not { } blob)
         {
-            if (await store.GetBlobAsync(runId, "predictions", role + "." + format, cancellationToken).ConfigureAwait(false) is { } bytes)
-            {
-                var file = await ReadAsync(bytes, format, cancellationToken).ConfigureAwait(false);
-                return file.Tokens is { } tokens ? PredictionContext.Of(tokens, null, role) : PredictionContext.Of(file.Classification!, null, role);
-            }
+            return null;
         }
 
-        return null;
-    }
-
-    private static async Task<PredictionsFile> ReadAsync(byte[] bytes, string format, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"runlens-predictions-{Guid.NewGuid():N}.{format}");
-        try
-        {
-            await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-            return await PredictionsReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var file = PredictionsReader.Read($"run {runId}: uploaded {blob.Name}", blob.Bytes);
+        return file.Tokens is { } tokens ? PredictionContext.Of(tokens, null, role) : PredictionContext.Of(file.Classification!, null, role);
     }
 }

@@ -71,12 +71,12 @@ internal static class AnalyzeCommand
         }
 
         ImportResult imported;
+        Model.Run? stored = null;
         try
         {
             // Not a file or folder: a run in the store, by id or name.
-            imported = !File.Exists(path) && !Directory.Exists(path) && await StoreOption.FindRunAsync(path, storePath, ct) is { } stored
-                ? ImportResult.Of(stored)
-                : await ImportProgress.RunAsync(path, ct);
+            stored = !File.Exists(path) && !Directory.Exists(path) ? await StoreOption.FindRunAsync(path, storePath, ct) : null;
+            imported = stored is not null ? ImportResult.Of(stored) : await ImportProgress.RunAsync(path, ct);
         }
         catch (RunImportException ex)
         {
@@ -107,6 +107,13 @@ internal static class AnalyzeCommand
         {
             validation = predictionFiles.Validation is { } v ? await ReadPredictionsAsync(v, predictionFiles.Slices, "validation", ct) : null;
             training = predictionFiles.Training is { } t ? await ReadPredictionsAsync(t, predictionFiles.Slices, "training", ct) : null;
+            if (stored is not null)
+            {
+                // A stored run's uploaded predictions, unless files were given for that role.
+                var (storedValidation, storedTraining) = await StoreOption.PredictionsAsync(stored.Identity.Id, storePath, ct);
+                validation ??= storedValidation is { } sv ? ToContext(sv, predictionFiles.Slices, "validation") : null;
+                training ??= storedTraining is { } st ? ToContext(st, predictionFiles.Slices, "training") : null;
+            }
         }
         catch (RunImportException ex)
         {
@@ -159,11 +166,11 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>Reads a predictions file (per-example or token classification) into the context the rules read.</summary>
-    internal static async Task<PredictionContext> ReadPredictionsAsync(string file, SliceSpec slices, string role, CancellationToken ct)
-    {
-        var read = await PredictionsReader.ReadAsync(file, ct);
-        return read.Tokens is { } tokens ? PredictionContext.Of(tokens, slices, role) : PredictionContext.Of(read.Classification!, slices, role);
-    }
+    internal static async Task<PredictionContext> ReadPredictionsAsync(string file, SliceSpec slices, string role, CancellationToken ct) =>
+        ToContext(await PredictionsReader.ReadAsync(file, ct), slices, role);
+
+    private static PredictionContext ToContext(PredictionsFile read, SliceSpec slices, string role) =>
+        read.Tokens is { } tokens ? PredictionContext.Of(tokens, slices, role) : PredictionContext.Of(read.Classification!, slices, role);
 
     private static int SafeWidth()
     {

@@ -25,6 +25,24 @@ internal static class StoreOption
         return await store.GetRunAsync(idOrName, ct);
     }
 
+    /// <summary>The predictions uploaded for a stored run (validation, training), each null when there are none.</summary>
+    /// <exception cref="Import.RunImportException">An upload that cannot be read (it names the run and the upload).</exception>
+    public static async Task<(Import.Predictions.PredictionsFile? Validation, Import.Predictions.PredictionsFile? Training)> PredictionsAsync(string runId, string? given, CancellationToken ct)
+    {
+        await using var store = await OpenAsync(given, ct);
+        if (store is not ILiveRunStore live)
+        {
+            return (null, null);
+        }
+
+        async Task<Import.Predictions.PredictionsFile?> Read(string role) =>
+            await StoredPredictions.FindAsync(live, runId, role, ct) is { } blob
+                ? Import.Predictions.PredictionsReader.Read($"run {runId}: uploaded {blob.Name}", blob.Bytes)
+                : null;
+
+        return (await Read("validation"), await Read("training"));
+    }
+
     /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
     public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec));
 

@@ -55,6 +55,19 @@ internal sealed class PredictionTable
             throw new RunImportException(path, null, "cannot be read: " + ex.Message, "check the file's permissions", ex);
         }
 
+        return Parse(path, text);
+    }
+
+    /// <summary>A predictions file held in memory (an upload), as UTF-8 or with a byte-order mark; <paramref name="source"/>
+    /// names it in errors.</summary>
+    public static PredictionTable Parse(string source, byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Parse(source, reader.ReadToEnd());
+    }
+
+    private static PredictionTable Parse(string path, string text)
+    {
         var first = text.AsSpan().TrimStart();
         if (first.IsEmpty)
         {

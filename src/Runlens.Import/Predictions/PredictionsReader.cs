@@ -39,10 +39,23 @@ public static class PredictionsReader
     public static async Task<PredictionsFile> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var table = await PredictionTable.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        return Read(await PredictionTable.ReadAsync(path, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Reads predictions held in memory (an upload: the same CSV or JSONL as a file); <paramref name="source"/>
+    /// names them in errors and in the result.</summary>
+    public static PredictionsFile Read(string source, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Read(PredictionTable.Parse(source, bytes));
+    }
+
+    private static PredictionsFile Read(PredictionTable table)
+    {
         if (table.Rows.Count == 0)
         {
-            throw new RunImportException(path, null, "no rows after the header", "write one row per example (or per token) after the header");
+            throw new RunImportException(table.Path, null, "no rows after the header", "write one row per example (or per token) after the header");
         }
 
         var taken = new HashSet<int>();

@@ -27,7 +27,8 @@ internal sealed class AnalysisTools(McpRunContext context)
         + "document `runlens analyze RUN --format json` prints: summary (status healthy|warning|critical, headline, primary "
         + "metric best/final, steps past best), findings sorted by severity (rule slug and id, severity, confidence, title, "
         + "evidence numbers, steps, recommendations with config changes), root causes, coverage (rules blocked by missing "
-        + "signals), a merged recommended config diff and next steps. With compact=true (default) the per-series statistics "
+        + "signals), a merged recommended config diff and next steps; when predictions were uploaded for the run, their "
+        + "metrics ('predictions') and the data and label rules too. With compact=true (default) the per-series statistics "
         + "('metrics') and the run's config are left out (get_run has them): typically 3-15 KB; compact=false adds them. "
         + "min_severity keeps only findings (and root causes) at or above that level. explain_rule explains a finding's rule.")]
     public Task<string> DiagnoseRunAsync(

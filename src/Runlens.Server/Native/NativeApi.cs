@@ -240,8 +240,8 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
 
         var bytes = (await RequestBody.BytesAsync(context, options.MaxJsonBytes).ConfigureAwait(false)).ToArray();
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var summary = await diagnosis.CheckPredictionsAsync(bytes, format, context.RequestAborted).ConfigureAwait(false);
-        await store.ApplyAsync(id, new RunChanges { Blobs = [new RunBlob("predictions", role + "." + format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
+        var summary = RunDiagnosis.CheckPredictions(bytes, role, format);
+        await store.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
