@@ -41,26 +41,41 @@ public static class Trend
             }
         }
 
-        var slopes = new List<double>();
-        for (var i = 0; i < xs.Count; i++)
+        // Each unordered pair once: the slope of the pair taken with its larger x second, as the ordered loop would give it.
+        var xa = xs.ToArray();
+        var ya = ys.ToArray();
+        var slopes = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(1, xa.Length * (xa.Length - 1) / 2));
+        try
         {
-            for (var j = 0; j < xs.Count; j++)
+            var count = 0;
+            for (var i = 0; i < xa.Length; i++)
             {
-                var dx = xs[j] - xs[i];
-                if (dx > 0)
+                for (var j = i + 1; j < xa.Length; j++)
                 {
-                    slopes.Add((ys[j] - ys[i]) / dx);
+                    var dx = xa[j] - xa[i];
+                    if (dx > 0)
+                    {
+                        slopes[count++] = (ya[j] - ya[i]) / dx;
+                    }
+                    else if (dx < 0)
+                    {
+                        slopes[count++] = (ya[i] - ya[j]) / (xa[i] - xa[j]);
+                    }
                 }
             }
-        }
 
-        if (slopes.Count == 0)
+            if (count == 0)
+            {
+                return new Line(double.NaN, double.NaN);
+            }
+
+            var slope = SeriesMath.Median(slopes.AsSpan(0, count));
+            return new Line(slope, SeriesMath.Median(ya) - (slope * SeriesMath.Median(xa)));
+        }
+        finally
         {
-            return new Line(double.NaN, double.NaN);
+            System.Buffers.ArrayPool<double>.Shared.Return(slopes);
         }
-
-        var slope = SeriesMath.Median(slopes.ToArray());
-        return new Line(slope, SeriesMath.Median(ys.ToArray()) - (slope * SeriesMath.Median(xs.ToArray())));
     }
 
     /// <summary>Theil–Sen over index positions 0, 1, 2, …</summary>
