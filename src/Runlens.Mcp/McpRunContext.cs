@@ -65,7 +65,7 @@ internal sealed class McpRunContext(SqlRunStore store)
 
         var run = await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw ToolError.Bad(string.Create(CultureInfo.InvariantCulture, $"run '{runId}' was deleted meanwhile"));
-        var diagnosis = _diagnoser.Diagnose(run, Predictions(runId, validation, "validation"), Predictions(runId, training, "training"));
+        var diagnosis = _diagnoser.Diagnose(run, Predictions(validation, "validation"), Predictions(training, "training"));
         if (_diagnoses.Count >= DiagnosesKept)
         {
             _diagnoses.Clear();
@@ -75,7 +75,7 @@ internal sealed class McpRunContext(SqlRunStore store)
         return diagnosis;
     }
 
-    private static (string Name, int Hash)? Signature((string Name, byte[] Bytes)? blob)
+    private static (string Name, int Hash)? Signature((string Name, string Source, byte[] Bytes)? blob)
     {
         if (blob is not { } b)
         {
@@ -87,7 +87,7 @@ internal sealed class McpRunContext(SqlRunStore store)
         return (b.Name, hash.ToHashCode());
     }
 
-    private static PredictionContext? Predictions(string runId, (string Name, byte[] Bytes)? blob, string role)
+    private static PredictionContext? Predictions((string Name, string Source, byte[] Bytes)? blob, string role)
     {
         if (blob is not { } b)
         {
@@ -96,7 +96,7 @@ internal sealed class McpRunContext(SqlRunStore store)
 
         try
         {
-            var file = PredictionsReader.Read($"run {runId}: uploaded {b.Name}", b.Bytes);
+            var file = PredictionsReader.Read(b.Source, b.Bytes);
             return file.Tokens is { } tokens ? PredictionContext.Of(tokens, null, role) : PredictionContext.Of(file.Classification!, null, role);
         }
         catch (RunImportException ex)

@@ -186,7 +186,7 @@ internal sealed class RunDiagnosis(SqlRunStore store)
             return null;
         }
 
-        var file = PredictionsReader.Read($"run {runId}: uploaded {blob.Name}", blob.Bytes);
+        var file = PredictionsReader.Read(blob.Source, blob.Bytes);
         return file.Tokens is { } tokens ? PredictionContext.Of(tokens, null, role) : PredictionContext.Of(file.Classification!, null, role);
     }
 }

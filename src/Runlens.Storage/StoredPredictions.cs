@@ -20,8 +20,9 @@ public static class StoredPredictions
     public static RunBlob Blob(string role, string format, byte[] bytes) => new(Kind, role + "." + format, bytes);
 
     /// <summary>The run's uploaded predictions of one role (its JSONL upload before its CSV one), or null.</summary>
-    /// <returns>The blob's name (e.g. <c>validation.jsonl</c>) and contents.</returns>
-    public static async Task<(string Name, byte[] Bytes)?> FindAsync(ILiveRunStore store, string runId, string role, CancellationToken cancellationToken = default)
+    /// <returns>The blob's name (e.g. <c>validation.jsonl</c>), how errors and reports name the upload
+    /// (<c>run ID: uploaded validation.jsonl</c>), and its contents.</returns>
+    public static async Task<(string Name, string Source, byte[] Bytes)?> FindAsync(ILiveRunStore store, string runId, string role, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         foreach (var format in Formats)
@@ -29,7 +30,7 @@ public static class StoredPredictions
             var name = role + "." + format;
             if (await store.GetBlobAsync(runId, Kind, name, cancellationToken).ConfigureAwait(false) is { } bytes)
             {
-                return (name, bytes);
+                return (name, $"run {runId}: uploaded {name}", bytes);
             }
         }
 

@@ -71,12 +71,12 @@ internal static class AnalyzeCommand
         }
 
         ImportResult imported;
-        Model.Run? stored = null;
+        RunWithPredictions? stored = null;
         try
         {
-            // Not a file or folder: a run in the store, by id or name.
-            stored = !File.Exists(path) && !Directory.Exists(path) ? await StoreOption.FindRunAsync(path, storePath, ct) : null;
-            imported = stored is not null ? ImportResult.Of(stored) : await ImportProgress.RunAsync(path, ct);
+            // Not a file or folder: a run in the store, by id or name, with the predictions uploaded for it.
+            stored = !File.Exists(path) && !Directory.Exists(path) ? await StoreOption.FindRunWithPredictionsAsync(path, storePath, ct) : null;
+            imported = stored is not null ? ImportResult.Of(stored.Run) : await ImportProgress.RunAsync(path, ct);
         }
         catch (RunImportException ex)
         {
@@ -107,13 +107,9 @@ internal static class AnalyzeCommand
         {
             validation = predictionFiles.Validation is { } v ? await ReadPredictionsAsync(v, predictionFiles.Slices, "validation", ct) : null;
             training = predictionFiles.Training is { } t ? await ReadPredictionsAsync(t, predictionFiles.Slices, "training", ct) : null;
-            if (stored is not null)
-            {
-                // A stored run's uploaded predictions, unless files were given for that role.
-                var (storedValidation, storedTraining) = await StoreOption.PredictionsAsync(stored.Identity.Id, storePath, ct);
-                validation ??= storedValidation is { } sv ? ToContext(sv, predictionFiles.Slices, "validation") : null;
-                training ??= storedTraining is { } st ? ToContext(st, predictionFiles.Slices, "training") : null;
-            }
+            // A stored run's uploaded predictions, unless files were given for that role.
+            validation ??= stored?.Validation is { } sv ? ToContext(sv, predictionFiles.Slices, "validation") : null;
+            training ??= stored?.Training is { } st ? ToContext(st, predictionFiles.Slices, "training") : null;
         }
         catch (RunImportException ex)
         {

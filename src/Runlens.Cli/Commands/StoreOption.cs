@@ -14,7 +14,16 @@ internal static class StoreOption
     public static async Task<IRunStore> OpenAsync(string? given, CancellationToken ct) => await RunStores.OpenAsync(Resolve(given), ct);
 
     /// <summary>The stored run with this id or (unique) name, or null when there is no store or no such run.</summary>
-    public static async Task<Model.Run?> FindRunAsync(string idOrName, string? given, CancellationToken ct)
+    public static async Task<Model.Run?> FindRunAsync(string idOrName, string? given, CancellationToken ct) =>
+        (await FindAsync(idOrName, given, predictions: false, ct))?.Run;
+
+    /// <summary>The stored run with this id or (unique) name and the predictions uploaded for it (each null when there
+    /// are none), read with one opening of the store; null when there is no store or no such run.</summary>
+    /// <exception cref="Import.RunImportException">An upload that cannot be read (it names the run and the upload).</exception>
+    public static Task<RunWithPredictions?> FindRunWithPredictionsAsync(string idOrName, string? given, CancellationToken ct) =>
+        FindAsync(idOrName, given, predictions: true, ct);
+
+    private static async Task<RunWithPredictions?> FindAsync(string idOrName, string? given, bool predictions, CancellationToken ct)
     {
         if (!Exists(given))
         {
@@ -22,25 +31,22 @@ internal static class StoreOption
         }
 
         await using var store = await OpenAsync(given, ct);
-        return await store.GetRunAsync(idOrName, ct);
-    }
-
-    /// <summary>The predictions uploaded for a stored run (validation, training), each null when there are none.</summary>
-    /// <exception cref="Import.RunImportException">An upload that cannot be read (it names the run and the upload).</exception>
-    public static async Task<(Import.Predictions.PredictionsFile? Validation, Import.Predictions.PredictionsFile? Training)> PredictionsAsync(string runId, string? given, CancellationToken ct)
-    {
-        await using var store = await OpenAsync(given, ct);
-        if (store is not ILiveRunStore live)
+        if (await store.GetRunAsync(idOrName, ct) is not { } run)
         {
-            return (null, null);
+            return null;
+        }
+
+        if (!predictions || store is not ILiveRunStore live)
+        {
+            return new RunWithPredictions(run, null, null);
         }
 
         async Task<Import.Predictions.PredictionsFile?> Read(string role) =>
-            await StoredPredictions.FindAsync(live, runId, role, ct) is { } blob
-                ? Import.Predictions.PredictionsReader.Read($"run {runId}: uploaded {blob.Name}", blob.Bytes)
+            await StoredPredictions.FindAsync(live, run.Identity.Id, role, ct) is { } blob
+                ? Import.Predictions.PredictionsReader.Read(blob.Source, blob.Bytes)
                 : null;
 
-        return (await Read("validation"), await Read("training"));
+        return new RunWithPredictions(run, await Read("validation"), await Read("training"));
     }
 
     /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
@@ -49,3 +55,6 @@ internal static class StoreOption
     public static string Resolve(string? given) =>
         given ?? (Environment.GetEnvironmentVariable("RUNLENS_STORE") is { Length: > 0 } env ? env : SqliteRunStore.DefaultPath);
 }
+
+/// <summary>A run from the store with the predictions uploaded for it.</summary>
+internal sealed record RunWithPredictions(Model.Run Run, Import.Predictions.PredictionsFile? Validation, Import.Predictions.PredictionsFile? Training);

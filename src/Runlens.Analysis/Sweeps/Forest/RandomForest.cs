@@ -11,12 +11,8 @@ internal sealed class RandomForest
 
     private RandomForest(RegressionTree[] trees) => _trees = trees;
 
-    public int TreeCount => _trees.Length;
-
     /// <param name="trainRows">The rows of <paramref name="data"/> to learn from.</param>
-    /// <param name="bootstrap">False grows every tree on all the training rows (then only <see cref="TreeOptions.MaxFeatures"/>
-    /// makes the trees differ).</param>
-    public static RandomForest Grow(ForestData data, IReadOnlyList<int> trainRows, int trees, TreeOptions options, int seed, bool bootstrap = true)
+    public static RandomForest Grow(ForestData data, IReadOnlyList<int> trainRows, int trees, TreeOptions options, int seed)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(trainRows);
@@ -34,7 +30,7 @@ internal sealed class RandomForest
             Array.Clear(weights);
             for (var i = 0; i < trainRows.Count; i++)
             {
-                weights[bootstrap ? trainRows[random.Next(trainRows.Count)] : trainRows[i]] += 1;
+                weights[trainRows[random.Next(trainRows.Count)]] += 1;
             }
 
             grown[t] = RegressionTree.Grow(data, weights, options, random);
