@@ -11,7 +11,7 @@ internal static class McpCommand
     public static Command Build()
     {
         var store = StoreOption.Create();
-        var command = new Command("mcp", "Serve the run store to AI agents as an MCP server over stdio (tools: list_runs, get_run, diagnose_run, get_metric_history, compare_runs, explain_rule, import_run).")
+        var command = new Command("mcp", "Serve the run store to AI agents as an MCP server over stdio (tools: list_runs, get_run, diagnose_run, get_metric_history, compare_runs, hyperparameter_impact, explain_rule, import_run).")
         {
             store,
         };
