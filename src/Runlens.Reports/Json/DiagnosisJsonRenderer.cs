@@ -237,7 +237,7 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         w.WriteNumber("confidence", Math.Round(f.Confidence, 3));
         w.WriteString("title", f.Title);
         w.WritePropertyName("evidence");
-        WriteEvidence(w, f.Evidence);
+        EvidenceJson.Write(w, f.Evidence);
         w.WriteStartArray("steps");
         foreach (var s in f.Steps)
         {
@@ -266,61 +266,6 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         w.WriteEndArray();
         w.WriteString("docs", $"docs/rules/{f.RuleId}.md");
         w.WriteEndObject();
-    }
-
-    internal static void WriteEvidence(Utf8JsonWriter w, Evidence e)
-    {
-        w.WriteStartObject();
-        foreach (var (k, v) in e.Items)
-        {
-            w.WritePropertyName(k);
-            WriteValue(w, v);
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void WriteValue(Utf8JsonWriter w, object? v)
-    {
-        switch (v)
-        {
-            case null:
-                w.WriteNullValue();
-                break;
-            case double d:
-                JsonNumbers.Write(w, d);
-                break;
-            case float f:
-                JsonNumbers.Write(w, f);
-                break;
-            case long l:
-                w.WriteNumberValue(l);
-                break;
-            case int i:
-                w.WriteNumberValue(i);
-                break;
-            case bool b:
-                w.WriteBooleanValue(b);
-                break;
-            case string s:
-                w.WriteStringValue(s);
-                break;
-            case Evidence nested:
-                WriteEvidence(w, nested);
-                break;
-            case System.Collections.IEnumerable list:
-                w.WriteStartArray();
-                foreach (var item in list)
-                {
-                    WriteValue(w, item);
-                }
-
-                w.WriteEndArray();
-                break;
-            default:
-                w.WriteStringValue(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
-                break;
-        }
     }
 
     internal static void WriteChanges(Utf8JsonWriter w, IEnumerable<ConfigChange> changes)
