@@ -24,4 +24,7 @@ public abstract class RuleTestBase
     }
 
     internal static Diagnosis Diagnose(Run run) => new Diagnoser().Diagnose(run);
+
+    /// <summary>The finding's evidence as the record it must be.</summary>
+    internal static T EvidenceOf<T>(Finding finding) where T : Evidence => Assert.IsType<T>(finding.Evidence);
 }
