@@ -19,7 +19,9 @@ public sealed class RealRunDiagnosisTests
     {
         var result = await ImporterCatalog.ImportAsync(Fixtures.Shared(folder));
         var run = runName is null ? result.Runs[0] : result.Runs.Single(r => r.Identity.Name == runName);
-        return new Diagnoser().Diagnose(run);
+        var d = new Diagnoser().Diagnose(run);
+        Rules.EvidenceAudit.Check(d.Findings, run);
+        return d;
     }
 
     private static Finding One(Diagnosis d, string rule) => Assert.Single(d.Findings, f => f.Rule == rule);

@@ -104,7 +104,8 @@ public sealed class WeakClassesRule : IRule
             WeakClasses: weak.Count,
             ZeroF1Classes: zero,
             Step: step,
-            Weakest: [.. weak.Take(10).Select(c => new LoggedWeakClass(c.Label, perClass.First(p => p.Label == c.Label).F1.Key, c.Point.Value, c.Support))]);
+            Weakest: [.. weak.Take(10).Select(c => new LoggedWeakClass(c.Label, perClass.First(p => p.Label == c.Label).F1.Key, c.Point.Value,
+                c.Support is { } n ? (long)Math.Round(n) : null))]);
 
         yield return context.Finding(
             Severity.Warning,

@@ -28,8 +28,10 @@ public sealed class PredictionRuleTests
     private static IReadOnlyList<Finding> Findings(PredictionSet set, string rule)
     {
         var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(30, 1.5, 0.6)).Build();
-        var d = new Diagnoser(RuleSettings.Default).Diagnose(run, PredictionContext.Of(set));
+        var predictions = PredictionContext.Of(set);
+        var d = new Diagnoser(RuleSettings.Default).Diagnose(run, predictions);
         Assert.Empty(d.Coverage.RuleErrors);
+        EvidenceAudit.Check(d.Findings, run, predictions);
         return [.. d.Findings.Where(f => f.Rule == rule)];
     }
 
