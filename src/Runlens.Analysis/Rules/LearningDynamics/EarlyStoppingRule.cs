@@ -1,5 +1,5 @@
-using Runlens.Analysis.Signals;
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
 using Runlens.Model;
 
 namespace Runlens.Analysis.Rules.LearningDynamics;

@@ -1,7 +1,7 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Model;
 using Runlens.Tests.Support;
-using Runlens.Analysis.Rules.LearningDynamics;
 
 namespace Runlens.Tests.Analysis.Rules;
 

@@ -1,7 +1,7 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.RunAccounting;
 using Runlens.Model;
 using Runlens.Tests.Support;
-using Runlens.Analysis.Rules.RunAccounting;
 
 namespace Runlens.Tests.Analysis.Rules;
 

@@ -1,7 +1,7 @@
 using Runlens.Analysis.Evaluation;
+using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Model;
 using Runlens.Tests.Support;
-using Runlens.Analysis.Rules.DataAndLabels;
 
 namespace Runlens.Tests.Analysis.Rules;
 

@@ -1,6 +1,6 @@
 using Runlens.Analysis.Findings;
-using Runlens.Tests.Support;
 using Runlens.Analysis.Rules.LearningDynamics;
+using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
 

@@ -1,8 +1,8 @@
 using Runlens.Analysis.Findings;
-using Runlens.Model;
-using Runlens.Tests.Support;
 using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Analysis.Rules.RunAccounting;
+using Runlens.Model;
+using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
 

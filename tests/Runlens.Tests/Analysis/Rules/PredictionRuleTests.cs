@@ -3,11 +3,11 @@ using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Evaluation;
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules;
+using Runlens.Analysis.Rules.DataAndLabels;
+using Runlens.Analysis.Rules.Telemetry;
 using Runlens.Model;
 using Runlens.Model.Predictions;
 using Runlens.Tests.Support;
-using Runlens.Analysis.Rules.DataAndLabels;
-using Runlens.Analysis.Rules.Telemetry;
 
 namespace Runlens.Tests.Analysis.Rules;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using Runlens.Analysis;
 using Runlens.Analysis.Evaluation;
 using Runlens.Analysis.Metrics;
+using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Model;
 using Runlens.Tests.Support;
-using Runlens.Analysis.Rules.DataAndLabels;
 
 namespace Runlens.Tests.Analysis.Rules;
 

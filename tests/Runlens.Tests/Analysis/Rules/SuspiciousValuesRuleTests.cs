@@ -1,5 +1,5 @@
-using Runlens.Tests.Support;
 using Runlens.Analysis.Rules.RunAccounting;
+using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
 

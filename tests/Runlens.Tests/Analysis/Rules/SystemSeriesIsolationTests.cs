@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Runlens.Analysis;
 using Runlens.Analysis.Findings;
 using Runlens.Model;
