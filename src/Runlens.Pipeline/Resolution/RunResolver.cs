@@ -40,9 +40,12 @@ public sealed class RunResolver(string? storeSpec, Func<string, CancellationToke
             return [new ResolvedRun(read.Run)];
         }
 
-        if (!File.Exists(pathOrId) && !Directory.Exists(pathOrId) && await StoredAsync(pathOrId, slices, cancellationToken).ConfigureAwait(false) is { } stored)
+        if (!File.Exists(pathOrId) && !Directory.Exists(pathOrId))
         {
-            return [stored];
+            return await StoredAsync(pathOrId, slices, cancellationToken).ConfigureAwait(false) is { } stored
+                ? [stored]
+                : throw new RunImportException(pathOrId, null, $"no such file or folder, and no run with that id or name in the store ({StoreName})",
+                    "give a log path, or a run from `runlens runs`");
         }
 
         var imported = await (import ?? ((p, ct) => ImporterCatalog.ImportAsync(p, ImportContext.None, ct)))(pathOrId, cancellationToken).ConfigureAwait(false);
