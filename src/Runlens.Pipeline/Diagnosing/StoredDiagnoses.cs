@@ -18,6 +18,10 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
     /// consecutive points (extremes and NaNs kept), so a page draws fast whatever the run's size.</summary>
     public const int PagePoints = 2000;
 
+    /// <summary>Where the runs table's summary is kept with the run (a run blob).</summary>
+    private const string SummaryKind = "diagnosis";
+    private const string SummaryName = "summary";
+
     private readonly DiagnosisCache _cache = new();
     private readonly ConcurrentDictionary<string, Task> _warming = new(StringComparer.Ordinal);
 
@@ -152,9 +156,6 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
         var state = await Runs.StateAsync(record, cancellationToken).ConfigureAwait(false);
         return await KeptAsync(record.Id, state.Version(Service.Settings.Hash).Key, cancellationToken).ConfigureAwait(false);
     }
-
-    private const string SummaryKind = "diagnosis";
-    private const string SummaryName = "summary";
 
     private async Task<RunSummary?> KeptAsync(string runId, string version, CancellationToken cancellationToken) =>
         await Runs.Store.Live.GetBlobAsync(runId, SummaryKind, SummaryName, cancellationToken).ConfigureAwait(false) is { } cached

@@ -16,14 +16,6 @@ public static class PredictionInputs
     public static async Task<PredictionContext> ReadFileAsync(string file, SliceSpec? slices, string role, CancellationToken cancellationToken = default) =>
         ToContext(await PredictionsReader.ReadAsync(file, cancellationToken).ConfigureAwait(false), slices, role);
 
-    /// <summary>The run's upload of this role, or null when it has none.</summary>
-    /// <exception cref="RunImportException">The upload cannot be read (it names the run and the upload).</exception>
-    public static async Task<PredictionContext?> ReadUploadAsync(ILiveRunStore store, string runId, string role, SliceSpec? slices,
-        CancellationToken cancellationToken = default) =>
-        await StoredPredictions.FindAsync(store, runId, role, cancellationToken).ConfigureAwait(false) is { } blob
-            ? FromUpload(blob, slices, role)
-            : null;
-
     /// <summary>An upload as <see cref="StoredPredictions.FindAsync"/> returns it, read.</summary>
     public static PredictionContext FromUpload((string Name, string Source, byte[] Bytes) blob, SliceSpec? slices, string role) =>
         ToContext(PredictionsReader.Read(blob.Source, blob.Bytes), slices, role);

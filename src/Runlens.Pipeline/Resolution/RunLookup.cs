@@ -5,10 +5,6 @@ namespace Runlens.Pipeline.Resolution;
 /// <param name="Named">The ids of the runs with that exact name when there are several (the name is ambiguous).</param>
 public sealed record RunLookup(string? Id, IReadOnlyList<string> Named)
 {
-    public static RunLookup None { get; } = new(null, []);
-
-    public bool Found => Id is not null;
-
     /// <summary>Why nothing was found: "no run 'x' (neither an id nor a run name)", or "3 runs are named 'x' (ids a, b, c)".</summary>
     public string Cause(string idOrName) => Named.Count > 1
         ? $"{Named.Count} runs are named '{idOrName}' (ids {string.Join(", ", Named.Take(5))})"
