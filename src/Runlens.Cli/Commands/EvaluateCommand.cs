@@ -43,7 +43,7 @@ internal static class EvaluateCommand
         {
             try
             {
-                var context = await AnalyzeCommand.ReadPredictionsAsync(file, slices, "validation", ct);
+                var context = await Pipeline.Predictions.PredictionInputs.ReadFileAsync(file, slices, "validation", ct);
                 evaluations.Add(context.Evaluation with { Findings = PredictionRules.Diagnose(file, context) });
             }
             catch (RunImportException ex)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Runlens.Mcp;
-using Runlens.Storage;
+using Runlens.Pipeline.Stores;
 
 namespace Runlens.Cli.Commands;
 
@@ -11,14 +11,21 @@ internal static class McpCommand
     public static Command Build()
     {
         var store = StoreOption.Create();
+        var settings = new SettingsOptions();
         var command = new Command("mcp", "Serve the run store to AI agents as an MCP server over stdio (tools: list_runs, get_run, diagnose_run, get_metric_history, compare_runs, hyperparameter_impact, explain_rule, import_run).")
         {
             store,
         };
+        settings.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
-            await RunlensMcpServer.RunAsync(s, ct);
+            if (settings.LoadOrReport(parse) is not { } loaded)
+            {
+                return ExitCodes.Usage;
+            }
+
+            await using var s = await StoreLocation.OpenAsync(parse.GetValue(store), ct);
+            await RunlensMcpServer.RunAsync(s, loaded, ct);
             return ExitCodes.Ok;
         });
         return command;

@@ -150,13 +150,13 @@ internal sealed class AnalysisTools(McpRunContext context)
             var ids = new List<string>();
             if (!string.IsNullOrWhiteSpace(experiment))
             {
-                var listed = await context.Store.ListRunsAsync(new Storage.RunQuery(experiment.Trim(), null, int.MaxValue), cancellationToken).ConfigureAwait(false);
+                var listed = await context.Diagnoses.Runs.ExperimentAsync(experiment.Trim(), cancellationToken).ConfigureAwait(false);
                 if (listed.Count == 0)
                 {
                     throw ToolError.Bad($"experiment: no runs of experiment '{experiment}' in the store; call list_runs to see the experiments");
                 }
 
-                ids.AddRange(listed.OrderBy(r => r.ImportedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => r.Id));
+                ids.AddRange(listed);
             }
 
             foreach (var r in runs ?? [])

@@ -5,6 +5,7 @@ using ModelContextProtocol.Server;
 using Runlens.Analysis.Signals;
 using Runlens.Import;
 using Runlens.Model;
+using Runlens.Pipeline.Diagnosing;
 using Runlens.Reports.Json;
 using Runlens.Storage;
 using Runlens.Storage.Search;
@@ -93,7 +94,7 @@ internal sealed class RunTools(McpRunContext context)
             }
 
             var store = context.Store;
-            var records = await store.ListRecordsAsync(new RecordQuery(experiment is null ? null : [experiment]), cancellationToken).ConfigureAwait(false);
+            var records = await store.Live.ListRecordsAsync(new RecordQuery(experiment is null ? null : [experiment]), cancellationToken).ConfigureAwait(false);
             var matching = records
                 .Where(r => wantedStatus is null || r.Status == wantedStatus)
                 .Where(r => name is null || r.Name.Contains(name, StringComparison.OrdinalIgnoreCase) || r.Id.Contains(name, StringComparison.OrdinalIgnoreCase))
@@ -105,17 +106,17 @@ internal sealed class RunTools(McpRunContext context)
             var counts = new Dictionary<string, (int Series, long Points)>(StringComparer.Ordinal);
             foreach (var r in page)
             {
-                var series = await store.ListSeriesAsync(r.Id, cancellationToken).ConfigureAwait(false);
+                var series = await store.Live.ListSeriesAsync(r.Id, cancellationToken).ConfigureAwait(false);
                 counts[r.Id] = (series.Count, series.Sum(x => x.Count));
             }
 
-            var digests = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            // The digest the web UI's runs table keeps with the run, while it is valid for the run as it is now.
+            var digests = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
             foreach (var r in page)
             {
-                if (await store.GetBlobAsync(r.Id, "diagnosis", "summary", cancellationToken).ConfigureAwait(false) is { } blob)
+                if (await context.Diagnoses.KeptSummaryAsync(r, cancellationToken).ConfigureAwait(false) is { } kept)
                 {
-                    using var doc = JsonDocument.Parse(blob);
-                    digests[r.Id] = doc.RootElement.Clone();
+                    digests[r.Id] = kept;
                 }
             }
 
@@ -137,7 +138,7 @@ internal sealed class RunTools(McpRunContext context)
                 w.WriteStartArray("runs");
                 foreach (var r in page)
                 {
-                    WriteListedRun(w, r, counts[r.Id], metrics, digests.TryGetValue(r.Id, out var d) ? d : null);
+                    WriteListedRun(w, r, counts[r.Id], metrics, digests.GetValueOrDefault(r.Id));
                 }
 
                 w.WriteEndArray();
@@ -145,7 +146,7 @@ internal sealed class RunTools(McpRunContext context)
             });
         });
 
-    private static void WriteListedRun(Utf8JsonWriter w, RunRecord r, (int Series, long Points) counts, string[]? metrics, JsonElement? digest)
+    private static void WriteListedRun(Utf8JsonWriter w, RunRecord r, (int Series, long Points) counts, string[]? metrics, RunSummary? digest)
     {
         w.WriteStartObject();
         w.WriteString("id", r.Id);
@@ -182,29 +183,50 @@ internal sealed class RunTools(McpRunContext context)
             w.WriteEndObject();
         }
 
-        // The digest the web UI's runs table keeps with the run; valid only while the run has the same number of points.
-        if (digest is { } d && d.TryGetProperty("Points", out var p) && p.TryGetInt64(out var points) && points == counts.Points)
+        if (digest is { } d)
         {
             w.WriteStartObject("diagnosis");
-            Copy(w, d, "Status", "status");
-            Copy(w, d, "Findings", "findings");
-            Copy(w, d, "Primary", "primary_metric");
-            Copy(w, d, "Best", "best");
-            Copy(w, d, "BestStep", "best_step");
-            Copy(w, d, "Final", "final");
-            Copy(w, d, "FinalStep", "final_step");
+            w.WriteString("status", d.Status);
+            w.WriteStartObject("findings");
+            foreach (var (severity, count) in d.Findings)
+            {
+                w.WriteNumber(severity, count);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("primary_metric", d.Primary);
+            Optional(w, "best", d.Best);
+            Optional(w, "best_step", d.BestStep);
+            Optional(w, "final", d.Final);
+            Optional(w, "final_step", d.FinalStep);
             w.WriteEndObject();
         }
 
         w.WriteEndObject();
     }
 
-    private static void Copy(Utf8JsonWriter w, JsonElement from, string property, string name)
+    /// <summary>A digest value as the digest kept it: null written as null.</summary>
+    private static void Optional(Utf8JsonWriter w, string name, double? value)
     {
-        if (from.TryGetProperty(property, out var value))
+        if (value is { } v)
         {
-            w.WritePropertyName(name);
-            value.WriteTo(w);
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
         }
     }
 
@@ -223,7 +245,7 @@ internal sealed class RunTools(McpRunContext context)
             var record = await context.ResolveAsync(run, "run", cancellationToken).ConfigureAwait(false);
             var diagnosis = await context.DiagnoseAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var r = diagnosis.Run;
-            var series = await context.Store.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            var series = await context.Store.Live.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var stats = diagnosis.Metrics.ToDictionary(s => s.Key, StringComparer.Ordinal);
             return CompactJson.Write(w =>
             {
@@ -406,14 +428,14 @@ internal sealed class RunTools(McpRunContext context)
 
             var record = await context.ResolveAsync(run, "run", cancellationToken).ConfigureAwait(false);
             var store = context.Store;
-            var listed = await store.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            var listed = await store.Live.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var total = listed.Where(s => string.Equals(s.Key, key, StringComparison.Ordinal) || string.Equals(s.Name, key, StringComparison.Ordinal))
                 .Select(s => (long?)s.Count).FirstOrDefault();
             var ranged = from_step is not null || to_step is not null;
             // A very long series without a step range is reduced in the store from its precomputed per-chunk extremes
             // (a few points per 1,024); anything else is read whole and reduced here, so max_points is nearly reached.
             var inStore = !ranged && total > InMemoryPoints;
-            var series = await store.ReadSeriesAsync(record.Id, key, inStore ? max_points : null, cancellationToken).ConfigureAwait(false);
+            var series = await store.Runs.ReadSeriesAsync(record.Id, key, inStore ? max_points : null, cancellationToken).ConfigureAwait(false);
             if (series is null)
             {
                 var keys = listed.Select(s => s.Key).ToList();
@@ -557,7 +579,7 @@ internal sealed class RunTools(McpRunContext context)
             var saved = new List<(Run Run, SaveResult Result)>();
             foreach (var r in imported.Runs)
             {
-                saved.Add((r, await context.Store.SaveRunAsync(r, cancellationToken).ConfigureAwait(false)));
+                saved.Add((r, await context.Store.Runs.SaveRunAsync(r, cancellationToken).ConfigureAwait(false)));
             }
 
             return CompactJson.Write(w =>

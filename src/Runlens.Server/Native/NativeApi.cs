@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Runlens.Model;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Predictions;
+using Runlens.Pipeline.Stores;
 using Runlens.Reports.Json;
 using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Storage;
 using Runlens.Storage.Search;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server.Native;
 
@@ -18,7 +20,7 @@ namespace Runlens.Server.Native;
 /// metric, step and timestamp), set config and tags, record status and events, upload predictions, read runs and
 /// series (raw or downsampled with extremes kept), search with MLflow's filter syntax, and get a run's diagnosis.
 /// </summary>
-internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDiagnosis diagnosis)
+internal sealed class NativeApi(StoreAccess store, ServerOptions options, StoredDiagnoses diagnosis)
 {
     public void Map(IEndpointRouteBuilder app)
     {
@@ -44,7 +46,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     private async Task GetControlAsync(HttpContext context, string id)
     {
         _ = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var doc = await Live.Control.StoreControlChannel.ReadAsync(store, id, context.RequestAborted).ConfigureAwait(false);
+        var doc = await Live.Control.StoreControlChannel.ReadAsync(store.Live, id, context.RequestAborted).ConfigureAwait(false);
         await WriteControlAsync(context, doc, 200).ConfigureAwait(false);
     }
 
@@ -59,24 +61,24 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
             throw ApiException.Invalid("expected a JSON object with \"action\" and \"reason\"");
         }
 
-        var verb = Live.Control.ControlDocument.ParseVerb(Text(e, "action"))
+        var verb = Import.Output.ControlDocument.ParseVerb(Text(e, "action"))
             ?? throw ApiException.Invalid("action: expected stop, reduce_lr or rollback");
         var reason = Text(e, "reason") is { Length: > 0 } r ? r : throw ApiException.Invalid("reason: say why, in one sentence");
         double? factor = e.TryGetProperty("factor", out var fe) && fe.ValueKind == JsonValueKind.Number ? fe.GetDouble() : null;
-        if (verb == Live.Control.ControlVerb.ReduceLr && factor is not (> 0 and < 1))
+        if (verb == Import.Output.ControlVerb.ReduceLr && factor is not (> 0 and < 1))
         {
             throw ApiException.Invalid("factor: reduce_lr needs a factor above 0 and below 1 (e.g. 0.5)");
         }
 
         long? step = e.TryGetProperty("step", out var se) && se.ValueKind == JsonValueKind.Number && se.TryGetInt64(out var n) ? n : null;
         _ = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var action = new Live.Control.ControlAction("", verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
-            verb == Live.Control.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
-        var doc = await new Live.Control.StoreControlChannel(store, id).AppendAsync(action, context.RequestAborted).ConfigureAwait(false);
+        var action = new Import.Output.ControlAction("", verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
+            verb == Import.Output.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
+        var doc = await new Live.Control.StoreControlChannel(store.Live, id).AppendAsync(action, context.RequestAborted).ConfigureAwait(false);
         await WriteControlAsync(context, doc, 201).ConfigureAwait(false);
     }
 
-    private static async Task WriteControlAsync(HttpContext context, Live.Control.ControlDocument doc, int status)
+    private static async Task WriteControlAsync(HttpContext context, Import.Output.ControlDocument doc, int status)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
@@ -100,7 +102,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         var created = true;
         try
         {
-            await store.CreateRunAsync(new NewRun(id, Text(body, "name") ?? id, Text(body, "experiment"), "api", start, Text(body, "user")) { Tags = tags },
+            await store.Live.CreateRunAsync(new NewRun(id, Text(body, "name") ?? id, Text(body, "experiment"), "api", start, Text(body, "user")) { Tags = tags },
                 context.RequestAborted).ConfigureAwait(false);
         }
         catch (AlreadyExistsException)
@@ -110,7 +112,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
 
         if (config.Count > 0)
         {
-            await store.ApplyAsync(id, new RunChanges { Config = config }, context.RequestAborted).ConfigureAwait(false);
+            await store.Live.ApplyAsync(id, new RunChanges { Config = config }, context.RequestAborted).ConfigureAwait(false);
         }
 
         await JsonResponses.WriteAsync(context, w =>
@@ -131,19 +133,18 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         var offset = Number(q["offset"].ToString(), "offset", 0, 0, int.MaxValue);
         var view = q["view"].ToString();
         var experiments = q["experiment"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!).ToList();
-        var records = await store.ListRecordsAsync(new RecordQuery(experiments.Count == 0 ? null : experiments, view is "" or "active" or "all", view is "deleted" or "all"),
+        var records = await store.Live.ListRecordsAsync(new RecordQuery(experiments.Count == 0 ? null : experiments, view is "" or "active" or "all", view is "deleted" or "all"),
             context.RequestAborted).ConfigureAwait(false);
         var all = records.Where(filter.Matches).Order(order).ToList();
         var page = all.Skip(offset).Take(limit).ToList();
 
-        // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until it gains points)
+        // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until its version changes)
         var summaries = new Dictionary<string, RunSummary?>(StringComparer.Ordinal);
         if (q["summary"].ToString() is "1" or "true")
         {
             foreach (var r in page)
             {
-                var points = (await store.ListSeriesAsync(r.Id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
-                summaries[r.Id] = await diagnosis.SummaryAsync(r.Id, points, context.RequestAborted).ConfigureAwait(false);
+                summaries[r.Id] = await diagnosis.SummaryAsync(r, context.RequestAborted).ConfigureAwait(false);
             }
         }
 
@@ -174,7 +175,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         using var doc = await RequestBody.JsonAsync(context, options.MaxJsonBytes).ConfigureAwait(false);
         var points = PointsParser.Parse(doc.RootElement);
         var received = points.Sum(p => (long)p.Points.Count);
-        var added = await store.ApplyAsync(id, new RunChanges { Points = points, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        var added = await store.Live.ApplyAsync(id, new RunChanges { Points = points, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
@@ -240,8 +241,17 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
 
         var bytes = (await RequestBody.BytesAsync(context, options.MaxJsonBytes).ConfigureAwait(false)).ToArray();
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var summary = RunDiagnosis.CheckPredictions(bytes, role, format);
-        await store.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
+        string summary;
+        try
+        {
+            summary = PredictionInputs.Check(bytes, role, format);
+        }
+        catch (Import.RunImportException ex)
+        {
+            throw ApiException.Invalid("predictions: " + ex.Message);
+        }
+
+        await store.Live.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
@@ -254,7 +264,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     private async Task ListSeriesAsync(HttpContext context, string id)
     {
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var series = await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var series = await store.Live.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
@@ -282,7 +292,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         var (from, to) = (Step(context.Request.Query["from"].ToString(), "from"), Step(context.Request.Query["to"].ToString(), "to"));
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
         var ranged = from is not null || to is not null;
-        var series = await store.ReadSeriesAsync(id, key, ranged ? null : max, context.RequestAborted).ConfigureAwait(false)
+        var series = await store.Runs.ReadSeriesAsync(id, key, ranged ? null : max, context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"Run '{id}' has no series '{key}'");
         if (ranged)
         {
@@ -330,19 +340,19 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
 
     private async Task DiagnosisAsync(HttpContext context, string id)
     {
-        var bytes = await diagnosis.JsonAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+        var bytes = await diagnosis.RenderAsync(id, "json", context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task ApplyAsync(HttpContext context, string id, RunChanges changes)
     {
-        await store.ApplyAsync(id, changes, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(id, changes, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
     private async Task<RunRecord> RecordAsync(string id, CancellationToken cancellationToken) =>
-        await store.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+        await store.Live.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
 
     private static void Record(Utf8JsonWriter w, RunRecord r, RunSummary? summary)
     {

@@ -78,7 +78,7 @@ public sealed class WatchCommandTests
         var types = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
         Assert.Contains("finding", types);
         Assert.Equal(1, types.Count(t => t == "action"));
-        var control = Runlens.Live.Control.ControlDocument.Parse(await server.Http.GetStringAsync("/api/runs/w1/control"));
+        var control = ControlDocument.Parse(await server.Http.GetStringAsync("/api/runs/w1/control"));
         Assert.Equal("RL0107", Assert.Single(control.Actions).RuleId);
         var run = await server.Store.GetRunAsync("w1");
         Assert.Single(run!.Events, e => e.Kind == Runlens.Model.RunEventKind.Control);

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Runlens.Model;
 
-namespace Runlens.Live.Watch;
+namespace Runlens.Pipeline.Sources;
 
 /// <summary>
 /// A run on a Runlens server (<c>runlens serve</c>), read through its API: the run (<c>GET /api/runs/{id}</c>), its
@@ -105,7 +105,7 @@ public sealed class ServerRunSource : IRunSource
             Series = _series.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             Status = Enum.TryParse<RunStatus>(status, ignoreCase: true, out var st) ? st : RunStatus.Unknown,
         };
-        return new SourceRead(run);
+        return SourceRead.Of(run);
     }
 
     private async Task<Series> FetchAsync(string key, long? from, CancellationToken ct)

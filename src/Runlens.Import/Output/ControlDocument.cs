@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Runlens.Live.Control;
+namespace Runlens.Import.Output;
 
 /// <summary>
 /// The control document of one run (schema <c>runlens.control/v1</c>):
@@ -52,7 +52,7 @@ public sealed record ControlDocument(string Run, IReadOnlyList<ControlAction> Ac
     }
 
     /// <summary>One action as the document holds it (and as <c>POST /api/runs/{id}/control</c> takes it).</summary>
-    internal static JsonObject ActionJson(ControlAction a)
+    public static JsonObject ActionJson(ControlAction a)
     {
         var o = new JsonObject { ["id"] = a.Id, ["action"] = Verb(a.Action), ["reason"] = a.Reason };
         if (a.Factor is { } f)

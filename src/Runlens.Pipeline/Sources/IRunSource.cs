@@ -1,6 +1,6 @@
 using Runlens.Model;
 
-namespace Runlens.Live.Watch;
+namespace Runlens.Pipeline.Sources;
 
 /// <summary>Where a watched run comes from: a log folder or file, a store, a server.</summary>
 public interface IRunSource
@@ -11,13 +11,4 @@ public interface IRunSource
     /// <summary>Reads the run when it changed since the last read. Cheap when nothing changed (sizes and times, or a
     /// point count). Never throws for a log that is half-written or not there yet: that is <see cref="SourceRead.Problem"/>.</summary>
     Task<SourceRead> ReadAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>One read of a source.</summary>
-/// <param name="Run">The run as it is now; null when nothing changed or it could not be read.</param>
-/// <param name="Problem">Why it could not be read this time (the log is not there yet, it is being rewritten); the
-/// watcher tries again.</param>
-public readonly record struct SourceRead(Run? Run, string? Problem = null)
-{
-    public static SourceRead Unchanged => default;
 }

@@ -2,7 +2,7 @@ using Runlens.Import;
 using Runlens.Import.Output;
 using Runlens.Model;
 
-namespace Runlens.Live.Watch;
+namespace Runlens.Pipeline.Sources;
 
 /// <summary>
 /// A training log on disk, read again whenever it changes: any format Runlens imports. Changes are seen from the sizes
@@ -69,7 +69,7 @@ public sealed class PathRunSource : IRunSource
         {
             var result = await ImporterCatalog.ImportAsync(_path, new ImportContext { Live = true }, cancellationToken).ConfigureAwait(false);
             _seen = now;
-            return result.Runs.IsEmpty ? new SourceRead(null, $"{_path}: no run in it yet") : new SourceRead(result.Runs[0]);
+            return result.Runs.IsEmpty ? new SourceRead(null, $"{_path}: no run in it yet") : SourceRead.Of(result.Runs[0]);
         }
         catch (RunImportException ex)
         {
