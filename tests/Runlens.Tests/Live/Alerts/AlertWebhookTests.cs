@@ -19,7 +19,7 @@ public sealed class AlertWebhookTests
     private static readonly Finding Diverged =
         NewFinding("RL0107", "divergence", Severity.Error, "train/loss became NaN at step 30 (lr > 1e-3 & fp16)", "train/loss");
 
-    private static WebhookOptions Fast(int retries = 3) =>
+    private static DeliveryOptions Fast(int retries = 3) =>
         new(retries, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
 
     private static async Task<AlertEvaluation> EvaluateOnce(string sinkYaml, Finding finding, HttpClient http)
