@@ -30,6 +30,7 @@ public sealed class AlertEngine
     private readonly IAlertDetector[] _detectors;
     private readonly AlertGate _alertGate;
     private readonly ActionPolicy _actions;
+    private readonly List<AlertCandidate> _candidates = [];
 
     /// <param name="config">What to alert on and which actions to take.</param>
     /// <param name="sinks">Where alerts go (see <see cref="AlertConfig.CreateSinks"/>).</param>
@@ -95,14 +96,14 @@ public sealed class AlertEngine
         lock (_gate)
         {
             var input = new DetectorInput(diagnosis, now, lastPointAt, running);
-            List<AlertCandidate> candidates = [];
+            _candidates.Clear();
             foreach (var detector in _detectors)
             {
-                candidates.AddRange(detector.Detect(input));
+                detector.Detect(input, _candidates);
             }
 
             var identity = diagnosis.Run.Identity;
-            foreach (var c in _alertGate.Admit(candidates, now))
+            foreach (var c in _alertGate.Admit(_candidates, now))
             {
                 alerts.Add(c.ToAlert() with
                 {

@@ -6,9 +6,9 @@ namespace Runlens.Live.Alerts.Detectors;
 /// <summary>
 /// What a detector reports: an alert it would send. A threshold, z-score or stalled candidate carries its alert; a finding
 /// candidate carries the finding, and its alert is built only if the gate lets it through (a finding that persists is a
-/// candidate in every look).
+/// candidate in every look). A small value, so that the findings of every look cost no allocation.
 /// </summary>
-internal sealed class AlertCandidate
+internal readonly struct AlertCandidate
 {
     private readonly Alert? _alert;
 

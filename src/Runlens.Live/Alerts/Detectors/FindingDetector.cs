@@ -12,21 +12,23 @@ namespace Runlens.Live.Alerts.Detectors;
 /// </summary>
 internal sealed class FindingDetector(ImmutableArray<AlertRuleFilter> rules) : IAlertDetector
 {
-    public IReadOnlyList<AlertCandidate> Detect(DetectorInput input)
+    private readonly Dictionary<string, int> _repeats = new(StringComparer.Ordinal);
+
+    public void Detect(DetectorInput input, List<AlertCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(candidates);
         var findings = input.Diagnosis.Findings;
         if (findings.IsDefaultOrEmpty)
         {
-            return [];
+            return;
         }
 
-        var candidates = new List<AlertCandidate>(findings.Length);
-        var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
+        _repeats.Clear();
         foreach (var f in findings)
         {
             var key = Key(f);
-            var n = repeats[key] = repeats.GetValueOrDefault(key) + 1;
+            var n = _repeats[key] = _repeats.GetValueOrDefault(key) + 1;
             if (n > 1)
             {
                 key += "#" + n.ToString(CultureInfo.InvariantCulture);
@@ -34,8 +36,6 @@ internal sealed class FindingDetector(ImmutableArray<AlertRuleFilter> rules) : I
 
             candidates.Add(AlertCandidate.Of(key, f, muted: MinSeverity(f.RuleId) is not { } min || f.Severity < min));
         }
-
-        return candidates;
     }
 
     /// <summary>A finding's key before repeats are numbered: <c>finding:RULE-ID[:SERIES,…]</c>, series in ordinal order.</summary>

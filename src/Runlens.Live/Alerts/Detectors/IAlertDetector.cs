@@ -6,6 +6,7 @@ namespace Runlens.Live.Alerts.Detectors;
 /// <see cref="Policy.AlertGate"/>'s decision.</summary>
 internal interface IAlertDetector
 {
-    /// <summary>The candidates of this look, in the order they should be sent; empty when nothing holds.</summary>
-    IReadOnlyList<AlertCandidate> Detect(DetectorInput input);
+    /// <summary>Adds the candidates of this look to <paramref name="candidates"/>, in the order they should be sent; adds
+    /// nothing when nothing holds.</summary>
+    void Detect(DetectorInput input, List<AlertCandidate> candidates);
 }

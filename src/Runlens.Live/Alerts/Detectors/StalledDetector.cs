@@ -17,9 +17,10 @@ internal sealed class StalledDetector(TimeSpan limit) : IAlertDetector
     private long _observedPoints = -1;
     private DateTimeOffset _observedChangeAt;
 
-    public IReadOnlyList<AlertCandidate> Detect(DetectorInput input)
+    public void Detect(DetectorInput input, List<AlertCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(candidates);
         long points = 0;
         var wall = double.NaN;
         foreach (var s in input.Run.Series.Values)
@@ -39,7 +40,7 @@ internal sealed class StalledDetector(TimeSpan limit) : IAlertDetector
 
         if (!input.Running)
         {
-            return [];
+            return;
         }
 
         var last = input.LastPointAt
@@ -47,21 +48,18 @@ internal sealed class StalledDetector(TimeSpan limit) : IAlertDetector
         var quiet = input.Now - last;
         if (quiet < limit)
         {
-            return [];
+            return;
         }
 
         var lastStep = input.Run.LastStep;
-        return
-        [
-            AlertCandidate.Of(new Alert(Key, AlertKinds.Stalled, Severity.Warning,
+        candidates.Add(AlertCandidate.Of(new Alert(Key, AlertKinds.Stalled, Severity.Warning,
                 $"No new points for {Minutes(quiet)}",
                 $"The run is still running but logged nothing since {last.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"
                 + (lastStep is { } step ? $" (last step {Format.Step(step)})" : "") + $"; the limit is {Minutes(limit)}.",
                 null, lastStep, null, null)
             {
                 Recommendation = "Check that the trainer is alive: a hang in data loading or a collective (NCCL) wait, a full disk, or a process that died without exiting.",
-            }),
-        ];
+            }));
     }
 
     private static string Minutes(TimeSpan t) => t.TotalMinutes >= 1

@@ -17,12 +17,13 @@ internal sealed class ThresholdDetector(ThresholdAlert rule) : IAlertDetector
     /// <summary>Best finite value so far, NaN when none.</summary>
     private double _best = double.NaN;
 
-    public IReadOnlyList<AlertCandidate> Detect(DetectorInput input)
+    public void Detect(DetectorInput input, List<AlertCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(candidates);
         if (SeriesLookup.Find(input.Run, rule.Metric) is not { } series)
         {
-            return [];
+            return;
         }
 
         var from = _cursor.Advance(series);
@@ -68,13 +69,7 @@ internal sealed class ThresholdDetector(ThresholdAlert rule) : IAlertDetector
         }
 
         _cursor.Seen = series.Count;
-        if (above is null && below is null && rise is null)
-        {
-            return [];
-        }
-
         var name = series.Key;
-        List<AlertCandidate> candidates = [];
         if (above is { } pa)
         {
             candidates.Add(AlertCandidate.Of(new Alert($"threshold:{rule.Metric}:above", AlertKinds.Threshold, rule.Severity,
@@ -104,8 +99,6 @@ internal sealed class ThresholdDetector(ThresholdAlert rule) : IAlertDetector
                 Recommendation = "Compare with the best checkpoint: if it does not recover, stop or roll back to the best checkpoint.",
             }));
         }
-
-        return candidates;
     }
 
     private static string LimitAdvice(string key) => MetricNames.IsLossName(key)

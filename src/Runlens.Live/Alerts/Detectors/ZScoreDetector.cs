@@ -14,12 +14,13 @@ internal sealed class ZScoreDetector(ZScoreAlert rule) : IAlertDetector
     private readonly SeriesCursor _cursor = new();
     private readonly RollingWindow _window = new(rule.Window);
 
-    public IReadOnlyList<AlertCandidate> Detect(DetectorInput input)
+    public void Detect(DetectorInput input, List<AlertCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(candidates);
         if (SeriesLookup.Find(input.Run, rule.Metric) is not { } series)
         {
-            return [];
+            return;
         }
 
         var from = _cursor.Advance(series);
@@ -73,12 +74,10 @@ internal sealed class ZScoreDetector(ZScoreAlert rule) : IAlertDetector
         _cursor.Seen = series.Count;
         if (hit is not { } p)
         {
-            return [];
+            return;
         }
 
-        return
-        [
-            AlertCandidate.Of(new Alert($"zscore:{rule.Metric}", AlertKinds.ZScore, rule.Severity,
+        candidates.Add(AlertCandidate.Of(new Alert($"zscore:{rule.Metric}", AlertKinds.ZScore, rule.Severity,
                 $"{series.Key} outlier: z = {Format.Number(hitZ)} at step {Format.Step(p.Step)}",
                 $"{series.Key} = {Format.Number(p.Value)} at step {Format.Step(p.Step)} is {Format.Number(Math.Abs(hitZ))} standard deviations "
                 + $"{(hitZ > 0 ? "above" : "below")} the mean of the previous points ({Format.Number(hitMean)} ± {Format.Number(hitStd)}; limit z = {Format.Number(rule.Z)}).",
@@ -87,7 +86,6 @@ internal sealed class ZScoreDetector(ZScoreAlert rule) : IAlertDetector
                 Recommendation = series.Key == MetricNames.GradNorm
                     ? "A gradient-norm jump often comes before a loss spike: clip gradients (max_grad_norm) or lower the learning rate."
                     : "Look at the batches around that step: a bad batch, a learning-rate change or a logging bug.",
-            }),
-        ];
+            }));
     }
 }

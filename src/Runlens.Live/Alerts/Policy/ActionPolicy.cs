@@ -60,9 +60,9 @@ internal sealed class ActionPolicy
             return new ActionDecision([], Control, []);
         }
 
-        List<ControlAction> actions = [];
-        List<string> warnings = [];
-        var verbsNow = new HashSet<ControlVerb>();
+        List<ControlAction>? actions = null;
+        List<string>? warnings = null;
+        HashSet<ControlVerb>? verbsNow = null;
         long? lastStep = null;
         var lastStepKnown = false;
         foreach (var f in diagnosis.Findings)
@@ -70,7 +70,7 @@ internal sealed class ActionPolicy
             foreach (var rule in _rules)
             {
                 if ((!rule.IsWildcard && !string.Equals(rule.Rule, f.RuleId, StringComparison.OrdinalIgnoreCase)) || f.Severity < rule.MinSeverity
-                    || _taken.Contains((f.RuleId, rule.Do)) || verbsNow.Contains(rule.Do))
+                    || _taken.Contains((f.RuleId, rule.Do)) || verbsNow?.Contains(rule.Do) == true)
                 {
                     continue;
                 }
@@ -90,7 +90,7 @@ internal sealed class ActionPolicy
                         {
                             if (_warnedOnce.Add("rollback:" + f.RuleId))
                             {
-                                warnings.Add($"{f.Rule} ({f.RuleId}) asks for a rollback, but no best checkpoint is known yet; no rollback was written.");
+                                (warnings ??= []).Add($"{f.Rule} ({f.RuleId}) asks for a rollback, but no best checkpoint is known yet; no rollback was written.");
                             }
 
                             continue;
@@ -110,12 +110,12 @@ internal sealed class ActionPolicy
                     lastStep, rule.Do == ControlVerb.ReduceLr ? rule.Factor : null, checkpoint);
                 Control = Control.With(action);
                 _taken.Add((f.RuleId, rule.Do));
-                verbsNow.Add(rule.Do);
-                actions.Add(action);
+                (verbsNow ??= []).Add(rule.Do);
+                (actions ??= []).Add(action);
             }
         }
 
-        return new ActionDecision(actions, Control, warnings);
+        return new ActionDecision(actions ?? (IReadOnlyList<ControlAction>)[], Control, warnings ?? (IReadOnlyList<string>)[]);
     }
 
     /// <summary>The best checkpoint: the one the finding names, the trainer's recorded best, the one saved at the primary
