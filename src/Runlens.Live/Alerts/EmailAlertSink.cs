@@ -95,7 +95,7 @@ public sealed class EmailAlertSink : IAlertSink
             + (c.ErrorCode == SmtpErrorCode.RecipientNotAccepted && c.Mailbox is { } m ? $" (recipient {m.Address})" : ""),
         AuthenticationException a => $"the server refused the login from ${_config.UserVariable} and ${_config.PasswordVariable}: {a.Message.Trim()}",
         SslHandshakeException s => $"the TLS handshake with {_config.Host}:{_config.Port.ToString(CultureInfo.InvariantCulture)} failed: {FirstLine(s.Message)}",
-        NotSupportedException n => $"{n.Message.Trim()} (tls: {ModeName(_config.Tls)})",
+        NotSupportedException n => $"{n.Message.Trim().TrimEnd('.')}, which the sink's tls: {ModeName(_config.Tls)} needs",
         SmtpProtocolException or IOException or SocketException => ex.Message.Trim(),
         _ => null,
     };
