@@ -185,15 +185,8 @@ public sealed class AlertConfigTests
 
     [Theory]
     [MemberData(nameof(Errors))]
-    public void Each_error_names_the_file_line_and_column_and_what_to_do(string yaml, int line, int column, string expected)
-    {
-        var ex = Assert.Throws<AlertConfigException>(() => AlertConfig.Parse(yaml, "watch/alerts.yaml"));
-        Assert.Equal(("watch/alerts.yaml", line, column), (ex.File, ex.Line, ex.Column));
-        Assert.StartsWith($"watch/alerts.yaml:{line}:{column}: ", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
-        Assert.IsAssignableFrom<FormatException>(ex);
-        Assert.DoesNotContain("   at ", ex.Message, StringComparison.Ordinal);
-    }
+    public void Each_error_names_the_file_line_and_column_and_what_to_do(string yaml, int line, int column, string expected) =>
+        AlertTestData.AssertConfigError(yaml, line, column, expected);
 
     [Theory]
     [InlineData("retries: 0\nretry_delay_seconds: 0\ntimeout_seconds: 0.1\n")]

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Runlens.Analysis.Findings;
 using Runlens.Live.Alerts;
@@ -152,54 +150,32 @@ public sealed class EmailAlertSinkTests
     [SmtpFact]
     public async Task The_login_is_made_with_the_credentials_in_the_environment_variables_the_config_names()
     {
-        var (userVariable, passwordVariable) = Variables();
-        Environment.SetEnvironmentVariable(userVariable, "alerts-bot");
-        Environment.SetEnvironmentVariable(passwordVariable, "s3cret pass");
-        try
-        {
-            await using var server = await SmtpTestServer.StartAsync(login: ("alerts-bot", "s3cret pass"));
-            var yaml = Sink(server).Replace("      tls: none\n", $"      tls: none\n      user_env: {userVariable}\n      password_env: {passwordVariable}\n", StringComparison.Ordinal);
-            var e = await EvaluateOnce(yaml);
-            Assert.Empty(e.Warnings);
+        using var login = new LoginVariables("alerts-bot", "s3cret pass");
+        await using var server = await SmtpTestServer.StartAsync(login: ("alerts-bot", "s3cret pass"));
+        var e = await EvaluateOnce(login.Into(Sink(server)));
+        Assert.Empty(e.Warnings);
 
-            var auth = Assert.Single(server.Of("auth"));
-            Assert.Equal(("alerts-bot", true), (auth.GetProperty("login").GetString(), auth.GetProperty("ok").GetBoolean()));
-            Assert.Equal("alerts-bot", Assert.Single(await server.WaitForAsync("message", 1)).GetProperty("login").GetString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(userVariable, null);
-            Environment.SetEnvironmentVariable(passwordVariable, null);
-        }
+        var auth = Assert.Single(server.Of("auth"));
+        Assert.Equal(("alerts-bot", true), (auth.GetProperty("login").GetString(), auth.GetProperty("ok").GetBoolean()));
+        Assert.Equal("alerts-bot", Assert.Single(await server.WaitForAsync("message", 1)).GetProperty("login").GetString());
     }
 
     [SmtpFact]
     public async Task Refused_credentials_are_reported_without_retries_and_without_the_password()
     {
-        var (userVariable, passwordVariable) = Variables();
-        Environment.SetEnvironmentVariable(userVariable, "alerts-bot");
-        Environment.SetEnvironmentVariable(passwordVariable, "wrong-pass");
-        try
-        {
-            await using var server = await SmtpTestServer.StartAsync(login: ("alerts-bot", "s3cret pass"));
-            var yaml = Sink(server, "retries: 3").Replace("      tls: none\n", $"      tls: none\n      user_env: {userVariable}\n      password_env: {passwordVariable}\n", StringComparison.Ordinal);
-            var e = await EvaluateOnce(yaml);
+        using var login = new LoginVariables("alerts-bot", "wrong-pass");
+        await using var server = await SmtpTestServer.StartAsync(login: ("alerts-bot", "s3cret pass"));
+        var e = await EvaluateOnce(login.Into(Sink(server, "retries: 3")));
 
-            var warning = Assert.Single(e.Warnings);
-            Assert.StartsWith($"alert 'finding:RL0107:train/loss' not delivered to email 127.0.0.1:{server.Port}: the server refused the login from ${userVariable} and ${passwordVariable}: ",
-                warning, StringComparison.Ordinal);
-            Assert.EndsWith("(not retried: another try would get the same answer)", warning, StringComparison.Ordinal);
-            Assert.DoesNotContain("wrong-pass", warning, StringComparison.Ordinal);
-            Assert.Single(server.Of("ehlo")); // one session: MailKit may try several mechanisms in it, all refused
-            Assert.All(server.Of("auth"), a => Assert.False(a.GetProperty("ok").GetBoolean()));
-            Assert.NotEmpty(server.Of("auth"));
-            Assert.Empty(server.Of("message"));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(userVariable, null);
-            Environment.SetEnvironmentVariable(passwordVariable, null);
-        }
+        var warning = Assert.Single(e.Warnings);
+        Assert.StartsWith($"alert 'finding:RL0107:train/loss' not delivered to email 127.0.0.1:{server.Port}: the server refused the login from ${login.User} and ${login.Password}: ",
+            warning, StringComparison.Ordinal);
+        Assert.EndsWith("(not retried: another try would get the same answer)", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-pass", warning, StringComparison.Ordinal);
+        Assert.Single(server.Of("ehlo")); // one session: MailKit may try several mechanisms in it, all refused
+        Assert.All(server.Of("auth"), a => Assert.False(a.GetProperty("ok").GetBoolean()));
+        Assert.NotEmpty(server.Of("auth"));
+        Assert.Empty(server.Of("message"));
     }
 
     [SmtpFact]
@@ -217,11 +193,7 @@ public sealed class EmailAlertSinkTests
     [Fact]
     public async Task A_refused_connection_is_retried_then_reported()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-
+        var port = ClosedPort();
         var sink = new EmailAlertSink(new EmailSinkConfig("127.0.0.1", port, EmailTls.None, "runlens@example.org", ["ml@example.org"], null, null,
             EmailSinkConfig.DefaultSubject), new DeliveryOptions(2, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20)));
         var ex = await Assert.ThrowsAsync<AlertDeliveryException>(() =>
@@ -231,9 +203,31 @@ public sealed class EmailAlertSinkTests
         Assert.Equal($"email 127.0.0.1:{port}", sink.Name);
     }
 
-    private static (string User, string Password) Variables()
+    /// <summary>Two environment variables of this process, named uniquely, holding a login; removed on dispose.</summary>
+    private sealed class LoginVariables : IDisposable
     {
-        var id = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        return ($"RUNLENS_TEST_SMTP_USER_{id}", $"RUNLENS_TEST_SMTP_PASSWORD_{id}");
+        public LoginVariables(string user, string password)
+        {
+            var id = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+            (User, Password) = ($"RUNLENS_TEST_SMTP_USER_{id}", $"RUNLENS_TEST_SMTP_PASSWORD_{id}");
+            Environment.SetEnvironmentVariable(User, user);
+            Environment.SetEnvironmentVariable(Password, password);
+        }
+
+        /// <summary>The variable holding the user name.</summary>
+        public string User { get; }
+
+        /// <summary>The variable holding the password.</summary>
+        public string Password { get; }
+
+        /// <summary>The sink YAML of <see cref="Sink"/> with user_env and password_env naming these variables.</summary>
+        public string Into(string yaml) =>
+            yaml.Replace("      tls: none\n", $"      tls: none\n      user_env: {User}\n      password_env: {Password}\n", StringComparison.Ordinal);
+
+        public void Dispose()
+        {
+            Environment.SetEnvironmentVariable(User, null);
+            Environment.SetEnvironmentVariable(Password, null);
+        }
     }
 }

@@ -85,14 +85,8 @@ public sealed class EmailConfigTests
 
     [Theory]
     [MemberData(nameof(Errors))]
-    public void Each_error_names_the_file_line_and_column_and_what_to_do(string yaml, int line, int column, string expected)
-    {
-        var ex = Assert.Throws<AlertConfigException>(() => AlertConfig.Parse(yaml, "watch/alerts.yaml"));
-        Assert.Equal(("watch/alerts.yaml", line, column), (ex.File, ex.Line, ex.Column));
-        Assert.StartsWith($"watch/alerts.yaml:{line}:{column}: ", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", ex.Message, StringComparison.Ordinal);
-    }
+    public void Each_error_names_the_file_line_and_column_and_what_to_do(string yaml, int line, int column, string expected) =>
+        AlertTestData.AssertConfigError(yaml, line, column, expected);
 
     [Fact]
     public void User_and_password_variables_go_together()
