@@ -114,6 +114,7 @@ public sealed class AlertEngine
                 });
             }
 
+            _candidates.Clear(); // keep no findings or alerts of this look alive until the next one
             decision = _actions.Decide(diagnosis, now);
         }
 

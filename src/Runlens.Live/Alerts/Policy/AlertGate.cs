@@ -26,8 +26,9 @@ internal sealed class AlertGate(TimeSpan cooldown)
         ArgumentNullException.ThrowIfNull(candidates);
         List<AlertCandidate>? admitted = null;
         _present.Clear();
-        foreach (var c in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var c = candidates[i];
             if (c.Kind == AlertKinds.Finding ? AdmitFinding(c, now) : AdmitEvent(c, now))
             {
                 (admitted ??= []).Add(c);
