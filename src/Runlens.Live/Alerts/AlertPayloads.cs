@@ -16,6 +16,7 @@ namespace Runlens.Live.Alerts;
 /// <c>"Infinity"</c>, <c>"-Infinity"</c>.
 /// <para>Slack (<c>slack</c> sink): <c>{"text": "[WARNING] RUN: TITLE\nWhat to do: …", "blocks": […]}</c>, accepted by Slack
 /// incoming webhooks and by Mattermost and Rocket.Chat, which read <c>text</c>.</para>
+/// <para>E-mail (<c>email</c> sink): a plain-text body (<see cref="EmailText"/>); the subject comes from the sink's template.</para>
 /// </summary>
 public static class AlertPayloads
 {
@@ -101,6 +102,50 @@ public static class AlertPayloads
         var what = alert.Recommendation is null ? "" : " — " + alert.Recommendation;
         return $"{alert.Time.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SeverityText(alert).ToUpperInvariant()} "
             + $"{alert.RunName}: {alert.Title}{about}{what}";
+    }
+
+    /// <summary>The plain-text body of the e-mail sink: the headline, what it is (the finding and its rule, or the limit
+    /// crossed), why, the evidence lines, what to do, and where (run, step, time, key).</summary>
+    public static string EmailText(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var severity = SeverityText(alert);
+        var sb = new StringBuilder();
+        sb.Append('[').Append(severity.ToUpperInvariant()).Append("] ").Append(alert.RunName).Append(": ").Append(alert.Title).Append("\n\n");
+        sb.Append(alert.RuleId is not null
+            ? $"Finding: {alert.Rule} ({alert.RuleId}), {severity}"
+            : $"Alert: {alert.Kind}{(alert.Metric is null ? "" : " on " + alert.Metric)}, {severity}").Append('\n');
+        sb.Append(alert.Message).Append("\n\n");
+        if (!alert.EvidenceLines.IsDefaultOrEmpty)
+        {
+            sb.Append("Evidence:\n");
+            foreach (var line in alert.EvidenceLines)
+            {
+                sb.Append("- ").Append(line).Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        if (alert.Recommendation is not null)
+        {
+            sb.Append("What to do: ").Append(alert.Recommendation).Append("\n\n");
+        }
+
+        sb.Append("Run: ").Append(alert.RunName);
+        if (alert.RunId != alert.RunName)
+        {
+            sb.Append(" (id ").Append(alert.RunId).Append(')');
+        }
+
+        if (alert.Step is { } step)
+        {
+            sb.Append(" · step ").Append(step.ToString(CultureInfo.InvariantCulture));
+        }
+
+        sb.Append(" · ").Append(alert.Time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("Alert key: ").Append(alert.Key).Append('\n');
+        return sb.ToString();
     }
 
     private static string SeverityText(Alert alert) => alert.Severity.ToString().ToLowerInvariant();

@@ -1,4 +1,4 @@
-namespace Runlens.Live.Alerts;
+namespace Runlens.Live.Alerts.Detectors;
 
 /// <summary>Mean and population standard deviation of the last <c>capacity</c> values pushed, in O(1) per push: running
 /// sums of the values minus a shift (so large offsets do not cancel), recomputed exactly from the buffer every
