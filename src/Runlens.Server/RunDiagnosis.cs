@@ -4,6 +4,7 @@ using Runlens.Analysis.Evaluation;
 using Runlens.Import;
 using Runlens.Import.Predictions;
 using Runlens.Reports;
+using Runlens.Reports.Contracts;
 using Runlens.Server.Http;
 using Runlens.Storage;
 using Runlens.Storage.Sql;
@@ -132,7 +133,7 @@ internal sealed class RunDiagnosis(SqlRunStore store)
     public async Task<RunSummary?> SummaryAsync(string runId, long points, CancellationToken cancellationToken)
     {
         if (await store.GetBlobAsync(runId, "diagnosis", "summary", cancellationToken).ConfigureAwait(false) is { } cached
-            && System.Text.Json.JsonSerializer.Deserialize<RunSummary>(cached) is { } known && known.Points == points)
+            && RunSummary.Read(cached) is { } known && known.Points == points)
         {
             return known;
         }
@@ -143,11 +144,8 @@ internal sealed class RunDiagnosis(SqlRunStore store)
             return null;
         }
 
-        var s = diagnosis.Summary;
-        var summary = new RunSummary(points, s.Status.ToString().ToLowerInvariant(),
-            diagnosis.Findings.GroupBy(f => f.Severity.ToString().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            s.PrimaryMetric, s.Best?.Value is { } b && double.IsFinite(b) ? b : null, s.Best?.Step, s.Final?.Value is { } f && double.IsFinite(f) ? f : null, s.Final?.Step);
-        await store.ApplyAsync(runId, new Storage.RunChanges { Blobs = [new Storage.RunBlob("diagnosis", "summary", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary))] },
+        var summary = RunSummary.From(diagnosis, points);
+        await store.ApplyAsync(runId, new Storage.RunChanges { Blobs = [new Storage.RunBlob("diagnosis", "summary", summary.ToBytes())] },
             cancellationToken).ConfigureAwait(false);
         return summary;
     }

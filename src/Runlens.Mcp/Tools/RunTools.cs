@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using ModelContextProtocol.Server;
 using Runlens.Analysis.Signals;
 using Runlens.Import;
+using Runlens.Mcp.Answers;
 using Runlens.Model;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 using Runlens.Storage;
 using Runlens.Storage.Search;
 
@@ -33,6 +33,7 @@ internal sealed class RunTools(McpRunContext context)
 
     private const int ConfigKeysShown = 200;
     private const int EventsShown = 20;
+    private const int CheckpointsShown = 20;
 
     [McpServerTool(Name = ListRuns, ReadOnly = true, Idempotent = true, Title = "List runs")]
     [Description("Lists the runs in the Runlens store, one page at a time, newest start time first (or as order_by says). "
@@ -109,103 +110,36 @@ internal sealed class RunTools(McpRunContext context)
                 counts[r.Id] = (series.Count, series.Sum(x => x.Count));
             }
 
-            var digests = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var digests = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
             foreach (var r in page)
             {
-                if (await store.GetBlobAsync(r.Id, "diagnosis", "summary", cancellationToken).ConfigureAwait(false) is { } blob)
+                // The digest the web UI's runs table keeps with the run; valid only while the run has the same number of points.
+                if (await store.GetBlobAsync(r.Id, "diagnosis", "summary", cancellationToken).ConfigureAwait(false) is { } blob
+                    && RunSummary.Read(blob) is { } digest && digest.Points == counts[r.Id].Points)
                 {
-                    using var doc = JsonDocument.Parse(blob);
-                    digests[r.Id] = doc.RootElement.Clone();
+                    digests[r.Id] = digest;
                 }
             }
 
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("total", matching.Count);
-                w.WriteNumber("offset", offset);
-                w.WriteNumber("limit", limit);
-                if (offset + page.Count < matching.Count)
-                {
-                    w.WriteNumber("next_offset", offset + page.Count);
-                }
-                else
-                {
-                    w.WriteNull("next_offset");
-                }
-
-                w.WriteStartArray("runs");
-                foreach (var r in page)
-                {
-                    WriteListedRun(w, r, counts[r.Id], metrics, digests.TryGetValue(r.Id, out var d) ? d : null);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            return CompactJson.Write(
+                new ListRunsAnswer(matching.Count, offset, limit, offset + page.Count < matching.Count ? offset + page.Count : null,
+                    [.. page.Select(r => Listed(r, counts[r.Id], metrics, digests.GetValueOrDefault(r.Id)))]),
+                McpJsonContext.Compact.ListRunsAnswer);
         });
 
-    private static void WriteListedRun(Utf8JsonWriter w, RunRecord r, (int Series, long Points) counts, string[]? metrics, JsonElement? digest)
+    private static ListedRunJson Listed(RunRecord r, (int Series, long Points) counts, string[]? metrics, RunSummary? digest)
     {
-        w.WriteStartObject();
-        w.WriteString("id", r.Id);
-        w.WriteString("name", r.Name);
-        w.WriteString("experiment", r.Experiment);
-        w.WriteString("status", CompactJson.Status(r.Status));
-        if (r.StartTime is { } start)
-        {
-            w.WriteString("start_time", start);
-        }
-
-        w.WriteString("format", r.Format);
-        w.WriteNumber("series", counts.Series);
-        w.WriteNumber("points", counts.Points);
-
+        Dictionary<string, LatestMetricJson?>? latest = null;
         if (metrics is { Length: > 0 })
         {
-            w.WriteStartObject("metrics");
+            latest = new(StringComparer.Ordinal);
             foreach (var m in metrics)
             {
-                if (r.Metrics.TryGetValue(m, out var latest))
-                {
-                    w.WriteStartObject(m);
-                    JsonNumbers.Write(w, "value", latest.Value);
-                    w.WriteNumber("step", latest.Step);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull(m);
-                }
+                latest[m] = r.Metrics.TryGetValue(m, out var v) ? new LatestMetricJson(v.Value, v.Step) : null;
             }
-
-            w.WriteEndObject();
         }
 
-        // The digest the web UI's runs table keeps with the run; valid only while the run has the same number of points.
-        if (digest is { } d && d.TryGetProperty("Points", out var p) && p.TryGetInt64(out var points) && points == counts.Points)
-        {
-            w.WriteStartObject("diagnosis");
-            Copy(w, d, "Status", "status");
-            Copy(w, d, "Findings", "findings");
-            Copy(w, d, "Primary", "primary_metric");
-            Copy(w, d, "Best", "best");
-            Copy(w, d, "BestStep", "best_step");
-            Copy(w, d, "Final", "final");
-            Copy(w, d, "FinalStep", "final_step");
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void Copy(Utf8JsonWriter w, JsonElement from, string property, string name)
-    {
-        if (from.TryGetProperty(property, out var value))
-        {
-            w.WritePropertyName(name);
-            value.WriteTo(w);
-        }
+        return new ListedRunJson(r.Id, r.Name, r.Experiment, RunJson.StatusText(r.Status), r.StartTime, r.Format, counts.Series, counts.Points, latest, digest);
     }
 
     [McpServerTool(Name = GetRun, ReadOnly = true, Idempotent = true, Title = "Get a run")]
@@ -225,151 +159,19 @@ internal sealed class RunTools(McpRunContext context)
             var r = diagnosis.Run;
             var series = await context.Store.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var stats = diagnosis.Metrics.ToDictionary(s => s.Key, StringComparer.Ordinal);
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("id", r.Identity.Id);
-                w.WriteString("name", r.Identity.Name);
-                w.WriteString("experiment", r.Identity.Experiment);
-                w.WriteString("parent_id", r.Identity.ParentId);
-                w.WriteStartObject("source");
-                w.WriteString("format", r.Identity.Source.Format);
-                w.WriteString("path", r.Identity.Source.Path);
-                w.WriteEndObject();
-                w.WriteString("status", CompactJson.Status(r.Status));
-                if (r.Identity.Time.Start is { } start)
+            return CompactJson.Write(
+                new GetRunAnswer(RunJson.From(r, ConfigKeysShown, CheckpointsShown, EventsShown))
                 {
-                    w.WriteString("start_time", start);
-                }
-
-                if (r.Identity.Time.End is { } end)
-                {
-                    w.WriteString("end_time", end);
-                }
-
-                w.WriteNumber("config_keys", r.Config.Values.Count);
-                w.WriteStartObject("config");
-                foreach (var (k, v) in r.Config.Values.Take(ConfigKeysShown))
-                {
-                    w.WritePropertyName(k);
-                    DiagnosisJsonRenderer.WriteConfigValue(w, v);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("summary");
-                foreach (var (k, v) in r.Summary)
-                {
-                    JsonNumbers.Write(w, k, v);
-                }
-
-                w.WriteEndObject();
-                var t = r.Trainer;
-                w.WriteStartObject("trainer");
-                if (t.GlobalStep is { } gs)
-                {
-                    w.WriteNumber("global_step", gs);
-                }
-
-                if (t.Epoch is { } ep)
-                {
-                    JsonNumbers.Write(w, "epoch", ep);
-                }
-
-                if (t.MaxSteps is { } ms)
-                {
-                    w.WriteNumber("max_steps", ms);
-                }
-
-                if (t.NumTrainEpochs is { } ne)
-                {
-                    JsonNumbers.Write(w, "num_train_epochs", ne);
-                }
-
-                if (t.TrainBatchSize is { } bs)
-                {
-                    w.WriteNumber("train_batch_size", bs);
-                }
-
-                if (t.BestMetricKey is { } bk)
-                {
-                    w.WriteString("best_metric_key", bk);
-                    JsonNumbers.Write(w, "best_metric", t.BestMetric);
-                }
-
-                if (t.BestStep is { } bst)
-                {
-                    w.WriteNumber("best_step", bst);
-                }
-
-                if (t.BestCheckpoint is { } bc)
-                {
-                    w.WriteString("best_checkpoint", bc);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("dataset");
-                WriteCount(w, "train_examples", r.Dataset.TrainExamples);
-                WriteCount(w, "eval_examples", r.Dataset.EvalExamples);
-                WriteCount(w, "test_examples", r.Dataset.TestExamples);
-                w.WriteEndObject();
-                w.WriteNumber("checkpoints", r.Checkpoints.Length);
-                w.WriteNumber("events_total", r.Events.Length);
-                w.WriteStartArray("events");
-                foreach (var e in r.Events.Take(EventsShown))
-                {
-                    w.WriteStartObject();
-                    w.WriteString("kind", e.Kind.ToString().ToLowerInvariant());
-                    w.WriteString("message", e.Message);
-                    if (e.Step is { } step)
-                    {
-                        w.WriteNumber("step", step);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("series");
-                foreach (var (key, original, count) in series)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("key", key);
-                    if (!string.Equals(original, key, StringComparison.Ordinal))
-                    {
-                        w.WriteString("logged_as", original);
-                    }
-
-                    w.WriteNumber("points", count);
-                    if (stats.TryGetValue(key, out var s))
-                    {
-                        Stat(w, "first", s.First);
-                        Stat(w, "last", s.Last);
-                        Stat(w, "min", s.Min);
-                        Stat(w, "max", s.Max);
-                        if (s.NonFinite > 0)
-                        {
-                            w.WriteNumber("non_finite", s.NonFinite);
-                        }
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                DiagnosisJsonRenderer.WriteCoverage(w, diagnosis.Coverage, rulesRun: false);
-                w.WriteEndObject();
-            });
+                    ConfigKeys = r.Config.Values.Count,
+                    CheckpointsTotal = r.Checkpoints.Length,
+                    EventsTotal = r.Events.Length,
+                    Series = [.. series.Select(x => stats.TryGetValue(x.Key, out var st)
+                        ? new SeriesEntryJson(x.Key, x.Name, x.Count, PointJson.From(st.First), PointJson.From(st.Last), PointJson.From(st.Min), PointJson.From(st.Max), st.NonFinite)
+                        : new SeriesEntryJson(x.Key, x.Name, x.Count, null, null, null, null, 0))],
+                    Coverage = CoverageJson.From(diagnosis.Coverage, rulesRun: false),
+                },
+                McpJsonContext.Compact.GetRunAnswer);
         });
-
-    private static void WriteCount(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Stat(Utf8JsonWriter w, string name, Analysis.Diagnoses.MetricPoint? p) => DiagnosisJsonRenderer.WritePoint(w, name, p);
 
     [McpServerTool(Name = GetMetricHistory, ReadOnly = true, Idempotent = true, Title = "Get a metric's history")]
     [Description("The values of one series of a run, optionally between two steps, as parallel arrays steps[] and values[] "
@@ -458,62 +260,12 @@ internal sealed class RunTools(McpRunContext context)
             }
 
             var withEpochs = points.Any(p => double.IsFinite(p.Epoch));
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("run", record.Id);
-                w.WriteString("key", series.Key);
-                w.WriteString("logged_as", series.OriginalName);
-                if (from_step is { } fs)
-                {
-                    w.WriteNumber("from_step", fs);
-                }
-
-                if (to_step is { } ts)
-                {
-                    w.WriteNumber("to_step", ts);
-                }
-
-                w.WriteNumber("points_in_range", inRange);
-                w.WriteNumber("returned", points.Length);
-                w.WriteBoolean("downsampled", points.Length < inRange);
-                CompactJson.Point(w, "min", min);
-                CompactJson.Point(w, "max", max);
-                CompactJson.Point(w, "last", points.Length > 0 ? points[^1] : null);
-                w.WriteStartArray("steps");
-                foreach (var p in points)
-                {
-                    w.WriteNumberValue(p.Step);
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("values");
-                foreach (var p in points)
-                {
-                    Reports.Json.JsonNumbers.Write(w, p.Value);
-                }
-
-                w.WriteEndArray();
-                if (withEpochs)
-                {
-                    w.WriteStartArray("epochs");
-                    foreach (var p in points)
-                    {
-                        if (double.IsFinite(p.Epoch))
-                        {
-                            w.WriteNumberValue(p.Epoch);
-                        }
-                        else
-                        {
-                            w.WriteNullValue();
-                        }
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
-            });
+            return CompactJson.Write(
+                new MetricHistoryAnswer(record.Id, series.Key, series.OriginalName, from_step, to_step, inRange, points.Length, points.Length < inRange,
+                    PointJson.From(min), PointJson.From(max), PointJson.From(points.Length > 0 ? points[^1] : null),
+                    [.. points.Select(p => p.Step)], [.. points.Select(p => p.Value)],
+                    withEpochs ? [.. points.Select(p => double.IsFinite(p.Epoch) ? p.Epoch : (double?)null)] : null),
+                McpJsonContext.Compact.MetricHistoryAnswer);
         });
 
     [McpServerTool(Name = ImportRun, Destructive = false, Idempotent = true, Title = "Import a run")]
@@ -560,26 +312,9 @@ internal sealed class RunTools(McpRunContext context)
                 saved.Add((r, await context.Store.SaveRunAsync(r, cancellationToken).ConfigureAwait(false)));
             }
 
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("runs");
-                foreach (var (r, result) in saved)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", r.Identity.Id);
-                    w.WriteString("name", r.Identity.Name);
-                    w.WriteString("experiment", r.Identity.Experiment);
-                    w.WriteString("format", r.Identity.Source.Format);
-                    w.WriteString("stored", result.NewRun ? "new" : "already stored");
-                    w.WriteNumber("points_added", result.PointsAdded);
-                    w.WriteNumber("series", r.Series.Count);
-                    w.WriteNumber("events", r.Events.Length);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            return CompactJson.Write(
+                new ImportRunAnswer([.. saved.Select(x => new ImportedRunJson(x.Run.Identity.Id, x.Run.Identity.Name, x.Run.Identity.Experiment,
+                    x.Run.Identity.Source.Format, x.Result.NewRun ? "new" : "already stored", x.Result.PointsAdded, x.Run.Series.Count, x.Run.Events.Length))]),
+                McpJsonContext.Compact.ImportRunAnswer);
         });
 }

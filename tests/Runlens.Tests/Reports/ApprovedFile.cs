@@ -86,7 +86,7 @@ internal static class ApprovedFile
 
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(text)?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) ?? text;
+            return System.Text.Json.Nodes.JsonNode.Parse(text)?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? text;
         }
         catch (System.Text.Json.JsonException)
         {
