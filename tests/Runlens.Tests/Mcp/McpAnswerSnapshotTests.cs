@@ -1,3 +1,8 @@
+using System.Text.Json.Nodes;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Reports.Contracts;
+using Runlens.Storage;
+using Runlens.Storage.Sqlite;
 using Runlens.Tests.Reports;
 using Runlens.Tests.Support;
 
@@ -14,8 +19,31 @@ public sealed class McpAnswerSnapshotTests(McpStoreFixture store) : IClassFixtur
     private McpServer Server => store.Server;
 
     [Fact]
-    public async Task List_runs_answers_as_approved() =>
+    public async Task List_runs_answers_as_approved_with_the_digest_the_server_stored()
+    {
+        // The digest the web UI's runs table keeps with a run (RunDiagnosis.SummaryAsync), stored for sweep-a only.
+        await using (var db = await SqliteRunStore.OpenAsync(store.StorePath))
+        {
+            var id = store.Ids["sweep-a"];
+            var run = (await db.GetRunAsync(id))!;
+            var summary = RunSummary.From(new Diagnoser().Diagnose(run), run.Series.Values.Sum(s => (long)s.Count));
+            await db.ApplyAsync(id, new RunChanges { Blobs = [new RunBlob("diagnosis", "summary", summary.ToBytes())] });
+        }
+
         Verify("list_runs", await Server.TextAsync("list_runs", new() { ["metrics"] = new[] { "eval_loss", "val_loss" }, ["limit"] = 10 }));
+    }
+
+    [Fact]
+    public async Task Get_run_writes_the_run_object_exactly_as_the_diagnosis_does()
+    {
+        var got = await Server.JsonAsync("get_run", new() { ["run"] = McpStoreFixture.HfExample });
+        var diagnosed = (await Server.JsonAsync("diagnose_run", new() { ["run"] = McpStoreFixture.HfExample, ["compact"] = false }))["run"]!.AsObject();
+        Assert.Equal(diagnosed.Select(p => p.Key), got.Select(p => p.Key).Take(diagnosed.Count));
+        foreach (var (name, value) in diagnosed)
+        {
+            Assert.True(JsonNode.DeepEquals(value, got[name]), $"get_run's {name} differs from the diagnosis' run.{name}");
+        }
+    }
 
     [Fact]
     public async Task Get_run_answers_as_approved() =>
