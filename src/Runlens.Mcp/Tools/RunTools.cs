@@ -38,8 +38,9 @@ internal sealed class RunTools(McpRunContext context)
     [McpServerTool(Name = ListRuns, ReadOnly = true, Idempotent = true, Title = "List runs")]
     [Description("Lists the runs in the Runlens store, one page at a time, newest start time first (or as order_by says). "
         + "Each run: id, name, experiment, status, start_time, source format, series and point counts, the latest value of the "
-        + "metrics you name in 'metrics', and, when the run was diagnosed before (by the web UI's runs table), its stored "
-        + "diagnosis digest (status, finding counts by severity, primary metric best/final). Nothing is diagnosed by this "
+        + "metrics you name in 'metrics', and 'diagnosis': when the run was diagnosed before at its current point count (by "
+        + "the web UI's runs table), its stored digest (status, finding counts by severity, primary metric best/final), else "
+        + "null. Nothing is diagnosed by this "
         + "call: use diagnose_run for a run's findings. Returns {total, offset, limit, next_offset, runs:[...]}, about "
         + "200 bytes per run (10 KB for the default page of 50); next_offset is null on the last page. Use it to find run "
         + "ids for the other tools.")]
@@ -143,12 +144,13 @@ internal sealed class RunTools(McpRunContext context)
     }
 
     [McpServerTool(Name = GetRun, ReadOnly = true, Idempotent = true, Title = "Get a run")]
-    [Description("One stored run without its points: identity (id, name, experiment, source format and path, status, "
-        + "start/end), config (hyperparameters, flattened keys, first 200), summary values, trainer state (global step, "
-        + "epochs, best checkpoint), dataset sizes, checkpoint count, events (errors, import damage; first 20), every series "
-        + "with its point count, first/last/min/max point and non-finite count, and coverage (signals present, signals "
-        + "missing and the rules each blocks). Typically 2-8 KB. Use it before get_metric_history (for series keys) and "
-        + "before diagnose_run to see what the analysis can and cannot check.")]
+    [Description("One stored run without its points: the run object as diagnose_run's 'run' gives it (id, name, experiment, "
+        + "source format and path, status, start/end, config (hyperparameters, flattened keys, first 200), global step, epochs, "
+        + "trainer state (best metric, step and checkpoint, early stopping), checkpoints (first 20), dataset sizes, summary "
+        + "values, events (errors, import damage; first 20); a field the log does not record is null), then config_keys, "
+        + "checkpoints_total and events_total, every series with its point count, first/last/min/max point and non-finite "
+        + "count, and coverage (signals present, signals missing and the rules each blocks). Typically 2-11 KB. Use it before "
+        + "get_metric_history (for series keys) and before diagnose_run to see what the analysis can and cannot check.")]
     public Task<string> GetRunAsync(
         [Description("Run id, or the run's exact name when it is unique (list_runs shows both).")] string run,
         CancellationToken cancellationToken = default) =>
