@@ -25,7 +25,10 @@ start_postgres() {
     echo "test.sh: PostgreSQL not available; its store tests will be skipped" >&2
     return
   fi
-  PGBIN="$(dirname "$initdb")"; PGPORT=54329; PGDATA="$(mktemp -d)"; AS_PG=""
+  PGBIN="$(dirname "$initdb")"; PGDATA="$(mktemp -d)"; AS_PG=""
+  # the first free port from 54329 on, so two test runs on one machine do not collide
+  PGPORT=54329
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; do PGPORT=$((PGPORT + 1)); done
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDATA"; AS_PG="runuser -u postgres --"; fi
   if $AS_PG "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
      && $AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \

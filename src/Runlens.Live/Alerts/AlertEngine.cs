@@ -507,7 +507,7 @@ public sealed class AlertEngine
     private static (string Path, string Description)? BestCheckpoint(Diagnosis diagnosis, Finding finding)
     {
         var run = diagnosis.Run;
-        if (finding.Evidence["best_checkpoint"] is string { Length: > 0 } named)
+        if (finding.Evidence is Analysis.Rules.LearningDynamics.PastBestCheckpointEvidence { BestCheckpoint: { Length: > 0 } named })
         {
             return (named, $"the best checkpoint {named}");
         }

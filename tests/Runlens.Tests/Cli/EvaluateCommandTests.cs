@@ -115,7 +115,7 @@ public sealed class EvaluateCommandTests
         var root = doc.RootElement;
         Close(0.815, root.GetProperty("predictions").GetProperty("metrics").GetProperty("accuracy").GetDouble());
         var imbalance = root.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("rule").GetString() == "class-imbalance");
-        Assert.Equal("validation predictions", imbalance.GetProperty("evidence").GetProperty("evidence_source").GetString());
+        Assert.Equal("validation-predictions", imbalance.GetProperty("evidence").GetProperty("evidence_source").GetString());
         Assert.Contains(root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("rule").GetString() == "confusion-pairs");
         Assert.DoesNotContain(root.GetProperty("coverage").GetProperty("missing").EnumerateArray(), m => m.GetProperty("signal").GetString() == "predictions");
 

@@ -9,7 +9,7 @@ namespace Runlens.Tests.Analysis.Rules;
 public sealed partial class RuleCatalogTests
 {
     private static readonly string[] RequiredSections =
-        ["## What it detects", "## Why it matters", "## Evidence shown", "## Example", "## How to fix", "## When to ignore", "## Options", "## Related rules"];
+        ["## What it detects", "## Why it matters", "## Evidence", "## Example", "## How to fix", "## When to ignore", "## Options", "## Related rules"];
 
     public static TheoryData<string> RuleIds => [.. RuleCatalog.All.Select(r => r.Descriptor.Id)];
 

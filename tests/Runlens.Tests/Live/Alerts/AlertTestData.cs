@@ -25,7 +25,10 @@ internal static class AlertTestData
         []);
 
     public static Finding NewFinding(string ruleId, string slug, Severity severity, string title, params string[] series) =>
-        new(ruleId, slug, severity, 0.9, title, Evidence.Empty, [120], [Recommendation.Do($"Fix {slug}.")], $"Why {slug} happens.", [.. series]);
+        NewFinding(ruleId, slug, severity, title, Evidence.Empty, series);
+
+    public static Finding NewFinding(string ruleId, string slug, Severity severity, string title, Evidence evidence, params string[] series) =>
+        new(ruleId, slug, severity, 0.9, title, evidence, [120], [Recommendation.Do($"Fix {slug}.")], $"Why {slug} happens.", [.. series]);
 
     public static AlertConfig Config(string yaml) => AlertConfig.Parse(yaml, "alerts.yaml");
 }
