@@ -4,7 +4,7 @@ using Runlens.Analysis.Evaluation;
 namespace Runlens.Reports.Contracts;
 
 /// <summary>
-/// <c>runlens.evaluation/v1</c>: the metrics of one predictions file with scikit-learn's names and values (DESIGN §2),
+/// <c>runlens.evaluation/v2</c>: the metrics of one predictions file with scikit-learn's names and values (DESIGN §2),
 /// per-class scores, the confusion matrix raw and normalised, scikit-learn's warnings, entity-level scores for token
 /// classification, bootstrap intervals, examples to look at, input warnings and the data and label rules' findings.
 /// Metrics that do not apply are left out, never written as 0.
@@ -26,7 +26,7 @@ public sealed record EvaluationDocument(
     IReadOnlyList<string> InputWarnings,
     IReadOnlyList<FindingJson> Findings)
 {
-    public const string CurrentSchema = "runlens.evaluation/v1";
+    public const string CurrentSchema = "runlens.evaluation/v2";
 
     public static EvaluationDocument From(PredictionEvaluation e)
     {
