@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 
 namespace Runlens.Live.Alerts;
 
@@ -20,39 +20,18 @@ namespace Runlens.Live.Alerts;
 /// </summary>
 public static class AlertPayloads
 {
-    public const string Schema = "runlens.alert/v1";
+    public const string Schema = AlertJson.CurrentSchema;
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The generic JSON object, on one line.</summary>
+    /// <summary>The generic JSON object, on one line, written from <see cref="AlertJson"/> through <see cref="ContractJson"/>.</summary>
     public static string Json(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Options))
-        {
-            w.WriteStartObject();
-            w.WriteString("schema", Schema);
-            w.WriteStartObject("run");
-            w.WriteString("id", alert.RunId);
-            w.WriteString("name", alert.RunName);
-            w.WriteEndObject();
-            w.WriteString("kind", alert.Kind);
-            w.WriteString("key", alert.Key);
-            w.WriteString("rule_id", alert.RuleId);
-            w.WriteString("rule", alert.Rule);
-            w.WriteString("severity", SeverityText(alert));
-            w.WriteString("title", alert.Title);
-            w.WriteString("message", alert.Message);
-            JsonNumbers.Write(w, "step", alert.Step);
-            w.WriteString("metric", alert.Metric);
-            JsonNumbers.Write(w, "value", alert.Value);
-            w.WriteString("time", alert.Time.ToString("O", CultureInfo.InvariantCulture));
-            w.WriteString("recommendation", alert.Recommendation);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return JsonSerializer.Serialize(
+            new AlertJson(Schema, new AlertRunJson(alert.RunId, alert.RunName), alert.Kind, alert.Key, alert.RuleId, alert.Rule, SeverityText(alert),
+                alert.Title, alert.Message, alert.Step, alert.Metric, alert.Value, alert.Time.ToString("O", CultureInfo.InvariantCulture), alert.Recommendation),
+            ContractJson.Compact.AlertJson);
     }
 
     /// <summary>The Slack-compatible object: <c>text</c> (the fallback every client shows) and <c>blocks</c>.</summary>
