@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using Runlens.Mcp.Tools;
 using Runlens.Pipeline.Diagnosing;
 using Runlens.Pipeline.Resolution;
@@ -48,18 +49,25 @@ public static class RunlensMcpServer
         builder.Services.AddSingleton(new McpRunContext(StoredDiagnoses.Over(store, settings)));
         builder.Services.AddHostedService<WarmUp>(); // before AddMcpServer: hosted services start in order
         builder.Services
-            .AddMcpServer(o =>
-            {
-                o.ServerInfo = new Implementation { Name = "runlens", Version = Version };
-                o.ServerInstructions = Instructions;
-            })
+            .AddMcpServer(Describe)
             .WithStdioServerTransport()
-            .WithRequestFilters(f => f.AddCallToolFilter(ToolError.Filter))
-            .WithTools<RunTools>()
-            .WithTools<AnalysisTools>();
+            .WithRunlensTools();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>What the server says about itself on <c>initialize</c>, the same over stdio and HTTP.</summary>
+    internal static void Describe(McpServerOptions options)
+    {
+        options.ServerInfo = new Implementation { Name = "runlens", Version = Version };
+        options.ServerInstructions = Instructions;
+    }
+
+    /// <summary>The tools and their error handling, the same over stdio and HTTP.</summary>
+    internal static IMcpServerBuilder WithRunlensTools(this IMcpServerBuilder builder) => builder
+        .WithRequestFilters(f => f.AddCallToolFilter(ToolError.Filter))
+        .WithTools<RunTools>()
+        .WithTools<AnalysisTools>();
 
     private static string Version =>
         typeof(RunlensMcpServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -10,6 +10,7 @@ using Runlens.Server.Auth;
 using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Server.Native;
+using Runlens.Server.Observability;
 using Runlens.Storage;
 using Runlens.Storage.Search;
 
@@ -17,7 +18,9 @@ namespace Runlens.Server;
 
 /// <summary>
 /// <c>runlens serve</c>: Kestrel with Runlens' own API (<see cref="NativeApi"/>), the MLflow tracking API
-/// (<see cref="MlflowApi"/>, <see cref="ArtifactApi"/>), optional bearer tokens, and one error shape for every refusal.
+/// (<see cref="MlflowApi"/>, <see cref="ArtifactApi"/>), optional bearer tokens, and one error shape for every refusal;
+/// <c>/metrics</c> in Prometheus' format, one structured log line per request, and the endpoints other hosts add
+/// (<see cref="ServerOptions.Endpoints"/>: MCP over HTTP at <c>/mcp</c>).
 /// A thin host: the pipeline (<see cref="StoredDiagnoses"/>: the run, its uploads, the rule options of
 /// <see cref="ServerOptions.Settings"/>, the diagnosis kept by run version) and the store do the work.
 /// </summary>
@@ -49,7 +52,16 @@ public static class RunlensServer
             k.AddServerHeader = false;
         });
         builder.Services.AddRoutingCore();
+        var diagnosis = StoredDiagnoses.Over(store, options.Settings);
+        RequestLog.Configure(builder, options.RequestLog);
+        foreach (var endpoint in options.Endpoints)
+        {
+            endpoint.AddServices(builder.Services, diagnosis);
+        }
+
         var app = builder.Build();
+        RequestLog.Use(app, options.RequestLog);
+        var metrics = options.Metrics ? ServerMetrics.Start(app, options) : null;
 
         app.Use(async (context, next) =>
         {
@@ -64,16 +76,21 @@ public static class RunlensServer
         });
         if (tokens is not null)
         {
-            app.UseMiddleware<TokenAuthMiddleware>(tokens);
+            app.UseMiddleware<TokenAuthMiddleware>(tokens, options.Endpoints.Select(e => e.Path).ToArray());
         }
+
+        metrics?.Map(app);
 
         app.MapGet("/health", () => Results.Text("OK", "text/html"));
         app.MapGet("/version", () => Results.Text(MlflowVersion, "text/plain"));
-        var diagnosis = StoredDiagnoses.Over(store, options.Settings);
         new NativeApi(store, options, diagnosis).Map(app);
         new Ui.UiEndpoints(diagnosis, options).Map(app);
         new MlflowApi(store, options).Map(app);
         new ArtifactApi(options).Map(app);
+        foreach (var endpoint in options.Endpoints)
+        {
+            endpoint.Map(app);
+        }
         app.MapFallback(context => JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.EndpointNotFound,
             $"No endpoint {context.Request.Method} {context.Request.Path}; see docs/api.md for Runlens' API and the MLflow REST API for /api/2.0/mlflow.")));
         return app;

@@ -22,4 +22,17 @@ public sealed record ServerOptions(string Urls, string ArtifactRoot, string? Aut
 
     /// <summary>The largest artifact or predictions upload.</summary>
     public long MaxUploadBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The SQLite store's file, whose size <c>/metrics</c> reports; null for PostgreSQL.</summary>
+    public string? StoreFile { get; init; }
+
+    /// <summary>Endpoints other hosts add (MCP over HTTP at <c>/mcp</c>, added by the CLI).</summary>
+    public IReadOnlyList<Hosting.ServerEndpoint> Endpoints { get; init; } = [];
+
+    /// <summary>Whether <c>/metrics</c> serves Prometheus' text format (requests, latency, ingest, store size, diagnosis
+    /// cache).</summary>
+    public bool Metrics { get; init; } = true;
+
+    /// <summary>One structured log line per request on stderr: <see cref="Observability.RequestLogFormat"/>.</summary>
+    public Observability.RequestLogFormat RequestLog { get; init; } = Observability.RequestLogFormat.Off;
 }

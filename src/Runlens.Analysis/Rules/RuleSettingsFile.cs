@@ -20,6 +20,9 @@ public static class RuleSettingsFile
     /// <summary>The file looked for in the working directory when no <c>--config</c> is given.</summary>
     public const string DefaultName = "runlens.yaml";
 
+    /// <summary>The section of the same file that holds <c>runlens serve</c>'s options; the rule options ignore it.</summary>
+    public const string ServeSection = "serve";
+
     /// <summary>The file's assignments as <c>slug.option=value</c>, each with its origin (<c>FILE: line N</c>).</summary>
     public static IReadOnlyList<(string Origin, string Assignment)> Read(string path)
     {
@@ -52,9 +55,14 @@ public static class RuleSettingsFile
 
         foreach (var (key, value) in root.Children)
         {
+            if (key is YamlScalarNode { Value: ServeSection })
+            {
+                continue; // runlens serve's own options, read by the server
+            }
+
             if (key is not YamlScalarNode { Value: "rules" })
             {
-                throw Error(path, key, $"unknown key '{key}'; the file holds 'rules: {{rule-slug: {{option: value}}}}'");
+                throw Error(path, key, $"unknown key '{key}'; the file holds 'rules: {{rule-slug: {{option: value}}}}' (and 'serve:' with runlens serve's options)");
             }
 
             if (value is not YamlMappingNode rules)

@@ -55,8 +55,11 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
         var version = state.Version(Service.Settings.Hash);
         if (_cache.Full(id, version) is { } kept)
         {
+            PipelineMetrics.Hit(true, "full");
             return kept;
         }
+
+        PipelineMetrics.Hit(false, "full");
 
         var resolved = await Runs.ReadAsync(state, null, cancellationToken).ConfigureAwait(false);
         if (resolved is null)
@@ -92,7 +95,11 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
 
         var version = state.Version(Service.Settings.Hash);
         var page = _cache.Page(runId, version);
-        if (page is null)
+        if (page is not null)
+        {
+            PipelineMetrics.Hit(true, "page");
+        }
+        else
         {
             if (await DiagnoseAsync(state, cancellationToken).ConfigureAwait(false) is null)
             {

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Runlens.Server.Http;
 
@@ -5,8 +6,10 @@ namespace Runlens.Server.Auth;
 
 /// <summary>With <c>--auth</c>: every request but <c>/health</c> and <c>/version</c> needs <c>Authorization: Bearer
 /// TOKEN</c>; reads (GET, HEAD) need a read token, everything else a write token. MLflow clients send
-/// <c>MLFLOW_TRACKING_TOKEN</c> this way.</summary>
-internal sealed class TokenAuthMiddleware(RequestDelegate next, TokenFile tokens)
+/// <c>MLFLOW_TRACKING_TOKEN</c> this way. A known token's name and scopes go on the request's user (<c>scope</c> claims);
+/// requests under <paramref name="scopedPaths"/> (endpoints that are POST for every operation, like MCP's) pass with any
+/// known token, and the endpoint checks each operation's scope itself.</summary>
+internal sealed class TokenAuthMiddleware(RequestDelegate next, TokenFile tokens, IReadOnlyList<string> scopedPaths)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -28,7 +31,10 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, TokenFile tokens
             return;
         }
 
-        var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        context.User = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, found.Value.Name), new Claim("scope", "read"), .. found.Value.Write ? [new Claim("scope", "write")] : Array.Empty<Claim>()], "Bearer"));
+        var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            || scopedPaths.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.Ordinal));
         if (!reading && !found.Value.Write)
         {
             await JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.PermissionDenied,

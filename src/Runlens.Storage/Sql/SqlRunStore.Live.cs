@@ -121,6 +121,7 @@ public abstract partial class SqlRunStore
 
         var added = changes.Points.Count == 0 ? 0 : await PointAppender.AppendAsync(connection, tx, runId, changes.Points, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        StoreMetrics.PointsAppended.Add(added);
         return added;
     }
 
