@@ -33,7 +33,11 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>runlens serve --urls http://127.0.0.1:PORT ARGS...</c> and waits until <c>/health</c> answers.</summary>
-    public static async Task<ServeProcess> StartAsync(string workingDirectory, params string[] args)
+    public static Task<ServeProcess> StartAsync(string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>The same, with these environment variables set for the server.</summary>
+    public static async Task<ServeProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -53,6 +57,11 @@ internal sealed class ServeProcess : IAsyncDisposable
         foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "serve", "--urls", address.ToString().TrimEnd('/'), .. args])
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
         }
 
         var errors = new List<string>();
