@@ -19,6 +19,9 @@ public sealed record PredictionEvaluation(
     /// <summary>Bootstrap 95% intervals of accuracy, balanced accuracy and macro-F1 (per-example sets only).</summary>
     public IReadOnlyDictionary<string, BootstrapInterval> Intervals { get; init; } = new Dictionary<string, BootstrapInterval>();
 
+    /// <summary>Per-class ROC and precision-recall curves (per-example sets with probabilities; empty otherwise).</summary>
+    public ImmutableArray<ClassCurve> Curves { get; init; } = [];
+
     /// <summary>Findings of the data and label rules over these predictions (set by <c>runlens evaluate</c>).</summary>
     public ImmutableArray<Findings.Finding> Findings { get; init; } = [];
 
@@ -62,6 +65,7 @@ public sealed record PredictionEvaluation(
         return new PredictionEvaluation(set.Source, ClassificationMetrics.Compute(input), null, [.. set.Warnings.Select(w => w.ToString())])
         {
             Samples = ExampleSamples.Of(set),
+            Curves = ClassCurves.Of(input),
             Intervals = LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length),
         };
     }

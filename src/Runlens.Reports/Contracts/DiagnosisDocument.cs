@@ -35,6 +35,6 @@ public sealed record DiagnosisDocument(
 
         return new(CurrentSchema, RunJson.From(d.Run), SummaryJson.From(d.Summary), [.. d.Findings.Select(FindingJson.From)],
             [.. d.RootCauses.Select(RootCauseJson.From)], CoverageJson.From(d.Coverage), ConfigChangeJson.Map(d.ConfigChanges), d.NextSteps,
-            metrics, d.Predictions is { } p ? EvaluationDocument.From(p) : null);
+            metrics, d.Predictions is { } p ? EvaluationDocument.From(p, curves: false) : null);
     }
 }

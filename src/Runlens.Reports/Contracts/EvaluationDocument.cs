@@ -4,10 +4,11 @@ using Runlens.Analysis.Evaluation;
 namespace Runlens.Reports.Contracts;
 
 /// <summary>
-/// <c>runlens.evaluation/v2</c>: the metrics of one predictions file with scikit-learn's names and values (DESIGN §2),
-/// per-class scores, the confusion matrix raw and normalised, scikit-learn's warnings, entity-level scores for token
-/// classification, bootstrap intervals, examples to look at, input warnings and the data and label rules' findings.
-/// Metrics that do not apply are left out, never written as 0.
+/// <c>runlens.evaluation/v3</c>: the metrics of one predictions file with scikit-learn's names and values (DESIGN §2),
+/// per-class scores, the confusion matrix raw and normalised, per-class ROC and precision-recall curves (with
+/// probabilities; <c>runlens evaluate</c> only: a diagnosis' <c>predictions</c> leaves them out), scikit-learn's warnings,
+/// entity-level scores for token classification, bootstrap intervals, examples to look at, input warnings and the data
+/// and label rules' findings. Metrics that do not apply are left out, never written as 0.
 /// </summary>
 public sealed record EvaluationDocument(
     string Schema,
@@ -18,6 +19,7 @@ public sealed record EvaluationDocument(
     EvaluationMetricsJson Metrics,
     IReadOnlyDictionary<string, ClassScoresJson> PerClass,
     ConfusionMatrixJson ConfusionMatrix,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, ClassCurvesJson>? Curves,
     IReadOnlyList<MetricWarningJson> Warnings,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EntitiesJson? Entities,
     [property: JsonPropertyName("bootstrap_ci95"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<double>>? BootstrapCi95,
@@ -26,9 +28,12 @@ public sealed record EvaluationDocument(
     IReadOnlyList<string> InputWarnings,
     IReadOnlyList<FindingJson> Findings)
 {
-    public const string CurrentSchema = "runlens.evaluation/v2";
+    public const string CurrentSchema = "runlens.evaluation/v3";
 
-    public static EvaluationDocument From(PredictionEvaluation e)
+    /// <param name="e">The evaluation.</param>
+    /// <param name="curves">Whether to write the ROC and precision-recall curves (the evaluate command does; a diagnosis,
+    /// which agents read whole, does not).</param>
+    public static EvaluationDocument From(PredictionEvaluation e, bool curves = true)
     {
         ArgumentNullException.ThrowIfNull(e);
         var m = e.Metrics;
@@ -49,7 +54,9 @@ public sealed record EvaluationDocument(
         }
 
         return new(CurrentSchema, e.Source, m.Examples, m.Classes, m.PositiveClass, EvaluationMetricsJson.From(m), perClass,
-            ConfusionMatrixJson.From(m.Confusion), [.. m.Warnings.Select(w => new MetricWarningJson(w.Metric, w.Message, w.Classes))],
+            ConfusionMatrixJson.From(m.Confusion),
+            curves && e.Curves.Length > 0 ? e.Curves.ToDictionary(c => c.Class, ClassCurvesJson.From, StringComparer.Ordinal) : null,
+            [.. m.Warnings.Select(w => new MetricWarningJson(w.Metric, w.Message, w.Classes))],
             e.Entities is { } entities ? EntitiesJson.From(entities) : null, intervals,
             [.. e.Samples.HighestEntropy.Select(ExampleJson.From)],
             new SamplesJson([.. e.Samples.Correct.Select(ExampleJson.From)], [.. e.Samples.Incorrect.Select(ExampleJson.From)]),

@@ -4,7 +4,7 @@ using Runlens.Analysis.Findings;
 
 namespace Runlens.Reports.Contracts;
 
-/// <summary><c>runlens.evaluation-set/v2</c>: several evaluations, and with <c>--seeds</c> every metric aggregated across
+/// <summary><c>runlens.evaluation-set/v3</c>: several evaluations, and with <c>--seeds</c> every metric aggregated across
 /// them, the best seed and the metric it was chosen by (left out without <c>--seeds</c>), and the seed rules' findings.</summary>
 public sealed record EvaluationSetDocument(
     string Schema,
@@ -14,7 +14,7 @@ public sealed record EvaluationSetDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BestBy,
     IReadOnlyList<FindingJson> Findings)
 {
-    public const string CurrentSchema = "runlens.evaluation-set/v2";
+    public const string CurrentSchema = "runlens.evaluation-set/v3";
 
     public static EvaluationSetDocument From(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, IReadOnlyList<Finding>? setFindings)
     {
@@ -29,7 +29,7 @@ public sealed record EvaluationSetDocument(
             }
         }
 
-        return new(CurrentSchema, [.. evaluations.Select(EvaluationDocument.From)], metrics, aggregate?.BestSeed, aggregate?.PrimaryMetric,
+        return new(CurrentSchema, [.. evaluations.Select(e => EvaluationDocument.From(e))], metrics, aggregate?.BestSeed, aggregate?.PrimaryMetric,
             [.. (setFindings ?? []).Select(FindingJson.From)]);
     }
 }

@@ -7,14 +7,14 @@ using Runlens.Reports.Contracts;
 namespace Runlens.Reports.Evaluation;
 
 /// <summary>
-/// <c>runlens evaluate</c> output: <c>runlens.evaluation/v2</c> for one file, <c>runlens.evaluation-set/v2</c> for several
+/// <c>runlens evaluate</c> output: <c>runlens.evaluation/v3</c> for one file, <c>runlens.evaluation-set/v3</c> for several
 /// (with the seed aggregate when asked), as JSON, Markdown or plain text.
 /// </summary>
 public static class EvaluationRenderer
 {
     public const string SetSchema = EvaluationSetDocument.CurrentSchema;
 
-    /// <summary><c>runlens.evaluation/v2</c> for one file without an aggregate, else <c>runlens.evaluation-set/v2</c>, written
+    /// <summary><c>runlens.evaluation/v3</c> for one file without an aggregate, else <c>runlens.evaluation-set/v3</c>, written
     /// from <see cref="EvaluationDocument"/> / <see cref="EvaluationSetDocument"/> through <see cref="ContractJson"/>.</summary>
     public static void WriteJson(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, Stream output,
         IReadOnlyList<Analysis.Findings.Finding>? setFindings = null)

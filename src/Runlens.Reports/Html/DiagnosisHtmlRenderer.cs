@@ -117,6 +117,7 @@ internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
             }
 
             h.Append("</tbody></table>\n");
+            CurveCharts.Append(h, d.Predictions.Curves, m.PerClass);
         }
 
         if (run.Config.Count > 0)
