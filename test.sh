@@ -57,6 +57,14 @@ if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1 && command -v apt-get >/
     || echo "test.sh: python3-torch could not be installed; the callback's torch tests will be skipped" >&2
 fi
 
+# Debian's python3-venv, for the Python package tests (a real pip install into a virtual environment); without it those
+# tests fail and say so.
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s python3-venv >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "test.sh: installing python3-venv" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv) >/dev/null 2>&1 \
+    || echo "test.sh: python3-venv could not be installed; the Python package tests will fail" >&2
+fi
+
 # Debian's python3-aiosmtpd, the real SMTP server the e-mail alert tests start on 127.0.0.1; without it those tests are
 # skipped and say why.
 if ! /usr/bin/python3 -c "import aiosmtpd.smtp" >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -55,6 +55,7 @@ class RunlensKerasCallback(_Callback):
         self._state = LoopState()
         self._control = LoopControl()
         self._epoch = 0
+        self._last_batch_step = None
 
     @property
     def path(self):
@@ -108,6 +109,7 @@ class RunlensKerasCallback(_Callback):
             if lr is not None:
                 values["learning_rate"] = lr
             self._recorder.log(self._args, self._state, self._control, values, epoch=self._state.epoch)
+            self._last_batch_step = self._state.global_step
         else:
             self._recorder.poll(self._args, self._state, self._control)
         self._obey()
@@ -115,6 +117,9 @@ class RunlensKerasCallback(_Callback):
     def on_epoch_end(self, epoch, logs=None):
         self._state.epoch = float(epoch + 1)
         values = _numbers(logs)
+        if self._last_batch_step == self._state.global_step:
+            # the batch logs of this step are recorded already: add the validation values only
+            values = {k: v for k, v in values.items() if k.startswith("val_")}
         if values:
             self._recorder.log(self._args, self._state, self._control, values, epoch=self._state.epoch)
             self._recorder._flush_server(force=True)

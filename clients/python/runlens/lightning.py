@@ -81,13 +81,11 @@ class RunlensLightningCallback(_Callback):
         every = self.log_every_n_steps or getattr(trainer, "log_every_n_steps", None) or 50
         step = self._state.global_step
         if step > 0 and step % every == 0:
-            values = {}
+            values = {k: v for k, v in _metrics(trainer).items() if not _is_validation(k)}
+            # the loss the step returned, unless the module logs its training loss itself (one series, not two)
             loss = outputs.get("loss") if isinstance(outputs, dict) else outputs
-            if loss is not None and _scalar(loss) is not None:
+            if _scalar(loss) is not None and not any("loss" in k.lower() for k in values):
                 values["loss"] = _scalar(loss)
-            for k, v in _metrics(trainer).items():
-                if not _is_validation(k):
-                    values[k] = v
             for i, lr in enumerate(_learning_rates(trainer)):
                 values["learning_rate" if i == 0 else "learning_rate_%d" % i] = lr
             self._recorder.log(self._args, self._state, self._control, values, epoch=self._epoch(trainer, batch_idx))
