@@ -7,6 +7,19 @@ import os
 from runlens_callback import RunlensCallback, _number
 
 
+def number(value):
+    """A float from a Python, numpy or torch scalar (or a numeric string), else None."""
+    n = _number(value)
+    if n is not None:
+        return float(n)
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class LoopArgs:
     """The part of ``TrainingArguments`` the recorder reads: where to write, the run's name and its config."""
 

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     except ImportError as e:
         raise ImportError("runlens.keras needs Keras: pip install keras (runlens itself imports without it)") from e
 
-from ._recorder import LoopArgs, LoopControl, LoopState, Recorder
+from ._recorder import LoopArgs, LoopControl, LoopState, Recorder, number as _number
 
 __all__ = ["RunlensKerasCallback"]
 
@@ -176,23 +176,6 @@ class RunlensKerasCallback(_Callback):
             return True, "loaded the weights of %s" % path
         except Exception as e:
             return False, "could not load %s (%s: %s); the model was left as it was" % (path, type(e).__name__, e)
-
-
-def _number(value):
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    item = getattr(value, "item", None)
-    if callable(item):
-        try:
-            return float(item())
-        except Exception:
-            return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _numbers(logs):

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("runlens.lightning needs PyTorch Lightning: pip install lightning "
                           "(runlens itself imports without it)") from e
 
-from ._recorder import LoopArgs, LoopControl, LoopState, Recorder
+from ._recorder import LoopArgs, LoopControl, LoopState, Recorder, number as _scalar
 
 __all__ = ["RunlensLightningCallback"]
 
@@ -186,22 +186,6 @@ class RunlensLightningCallback(_Callback):
 def _positive(value):
     n = _scalar(value)
     return n if n is not None and n > 0 else None
-
-
-def _scalar(value):
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    item = getattr(value, "item", None)
-    if callable(item):
-        try:
-            if getattr(value, "numel", None) is not None and value.numel() != 1:
-                return None
-            return float(item())
-        except Exception:
-            return None
-    return None
 
 
 def _metrics(trainer):

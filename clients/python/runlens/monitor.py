@@ -23,7 +23,7 @@ anomalies and actions of this step and of the run so far, so the loop can act on
 import math
 import sys
 
-from ._recorder import LoopArgs, LoopControl, LoopState, Recorder
+from ._recorder import LoopArgs, LoopControl, LoopState, Recorder, number as _as_float
 
 __all__ = ["TrainingMonitor", "Anomaly", "StepReport"]
 
@@ -287,24 +287,3 @@ def _median(values):
 
 def _shown(value):
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-
-
-def _as_float(value):
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    item = getattr(value, "item", None)
-    if callable(item):
-        try:
-            if getattr(value, "numel", None) is not None and value.numel() != 1:
-                return None
-            v = item()
-        except Exception:
-            return None
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
