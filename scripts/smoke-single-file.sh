@@ -34,7 +34,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 server=$!
 ok=1
 for _ in $(seq 1 150); do
-  if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+  if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
     printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
     answer="$(cat <&3)"; exec 3<&-
     case "$answer" in *" 200 "*OK*) ok=0; break ;; esac
@@ -42,7 +42,7 @@ for _ in $(seq 1 150); do
   kill -0 "$server" 2>/dev/null || break
   sleep 0.2
 done
-check $ok "runlens serve answers /health ($(head -c 300 serve.err))"
+check $ok "runlens serve answers /health ($(head -n 1 serve.err | head -c 300))"
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; server=""
 
 echo "$passed passed, $failed failed"
