@@ -30,7 +30,8 @@ public sealed class McpAnswerSnapshotTests(McpStoreFixture store) : IClassFixtur
             Assert.NotNull(await diagnoses.SummaryAsync((await db.GetRecordAsync(store.Ids["sweep-a"]))!));
         }
 
-        Verify("list_runs", await Server.TextAsync("list_runs", new() { ["metrics"] = new[] { "eval_loss", "val_loss" }, ["limit"] = 10 }));
+        // Ordered by name: the default order breaks ties by run id, and the example runs' ids derive from their absolute paths.
+        Verify("list_runs", await Server.TextAsync("list_runs", new() { ["metrics"] = new[] { "eval_loss", "val_loss" }, ["limit"] = 10, ["order_by"] = new[] { "attributes.run_name ASC" } }));
     }
 
     [Fact]
