@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Runlens.Audit.Checks;
+using Runlens.Audit.Inputs;
+using Runlens.Audit.Results;
+
+namespace Runlens.Audit.Measures;
+
+/// <summary>
+/// Gives each column of a table a role — <c>label</c>, <c>text</c>, <c>id</c>, <c>file</c> by name (or text: long,
+/// mostly distinct strings), else <c>numeric</c> (95% of values parse as numbers) or <c>categorical</c> — and its
+/// profile: missing values (empty, null, NaN, NA), distinct values, and for numbers min, max, median and MAD.
+/// </summary>
+internal static class TableProfiler
+{
+    private static readonly HashSet<string> LabelNames = new(StringComparer.OrdinalIgnoreCase) { "label", "labels", "class", "category", "target", "y", "sentiment", "intent" };
+    private static readonly HashSet<string> TextNames = new(StringComparer.OrdinalIgnoreCase) { "text", "sentence", "content", "review", "document", "body", "question", "utterance", "comment", "tweet", "passage", "context", "prompt" };
+    private static readonly HashSet<string> IdNames = new(StringComparer.OrdinalIgnoreCase) { "id", "idx", "index", "uuid", "guid", "key", "unnamed: 0", "" };
+    private static readonly HashSet<string> FileNames = new(StringComparer.OrdinalIgnoreCase) { "file", "file_name", "filename", "path", "image", "image_path", "audio", "audio_path" };
+    private static readonly HashSet<string> MissingText = new(StringComparer.OrdinalIgnoreCase) { "nan", "na", "n/a", "null", "none" };
+
+    public static TableProfile Profile(TableData table)
+    {
+        var columns = ImmutableArray.CreateBuilder<AuditColumn>();
+        var numbers = ImmutableArray.CreateBuilder<double[]?>();
+        var labelIndex = -1;
+        var rows = table.Rows;
+        for (var c = 0; c < table.Columns.Length; c++)
+        {
+            var name = table.Columns[c];
+            var cells = table.Cells[c];
+            var missing = 0;
+            var parsed = new double[rows];
+            var numeric = 0;
+            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            long length = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                var v = cells[r];
+                if (v is null || v.Trim().Length == 0 || MissingText.Contains(v.Trim()))
+                {
+                    missing++;
+                    parsed[r] = double.NaN;
+                    cells[r] = null;
+                    continue;
+                }
+
+                distinct.Add(v);
+                length += v.Length;
+                if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+                {
+                    parsed[r] = d;
+                    numeric++;
+                }
+                else
+                {
+                    parsed[r] = double.NaN;
+                }
+            }
+
+            var present = rows - missing;
+            var isNumeric = present > 0 && numeric >= 0.95 * present;
+            var meanLength = present > 0 ? (double)length / present : 0;
+            var role = LabelNames.Contains(name) && labelIndex < 0 ? "label"
+                : TextNames.Contains(name) ? "text"
+                : FileNames.Contains(name) ? "file"
+                : IdNames.Contains(name) || name.EndsWith("_id", StringComparison.OrdinalIgnoreCase) ? "id"
+                : isNumeric ? "numeric"
+                : meanLength >= 30 && distinct.Count >= 0.5 * present ? "text"
+                : "categorical";
+            if (role == "label")
+            {
+                labelIndex = c;
+            }
+
+            double? min = null, max = null, median = null, mad = null;
+            if (isNumeric)
+            {
+                var finite = parsed.Where(double.IsFinite).ToArray();
+                if (finite.Length > 0)
+                {
+                    Array.Sort(finite);
+                    min = finite[0];
+                    max = finite[^1];
+                    median = Median(finite);
+                    var deviations = finite.Select(x => Math.Abs(x - median.Value)).ToArray();
+                    Array.Sort(deviations);
+                    mad = Median(deviations);
+                }
+            }
+
+            columns.Add(new AuditColumn(table.File, name, role, rows, missing, distinct.Count, min, max, median, mad));
+            numbers.Add(isNumeric ? parsed : null);
+        }
+
+        var idColumn = -1;
+        for (var c = 0; c < columns.Count && idColumn < 0; c++)
+        {
+            idColumn = columns[c].Role == "id" ? c : -1;
+        }
+
+        var rowIds = Enumerable.Range(0, rows)
+            .Select(r => idColumn >= 0 && table.Cells[idColumn][r] is { } id ? id : $"{table.File}#{r + 1}")
+            .ToImmutableArray();
+        return new TableProfile(table.File, table.Split, columns.ToImmutable(), labelIndex, numbers.ToImmutable(), table.Cells, rowIds);
+    }
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
