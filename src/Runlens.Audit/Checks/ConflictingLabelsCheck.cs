@@ -10,7 +10,7 @@ internal sealed class ConflictingLabelsCheck : AuditCheck
     public override RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0713", "conflicting-labels", "The same content with different labels", RuleCategory.DataAudit, Severity.Error, [],
         new RuleOption("max_distance", 4, "Images whose perceptual hashes differ in at most this many bits count as the same content"),
-        new RuleOption("max_text_distance", 2, "Texts whose SimHashes differ in at most this many bits count as the same content"));
+        new RuleOption("max_text_distance", 3, "Texts whose SimHashes differ in at most this many bits count as the same content"));
 
     public override bool LeaveOut => true;
 

@@ -29,7 +29,7 @@ internal sealed class ConstantColumnCheck : AuditCheck
             c.Distinct == 0 ? $"every one of {c.Rows} values is missing" : $"one value in all {c.Rows - c.Missing} non-missing rows{(c.Role == "label" ? "; this is the label column" : "")}", c.Distinct));
         return context.Found(columns.Count, label is null ? Severity.Info : Severity.Error, 1.0,
             label is null
-                ? $"{flagged.Count} of {columns.Count} columns hold a single value: {string.Join(", ", flagged.Take(5).Select(c => c.Name))}{(flagged.Count > 5 ? ", …" : "")}"
+                ? $"{flagged.Count} of {columns.Count} columns hold a single value: {string.Join(", ", flagged.Select(c => c.Name).Distinct(StringComparer.Ordinal).Take(5))}{(flagged.Count > 5 ? ", …" : "")}"
                 : $"The label column {label.Name} holds a single value: there is nothing to learn",
             new ColumnsEvidence(columns.Count, flagged.Count, null, [.. flagged]), issues,
             "A constant column adds width without information; a constant label column means the split or the export kept one class only.",

@@ -11,7 +11,7 @@ internal sealed class NearDuplicateCheck : AuditCheck
     public override RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0711", "near-duplicate", "Near copies within a split", RuleCategory.DataAudit, Severity.Warning, [],
         new RuleOption("max_distance", 6, "Images whose 64-bit perceptual hashes differ in at most this many bits are near copies (resized or recompressed copies differ in 0-4, unrelated photographs in about 32)"),
-        new RuleOption("max_text_distance", 3, "Texts whose 64-bit SimHashes differ in at most this many bits are near copies"));
+        new RuleOption("max_text_distance", 6, "Texts whose 64-bit SimHashes differ in at most this many bits are near copies (one word changed in a paragraph moves about 5 bits; unrelated paragraphs on one topic differ in 10 or more)"));
 
     internal override AuditCheckOutcome Evaluate(AuditCheckContext context)
     {

@@ -5,17 +5,18 @@ using Runlens.Audit.Results;
 
 namespace Runlens.Audit.Checks;
 
-/// <summary>RL0724: numeric values far outside their column's range: infinite, or more than 10 robust standard deviations
-/// (1.4826 × the median absolute deviation) from the median — sentinels such as −999, unit mix-ups, typos.</summary>
+/// <summary>RL0724: numeric values far outside their column's range: infinite, or beyond Tukey's far-out fences (more
+/// than 3 interquartile ranges below the first quartile or above the third) — sentinels such as −999, unit mix-ups,
+/// typos.</summary>
 internal sealed class OutOfRangeCheck : AuditCheck
 {
     public override RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0724", "out-of-range-values", "Numeric values far outside their column's range", RuleCategory.DataAudit, Severity.Warning, [],
-        new RuleOption("max_z", 10, "Values more than this many robust standard deviations (1.4826 × MAD) from the column's median are flagged; at 10 a normal column has essentially none"));
+        new RuleOption("max_iqr", 3, "Values more than this many interquartile ranges below the first quartile or above the third are flagged (Tukey's far-out fences)"));
 
     internal override AuditCheckOutcome Evaluate(AuditCheckContext context)
     {
-        var maxZ = context.Option("max_z");
+        var k = context.Option("max_iqr");
         var examined = 0;
         var issues = new List<AuditIssue>();
         var flaggedColumns = new List<AuditColumn>();
@@ -30,7 +31,9 @@ internal sealed class OutOfRangeCheck : AuditCheck
                 }
 
                 examined++;
-                var scale = 1.4826 * (col.Mad ?? 0);
+                var iqr = (col.Q3 ?? 0) - (col.Q1 ?? 0);
+                var low = (col.Q1 ?? 0) - (k * iqr);
+                var high = (col.Q3 ?? 0) + (k * iqr);
                 var before = issues.Count;
                 for (var r = 0; r < values.Length; r++)
                 {
@@ -42,12 +45,11 @@ internal sealed class OutOfRangeCheck : AuditCheck
 
                     if (double.IsInfinity(v))
                     {
-                        issues.Add(new AuditIssue(t.RowIds[r], $"{col.Name} = {Format.Number(v)}", v) { Split = t.Split });
+                        issues.Add(new AuditIssue($"{t.File}#{r + 1}", $"{col.Name} = {Format.Number(v)}", v) { Split = t.Split });
                     }
-                    else if (scale > 0 && Math.Abs(v - col.Median!.Value) / scale > maxZ)
+                    else if (iqr > 0 && (v < low || v > high))
                     {
-                        var z = (v - col.Median!.Value) / scale;
-                        issues.Add(new AuditIssue(t.RowIds[r], $"{col.Name} = {Format.Number(v)}: {Format.Number(Math.Abs(z))} robust standard deviations from the median {Format.Number(col.Median!.Value)}", v) { Split = t.Split });
+                        issues.Add(new AuditIssue($"{t.File}#{r + 1}", $"{col.Name} = {Format.Number(v)}: outside [{Format.Number(low)}, {Format.Number(high)}], {Format.Number(k)} interquartile ranges beyond the quartiles", v) { Split = t.Split });
                     }
                 }
 
@@ -69,8 +71,8 @@ internal sealed class OutOfRangeCheck : AuditCheck
         }
 
         return context.Found(examined, Severity.Warning, 0.8,
-            $"{issues.Count} values in {flaggedColumns.Count} numeric columns are far outside their range (more than {Format.Number(maxZ)} robust standard deviations from the median, or infinite): {string.Join(", ", flaggedColumns.Take(5).Select(c => c.Name))}",
-            new ColumnsEvidence(examined, issues.Count, maxZ, [.. flaggedColumns]), issues,
+            $"{issues.Count} values in {flaggedColumns.Count} numeric columns are far outside their range (more than {Format.Number(k)} interquartile ranges beyond the quartiles, or infinite): {string.Join(", ", flaggedColumns.Select(c => c.Name).Distinct(StringComparer.Ordinal).Take(5))}",
+            new ColumnsEvidence(examined, issues.Count, k, [.. flaggedColumns]), issues,
             "Sentinel values (−999, 9999), unit mix-ups and typos dominate a feature's scale: after standardisation the real values collapse together and a few rows steer the fit.",
             "Look at the flagged values: replace sentinels with missing values, convert units, and fix typos at the source; clip or winsorise only once the cause is known.");
     }

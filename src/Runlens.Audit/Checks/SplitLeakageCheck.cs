@@ -11,7 +11,7 @@ internal sealed class SplitLeakageCheck : AuditCheck
     public override RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0712", "split-leakage", "The same examples in more than one split", RuleCategory.DataAudit, Severity.Error, [],
         new RuleOption("max_distance", 6, "Images whose perceptual hashes differ in at most this many bits count as the same example"),
-        new RuleOption("max_text_distance", 3, "Texts whose SimHashes differ in at most this many bits count as the same example"));
+        new RuleOption("max_text_distance", 6, "Texts whose SimHashes differ in at most this many bits count as the same example"));
 
     public override bool LeaveOut => true;
 

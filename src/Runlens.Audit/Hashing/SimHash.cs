@@ -3,9 +3,9 @@ using System.Text;
 namespace Runlens.Audit.Hashing;
 
 /// <summary>
-/// Charikar's SimHash of a text: the words (lower-cased letters and digits) in overlapping shingles of three, each
-/// shingle hashed to 64 bits (FNV-1a, then the SplitMix64 finaliser to spread the bits), and each bit of the result set
-/// where more shingles have it set than not. Texts that share most of their shingles land a few bits apart.
+/// Charikar's SimHash of a text: its features are the words (lower-cased letters and digits) and the pairs of adjacent
+/// words, each hashed to 64 bits (FNV-1a, then the SplitMix64 finaliser to spread the bits); each bit of the result is
+/// set where more features have it set than not. Texts that share most of their words land a few bits apart.
 /// </summary>
 internal static class SimHash
 {
@@ -19,11 +19,13 @@ internal static class SimHash
         }
 
         Span<int> votes = stackalloc int[64];
-        var shingles = Math.Max(1, words.Count - 2);
-        for (var i = 0; i < shingles; i++)
+        for (var f = 0; f < (2 * words.Count) - 1; f++)
         {
+            // features 0..n-1: single words; n..2n-2: adjacent pairs
+            var i = f < words.Count ? f : f - words.Count;
+            var length = f < words.Count ? 1 : 2;
             var h = 14695981039346656037UL;
-            for (var k = i; k < Math.Min(words.Count, i + 3); k++)
+            for (var k = i; k < i + length; k++)
             {
                 foreach (var b in Encoding.UTF8.GetBytes(words[k] + " "))
                 {

@@ -8,8 +8,8 @@ namespace Runlens.Audit.Measures;
 
 /// <summary>
 /// Gives each column of a table a role — <c>label</c>, <c>text</c>, <c>id</c>, <c>file</c> by name (or text: long,
-/// mostly distinct strings), else <c>numeric</c> (95% of values parse as numbers) or <c>categorical</c> — and its
-/// profile: missing values (empty, null, NaN, NA), distinct values, and for numbers min, max, median and MAD.
+/// mostly distinct strings), else <c>numeric</c> (95% of values parse as numbers) or <c>categorical</c>; without a column
+/// named like a label, the last categorical column with few values is the label — and its profile: missing values (empty, null, NaN, NA), distinct values, and for numbers min, max, median and quartiles.
 /// </summary>
 internal static class TableProfiler
 {
@@ -73,7 +73,7 @@ internal static class TableProfiler
                 labelIndex = c;
             }
 
-            double? min = null, max = null, median = null, mad = null;
+            double? min = null, max = null, median = null, q1 = null, q3 = null;
             if (isNumeric)
             {
                 var finite = parsed.Where(double.IsFinite).ToArray();
@@ -82,15 +82,25 @@ internal static class TableProfiler
                     Array.Sort(finite);
                     min = finite[0];
                     max = finite[^1];
-                    median = Median(finite);
-                    var deviations = finite.Select(x => Math.Abs(x - median.Value)).ToArray();
-                    Array.Sort(deviations);
-                    mad = Median(deviations);
+                    median = Quantile(finite, 0.5);
+                    q1 = Quantile(finite, 0.25);
+                    q3 = Quantile(finite, 0.75);
                 }
             }
 
-            columns.Add(new AuditColumn(table.File, name, role, rows, missing, distinct.Count, min, max, median, mad));
+            columns.Add(new AuditColumn(table.File, name, role, rows, missing, distinct.Count, min, max, median, q1, q3));
             numbers.Add(isNumeric ? parsed : null);
+        }
+
+        // no column named like a label: the last categorical column with few values (the usual place of the target)
+        for (var c = columns.Count - 1; c >= 0 && labelIndex < 0; c--)
+        {
+            var col = columns[c];
+            if (col.Role == "categorical" && col.Distinct >= 2 && col.Distinct <= Math.Max(2, Math.Min(100, rows / 10)))
+            {
+                labelIndex = c;
+                columns[c] = col with { Role = "label" };
+            }
         }
 
         var idColumn = -1;
@@ -105,6 +115,12 @@ internal static class TableProfiler
         return new TableProfile(table.File, table.Split, columns.ToImmutable(), labelIndex, numbers.ToImmutable(), table.Cells, rowIds);
     }
 
-    private static double Median(double[] sorted) =>
-        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    /// <summary>The quantile with linear interpolation between order statistics (NumPy's default).</summary>
+    private static double Quantile(double[] sorted, double q)
+    {
+        var h = (sorted.Length - 1) * q;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
+    }
 }

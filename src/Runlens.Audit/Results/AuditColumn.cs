@@ -10,6 +10,7 @@ namespace Runlens.Audit.Results;
 /// <param name="Min">Smallest numeric value (numeric columns).</param>
 /// <param name="Max">Largest numeric value.</param>
 /// <param name="Median">Median (numeric columns).</param>
-/// <param name="Mad">Median absolute deviation, unscaled (numeric columns).</param>
+/// <param name="Q1">First quartile (numeric columns; linear interpolation as NumPy's default).</param>
+/// <param name="Q3">Third quartile.</param>
 public sealed record AuditColumn(string Table, string Name, string Role, int Rows, int Missing, int Distinct,
-    double? Min = null, double? Max = null, double? Median = null, double? Mad = null);
+    double? Min = null, double? Max = null, double? Median = null, double? Q1 = null, double? Q3 = null);

@@ -16,7 +16,7 @@ namespace Runlens.Audit.Results;
 /// <param name="RootCause">Why it matters for training, one sentence.</param>
 /// <param name="LeaveOut">True when the issues' files belong in the filter list (<c>--write-filter</c>).</param>
 public sealed record AuditFinding(
-    string RuleId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("id")] string RuleId,
     string Rule,
     Severity Severity,
     double Confidence,
