@@ -28,8 +28,12 @@ public sealed class ArchitectureTests
         Assert.Equal(["Runlens.Model"], RunlensReferences(typeof(Runlens.Storage.IRunStore).Assembly));
 
     [Fact]
-    public void Reports_depend_on_analysis_and_model_only() =>
-        Assert.Equal(["Runlens.Analysis", "Runlens.Model"], RunlensReferences(typeof(Runlens.Reports.Renderers).Assembly));
+    public void Reports_depend_on_analysis_the_audit_and_model_only() =>
+        Assert.Equal(["Runlens.Analysis", "Runlens.Audit", "Runlens.Model"], RunlensReferences(typeof(Runlens.Reports.Renderers).Assembly));
+
+    [Fact]
+    public void The_data_audit_depends_only_on_analysis_and_the_model() =>
+        Assert.Equal(["Runlens.Analysis", "Runlens.Model"], RunlensReferences(typeof(Runlens.Audit.AuditRunner).Assembly));
 
     [Fact]
     public void The_server_is_a_host_over_the_pipeline_and_only_the_cli_hosts_it()

@@ -16,7 +16,7 @@ internal sealed class IdColumnCheck : AuditCheck
     private const int Bins = 10;
 
     public override RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
-        "RL0725", "id-column-predicts-label", "An id-like column predicts the label", RuleCategory.DataAudit, Severity.Error, [],
+        "RL0725", "id-predicts-label", "An id-like column predicts the label", RuleCategory.DataAudit, Severity.Error, [],
         new RuleOption("min_unique", 0.95, "A column with at least this share of distinct values (or named id, *_id, index) is id-like"),
         new RuleOption("min_lift", 0.2, "The id's bins must predict the label this much better (in accuracy) than the majority label alone"));
 

@@ -69,7 +69,7 @@ public sealed class AuditChecksTests
     {
         var result = await AuditAsync("tab");
         AssertFlagsAsMade(result, "tab");
-        var id = Assert.Single(result.Findings, f => f.Rule == "id-column-predicts-label");
+        var id = Assert.Single(result.Findings, f => f.Rule == "id-predicts-label");
         Assert.Equal("id", Assert.IsType<IdColumnEvidence>(id.Evidence).Column);
         Assert.Contains(Assert.Single(result.Findings, f => f.Rule == "missing-values").Issues, i => i.File.EndsWith(":petal_width", StringComparison.Ordinal));
         Assert.Contains(Assert.Single(result.Findings, f => f.Rule == "constant-column").Issues, i => i.File.EndsWith(":source", StringComparison.Ordinal));
@@ -81,7 +81,7 @@ public sealed class AuditChecksTests
     {
         var result = await AuditAsync("tabclean");
         AssertFlagsAsMade(result, "tabclean");
-        Assert.DoesNotContain(result.Findings, f => f.Rule is "id-column-predicts-label" or "missing-values" or "constant-column" or "out-of-range-values" or "label-drift" or "class-balance");
+        Assert.DoesNotContain(result.Findings, f => f.Rule is "id-predicts-label" or "missing-values" or "constant-column" or "out-of-range-values" or "label-drift" or "class-balance");
     }
 
     [MediaFact]
