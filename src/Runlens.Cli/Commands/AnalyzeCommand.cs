@@ -25,10 +25,11 @@ internal static class AnalyzeCommand
         var trainingPredictions = new Option<string?>("--training-predictions") { Description = "Training-set predictions too (group memorisation compares them with validation)" };
         var sliceOptions = new SliceOptions();
         var config = new Option<string?>("--config") { Description = $"Rule options file (default: ./{RuleSettingsFile.DefaultName} when present); --set wins over it" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Audit the run's dataset too (as runlens audit PATH) and add its findings to the diagnosis" };
 
         var command = new Command("analyze", "Diagnose a training run: findings with evidence and recommended config changes.")
         {
-            path, format, output, runName, set, config, predictions, trainingPredictions, store,
+            path, format, output, runName, set, config, predictions, trainingPredictions, store, dataDir,
         };
         sliceOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -43,14 +44,14 @@ internal static class AnalyzeCommand
             return await RunAsync(
                 parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName),
                 parse.GetValue(set) ?? [], parse.GetValue(config), (parse.GetValue(predictions), parse.GetValue(trainingPredictions), slices),
-                parse.GetValue(store), ct);
+                parse.GetValue(store), ct, parse.GetValue(dataDir));
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
         string path, string format, string? outFile, string? runName, string[] set, string? configFile,
-        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, string? storePath, CancellationToken ct)
+        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, string? storePath, CancellationToken ct, string? dataDir = null)
     {
         RuleSettings settings;
         try
@@ -130,6 +131,20 @@ internal static class AnalyzeCommand
 
         var diagnoser = new Diagnoser(settings);
         var diagnoses = runs.Select(r => diagnoser.Diagnose(r, validation, training)).ToList();
+        if (dataDir is not null)
+        {
+            // the data audit's findings join the run's (the pipeline layer will own this once analyze moves onto it)
+            try
+            {
+                var audit = await Runlens.Audit.AuditRunner.RunAsync(dataDir, new Runlens.Audit.AuditOptions(), null, ct);
+                diagnoses = [.. diagnoses.Select(d => Runlens.Audit.AuditFindings.Merge(d, audit))];
+            }
+            catch (Runlens.Audit.AuditInputException ex)
+            {
+                await Console.Error.WriteLineAsync("runlens: --data-dir " + ex.Message);
+                return ExitCodes.BadInput;
+            }
+        }
 
         var toTerminal = outFile is null && !Console.IsOutputRedirected;
         var color = toTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));

@@ -128,6 +128,11 @@ public static class EvaluationRenderer
             w.WriteEndObject();
         }
 
+        if (e.Batches is { } batches)
+        {
+            WriteBatches(w, batches);
+        }
+
         Examples(w, "highest_entropy", e.Samples.HighestEntropy);
         w.WriteStartObject("samples");
         Examples(w, "correct", e.Samples.Correct);
@@ -148,6 +153,37 @@ public static class EvaluationRenderer
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>"batches": {"column", "overall_accuracy", "batches": [{batch, examples, accuracy}], "worst": [{…, "example_ids"}]}</c>.</summary>
+    private static void WriteBatches(Utf8JsonWriter w, BatchReport r)
+    {
+        w.WriteStartObject("batches");
+        w.WriteString("column", r.Column);
+        JsonNumbers.Write(w, "overall_accuracy", r.Overall);
+        w.WriteNumber("min_gap", BatchReport.MinGap);
+        w.WriteNumber("min_standard_errors", BatchReport.MinStandardErrors);
+        foreach (var (name, list, ids) in new[] { ("batches", r.Batches, false), ("worst", r.Worst, true) })
+        {
+            w.WriteStartArray(name);
+            foreach (var b in list)
+            {
+                w.WriteStartObject();
+                w.WriteString("batch", b.Batch);
+                w.WriteNumber("examples", b.Examples);
+                JsonNumbers.Write(w, "accuracy", b.Accuracy);
+                if (ids)
+                {
+                    JsonStrings.WriteArray(w, "example_ids", b.ExampleIds);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
     }
 
@@ -237,6 +273,13 @@ public static class EvaluationRenderer
             {
                 Table(sb, markdown, ["incorrect (sample)", "label", "predicted"],
                     e.Samples.Incorrect.Take(5).Select(x => new[] { x.Id, x.Label, x.Predicted }));
+            }
+
+            if (e.Batches is { Worst.IsEmpty: false } batches)
+            {
+                Table(sb, markdown, [$"worst {batches.Column} (overall accuracy {Format.Number(batches.Overall)})", "examples", "accuracy", "files"],
+                    batches.Worst.Take(10).Select(b => new[] { b.Batch, b.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Number(b.Accuracy),
+                        string.Join(", ", b.ExampleIds.Take(8)) + (b.ExampleIds.Length > 8 ? ", …" : "") }));
             }
 
             foreach (var warning in m.Warnings.Where(x => x.Metric != "top_k_accuracy"))
