@@ -6,7 +6,7 @@ namespace Runlens.Audit.Measures;
 
 /// <summary>
 /// Decodes an image with Skia (libjpeg-turbo, libpng, libwebp, giflib) and measures it: size, EXIF orientation, the
-/// grey image as OpenCV computes it (<c>(4899·R + 9617·G + 1868·B + 8192) &gt;&gt; 14</c>), its mean and standard
+/// grey image as OpenCV computes it (<c>(9798·R + 19235·G + 3735·B + 16384) &gt;&gt; 15</c>), its mean and standard
 /// deviation, the variance of its Laplacian (3×3 kernel, reflected borders: <c>cv2.Laplacian(gray, CV_64F).var()</c>),
 /// and its perceptual hash with the hashes of its three rotations. A file Skia cannot decode, or that ends early, gets
 /// an error instead of measures; nothing here throws for bad bytes.
@@ -117,7 +117,7 @@ internal static class ImageProbe
     {
         for (int i = 0, j = 0; i < gray.Length; i++, j += 4)
         {
-            gray[i] = (byte)(((rgba[j] * 4899) + (rgba[j + 1] * 9617) + (rgba[j + 2] * 1868) + 8192) >> 14);
+            gray[i] = (byte)(((rgba[j] * 9798) + (rgba[j + 1] * 19235) + (rgba[j + 2] * 3735) + 16384) >> 15);
         }
     }
 

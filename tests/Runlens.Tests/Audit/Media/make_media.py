@@ -171,6 +171,18 @@ save(take("coins"), f"{D}/test/rare/w1.jpg")
 # a link that leads outside the dataset must not be followed
 os.symlink("/etc/hostname", path(f"{D}/train/people/outside.jpg"))
 
+# evalset: 100 crops of the photographs, every fifth pair blurred, for joining predictions with the audit
+sources = [to_rgb(getattr(data, n)()) for n in ["astronaut", "coffee", "rocket", "cat", "hubble_deep_field", "immunohistochemistry", "camera", "grass", "gravel", "coins"]]
+for i in range(100):
+    img = sources[i % len(sources)]
+    w, h = img.size
+    x, y = rng.randrange(0, w - 200), rng.randrange(0, h - 200)
+    crop = img.crop((x, y, x + 200, y + 200)).resize((128, 128), Image.LANCZOS)
+    if i % 5 in (0, 1):
+        crop = crop.filter(ImageFilter.GaussianBlur(3))
+    rel = f"evalset/{['a', 'b'][i % 2]}/img{i:03d}.png"
+    save(crop, rel, "PNG")
+
 # ---------------------------------------------------------------- audio
 A = "audio"
 
@@ -209,7 +221,7 @@ run("lame", "--quiet", path(f"{A}/number/dog.wav"), path(f"{A}/number/dog.mp3"))
 os.remove(path(f"{A}/number/dog.wav"))
 flag(f"{A}/number/dog.ogg")
 flag(f"{A}/number/dog.mp3")
-run("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", path(f"{A}/number/silent.wav"), "trim", "0", "1.0")
+run("sox", "-D", "-n", "-r", "16000", "-c", "1", "-b", "16", path(f"{A}/number/silent.wav"), "trim", "0", "1.0")
 flag(f"{A}/number/silent.wav", "silent-audio")
 speak("short", path(f"{A}/number/tmp.wav"))
 run("sox", path(f"{A}/number/tmp.wav"), path(f"{A}/number/short.wav"), "trim", "0", "0.2")
