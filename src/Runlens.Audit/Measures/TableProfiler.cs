@@ -13,7 +13,8 @@ namespace Runlens.Audit.Measures;
 /// </summary>
 internal static class TableProfiler
 {
-    private static readonly HashSet<string> LabelNames = new(StringComparer.OrdinalIgnoreCase) { "label", "labels", "class", "category", "target", "y", "sentiment", "intent" };
+    /// <summary>Label column names, most telling first: with both <c>label</c> and <c>y</c>, <c>label</c> is the label.</summary>
+    private static readonly string[] LabelNames = ["label", "labels", "class", "category", "target", "sentiment", "intent", "species", "y"];
     private static readonly HashSet<string> TextNames = new(StringComparer.OrdinalIgnoreCase) { "text", "sentence", "content", "review", "document", "body", "question", "utterance", "comment", "tweet", "passage", "context", "prompt" };
     private static readonly HashSet<string> IdNames = new(StringComparer.OrdinalIgnoreCase) { "id", "idx", "index", "uuid", "guid", "key", "unnamed: 0", "" };
     private static readonly HashSet<string> FileNames = new(StringComparer.OrdinalIgnoreCase) { "file", "file_name", "filename", "path", "image", "image_path", "audio", "audio_path" };
@@ -61,18 +62,12 @@ internal static class TableProfiler
             var present = rows - missing;
             var isNumeric = present > 0 && numeric >= 0.95 * present;
             var meanLength = present > 0 ? (double)length / present : 0;
-            var role = LabelNames.Contains(name) && labelIndex < 0 ? "label"
-                : TextNames.Contains(name) ? "text"
+            var role = TextNames.Contains(name) ? "text"
                 : FileNames.Contains(name) ? "file"
                 : IdNames.Contains(name) || name.EndsWith("_id", StringComparison.OrdinalIgnoreCase) ? "id"
                 : isNumeric ? "numeric"
                 : meanLength >= 30 && distinct.Count >= 0.5 * present ? "text"
                 : "categorical";
-            if (role == "label")
-            {
-                labelIndex = c;
-            }
-
             double? min = null, max = null, median = null, q1 = null, q3 = null;
             if (isNumeric)
             {
@@ -90,6 +85,21 @@ internal static class TableProfiler
 
             columns.Add(new AuditColumn(table.File, name, role, rows, missing, distinct.Count, min, max, median, q1, q3));
             numbers.Add(isNumeric ? parsed : null);
+        }
+
+        var rank = int.MaxValue;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var r = Array.FindIndex(LabelNames, n => string.Equals(n, columns[c].Name.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (r >= 0 && r < rank)
+            {
+                (rank, labelIndex) = (r, c);
+            }
+        }
+
+        if (labelIndex >= 0)
+        {
+            columns[labelIndex] = columns[labelIndex] with { Role = "label" };
         }
 
         // no column named like a label: the last categorical column with few values (the usual place of the target)
