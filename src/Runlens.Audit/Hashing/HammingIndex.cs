@@ -62,15 +62,25 @@ internal sealed class HammingIndex
     public List<(int I, int J, int Distance)> Pairs(int maxDistance)
     {
         var found = new ConcurrentBag<List<(int, int, int)>>();
+        var masks = Masks(maxDistance / 3);
         Parallel.For(0, _hashes.Length, () => new List<(int, int, int)>(), (i, _, local) =>
         {
-            Query(_hashes[i], maxDistance, (j, d) =>
+            if (_starts is null)
             {
-                if (j > i)
+                for (var j = i + 1; j < _hashes.Length; j++)
                 {
-                    local.Add((i, j, d));
+                    var d = Distance(_hashes[i], _hashes[j]);
+                    if (d <= maxDistance)
+                    {
+                        local.Add((i, j, d));
+                    }
                 }
-            });
+            }
+            else
+            {
+                Search(_hashes[i], maxDistance, masks, i, local, null);
+            }
+
             return local;
         }, found.Add);
         var all = found.SelectMany(l => l).ToList();
@@ -82,7 +92,8 @@ internal sealed class HammingIndex
     /// <paramref name="hash"/>.</summary>
     public void Query(ulong hash, int maxDistance, Action<int, int> onMatch)
     {
-        if (_starts is null || _members is null)
+        ArgumentNullException.ThrowIfNull(onMatch);
+        if (_starts is null)
         {
             for (var j = 0; j < _hashes.Length; j++)
             {
@@ -96,54 +107,95 @@ internal sealed class HammingIndex
             return;
         }
 
+        Search(hash, maxDistance, Masks(maxDistance / 3), -1, null, onMatch);
+    }
+
+    /// <summary>Visits, in each chunk's table, the buckets within the radius of the hash's chunk (the masks are every
+    /// pattern of at most that many bits) and reports each match once: at the first chunk within the radius. With
+    /// <paramref name="after"/> ≥ 0 only indices above it are reported (a self-join visits each pair once).</summary>
+    private void Search(ulong hash, int maxDistance, int[][] masks, int after, List<(int, int, int)>? into, Action<int, int>? onMatch)
+    {
         var radius = maxDistance / 3;
-        Span<int> flips = stackalloc int[Math.Max(1, radius)];
+        var hashes = _hashes;
+        Span<int> own = stackalloc int[3];
         for (var c = 0; c < 3; c++)
         {
-            var key = Chunk(hash, c);
-            Visit(hash, c, key, 0, 0, radius, flips, maxDistance, onMatch);
+            own[c] = Chunk(hash, c);
+        }
+
+        for (var c = 0; c < 3; c++)
+        {
+            var starts = _starts![c];
+            var members = _members![c];
+            foreach (var mask in masks[c])
+            {
+                var key = own[c] ^ mask;
+                for (int k = starts[key], end = starts[key + 1]; k < end; k++)
+                {
+                    var j = members[k];
+                    if (j <= after)
+                    {
+                        continue;
+                    }
+
+                    var other = hashes[j];
+                    var d = BitOperations.PopCount(hash ^ other);
+                    if (d > maxDistance)
+                    {
+                        continue;
+                    }
+
+                    var earlier = false;
+                    for (var e = 0; e < c && !earlier; e++)
+                    {
+                        earlier = BitOperations.PopCount((uint)(own[e] ^ Chunk(other, e))) <= radius;
+                    }
+
+                    if (earlier)
+                    {
+                        continue;
+                    }
+
+                    if (into is not null)
+                    {
+                        into.Add((after, j, d));
+                    }
+                    else
+                    {
+                        onMatch!(j, d);
+                    }
+                }
+            }
         }
     }
 
-    /// <summary>Visits the buckets of chunk <paramref name="c"/> within <paramref name="radius"/> flips of
-    /// <paramref name="key"/> (flipping bits at positions from <paramref name="from"/> upward).</summary>
-    private void Visit(ulong hash, int c, int key, int from, int depth, int radius, Span<int> flips, int maxDistance, Action<int, int> onMatch)
+    /// <summary>Per chunk, every bit pattern with at most <paramref name="radius"/> bits set.</summary>
+    private static int[][] Masks(int radius)
     {
-        var starts = _starts![c];
-        var members = _members![c];
-        for (var k = starts[key]; k < starts[key + 1]; k++)
+        var result = new int[3][];
+        for (var c = 0; c < 3; c++)
         {
-            var j = members[k];
-            var other = _hashes[j];
-            var d = Distance(hash, other);
-            if (d > maxDistance)
+            var list = new List<int> { 0 };
+            var frontier = new List<(int Mask, int Next)> { (0, 0) };
+            for (var depth = 0; depth < radius; depth++)
             {
-                continue;
+                var next = new List<(int, int)>();
+                foreach (var (mask, from) in frontier)
+                {
+                    for (var bit = from; bit < Bits[c]; bit++)
+                    {
+                        list.Add(mask | (1 << bit));
+                        next.Add((mask | (1 << bit), bit + 1));
+                    }
+                }
+
+                frontier = next;
             }
 
-            // report each match at the first chunk that finds it
-            var earlier = false;
-            for (var e = 0; e < c && !earlier; e++)
-            {
-                earlier = BitOperations.PopCount((uint)(Chunk(hash, e) ^ Chunk(other, e))) <= radius;
-            }
-
-            if (!earlier)
-            {
-                onMatch(j, d);
-            }
+            result[c] = [.. list];
         }
 
-        if (depth == radius)
-        {
-            return;
-        }
-
-        for (var bit = from; bit < Bits[c]; bit++)
-        {
-            flips[depth] = bit;
-            Visit(hash, c, key ^ (1 << bit), bit + 1, depth + 1, radius, flips, maxDistance, onMatch);
-        }
+        return result;
     }
 
     private static int Chunk(ulong h, int c) => (int)((h >> Shifts[c]) & ((1UL << Bits[c]) - 1));

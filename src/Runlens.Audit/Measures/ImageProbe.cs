@@ -143,23 +143,36 @@ internal static class ImageProbe
         long sq = 0;
         for (var y = 0; y < h; y++)
         {
-            var up = Reflect(y - 1, h) * w;
-            var down = Reflect(y + 1, h) * w;
-            var row = y * w;
+            var up = g.Slice(Reflect(y - 1, h) * w, w);
+            var down = g.Slice(Reflect(y + 1, h) * w, w);
+            var row = g.Slice(y * w, w);
             // left border
-            Add(ref sum, ref sq, g[up] + g[down] + g[row + Reflect(-1, w)] + g[row + Reflect(1, w)] - (4 * g[row]));
-            for (var x = 1; x < w - 1; x++)
+            Add(ref sum, ref sq, up[0] + down[0] + row[Reflect(-1, w)] + row[Reflect(1, w)] - (4 * row[0]));
+            // interior: slices of equal length let the JIT drop the bounds checks
+            if (w > 2)
             {
-                var c = row + x;
-                var l = g[up + x] + g[down + x] + g[c - 1] + g[c + 1] - (4 * g[c]);
-                sum += l;
-                sq += l * l;
+                var u = up[1..^1];
+                var d = down[1..^1];
+                var l = row[..^2];
+                var r = row[2..];
+                var c = row[1..^1];
+                long s1 = 0;
+                long s2 = 0;
+                for (var x = 0; x < c.Length; x++)
+                {
+                    var v = u[x] + d[x] + l[x] + r[x] - (4 * c[x]);
+                    s1 += v;
+                    s2 += v * v;
+                }
+
+                sum += s1;
+                sq += s2;
             }
 
             if (w > 1)
             {
                 var x = w - 1;
-                Add(ref sum, ref sq, g[up + x] + g[down + x] + g[row + Reflect(x - 1, w)] + g[row + Reflect(x + 1, w)] - (4 * g[row + x]));
+                Add(ref sum, ref sq, up[x] + down[x] + row[Reflect(x - 1, w)] + row[Reflect(x + 1, w)] - (4 * row[x]));
             }
         }
 
