@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
@@ -269,7 +268,6 @@ public static class AuditRunner
 
     private static ImmutableArray<AuditThumbnail> Thumbnails(List<AuditFinding> findings, Dictionary<string, int> byPath, List<string?> fullPaths)
     {
-        var made = new ConcurrentDictionary<string, AuditThumbnail>(StringComparer.Ordinal);
         var picks = findings.SelectMany(f => f.Issues.Take(8).Select(i => (f.Rule, Issue: i)))
             .Where(p => byPath.TryGetValue(p.Issue.File, out var idx) && fullPaths[idx] is not null)
             .DistinctBy(p => p.Issue.File)
@@ -284,7 +282,6 @@ public static class AuditRunner
             }
         }
 
-        _ = made;
         return result.ToImmutable();
     }
 }

@@ -38,11 +38,11 @@ internal static class AuditLoad
         }
 
         var cli = Path.Combine(AppContext.BaseDirectory, "runlens.dll");
-        Console.WriteLine("a whole `runlens audit DIR --format json` process, every check, 2 cores; peak RSS of the process (runtime included):");
+        Console.WriteLine(Inv($"a whole `runlens audit DIR --format json` process, every check, {Environment.ProcessorCount} cores (load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]}); peak RSS of the process (runtime included); CPU time of the process (user + system, start-up included), which other load on the machine does not inflate:"));
         foreach (var (dir, n) in new[] { (quarter, images / 4), (root, images), (quarter, images / 4), (root, images) })
         {
-            var (seconds, peak) = await TimeProcessAsync("dotnet", cli, "audit", dir, "--format", "json", "--out", "/dev/null");
-            Console.WriteLine(Inv($"  {n,6:N0} images: {seconds:F2} s = {n / seconds,5:F0} images/s, peak RSS {peak / 1e6:F0} MB"));
+            var (seconds, peak, cpu) = await TimeProcessAsync("dotnet", cli, "audit", dir, "--format", "json", "--out", "/dev/null");
+            Console.WriteLine(Inv($"  {n,6:N0} images: {seconds:F2} s = {n / seconds,5:F0} images/s, peak RSS {peak / 1e6:F0} MB; CPU {cpu:F2} s = {n / cpu:F0} images per CPU-second"));
         }
 
         Console.WriteLine("in this process (no start-up), every check:");
@@ -53,6 +53,7 @@ internal static class AuditLoad
             Console.WriteLine(Inv($"  {images:N0} images: {sw.Elapsed.TotalSeconds:F2} s = {images / sw.Elapsed.TotalSeconds:F0} images/s ({result.Findings.Length} findings, {result.Summary.Flagged} flagged)"));
         }
 
+        Stages(root, Math.Min(images, 1000));
         NearDuplicateIndex(1_000_000);
 
         var script = Path.Combine(AppContext.BaseDirectory, "Audit", "audit_baseline.py");
@@ -77,6 +78,51 @@ internal static class AuditLoad
         return 0;
     }
 
+    /// <summary>Single-threaded cost of each measuring stage per image (CPU-bound, so little affected by other load).</summary>
+    private static void Stages(string root, int count)
+    {
+        var files = Directory.EnumerateFiles(root, "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(count).ToList();
+        var bytes = files.Select(File.ReadAllBytes).ToList();
+        var t = new double[6];
+        var sw = new Stopwatch();
+        foreach (var b in bytes)
+        {
+            sw.Restart();
+            _ = System.Security.Cryptography.SHA256.HashData(b);
+            t[0] += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            using var codec = SKCodec.Create(new SKMemoryStream(b));
+            var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            var rgba = new byte[info.BytesSize];
+            var pin = System.Runtime.InteropServices.GCHandle.Alloc(rgba, System.Runtime.InteropServices.GCHandleType.Pinned);
+            codec.GetPixels(info, pin.AddrOfPinnedObject());
+            pin.Free();
+            t[1] += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var gray = new byte[info.Width * info.Height];
+            Runlens.Audit.Measures.ImageProbe.ToGray(rgba, gray);
+            t[2] += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            _ = Runlens.Audit.Measures.ImageProbe.LaplacianVariance(gray, info.Width, info.Height);
+            _ = Runlens.Audit.Measures.ImageProbe.MeanStd(gray);
+            t[3] += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var cells = PerceptualHash.Downsample(gray, info.Width, info.Height);
+            for (var r = 0; r < 4; r++)
+            {
+                _ = PerceptualHash.Hash(cells);
+                cells = PerceptualHash.RotateClockwise(cells);
+            }
+
+            t[4] += sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            _ = Runlens.Audit.Measures.ImageProbe.Measure(b);
+            t[5] += sw.Elapsed.TotalMilliseconds;
+        }
+
+        Console.WriteLine(Inv($"per image, one thread, mean of {count}: SHA-256 {t[0] / count:F3} ms, Skia JPEG decode {t[1] / count:F3} ms, grey {t[2] / count:F3} ms, Laplacian + mean/std {t[3] / count:F3} ms, perceptual hashes ×4 {t[4] / count:F3} ms; the whole image probe {t[5] / count:F3} ms"));
+    }
+
     private static void NearDuplicateIndex(int count)
     {
         var rng = new Random(1);
@@ -87,17 +133,19 @@ internal static class AuditLoad
             hashes[i] = i % 100 == 99 ? hashes[i - 1] ^ (1UL << rng.Next(64)) ^ (1UL << rng.Next(64)) : (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 33);
         }
 
-        foreach (var d in new[] { 6, 8 })
+        foreach (var d in new[] { 6, 7 })
         {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var index = new HammingIndex(hashes);
             var built = sw.Elapsed;
             var pairs = index.Pairs(d);
-            Console.WriteLine(Inv($"near-duplicate search, {count:N0} perceptual hashes, distance ≤ {d}: {sw.Elapsed.TotalSeconds:F2} s (index {built.TotalSeconds:F2} s), {pairs.Count:N0} pairs"));
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            Console.WriteLine(Inv($"near-duplicate search, {count:N0} perceptual hashes, distance ≤ {d}: {sw.Elapsed.TotalSeconds:F2} s (index {built.TotalSeconds:F2} s; CPU {cpu:F2} s), {pairs.Count:N0} pairs"));
         }
     }
 
-    private static async Task<(double Seconds, long PeakBytes)> TimeProcessAsync(string file, params string[] args)
+    private static async Task<(double Seconds, long PeakBytes, double CpuSeconds)> TimeProcessAsync(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
@@ -110,10 +158,15 @@ internal static class AuditLoad
         var outTask = p.StandardOutput.ReadToEndAsync();
         var errTask = p.StandardError.ReadToEndAsync();
         long peak = 0;
+        double cpu = 0;
         while (!p.HasExited)
         {
             try
             {
+                // utime + stime (fields 14 and 15, in clock ticks of 1/100 s)
+                var stat = File.ReadAllText($"/proc/{p.Id}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
                 foreach (var line in File.ReadLines($"/proc/{p.Id}/status"))
                 {
                     if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
@@ -137,7 +190,7 @@ internal static class AuditLoad
             throw new InvalidOperationException($"runlens audit failed: {await errTask}");
         }
 
-        return (seconds, peak);
+        return (seconds, peak, cpu);
     }
 
     private static void Generate(string root, int images)

@@ -5,19 +5,22 @@ namespace Runlens.Audit.Hashing;
 
 /// <summary>
 /// Finds 64-bit hashes within a Hamming distance of each other without comparing all pairs: multi-index hashing
-/// (Norouzi, Punjani and Fleet, 2012). The hash is cut into three chunks of 22, 21 and 21 bits, each with a bucket
-/// table; two hashes within distance <c>r</c> agree within <c>⌊r/3⌋</c> bits on at least one chunk, so a query visits
-/// only the buckets that close to its own chunks. Small sets are compared pair by pair.
+/// (Norouzi, Punjani and Fleet, 2012). The hash is cut into four 16-bit chunks; two hashes within distance <c>r</c>
+/// agree within <c>⌊r/4⌋</c> bits on at least one chunk. Each chunk has a table of buckets holding the hashes
+/// themselves in bucket order, so a search reads memory in runs: the pairs are found bucket against bucket (a bucket
+/// with itself and with the buckets within the radius of its key), each pair reported once, at the first chunk that
+/// finds it. Distances up to 7 are the fast case (radius 1). Small sets are compared pair by pair.
 /// </summary>
 internal sealed class HammingIndex
 {
     private const int BruteForceBelow = 4096;
-    private static readonly int[] Bits = [22, 21, 21];
-    private static readonly int[] Shifts = [42, 21, 0];
+    private const int Chunks = 4;
+    private const int Bits = 16;
 
     private readonly ulong[] _hashes;
     private readonly int[][]? _starts;
     private readonly int[][]? _members;
+    private readonly ulong[][]? _bucketHashes;
 
     public HammingIndex(ulong[] hashes)
     {
@@ -27,11 +30,12 @@ internal sealed class HammingIndex
             return;
         }
 
-        _starts = new int[3][];
-        _members = new int[3][];
-        for (var c = 0; c < 3; c++)
+        _starts = new int[Chunks][];
+        _members = new int[Chunks][];
+        _bucketHashes = new ulong[Chunks][];
+        for (var c = 0; c < Chunks; c++)
         {
-            var starts = new int[(1 << Bits[c]) + 1];
+            var starts = new int[(1 << Bits) + 1];
             foreach (var h in hashes)
             {
                 starts[Chunk(h, c) + 1]++;
@@ -44,13 +48,17 @@ internal sealed class HammingIndex
 
             var fill = (int[])starts.Clone();
             var members = new int[hashes.Length];
+            var values = new ulong[hashes.Length];
             for (var i = 0; i < hashes.Length; i++)
             {
-                members[fill[Chunk(hashes[i], c)]++] = i;
+                var at = fill[Chunk(hashes[i], c)]++;
+                members[at] = i;
+                values[at] = hashes[i];
             }
 
             _starts[c] = starts;
             _members[c] = members;
+            _bucketHashes[c] = values;
         }
     }
 
@@ -62,10 +70,9 @@ internal sealed class HammingIndex
     public List<(int I, int J, int Distance)> Pairs(int maxDistance)
     {
         var found = new ConcurrentBag<List<(int, int, int)>>();
-        var masks = Masks(maxDistance / 3);
-        Parallel.For(0, _hashes.Length, () => new List<(int, int, int)>(), (i, _, local) =>
+        if (_starts is null)
         {
-            if (_starts is null)
+            Parallel.For(0, _hashes.Length, () => new List<(int, int, int)>(), (i, _, local) =>
             {
                 for (var j = i + 1; j < _hashes.Length; j++)
                 {
@@ -75,14 +82,34 @@ internal sealed class HammingIndex
                         local.Add((i, j, d));
                     }
                 }
-            }
-            else
-            {
-                Search(_hashes[i], maxDistance, masks, i, local, null);
-            }
 
-            return local;
-        }, found.Add);
+                return local;
+            }, found.Add);
+        }
+        else
+        {
+            var radius = maxDistance / Chunks;
+            var masks = Masks(radius);
+            // one work item per chunk and block of 256 keys
+            Parallel.For(0, Chunks * 256, () => new List<(int, int, int)>(), (item, _, local) =>
+            {
+                var c = item / 256;
+                for (var key = (item % 256) * 256; key < ((item % 256) + 1) * 256; key++)
+                {
+                    foreach (var mask in masks)
+                    {
+                        var other = key ^ mask;
+                        if (other >= key)
+                        {
+                            Join(c, key, other, maxDistance, radius, local);
+                        }
+                    }
+                }
+
+                return local;
+            }, found.Add);
+        }
+
         var all = found.SelectMany(l => l).ToList();
         all.Sort();
         return all;
@@ -93,7 +120,7 @@ internal sealed class HammingIndex
     public void Query(ulong hash, int maxDistance, Action<int, int> onMatch)
     {
         ArgumentNullException.ThrowIfNull(onMatch);
-        if (_starts is null)
+        if (_starts is null || _members is null || _bucketHashes is null)
         {
             for (var j = 0; j < _hashes.Length; j++)
             {
@@ -107,96 +134,77 @@ internal sealed class HammingIndex
             return;
         }
 
-        Search(hash, maxDistance, Masks(maxDistance / 3), -1, null, onMatch);
-    }
-
-    /// <summary>Visits, in each chunk's table, the buckets within the radius of the hash's chunk (the masks are every
-    /// pattern of at most that many bits) and reports each match once: at the first chunk within the radius. With
-    /// <paramref name="after"/> ≥ 0 only indices above it are reported (a self-join visits each pair once).</summary>
-    private void Search(ulong hash, int maxDistance, int[][] masks, int after, List<(int, int, int)>? into, Action<int, int>? onMatch)
-    {
-        var radius = maxDistance / 3;
-        var hashes = _hashes;
-        Span<int> own = stackalloc int[3];
-        for (var c = 0; c < 3; c++)
+        var radius = maxDistance / Chunks;
+        foreach (var c in Enumerable.Range(0, Chunks))
         {
-            own[c] = Chunk(hash, c);
-        }
-
-        for (var c = 0; c < 3; c++)
-        {
-            var starts = _starts![c];
-            var members = _members![c];
-            foreach (var mask in masks[c])
+            var own = Chunk(hash, c);
+            foreach (var mask in Masks(radius))
             {
-                var key = own[c] ^ mask;
-                for (int k = starts[key], end = starts[key + 1]; k < end; k++)
+                var key = own ^ mask;
+                var values = _bucketHashes[c];
+                for (int k = _starts[c][key], end = _starts[c][key + 1]; k < end; k++)
                 {
-                    var j = members[k];
-                    if (j <= after)
+                    var d = BitOperations.PopCount(hash ^ values[k]);
+                    if (d <= maxDistance && !FoundEarlier(hash, values[k], c, radius))
                     {
-                        continue;
-                    }
-
-                    var other = hashes[j];
-                    var d = BitOperations.PopCount(hash ^ other);
-                    if (d > maxDistance)
-                    {
-                        continue;
-                    }
-
-                    var earlier = false;
-                    for (var e = 0; e < c && !earlier; e++)
-                    {
-                        earlier = BitOperations.PopCount((uint)(own[e] ^ Chunk(other, e))) <= radius;
-                    }
-
-                    if (earlier)
-                    {
-                        continue;
-                    }
-
-                    if (into is not null)
-                    {
-                        into.Add((after, j, d));
-                    }
-                    else
-                    {
-                        onMatch!(j, d);
+                        onMatch(_members[c][k], d);
                     }
                 }
             }
         }
     }
 
-    /// <summary>Per chunk, every bit pattern with at most <paramref name="radius"/> bits set.</summary>
-    private static int[][] Masks(int radius)
+    /// <summary>The pairs between bucket <paramref name="a"/> and bucket <paramref name="b"/> of chunk
+    /// <paramref name="c"/> (within the bucket when they are the same).</summary>
+    private void Join(int c, int a, int b, int maxDistance, int radius, List<(int, int, int)> into)
     {
-        var result = new int[3][];
-        for (var c = 0; c < 3; c++)
+        var starts = _starts![c];
+        var values = _bucketHashes![c];
+        var members = _members![c];
+        int a0 = starts[a], a1 = starts[a + 1], b0 = starts[b], b1 = starts[b + 1];
+        for (var x = a0; x < a1; x++)
         {
-            var list = new List<int> { 0 };
-            var frontier = new List<(int Mask, int Next)> { (0, 0) };
-            for (var depth = 0; depth < radius; depth++)
+            var hx = values[x];
+            for (var y = a == b ? x + 1 : b0; y < b1; y++)
             {
-                var next = new List<(int, int)>();
-                foreach (var (mask, from) in frontier)
+                var d = BitOperations.PopCount(hx ^ values[y]);
+                if (d <= maxDistance && !FoundEarlier(hx, values[y], c, radius))
                 {
-                    for (var bit = from; bit < Bits[c]; bit++)
-                    {
-                        list.Add(mask | (1 << bit));
-                        next.Add((mask | (1 << bit), bit + 1));
-                    }
+                    var (i, j) = (members[x], members[y]);
+                    into.Add(i < j ? (i, j, d) : (j, i, d));
                 }
-
-                frontier = next;
             }
-
-            result[c] = [.. list];
         }
-
-        return result;
     }
 
-    private static int Chunk(ulong h, int c) => (int)((h >> Shifts[c]) & ((1UL << Bits[c]) - 1));
+    /// <summary>True when an earlier chunk than <paramref name="c"/> is within the radius (that chunk reports the pair).</summary>
+    private static bool FoundEarlier(ulong x, ulong y, int c, int radius)
+    {
+        for (var e = 0; e < c; e++)
+        {
+            if (BitOperations.PopCount((uint)(Chunk(x, e) ^ Chunk(y, e))) <= radius)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every 16-bit pattern with at most <paramref name="radius"/> bits set.</summary>
+    private static int[] Masks(int radius)
+    {
+        var list = new List<int>();
+        for (var m = 0; m < 1 << Bits; m++)
+        {
+            if (BitOperations.PopCount((uint)m) <= radius)
+            {
+                list.Add(m);
+            }
+        }
+
+        return [.. list];
+    }
+
+    private static int Chunk(ulong h, int c) => (int)((h >> (Bits * c)) & 0xFFFF);
 }
