@@ -1,3 +1,4 @@
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
@@ -12,9 +13,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
 {
     public const string FormatId = "csv";
 
-    public static IReadOnlyList<string> StepNames { get; } = ["step", "global_step", "iteration", "iter", "_step"];
-
-    private static readonly MetricTableOptions Options = new(StepNames, "train", "a metric CSV (a header, then one row per logged step)");
+    private static readonly MetricTableOptions Options = new(Bookkeeping.StepNames, "train", "a metric CSV (a header, then one row per logged step)");
 
     public string Format => FormatId;
 
@@ -36,7 +35,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
             return 0;
         }
 
-        var step = StepNames.Any(s => TabularSniff.Has(header, s));
+        var step = Bookkeeping.StepNames.Any(s => TabularSniff.Has(header, s));
         var epoch = TabularSniff.Has(header, "epoch");
         var metricNamed = header.Any(LooksLikeMetric);
         if ((step || epoch) && header.Count >= 2)
@@ -60,7 +59,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
         var table = await MetricTableReader.ReadAsync(path, Options, context, cancellationToken).ConfigureAwait(false);
         return ImportResult.Of(new Run
         {
-            Identity = new RunIdentity(RunIds.FromPath(path), Path.GetFileNameWithoutExtension(path), null, new RunSource(FormatId, path)),
+            Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
             Series = table.Series,
             Trainer = new TrainerState { GlobalStep = table.MaxStep },
             Events = table.Events,

@@ -1,4 +1,4 @@
-namespace Runlens.Import;
+namespace Runlens.Import.Core;
 
 /// <summary>
 /// Opens a line-based log for reading. While a run is being watched (<see cref="ImportContext.Live"/>) the trainer may be

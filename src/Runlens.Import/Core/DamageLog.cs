@@ -1,7 +1,7 @@
 using System.Globalization;
 using Runlens.Model;
 
-namespace Runlens.Import.Tabular;
+namespace Runlens.Import.Core;
 
 /// <summary>
 /// Damaged rows of one file: the first <see cref="MaxEvents"/> become one <see cref="RunEventKind.ImportDamage"/> event each

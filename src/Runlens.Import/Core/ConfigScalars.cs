@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Numerics;
+using Runlens.Model;
+
+namespace Runlens.Import.Core;
+
+/// <summary>
+/// How one hyperparameter value becomes a <see cref="ConfigValue"/>, the same from every format. A number is written in
+/// one canonical form whatever the file wrote (<c>5e-05</c>, <c>5.0e-05</c> and <c>0.00005</c> are all <c>5e-05</c>; a
+/// whole number has no fraction: <c>3.0</c> is <c>3</c>; exponents as Python writes them: lower-case <c>e</c>, two digits);
+/// integers keep every digit; NaN and infinities are <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>. Text that carries no
+/// type (MLflow parameters, TensorBoard string hparams, plain YAML scalars) is typed by <see cref="FromText"/>.
+/// </summary>
+internal static class ConfigScalars
+{
+    /// <summary>A number in the canonical form.</summary>
+    public static ConfigValue Number(double value) => ConfigValue.Parse(NumberText(value));
+
+    /// <summary>An integer, every digit kept.</summary>
+    public static ConfigValue Integer(long value) => ConfigValue.Parse(value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The canonical text of a number (see the type's summary).</summary>
+    public static string NumberText(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "NaN";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "Infinity" : "-Infinity";
+        }
+
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e16)
+        {
+            return ((long)value).ToString(CultureInfo.InvariantCulture);
+        }
+
+        // the shortest text that reads back as the same double; .NET and Python switch to exponents at the same points
+        return value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
+    }
+
+    /// <summary>
+    /// Types text that was written without a type: <c>null</c>/<c>None</c>/<c>~</c> are null; <c>true</c>/<c>false</c>
+    /// (any of Python's and YAML's capitalisations) are booleans; numbers (Python's <c>nan</c>, <c>inf</c> included) are
+    /// numbers in the canonical form; everything else is the text itself, untrimmed. Containers written as text (an
+    /// MLflow parameter <c>[1, 2]</c>) are the flattener's business, not this one's.
+    /// </summary>
+    public static ConfigValue FromText(string? text)
+    {
+        if (text is null)
+        {
+            return ConfigValue.Null;
+        }
+
+        var t = text.AsSpan().Trim();
+        if (t.Length == 0)
+        {
+            return ConfigValue.Of(text);
+        }
+
+        if (t is "null" or "Null" or "NULL" or "None" or "~")
+        {
+            return ConfigValue.Null;
+        }
+
+        if (t is "true" or "True" or "TRUE")
+        {
+            return ConfigValue.Of(true);
+        }
+
+        if (t is "false" or "False" or "FALSE")
+        {
+            return ConfigValue.Of(false);
+        }
+
+        return TryNumber(t, out var number) ? number : ConfigValue.Of(text);
+    }
+
+    /// <summary>Text that is a number (an integer keeps its digits), in the canonical form.</summary>
+    public static bool TryNumber(ReadOnlySpan<char> text, out ConfigValue value)
+    {
+        var t = text.Trim();
+        value = default;
+        if (t.Length == 0 || t.Length > 400)
+        {
+            return false;
+        }
+
+        if (IsInteger(t) && BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+        {
+            value = big >= long.MinValue && big <= long.MaxValue
+                ? Integer((long)big)
+                : ConfigValue.Parse(big.ToString(CultureInfo.InvariantCulture));
+            return true;
+        }
+
+        if (!LooksNumeric(t))
+        {
+            return false;
+        }
+
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            value = Number(d);
+            return true;
+        }
+
+        var sign = 1.0;
+        var body = t;
+        if (body[0] is '-' or '+')
+        {
+            sign = body[0] == '-' ? -1 : 1;
+            body = body[1..];
+        }
+
+        if (body.Equals("nan", StringComparison.OrdinalIgnoreCase))
+        {
+            value = Number(double.NaN);
+            return true;
+        }
+
+        if (body.Equals("inf", StringComparison.OrdinalIgnoreCase) || body.Equals("infinity", StringComparison.OrdinalIgnoreCase))
+        {
+            value = Number(sign * double.PositiveInfinity);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsInteger(ReadOnlySpan<char> t)
+    {
+        var digits = t[0] is '-' or '+' ? t[1..] : t;
+        return digits.Length > 0 && digits.IndexOfAnyExceptInRange('0', '9') < 0;
+    }
+
+    /// <summary>Only digits, signs, points, exponents and the names of the non-finite values: no thousands separators,
+    /// hex or currency, which .NET's parser would otherwise accept or reject by culture.</summary>
+    private static bool LooksNumeric(ReadOnlySpan<char> t)
+    {
+        foreach (var c in t)
+        {
+            if (!(char.IsAsciiDigit(c) || c is '-' or '+' or '.' or 'e' or 'E'))
+            {
+                var body = t.TrimStart("+-");
+                return body.Equals("nan", StringComparison.OrdinalIgnoreCase) || body.Equals("inf", StringComparison.OrdinalIgnoreCase)
+                    || body.Equals("infinity", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return true;
+    }
+}
