@@ -37,8 +37,44 @@ internal static class ConfigScalars
             return ((long)value).ToString(CultureInfo.InvariantCulture);
         }
 
-        // the shortest text that reads back as the same double; .NET and Python switch to exponents at the same points
-        return value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
+        return PythonRepr(value);
+    }
+
+    /// <summary>The shortest digits that read back as the same double, laid out as Python's <c>repr(float)</c> lays them
+    /// out: an exponent (<c>1e-05</c>, <c>1.5e+20</c>) below 1e-4 and from 1e16 on, plain digits between.</summary>
+    private static string PythonRepr(double value)
+    {
+        var r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
+        var e = r.IndexOfAny(['E', 'e']);
+        var mantissa = e < 0 ? r : r[..e];
+        var exponent = e < 0 ? 0 : int.Parse(r.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var digits = point < 0 ? mantissa : mantissa.Remove(point, 1);
+        var before = (point < 0 ? mantissa.Length : point) + exponent; // digits before the decimal point
+        var lead = digits.Length - digits.TrimStart('0').Length;
+        digits = digits.Trim('0');
+        before -= lead;
+        if (digits.Length == 0)
+        {
+            return "0";
+        }
+
+        var sign = value < 0 ? "-" : "";
+        var x = before - 1; // the decimal exponent of the first digit
+        if (x < -4 || x >= 16)
+        {
+            var tail = digits.Length > 1 ? "." + digits[1..] : "";
+            return string.Create(CultureInfo.InvariantCulture, $"{sign}{digits[0]}{tail}e{(x < 0 ? "-" : "+")}{Math.Abs(x):00}");
+        }
+
+        if (before <= 0)
+        {
+            return sign + "0." + new string('0', -before) + digits;
+        }
+
+        return digits.Length <= before
+            ? sign + digits + new string('0', before - digits.Length)
+            : sign + digits[..before] + "." + digits[before..];
     }
 
     /// <summary>

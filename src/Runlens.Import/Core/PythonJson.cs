@@ -30,7 +30,7 @@ internal static class PythonJson
     private static readonly SearchValues<byte> InsideString = SearchValues.Create("\"\\"u8);
 
     /// <summary>Length of a UTF-8 byte order mark at the start of <paramref name="bytes"/>, or 0.</summary>
-    public static int BomLength(ReadOnlySpan<byte> bytes) => bytes.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0;
+    public static int BomLength(ReadOnlySpan<byte> bytes) => bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
 
     /// <summary>Rewrites bare non-finite literals outside strings in place. Returns their token offsets (within
     /// <paramref name="json"/>) and values, or null when there were none.</summary>
