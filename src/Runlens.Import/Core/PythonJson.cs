@@ -319,7 +319,7 @@ internal static class PythonJson
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString() ?? "";
+            var name = Text(ref reader);
             if (!reader.Read())
             {
                 throw new JsonException("a property without a value");
@@ -379,12 +379,26 @@ internal static class PythonJson
             : JsonValue.Create(reader.ValueSpan.Length > 0 && reader.ValueSpan[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity),
         JsonTokenType.String => literals is not null && literals.TryGetValue(reader.TokenStartIndex, out var special)
             ? JsonValue.Create(special)
-            : JsonValue.Create(reader.GetString()),
+            : JsonValue.Create(Text(ref reader)),
         JsonTokenType.True => JsonValue.Create(true),
         JsonTokenType.False => JsonValue.Create(false),
         JsonTokenType.Null => null,
         _ => throw new JsonException("unexpected " + reader.TokenType.ToString()),
     };
+
+    /// <summary>A string token's text. Python's json writes an unpaired surrogate as an escape (<c>"\ud800"</c>), which
+    /// .NET strings cannot decode: such a string is kept as written, escapes and all, instead of being damage.</summary>
+    private static string Text(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+        }
+    }
 
     private static bool TryNonFiniteName(ReadOnlySpan<char> text, out double value)
     {

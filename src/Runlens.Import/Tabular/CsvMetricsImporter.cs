@@ -4,10 +4,12 @@ using Runlens.Model;
 namespace Runlens.Import.Tabular;
 
 /// <summary>
-/// A plain CSV metric log: a header, then one row per logged step. The step comes from the first of <c>step</c>,
-/// <c>global_step</c>, <c>iteration</c>, <c>iter</c>, <c>_step</c>, else <c>epoch</c>, else the row index; every other
-/// numeric column is a series (bare names are training values), text columns are ignored with a note. Detected below the
-/// specific formats (Lightning, Keras), so those win; per-example prediction files are left alone.
+/// A plain CSV metric log under any file name: a header, then one row per logged step. The step comes from the first of
+/// <c>step</c>, <c>global_step</c>, <c>iteration</c>, <c>iter</c>, <c>_step</c>, else <c>epoch</c> (unless a batch counter
+/// shows one row per batch), else the row index; bookkeeping columns (<see cref="Core.Bookkeeping"/>) give no series,
+/// every other numeric column is a series (bare names are training values), text columns are ignored with a note.
+/// Detected below the specific formats (Lightning, Keras), so those win; per-example prediction files are left alone. A
+/// folder holding such a file is read through <see cref="Core.FolderImporter"/>.
 /// </summary>
 internal sealed class CsvMetricsImporter : IRunImporter
 {

@@ -88,6 +88,17 @@ public sealed class PythonJsonTests
         Assert.NotNull(junk);
     }
 
+    [Fact]
+    public void An_unpaired_surrogate_that_json_dumps_escapes_is_kept_as_written_not_damage()
+    {
+        // json.dumps({"name\ud800": "x\udc00"}) in Python writes the lone surrogates as \u escapes
+        var o = Assert.IsType<JsonObject>(PythonJson.Parse("""{"name\ud800": "x\udc00", "ok": 1}""", out var damage));
+
+        Assert.Null(damage);
+        Assert.Equal("x\\udc00", o["name\\ud800"]!.GetValue<string>());
+        Assert.Equal(1, o["ok"]!.GetValue<long>());
+    }
+
     [Theory]
     [InlineData("0.5", 0.5)]
     [InlineData("-3", -3.0)]
