@@ -132,60 +132,18 @@ internal static class ConfigScalars
             return true;
         }
 
-        if (!LooksNumeric(t))
+        if (CellValue.Parse(t, out var d) != CellKind.Number)
         {
             return false;
         }
 
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-        {
-            value = Number(d);
-            return true;
-        }
-
-        var sign = 1.0;
-        var body = t;
-        if (body[0] is '-' or '+')
-        {
-            sign = body[0] == '-' ? -1 : 1;
-            body = body[1..];
-        }
-
-        if (body.Equals("nan", StringComparison.OrdinalIgnoreCase))
-        {
-            value = Number(double.NaN);
-            return true;
-        }
-
-        if (body.Equals("inf", StringComparison.OrdinalIgnoreCase) || body.Equals("infinity", StringComparison.OrdinalIgnoreCase))
-        {
-            value = Number(sign * double.PositiveInfinity);
-            return true;
-        }
-
-        return false;
+        value = Number(d);
+        return true;
     }
 
     private static bool IsInteger(ReadOnlySpan<char> t)
     {
         var digits = t[0] is '-' or '+' ? t[1..] : t;
         return digits.Length > 0 && digits.IndexOfAnyExceptInRange('0', '9') < 0;
-    }
-
-    /// <summary>Only digits, signs, points, exponents and the names of the non-finite values: no thousands separators,
-    /// hex or currency, which .NET's parser would otherwise accept or reject by culture.</summary>
-    private static bool LooksNumeric(ReadOnlySpan<char> t)
-    {
-        foreach (var c in t)
-        {
-            if (!(char.IsAsciiDigit(c) || c is '-' or '+' or '.' or 'e' or 'E'))
-            {
-                var body = t.TrimStart("+-");
-                return body.Equals("nan", StringComparison.OrdinalIgnoreCase) || body.Equals("inf", StringComparison.OrdinalIgnoreCase)
-                    || body.Equals("infinity", StringComparison.OrdinalIgnoreCase);
-            }
-        }
-
-        return true;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Runlens.Import.Tabular;
+namespace Runlens.Import.Core;
 
 /// <summary>
 /// Reads one logged cell as a number the way Python writes them: plain and exponent notation, <c>nan</c>, <c>inf</c>,

@@ -1,4 +1,4 @@
-namespace Runlens.Import.Tabular;
+namespace Runlens.Import.Core;
 
 /// <summary>What a cell holds.</summary>
 internal enum CellKind
