@@ -141,6 +141,7 @@ internal static class JsonlMetricReader
         private readonly List<string> _columnOrder = [];
         private readonly List<string> _bookkeepingOrder = [];
         private readonly HashSet<string> _bookkeepingSeen = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, bool> _bookkeepingByName = new(StringComparer.Ordinal);
         private readonly Dictionary<string, double> _lastBookkeeping = new(StringComparer.Ordinal);
         private string? _stepKey;
         private string? _wallKey;
@@ -225,7 +226,7 @@ internal static class JsonlMetricReader
                         epochRank = rank;
                     }
                 }
-                else if (name != _stepKey && (_wallKey ?? Bookkeeping.WallTimeNames.FirstOrDefault(w => w == name)) == name)
+                else if (name != _stepKey && (_wallKey is null ? IndexOf(Bookkeeping.WallTimeNames, name) >= 0 : _wallKey == name))
                 {
                     _wallKey = name;
                     wall = value;
@@ -339,8 +340,21 @@ internal static class JsonlMetricReader
             };
         }
 
-        private bool IsBookkeeping(string name) =>
-            name != _stepKey && name != _wallKey && IndexOf(_options.EpochColumns, name) < 0 && _options.IsBookkeeping(name);
+        private bool IsBookkeeping(string name)
+        {
+            if (name == _stepKey || name == _wallKey || IndexOf(_options.EpochColumns, name) >= 0)
+            {
+                return false;
+            }
+
+            if (!_bookkeepingByName.TryGetValue(name, out var yes))
+            {
+                yes = _options.IsBookkeeping(name); // once per name, not once per value
+                _bookkeepingByName[name] = yes;
+            }
+
+            return yes;
+        }
 
         private static int IndexOf(IReadOnlyList<string> names, string name)
         {
