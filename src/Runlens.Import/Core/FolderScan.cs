@@ -112,6 +112,13 @@ internal static class FolderScan
                 continue;
             }
 
+            if (File.Exists(Path.Combine(folder, Output.ProcessRecorder.ProcessFile)))
+            {
+                // its system.jsonl and output.log are no metric logs: the folder is read as a whole, by itself
+                skipped.Add(new SkippedPath(folder, "a folder written by runlens run: analyze it by itself (runlens analyze " + folder + ")"));
+                continue;
+            }
+
             if (depth + 1 > MaxDepth)
             {
                 skipped.Add(new SkippedPath(folder, $"more than {MaxDepth} folders down; point at it to read it"));

@@ -97,6 +97,8 @@ public sealed class FolderImportTests
         await File.WriteAllTextAsync(tmp.File("notes/README.md"), "# notes\n");
         await File.WriteAllTextAsync(tmp.File("empty/log.csv"), "");
         await File.WriteAllTextAsync(tmp.File("README.md"), "# runs\n");
+        await File.WriteAllTextAsync(tmp.File("recorded/process.json"), "{\"command\": [\"python\", \"train.py\"]}");
+        await File.WriteAllTextAsync(tmp.File("recorded/system.jsonl"), "{\"time\": 1700000000.0, \"cpu_percent\": 98.5}\n");
 
         var importer = ImporterCatalog.Detect(p);
         Assert.Equal(FolderImporter.FormatId, importer.Format);
@@ -108,7 +110,8 @@ public sealed class FolderImportTests
         Assert.Equal(result.Runs.Length, result.Runs.Select(r => r.Identity.Id).Distinct().Count());
 
         var skipped = result.Skipped.ToDictionary(s => Path.GetRelativePath(p, s.Path), s => s.Reason);
-        Assert.Equal(["empty/log.csv", "notes", "predictions.csv"], skipped.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["empty/log.csv", "notes", "predictions.csv", "recorded"], skipped.Keys.Order(StringComparer.Ordinal));
+        Assert.StartsWith("a folder written by runlens run", skipped["recorded"], StringComparison.Ordinal);
         Assert.StartsWith("per-example predictions", skipped["predictions.csv"], StringComparison.Ordinal);
         Assert.StartsWith("holds no training log Runlens reads (sweep.yaml: a config file", skipped["notes"], StringComparison.Ordinal);
         Assert.Contains("the file is empty", skipped["empty/log.csv"], StringComparison.Ordinal);
