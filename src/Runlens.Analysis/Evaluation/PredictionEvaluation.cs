@@ -22,6 +22,9 @@ public sealed record PredictionEvaluation(
     /// <summary>Per-class ROC and precision-recall curves (per-example sets with probabilities; empty otherwise).</summary>
     public ImmutableArray<ClassCurve> Curves { get; init; } = [];
 
+    /// <summary>Per-batch accuracy and the worst batches, when the file has a <c>batch</c> column.</summary>
+    public BatchReport? Batches { get; init; }
+
     /// <summary>Findings of the data and label rules over these predictions (set by <c>runlens evaluate</c>).</summary>
     public ImmutableArray<Findings.Finding> Findings { get; init; } = [];
 
@@ -67,6 +70,7 @@ public sealed record PredictionEvaluation(
             Samples = ExampleSamples.Of(set),
             Curves = ClassCurves.Of(input),
             Intervals = LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length),
+            Batches = BatchReport.Of(set),
         };
     }
 
