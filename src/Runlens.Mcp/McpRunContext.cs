@@ -6,12 +6,11 @@ using Runlens.Import;
 using Runlens.Import.Predictions;
 using Runlens.Model;
 using Runlens.Storage;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Mcp;
 
 /// <summary>What the tools share: the store, how a run is named, and diagnoses kept while their run is unchanged.</summary>
-internal sealed class McpRunContext(SqlRunStore store)
+internal sealed class McpRunContext(IRunlensStore store)
 {
     private const int DiagnosesKept = 64;
 
@@ -21,7 +20,7 @@ internal sealed class McpRunContext(SqlRunStore store)
     /// same uploaded predictions.</summary>
     private readonly ConcurrentDictionary<string, ((long Points, (string, int)? Validation, (string, int)? Training) Version, Diagnosis Diagnosis)> _diagnoses = new(StringComparer.Ordinal);
 
-    public SqlRunStore Store { get; } = store;
+    public IRunlensStore Store { get; } = store;
 
     /// <summary>Runs whose diagnosis is kept.</summary>
     public int DiagnosesHeld => _diagnoses.Count;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using Runlens.Mcp.Tools;
-using Runlens.Storage.Sql;
+using Runlens.Storage;
 
 namespace Runlens.Mcp;
 
@@ -28,7 +28,7 @@ public static class RunlensMcpServer
         + "returns compact JSON of a few KB at most (explain_rule returns Markdown).";
 
     /// <summary>Serves <paramref name="store"/> on stdin/stdout until stdin closes or <paramref name="cancellationToken"/> fires.</summary>
-    public static async Task RunAsync(SqlRunStore store, CancellationToken cancellationToken = default)
+    public static async Task RunAsync(IRunlensStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         // The empty builder reads no appsettings.json or environment from the working folder: only what is set here.

@@ -6,7 +6,6 @@ using Runlens.Import.Predictions;
 using Runlens.Reports;
 using Runlens.Server.Http;
 using Runlens.Storage;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server;
 
@@ -14,7 +13,7 @@ namespace Runlens.Server;
 /// A stored run's diagnosis, the same JSON `runlens analyze RUN --format json` prints, with uploaded predictions when
 /// the run has them (<see cref="StoredPredictions"/>), read by the same reader as the CLI's.
 /// </summary>
-internal sealed class RunDiagnosis(SqlRunStore store)
+internal sealed class RunDiagnosis(IRunlensStore store)
 {
     /// <summary>Points per series on a run page: each series is reduced to the lowest and highest point of buckets of
     /// consecutive points (extremes and NaNs kept), so a page draws fast whatever the run's size.</summary>

@@ -9,7 +9,6 @@ using Runlens.Server.Mlflow;
 using Runlens.Server.Native;
 using Runlens.Storage;
 using Runlens.Storage.Search;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server;
 
@@ -25,7 +24,7 @@ public static class RunlensServer
 
     /// <summary>Builds the server over an open store (the caller owns and disposes it); <see cref="FormatException"/>
     /// for an unreadable token file.</summary>
-    public static WebApplication Build(ServerOptions options, SqlRunStore store)
+    public static WebApplication Build(ServerOptions options, IRunlensStore store)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);

@@ -62,13 +62,15 @@ internal static class CompareCommand
                 // Not a file or folder: a run in the store, by id or name (as `runlens show`).
                 if (store is null && StoreOption.Exists(storePath))
                 {
-                    store = await StoreOption.OpenAsync(storePath, ct);
+                    store = await StoreOption.OpenAsync(storePath, StoreAccess.OpenExisting, ct);
                 }
 
                 if (store is null || await store.GetRunAsync(arg, ct) is not { } stored)
                 {
                     await Console.Error.WriteLineAsync(
-                        $"runlens: {arg}: no such file or folder, and no run with that id or name in the store ({StoreOption.Resolve(storePath)}); give a log path, or a run from `runlens runs`");
+                        store is null
+                            ? $"runlens: {arg}: no such file or folder, and no run store ({StoreOption.Describe(storePath)}) to look it up in; give a log path, or --store"
+                            : $"runlens: {arg}: no run with id or name '{arg}' in {StoreOption.Describe(storePath)}, and no file or folder by that name; give a log path, or a run from `runlens runs`");
                     return ExitCodes.BadInput;
                 }
 

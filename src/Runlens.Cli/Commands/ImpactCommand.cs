@@ -57,7 +57,7 @@ internal static class ImpactCommand
                 return ExitCodes.BadInput;
             }
 
-            await using var s = await StoreOption.OpenAsync(storePath, ct);
+            await using var s = await StoreOption.OpenAsync(storePath, Storage.StoreAccess.OpenExisting, ct);
             var listed = await s.ListRunsAsync(new Storage.RunQuery(experiment, null, int.MaxValue), ct);
             if (listed.Count == 0)
             {

@@ -17,7 +17,7 @@ internal static class McpCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), StoreAccess.OpenExisting, ct);
             await RunlensMcpServer.RunAsync(s, ct);
             return ExitCodes.Ok;
         });

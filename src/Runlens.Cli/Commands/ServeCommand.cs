@@ -23,7 +23,7 @@ internal static class ServeCommand
             var spec = StoreOption.Resolve(parse.GetValue(store));
             var artifactRoot = parse.GetValue(artifacts) ?? DefaultArtifacts(spec);
             var options = new ServerOptions(parse.GetValue(urls)!, artifactRoot, parse.GetValue(auth));
-            await using var s = await RunStores.OpenAsync(spec, ct);
+            await using var s = await RunStores.OpenAsync(spec, StoreAccess.OpenOrCreate, ct);
             Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {

@@ -10,16 +10,25 @@ internal static class StoreOption
 {
     public static Option<string?> Create() => new("--store") { Description = "Run store: a SQLite file, or PostgreSQL as postgres://user@host:port/db or an Npgsql connection string (default $RUNLENS_STORE or ~/.runlens/runlens.db)" };
 
-    /// <summary>Opens the store the option names: PostgreSQL for a postgres:// URL or connection string, else a SQLite file.</summary>
-    public static async Task<IRunStore> OpenAsync(string? given, CancellationToken ct) => await RunStores.OpenAsync(Resolve(given), ct);
+    /// <summary>Opens the store the option names: PostgreSQL for a postgres:// URL or connection string, else a SQLite file.
+    /// Commands that only read open it with <see cref="StoreAccess.OpenExisting"/>: they never create a file, folder or
+    /// table.</summary>
+    /// <exception cref="StoreUnavailableException">The store cannot be opened (the CLI prints its message and exits 2,
+    /// see <see cref="StoreErrorsAction"/>).</exception>
+    public static Task<IRunlensStore> OpenAsync(string? given, StoreAccess access, CancellationToken ct) => RunStores.OpenAsync(Resolve(given), access, ct);
 
-    /// <summary>The stored run with this id or (unique) name, or null when there is no store or no such run.</summary>
+    /// <summary>The store as messages name it (a PostgreSQL store without its password).</summary>
+    public static string Describe(string? given) => RunStores.Describe(Resolve(given));
+
+    /// <summary>The stored run with this id or (unique) name, or null when there is no store.</summary>
+    /// <exception cref="Import.RunImportException">The store has no such run (the message names the store).</exception>
     public static async Task<Model.Run?> FindRunAsync(string idOrName, string? given, CancellationToken ct) =>
         (await FindAsync(idOrName, given, predictions: false, ct))?.Run;
 
     /// <summary>The stored run with this id or (unique) name and the predictions uploaded for it (each null when there
-    /// are none), read with one opening of the store; null when there is no store or no such run.</summary>
-    /// <exception cref="Import.RunImportException">An upload that cannot be read (it names the run and the upload).</exception>
+    /// are none), read with one opening of the store; null when there is no store.</summary>
+    /// <exception cref="Import.RunImportException">The store has no such run, or an upload cannot be read (it names the
+    /// run and the upload).</exception>
     public static Task<RunWithPredictions?> FindRunWithPredictionsAsync(string idOrName, string? given, CancellationToken ct) =>
         FindAsync(idOrName, given, predictions: true, ct);
 
@@ -30,20 +39,21 @@ internal static class StoreOption
             return null;
         }
 
-        await using var store = await OpenAsync(given, ct);
+        await using var store = await OpenAsync(given, StoreAccess.OpenExisting, ct);
         if (await store.GetRunAsync(idOrName, ct) is not { } run)
         {
-            return null;
+            throw new Import.RunImportException(idOrName, null, $"no run with id or name '{idOrName}' in {Describe(given)}, and no file or folder by that name",
+                "`runlens runs` lists the stored runs; give a run id or name from it, or the path of a log");
         }
 
-        if (!predictions || store is not ILiveRunStore live)
+        if (!predictions)
         {
             return new RunWithPredictions(run, null, null);
         }
 
         async Task<Import.Predictions.PredictionsFile?> Read(string role) =>
-            await StoredPredictions.FindAsync(live, run.Identity.Id, role, ct) is { } blob
-                ? Import.Predictions.PredictionsReader.Read(blob.Source, blob.Bytes)
+            await store.GetPredictionsAsync(run.Identity.Id, role, ct) is { } upload
+                ? Import.Predictions.PredictionsReader.Read(upload.Source, upload.Bytes)
                 : null;
 
         return new RunWithPredictions(run, await Read("validation"), await Read("training"));

@@ -43,7 +43,7 @@ internal static class WatchCommand
             }
 
             using var http = url is null ? null : Http(url);
-            SqlRunStore? opened = null;
+            Storage.IRunlensStore? opened = null;
             IRunSource source;
             IControlChannel? channel;
             if (http is not null)
@@ -59,7 +59,7 @@ internal static class WatchCommand
             }
             else if (parse.GetValue(store) is not null || StoreOption.Exists(null))
             {
-                opened = await Storage.RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
+                opened = await StoreOption.OpenAsync(parse.GetValue(store), Storage.StoreAccess.OpenExisting, ct);
                 source = new StoreRunSource(opened, what);
                 channel = parse.GetValue(control) is { } file ? new FileControlChannel(file, what) : null; // else the store's, once the run's id is known
             }

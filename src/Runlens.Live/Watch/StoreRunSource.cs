@@ -1,10 +1,10 @@
-using Runlens.Storage.Sql;
+using Runlens.Storage;
 
 namespace Runlens.Live.Watch;
 
 /// <summary>A run in a store (SQLite or PostgreSQL) that something else is writing, e.g. <c>runlens serve</c>: read
 /// again when its point count, status or end time change.</summary>
-public sealed class StoreRunSource(SqlRunStore store, string idOrName) : IRunSource
+public sealed class StoreRunSource(IRunlensStore store, string idOrName) : IRunSource
 {
     private (long Points, Model.RunStatus Status, DateTimeOffset? End) _seen = (-1, default, null);
     private string? _id;

@@ -9,7 +9,6 @@ using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Storage;
 using Runlens.Storage.Search;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server.Native;
 
@@ -18,7 +17,7 @@ namespace Runlens.Server.Native;
 /// metric, step and timestamp), set config and tags, record status and events, upload predictions, read runs and
 /// series (raw or downsampled with extremes kept), search with MLflow's filter syntax, and get a run's diagnosis.
 /// </summary>
-internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDiagnosis diagnosis)
+internal sealed class NativeApi(IRunlensStore store, ServerOptions options, RunDiagnosis diagnosis)
 {
     public void Map(IEndpointRouteBuilder app)
     {
@@ -122,19 +121,30 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         }, created ? 201 : 200).ConfigureAwait(false);
     }
 
+    /// <summary>Runs the store's search selects (MLflow's filter and order_by, executed by the database), one page:
+    /// <c>?limit=</c> with <c>?page_token=</c> (the previous page's <c>next_page_token</c>: pages stay put while runs
+    /// arrive) or <c>?offset=</c> (a page by number).</summary>
     private async Task SearchAsync(HttpContext context)
     {
         var q = context.Request.Query;
-        var filter = RunFilter.Parse(q["filter"].ToString());
-        var order = RunOrder.Parse([.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)]);
         var limit = Number(q["limit"].ToString(), "limit", 100, 1, 10_000);
         var offset = Number(q["offset"].ToString(), "offset", 0, 0, int.MaxValue);
+        var token = q["page_token"].ToString() is { Length: > 0 } t ? t : null;
         var view = q["view"].ToString();
         var experiments = q["experiment"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!).ToList();
-        var records = await store.ListRecordsAsync(new RecordQuery(experiments.Count == 0 ? null : experiments, view is "" or "active" or "all", view is "deleted" or "all"),
-            context.RequestAborted).ConfigureAwait(false);
-        var all = records.Where(filter.Matches).Order(order).ToList();
-        var page = all.Skip(offset).Take(limit).ToList();
+        var found = await store.SearchRunsAsync(new RunSearch
+        {
+            Filter = q["filter"].ToString(),
+            OrderBy = [.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)],
+            Experiments = experiments.Count == 0 ? null : experiments,
+            Active = view is "" or "active" or "all",
+            Deleted = view is "deleted" or "all",
+            PageSize = limit,
+            Offset = offset,
+            PageToken = token,
+            CountTotal = true,
+        }, context.RequestAborted).ConfigureAwait(false);
+        var page = found.Runs;
 
         // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until it gains points)
         var summaries = new Dictionary<string, RunSummary?>(StringComparer.Ordinal);
@@ -150,13 +160,22 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("total", all.Count);
+            w.WriteNumber("total", found.Total ?? 0);
             w.WriteStartArray("runs");
-            page.ForEach(r => Record(w, r, summaries.GetValueOrDefault(r.Id)));
-            w.WriteEndArray();
-            if (offset + page.Count < all.Count)
+            foreach (var r in page)
             {
-                w.WriteNumber("next_offset", offset + page.Count);
+                Record(w, r, summaries.GetValueOrDefault(r.Id));
+            }
+
+            w.WriteEndArray();
+            if (found.NextPageToken is { } next)
+            {
+                if (token is null)
+                {
+                    w.WriteNumber("next_offset", offset + page.Count);
+                }
+
+                w.WriteString("next_page_token", next);
             }
 
             w.WriteEndObject();
@@ -241,7 +260,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         var bytes = (await RequestBody.BytesAsync(context, options.MaxJsonBytes).ConfigureAwait(false)).ToArray();
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
         var summary = RunDiagnosis.CheckPredictions(bytes, role, format);
-        await store.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
+        await store.PutPredictionsAsync(id, role, format, bytes, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();

@@ -11,7 +11,7 @@ namespace Runlens.Server.Ui;
 /// state in the URL so it can be shared), <c>/runs/{id}</c> shows one run — the HTML report of its diagnosis, which
 /// reloads itself while the run is running and gains points.
 /// </summary>
-internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStore store, ServerOptions options)
+internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.IRunlensStore store, ServerOptions options)
 {
     public const int MaxCompared = 10;
 
