@@ -59,8 +59,9 @@ internal static class StoreOption
         return new RunWithPredictions(run, await Read("validation"), await Read("training"));
     }
 
-    /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
-    public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec));
+    /// <summary>Whether something is where the store should be (a PostgreSQL server is assumed to be there); a folder
+    /// counts, so that opening it says it is not a store.</summary>
+    public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec) || Directory.Exists(spec));
 
     public static string Resolve(string? given) =>
         given ?? (Environment.GetEnvironmentVariable("RUNLENS_STORE") is { Length: > 0 } env ? env : SqliteRunStore.DefaultPath);
