@@ -69,7 +69,7 @@ internal static class CompareCommand
                 {
                     await Console.Error.WriteLineAsync(
                         store is null
-                            ? $"runlens: {arg}: no such file or folder, and no run store ({StoreOption.Describe(storePath)}) to look it up in; give a log path, or --store"
+                            ? $"runlens: {arg}: no such file or folder, and no run store ({StoreOption.Describe(storePath)}) to look it up in; give a log path, or --store and a run from `runlens runs`"
                             : $"runlens: {arg}: no run with id or name '{arg}' in {StoreOption.Describe(storePath)}, and no file or folder by that name; give a log path, or a run from `runlens runs`");
                     return ExitCodes.BadInput;
                 }
