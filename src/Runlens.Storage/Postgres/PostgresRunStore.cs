@@ -55,7 +55,7 @@ public sealed class PostgresRunStore : SqlRunStore
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
         CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
         CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms DESC, id COLLATE "C");
-        CREATE INDEX IF NOT EXISTS runs_name ON runs (name COLLATE "C");
+        CREATE INDEX IF NOT EXISTS runs_by_name ON runs (name COLLATE "C", start_ms DESC NULLS LAST, id COLLATE "C");
         CREATE INDEX IF NOT EXISTS runs_pending ON runs (id) WHERE pending_blocks > 0;
         CREATE INDEX IF NOT EXISTS config_value ON config (key, text COLLATE "C");
         CREATE INDEX IF NOT EXISTS tags_value ON tags (key, value COLLATE "C");

@@ -12,6 +12,11 @@ internal sealed class PostgresSearchDialect : SearchDialect
 
     public override string Ordered(string expression) => expression + " COLLATE \"C\"";
 
+    public override bool FixesJoinOrder => false;
+
+    public override IEnumerable<string> OrderTerms(string expression, bool ascending, bool nullable) =>
+        [expression + (ascending ? " ASC" : " DESC") + (nullable ? " NULLS LAST" : "")];
+
     public override string Like(string expression, string parameter, bool ignoreCase) =>
         $"{expression} {(ignoreCase ? "ILIKE" : "LIKE")} {parameter}";
 

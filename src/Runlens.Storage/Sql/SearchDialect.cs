@@ -10,6 +10,13 @@ internal abstract class SearchDialect
     /// <summary>A text expression as ORDER BY and &lt; &gt; compare it.</summary>
     public abstract string Ordered(string expression);
 
+    /// <summary>Whether the database keeps the join order written with <c>CROSS JOIN</c> (SQLite), so that a search
+    /// chooses where to start (<see cref="SearchDriver"/>); otherwise its planner does.</summary>
+    public abstract bool FixesJoinOrder { get; }
+
+    /// <summary>ORDER BY terms for a value, runs without one (NULL) last in both directions.</summary>
+    public abstract IEnumerable<string> OrderTerms(string expression, bool ascending, bool nullable);
+
     /// <summary>A condition: <paramref name="expression"/> matches the pattern in <paramref name="parameter"/>.</summary>
     public abstract string Like(string expression, string parameter, bool ignoreCase);
 

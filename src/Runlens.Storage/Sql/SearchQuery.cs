@@ -20,6 +20,7 @@ internal sealed class SearchQuery
     private readonly Dictionary<string, SearchSource> _sources = new(StringComparer.Ordinal);
     private readonly List<string> _conditions = [];
     private readonly IReadOnlyDictionary<string, MetricPlan> _metrics;
+    private readonly List<SearchDriver> _drivers = [];
 
     public SearchQuery(SearchDialect dialect, RunSearch search, RunFilter filter, RunOrder order, IReadOnlyDictionary<string, MetricPlan> metrics)
     {
@@ -39,9 +40,14 @@ internal sealed class SearchQuery
     /// <summary>The order keys: the order_by clauses, then start time (newest first); the run id decides ties.</summary>
     public IReadOnlyList<SortKey> Keys { get; }
 
+    /// <summary>Conditions of the filter an index can start a search from (see <see cref="SearchDriver"/>).</summary>
+    public IReadOnlyList<SearchDriver> Drivers => _drivers;
+
     /// <summary>Reads up to <paramref name="limit"/> runs of one rank of the first key, after <paramref name="after"/>
-    /// (a position of that rank) when given: each row is the run id, then each key's rank and value.</summary>
-    public DbCommand Page(DbConnection connection, int rank, SearchPosition? after, int limit)
+    /// (a position of that rank) when given: each row is the run id, then each key's rank and value. Where the database
+    /// keeps the join order written, the search starts from <paramref name="driver"/> when given (then sorts what it
+    /// finds), else walks the first key in order and stops at the page's end.</summary>
+    public DbCommand Page(DbConnection connection, int rank, SearchPosition? after, int limit, SearchDriver? driver)
     {
         var first = Keys[0];
         var parameters = new List<(string, object?, DbType)>(_parameters);
@@ -51,9 +57,9 @@ internal sealed class SearchQuery
             sql.Append(", ").Append(key.Rank ?? "0").Append(", ").Append(key.Value);
         }
 
-        sql.Append(" FROM runs r");
-        AppendJoins(sql, first.Source is { } s && rank < 2 ? s : null);
         var conditions = new List<string>(_conditions);
+        var lead = driver?.Source ?? (first.Source is { InnerJoinable: true } s && rank < 2 ? s : null);
+        AppendFrom(sql, lead, conditions);
         if (first.Condition(rank) is { } segment)
         {
             conditions.Add(segment);
@@ -65,35 +71,45 @@ internal sealed class SearchQuery
         }
 
         AppendWhere(sql, conditions);
-        sql.Append(" ORDER BY ");
         var terms = new List<string>();
-        if (rank == 0)
+        foreach (var (key, i) in Keys.Select((k, i) => (k, i)))
         {
-            terms.Add(Direction(first, first.Value));
-        }
-
-        foreach (var key in Keys.Skip(1))
-        {
-            if (key.Rank is { } r)
+            if (i == 0 && rank != 0)
             {
-                terms.Add(r);
+                continue; // one rank: no value to order by
             }
 
-            terms.Add(Direction(key, key.Value));
+            if (key.IsMetric && i > 0)
+            {
+                terms.Add(key.Rank!);
+            }
+
+            var value = key.Kind == SortValueKind.Text ? _dialect.Ordered(key.Value) : key.Value;
+            terms.AddRange(_dialect.OrderTerms(value, key.Ascending, nullable: key.Present is not null && !(key.IsMetric || i == 0)));
         }
 
         terms.Add(_dialect.Ordered("r.id"));
-        sql.AppendJoin(", ", terms);
+        sql.Append(" ORDER BY ").AppendJoin(", ", terms);
         sql.Append(" LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
         return Command(connection, sql.ToString(), parameters);
+    }
+
+    /// <summary>Counts the runs a driver's condition selects, up to <paramref name="cap"/>: an index range, read no
+    /// further than the cap.</summary>
+    public DbCommand Probe(DbConnection connection, SearchDriver driver, int cap)
+    {
+        var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {driver.Source.Table} {driver.Source.Alias} WHERE {driver.Source.Named} AND {driver.Condition} LIMIT "
+            + cap.ToString(CultureInfo.InvariantCulture) + ") x";
+        return Command(connection, sql, _parameters);
     }
 
     /// <summary>Counts every run the search selects.</summary>
     public DbCommand Count(DbConnection connection)
     {
-        var sql = new StringBuilder("SELECT COUNT(*) FROM runs r");
-        AppendJoins(sql, null, requiredOnly: true);
-        AppendWhere(sql, _conditions);
+        var sql = new StringBuilder("SELECT COUNT(*)");
+        var conditions = new List<string>(_conditions);
+        AppendFrom(sql, null, conditions, requiredOnly: true);
+        AppendWhere(sql, conditions);
         return Command(connection, sql.ToString(), _parameters);
     }
 
@@ -128,16 +144,29 @@ internal sealed class SearchQuery
         return cmd;
     }
 
-    private void AppendJoins(StringBuilder sql, SearchSource? inner, bool requiredOnly = false)
+    /// <summary>FROM the runs and the rows joined to them; with <paramref name="lead"/> and a database that keeps the
+    /// order written, FROM that row's table first.</summary>
+    private void AppendFrom(StringBuilder sql, SearchSource? lead, List<string> conditions, bool requiredOnly = false)
     {
+        var fixedOrder = _dialect.FixesJoinOrder;
+        if (fixedOrder && lead is not null)
+        {
+            sql.Append($" FROM {lead.Table} {lead.Alias} CROSS JOIN runs r ON r.id = {lead.Alias}.run_id");
+            conditions.Add(lead.Named);
+        }
+        else
+        {
+            sql.Append(" FROM runs r");
+        }
+
         foreach (var source in _sources.Values)
         {
-            if (requiredOnly && !source.Required)
+            if ((requiredOnly && !source.Required) || (fixedOrder && source == lead))
             {
                 continue;
             }
 
-            sql.Append(source.Join(source.InnerJoinable && (source.Required || source == inner)));
+            sql.Append(source.Join(source.InnerJoinable && (source.Required || source == lead), fixedOrder ? "CROSS JOIN" : "JOIN"));
         }
     }
 
@@ -148,9 +177,6 @@ internal sealed class SearchQuery
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions.Select(c => "(" + c + ")"));
         }
     }
-
-    private string Direction(SortKey key, string value) =>
-        (key.Kind == SortValueKind.Text ? _dialect.Ordered(value) : value) + (key.Ascending ? " ASC" : " DESC");
 
     /// <summary>"After this position" for a page of the position's first-key rank: the rows whose keys come later in
     /// the order, key by key, then by run id.</summary>
@@ -322,9 +348,18 @@ internal sealed class SearchQuery
                     source.Required = true;
                     var value = Bind(numeric.Value, DbType.Double);
                     var present = source.InnerJoinable ? "" : source.Present + " AND ";
-                    return numeric.Comparator == SearchComparator.NotEqual
-                        ? $"{present}({source.Value} IS NULL OR {source.Value} <> {value})"
-                        : $"{present}{source.Value} {SearchComparators.Text(numeric.Comparator)} {value}";
+                    if (numeric.Comparator == SearchComparator.NotEqual)
+                    {
+                        return $"{present}({source.Value} IS NULL OR {source.Value} <> {value})";
+                    }
+
+                    var condition = $"{source.Value} {SearchComparators.Text(numeric.Comparator)} {value}";
+                    if (source.InnerJoinable)
+                    {
+                        _drivers.Add(new SearchDriver(source, condition));
+                    }
+
+                    return present + condition;
                 }
 
             case NumericClause time:
@@ -337,7 +372,13 @@ internal sealed class SearchQuery
                 {
                     var source = Source(text.Key);
                     source.Required = true;
-                    return Compare(source.Value, text);
+                    var condition = Compare(source.Value, text);
+                    if (text.Comparator == SearchComparator.Equal)
+                    {
+                        _drivers.Add(new SearchDriver(source, condition));
+                    }
+
+                    return condition;
                 }
 
             case TextClause status when status.Key.Name == SearchKey.Status && status.Comparator is SearchComparator.Equal or SearchComparator.NotEqual:

@@ -4,20 +4,23 @@ namespace Runlens.Storage.Sql;
 /// parameter (<c>config</c>) or a tag (<c>tags</c>), by name.</summary>
 internal sealed class SearchSource
 {
-    private readonly string _table;
     private readonly string _column;
+    private readonly string _key;
     private readonly string[] _parameters;
 
     private SearchSource(string alias, string table, string column, string[] parameters, bool metric)
     {
         Alias = alias;
-        _table = table;
+        Table = table;
         _column = column;
+        _key = table == "run_metrics" ? "name" : "key";
         _parameters = parameters;
         IsMetric = metric;
     }
 
     public string Alias { get; }
+
+    public string Table { get; }
 
     public bool IsMetric { get; }
 
@@ -30,10 +33,12 @@ internal sealed class SearchSource
     /// <summary>True where the run has the row.</summary>
     public string Present => _parameters.Length == 1 ? $"{Alias}.run_id IS NOT NULL" : $"({Alias}.run_id IS NOT NULL OR {Alias}b.run_id IS NOT NULL)";
 
-    /// <summary>Runs without the row rank 2; a metric whose latest value is NaN ranks 1; a value ranks 0.</summary>
-    public string Rank => IsMetric
-        ? $"CASE WHEN NOT {Present} THEN 2 WHEN {Value} IS NULL THEN 1 ELSE 0 END"
-        : $"CASE WHEN {Present} THEN 0 ELSE 2 END";
+    /// <summary>Whether an inner join can stand for <see cref="Present"/> (a single name; a fallback pair is two outer
+    /// joins and <see cref="Present"/>).</summary>
+    public bool InnerJoinable => _parameters.Length == 1;
+
+    /// <summary>The row's name: <c>j0.key = @p0</c>.</summary>
+    public string Named => $"{Alias}.{_key} = {_parameters[0]}";
 
     public static SearchSource Metric(string alias, string parameter, string? fallbackParameter) =>
         new(alias, "run_metrics", "value", fallbackParameter is null ? [parameter] : [parameter, fallbackParameter], metric: true);
@@ -42,20 +47,16 @@ internal sealed class SearchSource
 
     public static SearchSource Tag(string alias, string parameter) => new(alias, "tags", "value", [parameter], metric: false);
 
-    /// <summary>The join(s); inner only for a single-name source (a fallback pair is two outer joins and
-    /// <see cref="Present"/>).</summary>
-    public string Join(bool inner)
+    /// <summary>The join(s) to a run already in the FROM list; <paramref name="innerJoin"/> is the keyword of an inner
+    /// join (<c>JOIN</c>, or SQLite's <c>CROSS JOIN</c>, which keeps the order written).</summary>
+    public string Join(bool inner, string innerJoin)
     {
-        var key = _table == "run_metrics" ? "name" : "key";
         if (_parameters.Length == 1)
         {
-            return $" {(inner ? "JOIN" : "LEFT JOIN")} {_table} {Alias} ON {Alias}.run_id = r.id AND {Alias}.{key} = {_parameters[0]}";
+            return $" {(inner ? innerJoin : "LEFT JOIN")} {Table} {Alias} ON {Alias}.run_id = r.id AND {Named}";
         }
 
-        return $" LEFT JOIN {_table} {Alias} ON {Alias}.run_id = r.id AND {Alias}.{key} = {_parameters[0]}"
-            + $" LEFT JOIN {_table} {Alias}b ON {Alias}b.run_id = r.id AND {Alias}b.{key} = {_parameters[1]}";
+        return $" LEFT JOIN {Table} {Alias} ON {Alias}.run_id = r.id AND {Named}"
+            + $" LEFT JOIN {Table} {Alias}b ON {Alias}b.run_id = r.id AND {Alias}b.{_key} = {_parameters[1]}";
     }
-
-    /// <summary>Whether an inner join already guarantees the row (else <see cref="Present"/> must be said).</summary>
-    public bool InnerJoinable => _parameters.Length == 1;
 }

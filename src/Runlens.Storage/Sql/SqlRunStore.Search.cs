@@ -12,6 +12,10 @@ public abstract partial class SqlRunStore
     private const string DiagnosisKind = "diagnosis";
     private const string SummaryName = "summary";
 
+    /// <summary>A filter condition that selects fewer runs than this is where a search starts (<see cref="DriverAsync"/>);
+    /// tests set it to 0 to walk the order every time.</summary>
+    internal int DriverCap { get; set; } = 2000;
+
     /// <summary>How this backend writes the parts of a search that differ between databases.</summary>
     internal abstract SearchDialect Dialect { get; }
 
@@ -45,10 +49,12 @@ public abstract partial class SqlRunStore
         var want = (int)Math.Min(int.MaxValue, skip + search.PageSize + 1L);
         var rows = new List<SearchPosition>();
         var fromRank = token?.After?.Keys[0].Rank ?? 0;
+        var driver = await DriverAsync(connection, query, cancellationToken).ConfigureAwait(false);
         foreach (var rank in query.Keys[0].Ranks.Where(r => r >= fromRank))
         {
             var after = token?.After is { } a && a.Keys[0].Rank == rank ? a : null;
-            await using var cmd = query.Page(connection, rank, after, want - rows.Count);
+            await using var cmd = query.Page(connection, rank, after, want - rows.Count, driver);
+            if (Environment.GetEnvironmentVariable("RL_DEBUG_SQL") is not null) { Console.Error.WriteLine(cmd.CommandText); foreach (DbParameter p in cmd.Parameters) Console.Error.WriteLine($"  {p.ParameterName}={p.Value}"); }
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -108,6 +114,31 @@ public abstract partial class SqlRunStore
 
     public Task PutDiagnosisSummaryAsync(string runId, byte[] summary, CancellationToken cancellationToken = default) =>
         ApplyAsync(runId, new RunChanges { Blobs = [new RunBlob(DiagnosisKind, SummaryName, summary)] }, cancellationToken);
+
+    /// <summary>Where a database that keeps the join order written (SQLite) starts: from the filter condition that
+    /// selects fewest runs when it selects fewer than <see cref="DriverCap"/> (they are then found by their index and
+    /// sorted), else by walking the first order key in order until the page is full — fast when matching runs are common,
+    /// and never a sort of a large share of the store.</summary>
+    private async Task<SearchDriver?> DriverAsync(DbConnection connection, SearchQuery query, CancellationToken cancellationToken)
+    {
+        if (!Dialect.FixesJoinOrder)
+        {
+            return null;
+        }
+
+        (SearchDriver? Driver, long Count) best = (null, DriverCap);
+        foreach (var driver in query.Drivers)
+        {
+            await using var probe = query.Probe(connection, driver, DriverCap);
+            var count = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (count < best.Count)
+            {
+                best = (driver, count);
+            }
+        }
+
+        return best.Driver;
+    }
 
     /// <summary>How each metric name of the search is read (<see cref="MetricPlan"/>); with <paramref name="strict"/>, a
     /// metric, parameter or tag no run has is an error naming those that exist.</summary>

@@ -44,7 +44,7 @@ public sealed class SqliteRunStore : SqlRunStore
     private const string SearchIndexes = """
         CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
         CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms DESC, id);
-        CREATE INDEX IF NOT EXISTS runs_name ON runs (name);
+        CREATE INDEX IF NOT EXISTS runs_by_name ON runs (name, start_ms DESC, id);
         CREATE INDEX IF NOT EXISTS runs_pending ON runs (id) WHERE pending_blocks > 0;
         CREATE INDEX IF NOT EXISTS config_value ON config (key, text);
         CREATE INDEX IF NOT EXISTS tags_value ON tags (key, value);

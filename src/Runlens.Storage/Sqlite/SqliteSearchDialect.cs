@@ -14,6 +14,12 @@ internal sealed class SqliteSearchDialect : SearchDialect
 
     public override string Ordered(string expression) => expression;
 
+    public override bool FixesJoinOrder => true;
+
+    /// <remarks>SQLite sorts NULL first: last when descending, and after an <c>IS NULL</c> term when ascending.</remarks>
+    public override IEnumerable<string> OrderTerms(string expression, bool ascending, bool nullable) =>
+        ascending && nullable ? [expression + " IS NULL", expression + " ASC"] : [expression + (ascending ? " ASC" : " DESC")];
+
     public override string Like(string expression, string parameter, bool ignoreCase) =>
         ignoreCase ? $"{FoldFunction}({expression}) GLOB {parameter}" : $"{expression} GLOB {parameter}";
 
