@@ -34,7 +34,9 @@ internal sealed class SearchQuery
 
         var keys = order.Clauses.Select(c => Key(c.Key, c.Ascending)).ToList();
         keys.Add(new SortKey("r.start_ms", "r.start_ms IS NOT NULL", false, false, SortValueKind.Long, null));
-        Keys = keys;
+        // a key already ordered by decides every tie itself: a second one (start time after order_by start_time) only
+        // keeps the database from walking the first key's index
+        Keys = [.. keys.Where((key, i) => !keys.Take(i).Any(k => k.Value == key.Value))];
     }
 
     /// <summary>The order keys: the order_by clauses, then start time (newest first); the run id decides ties.</summary>
@@ -58,7 +60,7 @@ internal sealed class SearchQuery
         }
 
         var conditions = new List<string>(_conditions);
-        var lead = driver?.Source ?? (first.Source is { InnerJoinable: true } s && rank < 2 ? s : null);
+        var lead = driver is not null ? driver.Source : first.Source is { InnerJoinable: true } s && rank < 2 ? s : null;
         AppendFrom(sql, lead, conditions);
         if (first.Condition(rank) is { } segment)
         {
@@ -98,17 +100,17 @@ internal sealed class SearchQuery
     /// further than the cap.</summary>
     public DbCommand Probe(DbConnection connection, SearchDriver driver, int cap)
     {
-        var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {driver.Source.Table} {driver.Source.Alias} WHERE {driver.Source.Named} AND {driver.Condition} LIMIT "
-            + cap.ToString(CultureInfo.InvariantCulture) + ") x";
+        var rows = driver.Source is { } source ? $"{source.Table} {source.Alias} WHERE {source.Named} AND {driver.Condition}" : $"runs r WHERE {driver.Condition}";
+        var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {rows} LIMIT " + cap.ToString(CultureInfo.InvariantCulture) + ") x";
         return Command(connection, sql, _parameters);
     }
 
-    /// <summary>Counts every run the search selects.</summary>
+    /// <summary>Counts every run the search selects; the database picks where to start.</summary>
     public DbCommand Count(DbConnection connection)
     {
         var sql = new StringBuilder("SELECT COUNT(*)");
         var conditions = new List<string>(_conditions);
-        AppendFrom(sql, null, conditions, requiredOnly: true);
+        AppendFrom(sql, null, conditions, requiredOnly: true, fixedOrder: false);
         AppendWhere(sql, conditions);
         return Command(connection, sql.ToString(), _parameters);
     }
@@ -146,9 +148,9 @@ internal sealed class SearchQuery
 
     /// <summary>FROM the runs and the rows joined to them; with <paramref name="lead"/> and a database that keeps the
     /// order written, FROM that row's table first.</summary>
-    private void AppendFrom(StringBuilder sql, SearchSource? lead, List<string> conditions, bool requiredOnly = false)
+    private void AppendFrom(StringBuilder sql, SearchSource? lead, List<string> conditions, bool requiredOnly = false, bool fixedOrder = true)
     {
-        var fixedOrder = _dialect.FixesJoinOrder;
+        fixedOrder &= _dialect.FixesJoinOrder;
         if (fixedOrder && lead is not null)
         {
             sql.Append($" FROM {lead.Table} {lead.Alias} CROSS JOIN runs r ON r.id = {lead.Alias}.run_id");
@@ -270,6 +272,10 @@ internal sealed class SearchQuery
             }
 
             _conditions.Add(parts.Count == 0 ? "1 = 0" : string.Join(" OR ", parts));
+            if (parts.Count > 0)
+            {
+                _drivers.Add(new SearchDriver(null, string.Join(" OR ", parts)));
+            }
         }
 
         if (search.Status is { } status)
@@ -313,17 +319,20 @@ internal sealed class SearchQuery
         if (key.Entity != SearchEntity.Attribute)
         {
             var source = Source(key);
-            return new SortKey(source.Value, source.Present, source.IsMetric, ascending, source.IsMetric ? SortValueKind.Double : SortValueKind.Text, source);
+            return new SortKey(source.Value, source.Present, source.IsMetric, ascending, source.IsMetric ? SortValueKind.Double : SortValueKind.Text, source)
+            {
+                OftenTies = !source.IsMetric,
+            };
         }
 
         return key.Name switch
         {
             SearchKey.StartTime => new SortKey("r.start_ms", "r.start_ms IS NOT NULL", false, ascending, SortValueKind.Long, null),
             SearchKey.EndTime => new SortKey("r.end_ms", "r.end_ms IS NOT NULL", false, ascending, SortValueKind.Long, null),
-            SearchKey.UserId => new SortKey("r.user_id", "r.user_id IS NOT NULL", false, ascending, SortValueKind.Text, null),
+            SearchKey.UserId => new SortKey("r.user_id", "r.user_id IS NOT NULL", false, ascending, SortValueKind.Text, null) { OftenTies = true },
             SearchKey.RunName => new SortKey("r.name", null, false, ascending, SortValueKind.Text, null),
             SearchKey.RunId => new SortKey("r.id", null, false, ascending, SortValueKind.Text, null),
-            SearchKey.Status => new SortKey(StatusName, null, false, ascending, SortValueKind.Text, null),
+            SearchKey.Status => new SortKey(StatusName, null, false, ascending, SortValueKind.Text, null) { OftenTies = true },
             _ => throw new SearchSyntaxException($"Ordering by attribute '{key.Written}' is not supported."),
         };
     }

@@ -10,6 +10,10 @@ namespace Runlens.Storage.Sql;
 /// <param name="Kind">How the value is read, written to a page token and bound.</param>
 internal sealed record SortKey(string Value, string? Present, bool IsMetric, bool Ascending, SortValueKind Kind, SearchSource? Source)
 {
+    /// <summary>Many runs share each value (a parameter, a tag, the status, the user), unlike a metric, a time, a name
+    /// or an id.</summary>
+    public bool OftenTies { get; init; }
+
     /// <summary>The ranks runs can have on this key, in order.</summary>
     public int[] Ranks => Present is null ? [0] : IsMetric ? [0, 1, 2] : [0, 2];
 

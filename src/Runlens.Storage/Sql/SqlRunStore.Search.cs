@@ -12,9 +12,15 @@ public abstract partial class SqlRunStore
     private const string DiagnosisKind = "diagnosis";
     private const string SummaryName = "summary";
 
-    /// <summary>A filter condition that selects fewer runs than this is where a search starts (<see cref="DriverAsync"/>);
-    /// tests set it to 0 to walk the order every time.</summary>
-    internal int DriverCap { get; set; } = 2000;
+    /// <summary>A filter condition that selects fewer runs than this is where a search starts (<see cref="DriverAsync"/>)...</summary>
+    private const int DriverCap = 2_000;
+
+    /// <summary>... or fewer than this when the first order key often ties (a parameter, a tag, the status): walking it
+    /// in order reads a whole group of equal values before the page can be sorted.</summary>
+    private const int TiedDriverCap = 25_000;
+
+    /// <summary>Tests turn it off to walk the order every time.</summary>
+    internal bool ChooseDriver { get; set; } = true;
 
     /// <summary>How this backend writes the parts of a search that differ between databases.</summary>
     internal abstract SearchDialect Dialect { get; }
@@ -35,9 +41,13 @@ public abstract partial class SqlRunStore
             throw otherSearch;
         }
 
+        var dbgw = System.Diagnostics.Stopwatch.StartNew(); var dbg = Environment.GetEnvironmentVariable("RL_DEBUG_T") is not null;
         await FlushAllPendingAsync(cancellationToken).ConfigureAwait(false);
+        if (dbg) Console.Error.WriteLine($"T flush {dbgw.Elapsed.TotalMilliseconds}");
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (dbg) Console.Error.WriteLine($"T open {dbgw.Elapsed.TotalMilliseconds}");
         var plans = await PlanAsync(connection, filter, order, search.StrictNames, cancellationToken).ConfigureAwait(false);
+        if (dbg) Console.Error.WriteLine($"T plan {dbgw.Elapsed.TotalMilliseconds}");
         var query = new SearchQuery(Dialect, search, filter, order, plans);
         if (token?.After is { } position && position.Keys.Count != query.Keys.Count)
         {
@@ -50,11 +60,12 @@ public abstract partial class SqlRunStore
         var rows = new List<SearchPosition>();
         var fromRank = token?.After?.Keys[0].Rank ?? 0;
         var driver = await DriverAsync(connection, query, cancellationToken).ConfigureAwait(false);
+        if (dbg) Console.Error.WriteLine($"T driver {dbgw.Elapsed.TotalMilliseconds}");
         foreach (var rank in query.Keys[0].Ranks.Where(r => r >= fromRank))
         {
             var after = token?.After is { } a && a.Keys[0].Rank == rank ? a : null;
             await using var cmd = query.Page(connection, rank, after, want - rows.Count, driver);
-            if (Environment.GetEnvironmentVariable("RL_DEBUG_SQL") is not null) { Console.Error.WriteLine(cmd.CommandText); foreach (DbParameter p in cmd.Parameters) Console.Error.WriteLine($"  {p.ParameterName}={p.Value}"); }
+            if (Environment.GetEnvironmentVariable("RL_DEBUG_SQL") is not null) { Console.Error.WriteLine(cmd.CommandText); var text = cmd.CommandText; cmd.CommandText = "EXPLAIN QUERY PLAN " + text; await using (var pr = await cmd.ExecuteReaderAsync(cancellationToken)) { while (await pr.ReadAsync(cancellationToken)) Console.Error.WriteLine("   PLAN " + pr.GetValue(3)); } cmd.CommandText = text; var sw = System.Diagnostics.Stopwatch.StartNew(); await using (var pr = await cmd.ExecuteReaderAsync(cancellationToken)) { while (await pr.ReadAsync(cancellationToken)) { } } Console.Error.WriteLine("   TIME " + sw.Elapsed.TotalMilliseconds); }
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -71,8 +82,10 @@ public abstract partial class SqlRunStore
         var next = rows.Count > skip + search.PageSize
             ? new SearchPageToken((token?.Offset ?? search.Offset) + page.Count, page[^1], digest).Encode()
             : null;
+        if (dbg) Console.Error.WriteLine($"T pages {dbgw.Elapsed.TotalMilliseconds}");
         var records = await ReadRecordsByIdAsync(connection, [.. page.Select(p => p.Id)], cancellationToken).ConfigureAwait(false);
         long? total = null;
+        if (dbg) Console.Error.WriteLine($"T records {dbgw.Elapsed.TotalMilliseconds}");
         if (search.CountTotal)
         {
             await using var count = query.Count(connection);
@@ -118,18 +131,20 @@ public abstract partial class SqlRunStore
     /// <summary>Where a database that keeps the join order written (SQLite) starts: from the filter condition that
     /// selects fewest runs when it selects fewer than <see cref="DriverCap"/> (they are then found by their index and
     /// sorted), else by walking the first order key in order until the page is full — fast when matching runs are common,
-    /// and never a sort of a large share of the store.</summary>
+    /// and never a sort of a large share of the store. PostgreSQL's planner makes this choice itself, from its
+    /// statistics.</summary>
     private async Task<SearchDriver?> DriverAsync(DbConnection connection, SearchQuery query, CancellationToken cancellationToken)
     {
-        if (!Dialect.FixesJoinOrder)
+        if (!Dialect.FixesJoinOrder || !ChooseDriver)
         {
             return null;
         }
 
-        (SearchDriver? Driver, long Count) best = (null, DriverCap);
+        var cap = query.Keys[0].OftenTies ? TiedDriverCap : DriverCap;
+        (SearchDriver? Driver, long Count) best = (null, cap);
         foreach (var driver in query.Drivers)
         {
-            await using var probe = query.Probe(connection, driver, DriverCap);
+            await using var probe = query.Probe(connection, driver, cap);
             var count = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (count < best.Count)
             {
