@@ -41,13 +41,9 @@ public abstract partial class SqlRunStore
             throw otherSearch;
         }
 
-        var dbgw = System.Diagnostics.Stopwatch.StartNew(); var dbg = Environment.GetEnvironmentVariable("RL_DEBUG_T") is not null;
         await FlushAllPendingAsync(cancellationToken).ConfigureAwait(false);
-        if (dbg) Console.Error.WriteLine($"T flush {dbgw.Elapsed.TotalMilliseconds}");
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (dbg) Console.Error.WriteLine($"T open {dbgw.Elapsed.TotalMilliseconds}");
         var plans = await PlanAsync(connection, filter, order, search.StrictNames, cancellationToken).ConfigureAwait(false);
-        if (dbg) Console.Error.WriteLine($"T plan {dbgw.Elapsed.TotalMilliseconds}");
         var query = new SearchQuery(Dialect, search, filter, order, plans);
         if (token?.After is { } position && position.Keys.Count != query.Keys.Count)
         {
@@ -60,12 +56,10 @@ public abstract partial class SqlRunStore
         var rows = new List<SearchPosition>();
         var fromRank = token?.After?.Keys[0].Rank ?? 0;
         var driver = await DriverAsync(connection, query, cancellationToken).ConfigureAwait(false);
-        if (dbg) Console.Error.WriteLine($"T driver {dbgw.Elapsed.TotalMilliseconds}");
         foreach (var rank in query.Keys[0].Ranks.Where(r => r >= fromRank))
         {
             var after = token?.After is { } a && a.Keys[0].Rank == rank ? a : null;
             await using var cmd = query.Page(connection, rank, after, want - rows.Count, driver);
-            if (Environment.GetEnvironmentVariable("RL_DEBUG_SQL") is not null) { Console.Error.WriteLine(cmd.CommandText); var text = cmd.CommandText; cmd.CommandText = "EXPLAIN QUERY PLAN " + text; await using (var pr = await cmd.ExecuteReaderAsync(cancellationToken)) { while (await pr.ReadAsync(cancellationToken)) Console.Error.WriteLine("   PLAN " + pr.GetValue(3)); } cmd.CommandText = text; var sw = System.Diagnostics.Stopwatch.StartNew(); await using (var pr = await cmd.ExecuteReaderAsync(cancellationToken)) { while (await pr.ReadAsync(cancellationToken)) { } } Console.Error.WriteLine("   TIME " + sw.Elapsed.TotalMilliseconds); }
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -82,10 +76,8 @@ public abstract partial class SqlRunStore
         var next = rows.Count > skip + search.PageSize
             ? new SearchPageToken((token?.Offset ?? search.Offset) + page.Count, page[^1], digest).Encode()
             : null;
-        if (dbg) Console.Error.WriteLine($"T pages {dbgw.Elapsed.TotalMilliseconds}");
         var records = await ReadRecordsByIdAsync(connection, [.. page.Select(p => p.Id)], cancellationToken).ConfigureAwait(false);
         long? total = null;
-        if (dbg) Console.Error.WriteLine($"T records {dbgw.Elapsed.TotalMilliseconds}");
         if (search.CountTotal)
         {
             await using var count = query.Count(connection);
