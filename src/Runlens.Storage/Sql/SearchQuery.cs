@@ -61,7 +61,19 @@ internal sealed class SearchQuery
 
         var conditions = new List<string>(_conditions);
         var lead = driver is not null ? driver.Source : first.Source is { InnerJoinable: true } s && rank < 2 ? s : null;
-        AppendFrom(sql, lead, conditions);
+        var fenced = driver is not null && !_dialect.FixesJoinOrder;
+        if (fenced)
+        {
+            // a database that plans the joins itself is made to start from the driver's runs: a materialised set
+            sql.Insert(0, $"WITH d AS MATERIALIZED (SELECT {Rows(driver!, "run_id")}) ");
+            sql.Append(" FROM d JOIN runs r ON r.id = d.run_id");
+            AppendJoins(sql, null, fixedOrder: false);
+        }
+        else
+        {
+            AppendFrom(sql, lead, conditions);
+        }
+
         if (first.Condition(rank) is { } segment)
         {
             conditions.Add(segment);
@@ -87,6 +99,12 @@ internal sealed class SearchQuery
             }
 
             var value = key.Kind == SortValueKind.Text ? _dialect.Ordered(key.Value) : key.Value;
+            if (fenced && i == 0)
+            {
+                // an expression no index orders: the driver's runs are sorted, not found by walking the key's index
+                value = key.Kind == SortValueKind.Text ? _dialect.Ordered($"({key.Value} || '')") : $"({key.Value} + 0)";
+            }
+
             terms.AddRange(_dialect.OrderTerms(value, key.Ascending, nullable: key.Present is not null && !(key.IsMetric || i == 0)));
         }
 
@@ -100,10 +118,15 @@ internal sealed class SearchQuery
     /// further than the cap.</summary>
     public DbCommand Probe(DbConnection connection, SearchDriver driver, int cap)
     {
-        var rows = driver.Source is { } source ? $"{source.Table} {source.Alias} WHERE {source.Named} AND {driver.Condition}" : $"runs r WHERE {driver.Condition}";
-        var sql = $"SELECT COUNT(*) FROM (SELECT 1 FROM {rows} LIMIT " + cap.ToString(CultureInfo.InvariantCulture) + ") x";
+        var sql = $"SELECT COUNT(*) FROM (SELECT {Rows(driver, "run_id")} LIMIT " + cap.ToString(CultureInfo.InvariantCulture) + ") x";
         return Command(connection, sql, _parameters);
     }
+
+    /// <summary>The ids of the runs a driver's condition selects, as <paramref name="column"/>, and where they come from:
+    /// <c>j0.run_id AS run_id FROM config j0 WHERE …</c>.</summary>
+    private static string Rows(SearchDriver driver, string column) => driver.Source is { } source
+        ? $"{source.Alias}.run_id AS {column} FROM {source.Table} {source.Alias} WHERE {source.Named} AND {driver.Condition}"
+        : $"r.id AS {column} FROM runs r WHERE {driver.Condition}";
 
     /// <summary>Counts every run the search selects; the database picks where to start.</summary>
     public DbCommand Count(DbConnection connection)
@@ -161,6 +184,12 @@ internal sealed class SearchQuery
             sql.Append(" FROM runs r");
         }
 
+        AppendJoins(sql, lead, fixedOrder, requiredOnly);
+    }
+
+    /// <summary>The rows joined to the runs (all but <paramref name="lead"/> when it is first in a fixed order).</summary>
+    private void AppendJoins(StringBuilder sql, SearchSource? lead, bool fixedOrder, bool requiredOnly = false)
+    {
         foreach (var source in _sources.Values)
         {
             if ((requiredOnly && !source.Required) || (fixedOrder && source == lead))

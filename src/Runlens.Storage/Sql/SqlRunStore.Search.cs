@@ -124,10 +124,11 @@ public abstract partial class SqlRunStore
     /// selects fewest runs when it selects fewer than <see cref="DriverCap"/> (they are then found by their index and
     /// sorted), else by walking the first order key in order until the page is full — fast when matching runs are common,
     /// and never a sort of a large share of the store. PostgreSQL's planner makes this choice itself, from its
-    /// statistics.</summary>
+    /// statistics, except where the first order key often ties: it then walks a whole group of equal values, so the same
+    /// choice is made for it.</summary>
     private async Task<SearchDriver?> DriverAsync(DbConnection connection, SearchQuery query, CancellationToken cancellationToken)
     {
-        if (!Dialect.FixesJoinOrder || !ChooseDriver)
+        if (!ChooseDriver || (!Dialect.FixesJoinOrder && !query.Keys[0].OftenTies))
         {
             return null;
         }
