@@ -59,7 +59,7 @@ internal static class ServeCommand
                 StoreFile = Storage.Postgres.PostgresRunStore.IsPostgres(spec) ? null : Path.GetFullPath(spec),
                 Endpoints = config.Mcp ?? true ? [new ServerEndpoint(McpHttpEndpoint.Path, McpHttpEndpoint.AddServices, McpHttpEndpoint.Map)] : [],
             };
-            await using var s = await StoreLocation.OpenAsync(spec, ct);
+            await using var s = await StoreLocation.OpenAsync(spec, Storage.StoreOpenMode.OpenOrCreate, ct);
             Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {
