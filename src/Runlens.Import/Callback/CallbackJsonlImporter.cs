@@ -14,7 +14,7 @@ namespace Runlens.Import.Callback;
 /// file <c>runlens.jsonl</c>, schema <c>runlens.callback/v1</c> (docs/callback.md), with one record a line — <c>run</c>
 /// (name, start, config, model size, dataset sizes), <c>log</c> (step, epoch, time and the logged values), <c>checkpoint</c>,
 /// <c>state</c>, <c>event</c> and <c>status</c>. Logged names get the same keys as the Trainer's own log (<c>loss</c> →
-/// <c>train/loss</c>, <c>eval_f1_cat</c> → <c>val/f1_cat</c>); the closing <c>train_runtime</c>/<c>train_loss</c> entry goes to
+/// <c>train/loss</c>, <c>eval_f1_cat</c> → <c>val/f1_cat</c>); the Trainer's closing entry (it has <c>train_runtime</c> or <c>total_flos</c>) goes to
 /// <see cref="Run.Summary"/>. Non-finite values may be the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c> (what the
 /// callback writes) or Python's bare tokens (<see cref="PythonJson"/>). Lines are read by <see cref="LineReader"/>: a damaged
 /// line is reported with its line number and skipped, a last line cut short is left out and reported; the config is
@@ -27,7 +27,9 @@ internal sealed class CallbackJsonlImporter : IRunImporter
     public const string FileName = "runlens.jsonl";
     private const int MaxLineBytes = 16 << 20;
 
-    private static readonly HashSet<string> SummaryNames = new(StringComparer.Ordinal) { "train_runtime", "total_flos", "train_loss" };
+    // The Trainer's closing entry carries train_runtime and total_flos (with its train_loss, the mean over the run); a
+    // train_loss without them is a series a module logged (Lightning's self.log("train_loss", …)), not a summary.
+    private static readonly HashSet<string> SummaryNames = new(StringComparer.Ordinal) { "train_runtime", "total_flos" };
 
     public string Format => FormatId;
 

@@ -20,6 +20,23 @@ public sealed class CallbackJsonlImporterTests
     }
 
     [Fact]
+    public async Task A_train_loss_logged_without_the_trainers_closing_runtime_is_a_series_not_the_summary()
+    {
+        // what the Lightning callback writes for a module that calls self.log("train_loss", loss)
+        using var tmp = new TempDir();
+        var text = string.Join("\n",
+            """{"type":"run","schema":"runlens.callback/v1","name":"lightning-loop","started":"2026-03-01T10:00:00+00:00","time":1772359200.0,"config":{}}""",
+            """{"type":"log","step":4,"epoch":0.33,"time":1772359210.0,"values":{"train_loss":1.1,"learning_rate":0.1}}""",
+            """{"type":"log","step":8,"epoch":0.67,"time":1772359220.0,"values":{"train_loss":0.9,"learning_rate":0.1}}""",
+            """{"type":"status","status":"finished","time":1772359230.0}""") + "\n";
+        var run = await ImportAsync(tmp, text);
+
+        Assert.Equal([1.1, 0.9], run.Get(MetricNames.TrainLoss)!.Values());
+        Assert.Equal([4L, 8], run.Get(MetricNames.TrainLoss)!.Steps());
+        Assert.False(run.Summary.ContainsKey("train_loss"));
+    }
+
+    [Fact]
     public async Task Callback_records_become_series_config_sizes_checkpoints_events_and_status()
     {
         using var tmp = new TempDir();
