@@ -8,7 +8,7 @@ namespace Runlens.Tests.Clients;
 /// A virtual environment made with Debian's python3-venv (<c>/usr/bin/python3 -m venv --system-site-packages</c>, so
 /// Debian's python3-torch is importable in it) with the Python package installed by a real
 /// <c>pip install --no-build-isolation --no-index</c> of a copy of clients/python (no package index here: the
-/// environment's own setuptools builds it). Made once per test run, on first use; its <c>python</c> runs the client
+/// environment's own setuptools builds it). Made once per test run, on first use, and deleted after the tests that use it (<see cref="PythonVenvCleanup"/>); its <c>python</c> runs the client
 /// loops with the framework stand-ins of tests/fixtures/clients/standins on <c>PYTHONPATH</c>.
 /// </summary>
 internal sealed class PythonVenv
@@ -28,11 +28,23 @@ internal sealed class PythonVenv
     /// <summary>What pip printed.</summary>
     public string InstallLog { get; }
 
+    private static volatile string? _root;
+
     public static Task<PythonVenv> GetAsync() => Shared.Value;
+
+    /// <summary>Deletes the environment's folder when one was made.</summary>
+    public static void DeleteMade()
+    {
+        if (_root is { } root)
+        {
+            DeleteQuietly(root);
+        }
+    }
 
     private static async Task<PythonVenv> CreateAsync()
     {
         var root = Directory.CreateTempSubdirectory("runlens-venv-").FullName;
+        _root = root;
         var venv = Path.Combine(root, "venv");
         var made = await RunAsync(TorchFactAttribute.Python, ["-m", "venv", "--system-site-packages", venv]);
         if (made.ExitCode != 0)
@@ -123,6 +135,21 @@ internal sealed class PythonVenv
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(300));
         await p.WaitForExitAsync(cts.Token);
         return (p.ExitCode, await stdout, await stderr);
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still open at exit: the temporary folder is left for the system to clean
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static void CopyFolder(string from, string to)

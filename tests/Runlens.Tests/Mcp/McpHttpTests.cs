@@ -15,6 +15,7 @@ public sealed class McpHttpTests
 {
     private const string ReadToken = "r-0123456789abcdef";
     private const string WriteToken = "w-0123456789abcdef";
+    private const string WriteOnlyToken = "o-0123456789abcdef";
 
     private const string Tokens = $"""
         tokens:
@@ -24,6 +25,9 @@ public sealed class McpHttpTests
           - name: trainer
             token: "{WriteToken}"
             scopes: [read, write]
+          - name: ingest
+            token: "{WriteOnlyToken}"
+            scopes: [write]
         """;
 
     private static readonly ServerEndpoint Mcp = new(McpHttpEndpoint.Path, McpHttpEndpoint.AddServices, McpHttpEndpoint.Map);
@@ -130,6 +134,15 @@ public sealed class McpHttpTests
         var listed = await CallAsync(reader, "list_runs", []);
         Assert.Contains("\"total\":1", listed.Text, StringComparison.Ordinal);
         Assert.Single(await server.Store.ListRecordsAsync(new Runlens.Storage.RecordQuery()));
+
+        // a token listed without the read scope reads over MCP exactly as over the API, where every writer reads (an
+        // MLflow client reads the run it writes to)
+        await using var ingest = await ConnectAsync(server, WriteOnlyToken);
+        var seen = await CallAsync(ingest, "list_runs", []);
+        Assert.False(seen.Error, seen.Text);
+        Assert.Contains("\"total\":1", seen.Text, StringComparison.Ordinal);
+        var (apiStatus, _) = await server.CallAsync(HttpMethod.Get, "/api/runs", null, token: WriteOnlyToken);
+        Assert.Equal(200, apiStatus);
 
         // the API's own rule is unchanged: a read token may not POST to it
         var (status, _) = await server.CallAsync(HttpMethod.Post, "/api/runs", """{"name": "x"}""", token: ReadToken);
