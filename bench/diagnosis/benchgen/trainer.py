@@ -1,11 +1,10 @@
 """One training loop for every condition. A condition is produced by the spec it is given (data, model, optimiser,
 schedule, and bugs introduced on purpose: noisy or shuffled labels, a leaked split, a learning-rate spike, a scheduler
-restart, an overflowing loss, a wrong epoch counter), never by editing the curves afterwards. The loop records what a
+restart, unscaled inputs, a wrong epoch counter), never by editing the curves afterwards. The loop records what a
 trainer would log: per logging step the mean loss since the last log, the pre-clip total gradient norm, the learning
 rate, and the standard deviations of both over the interval; per epoch an evaluation on the validation split."""
 import copy
 import math
-import time
 
 import numpy as np
 import torch
@@ -75,25 +74,7 @@ def _optimizer(spec, params):
 
 
 def _loss_fn(spec):
-    bug = spec.get("handwritten_loss")
-    if bug is None:
-        return lambda logits, y: F.cross_entropy(logits, y)
-    t = bug["temperature"]
-
-    if bug["kind"] == "onehot-log":
-        def onehot_log(logits, y):
-            # Cross-entropy written out as -sum(onehot * log(softmax)), with a temperature on the logits: once one class's
-            # probability underflows to 0, log gives -inf and 0 * -inf gives NaN.
-            p = torch.softmax(logits * t, dim=1)
-            return -(F.one_hot(y, logits.shape[1]) * torch.log(p)).sum(dim=1).mean()
-        return onehot_log
-
-    def log_prob(logits, y):
-        # -log(softmax(z)[y]) instead of log_softmax: a confidently wrong example's probability underflows to 0 and its
-        # loss becomes inf; the backward pass then fills the weights with NaN.
-        p = torch.softmax(logits * t, dim=1)
-        return -torch.log(p.gather(1, y[:, None]).squeeze(1)).mean()
-    return log_prob
+    return lambda logits, y: F.cross_entropy(logits, y)
 
 
 def prepare_task(spec, rng):
@@ -139,7 +120,7 @@ def prepare_task(spec, rng):
     return task
 
 
-def _shifted(spec, x, rng_state):
+def _shifted(spec, x):
     """The data-shift fault: from a given epoch on, the training loader serves inputs from another distribution."""
     shift = spec["data_shift"]
     if shift["kind"] == "invert":
@@ -251,7 +232,7 @@ def train(spec, seed, task=None, cv_fold=None):
                     continue
                 xb = x_train[idx]
                 if shifted:
-                    xb = _shifted(spec, xb, rng)
+                    xb = _shifted(spec, xb)
                 xb = torch.as_tensor(xb)
                 yb = torch.as_tensor(y_train[idx])
                 logits = model(xb)
