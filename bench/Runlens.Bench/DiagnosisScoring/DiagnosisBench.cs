@@ -78,17 +78,25 @@ internal static class DiagnosisBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported and diagnosed {runs.Count} runs in {seconds:0.0} s."));
-        if (json is not null)
+        try
         {
-            WriteJson(json, scores, bench);
-            Console.WriteLine("Wrote " + json);
-        }
+            if (json is not null)
+            {
+                WriteJson(json, scores, bench);
+                Console.WriteLine("Wrote " + json);
+            }
 
-        if (record)
+            if (record)
+            {
+                var file = Path.Combine(bench.Root, BenchData.RecordedFile);
+                RecordedFigures.From(scores).Write(file);
+                Console.WriteLine("Recorded the quick subset's figures in " + file);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var file = Path.Combine(bench.Root, BenchData.RecordedFile);
-            RecordedFigures.From(scores).Write(file);
-            Console.WriteLine("Recorded the quick subset's figures in " + file);
+            await Console.Error.WriteLineAsync($"diagnosis: cannot write the results: {ex.Message}");
+            return 2;
         }
 
         return 0;
@@ -147,24 +155,8 @@ internal static class DiagnosisBench
                 w.WriteString("root_cause", o.TopRootCause);
                 w.WriteString("true_root_cause", o.Truth.RootCause);
                 w.WriteBoolean("root_cause_right", o.RootCauseRight(bench.Causes));
-                if (o.BestStep is { } b)
-                {
-                    w.WriteNumber("best_step", b);
-                }
-                else
-                {
-                    w.WriteNull("best_step");
-                }
-
-                if (o.Truth.BestStep is { } tb)
-                {
-                    w.WriteNumber("true_best_step", tb);
-                }
-                else
-                {
-                    w.WriteNull("true_best_step");
-                }
-
+                WriteStep(w, "best_step", o.BestStep);
+                WriteStep(w, "true_best_step", o.Truth.BestStep);
                 w.WriteEndObject();
             }
 
@@ -174,6 +166,18 @@ internal static class DiagnosisBench
 
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private static void WriteStep(Utf8JsonWriter w, string name, long? step)
+    {
+        if (step is { } s)
+        {
+            w.WriteNumber(name, s);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, ImmutableArray<string> values)
