@@ -25,7 +25,10 @@ start_postgres() {
     echo "test.sh: PostgreSQL not available; its store tests will be skipped" >&2
     return
   fi
-  PGBIN="$(dirname "$initdb")"; PGPORT=54329; PGDATA="$(mktemp -d)"; AS_PG=""
+  PGBIN="$(dirname "$initdb")"; PGDATA="$(mktemp -d)"; AS_PG=""
+  # the first free port from 54329 on, so two test runs on one machine do not collide
+  PGPORT=54329
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; do PGPORT=$((PGPORT + 1)); done
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDATA"; AS_PG="runuser -u postgres --"; fi
   if $AS_PG "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
      && $AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
@@ -52,6 +55,25 @@ if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1 && command -v apt-get >/
   echo "test.sh: installing python3-torch" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch) >/dev/null 2>&1 \
     || echo "test.sh: python3-torch could not be installed; the callback's torch tests will be skipped" >&2
+fi
+
+# Debian's python3-aiosmtpd, the real SMTP server the e-mail alert tests start on 127.0.0.1; without it those tests are
+# skipped and say why.
+if ! /usr/bin/python3 -c "import aiosmtpd.smtp" >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "test.sh: installing python3-aiosmtpd" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd) >/dev/null 2>&1 \
+    || echo "test.sh: python3-aiosmtpd could not be installed; the e-mail alert tests will be skipped" >&2
+fi
+
+# The data-audit tests make their media with Debian's python3 (PIL, NumPy, OpenCV, SciPy, scikit-image,
+# scikit-learn) and espeak-ng, sox, flac, oggenc and lame; without them those tests are skipped and say why.
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && { ! /usr/bin/python3 -c "import PIL, numpy, cv2, scipy, skimage, sklearn" >/dev/null 2>&1 \
+     || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null || ! command -v flac >/dev/null \
+     || ! command -v oggenc >/dev/null || ! command -v lame >/dev/null; }; then
+  echo "test.sh: installing the audit test media tools" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pil python3-numpy python3-opencv \
+     python3-scipy python3-skimage python3-sklearn espeak-ng sox flac vorbis-tools lame) >/dev/null 2>&1 \
+    || echo "test.sh: the audit media tools could not be installed; the audit media tests will be skipped" >&2
 fi
 
 log="$(mktemp)"

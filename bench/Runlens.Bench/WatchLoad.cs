@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Runlens.Live.Watch;
+using Runlens.Pipeline.Sources;
 
 namespace Runlens.Bench;
 

@@ -4,7 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using Runlens.Mcp.Tools;
-using Runlens.Storage.Sql;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
+using Runlens.Pipeline.Settings;
+using Runlens.Pipeline.Stores;
+using Runlens.Storage;
 
 namespace Runlens.Mcp;
 
@@ -27,15 +31,20 @@ public static class RunlensMcpServer
         + "side, explain_rule for a finding's rule page. import_run adds a log folder or file from this machine. Every tool "
         + "returns compact JSON of a few KB at most (explain_rule returns Markdown).";
 
-    /// <summary>Serves <paramref name="store"/> on stdin/stdout until stdin closes or <paramref name="cancellationToken"/> fires.</summary>
-    public static async Task RunAsync(SqlRunStore store, CancellationToken cancellationToken = default)
+    /// <summary>Serves <paramref name="store"/> on stdin/stdout until stdin closes or <paramref name="cancellationToken"/>
+    /// fires; runs are diagnosed with <paramref name="settings"/> (the rule options <c>runlens analyze</c> would load).</summary>
+    public static Task RunAsync(IRunlensStore store, PipelineSettings? settings = null, CancellationToken cancellationToken = default) =>
+        RunAsync(StoreAccess.Of(store), settings, cancellationToken);
+
+    /// <inheritdoc cref="RunAsync(IRunlensStore, PipelineSettings?, CancellationToken)"/>
+    public static async Task RunAsync(StoreAccess store, PipelineSettings? settings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         // The empty builder reads no appsettings.json or environment from the working folder: only what is set here.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "runlens-mcp" });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(new McpRunContext(store));
+        builder.Services.AddSingleton(new McpRunContext(StoredDiagnoses.Over(store, settings)));
         builder.Services.AddHostedService<WarmUp>(); // before AddMcpServer: hosted services start in order
         builder.Services
             .AddMcpServer(o =>

@@ -1,38 +1,96 @@
-using System.Collections;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Runlens.Analysis;
 using Runlens.Analysis.Findings;
 using Runlens.Model;
 
 namespace Runlens.Reports;
 
-/// <summary>Evidence and config values as short human text (shared by Markdown and terminal output).</summary>
+/// <summary>
+/// Evidence and config values as short human text (shared by the Markdown, terminal and HTML reports). Evidence is read
+/// back from its JSON (<see cref="EvidenceJson.ToElement"/>), so people see exactly the fields programs get; nothing is
+/// computed here, only formatted: steps with thousands separators, fractions and relative changes as percentages, lists of
+/// records as short readable items (<c>268: given 3, suspected 2, p given 0.01009, …</c>).
+/// </summary>
 internal static class EvidenceText
 {
     public static string Label(string name) => name.Replace('_', ' ');
 
-    public static string Value(string name, object? v) => v switch
+    /// <summary>Evidence items worth showing: unknowns (null, NaN) and empty lists are left out of human output; JSON keeps them.</summary>
+    public static IEnumerable<(string Label, string Value)> Items(Evidence e)
     {
-        null => "—",
-        double d when name.Contains("fraction", StringComparison.Ordinal) || name.Contains("relative", StringComparison.Ordinal) => Format.Percent(d),
-        double d => Format.Number(d),
-        float f => Format.Number(f),
-        long l when name.Contains("step", StringComparison.Ordinal) => Format.Step(l),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        bool b => b ? "yes" : "no",
-        string s => s,
-        Evidence e => string.Join("; ", e.Items.Select(i => $"{Label(i.Key)} {Value(i.Key, i.Value)}")),
-        IEnumerable list => string.Join(name == "trajectory" ? " → " : ", ", list.Cast<object?>().Select(x => Value(name, x))),
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
+        foreach (var p in EvidenceJson.ToElement(e).EnumerateObject())
+        {
+            if (!Unknown(p.Value) && !(p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() == 0))
+            {
+                yield return (Label(p.Name), Value(p.Name, p.Value));
+            }
+        }
+    }
+
+    /// <summary>One evidence value as text; <paramref name="name"/> (the JSON key) decides how a number reads.</summary>
+    public static string Value(string name, JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.True => "yes",
+        JsonValueKind.False => "no",
+        JsonValueKind.String => v.GetString() ?? "",
+        JsonValueKind.Number => Number(name, v),
+        JsonValueKind.Array when v.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object) =>
+            string.Join("; ", v.EnumerateArray().Select(x => Value(name, x))),
+        JsonValueKind.Array => string.Join(name == "trajectory" ? " → " : ", ", v.EnumerateArray().Select(x => Value(name, x))),
+        JsonValueKind.Object => Record(v),
+        _ => "—",
     };
 
-    /// <summary>Evidence items worth showing: unknowns (null, NaN) are left out of human output; JSON keeps them.</summary>
-    public static IEnumerable<(string Label, string Value)> Items(Evidence e) =>
-        e.Items.Where(i => i.Value is not null && !(i.Value is double d && double.IsNaN(d))
-                && !(i.Value is IEnumerable list and not string && !list.Cast<object?>().Any()))
-            .Select(i => (Label(i.Key), Value(i.Key, i.Value)));
+    /// <summary>A record as <c>first: label value, label value</c> when its first field is a name, else
+    /// <c>label value, …</c>; unknown fields are left out.</summary>
+    private static string Record(JsonElement o)
+    {
+        var head = "";
+        var parts = new List<string>();
+        var first = true;
+        foreach (var p in o.EnumerateObject())
+        {
+            if (first && p.Value.ValueKind == JsonValueKind.String)
+            {
+                head = p.Value.GetString() ?? "";
+            }
+            else if (!Unknown(p.Value))
+            {
+                parts.Add(Label(p.Name) + " " + Value(p.Name, p.Value));
+            }
+
+            first = false;
+        }
+
+        return head.Length == 0 ? string.Join(", ", parts) : parts.Count == 0 ? head : head + ": " + string.Join(", ", parts);
+    }
+
+    private static string Number(string name, JsonElement v)
+    {
+        if (IsShare(name))
+        {
+            return Format.Percent(v.GetDouble());
+        }
+
+        var raw = v.GetRawText();
+        if (raw.IndexOfAny(['.', 'e', 'E']) < 0 && v.TryGetInt64(out var l))
+        {
+            return name.Contains("step", StringComparison.Ordinal) ? Format.Step(l) : l.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Format.Number(v.GetDouble());
+    }
+
+    /// <summary>Fractions (<c>*_fraction</c>), relative changes (<c>relative_*</c>) and rates of a class's examples (<c>rate</c>)
+    /// read as percentages.</summary>
+    private static bool IsShare(string name) =>
+        name.Contains("fraction", StringComparison.Ordinal) || name.Contains("relative", StringComparison.Ordinal)
+        || (name.EndsWith("rate", StringComparison.Ordinal) && !name.EndsWith("learning_rate", StringComparison.Ordinal));
+
+    private static bool Unknown(JsonElement v) =>
+        v.ValueKind == JsonValueKind.Null || (v.ValueKind == JsonValueKind.String && v.GetString() == "NaN");
 
     public static string Config(ConfigValue? v) => v switch
     {

@@ -3,20 +3,23 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
+using Runlens.Pipeline.Stores;
 using Runlens.Server.Auth;
 using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Server.Native;
 using Runlens.Storage;
 using Runlens.Storage.Search;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server;
 
 /// <summary>
 /// <c>runlens serve</c>: Kestrel with Runlens' own API (<see cref="NativeApi"/>), the MLflow tracking API
 /// (<see cref="MlflowApi"/>, <see cref="ArtifactApi"/>), optional bearer tokens, and one error shape for every refusal.
-/// A thin host: the store, the rules and the renderers do the work.
+/// A thin host: the pipeline (<see cref="StoredDiagnoses"/>: the run, its uploads, the rule options of
+/// <see cref="ServerOptions.Settings"/>, the diagnosis kept by run version) and the store do the work.
 /// </summary>
 public static class RunlensServer
 {
@@ -25,7 +28,12 @@ public static class RunlensServer
 
     /// <summary>Builds the server over an open store (the caller owns and disposes it); <see cref="FormatException"/>
     /// for an unreadable token file.</summary>
-    public static WebApplication Build(ServerOptions options, SqlRunStore store)
+    public static WebApplication Build(ServerOptions options, IRunlensStore store) =>
+        Build(options, StoreAccess.Of(store));
+
+    /// <summary>Builds the server over an open store (the caller owns and disposes it); <see cref="FormatException"/>
+    /// for an unreadable token file.</summary>
+    public static WebApplication Build(ServerOptions options, StoreAccess store)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -61,9 +69,9 @@ public static class RunlensServer
 
         app.MapGet("/health", () => Results.Text("OK", "text/html"));
         app.MapGet("/version", () => Results.Text(MlflowVersion, "text/plain"));
-        var diagnosis = new RunDiagnosis(store);
+        var diagnosis = StoredDiagnoses.Over(store, options.Settings);
         new NativeApi(store, options, diagnosis).Map(app);
-        new Ui.UiEndpoints(diagnosis, store, options).Map(app);
+        new Ui.UiEndpoints(diagnosis, options).Map(app);
         new MlflowApi(store, options).Map(app);
         new ArtifactApi(options).Map(app);
         app.MapFallback(context => JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.EndpointNotFound,
@@ -80,6 +88,7 @@ public static class RunlensServer
         RunNotFoundException notFound => ApiException.NotFound(notFound.Message),
         AlreadyExistsException exists => new ApiException(ErrorCodes.AlreadyExists, exists.Message),
         StoreException store => ApiException.Invalid(store.Message),
+        Import.RunImportException import => ApiException.Invalid(import.Message),
         BadHttpRequestException bad when bad.StatusCode == 413 => new ApiException(ErrorCodes.TooLarge, "Request body too large for this endpoint."),
         BadHttpRequestException bad => ApiException.Invalid("Bad request: " + bad.Message),
         OperationCanceledException => null,

@@ -16,6 +16,10 @@ public sealed record ServerOptions(string Urls, string ArtifactRoot, string? Aut
     /// (see <see cref="Ui.UiEndpoints"/>); smaller runs are diagnosed before the page is sent.</summary>
     public long InlineDiagnosisPoints { get; init; } = 1_000_000;
 
+    /// <summary>The rule options runs are diagnosed with (<c>runlens serve --config FILE --set …</c>, else
+    /// <c>runlens.yaml</c> in the working folder), the same as <c>runlens analyze</c> loads.</summary>
+    public Pipeline.Settings.PipelineSettings Settings { get; init; } = Pipeline.Settings.PipelineSettings.Default;
+
     /// <summary>The largest artifact or predictions upload.</summary>
     public long MaxUploadBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 }

@@ -359,8 +359,8 @@ public sealed record ExperimentComparison(
 
     private static ImmutableArray<string> SeriesOf(Finding f) =>
         !f.SeriesKeys.IsEmpty ? [.. f.SeriesKeys]
-        : f.Evidence["series"] is string s ? [s]
-        : f.Evidence["metric"] is string m ? [m]
+        : f.Evidence is ISeriesEvidence { Series: { Length: > 0 } s } ? [s]
+        : f.Evidence is Rules.AcrossRuns.SeedVarianceEvidence { Metric: { Length: > 0 } m } ? [m]
         : [];
 
     private static ImmutableArray<FindingPresence> Presence(IReadOnlyList<Diagnosis> diagnoses)

@@ -1,12 +1,14 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Runlens.Analysis.Findings;
 
 /// <summary>
 /// The one way evidence becomes JSON: every contract that carries a finding (the diagnosis, alerts, MCP answers) writes
 /// its evidence through <see cref="Write"/>, and human renderers read it back as a <see cref="JsonElement"/> through
-/// <see cref="ToElement"/>, so what people read and what programs parse cannot drift. Numbers that are NaN or infinite
-/// are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.
+/// <see cref="ToElement"/>, so what people read and what programs parse cannot drift. The fields of the evidence record
+/// become snake_case keys in declaration order (System.Text.Json source generation, <see cref="EvidenceJsonContext"/>);
+/// numbers that are NaN or infinite are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.
 /// </summary>
 public static class EvidenceJson
 {
@@ -15,90 +17,31 @@ public static class EvidenceJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(evidence);
-        WriteObject(writer, evidence);
+        JsonSerializer.Serialize(writer, evidence, TypeInfo(evidence.GetType()));
     }
 
     /// <summary>The evidence as the JSON object <see cref="Write"/> writes.</summary>
     public static JsonElement ToElement(Evidence evidence)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, evidence);
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        ArgumentNullException.ThrowIfNull(evidence);
+        return JsonSerializer.SerializeToElement(evidence, TypeInfo(evidence.GetType()));
     }
 
-    private static void WriteObject(Utf8JsonWriter w, Evidence e)
+    private static System.Collections.Immutable.ImmutableArray<System.Text.Json.Serialization.JsonSerializerContext> s_more = [];
+
+    /// <summary>Adds the source-generated context of evidence records that live outside this library (the data audit's
+    /// findings in a run's diagnosis); each record type registers its context once, before its first instance exists.</summary>
+    public static void AddContext(System.Text.Json.Serialization.JsonSerializerContext context)
     {
-        w.WriteStartObject();
-        foreach (var (k, v) in e.Items)
-        {
-            w.WritePropertyName(k);
-            WriteValue(w, v);
-        }
-
-        w.WriteEndObject();
+        ArgumentNullException.ThrowIfNull(context);
+        System.Collections.Immutable.ImmutableInterlocked.Update(ref s_more, list => list.Contains(context) ? list : list.Add(context));
     }
 
-    private static void WriteValue(Utf8JsonWriter w, object? v)
-    {
-        switch (v)
-        {
-            case null:
-                w.WriteNullValue();
-                break;
-            case double d:
-                WriteNumber(w, d);
-                break;
-            case float f:
-                WriteNumber(w, f);
-                break;
-            case long l:
-                w.WriteNumberValue(l);
-                break;
-            case int i:
-                w.WriteNumberValue(i);
-                break;
-            case bool b:
-                w.WriteBooleanValue(b);
-                break;
-            case string s:
-                w.WriteStringValue(s);
-                break;
-            case Evidence nested:
-                WriteObject(w, nested);
-                break;
-            case System.Collections.IEnumerable list:
-                w.WriteStartArray();
-                foreach (var item in list)
-                {
-                    WriteValue(w, item);
-                }
-
-                w.WriteEndArray();
-                break;
-            default:
-                w.WriteStringValue(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
-                break;
-        }
-    }
-
-    private static void WriteNumber(Utf8JsonWriter w, double v)
-    {
-        if (double.IsNaN(v))
-        {
-            w.WriteStringValue("NaN");
-        }
-        else if (double.IsInfinity(v))
-        {
-            w.WriteStringValue(v > 0 ? "Infinity" : "-Infinity");
-        }
-        else
-        {
-            w.WriteNumberValue(v);
-        }
-    }
+    /// <summary>The generated serialization metadata of an evidence type; a type missing from
+    /// <see cref="EvidenceJsonContext"/> (or a context added with <see cref="AddContext"/>) is a programming error.</summary>
+    internal static JsonTypeInfo TypeInfo(Type type) =>
+        EvidenceJsonContext.Default.GetTypeInfo(type)
+        ?? s_more.Select(c => c.GetTypeInfo(type)).FirstOrDefault(t => t is not null)
+        ?? throw new InvalidOperationException(
+            $"evidence type {type.FullName} is not in EvidenceJsonContext: add [JsonSerializable(typeof({type.Name}))] there");
 }

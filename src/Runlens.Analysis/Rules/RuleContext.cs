@@ -28,9 +28,18 @@ public sealed class RuleContext
         return _settings.Values.TryGetValue(_descriptor.Slug + "." + name, out var v) ? v : option.Default;
     }
 
-    /// <summary>Starts a finding with the rule's id and slug filled in.</summary>
+    /// <summary>Starts a finding with the rule's id and slug filled in. The evidence must be one of the records the rule
+    /// declares (<see cref="RuleDescriptor.Evidence"/>).</summary>
     public Finding Finding(Severity severity, double confidence, string title, Evidence evidence, IEnumerable<long> steps,
-        IEnumerable<Recommendation> recommendations, string? rootCause = null, params string[] series) =>
-        new(_descriptor.Id, _descriptor.Slug, severity, Math.Clamp(confidence, 0, 1), title, evidence, [.. steps],
+        IEnumerable<Recommendation> recommendations, string? rootCause = null, params string[] series)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        if (!_descriptor.Evidence.Contains(evidence.GetType()))
+        {
+            throw new InvalidOperationException($"rule {_descriptor.Slug} returns evidence {evidence.GetType().Name}, which it does not declare");
+        }
+
+        return new(_descriptor.Id, _descriptor.Slug, severity, Math.Clamp(confidence, 0, 1), title, evidence, [.. steps],
             [.. recommendations], rootCause, [.. series]);
+    }
 }

@@ -7,7 +7,7 @@ namespace Runlens.Analysis.Rules;
 public sealed record RuleDescriptor
 {
     private RuleDescriptor(string id, string slug, string title, RuleCategory category, Severity defaultSeverity,
-        ImmutableArray<Signal> requires, ImmutableArray<RuleOption> options)
+        ImmutableArray<Signal> requires, ImmutableArray<Type> evidence, ImmutableArray<RuleOption> options)
     {
         Id = id;
         Slug = slug;
@@ -15,6 +15,7 @@ public sealed record RuleDescriptor
         Category = category;
         DefaultSeverity = defaultSeverity;
         Requires = requires;
+        Evidence = evidence;
         Options = options;
     }
 
@@ -33,13 +34,17 @@ public sealed record RuleDescriptor
     /// <summary>Signals without which the rule is blocked (reported under coverage, never guessed).</summary>
     public ImmutableArray<Signal> Requires { get; }
 
+    /// <summary>The evidence records the rule's findings carry (sealed subclasses of <see cref="Findings.Evidence"/>), each
+    /// documented field by field on the rule's page.</summary>
+    public ImmutableArray<Type> Evidence { get; }
+
     public ImmutableArray<RuleOption> Options { get; }
 
     /// <summary>Path of the rule's documentation page, relative to the repository root.</summary>
     public string DocsPath => $"docs/rules/{Id}.md";
 
     public static RuleDescriptor Create(string id, string slug, string title, RuleCategory category, Severity defaultSeverity,
-        Signal[] requires, params RuleOption[] options)
+        Signal[] requires, Type[] evidence, params RuleOption[] options)
     {
         if (id.Length != 6 || !id.StartsWith("RL", StringComparison.Ordinal) || !id[2..].All(char.IsAsciiDigit))
         {
@@ -51,6 +56,19 @@ public sealed record RuleDescriptor
             throw new ArgumentException($"rule id '{id}' does not match category {category}", nameof(id));
         }
 
-        return new RuleDescriptor(id, slug, title, category, defaultSeverity, [.. requires], [.. options]);
+        if (evidence.Length == 0)
+        {
+            throw new ArgumentException($"rule {id} declares no evidence record", nameof(evidence));
+        }
+
+        foreach (var type in evidence)
+        {
+            if (!type.IsSealed || !type.IsSubclassOf(typeof(Findings.Evidence)) || type == typeof(NoEvidence))
+            {
+                throw new ArgumentException($"rule {id}: evidence type {type.Name} is not a sealed rule evidence record", nameof(evidence));
+            }
+        }
+
+        return new RuleDescriptor(id, slug, title, category, defaultSeverity, [.. requires], [.. evidence], [.. options]);
     }
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Runlens.Analysis.Comparison;
 using Runlens.Import;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
+using Runlens.Pipeline.Settings;
 using Runlens.Reports;
 using Runlens.Storage;
 
@@ -22,17 +25,20 @@ internal static class CompareCommand
         format.AcceptOnlyFromAmong([.. ComparisonRenderers.Formats]);
         var output = new Option<string?>("--out", "-o") { Description = "Write the comparison to this file instead of standard output" };
         var target = new Option<double?>("--target") { Description = "Value of the primary metric to measure steps-to-target against (default: the worst run's best value)" };
+        var settings = new SettingsOptions();
 
         var command = new Command("compare", "Compare runs: the best one and its margin (against the seed spread), the config that differs, curves, stability, findings only one run has, and what to change.")
         {
             runs, format, output, target, store,
         };
-        command.SetAction(async (parse, ct) => await RunAsync(
-            parse.GetValue(runs) ?? [], parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(store), ct));
+        settings.AddTo(command);
+        command.SetAction(async (parse, ct) => settings.LoadOrReport(parse) is { } loaded
+            ? await RunAsync(parse.GetValue(runs) ?? [], parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(store), loaded, ct)
+            : ExitCodes.Usage);
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] args, string format, string? outFile, double? target, string? storePath, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] args, string format, string? outFile, double? target, string? storePath, PipelineSettings settings, CancellationToken ct)
     {
         if (target is { } t && !double.IsFinite(t))
         {
@@ -40,56 +46,38 @@ internal static class CompareCommand
             return ExitCodes.Usage;
         }
 
-        var runs = new List<Model.Run>();
-        IRunStore? store = null;
-        try
+        // Each run with its uploaded predictions (a stored run) or its process and control events (a `runlens run` folder).
+        var runs = new List<ResolvedRun>();
+        await using (var resolver = new RunResolver(storePath, ImportProgress.RunAsync))
         {
-            foreach (var arg in args)
+            try
             {
-                if (File.Exists(arg) || Directory.Exists(arg))
+                foreach (var arg in args)
                 {
-                    var imported = await ImportProgress.RunAsync(arg, ct);
-                    if (imported.Runs.IsEmpty)
+                    var found = await resolver.ResolveAsync(arg, null, ct);
+                    if (found.Count == 0)
                     {
                         await Console.Error.WriteLineAsync($"runlens: {arg}: no run found. Point at a run folder or a log file.");
                         return ExitCodes.BadInput;
                     }
 
-                    runs.AddRange(imported.Runs);
-                    continue;
+                    runs.AddRange(found);
                 }
-
-                // Not a file or folder: a run in the store, by id or name (as `runlens show`).
-                if (store is null && StoreOption.Exists(storePath))
-                {
-                    store = await StoreOption.OpenAsync(storePath, ct);
-                }
-
-                if (store is null || await store.GetRunAsync(arg, ct) is not { } stored)
-                {
-                    await Console.Error.WriteLineAsync(
-                        $"runlens: {arg}: no such file or folder, and no run with that id or name in the store ({StoreOption.Resolve(storePath)}); give a log path, or a run from `runlens runs`");
-                    return ExitCodes.BadInput;
-                }
-
-                runs.Add(stored);
             }
-        }
-        catch (RunImportException ex)
-        {
-            await Console.Error.WriteLineAsync("runlens: " + ex.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (StoreException ex)
-        {
-            await Console.Error.WriteLineAsync($"runlens: {StoreOption.Resolve(storePath)}: cannot read the store: {ex.Message}");
-            return ExitCodes.BadInput;
-        }
-        finally
-        {
-            if (store is not null)
+            catch (RunImportException ex)
             {
-                await store.DisposeAsync();
+                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+                return ExitCodes.BadInput;
+            }
+            catch (StoreException ex)
+            {
+                await Console.Error.WriteLineAsync($"runlens: {resolver.StoreName}: cannot read the store: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            foreach (var problem in resolver.Problems)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + problem);
             }
         }
 
@@ -99,42 +87,8 @@ internal static class CompareCommand
             return ExitCodes.Usage;
         }
 
-        var comparison = ExperimentComparison.Of(runs, new ComparisonOptions(Target: target));
-
-        var toTerminal = outFile is null && !Console.IsOutputRedirected;
-        var color = toTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-        var renderer = ComparisonRenderers.For(format, color, toTerminal ? SafeWidth() : 160);
-        if (outFile is null)
-        {
-            await using var stdout = Console.OpenStandardOutput();
-            renderer.Render(comparison, stdout);
-            return ExitCodes.Ok;
-        }
-
-        try
-        {
-            await using var file = File.Create(outFile);
-            renderer.Render(comparison, file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"runlens: {outFile}: cannot write the comparison: {ex.Message}");
-            return ExitCodes.BadInput;
-        }
-
-        await Console.Error.WriteLineAsync($"runlens: wrote {outFile} ({runs.Count} runs compared)");
-        return ExitCodes.Ok;
-    }
-
-    private static int SafeWidth()
-    {
-        try
-        {
-            return Console.WindowWidth > 0 ? Console.WindowWidth : 100;
-        }
-        catch (IOException)
-        {
-            return 100;
-        }
+        var comparison = ExperimentComparison.Of(new DiagnosisService(settings).DiagnoseAll(runs), new ComparisonOptions(Target: target));
+        var renderer = ComparisonRenderers.For(format, ReportOutput.Color(outFile), ReportOutput.Width(outFile));
+        return await ReportOutput.WriteAsync(outFile, stream => renderer.Render(comparison, stream), "comparison", $"{runs.Count} runs compared");
     }
 }

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Runlens.Analysis.Sweeps;
 using Runlens.Import;
-using Runlens.Model;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
+using Runlens.Pipeline.Settings;
 using Runlens.Reports.Impact;
 
 namespace Runlens.Cli.Commands;
@@ -22,25 +24,32 @@ internal static class ImpactCommand
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong([.. ImpactRenderers.Formats]);
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
+        var settings = new SettingsOptions();
         var command = new Command("impact", "Over the runs of a sweep: which hyperparameters matter for the metric (Spearman correlation, random-forest importance) and how often each finding occurs per value of a parameter.")
         {
             runs, experiment, store, metric, value, format, output,
         };
+        settings.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            if (settings.LoadOrReport(parse) is not { } loaded)
+            {
+                return ExitCodes.Usage;
+            }
+
             var options = new ImpactOptions
             {
                 Metric = parse.GetValue(metric),
                 Value = parse.GetValue(value) == "final" ? ImpactValue.Final : ImpactValue.Best,
             };
-            return await RunAsync(parse.GetValue(runs) ?? [], parse.GetValue(experiment), parse.GetValue(store), options,
+            return await RunAsync(parse.GetValue(runs) ?? [], parse.GetValue(experiment), parse.GetValue(store), options, loaded,
                 parse.GetValue(format)!, parse.GetValue(output), ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, string? experiment, string? storePath, ImpactOptions options, string format,
-        string? outFile, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] paths, string? experiment, string? storePath, ImpactOptions options, PipelineSettings settings,
+        string format, string? outFile, CancellationToken ct)
     {
         if (paths.Length == 0 && experiment is null)
         {
@@ -48,47 +57,40 @@ internal static class ImpactCommand
             return ExitCodes.Usage;
         }
 
-        var loaded = new List<Run>();
-        if (experiment is not null)
-        {
-            if (!StoreOption.Exists(storePath))
-            {
-                await Console.Error.WriteLineAsync($"runlens: no run store at {StoreOption.Resolve(storePath)}; add runs with `runlens import PATH`");
-                return ExitCodes.BadInput;
-            }
-
-            await using var s = await StoreOption.OpenAsync(storePath, ct);
-            var listed = await s.ListRunsAsync(new Storage.RunQuery(experiment, null, int.MaxValue), ct);
-            if (listed.Count == 0)
-            {
-                var known = (await s.ListRunsAsync(new Storage.RunQuery(null, null, int.MaxValue), ct))
-                    .Select(r => r.Experiment).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-                await Console.Error.WriteLineAsync($"runlens: no runs of experiment '{experiment}' in the store; "
-                    + (known.Count == 0 ? "the store holds no experiment" : "experiments: " + string.Join(", ", known)));
-                return ExitCodes.BadInput;
-            }
-
-            // Oldest import first, so that the order (and the forest's splits) follows the sweep, not the last import.
-            foreach (var r in listed.OrderBy(r => r.ImportedAt).ThenBy(r => r.Id, StringComparer.Ordinal))
-            {
-                if (await s.GetRunAsync(r.Id, ct) is { } run)
-                {
-                    loaded.Add(run);
-                }
-            }
-        }
-
-        foreach (var path in paths)
+        var loaded = new List<ResolvedRun>();
+        await using (var resolver = new RunResolver(storePath, ImportProgress.RunAsync))
         {
             try
             {
-                if (!File.Exists(path) && !Directory.Exists(path) && await StoreOption.FindRunAsync(path, storePath, ct) is { } stored)
+                if (experiment is not null)
                 {
-                    loaded.Add(stored);
+                    if (await resolver.StoreAsync(ct) is not { } stored)
+                    {
+                        await Console.Error.WriteLineAsync($"runlens: no run store at {resolver.StoreName}; add runs with `runlens import PATH`");
+                        return ExitCodes.BadInput;
+                    }
+
+                    var ids = await stored.ExperimentAsync(experiment, ct);
+                    if (ids.Count == 0)
+                    {
+                        var known = await stored.ExperimentNamesAsync(ct);
+                        await Console.Error.WriteLineAsync($"runlens: no runs of experiment '{experiment}' in the store; "
+                            + (known.Count == 0 ? "the store holds no experiment" : "experiments: " + string.Join(", ", known)));
+                        return ExitCodes.BadInput;
+                    }
+
+                    foreach (var id in ids)
+                    {
+                        if (await stored.ReadAsync(id, null, ct) is { } run)
+                        {
+                            loaded.Add(run);
+                        }
+                    }
                 }
-                else
+
+                foreach (var path in paths)
                 {
-                    loaded.AddRange((await ImportProgress.RunAsync(path, ct)).Runs);
+                    loaded.AddRange(await resolver.ResolveAsync(path, null, ct));
                 }
             }
             catch (RunImportException ex)
@@ -96,14 +98,19 @@ internal static class ImpactCommand
                 await Console.Error.WriteLineAsync("runlens: " + ex.Message);
                 return ExitCodes.BadInput;
             }
+
+            foreach (var problem in resolver.Problems)
+            {
+                await Console.Error.WriteLineAsync("runlens: " + problem);
+            }
         }
 
         // A run named twice (by path and by id) counts once.
-        loaded = [.. loaded.DistinctBy(r => r.Identity.Id)];
+        loaded = [.. loaded.DistinctBy(r => r.Run.Identity.Id)];
         ImpactAnalysis analysis;
         try
         {
-            analysis = ImpactAnalyzer.Analyze(loaded, options);
+            analysis = ImpactAnalyzer.Analyze(new DiagnosisService(settings).DiagnoseAll(loaded), options);
         }
         catch (ArgumentException ex)
         {
@@ -112,26 +119,7 @@ internal static class ImpactCommand
         }
 
         var renderer = ImpactRenderers.For(format);
-        if (outFile is null)
-        {
-            await using var stdout = Console.OpenStandardOutput();
-            renderer.Render(analysis, stdout);
-            return ExitCodes.Ok;
-        }
-
-        try
-        {
-            await using var file = File.Create(outFile);
-            renderer.Render(analysis, file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"runlens: {outFile}: cannot write the report: {ex.Message}");
-            return ExitCodes.BadInput;
-        }
-
-        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"runlens: wrote {outFile} ({analysis.Runs} runs, {analysis.Parameters.Length} parameters)"));
-        return ExitCodes.Ok;
+        return await ReportOutput.WriteAsync(outFile, stream => renderer.Render(analysis, stream), "report",
+            string.Create(CultureInfo.InvariantCulture, $"{analysis.Runs} runs, {analysis.Parameters.Length} parameters"));
     }
 }

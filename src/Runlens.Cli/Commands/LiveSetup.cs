@@ -1,3 +1,4 @@
+using Runlens.Import.Output;
 using Runlens.Live.Alerts;
 using Runlens.Live.Control;
 using Runlens.Live.Watch;

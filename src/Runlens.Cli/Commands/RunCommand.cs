@@ -3,6 +3,9 @@ using System.Globalization;
 using Runlens.Import.Output;
 using Runlens.Live.Control;
 using Runlens.Live.Watch;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
+using Runlens.Pipeline.Sources;
 
 namespace Runlens.Cli.Commands;
 
@@ -18,12 +21,19 @@ internal static class RunCommand
         var alerts = new Option<string?>("--alerts") { Description = "Alert rules (YAML, docs/alerts.md): which findings, thresholds and stalls to send where, and which recovery actions to write to DIR/control.json" };
         var server = new Option<string?>("--server") { Description = "Also send the run to a Runlens server (runlens serve) as it trains, e.g. http://127.0.0.1:5000; token from $RUNLENS_TOKEN" };
         var grace = new Option<double>("--stop-grace") { Description = "After a stop action, seconds to let the trainer stop itself (it reads control.json) before it is sent SIGINT; negative: never send it", DefaultValueFactory = _ => 10 };
+        var settings = new SettingsOptions();
         var run = new Command("run", "Run a training command and record it: its output (also shown here), CPU, memory and GPU use, how it ended, and the failures its output shows; diagnose its log while it trains.")
         {
             command, output, every, alerts, server, grace,
         };
+        settings.AddTo(run);
         run.SetAction(async (parse, ct) =>
         {
+            if (settings.LoadOrReport(parse) is not { } loaded)
+            {
+                return ExitCodes.Usage;
+            }
+
             var args = parse.GetValue(command)!;
             var folder = parse.GetValue(output) ?? $"runlens-run-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
             var seconds = parse.GetValue(every);
@@ -60,7 +70,8 @@ internal static class RunCommand
             });
             var start = DateTimeOffset.UtcNow;
             var source = PathRunSource.Discover([Environment.CurrentDirectory, full], start);
-            var watcher = monitor.Attach(new RunWatcher(source));
+            var diagnoses = new DiagnosisService(loaded);
+            var watcher = monitor.Attach(new RunWatcher(source, diagnoses));
             using var http = parse.GetValue(server) is { } url ? WatchCommand.Http(url) : null;
             var publisher = http is null ? null : new ServerPublisher(http, Guid.NewGuid().ToString("N"), Path.GetFileName(full));
             string? lastProblem = null;
@@ -113,24 +124,18 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"  {e.Kind.ToString().ToLowerInvariant()}: {e.Message}{(e.Location is null ? "" : $" ({e.File}, {e.Location})")}");
             }
 
-            // The trainer's own log, when it wrote one here or in DIR, is diagnosed together with how the process ended.
-            Model.Run? trainer = null;
-            var log = source.Path ?? TrainerLogs.Find([Environment.CurrentDirectory, folder], recorded.Start);
-            if (log is not null)
+            // The trainer's own log, when it wrote one here or in DIR, is diagnosed together with how the process ended and
+            // the actions taken: process.json names the log, and the folder is read back as `runlens analyze DIR` reads it.
+            ProcessFile.Write(folder, recorded, source.Path ?? TrainerLogs.Find([Environment.CurrentDirectory, folder], recorded.Start));
+            var read = await RunFolder.ReadAsync(folder, CancellationToken.None);
+            if (read.Problem is { } problem)
             {
-                try
-                {
-                    trainer = (await Import.ImporterCatalog.ImportAsync(log, cancellationToken: CancellationToken.None)).Runs.FirstOrDefault();
-                }
-                catch (Import.RunImportException ex)
-                {
-                    await Console.Error.WriteLineAsync("runlens: the trainer's log could not be read: " + ex.Message);
-                }
+                await Console.Error.WriteLineAsync("runlens: " + problem);
             }
 
-            var ran = ProcessRun.Of(recorded, trainer, folder);
-            ran = ran with { Events = [.. ran.Events, .. monitor.Events] };
-            var diagnosis = new Analysis.Diagnoses.Diagnoser().Diagnose(ran);
+            var ran = read.Run;
+            var log = read.TrainerLog;
+            var diagnosis = diagnoses.Diagnose(new ResolvedRun(ran));
             if (publisher is not null)
             {
                 await publisher.PublishAsync(ran, CancellationToken.None);

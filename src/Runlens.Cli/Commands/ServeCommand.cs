@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Runlens.Pipeline.Stores;
 using Runlens.Server;
-using Runlens.Storage;
 
 namespace Runlens.Cli.Commands;
 
@@ -14,16 +14,23 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen (use 0.0.0.0 only with --auth)", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var artifacts = new Option<string?>("--artifacts") { Description = "Folder for MLflow artifacts (default: artifacts/ beside a SQLite store, else ~/.runlens/artifacts)" };
         var auth = new Option<string?>("--auth") { Description = "tokens.yaml with bearer tokens and their scopes (read, write); without it the server is open" };
+        var settings = new SettingsOptions();
         var command = new Command("serve", "Serve the run store: Runlens' JSON API and the MLflow tracking REST API (MLFLOW_TRACKING_URI=http://127.0.0.1:5000).")
         {
             store, urls, artifacts, auth,
         };
+        settings.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            if (settings.LoadOrReport(parse) is not { } loaded)
+            {
+                return ExitCodes.Usage;
+            }
+
             var spec = StoreOption.Resolve(parse.GetValue(store));
             var artifactRoot = parse.GetValue(artifacts) ?? DefaultArtifacts(spec);
-            var options = new ServerOptions(parse.GetValue(urls)!, artifactRoot, parse.GetValue(auth));
-            await using var s = await RunStores.OpenAsync(spec, ct);
+            var options = new ServerOptions(parse.GetValue(urls)!, artifactRoot, parse.GetValue(auth)) { Settings = loaded };
+            await using var s = await StoreLocation.OpenAsync(spec, Storage.StoreOpenMode.OpenOrCreate, ct);
             Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {
@@ -52,7 +59,7 @@ internal static class ServeCommand
                     await Console.Error.WriteLineAsync("runlens serve: warning: listening beyond this machine without --auth: anyone who can reach it can read and write runs");
                 }
 
-                await Console.Error.WriteLineAsync($"runlens serve: listening on {options.Urls} (store {Shown(spec)}, artifacts {artifactRoot}, auth {(options.AuthFile is null ? "off" : "on")}); Ctrl+C stops");
+                await Console.Error.WriteLineAsync($"runlens serve: listening on {options.Urls} (store {Shown(spec)}, artifacts {artifactRoot}, auth {(options.AuthFile is null ? "off" : "on")}{(loaded.File is { } f ? ", rule options " + f : "")}); Ctrl+C stops");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

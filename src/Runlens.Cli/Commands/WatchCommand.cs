@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Runlens.Import.Output;
 using Runlens.Live.Control;
 using Runlens.Live.Watch;
-using Runlens.Storage.Sql;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
+using Runlens.Pipeline.Sources;
+using Runlens.Pipeline.Stores;
 
 namespace Runlens.Cli.Commands;
 
@@ -21,12 +25,19 @@ internal static class WatchCommand
         format.AcceptOnlyFromAmong("text", "json");
         var interval = new Option<double>("--interval") { Description = "Shortest time between two looks, in seconds", DefaultValueFactory = _ => 1 };
         var idle = new Option<double>("--idle-exit") { Description = "Stop watching after this many minutes without new points (0: never)", DefaultValueFactory = _ => 0 };
+        var settings = new SettingsOptions();
         var watch = new Command("watch", "Watch a run while it trains: diagnose it again as points arrive and print each new finding once; send alerts and write recovery actions.")
         {
             target, store, server, alerts, control, format, interval, idle,
         };
+        settings.AddTo(watch);
         watch.SetAction(async (parse, ct) =>
         {
+            if (settings.LoadOrReport(parse) is not { } loaded)
+            {
+                return ExitCodes.Usage;
+            }
+
             var what = parse.GetValue(target)!;
             var url = parse.GetValue(server);
             var seconds = parse.GetValue(interval);
@@ -43,7 +54,7 @@ internal static class WatchCommand
             }
 
             using var http = url is null ? null : Http(url);
-            SqlRunStore? opened = null;
+            StoreAccess? opened = null;
             IRunSource source;
             IControlChannel? channel;
             if (http is not null)
@@ -59,8 +70,8 @@ internal static class WatchCommand
             }
             else if (parse.GetValue(store) is not null || StoreOption.Exists(null))
             {
-                opened = await Storage.RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
-                source = new StoreRunSource(opened, what);
+                opened = await StoreLocation.OpenAsync(parse.GetValue(store), Storage.StoreOpenMode.OpenExisting, ct);
+                source = new StoreRunSource(new StoredRuns(opened), what);
                 channel = parse.GetValue(control) is { } file ? new FileControlChannel(file, what) : null; // else the store's, once the run's id is known
             }
             else
@@ -81,18 +92,18 @@ internal static class WatchCommand
             var json = parse.GetValue(format) == "json";
             if (channel is null && opened is not null)
             {
-                channel = new StoreControlChannel(opened, first.Run!.Identity.Id);
+                channel = new StoreControlChannel(opened.Live, first.Run!.Identity.Id);
             }
 
             var existing = channel switch
             {
                 FileControlChannel file => ExistingControl(file.Path),
                 ServerControlChannel => await ServerControl(http!, what, ct),
-                StoreControlChannel => await StoreControlChannel.ReadAsync(opened!, first.Run!.Identity.Id, ct),
+                StoreControlChannel => await StoreControlChannel.ReadAsync(opened!.Live, first.Run!.Identity.Id, ct),
                 _ => null,
             };
             var monitor = setup.Monitor(Console.Out, json, channel, existing: existing);
-            var watcher = monitor.Attach(new RunWatcher(source, options: new WatchOptions(TimeSpan.FromSeconds(seconds))));
+            var watcher = monitor.Attach(new RunWatcher(source, new DiagnosisService(loaded), new WatchOptions(TimeSpan.FromSeconds(seconds))));
             var idleFor = TimeSpan.FromMinutes(parse.GetValue(idle));
             if (!json)
             {

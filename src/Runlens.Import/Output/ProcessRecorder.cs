@@ -12,7 +12,7 @@ public sealed record RecordedProcess(IReadOnlyList<string> Command, DateTimeOffs
 /// Runs a training command and records it into a folder: its output, line by line as it comes, to the terminal and to
 /// <c>output.log</c>; a system sample every few seconds to <c>system.jsonl</c> (see <see cref="SystemSampler"/>); and,
 /// when it ends, <c>process.json</c> with the command, times, exit code and the failures read from the output
-/// (<see cref="OutputClassifier"/>).
+/// (<see cref="OutputClassifier"/>; see <see cref="Output.ProcessFile"/>).
 /// </summary>
 public static class ProcessRecorder
 {
@@ -20,14 +20,11 @@ public static class ProcessRecorder
     public const string SystemLog = "system.jsonl";
     public const string ProcessFile = "process.json";
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonSerializerOptions Line = new()
     {
-        WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    private static readonly JsonSerializerOptions Line = new(Json) { WriteIndented = false };
 
     /// <param name="echo">Where each output line is also written as it comes (the terminal): stdout lines with false,
     /// stderr lines with true.</param>
@@ -101,16 +98,7 @@ public static class ProcessRecorder
 
         var events = OutputClassifier.Classify(output, OutputLog, process.ExitCode);
         var recorded = new RecordedProcess(command, start, end, process.ExitCode, events, samples);
-        await File.WriteAllTextAsync(Path.Combine(folder, ProcessFile), JsonSerializer.Serialize(new
-        {
-            command,
-            start,
-            end,
-            duration_seconds = (end - start).TotalSeconds,
-            exit_code = process.ExitCode,
-            signal = process.ExitCode is > 128 and < 160 ? process.ExitCode - 128 : (int?)null,
-            events = events.Select(e => new { kind = e.Kind.ToString().ToLowerInvariant(), message = e.Message, file = e.File, location = e.Location }),
-        }, Json)).ConfigureAwait(false);
+        Output.ProcessFile.Write(folder, recorded);
         return recorded;
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Runlens.Analysis.Diagnoses;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Sources;
 
 namespace Runlens.Live.Watch;
 
@@ -21,7 +23,7 @@ public sealed record WatchOptions(TimeSpan MinInterval, double CostFactor = 2)
 public sealed class RunWatcher
 {
     private readonly IRunSource _source;
-    private readonly Diagnoser _diagnoser;
+    private readonly DiagnosisService _diagnoses;
     private readonly WatchOptions _options;
     private readonly TimeProvider _time;
     private readonly List<Func<WatchCycle, CancellationToken, Task>> _handlers = [];
@@ -30,10 +32,11 @@ public sealed class RunWatcher
     private DateTimeOffset? _lastChange;
     private string? _lastProblem;
 
-    public RunWatcher(IRunSource source, Diagnoser? diagnoser = null, WatchOptions? options = null, TimeProvider? time = null)
+    /// <param name="diagnoses">Diagnoses with the rule options the host loaded (default: the rules' defaults).</param>
+    public RunWatcher(IRunSource source, DiagnosisService? diagnoses = null, WatchOptions? options = null, TimeProvider? time = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
-        _diagnoser = diagnoser ?? new Diagnoser();
+        _diagnoses = diagnoses ?? new DiagnosisService();
         _options = options ?? WatchOptions.Default;
         _time = time ?? TimeProvider.System;
     }
@@ -95,9 +98,9 @@ public sealed class RunWatcher
         var read = await _source.ReadAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         WatchCycle cycle;
-        if (read.Run is { } run)
+        if (read.Resolved is { } run)
         {
-            var diagnosis = _diagnoser.Diagnose(run);
+            var diagnosis = _diagnoses.Diagnose(run);
             var findings = new Dictionary<string, Analysis.Findings.Finding>(StringComparer.Ordinal);
             foreach (var f in diagnosis.Findings)
             {

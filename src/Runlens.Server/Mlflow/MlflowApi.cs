@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Runlens.Model;
+using Runlens.Pipeline.Stores;
 using Runlens.Server.Http;
 using Runlens.Storage;
 using Runlens.Storage.Search;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server.Mlflow;
 
@@ -15,7 +15,7 @@ namespace Runlens.Server.Mlflow;
 /// the MLflow client and the Hugging Face Trainer's MLflowCallback log to Runlens unchanged. Shapes, error codes and
 /// limits follow what the real client and server say to each other (shared/MLFLOW-WIRE.md).
 /// </summary>
-internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
+internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
 {
     public const int MaxBatchMetrics = 1000;
     public const int MaxBatchParams = 100;
@@ -72,7 +72,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     {
         var name = r.Required("name");
         var tags = Pairs(r, "tags");
-        var created = await store.CreateExperimentAsync(name, r.String("artifact_location"), tags, context.RequestAborted).ConfigureAwait(false);
+        var created = await store.Experiments.CreateExperimentAsync(name, r.String("artifact_location"), tags, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
@@ -84,7 +84,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     private async Task GetExperimentAsync(HttpContext context, MlflowRequest r)
     {
         var id = r.Required("experiment_id");
-        var e = await store.GetExperimentAsync(id, cancellationToken: context.RequestAborted).ConfigureAwait(false)
+        var e = await store.Experiments.GetExperimentAsync(id, cancellationToken: context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"No Experiment with id={id} exists");
         await WriteExperimentAsync(context, e).ConfigureAwait(false);
     }
@@ -92,7 +92,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     private async Task GetExperimentByNameAsync(HttpContext context, MlflowRequest r)
     {
         var name = r.Required("experiment_name");
-        var e = await store.GetExperimentAsync(name, byName: true, context.RequestAborted).ConfigureAwait(false)
+        var e = await store.Experiments.GetExperimentAsync(name, byName: true, context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"Could not find experiment with name '{name}'");
         await WriteExperimentAsync(context, e).ConfigureAwait(false);
     }
@@ -120,7 +120,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         }
 
         var offset = PageToken.Offset(r.String("page_token"));
-        var all = (await store.ListExperimentsAsync(context.RequestAborted).ConfigureAwait(false))
+        var all = (await store.Experiments.ListExperimentsAsync(context.RequestAborted).ConfigureAwait(false))
             .Where(e => e.Lifecycle == "deleted" ? view.Deleted : view.Active).ToList();
         var page = all.Skip(offset).Take(max).ToList();
         await WritePageAsync(context, "experiments", page, offset, all.Count, MlflowWriter.Experiment).ConfigureAwait(false);
@@ -128,7 +128,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
 
     private async Task UpdateExperimentAsync(HttpContext context, MlflowRequest r)
     {
-        await store.UpdateExperimentAsync(r.Required("experiment_id"), name: r.Required("new_name"), cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await store.Experiments.UpdateExperimentAsync(r.Required("experiment_id"), name: r.Required("new_name"), cancellationToken: context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
@@ -140,14 +140,14 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
             throw ApiException.Invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.");
         }
 
-        await store.UpdateExperimentAsync(id, lifecycle: lifecycle, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await store.Experiments.UpdateExperimentAsync(id, lifecycle: lifecycle, cancellationToken: context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
     private async Task SetExperimentTagAsync(HttpContext context, MlflowRequest r)
     {
         var key = CheckKey(r.Required("key"), "tag");
-        await store.UpdateExperimentAsync(r.Required("experiment_id"), tags: new Dictionary<string, string> { [key] = r.String("value") ?? "" },
+        await store.Experiments.UpdateExperimentAsync(r.Required("experiment_id"), tags: new Dictionary<string, string> { [key] = r.String("value") ?? "" },
             cancellationToken: context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
@@ -157,7 +157,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     private async Task CreateRunAsync(HttpContext context, MlflowRequest r)
     {
         var experimentId = r.String("experiment_id") is { Length: > 0 } e ? e : Experiment.DefaultId;
-        var experiment = await store.GetExperimentAsync(experimentId, cancellationToken: context.RequestAborted).ConfigureAwait(false)
+        var experiment = await store.Experiments.GetExperimentAsync(experimentId, cancellationToken: context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"No Experiment with id={experimentId} exists");
         if (experiment.Lifecycle != "active")
         {
@@ -173,7 +173,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
 
         var id = Guid.NewGuid().ToString("N");
         var start = r.Long("start_time") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UtcNow;
-        await store.CreateRunAsync(new NewRun(id, name, experiment.Name, "mlflow-api", start, r.String("user_id"), tags.GetValueOrDefault("mlflow.parentRunId")) { Tags = tags },
+        await store.Live.CreateRunAsync(new NewRun(id, name, experiment.Name, "mlflow-api", start, r.String("user_id"), tags.GetValueOrDefault("mlflow.parentRunId")) { Tags = tags },
             context.RequestAborted).ConfigureAwait(false);
         await WriteRunAsync(context, id, "run").ConfigureAwait(false);
     }
@@ -184,7 +184,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     {
         var record = await RecordAsync(runId, context.RequestAborted).ConfigureAwait(false);
         var experimentId = await ExperimentIdAsync(record, context.RequestAborted).ConfigureAwait(false);
-        var inputs = await store.GetBlobAsync(runId, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
+        var inputs = await store.Live.GetBlobAsync(runId, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
@@ -214,7 +214,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
 
         var end = r.Long("end_time") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         var name = r.String("run_name") is { Length: > 0 } n ? n : null;
-        await store.ApplyAsync(runId, new RunChanges
+        await store.Live.ApplyAsync(runId, new RunChanges
         {
             Status = status,
             EndTime = end,
@@ -227,41 +227,68 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
 
     private async Task SetRunLifecycleAsync(HttpContext context, MlflowRequest r, string lifecycle)
     {
-        await store.ApplyAsync(r.RunId(), new RunChanges { Lifecycle = lifecycle }, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(r.RunId(), new RunChanges { Lifecycle = lifecycle }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
+    /// <summary>MLflow's <c>runs/search</c>, executed by the store: names no run has match nothing, as in MLflow; the
+    /// page token is base64 of a JSON object with MLflow's <c>offset</c> and where the page ended, so the next page
+    /// starts after it even while runs are logged.</summary>
     private async Task SearchRunsAsync(HttpContext context, MlflowRequest r)
     {
-        var filter = RunFilter.Parse(r.String("filter"));
-        var order = RunOrder.Parse(r.Strings("order_by"));
         var max = r.Int("max_results") ?? 1000;
         if (max is < 1 or > 50_000)
         {
             throw ApiException.Invalid($"Invalid value {max} for parameter 'max_results' supplied. It must be at most 50000, but got value {max}");
         }
 
-        var offset = PageToken.Offset(r.String("page_token"));
         var view = ViewType(r.String("run_view_type"));
-        var experiments = await store.ListExperimentsAsync(context.RequestAborted).ConfigureAwait(false);
+        var experiments = await store.Experiments.ListExperimentsAsync(context.RequestAborted).ConfigureAwait(false);
         var names = new List<string>();
         foreach (var id in r.Strings("experiment_ids"))
         {
             names.Add(experiments.FirstOrDefault(e => e.Id == id)?.Name ?? throw ApiException.NotFound($"No Experiment with id={id} exists"));
         }
 
-        var all = (await store.ListRecordsAsync(new RecordQuery(names, view.Active, view.Deleted), context.RequestAborted).ConfigureAwait(false))
-            .Where(filter.Matches).Order(order).ToList();
-        var page = all.Skip(offset).Take(max).ToList();
+        var found = await store.Search.SearchRunsAsync(new RunSearch
+        {
+            Filter = r.String("filter"),
+            OrderBy = r.Strings("order_by"),
+            Experiments = names,
+            Active = view.Active,
+            Deleted = view.Deleted,
+            PageSize = max,
+            PageToken = r.String("page_token"),
+            StrictNames = false,
+        }, context.RequestAborted).ConfigureAwait(false);
         var ids = experiments.ToDictionary(e => e.Name, e => e.Id, StringComparer.Ordinal);
         var inputs = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        foreach (var run in page)
+        foreach (var run in found.Runs)
         {
-            inputs[run.Id] = await store.GetBlobAsync(run.Id, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
+            inputs[run.Id] = await store.Live.GetBlobAsync(run.Id, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
         }
 
-        await WritePageAsync(context, "runs", page, offset, all.Count,
-            (w, run) => MlflowWriter.Run(w, run, ids.GetValueOrDefault(run.Experiment ?? Experiment.DefaultName, Experiment.DefaultId), inputs[run.Id])).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            if (found.Runs.Count > 0)
+            {
+                w.WriteStartArray("runs");
+                foreach (var run in found.Runs)
+                {
+                    MlflowWriter.Run(w, run, ids.GetValueOrDefault(run.Experiment ?? Experiment.DefaultName, Experiment.DefaultId), inputs[run.Id]);
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (found.NextPageToken is { } next)
+            {
+                w.WriteString("next_page_token", next);
+            }
+
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
     }
 
     // ---- logging
@@ -273,7 +300,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         var value = r.Element("value") is { } v ? Value(v, "value") : throw ApiException.Missing("value");
         var timestamp = r.Long("timestamp") ?? throw ApiException.Missing("timestamp");
         var point = new SeriesPoint(r.Long("step") ?? 0, value, double.NaN, timestamp / 1000.0);
-        await store.ApplyAsync(runId, new RunChanges { Points = [new MetricPoints(key, [point])], RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(runId, new RunChanges { Points = [new MetricPoints(key, [point])], RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
@@ -282,7 +309,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         var runId = r.RunId();
         var key = CheckKey(r.Required("key"), "param");
         var value = CheckParamValue(key, r.String("value") ?? throw ApiException.Missing("value"));
-        await store.ApplyAsync(runId, new RunChanges { Params = new Dictionary<string, string> { [key] = value }, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(runId, new RunChanges { Params = new Dictionary<string, string> { [key] = value }, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
@@ -291,7 +318,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         var runId = r.RunId();
         var key = CheckKey(r.Required("key"), "tag");
         var value = r.String("value") ?? throw ApiException.Missing("value");
-        await store.ApplyAsync(runId, new RunChanges
+        await store.Live.ApplyAsync(runId, new RunChanges
         {
             Tags = new Dictionary<string, string> { [key] = value },
             Name = key == "mlflow.runName" ? value : null,
@@ -302,7 +329,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
 
     private async Task DeleteTagAsync(HttpContext context, MlflowRequest r)
     {
-        await store.ApplyAsync(r.RunId(), new RunChanges { DeleteTags = [r.Required("key")], RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(r.RunId(), new RunChanges { DeleteTags = [r.Required("key")], RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
@@ -355,7 +382,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
             tagValues[CheckKey(MlflowRequest.String(t, "key") ?? throw ApiException.Missing("tags.key"), "tag")] = MlflowRequest.String(t, "value") ?? "";
         }
 
-        await store.ApplyAsync(runId, new RunChanges
+        await store.Live.ApplyAsync(runId, new RunChanges
         {
             Points = [.. points.Select(kv => new MetricPoints(kv.Key, kv.Value))],
             Params = parameterValues,
@@ -370,7 +397,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
     {
         var runId = r.RunId();
         var datasets = r.Objects("datasets");
-        var known = await store.GetBlobAsync(runId, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
+        var known = await store.Live.GetBlobAsync(runId, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         await using (var w = new Utf8JsonWriter(buffer))
         {
@@ -392,7 +419,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
             w.WriteEndArray();
         }
 
-        await store.ApplyAsync(runId, new RunChanges { Blobs = [new RunBlob("inputs", "datasets", buffer.WrittenSpan.ToArray())], RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(runId, new RunChanges { Blobs = [new RunBlob("inputs", "datasets", buffer.WrittenSpan.ToArray())], RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
@@ -405,7 +432,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         await RecordAsync(runId, context.RequestAborted).ConfigureAwait(false);
         var max = r.Int("max_results") ?? 25_000;
         var offset = PageToken.Offset(r.String("page_token"));
-        var series = await store.ReadSeriesAsync(runId, key, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        var series = await store.Runs.ReadSeriesAsync(runId, key, cancellationToken: context.RequestAborted).ConfigureAwait(false);
         var points = series?.Points ?? [];
         var count = Math.Max(0, Math.Min(max, points.Length - offset));
         await JsonResponses.WriteAsync(context, w =>
@@ -463,7 +490,7 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         foreach (var runId in runIds)
         {
             await RecordAsync(runId, context.RequestAborted).ConfigureAwait(false);
-            var points = (await store.ReadSeriesAsync(runId, key, cancellationToken: context.RequestAborted).ConfigureAwait(false))?.Points ?? [];
+            var points = (await store.Runs.ReadSeriesAsync(runId, key, cancellationToken: context.RequestAborted).ConfigureAwait(false))?.Points ?? [];
             var inRange = points.Where(p => from is null || (p.Step >= from && p.Step <= to)).ToList();
             var steps = inRange.Select(p => p.Step).Distinct().Order().ToList();
             var keep = steps.Count <= max ? steps.ToHashSet()
@@ -513,10 +540,10 @@ internal sealed class MlflowApi(SqlRunStore store, ServerOptions options)
         });
 
     private async Task<RunRecord> RecordAsync(string runId, CancellationToken cancellationToken) =>
-        await store.GetRecordAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{runId}' not found");
+        await store.Live.GetRecordAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{runId}' not found");
 
     private async Task<string> ExperimentIdAsync(RunRecord record, CancellationToken cancellationToken) =>
-        (await store.GetExperimentAsync(record.Experiment ?? Experiment.DefaultName, byName: true, cancellationToken).ConfigureAwait(false))?.Id ?? Experiment.DefaultId;
+        (await store.Experiments.GetExperimentAsync(record.Experiment ?? Experiment.DefaultName, byName: true, cancellationToken).ConfigureAwait(false))?.Id ?? Experiment.DefaultId;
 
     private static Dictionary<string, string> Pairs(MlflowRequest r, string field)
     {

@@ -4,12 +4,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Runlens.Model;
-using Runlens.Reports.Json;
+using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Predictions;
+using Runlens.Pipeline.Stores;
+using Runlens.Reports.Contracts;
+using Runlens.Server.Contracts;
 using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Storage;
 using Runlens.Storage.Search;
-using Runlens.Storage.Sql;
 
 namespace Runlens.Server.Native;
 
@@ -18,7 +21,7 @@ namespace Runlens.Server.Native;
 /// metric, step and timestamp), set config and tags, record status and events, upload predictions, read runs and
 /// series (raw or downsampled with extremes kept), search with MLflow's filter syntax, and get a run's diagnosis.
 /// </summary>
-internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDiagnosis diagnosis)
+internal sealed class NativeApi(StoreAccess store, ServerOptions options, StoredDiagnoses diagnosis)
 {
     public void Map(IEndpointRouteBuilder app)
     {
@@ -44,7 +47,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
     private async Task GetControlAsync(HttpContext context, string id)
     {
         _ = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var doc = await Live.Control.StoreControlChannel.ReadAsync(store, id, context.RequestAborted).ConfigureAwait(false);
+        var doc = await Live.Control.StoreControlChannel.ReadAsync(store.Live, id, context.RequestAborted).ConfigureAwait(false);
         await WriteControlAsync(context, doc, 200).ConfigureAwait(false);
     }
 
@@ -59,24 +62,24 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
             throw ApiException.Invalid("expected a JSON object with \"action\" and \"reason\"");
         }
 
-        var verb = Live.Control.ControlDocument.ParseVerb(Text(e, "action"))
+        var verb = Import.Output.ControlDocument.ParseVerb(Text(e, "action"))
             ?? throw ApiException.Invalid("action: expected stop, reduce_lr or rollback");
         var reason = Text(e, "reason") is { Length: > 0 } r ? r : throw ApiException.Invalid("reason: say why, in one sentence");
         double? factor = e.TryGetProperty("factor", out var fe) && fe.ValueKind == JsonValueKind.Number ? fe.GetDouble() : null;
-        if (verb == Live.Control.ControlVerb.ReduceLr && factor is not (> 0 and < 1))
+        if (verb == Import.Output.ControlVerb.ReduceLr && factor is not (> 0 and < 1))
         {
             throw ApiException.Invalid("factor: reduce_lr needs a factor above 0 and below 1 (e.g. 0.5)");
         }
 
         long? step = e.TryGetProperty("step", out var se) && se.ValueKind == JsonValueKind.Number && se.TryGetInt64(out var n) ? n : null;
         _ = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var action = new Live.Control.ControlAction("", verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
-            verb == Live.Control.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
-        var doc = await new Live.Control.StoreControlChannel(store, id).AppendAsync(action, context.RequestAborted).ConfigureAwait(false);
+        var action = new Import.Output.ControlAction("", verb, reason, DateTimeOffset.UtcNow, Text(e, "rule"), Text(e, "finding"), step,
+            verb == Import.Output.ControlVerb.ReduceLr ? factor : null, Text(e, "checkpoint"));
+        var doc = await new Live.Control.StoreControlChannel(store.Live, id).AppendAsync(action, context.RequestAborted).ConfigureAwait(false);
         await WriteControlAsync(context, doc, 201).ConfigureAwait(false);
     }
 
-    private static async Task WriteControlAsync(HttpContext context, Live.Control.ControlDocument doc, int status)
+    private static async Task WriteControlAsync(HttpContext context, Import.Output.ControlDocument doc, int status)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
@@ -100,7 +103,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         var created = true;
         try
         {
-            await store.CreateRunAsync(new NewRun(id, Text(body, "name") ?? id, Text(body, "experiment"), "api", start, Text(body, "user")) { Tags = tags },
+            await store.Live.CreateRunAsync(new NewRun(id, Text(body, "name") ?? id, Text(body, "experiment"), "api", start, Text(body, "user")) { Tags = tags },
                 context.RequestAborted).ConfigureAwait(false);
         }
         catch (AlreadyExistsException)
@@ -110,63 +113,57 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
 
         if (config.Count > 0)
         {
-            await store.ApplyAsync(id, new RunChanges { Config = config }, context.RequestAborted).ConfigureAwait(false);
+            await store.Live.ApplyAsync(id, new RunChanges { Config = config }, context.RequestAborted).ConfigureAwait(false);
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", id);
-            w.WriteBoolean("created", created);
-            w.WriteEndObject();
-        }, created ? 201 : 200).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new CreatedRunJson(id, created), ServerJsonContext.Indented.CreatedRunJson, created ? 201 : 200).ConfigureAwait(false);
     }
 
+    /// <summary>Runs the store's search selects (MLflow's filter and order_by, executed by the database), one page:
+    /// <c>?limit=</c> with <c>?page_token=</c> (the previous page's <c>next_page_token</c>: pages stay put while runs
+    /// arrive) or <c>?offset=</c> (a page by number).</summary>
     private async Task SearchAsync(HttpContext context)
     {
         var q = context.Request.Query;
-        var filter = RunFilter.Parse(q["filter"].ToString());
-        var order = RunOrder.Parse([.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)]);
         var limit = Number(q["limit"].ToString(), "limit", 100, 1, 10_000);
         var offset = Number(q["offset"].ToString(), "offset", 0, 0, int.MaxValue);
+        var token = q["page_token"].ToString() is { Length: > 0 } t ? t : null;
         var view = q["view"].ToString();
         var experiments = q["experiment"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!).ToList();
-        var records = await store.ListRecordsAsync(new RecordQuery(experiments.Count == 0 ? null : experiments, view is "" or "active" or "all", view is "deleted" or "all"),
-            context.RequestAborted).ConfigureAwait(false);
-        var all = records.Where(filter.Matches).Order(order).ToList();
-        var page = all.Skip(offset).Take(limit).ToList();
+        var found = await store.Search.SearchRunsAsync(new RunSearch
+        {
+            Filter = q["filter"].ToString(),
+            OrderBy = [.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)],
+            Experiments = experiments.Count == 0 ? null : experiments,
+            Active = view is "" or "active" or "all",
+            Deleted = view is "deleted" or "all",
+            PageSize = limit,
+            Offset = offset,
+            PageToken = token,
+            CountTotal = true,
+        }, context.RequestAborted).ConfigureAwait(false);
+        var page = found.Runs;
 
-        // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until it gains points)
+        // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until its version changes)
         var summaries = new Dictionary<string, RunSummary?>(StringComparer.Ordinal);
         if (q["summary"].ToString() is "1" or "true")
         {
             foreach (var r in page)
             {
-                var points = (await store.ListSeriesAsync(r.Id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
-                summaries[r.Id] = await diagnosis.SummaryAsync(r.Id, points, context.RequestAborted).ConfigureAwait(false);
+                summaries[r.Id] = await diagnosis.SummaryAsync(r, context.RequestAborted).ConfigureAwait(false);
             }
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("total", all.Count);
-            w.WriteStartArray("runs");
-            page.ForEach(r => Record(w, r, summaries.GetValueOrDefault(r.Id)));
-            w.WriteEndArray();
-            if (offset + page.Count < all.Count)
-            {
-                w.WriteNumber("next_offset", offset + page.Count);
-            }
-
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context,
+            new RunsPageJson(found.Total ?? 0, [.. page.Select(r => StoredRunJson.From(r, summaries.GetValueOrDefault(r.Id)))],
+                found.NextPageToken is not null && token is null ? offset + page.Count : null, found.NextPageToken),
+            ServerJsonContext.Indented.RunsPageJson).ConfigureAwait(false);
     }
 
     private async Task GetAsync(HttpContext context, string id)
     {
         var record = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w => Record(w, record, null)).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, StoredRunJson.From(record, null), ServerJsonContext.Indented.StoredRunJson).ConfigureAwait(false);
     }
 
     private async Task AppendAsync(HttpContext context, string id)
@@ -174,14 +171,8 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         using var doc = await RequestBody.JsonAsync(context, options.MaxJsonBytes).ConfigureAwait(false);
         var points = PointsParser.Parse(doc.RootElement);
         var received = points.Sum(p => (long)p.Points.Count);
-        var added = await store.ApplyAsync(id, new RunChanges { Points = points, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("received", received);
-            w.WriteNumber("added", added);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        var added = await store.Live.ApplyAsync(id, new RunChanges { Points = points, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new AppendedJson(received, added), ServerJsonContext.Indented.AppendedJson).ConfigureAwait(false);
     }
 
     private async Task PairsAsync(HttpContext context, string id, bool config)
@@ -240,37 +231,26 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
 
         var bytes = (await RequestBody.BytesAsync(context, options.MaxJsonBytes).ConfigureAwait(false)).ToArray();
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var summary = RunDiagnosis.CheckPredictions(bytes, role, format);
-        await store.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w =>
+        string summary;
+        try
         {
-            w.WriteStartObject();
-            w.WriteString("role", role);
-            w.WriteString("summary", summary);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+            summary = PredictionInputs.Check(bytes, role, format);
+        }
+        catch (Import.RunImportException ex)
+        {
+            throw ApiException.Invalid("predictions: " + ex.Message);
+        }
+
+        await store.Attachments.PutPredictionsAsync(id, role, format, bytes, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new PredictionsUploadJson(role, summary), ServerJsonContext.Indented.PredictionsUploadJson).ConfigureAwait(false);
     }
 
     private async Task ListSeriesAsync(HttpContext context, string id)
     {
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var series = await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("series");
-            foreach (var (key, name, count) in series)
-            {
-                w.WriteStartObject();
-                w.WriteString("key", key);
-                w.WriteString("name", name);
-                w.WriteNumber("count", count);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        var series = await store.Live.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new SeriesListJson([.. series.Select(x => new SeriesInfoJson(x.Key, x.Name, x.Count))]),
+            ServerJsonContext.Indented.SeriesListJson).ConfigureAwait(false);
     }
 
     /// <summary>One series as columns; <c>?max_points=N</c> (≥ 4) reduces a longer one to each bucket's lowest and highest
@@ -282,7 +262,7 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
         var (from, to) = (Step(context.Request.Query["from"].ToString(), "from"), Step(context.Request.Query["to"].ToString(), "to"));
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
         var ranged = from is not null || to is not null;
-        var series = await store.ReadSeriesAsync(id, key, ranged ? null : max, context.RequestAborted).ConfigureAwait(false)
+        var series = await store.Runs.ReadSeriesAsync(id, key, ranged ? null : max, context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"Run '{id}' has no series '{key}'");
         if (ranged)
         {
@@ -291,150 +271,27 @@ internal sealed class NativeApi(SqlRunStore store, ServerOptions options, RunDia
             series = series with { Points = max is { } m ? Analysis.Signals.Downsample.MinMax(inside, m) : inside };
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("key", series.Key);
-            w.WriteString("name", series.OriginalName);
-            w.WriteStartArray("steps");
-            foreach (var p in series.Points)
-            {
-                w.WriteNumberValue(p.Step);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("values");
-            foreach (var p in series.Points)
-            {
-                JsonNumbers.Write(w, p.Value);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("timestamps");
-            foreach (var p in series.Points)
-            {
-                if (double.IsFinite(p.WallTime))
-                {
-                    w.WriteNumberValue(MlflowWriter.Timestamp(p));
-                }
-                else
-                {
-                    w.WriteNullValue();
-                }
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context,
+            new SeriesPointsJson(series.Key, series.OriginalName, [.. series.Points.Select(p => p.Step)], [.. series.Points.Select(p => p.Value)],
+                [.. series.Points.Select(p => double.IsFinite(p.WallTime) ? MlflowWriter.Timestamp(p) : (long?)null)]),
+            ServerJsonContext.Indented.SeriesPointsJson).ConfigureAwait(false);
     }
 
     private async Task DiagnosisAsync(HttpContext context, string id)
     {
-        var bytes = await diagnosis.JsonAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+        var bytes = await diagnosis.RenderAsync(id, "json", context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task ApplyAsync(HttpContext context, string id, RunChanges changes)
     {
-        await store.ApplyAsync(id, changes, context.RequestAborted).ConfigureAwait(false);
+        await store.Live.ApplyAsync(id, changes, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
     private async Task<RunRecord> RecordAsync(string id, CancellationToken cancellationToken) =>
-        await store.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
-
-    private static void Record(Utf8JsonWriter w, RunRecord r, RunSummary? summary)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", r.Id);
-        w.WriteString("name", r.Name);
-        w.WriteString("experiment", r.Experiment);
-        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
-        w.WriteString("lifecycle", r.Lifecycle);
-        w.WriteString("format", r.Format);
-        w.WriteString("source", r.SourcePath);
-        if (r.ParentId is { } parent)
-        {
-            w.WriteString("parent_id", parent);
-        }
-
-        if (r.User is { } user)
-        {
-            w.WriteString("user", user);
-        }
-
-        if (r.StartTime is { } start)
-        {
-            w.WriteNumber("start_time", start.ToUnixTimeMilliseconds());
-        }
-
-        if (r.EndTime is { } end)
-        {
-            w.WriteNumber("end_time", end.ToUnixTimeMilliseconds());
-        }
-
-        Map(w, "config", r.Params);
-        Map(w, "tags", r.Tags);
-        w.WriteStartObject("metrics");
-        foreach (var (name, m) in r.Metrics.OrderBy(x => x.Key, StringComparer.Ordinal))
-        {
-            w.WriteStartObject(name);
-            JsonNumbers.Write(w, "value", m.Value);
-            w.WriteNumber("step", m.Step);
-            w.WriteNumber("timestamp", m.Timestamp);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-        if (summary is not null)
-        {
-            w.WriteStartObject("diagnosis");
-            w.WriteString("status", summary.Status);
-            w.WriteStartObject("findings");
-            foreach (var (severity, count) in summary.Findings.OrderBy(x => x.Key, StringComparer.Ordinal))
-            {
-                w.WriteNumber(severity, count);
-            }
-
-            w.WriteEndObject();
-            w.WriteString("primary", summary.Primary);
-            Optional(w, "best", summary.Best);
-            Optional(w, "best_step", summary.BestStep);
-            Optional(w, "final", summary.Final);
-            Optional(w, "final_step", summary.FinalStep);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void Optional(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Optional(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> pairs)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, value) in pairs.OrderBy(x => x.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
-    }
+        await store.Live.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
 
     /// <summary>An object of scalars as text: strings as they are, numbers and booleans as written in the JSON.</summary>
     private static Dictionary<string, string> Pairs(JsonElement body, string? field)

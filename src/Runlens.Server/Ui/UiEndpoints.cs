@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Runlens.Pipeline.Diagnosing;
 using Runlens.Server.Http;
 
 namespace Runlens.Server.Ui;
@@ -11,9 +12,12 @@ namespace Runlens.Server.Ui;
 /// state in the URL so it can be shared), <c>/runs/{id}</c> shows one run — the HTML report of its diagnosis, which
 /// reloads itself while the run is running and gains points.
 /// </summary>
-internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStore store, ServerOptions options)
+internal sealed class UiEndpoints(StoredDiagnoses diagnosis, ServerOptions options)
 {
     public const int MaxCompared = 10;
+
+    /// <summary>Points per series on the pages (the run page's charts, the comparison's curves).</summary>
+    public const int PagePoints = StoredDiagnoses.PagePoints;
 
     private static readonly Lazy<byte[]> RunsPage = new(() => Resource("runs.html"));
 
@@ -44,8 +48,8 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
         app.MapGet("/runs/{id}", RunPageAsync);
         app.MapGet("/runs/{id}/ready", async (HttpContext context, string id) =>
         {
-            var points = (await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
-            var ready = diagnosis.IsReady(id, points);
+            var version = await diagnosis.VersionAsync(id, context.RequestAborted).ConfigureAwait(false);
+            var ready = version is not null && diagnosis.IsReady(id, version);
             await JsonResponses.WriteAsync(context, w =>
             {
                 w.WriteStartObject();
@@ -73,15 +77,15 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
     /// diagnosis runs in the background; the page swaps itself for the full report when it is ready.</summary>
     private async Task RunPageAsync(HttpContext context, string id)
     {
-        var points = (await store.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false)).Sum(x => x.Count);
+        var version = await diagnosis.VersionAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
         byte[] page;
         string script;
-        if (points > options.InlineDiagnosisPoints && !diagnosis.IsReady(id, points))
+        if (version.Points > options.InlineDiagnosisPoints && !diagnosis.IsReady(id, version))
         {
-            var run = await diagnosis.ReducedRunAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
+            var run = await diagnosis.Runs.ReducedAsync(id, PagePoints, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
             diagnosis.Warm(id);
             using var output = new MemoryStream();
-            Reports.Html.PendingRunPage.Render(run, points, output);
+            Reports.Html.PendingRunPage.Render(run, version.Points, output);
             page = output.ToArray();
             script = PendingScript;
         }
@@ -115,7 +119,7 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
         """;
 
     /// <summary><c>/compare?runs=A,B,…</c> (2 to 10 runs): config diff, best and final values, overlaid curves — each
-    /// series read from the store reduced to <see cref="RunDiagnosis.PagePoints"/> points (extremes kept, so best and
+    /// series read from the store reduced to <see cref="PagePoints"/> points (extremes kept, so best and
     /// final values are exact).</summary>
     private async Task CompareAsync(HttpContext context)
     {
@@ -129,7 +133,7 @@ internal sealed class UiEndpoints(RunDiagnosis diagnosis, Storage.Sql.SqlRunStor
         var runs = new List<Model.Run>();
         foreach (var id in ids)
         {
-            runs.Add(await diagnosis.ReducedRunAsync(id, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found"));
+            runs.Add(await diagnosis.Runs.ReducedAsync(id, PagePoints, context.RequestAborted).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found"));
         }
 
         using var output = new MemoryStream();

@@ -1,5 +1,9 @@
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.DataAndLabels;
+using Runlens.Analysis.Rules.LearningDynamics;
+using Runlens.Analysis.Rules.Optimisation;
+using Runlens.Analysis.Rules.RunAccounting;
 using Runlens.Import;
 using Runlens.Tests.Support;
 
@@ -15,7 +19,9 @@ public sealed class RealRunDiagnosisTests
     {
         var result = await ImporterCatalog.ImportAsync(Fixtures.Shared(folder));
         var run = runName is null ? result.Runs[0] : result.Runs.Single(r => r.Identity.Name == runName);
-        return new Diagnoser().Diagnose(run);
+        var d = new Diagnoser().Diagnose(run);
+        Rules.EvidenceAudit.Check(d.Findings, run);
+        return d;
     }
 
     private static Finding One(Diagnosis d, string rule) => Assert.Single(d.Findings, f => f.Rule == rule);
@@ -29,10 +35,10 @@ public sealed class RealRunDiagnosisTests
         var d = await DiagnoseShared("hf-trainer-ner-medmentions-overfit");
         var f = One(d, "overfitting");
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal("severe", f.Evidence["level"]);
-        Assert.Equal("val/overall_f1", f.Evidence["task_metric"]);
-        Assert.Equal(2.0, (double)f.Evidence["best_epoch"]!, 6);
-        Assert.Equal(1.232, (double)f.Evidence["final_value"]!, 3);
+        Assert.Equal("severe", Assert.IsType<OverfittingEvidence>(f.Evidence).Level);
+        Assert.Equal("val/overall_f1", Assert.IsType<OverfittingEvidence>(f.Evidence).MetricSeries);
+        Assert.Equal(2.0, Assert.IsType<OverfittingEvidence>(f.Evidence).BestEpoch, 6);
+        Assert.Equal(1.232, Assert.IsType<OverfittingEvidence>(f.Evidence).FinalValue, 3);
     }
 
     [SharedFact]
@@ -40,8 +46,8 @@ public sealed class RealRunDiagnosisTests
     {
         var d = await DiagnoseShared("hf-trainer-bert-hate-speech-loss-zero");
         var f = One(d, "suspicious-values");
-        Assert.Equal(54, f.Evidence["zero_points"]);
-        Assert.Equal(970L, f.Evidence["first_zero_step"]);
+        Assert.Equal(54, Assert.IsType<ZeroLossEvidence>(f.Evidence).ZeroPoints);
+        Assert.Equal(970L, Assert.IsType<ZeroLossEvidence>(f.Evidence).FirstStep);
     }
 
     [SharedTheory]
@@ -53,12 +59,12 @@ public sealed class RealRunDiagnosisTests
         // DNABERT-2: eval_loss lowest at step 800, eval_f1 keeps improving to the last eval (2,200).
         var d = await DiagnoseShared(folder);
         var disagreement = One(d, "metric-disagreement");
-        Assert.Equal(metric, disagreement.Evidence["metric_series"]);
-        Assert.Equal(lossBest, disagreement.Evidence["loss_best_step"]);
-        Assert.Equal(metricBest, disagreement.Evidence["metric_best_step"]);
+        Assert.Equal(metric, Assert.IsType<MetricDisagreementEvidence>(disagreement.Evidence).MetricSeries);
+        Assert.Equal(lossBest, Assert.IsType<MetricDisagreementEvidence>(disagreement.Evidence).BestStep);
+        Assert.Equal(metricBest, Assert.IsType<MetricDisagreementEvidence>(disagreement.Evidence).MetricBestStep);
         var overfitting = One(d, "overfitting");
         Assert.Equal(Severity.Info, overfitting.Severity);
-        Assert.Equal("loss-only", overfitting.Evidence["level"]);
+        Assert.Equal("loss-only", Assert.IsType<OverfittingEvidence>(overfitting.Evidence).Level);
         Assert.DoesNotContain(d.Findings, f => f.Severity == Severity.Error);
     }
 
@@ -68,7 +74,7 @@ public sealed class RealRunDiagnosisTests
         var d = await DiagnoseShared("hf-trainer-trocr-huge-grad-norm");
         var f = One(d, "exploding-gradients");
         Assert.Equal(Severity.Error, f.Severity);
-        Assert.True((double)f.Evidence["median"]! > 4e4);
+        Assert.True(Assert.IsType<ExplodingGradientsEvidence>(f.Evidence).Median > 4e4);
     }
 
     [SharedFact]
@@ -78,8 +84,8 @@ public sealed class RealRunDiagnosisTests
         var d = await DiagnoseShared("lightning-csv-forecast-noisy-val");
         var f = One(d, "overfitting");
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal("noisy", f.Evidence["level"]);
-        Assert.Equal(2279L, f.Evidence["best_step"]);
+        Assert.Equal("noisy", Assert.IsType<OverfittingNoiseEvidence>(f.Evidence).Level);
+        Assert.Equal(2279L, Assert.IsType<OverfittingNoiseEvidence>(f.Evidence).BestStep);
     }
 
     [SharedFact]
@@ -89,8 +95,8 @@ public sealed class RealRunDiagnosisTests
         var d = await DiagnoseShared("lightning-csv-forecast-val-loss-rises");
         var f = One(d, "overfitting");
         Assert.Equal(Severity.Error, f.Severity);
-        Assert.Equal(1742L, f.Evidence["best_step"]);
-        Assert.Equal(6.0, (double)f.Evidence["best_epoch"]!, 6);
+        Assert.Equal(1742L, Assert.IsType<OverfittingEvidence>(f.Evidence).BestStep);
+        Assert.Equal(6.0, Assert.IsType<OverfittingEvidence>(f.Evidence).BestEpoch, 6);
     }
 
     [SharedFact]
@@ -98,8 +104,8 @@ public sealed class RealRunDiagnosisTests
     {
         var d = await DiagnoseShared("tensorboard-keras-tf2-imdb-overfit");
         var f = One(d, "overfitting");
-        Assert.Equal(4L, f.Evidence["best_step"]);
-        Assert.Equal(0.275065541267395, (double)f.Evidence["best_value"]!, 9);
+        Assert.Equal(4L, Assert.IsType<OverfittingEvidence>(f.Evidence).BestStep);
+        Assert.Equal(0.275065541267395, Assert.IsType<OverfittingEvidence>(f.Evidence).BestValue, 9);
     }
 
     [SharedFact]
@@ -109,9 +115,9 @@ public sealed class RealRunDiagnosisTests
         // gap to the training loss grew from 0.46505 - 0.40430 = 0.0608 to 0.50493 - 0.31567 = 0.1893 (3.1x): moderate.
         var d = await DiagnoseShared("keras-history-json-glove-lstm-tweets-overfit");
         var f = One(d, "overfitting");
-        Assert.Equal("moderate", f.Evidence["level"]);
-        Assert.Equal(5L, f.Evidence["best_step"]);
-        Assert.Equal(0.1893 / 0.0608, (double)f.Evidence["gap_growth"]!, 1);
+        Assert.Equal("moderate", Assert.IsType<OverfittingEvidence>(f.Evidence).Level);
+        Assert.Equal(5L, Assert.IsType<OverfittingEvidence>(f.Evidence).BestStep);
+        Assert.Equal(0.1893 / 0.0608, Assert.IsType<OverfittingEvidence>(f.Evidence).GapGrowth, 1);
     }
 
     [SharedFact]
@@ -128,7 +134,7 @@ public sealed class RealRunDiagnosisTests
         // train_loss_batch is 16.74222755432129 on all 74 rows.
         var d = await DiagnoseShared("lightning-csv-constant-train-loss");
         var f = One(d, "underfitting");
-        Assert.Equal(0.0, (double)f.Evidence["relative_drop"]!, 12);
+        Assert.Equal(0.0, Assert.IsType<UnderfittingEvidence>(f.Evidence).RelativeDrop, 12);
     }
 
     [SharedFact]
@@ -145,8 +151,8 @@ public sealed class RealRunDiagnosisTests
         // eval_accuracy 0.902 at epoch 1, then 0.41.
         var d = await DiagnoseShared("hf-trainer-finance-news-sentiment");
         var f = One(d, "sudden-metric-drop");
-        Assert.Equal("val/accuracy", f.Evidence["series"]);
-        Assert.Equal(1035L, f.Evidence["from_step"]);
+        Assert.Equal("val/accuracy", Assert.IsType<SuddenMetricDropEvidence>(f.Evidence).Series);
+        Assert.Equal(1035L, Assert.IsType<SuddenMetricDropEvidence>(f.Evidence).FromStep);
     }
 
     [SharedFact]
@@ -155,8 +161,8 @@ public sealed class RealRunDiagnosisTests
         // INDEX.md: eval_accuracy 0.902 at epoch 1 with macro-F1 0.19.
         var d = await DiagnoseShared("hf-trainer-finance-news-sentiment");
         var f = One(d, "class-imbalance");
-        Assert.Equal(1035L, f.Evidence["step"]);
-        Assert.True((double)f.Evidence["gap"]! > 0.7);
+        Assert.Equal(1035L, Assert.IsType<ClassImbalanceEvidence>(f.Evidence).Step);
+        Assert.True(Assert.IsType<ClassImbalanceEvidence>(f.Evidence).Gap > 0.7);
     }
 
     [SharedFact]
@@ -165,8 +171,8 @@ public sealed class RealRunDiagnosisTests
         // INDEX.md: 13 of the 33 types have f1 = 0 at every eval (17 at the last one).
         var d = await DiagnoseShared("hf-trainer-ner-medmentions-overfit");
         var f = One(d, "weak-classes");
-        Assert.Equal(33, f.Evidence["classes"]);
-        Assert.True((int)f.Evidence["zero_f1_classes"]! >= 13);
+        Assert.Equal(33, Assert.IsType<WeakClassesLoggedEvidence>(f.Evidence).Classes);
+        Assert.True(Assert.IsType<WeakClassesLoggedEvidence>(f.Evidence).ZeroF1Classes >= 13);
     }
 
     [SharedTheory]
@@ -216,7 +222,7 @@ public sealed class RealRunDiagnosisTests
         // Log ends at step 130 of 645 max steps; best F1 at the first eval, the next two lower.
         var d = await DiagnoseShared("hf-trainer-distilbert-hallucination-stops-early");
         var f = One(d, "early-stopping");
-        Assert.Equal(2, f.Evidence["evals_without_improvement"]);
+        Assert.Equal(2, Assert.IsType<EarlyStopInferredEvidence>(f.Evidence).EvalsWithoutImprovement);
     }
 
     [SharedFact]
@@ -233,11 +239,11 @@ public sealed class RealRunDiagnosisTests
         // train_loss_batch finite until global step 599, NaN from 649; train_* metrics identical to val_* metrics.
         var d = await DiagnoseShared("wandb-nan-loss-lightning");
         var f = One(d, "divergence");
-        Assert.Equal("train/loss_batch", f.Evidence["series"]);
-        Assert.Equal(649L, f.Evidence["first_non_finite_step"]);
-        Assert.Equal(599L, f.Evidence["last_finite_step"]);
+        Assert.Equal("train/loss_batch", Assert.IsType<DivergenceNonFiniteEvidence>(f.Evidence).Series);
+        Assert.Equal(649L, Assert.IsType<DivergenceNonFiniteEvidence>(f.Evidence).FirstNonFiniteStep);
+        Assert.Equal(599L, Assert.IsType<DivergenceNonFiniteEvidence>(f.Evidence).LastFiniteStep);
         var same = One(d, "suspicious-values");
-        Assert.Contains("accuracy", (string[])same.Evidence["metrics"]!);
+        Assert.Contains("accuracy", Assert.IsType<IdenticalSplitsEvidence>(same.Evidence).Metrics);
     }
 
     [SharedFact]
@@ -245,7 +251,7 @@ public sealed class RealRunDiagnosisTests
     {
         var d = await DiagnoseShared("wandb-negative-loss-lightning");
         var f = One(d, "suspicious-values");
-        Assert.Equal(23, f.Evidence["negative_points"]);
+        Assert.Equal(23, Assert.IsType<NegativeLossEvidence>(f.Evidence).NegativePoints);
     }
 
     [SharedFact]
@@ -254,7 +260,7 @@ public sealed class RealRunDiagnosisTests
         // val_loss lowest at the first epoch (0.340) then up to 0.856 at the 10th while train_loss falls 0.388 -> 0.036.
         var d = await DiagnoseShared("wandb-bert-sentiment-overfit");
         var f = One(d, "overfitting");
-        Assert.Equal(0L, f.Evidence["best_step"]);
-        Assert.Equal(0.856, (double)f.Evidence["final_value"]!, 3);
+        Assert.Equal(0L, Assert.IsType<OverfittingEvidence>(f.Evidence).BestStep);
+        Assert.Equal(0.856, Assert.IsType<OverfittingEvidence>(f.Evidence).FinalValue, 3);
     }
 }

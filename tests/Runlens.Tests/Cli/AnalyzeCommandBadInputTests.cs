@@ -7,11 +7,13 @@ public sealed class AnalyzeCommandBadInputTests
     [Fact]
     public async Task A_missing_path_exits_2_with_one_line_on_stderr()
     {
-        var r = await RunlensProcess.RunAsync("analyze", "/nonexistent/run");
+        using var dir = new TempDir();
+        var store = Path.Combine(dir.Path, "none.db");
+        var r = await RunlensProcess.RunAsync("analyze", "/nonexistent/run", "--store", store);
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("", r.StdOut);
         var line = Assert.Single(r.StdErr.TrimEnd('\n').Split('\n'));
-        Assert.Equal("runlens: /nonexistent/run: no such file or folder. Check the path.", line);
+        Assert.Equal($"runlens: /nonexistent/run: no such file or folder, and no run with that id or name in the store ({store}). Give a log path, or a run from `runlens runs`.", line);
     }
 
     [Fact]

@@ -23,14 +23,14 @@ internal sealed class McpServer : IAsyncDisposable
     /// <summary>What the server wrote on stderr (its logs); lock it to read.</summary>
     public List<string> StdErr { get; }
 
-    public static async Task<McpServer> StartAsync(string store)
+    public static async Task<McpServer> StartAsync(string store, params string[] more)
     {
         var errors = new List<string>();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "runlens",
             Command = "dotnet",
-            Arguments = [Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "mcp", "--store", store],
+            Arguments = [Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "mcp", "--store", store, .. more],
             WorkingDirectory = Fixtures.RepoRoot,
             StandardErrorLines = line =>
             {

@@ -58,8 +58,11 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
         Assert.Equal(McpStoreFixture.SweepBValLoss[^1], b["metrics"]!["eval_loss"]!["value"]!.GetValue<double>());
         Assert.Equal(4000, b["metrics"]!["eval_loss"]!["step"]!.GetValue<long>());
 
-        var filtered = await Server.JsonAsync("list_runs", new() { ["filter"] = "metrics.eval_loss < 0.5" });
+        var filtered = await Server.JsonAsync("list_runs", new() { ["filter"] = "metrics.eval_loss < 0.5", ["experiment"] = "sweep" });
         Assert.Equal(["sweep-b"], filtered["runs"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+        // eval_loss is the key val/loss: runs that logged val_loss are found by it too
+        var vocabulary = await Server.JsonAsync("list_runs", new() { ["filter"] = "metrics.eval_loss < 0.5" });
+        Assert.Equal(["keras-csvlogger-brats-unet-lr-plateau", "lightning-csv-mnist-cnn", "sweep-b"], vocabulary["runs"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         var failed = await Server.JsonAsync("list_runs", new() { ["status"] = "failed" });
         Assert.Equal(0, failed["total"]!.GetValue<int>());
     }
@@ -100,7 +103,7 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
             var expected = JsonNode.Parse(analyzed.StdOut)!;
 
             var full = await Server.JsonAsync("diagnose_run", new() { ["run"] = store.Ids[example], ["compact"] = false });
-            Assert.Equal("runlens.diagnosis/v1", full["schema"]!.GetValue<string>());
+            Assert.Equal("runlens.diagnosis/v2", full["schema"]!.GetValue<string>());
             Assert.True(JsonNode.DeepEquals(expected["findings"], full["findings"]), $"{example}: findings differ from runlens analyze");
             Assert.True(JsonNode.DeepEquals(expected["summary"], full["summary"]), $"{example}: summary differs");
             Assert.True(JsonNode.DeepEquals(expected["coverage"], full["coverage"]), $"{example}: coverage differs");

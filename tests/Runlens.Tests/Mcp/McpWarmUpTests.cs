@@ -23,7 +23,7 @@ public sealed class McpWarmUpTests
             }
         }
 
-        var context = new McpRunContext(store);
+        var context = McpRunContext.Of(store);
         var tools = new RunTools(context);
         var before = await tools.ListRunsAsync(limit: 200);
         using var warmUp = new WarmUp(context, NullLogger<WarmUp>.Instance);
@@ -40,7 +40,7 @@ public sealed class McpWarmUpTests
     {
         using var dir = new TempDir();
         await using var store = await SqliteRunStore.OpenAsync(dir.File("runlens.db"));
-        var context = new McpRunContext(store);
+        var context = McpRunContext.Of(store);
         using var warmUp = new WarmUp(context, NullLogger<WarmUp>.Instance);
         await warmUp.StartAsync(CancellationToken.None);
         await warmUp.StopAsync(CancellationToken.None);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Runlens.Live.Control;
 using Runlens.Live.Watch;
 using Runlens.Model;
+using Runlens.Pipeline.Sources;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Server;

@@ -7,7 +7,10 @@ internal static class RunlensProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunInAsync(Fixtures.RepoRoot, args);
+
+    /// <summary>Runs it with <paramref name="workingDirectory"/> as its working folder (where it looks for runlens.yaml).</summary>
+    public static async Task<Result> RunInAsync(string workingDirectory, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "runlens.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -15,7 +18,7 @@ internal static class RunlensProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Fixtures.RepoRoot,
+            WorkingDirectory = workingDirectory,
         };
         psi.ArgumentList.Add(dll);
         foreach (var a in args)

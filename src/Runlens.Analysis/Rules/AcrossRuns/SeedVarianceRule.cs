@@ -9,6 +9,7 @@ public sealed class SeedVarianceRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0601", "seed-variance", "Seeds spread too widely to trust small differences", RuleCategory.AcrossRuns, Severity.Warning,
         [Signal.Seeds],
+        [typeof(SeedVarianceEvidence)],
         new RuleOption("max_range", 0.03, "Range (max − min) of the primary metric across seeds from which the spread is a warning"),
         new RuleOption("claimed_difference", 0, "A difference between configurations you want to claim; the finding says whether it exceeds seed noise (0: not given)"));
 
@@ -24,18 +25,17 @@ public sealed class SeedVarianceRule : IRule
         var halfWidth = (m.Ci95.High - m.Ci95.Low) / 2;
         var claimed = context.Option("claimed_difference");
         var wide = range >= context.Option("max_range") || (claimed > 0 && claimed < halfWidth);
-        var evidence = Evidence.Builder()
-            .Add("metric", seeds.PrimaryMetric)
-            .Add("seeds", m.Values.Length)
-            .Add("values", m.Values.ToArray())
-            .Add("mean", m.Mean)
-            .Add("std", m.Std)
-            .Add("range", range)
-            .Add("ci95_half_width", halfWidth)
-            .Add("max_range", context.Option("max_range"))
-            .Add("claimed_difference", claimed > 0 ? claimed : null)
-            .Add("best_seed", seeds.BestSeed)
-            .Build();
+        var evidence = new SeedVarianceEvidence(
+            Metric: seeds.PrimaryMetric,
+            Seeds: m.Values.Length,
+            Values: [.. m.Values],
+            Mean: m.Mean,
+            Std: m.Std,
+            Range: range,
+            Ci95HalfWidth: halfWidth,
+            Threshold: context.Option("max_range"),
+            ClaimedDifference: claimed > 0 ? claimed : null,
+            BestSeed: seeds.BestSeed);
 
         yield return context.Finding(
             wide ? Severity.Warning : Severity.Info,

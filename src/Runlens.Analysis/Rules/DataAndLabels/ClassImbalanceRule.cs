@@ -13,6 +13,7 @@ public sealed class ClassImbalanceRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0301", "class-imbalance", "Accuracy far above macro-F1: rare classes are missed", RuleCategory.DataAndLabels, Severity.Warning,
         [],
+        [typeof(ClassImbalanceEvidence), typeof(ClassImbalancePredictionsEvidence)],
         new RuleOption("max_gap", 0.15, "Accuracy minus macro-F1 above which class imbalance is reported (seed 001: > 15% is severe)"));
 
     private static readonly string[] AccuracyNames = ["accuracy", "acc"];
@@ -65,18 +66,17 @@ public sealed class ClassImbalanceRule : IRule
             yield break;
         }
 
-        var evidence = Evidence.Builder()
-            .Add("evidence_source", "logged evaluation metrics")
-            .Add("accuracy_series", accuracy.Key)
-            .Add("macro_f1_series", macroF1.Key)
-            .Add("step", worst.Step)
-            .Add("accuracy", worst.Accuracy)
-            .Add("macro_f1", worst.F1)
-            .Add("gap", worst.Gap)
-            .Add("threshold", context.Option("max_gap"))
-            .Add("final_step", last.Step)
-            .Add("final_gap", last.Gap)
-            .Build();
+        var evidence = new ClassImbalanceEvidence(
+            EvidenceSource: "logged-metrics",
+            AccuracySeries: accuracy.Key,
+            MacroF1Series: macroF1.Key,
+            Step: worst.Step,
+            Accuracy: worst.Accuracy,
+            MacroF1: worst.F1,
+            Gap: worst.Gap,
+            Threshold: context.Option("max_gap"),
+            FinalStep: last.Step,
+            FinalGap: last.Gap);
 
         var vocab = new TrainerVocabulary(run);
         yield return context.Finding(
@@ -122,19 +122,18 @@ public sealed class ClassImbalanceRule : IRule
             0.85,
             $"Class imbalance: accuracy {Format.Number(m.Accuracy)} but macro-F1 {Format.Number(m.F1.Macro)}; '{m.Classes[majority]}' is {Format.Percent(baseline)} of the labels"
                 + (belowBaseline ? $", and always predicting it would score {Format.Number(baseline)} — above the model" : ""),
-            Evidence.Builder()
-                .Add("evidence_source", "validation predictions")
-                .Add("accuracy", m.Accuracy)
-                .Add("macro_f1", m.F1.Macro)
-                .Add("gap", gap)
-                .Add("threshold", context.Option("max_gap"))
-                .Add("majority_class", m.Classes[majority])
-                .Add("majority_share", baseline)
-                .Add("majority_baseline_accuracy", baseline)
-                .Add("below_majority_baseline", belowBaseline)
-                .Add("smallest_class", $"{minority.Class} ({minority.Support})")
-                .Add("supports", m.PerClass.Select(c => $"{c.Class}: {c.Support}").ToArray())
-                .Build(),
+            new ClassImbalancePredictionsEvidence(
+                EvidenceSource: "validation-predictions",
+                Accuracy: m.Accuracy,
+                MacroF1: m.F1.Macro,
+                Gap: gap,
+                Threshold: context.Option("max_gap"),
+                MajorityClass: m.Classes[majority],
+                MajorityFraction: baseline,
+                MajorityBaselineAccuracy: baseline,
+                BelowMajorityBaseline: belowBaseline,
+                SmallestClass: minority.Class,
+                Supports: [.. m.PerClass.Select(c => new ClassSupport(c.Class, c.Support))]),
             [],
             [
                 Recommendation.Do("Judge and select checkpoints by macro-F1, not accuracy: accuracy is carried by the frequent classes.",

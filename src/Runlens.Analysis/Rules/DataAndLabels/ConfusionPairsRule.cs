@@ -8,6 +8,7 @@ public sealed class ConfusionPairsRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0305", "confusion-pairs", "Class pairs confused more than 10% of the time", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
+        [typeof(ConfusionPairsEvidence)],
         new RuleOption("min_rate", 0.10, "Share of a true class's examples predicted as another class that makes a confusion pair"),
         new RuleOption("min_count", 5, "Examples a pair needs (so that one or two mistakes in a small class do not count)"));
 
@@ -42,15 +43,16 @@ public sealed class ConfusionPairsRule : IRule
             Math.Min(0.95, 0.6 + (top.Count / 200.0)),
             $"{pairs.Count} confusion pair{(pairs.Count == 1 ? "" : "s")} above {Format.Percent(context.Option("min_rate"))}; the worst: '{m.Classes[top.True]}' predicted as '{m.Classes[top.Predicted]}' for {Format.Percent(top.Rate)} of its examples ({top.Count})"
                 + (mutual ? ", and the other way round too" : ""),
-            Evidence.Builder()
-                .Add("pairs", pairs.Count)
-                .Add("threshold", context.Option("min_rate"))
-                .Add("worst_true", m.Classes[top.True])
-                .Add("worst_predicted", m.Classes[top.Predicted])
-                .Add("worst_rate", top.Rate)
-                .Add("worst_count", top.Count)
-                .Add("confused", pairs.Take(10).Select(p => $"{m.Classes[p.True]} → {m.Classes[p.Predicted]}: {Format.Percent(p.Rate)} ({p.Count})").ToArray())
-                .Build(),
+            new ConfusionPairsEvidence(
+                Pairs: pairs.Count,
+                Threshold: context.Option("min_rate"),
+                ThresholdCount: context.Option("min_count"),
+                WorstTrue: m.Classes[top.True],
+                WorstPredicted: m.Classes[top.Predicted],
+                WorstRate: top.Rate,
+                WorstCount: top.Count,
+                Mutual: mutual,
+                Confused: [.. pairs.Take(10).Select(p => new ConfusionPair(m.Classes[p.True], m.Classes[p.Predicted], p.Count, p.Rate))]),
             [],
             [
                 Recommendation.Do("Look at examples of each pair side by side: if they are hard to tell apart even for people, clarify the labelling guide or merge the classes; if not, add examples that separate them."),

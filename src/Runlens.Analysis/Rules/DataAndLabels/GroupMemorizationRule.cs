@@ -13,6 +13,7 @@ public sealed class GroupMemorizationRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0306", "group-memorization", "Predictions follow the group, not the example", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
+        [typeof(GroupMemorizationEvidence)],
         new RuleOption("max_consistency", 0.85, "Share of consistent groups above which predictions are suspicious (seed 001: speaker consistency > 85%)"),
         new RuleOption("group_consistency", 1, "A group is consistent when at least this fraction of its examples get its most frequent prediction (seed 001: all of them)"),
         new RuleOption("label_margin", 0.1, "Predictions must be consistent in this much larger a share of groups than the labels to count as memorisation"),
@@ -65,28 +66,26 @@ public sealed class GroupMemorizationRule : IRule
             .Take(10).ToList();
         var accuracy = predictions.Evaluation.Metrics.Accuracy;
         var explainedByLabels = excess < context.Option("label_margin");
-        var evidence = Evidence.Builder()
-            .Add("evidence_source", "validation predictions grouped by a column")
-            .Add("group_column", column)
-            .Add("groups", groups.Count)
-            .Add("examples_in_groups", groups.Sum(g => g.Count))
-            .Add("skipped_small_groups", set.Count == 0 ? 0 : SmallGroups(groupColumn, minSize))
-            .Add("consistent_groups", consistent.Count)
-            .Add("consistent_groups_share", predShare)
-            .Add("threshold", max)
-            .Add("group_consistency", level)
-            .Add("label_consistent_groups_share", labelShare)
-            .Add("excess_over_labels", excess)
-            .Add("consistent_but_wrong_groups", wrong.Count)
-            .Add("consistent_but_wrong_share", wrongShare)
-            .Add("mean_group_consistency", groups.Average(g => g.PredictedConsistency))
-            .Add("mean_label_consistency", groups.Average(g => g.LabelConsistency))
-            .Add("accuracy", accuracy)
-            .Add("training_consistent_groups_share", trainShare)
-            .Add("worst_groups", worst.Select(g =>
-                $"{g.Name}: {g.Count} examples, {Format.Percent(g.PredictedConsistency)} predicted {set.Classes[g.PredictedMode]}, "
-                + $"labels {Format.Percent(g.LabelConsistency)} {set.Classes[g.LabelMode]}, accuracy {Format.Number(g.Accuracy)}").ToArray())
-            .Build();
+        var evidence = new GroupMemorizationEvidence(
+            EvidenceSource: "validation-predictions",
+            GroupColumn: column,
+            Groups: groups.Count,
+            ExamplesInGroups: groups.Sum(g => g.Count),
+            SkippedSmallGroups: set.Count == 0 ? 0 : SmallGroups(groupColumn, minSize),
+            ConsistentGroups: consistent.Count,
+            ConsistentGroupFraction: predShare,
+            Threshold: max,
+            ThresholdGroupConsistency: level,
+            LabelConsistentGroupFraction: labelShare,
+            ExcessOverLabels: excess,
+            ConsistentButWrongGroups: wrong.Count,
+            ConsistentButWrongFraction: wrongShare,
+            MeanGroupConsistency: groups.Average(g => g.PredictedConsistency),
+            MeanLabelConsistency: groups.Average(g => g.LabelConsistency),
+            Accuracy: accuracy,
+            TrainingConsistentGroupFraction: trainShare,
+            WorstGroups: [.. worst.Select(g => new GroupConsistency(g.Name, g.Count, set.Classes[g.PredictedMode], g.PredictedConsistency,
+                set.Classes[g.LabelMode], g.LabelConsistency, g.Accuracy))]);
 
         var confidence = Math.Min(0.85, 0.45 + (groups.Count / 100.0)) * (explainedByLabels ? 0.85 : 1);
         yield return context.Finding(

@@ -11,6 +11,7 @@ public sealed class LabelNoiseRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0303", "label-noise", "Labels that the predictions confidently contradict", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
+        [typeof(LabelNoiseEvidence)],
         new RuleOption("warn_noise_rate", 0.05, "Estimated share of wrong labels from which the finding is a warning (info below)"),
         new RuleOption("min_examples", 20, "Examples with probabilities needed to judge"),
         new RuleOption("top", 20, "Suspected examples listed in the evidence, by margin"));
@@ -51,23 +52,25 @@ public sealed class LabelNoiseRule : IRule
         pairs.Sort((a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : (a.Given, a.Suspected).CompareTo((b.Given, b.Suspected)));
         string Name(int c) => set.Classes[c];
         var listed = result.Issues.Take(top).ToList();
-        var evidence = Evidence.Builder()
-            .Add("evidence_source", "validation predictions with probabilities (confident learning)")
-            .Add("examples", set.Count)
-            .Add("label_issues", result.Issues.Count)
-            .Add("issue_share", (double)result.Issues.Count / set.Count)
-            .Add("estimated_noise_rate", result.NoiseRate)
-            .Add("threshold", warnRate)
-            .Add("unassigned_examples", result.Unassigned)
-            .Add("accuracy", accuracy)
-            .Add("class_thresholds", set.Classes.Select((c, i) => double.IsNaN(result.Thresholds[i])
-                ? $"{c}: none (no example labelled {c})" : $"{c}: {Format.Number(result.Thresholds[i])}").ToArray())
-            .Add("top_pairs", pairs.Take(10).Select(p => $"{Name(p.Given)} → {Name(p.Suspected)}: {p.Count}").ToArray())
-            .Add("suspected_examples", listed.Select(x =>
-                $"{set.ExampleIds[x.Example]}: given {Name(x.Given)}, suspected {Name(x.Suspected)} "
-                + $"(p {Format.Number(set.Probability(x.Example, x.Suspected))} vs {Format.Number(set.Probability(x.Example, x.Given))}, margin {Format.Number(x.Margin)})").ToArray())
-            .Add("suspected_ids", listed.Select(x => set.ExampleIds[x.Example]).ToArray())
-            .Build();
+        var labelled = new int[k];
+        foreach (var label in set.TrueIndices)
+        {
+            labelled[label]++;
+        }
+
+        var evidence = new LabelNoiseEvidence(
+            EvidenceSource: "validation-predictions",
+            Examples: set.Count,
+            LabelIssues: result.Issues.Count,
+            IssueFraction: (double)result.Issues.Count / set.Count,
+            EstimatedNoiseFraction: result.NoiseRate,
+            Threshold: warnRate,
+            UnassignedExamples: result.Unassigned,
+            Accuracy: accuracy,
+            ClassThresholds: [.. set.Classes.Select((c, i) => new ClassThreshold(c, labelled[i], result.Thresholds[i]))],
+            TopPairs: [.. pairs.Take(10).Select(p => new LabelPair(Name(p.Given), Name(p.Suspected), p.Count))],
+            SuspectedExamples: [.. listed.Select(x => new SuspectedLabel(set.ExampleIds[x.Example], Name(x.Given), Name(x.Suspected),
+                set.Probability(x.Example, x.Given), set.Probability(x.Example, x.Suspected), x.Margin))]);
 
         // Confident learning assumes a reasonably good model; a weak one flags its own errors as label issues.
         var confidence = Math.Min(0.85, 0.45 + (0.4 * Math.Min(1, set.Count / 500.0))) * (accuracy >= 0.6 ? 1 : 0.7);

@@ -9,6 +9,7 @@ public sealed class OverconfidenceRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0308", "overconfidence", "Predictions are more confident than they are right", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
+        [typeof(OverconfidenceEvidence)],
         new RuleOption("max_ece", 0.1, "Expected calibration error (15 bins) above which the model is miscalibrated"),
         new RuleOption("min_gap", 0.05, "Mean confidence minus accuracy from which miscalibration counts as overconfidence"),
         new RuleOption("min_examples", 50, "Examples needed to judge"));
@@ -47,16 +48,16 @@ public sealed class OverconfidenceRule : IRule
             Severity.Warning,
             Math.Min(0.95, 0.6 + ece),
             $"Overconfident: mean confidence {Format.Percent(confidence)} but accuracy {Format.Percent(m.Accuracy)} (expected calibration error {Format.Number(ece)} > {Format.Number(context.Option("max_ece"))})",
-            Evidence.Builder()
-                .Add("ece", ece)
-                .Add("threshold", context.Option("max_ece"))
-                .Add("mean_confidence", confidence)
-                .Add("accuracy", m.Accuracy)
-                .Add("confidence_gap", gap)
-                .Add("entropy_mean", m.EntropyMean)
-                .Add("log_loss", m.LogLoss)
-                .Add("examples", m.Examples)
-                .Build(),
+            new OverconfidenceEvidence(
+                Ece: ece,
+                Threshold: context.Option("max_ece"),
+                MeanConfidence: confidence,
+                Accuracy: m.Accuracy,
+                ConfidenceGap: gap,
+                ThresholdGap: context.Option("min_gap"),
+                EntropyMean: m.EntropyMean,
+                LogLoss: m.LogLoss,
+                Examples: m.Examples),
             [],
             [
                 Recommendation.Do("Calibrate after training (temperature scaling on a held-out split) before using the probabilities as confidences or thresholds."),

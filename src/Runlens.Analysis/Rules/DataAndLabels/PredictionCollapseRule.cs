@@ -11,6 +11,7 @@ public sealed class PredictionCollapseRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0302", "prediction-collapse", "Predictions collapse onto few classes or invert the label distribution", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
+        [typeof(PredictionCollapseEvidence)],
         new RuleOption("max_share", 0.9, "Share of predictions on one class from which predictions count as collapsed (when the labels are less concentrated)"),
         new RuleOption("min_excess", 0.15, "The collapsed class's predicted share must exceed its label share by at least this much"),
         new RuleOption("min_examples", 20, "Examples needed to judge"));
@@ -48,21 +49,20 @@ public sealed class PredictionCollapseRule : IRule
             yield break;
         }
 
-        var distribution = Enumerable.Range(0, k).OrderByDescending(i => predictedShare[i]).Take(8)
-            .Select(i => $"{m.Classes[i]}: predicted {Format.Percent(predictedShare[i])}, labelled {Format.Percent(labelShare[i])}").ToArray();
-        var evidence = Evidence.Builder()
-            .Add("examples", n)
-            .Add("classes", k)
-            .Add("classes_predicted", distinctPredicted)
-            .Add("classes_labelled", distinctLabels)
-            .Add("top_predicted_class", m.Classes[topPredicted])
-            .Add("top_predicted_share", predictedShare[topPredicted])
-            .Add("its_label_share", labelShare[topPredicted])
-            .Add("majority_label_class", m.Classes[topLabel])
-            .Add("majority_label_share", labelShare[topLabel])
-            .Add("inverted", inverted)
-            .Add("distribution", distribution)
-            .Build();
+        var evidence = new PredictionCollapseEvidence(
+            Examples: n,
+            Classes: k,
+            ClassesPredicted: distinctPredicted,
+            ClassesLabelled: distinctLabels,
+            TopPredictedClass: m.Classes[topPredicted],
+            TopPredictedFraction: predictedShare[topPredicted],
+            TopPredictedLabelFraction: labelShare[topPredicted],
+            Threshold: context.Option("max_share"),
+            MajorityClass: m.Classes[topLabel],
+            MajorityLabelFraction: labelShare[topLabel],
+            Inverted: inverted,
+            Distribution: [.. Enumerable.Range(0, k).OrderByDescending(i => predictedShare[i]).Take(8)
+                .Select(i => new ClassShare(m.Classes[i], predictedShare[i], labelShare[i]))]);
 
         var title = single
             ? $"Every prediction is '{m.Classes[topPredicted]}' although the labels hold {distinctLabels} classes: the model outputs one trivial answer"

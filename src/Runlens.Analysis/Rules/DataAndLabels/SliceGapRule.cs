@@ -14,11 +14,12 @@ public sealed class SliceGapRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0307", "slice-gap", "A slice of the data scores far below the others", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
+        [typeof(SliceGapEvidence)],
         new RuleOption("max_gap", 0.2, "Accuracy below the best slice's by more than this is reported (seed 001: one dataset > 20% below the others)"),
         new RuleOption("min_support", 30, "Examples a slice needs to be judged (smaller slices are listed, not judged)"));
 
     /// <summary>One slice's numbers.</summary>
-    private sealed record Slice(string Name, int Count, double Accuracy, double MacroF1);
+    private sealed record Slice(string Name, int Count, double Accuracy, double MacroF1, double? Low, double? High);
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -29,14 +30,13 @@ public sealed class SliceGapRule : IRule
         }
 
         var spec = predictions.Slices;
-        var columns = new List<(string Column, string Kind, string[] Keys, string[] Notes, double[]? Edges)>();
+        var columns = new List<(string Column, string Kind, string[] Keys, int Skipped, double[]? Edges)>();
         foreach (var name in spec.SliceBy.Distinct(StringComparer.Ordinal))
         {
             if (set.Slice(name) is { } column)
             {
                 var empty = column.Values.Count(v => v.Length == 0);
-                columns.Add((name, "slice", [.. column.Values.Select(v => v.Length == 0 ? "" : v)],
-                    empty > 0 ? [$"{empty} examples with an empty {name} were skipped"] : [], null));
+                columns.Add((name, "slice", [.. column.Values.Select(v => v.Length == 0 ? "" : v)], empty, null));
             }
         }
 
@@ -60,15 +60,14 @@ public sealed class SliceGapRule : IRule
                     }
                 }
 
-                columns.Add((bucket.Column, "bucket", keys,
-                    skipped > 0 ? [$"{skipped} examples with a non-numeric {bucket.Column} were skipped"] : [], edges));
+                columns.Add((bucket.Column, "bucket", keys, skipped, edges));
             }
         }
 
         var overall = predictions.Evaluation.Metrics.Accuracy;
         var maxGap = context.Option("max_gap");
         var minSupport = context.Option("min_support");
-        foreach (var (column, kind, keys, notes, edges) in columns)
+        foreach (var (column, kind, keys, skippedExamples, edges) in columns)
         {
             var slices = Slices(set, keys, edges);
             var judged = slices.Where(s => s.Count >= minSupport).ToList();
@@ -86,27 +85,25 @@ public sealed class SliceGapRule : IRule
 
             var worst = below[0];
             var z = TwoProportionZ(best, worst);
-            var evidence = Evidence.Builder()
-                .Add("evidence_source", "validation predictions by slice")
-                .Add("column", column)
-                .Add("kind", kind)
-                .Add("edges", edges)
-                .Add("overall_accuracy", overall)
-                .Add("overall_macro_f1", predictions.Evaluation.Metrics.F1.Macro)
-                .Add("best_slice", best.Name)
-                .Add("best_accuracy", best.Accuracy)
-                .Add("worst_slice", worst.Name)
-                .Add("worst_accuracy", worst.Accuracy)
-                .Add("gap", best.Accuracy - worst.Accuracy)
-                .Add("gap_to_overall", overall - worst.Accuracy)
-                .Add("threshold", maxGap)
-                .Add("z", z)
-                .Add("slices_below", below.Select(s => s.Name).ToArray())
-                .Add("slices", slices.Select(s =>
-                    $"{s.Name}: n {s.Count}, accuracy {Format.Number(s.Accuracy)}, macro-F1 {Format.Number(s.MacroF1)}"
-                    + (s.Count < minSupport ? " (too small to judge)" : "")).ToArray())
-                .Add("notes", notes)
-                .Build();
+            var evidence = new SliceGapEvidence(
+                EvidenceSource: "validation-predictions",
+                Column: column,
+                Kind: kind,
+                Edges: edges is null ? [] : [.. edges],
+                OverallAccuracy: overall,
+                OverallMacroF1: predictions.Evaluation.Metrics.F1.Macro,
+                BestSlice: best.Name,
+                BestAccuracy: best.Accuracy,
+                WorstSlice: worst.Name,
+                WorstAccuracy: worst.Accuracy,
+                Gap: best.Accuracy - worst.Accuracy,
+                GapToOverall: overall - worst.Accuracy,
+                Threshold: maxGap,
+                ThresholdExamples: minSupport,
+                Z: z,
+                SlicesBelow: [.. below.Select(s => s.Name)],
+                Slices: [.. slices.Select(s => new SliceScore(s.Name, s.Low, s.High, s.Count, s.Accuracy, s.MacroF1, s.Count >= minSupport))],
+                SkippedExamples: skippedExamples);
 
             var confidence = Math.Min(0.9, 0.5 + (0.1 * z));
             yield return context.Finding(
@@ -198,12 +195,22 @@ public sealed class SliceGapRule : IRule
                 f1Sum += 2.0 * tp[c] / (support[c] + predicted[c]);
             }
 
-            result.Add(new Slice(name, list.Count, (double)tp.Sum() / list.Count, present == 0 ? 0 : f1Sum / present));
+            var (low, high) = edges is null ? (null, null) : Bounds(name, edges);
+            result.Add(new Slice(name, list.Count, (double)tp.Sum() / list.Count, present == 0 ? 0 : f1Sum / present, low, high));
         }
 
         return edges is null
             ? [.. result.OrderBy(s => s.Name, StringComparer.Ordinal)]
             : [.. result.OrderBy(s => BucketRank(s.Name, edges))];
+    }
+
+    /// <summary>The bounds of a bucket (null for an open end).</summary>
+    private static (double? Low, double? High) Bounds(string name, double[] edges)
+    {
+        var rank = BucketRank(name, edges);
+        return rank < 0 ? (null, edges[0])
+            : rank >= edges.Length - 1 ? (edges[^1], null)
+            : (edges[rank], edges[rank + 1]);
     }
 
     private static int BucketRank(string name, double[] edges)

@@ -15,6 +15,7 @@ public sealed class WeakClassesRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0304", "weak-classes", "Classes with F1 far below the mean", RuleCategory.DataAndLabels, Severity.Warning,
         [],
+        [typeof(WeakClassesEvidence), typeof(WeakClassesLoggedEvidence)],
         new RuleOption("weak_fraction", 0.5, "A class is weak when its F1 is below this fraction of the mean F1 over classes"),
         new RuleOption("min_classes", 3, "Per-class F1 series needed to judge"));
 
@@ -42,15 +43,15 @@ public sealed class WeakClassesRule : IRule
                 0.8,
                 $"{weakOnes.Count} of {scored.Count} classes have an F1 below half the mean F1 (mean {Format.Number(meanF1)}): "
                     + string.Join(", ", weakOnes.Take(5).Select(c => $"{c.Class} {Format.Number(c.F1)}")) + (weakOnes.Count > 5 ? ", …" : ""),
-                Evidence.Builder()
-                    .Add("evidence_source", "validation predictions")
-                    .Add("classes", scored.Count)
-                    .Add("mean_f1", meanF1)
-                    .Add("threshold", cut)
-                    .Add("weak_classes", weakOnes.Count)
-                    .Add("zero_f1_classes", weakOnes.Count(c => c.F1 == 0))
-                    .Add("weakest", weakOnes.Take(10).Select(c => $"{c.Class} F1 {Format.Number(c.F1)} (precision {Format.Number(c.Precision)}, recall {Format.Number(c.Recall)}, support {c.Support})").ToArray())
-                    .Build(),
+                new WeakClassesEvidence(
+                    EvidenceSource: "validation-predictions",
+                    Classes: scored.Count,
+                    MeanF1: meanF1,
+                    Threshold: context.Option("weak_fraction"),
+                    F1Cut: cut,
+                    WeakClasses: weakOnes.Count,
+                    ZeroF1Classes: weakOnes.Count(c => c.F1 == 0),
+                    Weakest: [.. weakOnes.Take(10).Select(c => new WeakClass(c.Class, c.F1, c.Precision, c.Recall, c.Support))]),
                 [],
                 [
                     Recommendation.Do("Look at the weakest classes first: how many examples they have, whether their labels are consistent, and which classes they are confused with (confusion-pairs)."),
@@ -94,18 +95,17 @@ public sealed class WeakClassesRule : IRule
 
         var zero = weak.Count(c => c.Point.Value == 0);
         var step = finals.Max(c => c.Point.Step);
-        var evidence = Evidence.Builder()
-            .Add("evidence_source", "logged per-label evaluation metrics")
-            .Add("classes", finals.Count)
-            .Add("mean_f1", mean)
-            .Add("threshold", threshold)
-            .Add("weak_classes", weak.Count)
-            .Add("zero_f1_classes", zero)
-            .Add("step", step)
-            .Add("weakest", weak.Take(10).Select(c => c.Support is { } n
-                ? $"{c.Label} F1 {Format.Number(c.Point.Value)} (support {Format.Number(n)})"
-                : $"{c.Label} F1 {Format.Number(c.Point.Value)}").ToArray())
-            .Build();
+        var evidence = new WeakClassesLoggedEvidence(
+            EvidenceSource: "logged-metrics",
+            Classes: finals.Count,
+            MeanF1: mean,
+            Threshold: context.Option("weak_fraction"),
+            F1Cut: threshold,
+            WeakClasses: weak.Count,
+            ZeroF1Classes: zero,
+            Step: step,
+            Weakest: [.. weak.Take(10).Select(c => new LoggedWeakClass(c.Label, perClass.First(p => p.Label == c.Label).F1.Key, c.Point.Value,
+                c.Support is { } n ? (long)Math.Round(n) : null))]);
 
         yield return context.Finding(
             Severity.Warning,

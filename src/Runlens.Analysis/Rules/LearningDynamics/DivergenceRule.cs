@@ -10,6 +10,7 @@ public sealed class DivergenceRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0107", "divergence", "Loss is NaN/Inf or rises over the run", RuleCategory.LearningDynamics, Severity.Error,
         [Signal.TrainLoss],
+        [typeof(DivergenceNonFiniteEvidence), typeof(DivergenceEvidence)],
         new RuleOption("min_rise", 0.5, "Rise of the median training loss from the first to the last tenth of the logs, relative"),
         new RuleOption("min_trend", 0.5, "Rank correlation of the training loss with time from which the loss counts as rising"),
         new RuleOption("min_points", 10, "Training-loss logs needed to judge a trend"));
@@ -32,16 +33,15 @@ public sealed class DivergenceRule : IRule
             var nonFinite = SeriesMath.CountNonFinite(v);
             var fromStart = bad == 0;
             var lastGood = bad > 0 ? s.Points[bad - 1] : (SeriesPoint?)null;
-            var evidence = Evidence.Builder()
-                .Add("series", s.Key)
-                .Add("first_non_finite_step", s.Points[bad].Step)
-                .Add("first_non_finite_value", s.Points[bad].Value)
-                .Add("non_finite_points", nonFinite)
-                .Add("points", s.Count)
-                .Add("last_finite_step", lastGood?.Step)
-                .Add("last_finite_value", lastGood?.Value)
-                .Add("also_non_finite", nonFiniteSeries.Skip(1).Select(x => x.Key).ToArray())
-                .Build();
+            var evidence = new DivergenceNonFiniteEvidence(
+                Series: s.Key,
+                FirstNonFiniteStep: s.Points[bad].Step,
+                FirstNonFiniteValue: s.Points[bad].Value,
+                NonFinitePoints: nonFinite,
+                Points: s.Count,
+                LastFiniteStep: lastGood?.Step,
+                LastFiniteValue: lastGood?.Value,
+                OtherSeries: [.. nonFiniteSeries.Skip(1).Select(x => x.Key)]);
             var recs = new List<Recommendation>();
             if (fromStart)
             {
@@ -102,15 +102,15 @@ public sealed class DivergenceRule : IRule
                 Severity.Error,
                 Math.Min(0.95, 0.5 + trend / 2),
                 $"{train.Key} rises over the run: median {Format.Number(head)} in the first tenth of the logs, {Format.Number(tail)} in the last (+{Format.Percent(rise)})",
-                Evidence.Builder()
-                    .Add("series", train.Key)
-                    .Add("head_median", head)
-                    .Add("tail_median", tail)
-                    .Add("relative_rise", rise)
-                    .Add("threshold", context.Option("min_rise"))
-                    .Add("rank_trend", trend)
-                    .Add("points", values.Length)
-                    .Build(),
+                new DivergenceEvidence(
+                    Series: train.Key,
+                    HeadMedian: head,
+                    TailMedian: tail,
+                    RelativeRise: rise,
+                    Threshold: context.Option("min_rise"),
+                    RankTrend: trend,
+                    ThresholdTrend: context.Option("min_trend"),
+                    Points: values.Length),
                 [train.First.Step, train.Last.Step],
                 [Recommendation.Do(
                     lr is { } l ? $"Lower the learning rate ({Format.Number(l)} → {Format.Number(l / 3)}) and check the schedule: a training loss should not grow." : "Lower the learning rate and check the schedule: a training loss should not grow.",

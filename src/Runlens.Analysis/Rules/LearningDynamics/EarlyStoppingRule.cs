@@ -1,5 +1,5 @@
-using Runlens.Analysis.Signals;
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
 using Runlens.Model;
 
 namespace Runlens.Analysis.Rules.LearningDynamics;
@@ -10,6 +10,7 @@ public sealed class EarlyStoppingRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0103", "early-stopping", "Early stopping would have ended the run sooner", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.ValMetric],
+        [typeof(EarlyStoppingEvidence), typeof(EarlyStoppingFiredEvidence), typeof(EarlyStopInferredEvidence)],
         new RuleOption("patience", 3, "Evaluations without improvement before stopping (seed 001: stop when validation loss rises 3+ evaluations in a row)"),
         new RuleOption("threshold", 0, "Smallest absolute improvement that resets the patience counter (as HF early_stopping_threshold)"),
         new RuleOption("min_saved_fraction", 0.2, "Share of the run's steps saved from which the finding is a warning rather than info"),
@@ -33,13 +34,12 @@ public sealed class EarlyStoppingRule : IRule
                 Severity.Info,
                 0.95,
                 $"Early stopping (patience {patience}) stopped the run at step {Format.Step(stop.Step)}",
-                Evidence.Builder()
-                    .Add("metric", metric.Key)
-                    .Add("patience", patience)
-                    .Add("patience_counter", configured?.PatienceCounter)
-                    .Add("stopped_at_step", stop.Step)
-                    .Add("source", "trainer state")
-                    .Build(),
+                new EarlyStoppingFiredEvidence(
+                    Series: metric.Key,
+                    Patience: patience,
+                    PatienceCounter: configured?.PatienceCounter,
+                    StopStep: stop.Step,
+                    EvidenceSource: "trainer-state"),
                 [stop.Step],
                 [Recommendation.Do("Nothing to change: the callback did its job. Make sure the best checkpoint, not the last, is the one you use.",
                     [.. vocab.KeepBest(metric, greater)])],
@@ -55,21 +55,21 @@ public sealed class EarlyStoppingRule : IRule
             var saved = final.Step - stop.Step;
             var fraction = final.Step > 0 ? saved / (double)final.Step : 0;
             var seconds = double.IsFinite(final.WallTime) && double.IsFinite(stop.WallTime) ? final.WallTime - stop.WallTime : double.NaN;
-            var evidence = Evidence.Builder()
-                .Add("metric", metric.Key)
-                .Add("patience", patience)
-                .Add("threshold", threshold)
-                .Add("configured_patience", configured?.Patience)
-                .Add("best_step", metric.Points[bestIndex].Step)
-                .Add("best_value", metric.Points[bestIndex].Value)
-                .Add("stop_step", stop.Step)
-                .Add("stop_eval", stopIndex + 1)
-                .Add("evals", metric.Count)
-                .Add("final_step", final.Step)
-                .Add("steps_saved", saved)
-                .Add("fraction_saved", fraction)
-                .Add("seconds_saved", seconds)
-                .Build();
+            var evidence = new EarlyStoppingEvidence(
+                Series: metric.Key,
+                Patience: patience,
+                ThresholdImprovement: threshold,
+                ConfiguredPatience: configured?.Patience,
+                BestStep: metric.Points[bestIndex].Step,
+                BestValue: metric.Points[bestIndex].Value,
+                StopStep: stop.Step,
+                StopEval: stopIndex + 1,
+                Evals: metric.Count,
+                FinalStep: final.Step,
+                StepsSaved: saved,
+                SavedFraction: fraction,
+                SecondsSaved: seconds,
+                EvidenceSource: "simulated");
             var changes = new List<ConfigChange> { vocab.Change(vocab.EarlyStoppingPatience, patience) };
             changes.AddRange(vocab.KeepBest(metric, greater));
             var how = vocab.Kind switch
@@ -102,15 +102,14 @@ public sealed class EarlyStoppingRule : IRule
                 Severity.Info,
                 0.6,
                 $"The run ended at step {Format.Step(ended)} of {Format.Step(planned.Value)} planned, after {counter} evaluation{(counter > 1 ? "s" : "")} without improvement: consistent with early stopping (patience {counter})",
-                Evidence.Builder()
-                    .Add("metric", metric.Key)
-                    .Add("evals_without_improvement", counter)
-                    .Add("best_step", metric.Points[bestIndex].Step)
-                    .Add("best_value", metric.Points[bestIndex].Value)
-                    .Add("ended_at_step", ended)
-                    .Add("max_steps", planned.Value)
-                    .Add("source", "inferred: the trainer state does not record the callback")
-                    .Build(),
+                new EarlyStopInferredEvidence(
+                    Series: metric.Key,
+                    EvalsWithoutImprovement: counter,
+                    BestStep: metric.Points[bestIndex].Step,
+                    BestValue: metric.Points[bestIndex].Value,
+                    FinalStep: ended,
+                    MaxSteps: planned.Value,
+                    EvidenceSource: "inferred"),
                 [metric.Points[bestIndex].Step, ended],
                 [Recommendation.Do($"Use the best checkpoint (step {Format.Step(metric.Points[bestIndex].Step)}), which early stopping keeps when load_best_model_at_end is on.",
                     [.. vocab.KeepBest(metric, greater)])],

@@ -8,6 +8,7 @@ public sealed class MetricDisagreementRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0108", "metric-disagreement", "The loss and the task metric disagree about the best checkpoint", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.ValLoss, Signal.ValMetric],
+        [typeof(MetricDisagreementEvidence)],
         new RuleOption("min_evals_apart", 2, "Evaluations between the loss's best and the task metric's best"),
         new RuleOption("min_gain", 0.02, "Relative improvement of the task metric after the loss's best for the two to disagree"));
 
@@ -22,20 +23,21 @@ public sealed class MetricDisagreementRule : IRule
 
         var loss = run.ValLoss!;
         var m = move.Metric;
-        var evidence = Evidence.Builder()
-            .Add("loss_series", loss.Key)
-            .Add("loss_best_step", move.LossBestStep)
-            .Add("loss_best_value", loss.Points.First(p => p.Step == move.LossBestStep).Value)
-            .Add("loss_final_value", loss.Last.Value)
-            .Add("metric_series", m.Key)
-            .Add("metric_greater_is_better", move.GreaterIsBetter)
-            .Add("metric_at_loss_best", move.AtLossBest)
-            .Add("metric_best_step", move.BestStep)
-            .Add("metric_best_value", move.Best)
-            .Add("metric_final_value", move.Final)
-            .Add("metric_relative_gain", move.Gain)
-            .Add("evals_apart", move.EvalsApart)
-            .Build();
+        var evidence = new MetricDisagreementEvidence(
+            Series: loss.Key,
+            BestStep: move.LossBestStep,
+            BestValue: loss.Points.First(p => p.Step == move.LossBestStep).Value,
+            FinalValue: loss.Last.Value,
+            MetricSeries: m.Key,
+            MetricGreaterIsBetter: move.GreaterIsBetter,
+            MetricValueAtLossBest: move.AtLossBest,
+            MetricBestStep: move.BestStep,
+            MetricBestValue: move.Best,
+            MetricFinalValue: move.Final,
+            RelativeMetricGain: move.Gain,
+            Threshold: context.Option("min_gain"),
+            EvalsApart: move.EvalsApart,
+            ThresholdEvalsApart: context.Option("min_evals_apart"));
 
         var vocab = new TrainerVocabulary(run.Run);
         var selectByLoss = run.Primary is { } p && ReferenceEquals(p, loss);

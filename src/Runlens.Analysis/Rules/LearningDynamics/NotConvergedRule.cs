@@ -9,6 +9,7 @@ public sealed class NotConvergedRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0106", "not-converged", "The run ended while still improving", RuleCategory.LearningDynamics, Severity.Info,
         [Signal.TrainLoss],
+        [typeof(NotConvergedEvidence), typeof(NotConvergedLossEvidence), typeof(NotConvergedEpochEvidence)],
         new RuleOption("window", 3, "Last evaluations over which the primary metric must still be improving"),
         new RuleOption("min_gain", 0.02, "Relative improvement of the primary metric over the window that counts as still improving"),
         new RuleOption("min_share", 0.1, "The window's gain must also be at least this share of the metric's total change since the first evaluation"),
@@ -27,7 +28,7 @@ public sealed class NotConvergedRule : IRule
                 Severity.Warning,
                 0.8,
                 $"The run saw only {Format.Percent(epochsSeen)} of one epoch of the training data",
-                Evidence.Builder().Add("epochs_seen", epochsSeen).Add("threshold", context.Option("min_epoch_fraction")).Build(),
+                new NotConvergedEpochEvidence(EpochsSeen: epochsSeen, Threshold: context.Option("min_epoch_fraction")),
                 [run.TrainLoss!.Last.Step],
                 [Recommendation.Do("Train on at least one full epoch (raise max_steps or the number of epochs) before judging the model.", vocab.Change(vocab.Epochs, 1))],
                 "Most training examples were never seen: the metrics describe a model early in training.");
@@ -87,17 +88,17 @@ public sealed class NotConvergedRule : IRule
 
         var severity = gain >= context.Option("warning_gain") ? Severity.Warning : Severity.Info;
         var start = points[^(window + 1)];
-        var evidence = Evidence.Builder()
-            .Add("series", metric.Key)
-            .Add("window_evals", window)
-            .Add("window_start_step", start.Step)
-            .Add("window_start_value", before)
-            .Add("final_step", points[^1].Step)
-            .Add("final_value", final)
-            .Add("relative_gain", gain)
-            .Add("threshold", context.Option("min_gain"))
-            .Add("share_of_total_gain", share)
-            .Build();
+        var evidence = new NotConvergedEvidence(
+            Series: metric.Key,
+            Window: window,
+            FirstStep: start.Step,
+            FirstValue: before,
+            FinalStep: points[^1].Step,
+            FinalValue: final,
+            RelativeGain: gain,
+            Threshold: context.Option("min_gain"),
+            TotalGainFraction: share,
+            ThresholdTotalGainFraction: context.Option("min_share"));
         yield return context.Finding(
             severity,
             0.55 + Math.Min(0.35, gain * 3),
@@ -132,13 +133,13 @@ public sealed class NotConvergedRule : IRule
             yield break;
         }
 
-        var evidence = Evidence.Builder()
-            .Add("series", loss.Key)
-            .Add("last_quarter_start_step", loss.Points[v.Length * 3 / 4].Step)
-            .Add("last_quarter_relative_drop", drop)
-            .Add("threshold", context.Option("min_train_drop"))
-            .Add("theil_sen_slope_per_log", line.Slope)
-            .Build();
+        var evidence = new NotConvergedLossEvidence(
+            Series: loss.Key,
+            FirstStep: loss.Points[v.Length * 3 / 4].Step,
+            LastStep: loss.Last.Step,
+            RelativeDrop: drop,
+            Threshold: context.Option("min_train_drop"),
+            TheilSenSlopePerLog: line.Slope);
         yield return context.Finding(
             Severity.Info,
             0.6,

@@ -10,6 +10,7 @@ public sealed class OverfittingRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0101", "overfitting", "Validation loss rises while training loss falls", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.TrainLoss, Signal.ValLoss],
+        [typeof(OverfittingEvidence), typeof(OverfittingNoiseEvidence)],
         new RuleOption("min_rise", 0.05, "Smallest rise of the final validation loss above its minimum, relative to the minimum"),
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
@@ -85,19 +86,19 @@ public sealed class OverfittingRule : IRule
                 Severity.Info,
                 0.5,
                 $"{val.Key} is too noisy to call overfitting: it moves {Format.Number(typicalChange)} between evaluations (median), about as much as its rise from the minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)}",
-                Evidence.Builder()
-                    .Add("level", "noisy")
-                    .Add("series", val.Key)
-                    .Add("best_step", best.Step)
-                    .Add("best_value", best.Value)
-                    .Add("final_step", final.Step)
-                    .Add("final_value", final.Value)
-                    .Add("relative_rise", rise)
-                    .Add("median_change_between_evals", typicalChange)
-                    .Add("rises_after_best", upSteps)
-                    .Add("evals_after_best", last - m)
-                    .Add("noise_factor", context.Option("noise_factor"))
-                    .Build(),
+                new OverfittingNoiseEvidence(
+                    Level: "noisy",
+                    Series: val.Key,
+                    BestStep: best.Step,
+                    BestValue: best.Value,
+                    FinalStep: final.Step,
+                    FinalValue: final.Value,
+                    RelativeRise: rise,
+                    Threshold: context.Option("min_rise"),
+                    MedianChangeBetweenEvals: typicalChange,
+                    RisesAfterBest: upSteps,
+                    EvalsAfterBest: last - m,
+                    ThresholdNoiseFactor: context.Option("noise_factor")),
                 [best.Step, final.Step],
                 [Recommendation.Do("Evaluate on more data, or average several evaluations, so a trend can be told from noise; pick checkpoints on a smoothed validation metric rather than its single lowest value.")],
                 null,
@@ -119,30 +120,30 @@ public sealed class OverfittingRule : IRule
         var confidence = 0.55 + 0.1 * Math.Min(evalsAfter, 3) + 0.15 * steadiness;
 
         var vocab = new TrainerVocabulary(run.Run);
-        var evidence = Evidence.Builder()
-            .Add("level", level)
-            .Add("series", val.Key)
-            .Add("best_step", best.Step)
-            .Add("best_value", best.Value)
-            .Add("best_epoch", best.Epoch)
-            .Add("final_step", final.Step)
-            .Add("final_value", final.Value)
-            .Add("relative_rise", rise)
-            .Add("threshold", context.Option("min_rise"))
-            .Add("evals_after_best", evalsAfter)
-            .Add("rises_after_best", risesAfter)
-            .Add("train_loss_at_best", trainAtBest)
-            .Add("train_loss_final", trainEnd)
-            .Add("gap_at_best", best.Value - trainAtBest)
-            .Add("gap_final", final.Value - trainEnd)
-            .Add("gap_growth", gapGrowth)
-            .Add("trajectory", Trajectory(val, m, last))
-            .Add("task_metric", taskImproved ? task!.Metric.Key : null)
-            .Add("task_metric_at_loss_best", taskImproved ? task!.AtLossBest : null)
-            .Add("task_metric_best", taskImproved ? task!.Best : null)
-            .Add("task_metric_best_step", taskImproved ? task!.BestStep : null)
-            .Add("task_metric_relative_gain", taskImproved ? task!.Gain : null)
-            .Build();
+        var evidence = new OverfittingEvidence(
+            Level: level,
+            Series: val.Key,
+            BestStep: best.Step,
+            BestValue: best.Value,
+            BestEpoch: best.Epoch,
+            FinalStep: final.Step,
+            FinalValue: final.Value,
+            RelativeRise: rise,
+            Threshold: context.Option("min_rise"),
+            EvalsAfterBest: evalsAfter,
+            RisesAfterBest: risesAfter,
+            TrainSeries: train.Key,
+            TrainLossAtBest: trainAtBest,
+            TrainLossFinal: trainEnd,
+            GapAtBest: best.Value - trainAtBest,
+            GapFinal: final.Value - trainEnd,
+            GapGrowth: gapGrowth,
+            Trajectory: [.. Trajectory(val, m, last)],
+            MetricSeries: taskImproved ? task!.Metric.Key : null,
+            MetricValueAtLossBest: taskImproved ? task!.AtLossBest : null,
+            MetricBestValue: taskImproved ? task!.Best : null,
+            MetricBestStep: taskImproved ? task!.BestStep : null,
+            RelativeMetricGain: taskImproved ? task!.Gain : null);
 
         if (lossOnly)
         {

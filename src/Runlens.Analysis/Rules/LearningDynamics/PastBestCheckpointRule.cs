@@ -9,6 +9,7 @@ public sealed class PastBestCheckpointRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0102", "past-best-checkpoint", "The final weights are past the best checkpoint", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.ValMetric],
+        [typeof(PastBestCheckpointEvidence)],
         new RuleOption("min_evals_past", 2, "Evaluations after the best one before the rule fires"),
         new RuleOption("min_relative_gap", 0.01, "Smallest relative gap between the final and the best value"),
         new RuleOption("error_gap", 0.10, "Relative gap from which the finding is an error"),
@@ -56,24 +57,22 @@ public sealed class PastBestCheckpointRule : IRule
 
         var typicalChange = SeriesMath.MedianAbsoluteChange(v);
         var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
-        var evidence = Evidence.Builder()
-            .Add("metric", metric.Key)
-            .Add("metric_source", run.PrimarySource)
-            .Add("greater_is_better", greater)
-            .Add("best_step", best.Step)
-            .Add("best_value", best.Value)
-            .Add("best_epoch", best.Epoch)
-            .Add("final_step", final.Step)
-            .Add("final_value", final.Value)
-            .Add("relative_gap", gap)
-            .Add("threshold", context.Option("min_relative_gap"))
-            .Add("steps_past_best", stepsPast)
-            .Add("evals_past_best", f - b)
-            .Add("fraction_of_run_past_best", fraction)
-            .Add("best_checkpoint", checkpoint)
-            .Add("checkpoints_saved", run.Run.Checkpoints.Length)
-            .Add("median_change_between_evals", typicalChange)
-            .Build();
+        var evidence = new PastBestCheckpointEvidence(
+            Series: metric.Key,
+            GreaterIsBetter: greater,
+            BestStep: best.Step,
+            BestValue: best.Value,
+            BestEpoch: best.Epoch,
+            FinalStep: final.Step,
+            FinalValue: final.Value,
+            RelativeGap: gap,
+            Threshold: context.Option("min_relative_gap"),
+            StepsPastBest: stepsPast,
+            EvalsPastBest: f - b,
+            PastBestFraction: fraction,
+            BestCheckpoint: checkpoint,
+            CheckpointsSaved: run.Run.Checkpoints.Length,
+            MedianChangeBetweenEvals: typicalChange);
 
         var recs = new List<Recommendation>();
         if (checkpoint is not null)

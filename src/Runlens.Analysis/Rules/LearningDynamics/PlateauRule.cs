@@ -9,6 +9,7 @@ public sealed class PlateauRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0104", "plateau", "The primary metric has stopped improving", RuleCategory.LearningDynamics, Severity.Info,
         [Signal.ValMetric],
+        [typeof(PlateauEvidence)],
         new RuleOption("window", 5, "Last evaluations examined (seed 001: 5+ epochs)"),
         new RuleOption("min_improvement", 0.005, "Relative improvement over the best before the window below which the metric is flat (seed 001: < 0.5%)"),
         new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"));
@@ -46,18 +47,18 @@ public sealed class PlateauRule : IRule
         var meanRate = rates.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
         var start = points[points.Count - window];
         var end = points[^1];
-        var evidence = Evidence.Builder()
-            .Add("series", metric.Key)
-            .Add("window_evals", window)
-            .Add("window_start_step", start.Step)
-            .Add("window_end_step", end.Step)
-            .Add("best_before_window", bestBefore)
-            .Add("best_in_window", bestIn)
-            .Add("relative_improvement", improvement)
-            .Add("threshold", context.Option("min_improvement"))
-            .Add("window_spread", spread)
-            .Add("mean_improvement_rate", meanRate)
-            .Build();
+        var evidence = new PlateauEvidence(
+            Series: metric.Key,
+            Window: window,
+            FirstStep: start.Step,
+            LastStep: end.Step,
+            BestBeforeWindow: bestBefore,
+            BestInWindow: bestIn,
+            RelativeImprovement: improvement,
+            Threshold: context.Option("min_improvement"),
+            RelativeSpread: spread,
+            ThresholdSpread: context.Option("band"),
+            MeanRelativeImprovement: meanRate);
 
         var vocab = new TrainerVocabulary(run.Run);
         var lrSeries = run.LearningRate;

@@ -9,6 +9,7 @@ public sealed class UnderfittingRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0105", "underfitting", "Training and validation loss both stay high", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.TrainLoss],
+        [typeof(UnderfittingEvidence)],
         new RuleOption("max_drop", 0.1, "The training loss counts as stuck when it fell less than this, relative, from the first to the last tenth of its logs"),
         new RuleOption("max_gap", 0.1, "Largest relative gap between the final validation and training loss for the two to count as close"),
         new RuleOption("min_points", 20, "Training-loss logs needed to judge"));
@@ -31,9 +32,11 @@ public sealed class UnderfittingRule : IRule
         }
 
         double? gap = null;
+        string? valSeries = null;
         if (run.ValLoss is { } val && SeriesMath.LastFinite(SeriesValues.Of(val)) is var li and >= 0)
         {
             gap = (val.Points[li].Value - tail) / tail;
+            valSeries = val.Key;
             if (Math.Abs(gap.Value) > context.Option("max_gap"))
             {
                 yield break; // a gap between train and validation is not the underfitting picture
@@ -41,15 +44,16 @@ public sealed class UnderfittingRule : IRule
         }
 
         var vocab = new TrainerVocabulary(run.Run);
-        var evidence = Evidence.Builder()
-            .Add("series", loss.Key)
-            .Add("head_median", head)
-            .Add("tail_median", tail)
-            .Add("relative_drop", drop)
-            .Add("threshold", context.Option("max_drop"))
-            .Add("val_train_gap", gap)
-            .Add("points", v.Length)
-            .Build();
+        var evidence = new UnderfittingEvidence(
+            Series: loss.Key,
+            HeadMedian: head,
+            TailMedian: tail,
+            RelativeDrop: drop,
+            Threshold: context.Option("max_drop"),
+            ValSeries: valSeries,
+            RelativeValGap: gap,
+            ThresholdGap: context.Option("max_gap"),
+            Points: v.Length);
 
         var recs = new List<Recommendation>();
         if (vocab.LearningRate is { } lr)

@@ -9,6 +9,7 @@ public sealed class ClippingSaturationRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0205", "clipping-saturation", "Gradients are clipped most of the time", RuleCategory.Optimisation, Severity.Warning,
         [Signal.GradNorm],
+        [typeof(ClippingSaturationEvidence)],
         new RuleOption("min_fraction", 0.5, "Fraction of gradient-norm logs at or above the clip threshold"),
         new RuleOption("min_points", 10, "Gradient-norm logs needed to judge"),
         new RuleOption("healthy_loss_drop", 0.1, "Relative fall of the training loss (first to last tenth of its logs) from which the run still learns well and the finding is only information"));
@@ -63,16 +64,16 @@ public sealed class ClippingSaturationRule : IRule
         // Far above the clip (10×), every update is rescaled by a large factor: worth a warning however the loss moves.
         var severity = lossDrop >= context.Option("healthy_loss_drop") && median <= 10 * clip ? Severity.Info : Severity.Warning;
         var configured = context.Run.Run.Config.Number(vocab.GradClipKey) is not null;
-        var evidence = Evidence.Builder()
-            .Add("series", grad.Key)
-            .Add("clip_threshold", clip)
-            .Add("clip_source", configured ? vocab.GradClipKey : "HF Trainer default max_grad_norm")
-            .Add("clipped_fraction", fraction)
-            .Add("min_fraction", context.Option("min_fraction"))
-            .Add("median", median)
-            .Add("points", finite)
-            .Add("train_loss_relative_drop", lossDrop)
-            .Build();
+        var evidence = new ClippingSaturationEvidence(
+            Series: grad.Key,
+            ClipNorm: clip,
+            ClipKey: vocab.GradClipKey,
+            ClipSource: configured ? "config" : "trainer-default",
+            ClippedFraction: fraction,
+            Threshold: context.Option("min_fraction"),
+            Median: median,
+            Points: finite,
+            RelativeTrainLossDrop: lossDrop);
 
         var recs = new List<Recommendation>();
         if (severity == Severity.Info)

@@ -9,6 +9,7 @@ public sealed class ExplodingGradientsRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0203", "exploding-gradients", "Gradient norm jumps by orders of magnitude", RuleCategory.Optimisation, Severity.Error,
         [Signal.GradNorm],
+        [typeof(ExplodingGradientsEvidence)],
         new RuleOption("jump_factor", 100, "A gradient norm this many times the median of the preceding window counts as a jump"),
         new RuleOption("window", 20, "Logs in the window a gradient norm is compared with"),
         new RuleOption("huge_norm", 1000, "Median gradient norm above which gradients count as persistently exploded"),
@@ -55,23 +56,22 @@ public sealed class ExplodingGradientsRule : IRule
 
         var maxIndex = SeriesMath.ArgBest(v, greaterIsBetter: true);
         var severe = nonFinite > 0 || huge || jumps.Count >= 3;
-        var evidence = Evidence.Builder()
-            .Add("series", grad.Key)
-            .Add("points", v.Length)
-            .Add("median", median)
-            .Add("max_value", maxIndex >= 0 ? v[maxIndex] : double.NaN)
-            .Add("max_step", maxIndex >= 0 ? grad.Points[maxIndex].Step : null)
-            .Add("jumps", jumps.Count)
-            .Add("jump_factor", factor)
-            .Add("first_jump_step", jumps.Count > 0 ? grad.Points[jumps[0]].Step : null)
-            .Add("jump_steps", jumps.Take(10).Select(i => grad.Points[i].Step).ToArray())
-            .Add("non_finite_points", nonFinite)
-            .Add("first_non_finite_step", firstNonFinite >= 0 ? grad.Points[firstNonFinite].Step : null)
-            .Add("huge_norm_threshold", context.Option("huge_norm"))
-            .Add("grad_norm_std", gradStd)
-            .Add("std_concerning", context.Option("std_concerning"))
-            .Add("std_critical", context.Option("std_critical"))
-            .Build();
+        var evidence = new ExplodingGradientsEvidence(
+            Series: grad.Key,
+            Points: v.Length,
+            Median: median,
+            MaxValue: maxIndex >= 0 ? v[maxIndex] : double.NaN,
+            MaxStep: maxIndex >= 0 ? grad.Points[maxIndex].Step : null,
+            Jumps: jumps.Count,
+            ThresholdJumpFactor: factor,
+            FirstJumpStep: jumps.Count > 0 ? grad.Points[jumps[0]].Step : null,
+            JumpSteps: [.. jumps.Take(10).Select(i => grad.Points[i].Step)],
+            NonFinitePoints: nonFinite,
+            FirstNonFiniteStep: firstNonFinite >= 0 ? grad.Points[firstNonFinite].Step : null,
+            ThresholdHugeNorm: context.Option("huge_norm"),
+            GradNormStd: gradStd,
+            ThresholdStdConcerning: context.Option("std_concerning"),
+            ThresholdStdCritical: context.Option("std_critical"));
 
         var title = nonFinite > 0
             ? $"Gradient norm became {v[firstNonFinite]} at step {Format.Step(grad.Points[firstNonFinite].Step)} ({nonFinite} of {v.Length} logs not finite)"

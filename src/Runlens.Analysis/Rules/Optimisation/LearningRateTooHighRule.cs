@@ -9,6 +9,7 @@ public sealed class LearningRateTooHighRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0201", "lr-too-high", "Learning rate too high: the loss oscillates instead of falling", RuleCategory.Optimisation, Severity.Warning,
         [Signal.TrainLoss],
+        [typeof(LearningRateTooHighEvidence)],
         new RuleOption("window", 10, "Logs per window for the loss's relative standard deviation"),
         new RuleOption("max_oscillation", 0.3, "Median relative standard deviation of the loss (std / mean over a window) above which it oscillates"),
         new RuleOption("max_drop", 0.1, "The loss counts as making no progress when it fell less than this, relative, from the first to the last quarter of its logs"),
@@ -56,16 +57,16 @@ public sealed class LearningRateTooHighRule : IRule
             yield break;
         }
 
-        var evidence = Evidence.Builder()
-            .Add("series", loss.Key)
-            .Add("oscillation", oscillation)
-            .Add("max_oscillation", context.Option("max_oscillation"))
-            .Add("head_median", head)
-            .Add("tail_median", tail)
-            .Add("relative_drop", drop)
-            .Add("clipped_fraction", clippedFraction)
-            .Add("learning_rate", vocab.LearningRate)
-            .Build();
+        var evidence = new LearningRateTooHighEvidence(
+            Series: loss.Key,
+            Oscillation: oscillation,
+            Threshold: context.Option("max_oscillation"),
+            HeadMedian: head,
+            TailMedian: tail,
+            RelativeDrop: drop,
+            ThresholdDrop: context.Option("max_drop"),
+            ClippedFraction: clippedFraction,
+            LearningRate: vocab.LearningRate);
 
         var recs = new List<Recommendation>();
         if (vocab.LearningRate is { } lr)

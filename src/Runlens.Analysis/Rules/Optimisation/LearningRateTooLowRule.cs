@@ -9,6 +9,7 @@ public sealed class LearningRateTooLowRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0202", "lr-too-low", "Learning rate too low: slow, steady, unfinished descent", RuleCategory.Optimisation, Severity.Warning,
         [Signal.TrainLoss],
+        [typeof(LearningRateTooLowEvidence)],
         new RuleOption("max_drop", 0.3, "The descent counts as slow when the training loss fell less than this, relative, from the first to the last tenth"),
         new RuleOption("min_steadiness", 0.9, "Rank correlation of the loss with time (negated) from which the descent counts as steady"),
         new RuleOption("min_tail_drop", 0.03, "Relative fall over the last quarter of the logs that counts as still falling"),
@@ -48,16 +49,17 @@ public sealed class LearningRateTooLowRule : IRule
         }
 
         var factor = tinyLr ? 100 : 3;
-        var evidence = Evidence.Builder()
-            .Add("series", loss.Key)
-            .Add("head_median", head)
-            .Add("tail_median", tail)
-            .Add("relative_drop", drop)
-            .Add("max_drop", context.Option("max_drop"))
-            .Add("steadiness", steadiness)
-            .Add("last_quarter_relative_drop", tailDrop)
-            .Add("learning_rate", lr)
-            .Build();
+        var evidence = new LearningRateTooLowEvidence(
+            Series: loss.Key,
+            HeadMedian: head,
+            TailMedian: tail,
+            RelativeDrop: drop,
+            Threshold: context.Option("max_drop"),
+            Steadiness: steadiness,
+            ThresholdSteadiness: context.Option("min_steadiness"),
+            RelativeDropLastQuarter: tailDrop,
+            LearningRate: lr,
+            ThresholdTinyLearningRate: context.Option("tiny_lr"));
 
         var recs = new List<Recommendation>
         {

@@ -9,6 +9,7 @@ public sealed class LossSpikesRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0206", "loss-spikes", "Isolated spikes in the training loss", RuleCategory.Optimisation, Severity.Warning,
         [Signal.TrainLoss],
+        [typeof(LossSpikesEvidence), typeof(LossNoiseEvidence)],
         new RuleOption("window", 25, "Logs in the local window a point is compared with"),
         new RuleOption("min_z", 6, "Robust z-score of the log loss (median/MAD of the preceding window) from which a point is a spike"),
         new RuleOption("min_ratio", 1.5, "A spike must also be at least this many times the local median"),
@@ -97,17 +98,17 @@ public sealed class LossSpikesRule : IRule
 
         var worst = spikes.MaxBy(s => s.Ratio);
         var warning = spikes.Count >= context.Option("warning_spikes") || worst.Ratio >= 3;
-        var evidence = Evidence.Builder()
-            .Add("series", loss.Key)
-            .Add("spikes", spikes.Count)
-            .Add("spike_steps", spikes.Take(20).Select(s => loss.Points[s.Index].Step).ToArray())
-            .Add("largest_step", loss.Points[worst.Index].Step)
-            .Add("largest_value", v[worst.Index])
-            .Add("largest_ratio_to_local_median", worst.Ratio)
-            .Add("min_z", minZ)
-            .Add("min_ratio", minRatio)
-            .Add("points", v.Length)
-            .Build();
+        var evidence = new LossSpikesEvidence(
+            Series: loss.Key,
+            Spikes: spikes.Count,
+            SpikeSteps: [.. spikes.Take(20).Select(s => loss.Points[s.Index].Step)],
+            LargestStep: loss.Points[worst.Index].Step,
+            LargestValue: v[worst.Index],
+            LargestRatio: worst.Ratio,
+            ThresholdZ: minZ,
+            ThresholdRatio: minRatio,
+            Window: window,
+            Points: v.Length);
 
         var vocab = new TrainerVocabulary(context.Run.Run);
         var recs = new List<Recommendation>
@@ -170,13 +171,13 @@ public sealed class LossSpikesRule : IRule
             Severity.Warning,
             0.6,
             $"{loss.Key} stays noisy: loss_std {Format.Number(lossStd)} from step {Format.Step(loss.Points[from].Step)} on (seed 001: above {Format.Number(context.Option("max_loss_std"))} consistently points at mislabelled or corrupted samples)",
-            Evidence.Builder()
-                .Add("series", loss.Key)
-                .Add("loss_std", lossStd)
-                .Add("threshold", context.Option("max_loss_std"))
-                .Add("from_step", loss.Points[from].Step)
-                .Add("window", window)
-                .Build(),
+            new LossNoiseEvidence(
+                Series: loss.Key,
+                LossStd: lossStd,
+                Threshold: context.Option("max_loss_std"),
+                FirstStep: loss.Points[from].Step,
+                LastStep: loss.Last.Step,
+                Window: window),
             [loss.Points[from].Step, loss.Last.Step],
             [Recommendation.Do("Audit the labels and inputs: look at the examples with the highest loss (a confident-learning pass finds likely mislabels), and at mixed-quality sources."),
              Recommendation.Do("If the data is clean, a larger batch (or gradient accumulation) smooths the per-step loss.")],

@@ -9,6 +9,7 @@ public sealed class VanishingGradientsRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0204", "vanishing-gradients", "Gradient norm near zero while the loss is still high", RuleCategory.Optimisation, Severity.Warning,
         [Signal.GradNorm, Signal.TrainLoss],
+        [typeof(VanishingGradientsEvidence)],
         new RuleOption("tiny_norm", 0.01, "Gradient norm below which gradients count as vanished (seed 001: < 0.01 is critical)"),
         new RuleOption("min_fraction", 0.5, "Fraction of the second half's gradient-norm logs that must be tiny"),
         new RuleOption("max_loss_drop", 0.2, "The training loss counts as still high when it fell less than this, relative, from the first to the last tenth of its logs"),
@@ -46,16 +47,16 @@ public sealed class VanishingGradientsRule : IRule
         }
 
         var gMedian = SeriesMath.Median(half);
-        var evidence = Evidence.Builder()
-            .Add("series", grad.Key)
-            .Add("median_second_half", gMedian)
-            .Add("tiny_fraction", fraction)
-            .Add("threshold", tiny)
-            .Add("loss_series", loss.Key)
-            .Add("loss_head_median", head)
-            .Add("loss_tail_median", tail)
-            .Add("loss_relative_drop", drop)
-            .Build();
+        var evidence = new VanishingGradientsEvidence(
+            Series: grad.Key,
+            MedianSecondHalf: gMedian,
+            TinyFraction: fraction,
+            Threshold: tiny,
+            ThresholdFraction: context.Option("min_fraction"),
+            LossSeries: loss.Key,
+            LossHeadMedian: head,
+            LossTailMedian: tail,
+            RelativeLossDrop: drop);
 
         var vocab = new TrainerVocabulary(context.Run.Run);
         var recs = new List<Recommendation>

@@ -13,6 +13,7 @@ public sealed class ChangePointRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0403", "change-point", "A regime change in the training loss", RuleCategory.RunAccounting, Severity.Info,
         [Signal.TrainLoss],
+        [typeof(ChangePointEvidence)],
         new RuleOption("min_shift", 0.2, "Relative rise of the segment mean after a change point for it to be reported"),
         new RuleOption("min_segment_fraction", 0.05, "Shortest segment as a fraction of the series (PELT's min_size)"),
         new RuleOption("penalty_scale", 1, "Multiplier on PELT's default penalty 3·ln(n)·σ²"),
@@ -87,20 +88,19 @@ public sealed class ChangePointRule : IRule
         var top = rises.MaxBy(r => r.Shift);
         var step = steps[top.Index];
         var lrNote = LrNear(run.LearningRate, step);
-        var evidence = Evidence.Builder()
-            .Add("series", loss.Key)
-            .Add("change_step", step)
-            .Add("mean_before", top.Before)
-            .Add("mean_after", top.After)
-            .Add("relative_shift", top.Shift)
-            .Add("threshold", context.Option("min_shift"))
-            .Add("change_points", result.Breakpoints.Length - 1)
-            .Add("upward_changes", rises.Count)
-            .Add("change_steps", rises.Select(r => steps[r.Index]).ToArray())
-            .Add("penalty", penalty)
-            .Add("min_size", minSize)
-            .Add("samples", samples.Count)
-            .Build();
+        var evidence = new ChangePointEvidence(
+            Series: loss.Key,
+            ChangeStep: step,
+            MeanBefore: top.Before,
+            MeanAfter: top.After,
+            RelativeShift: top.Shift,
+            Threshold: context.Option("min_shift"),
+            ChangePoints: result.Breakpoints.Length - 1,
+            UpwardChanges: rises.Count,
+            ChangeSteps: [.. rises.Select(r => steps[r.Index])],
+            Penalty: penalty,
+            MinSize: minSize,
+            Samples: samples.Count);
 
         yield return context.Finding(
             Severity.Info,

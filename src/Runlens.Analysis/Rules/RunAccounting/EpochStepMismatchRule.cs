@@ -10,6 +10,7 @@ public sealed class EpochStepMismatchRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0401", "epoch-step-mismatch", "Steps per epoch disagree with the dataset and batch sizes", RuleCategory.RunAccounting, Severity.Warning,
         [Signal.AnySeries],
+        [typeof(EpochStepMismatchEvidence)],
         new RuleOption("tolerance", 0.1, "Relative difference between logged and implied steps per epoch that is tolerated"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
@@ -44,7 +45,7 @@ public sealed class EpochStepMismatchRule : IRule
         }
 
         // Which device count would explain the logged value?
-        double? explainedBy = null;
+        int? explainedBy = null;
         for (var k = 1; k <= 64; k++)
         {
             var candidate = Math.Ceiling(examples.Value / (batch.Value * k)) / accumulation;
@@ -55,16 +56,16 @@ public sealed class EpochStepMismatchRule : IRule
             }
         }
 
-        var evidence = Evidence.Builder()
-            .Add("train_examples", examples.Value)
-            .Add("batch_per_device", batch.Value)
-            .Add("gradient_accumulation", accumulation)
-            .Add("devices", devices)
-            .Add("implied_steps_per_epoch", implied)
-            .Add("logged_steps_per_epoch", logged)
-            .Add("relative_difference", diff)
-            .Add("explained_by_devices", explainedBy)
-            .Build();
+        var evidence = new EpochStepMismatchEvidence(
+            TrainExamples: examples.Value,
+            BatchPerDevice: batch.Value,
+            GradientAccumulation: accumulation,
+            Devices: devices,
+            ImpliedStepsPerEpoch: implied,
+            LoggedStepsPerEpoch: logged,
+            RelativeDifference: diff,
+            Threshold: context.Option("tolerance"),
+            ExplainedByDevices: explainedBy);
 
         yield return context.Finding(
             explainedBy is null ? Severity.Warning : Severity.Info,

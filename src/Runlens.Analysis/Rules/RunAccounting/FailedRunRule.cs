@@ -7,7 +7,8 @@ namespace Runlens.Analysis.Rules.RunAccounting;
 public sealed class FailedRunRule : IRule
 {
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
-        "RL0405", "failed-run", "The run ended in an error", RuleCategory.RunAccounting, Severity.Error, []);
+        "RL0405", "failed-run", "The run ended in an error", RuleCategory.RunAccounting, Severity.Error, [],
+        [typeof(FailedRunEvidence)]);
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -21,14 +22,13 @@ public sealed class FailedRunRule : IRule
         var text = string.Join(" ", errors.Select(e => e.Message));
         var cause = Classify(text, run.Status);
         var lastStep = run.Series.Values.Where(s => s.Count > 0).Select(s => s.Last.Step).DefaultIfEmpty(0).Max();
-        var evidence = Evidence.Builder()
-            .Add("status", run.Status.ToString().ToLowerInvariant())
-            .Add("cause", cause)
-            .Add("errors", errors.Take(3).Select(e => e.Message).ToArray())
-            .Add("error_step", errors.FirstOrDefault(e => e.Step is not null)?.Step)
-            .Add("last_logged_step", lastStep)
-            .Add("last_checkpoint", run.Checkpoints.IsEmpty ? null : run.Checkpoints[^1].Path)
-            .Build();
+        var evidence = new FailedRunEvidence(
+            Status: run.Status.ToString().ToLowerInvariant(),
+            Cause: cause,
+            Errors: [.. errors.Take(3).Select(e => e.Message)],
+            ErrorStep: errors.FirstOrDefault(e => e.Step is not null)?.Step,
+            LastStep: lastStep,
+            LastCheckpoint: run.Checkpoints.IsEmpty ? null : run.Checkpoints[^1].Path);
 
         var vocab = new TrainerVocabulary(run);
         var recs = new List<Recommendation>();

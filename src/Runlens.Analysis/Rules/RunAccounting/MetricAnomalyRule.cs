@@ -10,6 +10,7 @@ public sealed class MetricAnomalyRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0404", "metric-anomaly", "Statistical outliers in a logged metric", RuleCategory.RunAccounting, Severity.Info,
         [Signal.AnySeries],
+        [typeof(MetricAnomalyEvidence)],
         new RuleOption("min_z", 8, "Robust z-score of a point's deviation from its neighbourhood median from which it is an outlier"),
         new RuleOption("neighbourhood", 5, "Points on each side forming the neighbourhood"),
         new RuleOption("min_relative", 0.1, "A point must also differ from its neighbourhood median by at least this fraction of it"),
@@ -44,15 +45,15 @@ public sealed class MetricAnomalyRule : IRule
         hits.Sort((a, b) => Math.Abs(b.Z).CompareTo(Math.Abs(a.Z)));
         var top = hits[0];
         var p = top.Series.Points[top.Index];
-        var evidence = Evidence.Builder()
-            .Add("series", top.Series.Key)
-            .Add("step", p.Step)
-            .Add("value", p.Value)
-            .Add("neighbourhood_median", top.Expected)
-            .Add("robust_z", top.Z)
-            .Add("threshold", context.Option("min_z"))
-            .Add("other_series", hits.Skip(1).Take(10).Select(h => $"{h.Series.Key} at step {Format.Step(h.Series.Points[h.Index].Step)}").ToArray())
-            .Build();
+        var evidence = new MetricAnomalyEvidence(
+            Series: top.Series.Key,
+            Step: p.Step,
+            Value: p.Value,
+            NeighbourhoodMedian: top.Expected,
+            RobustZ: top.Z,
+            Threshold: context.Option("min_z"),
+            OtherOutliers: [.. hits.Skip(1).Take(10).Select(h => new SeriesOutlier(h.Series.Key, h.Series.Points[h.Index].Step,
+                h.Series.Points[h.Index].Value, h.Z))]);
 
         yield return context.Finding(
             Severity.Info,

@@ -10,6 +10,7 @@ public sealed class SuddenMetricDropRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0402", "sudden-metric-drop", "A validation metric drops sharply between two evaluations", RuleCategory.RunAccounting, Severity.Warning,
         [Signal.ValMetric],
+        [typeof(SuddenMetricDropEvidence)],
         new RuleOption("min_drop", 0.15, "Relative worsening between two consecutive evaluations"),
         new RuleOption("min_ratio", 4, "The drop must also be this many times the series' median change between evaluations"),
         new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"));
@@ -62,17 +63,16 @@ public sealed class SuddenMetricDropRule : IRule
         drops.Sort((a, b) => b.Drop.CompareTo(a.Drop));
         var top = drops[0];
         var p = top.Series.Points;
-        var evidence = Evidence.Builder()
-            .Add("series", top.Series.Key)
-            .Add("from_step", p[top.Index - 1].Step)
-            .Add("from_value", p[top.Index - 1].Value)
-            .Add("to_step", p[top.Index].Step)
-            .Add("to_value", p[top.Index].Value)
-            .Add("relative_drop", top.Drop)
-            .Add("threshold", context.Option("min_drop"))
-            .Add("recovered", top.Recovered)
-            .Add("other_series", drops.Skip(1).Select(d => d.Series.Key).ToArray())
-            .Build();
+        var evidence = new SuddenMetricDropEvidence(
+            Series: top.Series.Key,
+            FromStep: p[top.Index - 1].Step,
+            FromValue: p[top.Index - 1].Value,
+            ToStep: p[top.Index].Step,
+            ToValue: p[top.Index].Value,
+            RelativeDrop: top.Drop,
+            Threshold: context.Option("min_drop"),
+            Recovered: top.Recovered,
+            OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)]);
 
         var lrChange = LrChangeBetween(run, p[top.Index - 1].Step, p[top.Index].Step);
         var recs = new List<Recommendation>

@@ -10,6 +10,7 @@ public sealed class SuspiciousValuesRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0407", "suspicious-values", "Logged values that cannot be right", RuleCategory.RunAccounting, Severity.Error,
         [Signal.AnySeries],
+        [typeof(ZeroLossEvidence), typeof(NegativeLossEvidence), typeof(PerfectAccuracyZeroF1Evidence), typeof(IdenticalSplitsEvidence)],
         new RuleOption("min_zero_points", 5, "Logs of a training loss of exactly 0.0 that make the finding"),
         new RuleOption("min_identical_points", 3, "Points at which a training and a validation metric must be identical"),
         new RuleOption("min_identical_metrics", 3, "Metrics identical between training and validation (at any number of points) that make the finding"));
@@ -35,14 +36,13 @@ public sealed class SuspiciousValuesRule : IRule
                 Severity.Error,
                 0.75,
                 $"{s.Key} is negative on {negative.Count} of {s.Count} logs (down to {Format.Number(min.Value)} at step {Format.Step(min.Step)})",
-                Evidence.Builder()
-                    .Add("series", s.Key)
-                    .Add("negative_points", negative.Count)
-                    .Add("points", s.Count)
-                    .Add("min_value", min.Value)
-                    .Add("min_step", min.Step)
-                    .Add("first_negative_step", negative[0].Step)
-                    .Build(),
+                new NegativeLossEvidence(
+                    Series: s.Key,
+                    NegativePoints: negative.Count,
+                    Points: s.Count,
+                    MinValue: min.Value,
+                    MinStep: min.Step,
+                    FirstStep: negative[0].Step),
                 [negative[0].Step, min.Step],
                 [Recommendation.Do("Check the loss: cross-entropy, MSE and most training losses cannot be negative. Look for a sign error, log-probabilities passed where probabilities are expected, or a term that is subtracted without bound.")],
                 "A loss that goes negative (and keeps falling) is not measuring the error the model makes: the optimiser is exploiting a term that can be driven towards minus infinity.",
@@ -79,15 +79,14 @@ public sealed class SuspiciousValuesRule : IRule
             Severity.Error,
             Math.Min(0.95, 0.6 + fraction),
             $"{train.Key} is exactly 0.0 on {zeros.Count} of {train.Count} logs (first at step {Format.Step(zeros[0].Step)})",
-            Evidence.Builder()
-                .Add("series", train.Key)
-                .Add("zero_points", zeros.Count)
-                .Add("points", train.Count)
-                .Add("fraction", fraction)
-                .Add("first_zero_step", zeros[0].Step)
-                .Add("last_zero_step", zeros[^1].Step)
-                .Add("threshold", context.Option("min_zero_points"))
-                .Build(),
+            new ZeroLossEvidence(
+                Series: train.Key,
+                ZeroPoints: zeros.Count,
+                Points: train.Count,
+                ZeroFraction: fraction,
+                FirstStep: zeros[0].Step,
+                LastStep: zeros[^1].Step,
+                Threshold: context.Option("min_zero_points")),
             [zeros[0].Step],
             [Recommendation.Do("Check for label leakage (the label or an ID that determines it among the inputs), duplicated train/validation examples, a trivially easy task, or a loss that ignores most tokens (e.g. all labels masked with -100).")],
             "A real training loss is essentially never exactly zero: the model can read the answer from its inputs, or the loss is computed over (almost) nothing.",
@@ -123,12 +122,11 @@ public sealed class SuspiciousValuesRule : IRule
                 Severity.Error,
                 0.9,
                 $"{acc.Key} is 1.0 while {f1.Key} is 0.0 at {both.Count} step{(both.Count > 1 ? "s" : "")} (first at step {Format.Step(both[0].Step)})",
-                Evidence.Builder()
-                    .Add("accuracy_series", acc.Key)
-                    .Add("f1_series", f1.Key)
-                    .Add("steps", both.Count)
-                    .Add("first_step", both[0].Step)
-                    .Build(),
+                new PerfectAccuracyZeroF1Evidence(
+                    AccuracySeries: acc.Key,
+                    F1Series: f1.Key,
+                    Points: both.Count,
+                    FirstStep: both[0].Step),
                 [both[0].Step],
                 [Recommendation.Do("Check how accuracy is computed: perfect accuracy with zero F1 means every prediction is the negative/background class and the metric counts that as correct (or compares NaN outputs as equal). Use F1, IoU or balanced accuracy to judge this run.")],
                 "Accuracy is dominated by a class the model always predicts; the positive class is never found.",
@@ -186,10 +184,9 @@ public sealed class SuspiciousValuesRule : IRule
             Severity.Warning,
             0.85,
             $"Training and validation metrics are identical at every point: {string.Join(", ", identical)}",
-            Evidence.Builder()
-                .Add("metrics", identical.ToArray())
-                .Add("longest_identical_run", longest)
-                .Build(),
+            new IdenticalSplitsEvidence(
+                Metrics: [.. identical],
+                LongestIdenticalPoints: longest),
             [],
             [Recommendation.Do("Check the logging code: the training metrics are probably computed on the validation batches (or one metric object is shared between both and never reset).")],
             "Two different data splits do not give bit-identical metrics; one metric object or one data loader is serving both.",

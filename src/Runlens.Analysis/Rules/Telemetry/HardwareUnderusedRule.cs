@@ -14,6 +14,7 @@ public sealed class HardwareUnderusedRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0406", "hardware-underused", "The GPU is underused: low utilisation or much unused memory", RuleCategory.RunAccounting, Severity.Warning,
         [],
+        [typeof(GpuUtilisationEvidence), typeof(GpuMemoryEvidence)],
         new RuleOption("max_median_util", 50, "GPU utilisation (percent) below which the median after warm-up is reported"),
         new RuleOption("low_util", 30, "Utilisation (percent) under which a sample counts as idle in the evidence"),
         new RuleOption("max_memory_percent", 40, "Peak GPU memory (percent of total) below which the headroom is reported"),
@@ -73,20 +74,20 @@ public sealed class HardwareUnderusedRule : IRule
         bool? saturated = cpuMedian is { } m && cores is { } n ? m >= context.Option("cpu_saturated") * 100 * n : null;
         var oneCore = cpuMedian is >= 90 && saturated != true;
 
-        var evidence = Evidence.Builder()
-            .Add("gpu_util_median", median)
-            .Add("gpu_util_p10", p10)
-            .Add("gpu_util_p90", p90)
-            .Add("fraction_below_low_util", idle)
-            .Add("low_util", low)
-            .Add("threshold", limit)
-            .Add("samples", values.Count)
-            .Add("seconds", util[^1].Step - util[0].Step)
-            .Add("warmup_seconds_excluded", warmup)
-            .Add("cpu_percent_median", cpuMedian)
-            .Add("cpu_count", cores)
-            .Add("cpu_saturated", saturated)
-            .Build();
+        var evidence = new GpuUtilisationEvidence(
+            Series: SystemMetrics.GpuUtilPercent,
+            GpuUtilMedian: median,
+            GpuUtilP10: p10,
+            GpuUtilP90: p90,
+            BelowLowUtilFraction: idle,
+            ThresholdLowUtil: low,
+            Threshold: limit,
+            Samples: values.Count,
+            Seconds: util[^1].Step - util[0].Step,
+            WarmupSeconds: warmup,
+            CpuPercentMedian: cpuMedian,
+            CpuCount: cores,
+            CpuSaturated: saturated);
 
         var run = view.Run;
         var vocab = new TrainerVocabulary(run);
@@ -162,13 +163,13 @@ public sealed class HardwareUnderusedRule : IRule
             rec = Recommendation.Do("Use the room: a larger batch per device (with fewer gradient-accumulation steps if you use them), a larger model, or longer sequences.");
         }
 
-        var evidence = Evidence.Builder()
-            .Add("gpu_memory_peak_percent", peak)
-            .Add("gpu_memory_peak_mib", peakMib)
-            .Add("gpu_memory_total_mib", totalMib)
-            .Add("threshold", limit)
-            .Add("samples", memory.Count)
-            .Build();
+        var evidence = new GpuMemoryEvidence(
+            Series: SystemMetrics.GpuMemoryPercent,
+            GpuMemoryPeakPercent: peak,
+            GpuMemoryPeakMib: peakMib,
+            GpuMemoryTotalMib: totalMib,
+            Threshold: limit,
+            Samples: memory.Count);
         return context.Finding(
             Severity.Info,
             0.6,

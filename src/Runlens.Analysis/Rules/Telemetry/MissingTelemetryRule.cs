@@ -7,7 +7,8 @@ public sealed class MissingTelemetryRule : IUsesCoverage
 {
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0501", "missing-telemetry", "Signals that would unblock other rules are not logged", RuleCategory.Telemetry, Severity.Info,
-        []);
+        [],
+        [typeof(MissingTelemetryEvidence)]);
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -43,11 +44,10 @@ public sealed class MissingTelemetryRule : IUsesCoverage
                 unsplit.Count > 0
                     ? $"No series is recognisable as {missing.Signal} (losses logged without a train/validation prefix: {string.Join(", ", unsplit.Select(u => $"'{u}'"))}), so {string.Join(", ", missing.Blocks)} cannot run"
                     : $"{missing.Signal} is not logged, so {string.Join(", ", missing.Blocks)} cannot run",
-                Evidence.Builder()
-                    .Add("signal", missing.Signal)
-                    .Add("blocks", missing.Blocks.ToArray())
-                    .Add("coverage_score", coverage.Score)
-                    .Build(),
+                new MissingTelemetryEvidence(
+                    Signal: missing.Signal,
+                    Blocks: [.. missing.Blocks],
+                    CoverageScore: coverage.Score),
                 [],
                 [Recommendation.Do(Capitalise(missing.HowToLog) + ".", [.. changes])],
                 null);

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -16,7 +17,7 @@ public sealed class ConvergenceRuleTests : RuleTestBase
             .Config("learning_rate", 1e-5).Build();
         var f = Assert.Single(Findings(run, "underfitting"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.True(Math.Abs((double)f.Evidence["val_train_gap"]!) < 0.05);
+        Assert.True(Math.Abs(EvidenceOf<UnderfittingEvidence>(f).RelativeValGap!.Value) < 0.05);
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class ConvergenceRuleTests : RuleTestBase
             .Config("num_train_epochs", 4).Build();
         var f = Assert.Single(Findings(run, "not-converged"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(0.81, (double)f.Evidence["window_start_value"]!, 12);
+        Assert.Equal(0.81, EvidenceOf<NotConvergedEvidence>(f).FirstValue, 12);
         Assert.Contains(f.Recommendations[0].ConfigChanges, c => c.Key == "num_train_epochs" && c.To.Number == 6);
     }
 

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -14,9 +15,9 @@ public sealed class DataAndLabelRuleTests : RuleTestBase
     {
         var run = Base().Series("val/accuracy", 500, 0.86, 0.87, 0.87, 0.88).Series("val/macro_f1", 500, 0.31, 0.35, 0.38, 0.40).Build();
         var f = Assert.Single(Findings(run, "class-imbalance"));
-        Assert.Equal(500L, f.Evidence["step"]);
-        Assert.Equal(0.55, (double)f.Evidence["gap"]!, 12);
-        Assert.Equal("logged evaluation metrics", f.Evidence["evidence_source"]);
+        Assert.Equal(500L, EvidenceOf<ClassImbalanceEvidence>(f).Step);
+        Assert.Equal(0.55, EvidenceOf<ClassImbalanceEvidence>(f).Gap, 12);
+        Assert.Equal("logged-metrics", EvidenceOf<ClassImbalanceEvidence>(f).EvidenceSource);
     }
 
     [Fact]
@@ -35,9 +36,9 @@ public sealed class DataAndLabelRuleTests : RuleTestBase
             .Series("val/MISC_number", 500, 4, 4, 4, 4).Series("val/overall_f1", 500, 0.6, 0.7, 0.75, 0.8)
             .Build();
         var f = Assert.Single(Findings(run, "weak-classes"));
-        Assert.Equal(4, f.Evidence["classes"]);
-        Assert.Equal(1, f.Evidence["weak_classes"]);
-        Assert.Equal(["MISC F1 0.1 (support 4)"], (string[])f.Evidence["weakest"]!);
+        Assert.Equal(4, EvidenceOf<WeakClassesLoggedEvidence>(f).Classes);
+        Assert.Equal(1, EvidenceOf<WeakClassesLoggedEvidence>(f).WeakClasses);
+        Assert.Equal(new LoggedWeakClass("MISC", "val/MISC_f1", 0.1, 4), Assert.Single(EvidenceOf<WeakClassesLoggedEvidence>(f).Weakest));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -12,8 +13,8 @@ public sealed class DivergenceRuleTests : RuleTestBase
         var run = new RunBuilder("wandb").Series("train/loss", 50, loss).Config("learning_rate", 2e-5).Build();
         var f = Assert.Single(Findings(run, "divergence"));
         Assert.Equal(Severity.Error, f.Severity);
-        Assert.Equal(650L, f.Evidence["first_non_finite_step"]);
-        Assert.Equal(12, f.Evidence["non_finite_points"]);
+        Assert.Equal(650L, EvidenceOf<DivergenceNonFiniteEvidence>(f).FirstNonFiniteStep);
+        Assert.Equal(12, EvidenceOf<DivergenceNonFiniteEvidence>(f).NonFinitePoints);
         Assert.Contains(f.Recommendations[0].ConfigChanges, c => c.Key == "learning_rate" && c.To.Number == 1e-5);
     }
 
@@ -34,7 +35,7 @@ public sealed class DivergenceRuleTests : RuleTestBase
         double[] loss = [.. Enumerable.Range(0, 300).Select(i => (i < 40 ? 0.028 - i * 0.0006 : 0.004 + (i - 40) * 0.0002) + rng.NextDouble() * 0.002)];
         var run = new RunBuilder().Series("train/loss", 10, loss).Config("learning_rate", 3e-4).Build();
         var f = Assert.Single(Findings(run, "divergence"));
-        Assert.True((double)f.Evidence["relative_rise"]! > 0.5);
+        Assert.True(EvidenceOf<DivergenceEvidence>(f).RelativeRise > 0.5);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -13,10 +14,10 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
         double[] val = [1.114, .. Enumerable.Range(1, 29).Select(i => 1.2 + i * 0.05)];
         var run = new RunBuilder().Series("val/loss", 401, val).Build();
         var f = Assert.Single(Findings(run, "early-stopping"));
-        Assert.Equal(3, f.Evidence["patience"]);
-        Assert.Equal(401L, f.Evidence["best_step"]);
-        Assert.Equal(1604L, f.Evidence["stop_step"]);     // 4th evaluation
-        Assert.Equal(12030L - 1604L, f.Evidence["steps_saved"]);
+        Assert.Equal(3, EvidenceOf<EarlyStoppingEvidence>(f).Patience);
+        Assert.Equal(401L, EvidenceOf<EarlyStoppingEvidence>(f).BestStep);
+        Assert.Equal(1604L, EvidenceOf<EarlyStoppingEvidence>(f).StopStep);     // 4th evaluation
+        Assert.Equal(12030L - 1604L, EvidenceOf<EarlyStoppingEvidence>(f).StepsSaved);
         Assert.Equal(Severity.Warning, f.Severity);
         Assert.Contains(f.Recommendations[0].ConfigChanges, c => c.Key == "early_stopping_patience" && c.To.Number == 3);
     }
@@ -29,8 +30,8 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
             .Trainer(t => t with { EarlyStopping = new EarlyStoppingState(5, 0.0, 0) })
             .Build();
         var f = Assert.Single(Findings(run, "early-stopping"));
-        Assert.Equal(5, f.Evidence["patience"]);
-        Assert.Equal(700L, f.Evidence["stop_step"]);
+        Assert.Equal(5, EvidenceOf<EarlyStoppingEvidence>(f).Patience);
+        Assert.Equal(700L, EvidenceOf<EarlyStoppingEvidence>(f).StopStep);
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
             .Build();
         var f = Assert.Single(Findings(run, "early-stopping"));
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal("trainer state", f.Evidence["source"]);
+        Assert.Equal("trainer-state", EvidenceOf<EarlyStoppingFiredEvidence>(f).EvidenceSource);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
             .Build();
         var f = Assert.Single(Findings(run, "early-stopping"));
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal(2, f.Evidence["evals_without_improvement"]);
+        Assert.Equal(2, EvidenceOf<EarlyStopInferredEvidence>(f).EvalsWithoutImprovement);
     }
 
     [Fact]
@@ -88,6 +89,6 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
             .Series("val/loss", 100, 1.0, 0.9, 0.95)
             .Event(new RunEvent(RunEventKind.EarlyStop, "EarlyStopping stopped the run"))
             .Build();
-        Assert.Equal("trainer state", Assert.Single(Findings(run, "early-stopping")).Evidence["source"]);
+        Assert.Equal("trainer-state", EvidenceOf<EarlyStoppingFiredEvidence>(Assert.Single(Findings(run, "early-stopping"))).EvidenceSource);
     }
 }

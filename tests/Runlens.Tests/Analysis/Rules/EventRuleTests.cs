@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.RunAccounting;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed class EventRuleTests : RuleTestBase
             .Config("per_device_train_batch_size", 2).Build() with { Dataset = new DatasetStats(TrainExamples: 22395) };
         var f = Assert.Single(Findings(run, "epoch-step-mismatch"));
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal(4.0, (double)f.Evidence["explained_by_devices"]!);
+        Assert.Equal(4, EvidenceOf<EpochStepMismatchEvidence>(f).ExplainedByDevices);
     }
 
     [Fact]
@@ -35,9 +36,9 @@ public sealed class EventRuleTests : RuleTestBase
             .Trainer(t => t with { BestMetricKey = "val/accuracy", GreaterIsBetter = true }).Build();
         var f = Assert.Single(Findings(run, "sudden-metric-drop"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(800L, f.Evidence["from_step"]);
-        Assert.Equal(1000L, f.Evidence["to_step"]);
-        Assert.False((bool)f.Evidence["recovered"]!);
+        Assert.Equal(800L, EvidenceOf<SuddenMetricDropEvidence>(f).FromStep);
+        Assert.Equal(1000L, EvidenceOf<SuddenMetricDropEvidence>(f).ToStep);
+        Assert.False(EvidenceOf<SuddenMetricDropEvidence>(f).Recovered);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class EventRuleTests : RuleTestBase
         double[] loss = [.. RunBuilder.Falling(400, 2, 0.5, 0).Select((x, i) => i >= 250 ? x * 2 : x).Zip(RunBuilder.Noise(400, 0.03, 4), (a, e) => a + e)];
         var run = new RunBuilder().Series("train/loss", 10, loss).Build();
         var f = Assert.Single(Findings(run, "change-point"));
-        Assert.InRange((long)f.Evidence["change_step"]!, 2450L, 2550L);
+        Assert.InRange(EvidenceOf<ChangePointEvidence>(f).ChangeStep, 2450L, 2550L);
         Assert.Equal(Severity.Info, f.Severity);
     }
 
@@ -78,6 +79,6 @@ public sealed class EventRuleTests : RuleTestBase
 
         acc[33] = 0.05;
         var f = Assert.Single(Findings(new RunBuilder().Series("train/accuracy", 10, acc).Build(), "metric-anomaly"));
-        Assert.Equal(340L, f.Evidence["step"]);
+        Assert.Equal(340L, EvidenceOf<MetricAnomalyEvidence>(f).Step);
     }
 }

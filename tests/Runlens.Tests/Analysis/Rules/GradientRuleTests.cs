@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.Optimisation;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -20,8 +21,8 @@ public sealed class GradientRuleTests : RuleTestBase
             .Series("train/grad_norm", 10, g).Config("learning_rate", 3e-4).Build();
         var f = Assert.Single(Findings(run, "exploding-gradients"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(2, f.Evidence["jumps"]);
-        Assert.Equal(1210L, f.Evidence["first_jump_step"]);
+        Assert.Equal(2, EvidenceOf<ExplodingGradientsEvidence>(f).Jumps);
+        Assert.Equal(1210L, EvidenceOf<ExplodingGradientsEvidence>(f).FirstJumpStep);
         Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 1e-4) < 1e-12));
     }
 
@@ -40,7 +41,7 @@ public sealed class GradientRuleTests : RuleTestBase
         g[40] = double.PositiveInfinity;
         var inf = new RunBuilder().Series("train/grad_norm", 10, g).Build();
         var f2 = Assert.Single(Findings(inf, "exploding-gradients"));
-        Assert.Equal(410L, f2.Evidence["first_non_finite_step"]);
+        Assert.Equal(410L, EvidenceOf<ExplodingGradientsEvidence>(f2).FirstNonFiniteStep);
         Assert.Equal(Severity.Error, f2.Severity);
     }
 
@@ -51,7 +52,7 @@ public sealed class GradientRuleTests : RuleTestBase
         double[] g = [.. RunBuilder.Noise(300, 0.9, 8).Select(e => Math.Abs(0.8 + e) + 0.05)];
         var f = Assert.Single(Findings(new RunBuilder().Series("train/grad_norm", 10, g).Build(), "exploding-gradients"));
         Assert.Contains("unstable", f.Title, StringComparison.Ordinal);
-        Assert.True((double)f.Evidence["grad_norm_std"]! > 0.5);
+        Assert.True(EvidenceOf<ExplodingGradientsEvidence>(f).GradNormStd > 0.5);
         Assert.Equal(Severity.Warning, f.Severity);
 
         // Norms that decay smoothly from 5 to 0.05 as the loss falls: a trend, not instability.
@@ -82,7 +83,7 @@ public sealed class GradientRuleTests : RuleTestBase
         double[] loss = [.. RunBuilder.Noise(100, 0.01, 3).Select(e => 2.3 + e)];
         var run = new RunBuilder().Series("train/grad_norm", 10, g).Series("train/loss", 10, loss).Config("learning_rate", 1e-5).Build();
         var f = Assert.Single(Findings(run, "vanishing-gradients"));
-        Assert.Equal(1.0, (double)f.Evidence["tiny_fraction"]!);
+        Assert.Equal(1.0, EvidenceOf<VanishingGradientsEvidence>(f).TinyFraction);
         Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 3e-5) < 1e-12));
     }
 
@@ -103,9 +104,9 @@ public sealed class GradientRuleTests : RuleTestBase
             .Config("learning_rate", 5e-5).Config("num_train_epochs", 3).Build();
         var f = Assert.Single(Findings(run, "clipping-saturation"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(1.0, (double)f.Evidence["clip_threshold"]!);
-        Assert.Equal("HF Trainer default max_grad_norm", f.Evidence["clip_source"]);
-        Assert.True((double)f.Evidence["clipped_fraction"]! > 0.9);
+        Assert.Equal(1.0, EvidenceOf<ClippingSaturationEvidence>(f).ClipNorm);
+        Assert.Equal(("trainer-default", "max_grad_norm"), (EvidenceOf<ClippingSaturationEvidence>(f).ClipSource, EvidenceOf<ClippingSaturationEvidence>(f).ClipKey));
+        Assert.True(EvidenceOf<ClippingSaturationEvidence>(f).ClippedFraction > 0.9);
         Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 2.5e-5) < 1e-12));
     }
 

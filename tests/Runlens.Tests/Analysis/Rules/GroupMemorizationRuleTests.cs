@@ -1,4 +1,5 @@
 using Runlens.Analysis.Evaluation;
+using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -42,11 +43,11 @@ public sealed class GroupMemorizationRuleTests : RuleTestBase
         // Seed 001's "memorising speakers": each speaker gets a single region, the right one 40% of the time.
         var ctx = Speakers(60, 8, seed: 2, (rng, region, _, guess) => Noisy(rng, guess % 5 < 2 ? region : guess, 0.01));
         var f = Assert.Single(Findings(EmptyRun(), ctx, "group-memorization"));
-        Assert.True((double)f.Evidence["consistent_groups_share"]! > 0.85);
-        Assert.Equal(1.0, (double)f.Evidence["label_consistent_groups_share"]!);
-        Assert.True((double)f.Evidence["consistent_but_wrong_share"]! > 0.25);
-        Assert.Equal("speaker", f.Evidence["group_column"]);
-        Assert.Contains("examples", ((string[])f.Evidence["worst_groups"]!)[0], StringComparison.Ordinal);
+        Assert.True(EvidenceOf<GroupMemorizationEvidence>(f).ConsistentGroupFraction > 0.85);
+        Assert.Equal(1.0, EvidenceOf<GroupMemorizationEvidence>(f).LabelConsistentGroupFraction);
+        Assert.True(EvidenceOf<GroupMemorizationEvidence>(f).ConsistentButWrongFraction > 0.25);
+        Assert.Equal("speaker", EvidenceOf<GroupMemorizationEvidence>(f).GroupColumn);
+        Assert.True(EvidenceOf<GroupMemorizationEvidence>(f).WorstGroups[0].Examples > 0);
         Assert.Contains("wrong class", f.Title, StringComparison.Ordinal);
     }
 
@@ -56,7 +57,7 @@ public sealed class GroupMemorizationRuleTests : RuleTestBase
         // Documents whose examples carry mixed labels, but the model gives each document one class.
         var ctx = Speakers(40, 10, seed: 3, (rng, _, _, guess) => Noisy(rng, guess, 0.005), mixedLabels: true);
         var f = Assert.Single(Findings(EmptyRun(), ctx, "group-memorization"));
-        Assert.True((double)f.Evidence["excess_over_labels"]! > 0.5);
+        Assert.True(EvidenceOf<GroupMemorizationEvidence>(f).ExcessOverLabels > 0.5);
         Assert.Contains("single label", f.Title, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.Telemetry;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -33,14 +34,14 @@ public sealed class HardwareUnderusedRuleTests : RuleTestBase
         // By hand, over the 14 samples after warm-up, sorted: 5 8 10 12 15 18 20 22 25 30 35 40 45 60.
         // median (20 + 22) / 2 = 21; p10 at rank 1.3: 8 + 0.3·2 = 8.6; p90 at rank 11.7: 40 + 0.7·5 = 43.5; 9 of 14 under 30.
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(21.0, (double)f.Evidence["gpu_util_median"]!, 9);
-        Assert.Equal(8.6, (double)f.Evidence["gpu_util_p10"]!, 9);
-        Assert.Equal(43.5, (double)f.Evidence["gpu_util_p90"]!, 9);
-        Assert.Equal(9 / 14.0, (double)f.Evidence["fraction_below_low_util"]!, 9);
-        Assert.Equal(14, f.Evidence["samples"]);
-        Assert.Equal(130L, f.Evidence["seconds"]);
-        Assert.Equal(250.0, f.Evidence["cpu_percent_median"]);
-        Assert.Equal(false, f.Evidence["cpu_saturated"]);
+        Assert.Equal(21.0, EvidenceOf<GpuUtilisationEvidence>(f).GpuUtilMedian, 9);
+        Assert.Equal(8.6, EvidenceOf<GpuUtilisationEvidence>(f).GpuUtilP10, 9);
+        Assert.Equal(43.5, EvidenceOf<GpuUtilisationEvidence>(f).GpuUtilP90, 9);
+        Assert.Equal(9 / 14.0, EvidenceOf<GpuUtilisationEvidence>(f).BelowLowUtilFraction, 9);
+        Assert.Equal(14, EvidenceOf<GpuUtilisationEvidence>(f).Samples);
+        Assert.Equal(130L, EvidenceOf<GpuUtilisationEvidence>(f).Seconds);
+        Assert.Equal(250.0, EvidenceOf<GpuUtilisationEvidence>(f).CpuPercentMedian);
+        Assert.Equal(false, EvidenceOf<GpuUtilisationEvidence>(f).CpuSaturated);
         Assert.Contains("median utilisation 21%", f.Title, StringComparison.Ordinal);
         Assert.Contains(f.Recommendations, r => r.Action.Contains("num_workers", StringComparison.Ordinal));
         Assert.Contains(f.Recommendations, r => r.Action.Contains("mixed precision", StringComparison.Ordinal));
@@ -57,8 +58,8 @@ public sealed class HardwareUnderusedRuleTests : RuleTestBase
 
         var f = Assert.Single(Findings(WithCores(run, 8), Slug));
 
-        Assert.Equal(true, f.Evidence["cpu_saturated"]);
-        Assert.Equal(8.0, f.Evidence["cpu_count"]);
+        Assert.Equal(true, EvidenceOf<GpuUtilisationEvidence>(f).CpuSaturated);
+        Assert.Equal(8.0, EvidenceOf<GpuUtilisationEvidence>(f).CpuCount);
         Assert.Contains("input pipeline is the bottleneck", f.Recommendations[0].Action, StringComparison.Ordinal);
         Assert.DoesNotContain(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "dataloader_num_workers"));
     }
@@ -101,10 +102,10 @@ public sealed class HardwareUnderusedRuleTests : RuleTestBase
         var f = Assert.Single(Findings(run, Slug));
 
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal(24.0, f.Evidence["gpu_memory_peak_percent"]);
-        Assert.Equal(9600.0, f.Evidence["gpu_memory_peak_mib"]);
-        Assert.Equal(40000.0, (double)f.Evidence["gpu_memory_total_mib"]!, 6);
-        Assert.Equal(14, f.Evidence["samples"]);
+        Assert.Equal(24.0, EvidenceOf<GpuMemoryEvidence>(f).GpuMemoryPeakPercent);
+        Assert.Equal(9600.0, EvidenceOf<GpuMemoryEvidence>(f).GpuMemoryPeakMib);
+        Assert.Equal(40000.0, EvidenceOf<GpuMemoryEvidence>(f).GpuMemoryTotalMib!.Value, 6);
+        Assert.Equal(14, EvidenceOf<GpuMemoryEvidence>(f).Samples);
         var changes = f.Recommendations[0].ConfigChanges.ToDictionary(c => c.Key, c => c.To.Text);
         Assert.Equal("16", changes["per_device_train_batch_size"]);
         Assert.Equal("2", changes["gradient_accumulation_steps"]);
@@ -131,6 +132,6 @@ public sealed class HardwareUnderusedRuleTests : RuleTestBase
 
         // Without wall times on the training log every sample after warm-up counts: 20 of the 34 are idle.
         var untimed = run with { Series = run.Series.SetItem(loss.Key, loss with { Points = [.. loss.Points.Select(p => p with { WallTime = double.NaN })] }) };
-        Assert.Equal(2.0, Assert.Single(Findings(untimed, Slug)).Evidence["gpu_util_median"]);
+        Assert.Equal(2.0, EvidenceOf<GpuUtilisationEvidence>(Assert.Single(Findings(untimed, Slug))).GpuUtilMedian);
     }
 }

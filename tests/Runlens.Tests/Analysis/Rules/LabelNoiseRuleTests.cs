@@ -84,13 +84,13 @@ public sealed class LabelNoiseRuleTests : RuleTestBase
         var (ctx, flipped) = Generate(1500, 6, 0.12, 4.0, seed: 3);
         var f = Assert.Single(Findings(EmptyRun(), ctx, "label-noise"));
         Assert.Equal(Severity.Warning, f.Severity);
-        var rate = (double)f.Evidence["estimated_noise_rate"]!;
+        var rate = EvidenceOf<LabelNoiseEvidence>(f).EstimatedNoiseFraction;
         Assert.InRange(rate, 0.07, 0.2);
-        var ids = (string[])f.Evidence["suspected_ids"]!;
+        var ids = EvidenceOf<LabelNoiseEvidence>(f).SuspectedExamples.Select(x => x.ExampleId).ToArray();
         Assert.Equal(20, ids.Length);
         // The largest margins are real flips.
         Assert.True(ids.Count(flipped.Contains) >= 18, $"{ids.Count(flipped.Contains)} of 20 listed are flipped");
-        Assert.Contains("given region_", ((string[])f.Evidence["suspected_examples"]!)[0], StringComparison.Ordinal);
+        Assert.StartsWith("region_", EvidenceOf<LabelNoiseEvidence>(f).SuspectedExamples[0].Given, StringComparison.Ordinal);
         Assert.True(f.Confidence > 0.7);
     }
 
@@ -100,7 +100,7 @@ public sealed class LabelNoiseRuleTests : RuleTestBase
         var (low, _) = Generate(1500, 6, 0.015, 4.0, seed: 5);
         var f = Assert.Single(Findings(EmptyRun(), low, "label-noise"));
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.True((double)f.Evidence["estimated_noise_rate"]! < 0.05);
+        Assert.True(EvidenceOf<LabelNoiseEvidence>(f).EstimatedNoiseFraction < 0.05);
 
         // Raising the warning threshold turns a warning into info.
         var (noisy, _) = Generate(800, 4, 0.1, 4.0, seed: 9);

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.Optimisation;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -19,9 +20,9 @@ public sealed class LossSpikesRuleTests : RuleTestBase
         var run = new RunBuilder().Series("train/loss", 10, loss).Config("learning_rate", 2e-4).Build();
         var f = Assert.Single(Findings(run, "loss-spikes"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(3, f.Evidence["spikes"]);
-        Assert.Equal(new long[] { 2010, 3510, 5010 }, (long[])f.Evidence["spike_steps"]!);
-        Assert.Equal(5010L, f.Evidence["largest_step"]);
+        Assert.Equal(3, EvidenceOf<LossSpikesEvidence>(f).Spikes);
+        Assert.Equal(new long[] { 2010, 3510, 5010 }, EvidenceOf<LossSpikesEvidence>(f).SpikeSteps);
+        Assert.Equal(5010L, EvidenceOf<LossSpikesEvidence>(f).LargestStep);
     }
 
     [Theory]
@@ -55,13 +56,13 @@ public sealed class LossSpikesRuleTests : RuleTestBase
         var steps = Enumerable.Range(1, n).Select(i => (long)i * 10).ToArray();
         var epochs = Enumerable.Range(0, n).Select(i => i / 100.0).ToArray();
         var run = new RunBuilder().Series("train/loss", steps, loss, epochs: epochs).Build();
-        var f = Assert.Single(Findings(run, "loss-spikes"), x => x.Evidence.Has("loss_std"));
-        Assert.Equal(5010L, f.Evidence["from_step"]);
-        Assert.True((double)f.Evidence["loss_std"]! > 1.0);
+        var f = Assert.Single(Findings(run, "loss-spikes"), x => x.Evidence is LossNoiseEvidence);
+        Assert.Equal(5010L, EvidenceOf<LossNoiseEvidence>(f).FirstStep);
+        Assert.True(EvidenceOf<LossNoiseEvidence>(f).LossStd > 1.0);
 
         // The same run with ordinary noise after epoch 5 does not fire.
         double[] calm = [.. RunBuilder.Noise(n, 0.15, 14).Select((e, i) => 4 - (i * 0.002) + e)];
-        Assert.DoesNotContain(Findings(new RunBuilder().Series("train/loss", steps, calm, epochs: epochs).Build(), "loss-spikes"), x => x.Evidence.Has("loss_std"));
+        Assert.DoesNotContain(Findings(new RunBuilder().Series("train/loss", steps, calm, epochs: epochs).Build(), "loss-spikes"), x => x.Evidence is LossNoiseEvidence);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -16,16 +17,16 @@ public sealed class MetricDisagreementRuleTests : RuleTestBase
             .Build();
         var f = Assert.Single(Findings(run, "metric-disagreement"));
         Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal(600L, f.Evidence["loss_best_step"]);
-        Assert.Equal(2000L, f.Evidence["metric_best_step"]);
-        Assert.Equal(0.85, (double)f.Evidence["metric_at_loss_best"]!, 12);
+        Assert.Equal(600L, EvidenceOf<MetricDisagreementEvidence>(f).BestStep);
+        Assert.Equal(2000L, EvidenceOf<MetricDisagreementEvidence>(f).MetricBestStep);
+        Assert.Equal(0.85, EvidenceOf<MetricDisagreementEvidence>(f).MetricValueAtLossBest, 12);
         // selection was by validation loss: the fix switches it to accuracy
         Assert.Contains(f.Recommendations[0].ConfigChanges, c => c.Key == "metric_for_best_model" && c.To.Text == "val/accuracy");
 
         // The loss rose 80% while accuracy gained 4.6%: still overfitting, capped at a warning and naming accuracy.
         var overfitting = Assert.Single(Findings(run, "overfitting"));
         Assert.Equal(Severity.Warning, overfitting.Severity);
-        Assert.Equal("val/accuracy", overfitting.Evidence["task_metric"]);
+        Assert.Equal("val/accuracy", EvidenceOf<OverfittingEvidence>(overfitting).MetricSeries);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Runlens.Analysis.Rules.Telemetry;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -10,8 +11,8 @@ public sealed class MissingTelemetryRuleTests : RuleTestBase
         var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(333, 0.03, 0.002))
             .Trainer(t => t with { GlobalStep = 3330 }).Build();
         var findings = Findings(run, "missing-telemetry");
-        var valMetric = Assert.Single(findings, f => (string)f.Evidence["signal"]! == "val/metric");
-        Assert.Contains("past-best-checkpoint", (string[])valMetric.Evidence["blocks"]!);
+        var valMetric = Assert.Single(findings, f => f.Evidence is MissingTelemetryEvidence { Signal: "val/metric" });
+        Assert.Contains("past-best-checkpoint", EvidenceOf<MissingTelemetryEvidence>(valMetric).Blocks);
         Assert.Contains(valMetric.Recommendations[0].ConfigChanges, c => c.Key == "eval_steps" && c.To.Number == 166);
     }
 

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -17,11 +18,11 @@ public sealed class OverfittingRuleTests : RuleTestBase
     {
         var f = Assert.Single(Findings(Overfit().Build(), "overfitting"));
         Assert.Equal("RL0101", f.RuleId);
-        Assert.Equal(1750L, f.Evidence["best_step"]);
-        Assert.Equal(0.157, (double)f.Evidence["best_value"]!, 12);
-        Assert.Equal(0.220, (double)f.Evidence["final_value"]!, 12);
-        Assert.Equal((0.220 - 0.157) / 0.157, (double)f.Evidence["relative_rise"]!, 12);
-        Assert.Equal("severe", f.Evidence["level"]); // 40.1% rise
+        Assert.Equal(1750L, EvidenceOf<OverfittingEvidence>(f).BestStep);
+        Assert.Equal(0.157, EvidenceOf<OverfittingEvidence>(f).BestValue, 12);
+        Assert.Equal(0.220, EvidenceOf<OverfittingEvidence>(f).FinalValue, 12);
+        Assert.Equal((0.220 - 0.157) / 0.157, EvidenceOf<OverfittingEvidence>(f).RelativeRise, 12);
+        Assert.Equal("severe", EvidenceOf<OverfittingEvidence>(f).Level); // 40.1% rise
         Assert.Equal(Severity.Error, f.Severity);
         Assert.Contains(1750L, f.Steps);
         Assert.Contains(f.Recommendations, r => r.ConfigChanges.Any(c => c.Key == "load_best_model_at_end"));
@@ -33,13 +34,13 @@ public sealed class OverfittingRuleTests : RuleTestBase
         double[] mild = [1.0, 0.8, 0.7, 0.65, 0.67, 0.69, 0.70];
         var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(70, 1.2, 0.3)).Series("val/loss", 100, mild).Build();
         var f = Assert.Single(Findings(run, "overfitting"));
-        Assert.Equal("mild", f.Evidence["level"]);
+        Assert.Equal("mild", EvidenceOf<OverfittingEvidence>(f).Level);
         Assert.Equal(Severity.Warning, f.Severity);
 
         double[] severe = [1.0, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9];
         run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(70, 1.2, 0.1)).Series("val/loss", 100, severe).Build();
         f = Assert.Single(Findings(run, "overfitting"));
-        Assert.Equal("severe", f.Evidence["level"]);
+        Assert.Equal("severe", EvidenceOf<OverfittingEvidence>(f).Level);
         Assert.Equal(Severity.Error, f.Severity);
     }
 

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -15,10 +16,10 @@ public sealed class PastBestCheckpointRuleTests : RuleTestBase
             .Checkpoint(20000, "checkpoint-20000").Checkpoint(40000, "checkpoint-40000").Checkpoint(60000, "checkpoint-60000")
             .Build();
         var f = Assert.Single(Findings(run, "past-best-checkpoint"));
-        Assert.Equal(20000L, f.Evidence["best_step"]);
-        Assert.Equal(40000L, f.Evidence["steps_past_best"]);
-        Assert.Equal(2, f.Evidence["evals_past_best"]);
-        Assert.Equal("checkpoint-20000", f.Evidence["best_checkpoint"]);
+        Assert.Equal(20000L, EvidenceOf<PastBestCheckpointEvidence>(f).BestStep);
+        Assert.Equal(40000L, EvidenceOf<PastBestCheckpointEvidence>(f).StepsPastBest);
+        Assert.Equal(2, EvidenceOf<PastBestCheckpointEvidence>(f).EvalsPastBest);
+        Assert.Equal("checkpoint-20000", EvidenceOf<PastBestCheckpointEvidence>(f).BestCheckpoint);
         Assert.Equal(Severity.Error, f.Severity); // 13.6% worse
         Assert.Contains("checkpoint-20000", f.Recommendations[0].Action, StringComparison.Ordinal);
     }
@@ -48,9 +49,9 @@ public sealed class PastBestCheckpointRuleTests : RuleTestBase
             .Trainer(t => t with { BestMetricKey = "val/f1", GreaterIsBetter = true })
             .Build();
         var f = Assert.Single(Findings(run, "past-best-checkpoint"));
-        Assert.Equal(300L, f.Evidence["best_step"]);
-        Assert.Equal((0.61 - 0.50) / 0.61, (double)f.Evidence["relative_gap"]!, 12);
-        Assert.Null(f.Evidence["best_checkpoint"]);
+        Assert.Equal(300L, EvidenceOf<PastBestCheckpointEvidence>(f).BestStep);
+        Assert.Equal((0.61 - 0.50) / 0.61, EvidenceOf<PastBestCheckpointEvidence>(f).RelativeGap, 12);
+        Assert.Null(EvidenceOf<PastBestCheckpointEvidence>(f).BestCheckpoint);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
+using Runlens.Analysis.Rules.RunAccounting;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -15,9 +17,9 @@ public sealed class PlateauAndFailedRunRuleTests : RuleTestBase
             .Trainer(t => t with { BestMetricKey = "val/accuracy", GreaterIsBetter = true }).Build();
         var f = Assert.Single(Findings(run, "plateau"));
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal(4000L, f.Evidence["window_start_step"]);
-        Assert.Equal(0.846, (double)f.Evidence["best_before_window"]!, 12);
-        Assert.True((double)f.Evidence["relative_improvement"]! < 0.005);
+        Assert.Equal(4000L, EvidenceOf<PlateauEvidence>(f).FirstStep);
+        Assert.Equal(0.846, EvidenceOf<PlateauEvidence>(f).BestBeforeWindow, 12);
+        Assert.True(EvidenceOf<PlateauEvidence>(f).RelativeImprovement < 0.005);
     }
 
     [Fact]
@@ -41,7 +43,7 @@ public sealed class PlateauAndFailedRunRuleTests : RuleTestBase
             .Build();
         var f = Assert.Single(Findings(run, "failed-run"));
         Assert.Equal(Severity.Error, f.Severity);
-        Assert.Equal("out-of-memory", f.Evidence["cause"]);
+        Assert.Equal("out-of-memory", EvidenceOf<FailedRunEvidence>(f).Cause);
         var changes = f.Recommendations.SelectMany(r => r.ConfigChanges).ToList();
         Assert.Contains(changes, c => c.Key == "per_device_train_batch_size" && c.To.Number == 16);
         Assert.Contains(changes, c => c.Key == "gradient_accumulation_steps" && c.To.Number == 2);

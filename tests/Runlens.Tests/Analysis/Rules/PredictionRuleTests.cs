@@ -3,6 +3,8 @@ using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Evaluation;
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules;
+using Runlens.Analysis.Rules.DataAndLabels;
+using Runlens.Analysis.Rules.Telemetry;
 using Runlens.Model;
 using Runlens.Model.Predictions;
 using Runlens.Tests.Support;
@@ -26,8 +28,10 @@ public sealed class PredictionRuleTests
     private static IReadOnlyList<Finding> Findings(PredictionSet set, string rule)
     {
         var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(30, 1.5, 0.6)).Build();
-        var d = new Diagnoser(RuleSettings.Default).Diagnose(run, PredictionContext.Of(set));
+        var predictions = PredictionContext.Of(set);
+        var d = new Diagnoser(RuleSettings.Default).Diagnose(run, predictions);
         Assert.Empty(d.Coverage.RuleErrors);
+        EvidenceAudit.Check(d.Findings, run, predictions);
         return [.. d.Findings.Where(f => f.Rule == rule)];
     }
 
@@ -62,7 +66,7 @@ public sealed class PredictionRuleTests
         var rng = new Random(2);
         var collapsed = truth.Select(_ => rng.NextDouble() < 0.95 ? 0 : 1).ToArray();
         var f = Assert.Single(Findings(Set(["a", "b", "c"], truth, collapsed), "prediction-collapse"));
-        Assert.Equal("a", f.Evidence["top_predicted_class"]);
+        Assert.Equal("a", RuleTestBase.EvidenceOf<PredictionCollapseEvidence>(f).TopPredictedClass);
 
         var (t2, p2) = Draw(400, [0.5, 0.3, 0.2], 0.85, 3);
         Assert.Empty(Findings(Set(["a", "b", "c"], t2, p2), "prediction-collapse"));
@@ -76,7 +80,7 @@ public sealed class PredictionRuleTests
         var truth = Enumerable.Range(0, 500).Select(_ => rng.NextDouble() < 0.78 ? 0 : 1).ToArray();
         var predicted = truth.Select(_ => rng.NextDouble() < 0.6 ? 1 : 0).ToArray();
         var f = Assert.Single(Findings(Set(["(", "x"], truth, predicted), "prediction-collapse"));
-        Assert.True((bool)f.Evidence["inverted"]!);
+        Assert.True(RuleTestBase.EvidenceOf<PredictionCollapseEvidence>(f).Inverted);
         Assert.Equal(Severity.Error, f.Severity);
     }
 
@@ -88,9 +92,9 @@ public sealed class PredictionRuleTests
         var truth = Enumerable.Range(0, 300).Select(i => i % 3).ToArray();
         var predicted = truth.Select(t => t == 2 && rng.NextDouble() < 0.4 ? 1 : t).ToArray();
         var f = Assert.Single(Findings(Set(["a", "b", "c"], truth, predicted), "confusion-pairs"));
-        Assert.Equal("c", f.Evidence["worst_true"]);
-        Assert.Equal("b", f.Evidence["worst_predicted"]);
-        Assert.InRange((double)f.Evidence["worst_rate"]!, 0.3, 0.5);
+        Assert.Equal("c", RuleTestBase.EvidenceOf<ConfusionPairsEvidence>(f).WorstTrue);
+        Assert.Equal("b", RuleTestBase.EvidenceOf<ConfusionPairsEvidence>(f).WorstPredicted);
+        Assert.InRange(RuleTestBase.EvidenceOf<ConfusionPairsEvidence>(f).WorstRate, 0.3, 0.5);
 
         Assert.Empty(Findings(Set(["a", "b", "c"], truth, truth), "confusion-pairs"));
     }
@@ -102,7 +106,7 @@ public sealed class PredictionRuleTests
         var (truth, predicted) = Draw(500, [0.5, 0.5], 0.7, 6);
         var probs = predicted.SelectMany(p => p == 0 ? new[] { 0.99, 0.01 } : [0.01, 0.99]).ToArray();
         var f = Assert.Single(Findings(Set(["a", "b"], truth, predicted, probs), "overconfidence"));
-        Assert.True((double)f.Evidence["ece"]! > 0.2);
+        Assert.True(RuleTestBase.EvidenceOf<OverconfidenceEvidence>(f).Ece > 0.2);
 
         // Calibrated: confidence 0.7 on every prediction, 70% right.
         var calibrated = predicted.SelectMany(p => p == 0 ? new[] { 0.7, 0.3 } : [0.3, 0.7]).ToArray();
@@ -117,8 +121,8 @@ public sealed class PredictionRuleTests
         var rng = new Random(9);
         var predicted = truth.Select(t => t == 0 ? (rng.NextDouble() < 0.9 ? 0 : 1) : (rng.NextDouble() < 0.2 ? t : 0)).ToArray();
         var f = Assert.Single(Findings(Set(["stable", "rise", "fall", "crash"], truth, predicted), "class-imbalance"));
-        Assert.Equal("validation predictions", f.Evidence["evidence_source"]);
-        Assert.True((bool)f.Evidence["below_majority_baseline"]!);
+        Assert.Equal("validation-predictions", RuleTestBase.EvidenceOf<ClassImbalancePredictionsEvidence>(f).EvidenceSource);
+        Assert.True(RuleTestBase.EvidenceOf<ClassImbalancePredictionsEvidence>(f).BelowMajorityBaseline);
         Assert.Equal(Severity.Error, f.Severity);
     }
 
@@ -129,8 +133,8 @@ public sealed class PredictionRuleTests
         var truth = Enumerable.Range(0, 400).Select(i => i % 4).ToArray();
         var predicted = truth.Select(t => t == 3 ? (rng.NextDouble() < 0.1 ? 3 : 0) : t).ToArray();
         var f = Assert.Single(Findings(Set(["a", "b", "c", "d"], truth, predicted), "weak-classes"));
-        Assert.Equal(1, f.Evidence["weak_classes"]);
-        Assert.StartsWith("d F1 ", ((string[])f.Evidence["weakest"]!)[0], StringComparison.Ordinal);
+        Assert.Equal(1, RuleTestBase.EvidenceOf<WeakClassesEvidence>(f).WeakClasses);
+        Assert.Equal("d", RuleTestBase.EvidenceOf<WeakClassesEvidence>(f).Weakest[0].Class);
     }
 
     [Fact]
@@ -142,6 +146,6 @@ public sealed class PredictionRuleTests
         var missing = Assert.Single(d.Coverage.Missing, m => m.Signal == "predictions");
         Assert.Contains("confusion-pairs", missing.Blocks);
         Assert.Contains("--predictions", missing.HowToLog, StringComparison.Ordinal);
-        Assert.DoesNotContain(d.Findings, f => f.Rule == "missing-telemetry" && f.Evidence["signal"] as string == "predictions");
+        Assert.DoesNotContain(d.Findings, f => f.Rule == "missing-telemetry" && f.Evidence is MissingTelemetryEvidence { Signal: "predictions" });
     }
 }

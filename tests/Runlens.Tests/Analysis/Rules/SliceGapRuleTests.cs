@@ -2,6 +2,7 @@ using System.Globalization;
 using Runlens.Analysis;
 using Runlens.Analysis.Evaluation;
 using Runlens.Analysis.Metrics;
+using Runlens.Analysis.Rules.DataAndLabels;
 using Runlens.Model;
 using Runlens.Tests.Support;
 
@@ -43,14 +44,14 @@ public sealed class SliceGapRuleTests : RuleTestBase
         var set = Generate(1, [("TIMIT", 400, 0.82), ("CommonVoice", 500, 0.74), ("CORAAL", 300, 0.45), ("tiny", 12, 0.0)]).Build();
         var ctx = PredictionContext.Of(set, new SliceSpec(null, ["source"], null));
         var f = Assert.Single(Findings(EmptyRun(), ctx, "slice-gap"));
-        Assert.Equal("CORAAL", f.Evidence["worst_slice"]);
-        Assert.Equal("TIMIT", f.Evidence["best_slice"]);
-        Assert.Equal(["CORAAL"], (string[])f.Evidence["slices_below"]!);
-        Assert.InRange((double)f.Evidence["gap"]!, 0.25, 0.5);
-        var slices = (string[])f.Evidence["slices"]!;
+        Assert.Equal("CORAAL", EvidenceOf<SliceGapEvidence>(f).WorstSlice);
+        Assert.Equal("TIMIT", EvidenceOf<SliceGapEvidence>(f).BestSlice);
+        Assert.Equal(["CORAAL"], EvidenceOf<SliceGapEvidence>(f).SlicesBelow.ToArray());
+        Assert.InRange(EvidenceOf<SliceGapEvidence>(f).Gap, 0.25, 0.5);
+        var slices = EvidenceOf<SliceGapEvidence>(f).Slices;
         Assert.Equal(4, slices.Length);
-        Assert.Contains(slices, s => s.StartsWith("tiny: n 12", StringComparison.Ordinal) && s.EndsWith("(too small to judge)", StringComparison.Ordinal));
-        Assert.Contains(slices, s => s.StartsWith("CORAAL: n 300, accuracy 0.4", StringComparison.Ordinal) && s.Contains("macro-F1", StringComparison.Ordinal));
+        Assert.Contains(slices, s => s is { Slice: "tiny", Examples: 12, Judged: false, Low: null, High: null });
+        Assert.Contains(slices, s => s is { Slice: "CORAAL", Examples: 300, Accuracy: >= 0.4 and < 0.5, Judged: true });
         Assert.True(f.Confidence >= 0.85);
 
         // Per-slice accuracy and macro-F1 agree with the scikit-learn-checked metrics over the slice alone (its classes:
@@ -61,7 +62,10 @@ public sealed class SliceGapRuleTests : RuleTestBase
             var idx = Enumerable.Range(0, set.Count).Where(i => source[i] == name).ToList();
             var m = ClassificationMetrics.Compute(ClassificationInput.FromLabels(
                 [.. idx.Select(i => Classes[set.TrueIndices[i]])], [.. idx.Select(i => Classes[set.PredictedIndices[i]])]));
-            Assert.Contains(slices, s => s.StartsWith($"{name}: n {idx.Count}, accuracy {Format.Number(m.Accuracy)}, macro-F1 {Format.Number(m.F1.Macro)}", StringComparison.Ordinal));
+            var slice = Assert.Single(slices, s => s.Slice == name);
+            Assert.Equal(idx.Count, slice.Examples);
+            Assert.Equal(m.Accuracy, slice.Accuracy, 12);
+            Assert.Equal(m.F1.Macro, slice.MacroF1, 12);
         }
     }
 
@@ -82,13 +86,14 @@ public sealed class SliceGapRuleTests : RuleTestBase
         var set = Generate(4, [("cv", 1500, 1.0)], d => d < 5 ? 0.35 : 0.8).Build();
         var ctx = PredictionContext.Of(set, new SliceSpec(null, [], ("duration", [5, 10, 0, 15])));
         var f = Assert.Single(Findings(EmptyRun(), ctx, "slice-gap"));
-        Assert.Equal("bucket", f.Evidence["kind"]);
-        Assert.Equal([0.0, 5, 10, 15], (double[])f.Evidence["edges"]!);
-        Assert.Equal("[0, 5)", f.Evidence["worst_slice"]);
-        var slices = (string[])f.Evidence["slices"]!;
-        Assert.Equal(["[0, 5)", "[5, 10)", "[10, 15)", "≥ 15"], slices.Select(s => s[..s.IndexOf(':', StringComparison.Ordinal)]));
+        Assert.Equal("bucket", EvidenceOf<SliceGapEvidence>(f).Kind);
+        Assert.Equal([0.0, 5, 10, 15], EvidenceOf<SliceGapEvidence>(f).Edges.ToArray());
+        Assert.Equal("[0, 5)", EvidenceOf<SliceGapEvidence>(f).WorstSlice);
+        var slices = EvidenceOf<SliceGapEvidence>(f).Slices;
+        Assert.Equal(["[0, 5)", "[5, 10)", "[10, 15)", "≥ 15"], slices.Select(s => s.Slice));
         var skipped = Enumerable.Range(0, 1500).Count(i => i % 97 == 0);
-        Assert.Equal([$"{skipped} examples with a non-numeric duration were skipped"], (string[])f.Evidence["notes"]!);
+        Assert.Equal(skipped, EvidenceOf<SliceGapEvidence>(f).SkippedExamples);
+        Assert.Equal([(0.0, 5.0), (5.0, 10.0), (10.0, 15.0), (15.0, null)], slices.Select(s => (s.Low!.Value, s.High)));
 
         // Edges above every value: everything below the first edge is one outside bucket, nothing to compare.
         Assert.Empty(Findings(EmptyRun(), PredictionContext.Of(set, new SliceSpec(null, [], ("duration", [100]))), "slice-gap"));

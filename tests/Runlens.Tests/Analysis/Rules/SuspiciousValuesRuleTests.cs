@@ -1,3 +1,4 @@
+using Runlens.Analysis.Rules.RunAccounting;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -9,15 +10,15 @@ public sealed class SuspiciousValuesRuleTests : RuleTestBase
     {
         double[] loss = [.. RunBuilder.Falling(96, 1.1, 0.01), .. Enumerable.Repeat(0.0, 54)];
         var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, loss).Build(), "suspicious-values"));
-        Assert.Equal(54, f.Evidence["zero_points"]);
-        Assert.Equal(970L, f.Evidence["first_zero_step"]);
+        Assert.Equal(54, EvidenceOf<ZeroLossEvidence>(f).ZeroPoints);
+        Assert.Equal(970L, EvidenceOf<ZeroLossEvidence>(f).FirstStep);
     }
 
     [Fact]
     public void Fires_on_a_negative_loss()
     {
         var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 50, -35000, -90000, -200000, -463000).Build(), "suspicious-values"));
-        Assert.Equal(-463000.0, f.Evidence["min_value"]);
+        Assert.Equal(-463000.0, EvidenceOf<NegativeLossEvidence>(f).MinValue);
     }
 
     [Fact]
@@ -28,7 +29,7 @@ public sealed class SuspiciousValuesRuleTests : RuleTestBase
             .Series("train/f1_score", 50, 0.0, 0.0, 0.0)
             .Build();
         var f = Assert.Single(Findings(run, "suspicious-values"));
-        Assert.Equal(3, f.Evidence["steps"]);
+        Assert.Equal(3, EvidenceOf<PerfectAccuracyZeroF1Evidence>(f).Points);
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class SuspiciousValuesRuleTests : RuleTestBase
             .Series("val/accuracy", 100, 0.51, 0.53, 0.5468)
             .Build();
         var f = Assert.Single(Findings(run, "suspicious-values"));
-        Assert.Equal(new[] { "accuracy" }, (string[])f.Evidence["metrics"]!);
+        Assert.Equal(new[] { "accuracy" }, EvidenceOf<IdenticalSplitsEvidence>(f).Metrics);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class SuspiciousValuesRuleTests : RuleTestBase
             .Series("train/prec", 1000, 0.2).Series("val/prec", 1000, 0.2)
             .Build();
         var f = Assert.Single(Findings(run, "suspicious-values"));
-        Assert.Equal(3, ((string[])f.Evidence["metrics"]!).Length);
+        Assert.Equal(3, EvidenceOf<IdenticalSplitsEvidence>(f).Metrics.Length);
 
         var two = new RunBuilder("wandb")
             .Series("train/accuracy", 1000, 0.5468).Series("val/accuracy", 1000, 0.5468)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Runlens.Analysis;
 using Runlens.Analysis.Findings;
 using Runlens.Model;
@@ -35,7 +34,7 @@ public sealed class SystemSeriesIsolationTests : RuleTestBase
     }
 
     private static string Describe(Finding f) =>
-        f.Rule + " | " + f.Title + " | " + JsonSerializer.Serialize(f.Evidence.Items.Select(kv => new { kv.Key, kv.Value })) + " | " + string.Join(",", f.Steps);
+        f.Rule + " | " + f.Title + " | " + EvidenceJson.ToElement(f.Evidence).GetRawText() + " | " + string.Join(",", f.Steps);
 
     [Theory]
     [InlineData(RunStatus.Finished)]

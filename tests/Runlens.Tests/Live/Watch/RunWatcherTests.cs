@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Runlens.Live.Watch;
 using Runlens.Model;
+using Runlens.Pipeline.Sources;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Live.Watch;
