@@ -61,7 +61,7 @@ public static class RunlensServer
 
         var app = builder.Build();
         RequestLog.Use(app, options.RequestLog);
-        var metrics = options.Metrics ? ServerMetrics.Start(app, options) : null;
+        var metrics = options.Metrics ? ServerMetrics.Start(app, options, store.Store) : null;
 
         app.Use(async (context, next) =>
         {

@@ -13,8 +13,8 @@ namespace Runlens.Server.Observability;
 /// answered from the cache or made (the store's and the pipeline's <see cref="Meter"/> counters, exported by
 /// prometheus-net's meter adapter under the meter's name: <c>runlens_storage_points_appended</c>,
 /// <c>runlens_pipeline_diagnosis_cache_hits</c>, <c>runlens_pipeline_diagnosis_cache_misses</c>, counts since the
-/// process started); and the store's size on disk, read at each scrape (<c>runlens_store_size_bytes</c>, a SQLite store
-/// only).
+/// process started); and the store's size on disk, read at each scrape (<c>runlens_store_size_bytes</c>: a SQLite file
+/// with its write-ahead log, or a PostgreSQL store's tables with their indexes).
 /// </summary>
 internal sealed class ServerMetrics : IDisposable
 {
@@ -32,7 +32,7 @@ internal sealed class ServerMetrics : IDisposable
 
     /// <summary>Starts collecting: adds the HTTP middleware to <paramref name="app"/> (call it early, so every request is
     /// counted) and listens to the meters until the app stops.</summary>
-    public static ServerMetrics Start(WebApplication app, ServerOptions options)
+    public static ServerMetrics Start(WebApplication app, ServerOptions options, Storage.IRunlensStore store)
     {
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);
@@ -42,10 +42,14 @@ internal sealed class ServerMetrics : IDisposable
             MetricFactory = factory,
             InstrumentFilterPredicate = i => Meters.Contains(i.Meter.Name),
         });
-        var size = factory.CreateGauge("runlens_store_size_bytes", "Size of the SQLite store on disk (the database file and its write-ahead log).");
+        var size = factory.CreateGauge("runlens_store_size_bytes", "Size of the store on disk: a SQLite database file and its write-ahead log, or a PostgreSQL store's tables with their indexes.");
         if (options.StoreFile is { } file)
         {
             registry.AddBeforeCollectCallback(() => size.Set(FileSize(file) + FileSize(file + "-wal")));
+        }
+        else if (store is Storage.IStoreSize sized)
+        {
+            registry.AddBeforeCollectCallback(async ct => size.Set(await sized.SizeBytesAsync(ct).ConfigureAwait(false)));
         }
 
         var metrics = new ServerMetrics(registry, meters);

@@ -6,7 +6,7 @@ namespace Runlens.Storage.Postgres;
 
 /// <summary>The team store: PostgreSQL through Npgsql (see <see cref="SqlRunStore"/> for what is stored). Several server
 /// processes can share one database.</summary>
-public sealed class PostgresRunStore : SqlRunStore
+public sealed class PostgresRunStore : SqlRunStore, IStoreSize
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS runs (
@@ -143,6 +143,16 @@ public sealed class PostgresRunStore : SqlRunStore
         {
             return "the PostgreSQL store";
         }
+    }
+
+    /// <summary>The store's size on disk: its tables with their indexes and TOAST in the schema it works in (the first of
+    /// the search path), as <c>pg_total_relation_size</c> counts them; for <c>runlens serve</c>'s <c>/metrics</c>.</summary>
+    public async Task<long> SizeBytesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = _source.CreateCommand(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c " +
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')");
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

@@ -123,4 +123,39 @@ public sealed class ServeConventionsTests
             ?? throw new Xunit.Sdk.XunitException($"no {series} in\n{metrics}");
         return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
     }
+
+    [PostgresFact]
+    public async Task Metrics_give_a_postgresql_stores_size_as_its_tables_and_indexes_take_on_disk()
+    {
+        await using var server = await TestServer.StartAsync("postgres");
+        foreach (var run in (await Runlens.Import.ImporterCatalog.ImportAsync(Fixtures.Example("hf-trainer-multi-eval-overfit"))).Runs)
+        {
+            await server.Store.SaveRunAsync(run);
+        }
+
+        // the size as PostgreSQL's catalogue gives it for the store's schema, asked on a connection of the test's own
+        var schema = Storage.RunStoreContract.SearchPath(server.Store);
+        await using var connection = new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable));
+        await connection.OpenAsync();
+        async Task<long> ExpectedAsync()
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT SUM(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass))::bigint FROM pg_tables WHERE schemaname = @s";
+            cmd.Parameters.AddWithValue("s", schema);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        // (autovacuum may add a page between the two reads: the two must meet within a few tries)
+        long scraped = -1, expected = -2;
+        for (var attempt = 0; attempt < 5 && scraped != expected; attempt++)
+        {
+            var text = await server.Http.GetStringAsync("/metrics");
+            var line = text.Split('\n').Single(l => l.StartsWith("runlens_store_size_bytes ", StringComparison.Ordinal));
+            scraped = (long)double.Parse(line["runlens_store_size_bytes ".Length..], CultureInfo.InvariantCulture);
+            expected = await ExpectedAsync();
+        }
+
+        Assert.Equal(expected, scraped);
+        Assert.True(scraped > 64 * 1024, $"a store holding a run takes more than 64 KiB, not {scraped} bytes");
+    }
 }

@@ -276,7 +276,7 @@ public sealed class RunStoreContract
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IRunStore, string> Schemas = new();
 
-    private static string SearchPath(IRunStore store) => Schemas.TryGetValue(store, out var s) ? s : throw new InvalidOperationException("no schema recorded");
+    internal static string SearchPath(IRunStore store) => Schemas.TryGetValue(store, out var s) ? s : throw new InvalidOperationException("no schema recorded");
 
     private static Run Many(string id, int series, int points)
     {
