@@ -20,7 +20,8 @@ It obeys ``control.json`` (``$RUNLENS_CONTROL``) through the callback: ``stop`` 
 
 ``check`` imports the model module, builds the model and runs a forward pass on a dummy batch of the data set's shape;
 it prints one JSON object (``runlens.agent-model-summary/v1``): the input and output shapes, the parameter counts and
-each layer with its parameters. ``runlens agent`` runs it before a model is trained.
+each layer with its own parameters (every leaf module, and any module holding parameters itself), which add up to the
+total. ``runlens agent`` runs it before a model is trained.
 
 The config (JSON, written by ``runlens agent``)::
 
@@ -203,10 +204,10 @@ def summarize(model, input_shape, num_classes, batch=4):
                           % (list(out.shape), batch, batch, num_classes))
     layers = []
     for name, module in model.named_modules():
-        if name == "" or any(True for _ in module.children()):
-            continue
         count = sum(p.numel() for p in module.parameters(recurse=False))
-        layers.append({"name": name, "type": type(module).__name__, "parameters": int(count)})
+        leaf = not any(True for _ in module.children())
+        if (leaf and name != "") or count > 0:  # leaves, and containers with parameters of their own (attention, positions)
+            layers.append({"name": name or "(model)", "type": type(module).__name__, "parameters": int(count)})
     return {"schema": SUMMARY_SCHEMA, "ok": True, "input_shape": list(input_shape), "num_classes": int(num_classes),
             "output_shape": list(out.shape), "parameters": int(sum(p.numel() for p in model.parameters())),
             "trainable": int(sum(p.numel() for p in model.parameters() if p.requires_grad)), "layers": layers}

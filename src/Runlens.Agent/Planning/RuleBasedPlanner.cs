@@ -215,7 +215,7 @@ public sealed class RuleBasedPlanner : IPlanner
                         if (double.IsFinite(drop) && drop < 0.1 && factor < 10)
                         {
                             yield return new ConfigMove("learning_rate", TrainerVocabulary.Round3(lr * 10), string.Create(CultureInfo.InvariantCulture,
-                                $"{f.Rule}: the training loss fell only {Math.Max(0, drop):P0}; the diagnosis' {factor:G2}× step would take several experiments, so 10×"));
+                                $"{f.Rule}: the training loss fell only {Math.Max(0, drop) * 100:0.#}%; the diagnosis' {factor:G2}× step would take several experiments, so 10×"));
                         }
                         else
                         {
@@ -276,7 +276,7 @@ public sealed class RuleBasedPlanner : IPlanner
         var far = gap > 0.1;
         var to = far ? Math.Max(suggested, epochs * 2) : Math.Max(suggested, epochs + 1);
         yield return new ConfigMove("epochs", to, far
-            ? string.Create(CultureInfo.InvariantCulture, $"not-converged: {nc.Title}; the diagnosis suggests {suggested}, and with the goal still {gap:P0} away, {to}")
+            ? string.Create(CultureInfo.InvariantCulture, $"not-converged: {nc.Title}; the diagnosis suggests {suggested}, and with the goal still {gap * 100:0}% away, {to}")
             : $"not-converged: {nc.Title}");
         _ = diagnoses;
     }
