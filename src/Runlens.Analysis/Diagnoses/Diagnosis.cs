@@ -4,7 +4,7 @@ using Runlens.Model;
 
 namespace Runlens.Analysis.Diagnoses;
 
-/// <summary>Everything Runlens concluded about one run (<c>runlens.diagnosis/v1</c>).</summary>
+/// <summary>Everything Runlens concluded about one run (<c>runlens.diagnosis/v2</c>).</summary>
 public sealed record Diagnosis(
     Run Run,
     DiagnosisSummary Summary,
@@ -14,7 +14,7 @@ public sealed record Diagnosis(
     ImmutableArray<string> NextSteps,
     ImmutableArray<SeriesStats> Metrics)
 {
-    public const string Schema = "runlens.diagnosis/v1";
+    public const string Schema = "runlens.diagnosis/v2";
 
     /// <summary>The metrics of the validation predictions given with the run, or null.</summary>
     public Evaluation.PredictionEvaluation? Predictions { get; init; }
@@ -22,5 +22,5 @@ public sealed record Diagnosis(
     /// <summary>The findings grouped by cause, the one to fix first at the top.</summary>
     public ImmutableArray<RootCause> RootCauses { get; } = RootCause.Group(Findings);
 
-    public const string SetSchema = "runlens.diagnoses/v1";
+    public const string SetSchema = "runlens.diagnoses/v2";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,7 +14,7 @@ namespace Runlens.Import.Output;
 /// </summary>
 public sealed record ControlDocument(string Run, IReadOnlyList<ControlAction> Actions)
 {
-    public const string Schema = "runlens.control/v1";
+    public const string Schema = ControlDocumentJson.CurrentSchema;
     public const string FileName = "control.json";
 
     public static ControlDocument Empty(string run) => new(run, []);
@@ -37,88 +38,52 @@ public sealed record ControlDocument(string Run, IReadOnlyList<ControlAction> Ac
     public ControlDocument With(ControlAction action) => this with { Actions = [.. Actions, action] };
 
     /// <summary>The next free action id.</summary>
-    public string NextId() => "a" + (Actions.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string NextId() => "a" + (Actions.Count + 1).ToString(CultureInfo.InvariantCulture);
 
-    public string ToJson()
-    {
-        var actions = new JsonArray();
-        foreach (var a in Actions)
-        {
-            actions.Add(ActionJson(a));
-        }
-
-        return new JsonObject { ["schema"] = Schema, ["run"] = Run, ["actions"] = actions }
-            .ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-    }
+    /// <summary>The document as JSON (indented), written from <see cref="ControlDocumentJson"/> through <see cref="ControlJson"/>.</summary>
+    public string ToJson() =>
+        JsonSerializer.Serialize(new ControlDocumentJson(Schema, Run, [.. Actions.Select(Contract)]), ControlJson.Indented.ControlDocumentJson);
 
     /// <summary>One action as the document holds it (and as <c>POST /api/runs/{id}/control</c> takes it).</summary>
-    public static JsonObject ActionJson(ControlAction a)
-    {
-        var o = new JsonObject { ["id"] = a.Id, ["action"] = Verb(a.Action), ["reason"] = a.Reason };
-        if (a.Factor is { } f)
-        {
-            o["factor"] = f;
-        }
+    public static JsonObject ActionJson(ControlAction a) =>
+        JsonSerializer.SerializeToNode(Contract(a), ControlJson.Compact.ControlActionJson)!.AsObject();
 
-        if (a.Checkpoint is not null)
-        {
-            o["checkpoint"] = a.Checkpoint;
-        }
-
-        if (a.RuleId is not null)
-        {
-            o["rule"] = a.RuleId;
-        }
-
-        if (a.Finding is not null)
-        {
-            o["finding"] = a.Finding;
-        }
-
-        if (a.Step is { } s)
-        {
-            o["step"] = s;
-        }
-
-        o["issued_at"] = a.IssuedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        return o;
-    }
+    private static ControlActionJson Contract(ControlAction a) =>
+        new(a.Id, Verb(a.Action), a.Reason, a.Factor, a.Checkpoint, a.RuleId, a.Finding, a.Step, a.IssuedAt.ToString("O", CultureInfo.InvariantCulture));
 
     /// <exception cref="FormatException">The text is not a control document; the message says where and why.</exception>
     public static ControlDocument Parse(string json)
     {
-        JsonNode? root;
+        ControlDocumentJson? doc;
         try
         {
-            root = JsonNode.Parse(json);
+            doc = JsonSerializer.Deserialize(json, ControlJson.Compact.ControlDocumentJson);
         }
         catch (JsonException ex)
         {
             throw new FormatException($"not JSON: {ex.Message}", ex);
         }
 
-        if (root is not JsonObject o || (string?)o["schema"] != Schema)
+        if (doc?.Schema != Schema)
         {
             throw new FormatException($"not a control document: the \"schema\" must be \"{Schema}\"");
         }
 
         var list = new List<ControlAction>();
         var i = 0;
-        foreach (var node in o["actions"] as JsonArray ?? [])
+        foreach (var a in doc.Actions ?? [])
         {
-            if (node is not JsonObject a || ParseVerb((string?)a["action"]) is not { } verb || (string?)a["id"] is not { } id)
+            if (a is null || ParseVerb(a.Action) is not { } verb || a.Id is not { } id)
             {
                 throw new FormatException($"actions[{i}]: each action needs an \"id\" and an \"action\" of stop, reduce_lr or rollback");
             }
 
-            var issued = DateTimeOffset.TryParse((string?)a["issued_at"], System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UnixEpoch;
-            list.Add(new ControlAction(id, verb, (string?)a["reason"] ?? "", issued, (string?)a["rule"], (string?)a["finding"],
-                (long?)a["step"], (double?)a["factor"], (string?)a["checkpoint"]));
+            var issued = DateTimeOffset.TryParse(a.IssuedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UnixEpoch;
+            list.Add(new ControlAction(id, verb, a.Reason ?? "", issued, a.Rule, a.Finding, a.Step, a.Factor, a.Checkpoint));
             i++;
         }
 
-        return new ControlDocument((string?)o["run"] ?? "", list);
+        return new ControlDocument(doc.Run ?? "", list);
     }
 
     /// <summary>Writes the document to <paramref name="path"/> atomically (a temporary file moved into place), so a

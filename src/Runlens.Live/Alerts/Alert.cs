@@ -1,5 +1,5 @@
+using System.Collections.Immutable;
 using Runlens.Analysis.Findings;
-using Runlens.Live.Control;
 
 namespace Runlens.Live.Alerts;
 
@@ -37,26 +37,8 @@ public sealed record Alert(
 
     /// <summary>When the engine raised it (the <c>now</c> it was given).</summary>
     public DateTimeOffset Time { get; init; }
-}
 
-/// <summary>The values of <see cref="Alert.Kind"/>.</summary>
-public static class AlertKinds
-{
-    public const string Finding = "finding";
-    public const string Threshold = "threshold";
-    public const string ZScore = "zscore";
-    public const string Stalled = "stalled";
+    /// <summary>A finding alert's evidence as readable <c>label: value</c> lines, as the reports show it (the e-mail body
+    /// lists them); empty for the other kinds, whose numbers are in <see cref="Message"/>.</summary>
+    public ImmutableArray<string> EvidenceLines { get; init; } = [];
 }
-
-/// <summary>What one <see cref="AlertEngine.EvaluateAsync"/> call did.</summary>
-/// <param name="Alerts">The alerts raised and handed to the sinks, in order (findings, thresholds, z-scores, stalled).</param>
-/// <param name="Actions">Control actions decided by this call (already appended to <paramref name="Control"/>).</param>
-/// <param name="Control">The control document with every action so far; write it to <c>control.json</c> when
-/// <paramref name="Actions"/> is not empty.</param>
-/// <param name="Warnings">Readable lines for sinks that failed after their retries, and actions that could not be decided
-/// (a rollback with no checkpoint known). Never thrown.</param>
-public sealed record AlertEvaluation(
-    IReadOnlyList<Alert> Alerts,
-    IReadOnlyList<ControlAction> Actions,
-    ControlDocument Control,
-    IReadOnlyList<string> Warnings);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using MimeKit;
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules;
 using Runlens.Live.Control;
@@ -18,7 +19,8 @@ internal sealed class AlertConfigParser
     private static readonly string[] ThresholdKeys = ["metric", "above", "below", "rise_percent", "direction", "severity"];
     private static readonly string[] ZScoreKeys = ["metric", "z", "window", "severity"];
     private static readonly string[] ActionKeys = ["rule", "do", "factor", "min_severity"];
-    private static readonly string[] SinkKinds = ["console", "file", "slack", "webhook"];
+    private static readonly string[] SinkKinds = ["console", "file", "slack", "webhook", "email"];
+    private static readonly string[] EmailKeys = ["host", "port", "tls", "from", "to", "user_env", "password_env", "subject"];
 
     private readonly string _file;
     private readonly string _folder;
@@ -67,7 +69,7 @@ internal sealed class AlertConfigParser
     {
         var root = Map(rootNode, "the alert config", "a mapping with keys such as 'rules', 'thresholds', 'sinks', 'actions'");
         var config = AlertConfig.Default;
-        var webhooks = WebhookOptions.Default;
+        var delivery = DeliveryOptions.Default;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Key(keyNode, TopKeys, "at the top level");
@@ -92,13 +94,13 @@ internal sealed class AlertConfigParser
                     config = config with { Sinks = [.. Items(value, key).Select(ReadSink)] };
                     break;
                 case "retries":
-                    webhooks = webhooks with { Retries = Integer(value, key, 0, 10) };
+                    delivery = delivery with { Retries = Integer(value, key, 0, 10) };
                     break;
                 case "retry_delay_seconds":
-                    webhooks = webhooks with { BaseDelay = TimeSpan.FromSeconds(Number(value, key, 0, 3600)) };
+                    delivery = delivery with { BaseDelay = TimeSpan.FromSeconds(Number(value, key, 0, 3600)) };
                     break;
                 case "timeout_seconds":
-                    webhooks = webhooks with { Timeout = TimeSpan.FromSeconds(Number(value, key, 0.1, 86_400)) };
+                    delivery = delivery with { Timeout = TimeSpan.FromSeconds(Number(value, key, 0.1, 86_400)) };
                     break;
                 case "actions":
                     config = config with { Actions = [.. Items(value, key).Select(ReadAction)] };
@@ -106,7 +108,7 @@ internal sealed class AlertConfigParser
             }
         }
 
-        return config with { Webhooks = webhooks };
+        return config with { Delivery = delivery };
     }
 
     private AlertRuleFilter ReadRule(YamlNode node)
@@ -240,10 +242,10 @@ internal sealed class AlertConfigParser
         {
             return scalar.Value == "console"
                 ? new AlertSinkConfig(AlertSinkKind.Console)
-                : throw Error(node, $"sink '{scalar.Value}' is not known; write '- console', '- file: PATH', '- slack: URL' or '- webhook: URL'");
+                : throw Error(node, $"sink '{scalar.Value}' is not known; write '- console', '- file: PATH', '- slack: URL' or '- webhook: URL', or an '- email:' entry with host, from and to");
         }
 
-        var map = Map(node, "an entry of 'sinks'", "'- console', '- file: PATH', '- slack: URL' or '- webhook: URL'");
+        var map = Map(node, "an entry of 'sinks'", "'- console', '- file: PATH', '- slack: URL', '- webhook: URL' or '- email:' with host, from and to");
         AlertSinkConfig? sink = null;
         YamlNode? headersNode = null;
         foreach (var (k, v) in map.Children)
@@ -266,13 +268,14 @@ internal sealed class AlertConfigParser
                     : throw Error(v, "'console' takes no value; write '- console'"),
                 "file" => new AlertSinkConfig(AlertSinkKind.File, Path.GetFullPath(Text(v, "file", "a path such as alerts.jsonl"), _folder)),
                 "slack" => new AlertSinkConfig(AlertSinkKind.Slack, Url(v, "slack")),
+                "email" => new AlertSinkConfig(AlertSinkKind.Email, Email: ReadEmail(v)),
                 _ => new AlertSinkConfig(AlertSinkKind.Webhook, Url(v, "webhook")),
             };
         }
 
         if (sink is null)
         {
-            throw Error(node, "a sink entry needs one of 'console', 'file: PATH', 'slack: URL', 'webhook: URL'");
+            throw Error(node, "a sink entry needs one of 'console', 'file: PATH', 'slack: URL', 'webhook: URL', 'email:'");
         }
         if (headersNode is not null)
         {
@@ -297,6 +300,115 @@ internal sealed class AlertConfigParser
         }
 
         return sink;
+    }
+
+    private EmailSinkConfig ReadEmail(YamlNode node)
+    {
+        var map = Map(node, "'email'", "a mapping with 'host', 'from' and 'to' (and optionally 'port', 'tls', 'user_env', 'password_env', 'subject')");
+        string? host = null, from = null, userVariable = null, passwordVariable = null;
+        int? port = null;
+        var tls = EmailTls.StartTls;
+        var to = ImmutableArray<string>.Empty;
+        var subject = EmailSinkConfig.DefaultSubject;
+        YamlNode? userNode = null, passwordNode = null;
+        foreach (var (k, v) in map.Children)
+        {
+            switch (Key(k, EmailKeys, "in an email sink"))
+            {
+                case "host":
+                    host = Text(v, "host", "the SMTP server's name, e.g. smtp.example.org");
+                    if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
+                    {
+                        throw Error(v, $"host '{host}' is not a server name; write the SMTP server's name or address, e.g. smtp.example.org (no scheme, no port)");
+                    }
+
+                    break;
+                case "port":
+                    port = Integer(v, "port", 1, 65_535);
+                    break;
+                case "tls":
+                    var mode = Text(v, "tls", "starttls, implicit or none");
+                    tls = mode switch
+                    {
+                        "starttls" => EmailTls.StartTls,
+                        "implicit" => EmailTls.Implicit,
+                        "none" => EmailTls.None,
+                        _ => throw Error(v, $"tls '{mode}' is not known; write 'starttls' (upgrade a plain connection, usually port 587), "
+                            + "'implicit' (TLS from the first byte, usually port 465) or 'none' (plain text, usually port 25)"),
+                    };
+                    break;
+                case "from":
+                    from = Address(v, "from");
+                    break;
+                case "to":
+                    to = v switch
+                    {
+                        YamlSequenceNode list when list.Children.Count > 0 => [.. list.Children.Select(a => Address(a, "to"))],
+                        YamlScalarNode => [Address(v, "to")],
+                        _ => throw Error(v, "to must be an address or a list of addresses, e.g. [ml-team@example.org, oncall@example.org]"),
+                    };
+                    break;
+                case "user_env":
+                    userNode = v;
+                    userVariable = Text(v, "user_env", "the name of the environment variable holding the SMTP user name, e.g. RUNLENS_SMTP_USER");
+                    if (!IsVariableName(userVariable))
+                    {
+                        throw Error(v, $"user_env must name an environment variable (letters, digits and '_'), not '{userVariable}'; e.g. RUNLENS_SMTP_USER");
+                    }
+
+                    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(userVariable)))
+                    {
+                        throw Error(v, $"user_env names {userVariable}, which is not set; set it in the environment runlens starts in, or remove user_env and password_env for a server without authentication");
+                    }
+
+                    break;
+                case "password_env":
+                    passwordNode = v;
+                    passwordVariable = Text(v, "password_env", "the name of the environment variable holding the SMTP password, e.g. RUNLENS_SMTP_PASSWORD");
+                    // The value is never repeated in a message, in case the password itself was written here.
+                    if (!IsVariableName(passwordVariable))
+                    {
+                        throw Error(v, "password_env must name an environment variable (letters, digits and '_'), e.g. RUNLENS_SMTP_PASSWORD; never write the password itself in the file");
+                    }
+
+                    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(passwordVariable)))
+                    {
+                        throw Error(v, "the environment variable password_env names is not set; set it in the environment runlens starts in, or remove user_env and password_env for a server without authentication");
+                    }
+
+                    break;
+                case "subject":
+                    subject = Text(v, "subject", $"a subject template such as \"{EmailSinkConfig.DefaultSubject}\"");
+                    if (SubjectTemplate.Check(subject) is { } problem)
+                    {
+                        throw Error(v, $"subject: {problem}");
+                    }
+
+                    break;
+            }
+        }
+
+        if (host is null)
+        {
+            throw Error(node, "an email sink needs 'host:' (the SMTP server, e.g. smtp.example.org)");
+        }
+
+        if (from is null)
+        {
+            throw Error(node, "an email sink needs 'from:' (the sender, e.g. runlens@example.org)");
+        }
+
+        if (to.IsEmpty)
+        {
+            throw Error(node, "an email sink needs 'to:' (an address or a list of addresses)");
+        }
+
+        if ((userNode is null) != (passwordNode is null))
+        {
+            throw Error(userNode ?? passwordNode!, "user_env and password_env go together: give both for a server that asks for a login, or neither");
+        }
+
+        return new EmailSinkConfig(host, port ?? EmailSinkConfig.DefaultPort(tls), tls, from, to, userVariable, passwordVariable, subject);
     }
 
     private ActionRule ReadAction(YamlNode node)
@@ -396,6 +508,21 @@ internal sealed class AlertConfigParser
 
         return uri.ToString();
     }
+
+    /// <summary>An e-mail address, with or without a display name (<c>Runlens &lt;runlens@example.org&gt;</c>).</summary>
+    private string Address(YamlNode node, string what)
+    {
+        var text = Text(node, what, "an e-mail address such as runlens@example.org");
+        if (!MailboxAddress.TryParse(text, out var mailbox) || mailbox.Domain.Length == 0 || mailbox.LocalPart.Length == 0)
+        {
+            throw Error(node, $"'{text}' is not an e-mail address; write e.g. runlens@example.org or \"Runlens <runlens@example.org>\"");
+        }
+
+        return text;
+    }
+
+    private static bool IsVariableName(string text) =>
+        text.Length > 0 && !char.IsAsciiDigit(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private string Text(YamlNode node, string what, string expected)
     {

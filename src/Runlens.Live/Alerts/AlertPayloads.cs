@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 
 namespace Runlens.Live.Alerts;
 
@@ -16,42 +16,22 @@ namespace Runlens.Live.Alerts;
 /// <c>"Infinity"</c>, <c>"-Infinity"</c>.
 /// <para>Slack (<c>slack</c> sink): <c>{"text": "[WARNING] RUN: TITLE\nWhat to do: …", "blocks": […]}</c>, accepted by Slack
 /// incoming webhooks and by Mattermost and Rocket.Chat, which read <c>text</c>.</para>
+/// <para>E-mail (<c>email</c> sink): a plain-text body (<see cref="EmailText"/>); the subject comes from the sink's template.</para>
 /// </summary>
 public static class AlertPayloads
 {
-    public const string Schema = "runlens.alert/v1";
+    public const string Schema = AlertJson.CurrentSchema;
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The generic JSON object, on one line.</summary>
+    /// <summary>The generic JSON object, on one line, written from <see cref="AlertJson"/> through <see cref="ContractJson"/>.</summary>
     public static string Json(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Options))
-        {
-            w.WriteStartObject();
-            w.WriteString("schema", Schema);
-            w.WriteStartObject("run");
-            w.WriteString("id", alert.RunId);
-            w.WriteString("name", alert.RunName);
-            w.WriteEndObject();
-            w.WriteString("kind", alert.Kind);
-            w.WriteString("key", alert.Key);
-            w.WriteString("rule_id", alert.RuleId);
-            w.WriteString("rule", alert.Rule);
-            w.WriteString("severity", SeverityText(alert));
-            w.WriteString("title", alert.Title);
-            w.WriteString("message", alert.Message);
-            JsonNumbers.Write(w, "step", alert.Step);
-            w.WriteString("metric", alert.Metric);
-            JsonNumbers.Write(w, "value", alert.Value);
-            w.WriteString("time", alert.Time.ToString("O", CultureInfo.InvariantCulture));
-            w.WriteString("recommendation", alert.Recommendation);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return JsonSerializer.Serialize(
+            new AlertJson(Schema, new AlertRunJson(alert.RunId, alert.RunName), alert.Kind, alert.Key, alert.RuleId, alert.Rule, SeverityText(alert),
+                alert.Title, alert.Message, alert.Step, alert.Metric, alert.Value, alert.Time.ToString("O", CultureInfo.InvariantCulture), alert.Recommendation),
+            ContractJson.Compact.AlertJson);
     }
 
     /// <summary>The Slack-compatible object: <c>text</c> (the fallback every client shows) and <c>blocks</c>.</summary>
@@ -101,6 +81,50 @@ public static class AlertPayloads
         var what = alert.Recommendation is null ? "" : " — " + alert.Recommendation;
         return $"{alert.Time.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {SeverityText(alert).ToUpperInvariant()} "
             + $"{alert.RunName}: {alert.Title}{about}{what}";
+    }
+
+    /// <summary>The plain-text body of the e-mail sink: the headline, what it is (the finding and its rule, or the limit
+    /// crossed), why, the evidence lines, what to do, and where (run, step, time, key).</summary>
+    public static string EmailText(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var severity = SeverityText(alert);
+        var sb = new StringBuilder();
+        sb.Append('[').Append(severity.ToUpperInvariant()).Append("] ").Append(alert.RunName).Append(": ").Append(alert.Title).Append("\n\n");
+        sb.Append(alert.RuleId is not null
+            ? $"Finding: {alert.Rule} ({alert.RuleId}), {severity}"
+            : $"Alert: {alert.Kind}{(alert.Metric is null ? "" : " on " + alert.Metric)}, {severity}").Append('\n');
+        sb.Append(alert.Message).Append("\n\n");
+        if (!alert.EvidenceLines.IsDefaultOrEmpty)
+        {
+            sb.Append("Evidence:\n");
+            foreach (var line in alert.EvidenceLines)
+            {
+                sb.Append("- ").Append(line).Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
+        if (alert.Recommendation is not null)
+        {
+            sb.Append("What to do: ").Append(alert.Recommendation).Append("\n\n");
+        }
+
+        sb.Append("Run: ").Append(alert.RunName);
+        if (alert.RunId != alert.RunName)
+        {
+            sb.Append(" (id ").Append(alert.RunId).Append(')');
+        }
+
+        if (alert.Step is { } step)
+        {
+            sb.Append(" · step ").Append(step.ToString(CultureInfo.InvariantCulture));
+        }
+
+        sb.Append(" · ").Append(alert.Time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("Alert key: ").Append(alert.Key).Append('\n');
+        return sb.ToString();
     }
 
     private static string SeverityText(Alert alert) => alert.Severity.ToString().ToLowerInvariant();

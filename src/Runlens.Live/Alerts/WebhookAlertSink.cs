@@ -1,49 +1,15 @@
 using System.Net;
 using System.Text;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
+using Runlens.Live.Alerts.Delivery;
 
 namespace Runlens.Live.Alerts;
 
-/// <summary>The body a webhook sink posts.</summary>
-public enum WebhookFormat
-{
-    /// <summary><see cref="AlertPayloads.Slack"/>: <c>{"text": …, "blocks": […]}</c>.</summary>
-    Slack,
-    /// <summary><see cref="AlertPayloads.Json"/>: the <c>runlens.alert/v1</c> object.</summary>
-    Json,
-}
-
-/// <summary>A webhook delivery failed after its retries, or was refused (a 4xx other than 408/429 is not retried).</summary>
-public sealed class WebhookDeliveryException : Exception
-{
-    public WebhookDeliveryException()
-    {
-    }
-
-    public WebhookDeliveryException(string message)
-        : base(message)
-    {
-    }
-
-    public WebhookDeliveryException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    /// <summary>Requests sent for this alert.</summary>
-    public int Attempts { get; init; }
-
-    /// <summary>The last HTTP status, when an answer came.</summary>
-    public HttpStatusCode? Status { get; init; }
-}
-
 /// <summary>
-/// Posts each alert as JSON to a URL, with a Polly 8 pipeline: an overall time-out around retries (408, 429, 5xx and network
-/// errors or a request time-out; exponential back-off with jitter from <see cref="WebhookOptions.BaseDelay"/>, or the server's
-/// <c>Retry-After</c> when it sends one, capped at <see cref="WebhookOptions.MaxDelay"/>) around a per-request time-out.
-/// Any other status (2xx aside) fails at once.
+/// Posts each alert as JSON to a URL through the sinks' retry policy (<see cref="DeliveryRetryPolicy"/>): an overall
+/// time-out around retries around a per-request time-out. Retried: 408, 429, 5xx, network errors and a request that timed
+/// out; the server's <c>Retry-After</c> (seconds or a date) replaces the back-off. Any other status (2xx aside) fails at once.
 /// </summary>
 public sealed class WebhookAlertSink : IAlertSink
 {
@@ -51,16 +17,14 @@ public sealed class WebhookAlertSink : IAlertSink
     private readonly WebhookFormat _format;
     private readonly IReadOnlyDictionary<string, string> _headers;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly WebhookOptions _options;
-    private readonly TimeProvider _time;
 
     /// <param name="url">Where to post.</param>
     /// <param name="format">Slack-compatible or generic JSON body.</param>
     /// <param name="http">The client to send with; the caller owns it.</param>
-    /// <param name="options">Retries and time-outs; <see cref="WebhookOptions.Default"/> when null.</param>
+    /// <param name="options">Retries and time-outs; <see cref="DeliveryOptions.Default"/> when null.</param>
     /// <param name="headers">Extra request headers (e.g. <c>Authorization</c>).</param>
     /// <param name="time">The clock of back-off waits and time-outs; the system clock when null.</param>
-    public WebhookAlertSink(Uri url, WebhookFormat format, HttpClient http, WebhookOptions? options = null,
+    public WebhookAlertSink(Uri url, WebhookFormat format, HttpClient http, DeliveryOptions? options = null,
         IReadOnlyDictionary<string, string>? headers = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -68,10 +32,12 @@ public sealed class WebhookAlertSink : IAlertSink
         Url = url;
         _format = format;
         _http = http;
-        _options = options ?? WebhookOptions.Default;
         _headers = headers ?? new Dictionary<string, string>();
-        _time = time ?? TimeProvider.System;
-        _pipeline = Build(_options, _time);
+        var clock = time ?? TimeProvider.System;
+        var settings = options ?? DeliveryOptions.Default;
+        _pipeline = DeliveryRetryPolicy.Build<HttpResponseMessage>(settings, clock,
+            outcome => outcome.Exception is HttpRequestException || (outcome.Result is { } r && IsRetriable(r.StatusCode)),
+            response => RetryAfter(response, settings.MaxDelay, clock));
     }
 
     public Uri Url { get; }
@@ -105,18 +71,15 @@ public sealed class WebhookAlertSink : IAlertSink
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new WebhookDeliveryException($"no answer within {Seconds(ex.Timeout)} after {Attempts(attempts)}", ex)
-            {
-                Attempts = attempts,
-            };
+            throw new WebhookDeliveryException(DeliveryRetryPolicy.NoAnswer(ex, attempts), ex) { Attempts = attempts };
         }
         catch (HttpRequestException ex)
         {
-            throw new WebhookDeliveryException($"{ex.Message} after {Attempts(attempts)}", ex) { Attempts = attempts };
+            throw new WebhookDeliveryException($"{ex.Message} after {DeliveryRetryPolicy.Attempts(attempts)}", ex) { Attempts = attempts };
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new WebhookDeliveryException($"the request timed out after {Attempts(attempts)}", ex) { Attempts = attempts };
+            throw new WebhookDeliveryException($"the request timed out after {DeliveryRetryPolicy.Attempts(attempts)}", ex) { Attempts = attempts };
         }
 
         using (response)
@@ -127,7 +90,9 @@ public sealed class WebhookAlertSink : IAlertSink
             }
 
             var code = (int)response.StatusCode;
-            var how = IsRetriable(response.StatusCode) ? $"after {Attempts(attempts)}" : "(not retried: the server refused the request)";
+            var how = IsRetriable(response.StatusCode)
+                ? $"after {DeliveryRetryPolicy.Attempts(attempts)}"
+                : "(not retried: the server refused the request)";
             throw new WebhookDeliveryException($"HTTP {code} {response.ReasonPhrase} {how}")
             {
                 Attempts = attempts,
@@ -139,31 +104,6 @@ public sealed class WebhookAlertSink : IAlertSink
     /// <summary>408 Request Timeout, 429 Too Many Requests and every 5xx are worth another try.</summary>
     public static bool IsRetriable(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    private static ResiliencePipeline<HttpResponseMessage> Build(WebhookOptions options, TimeProvider time)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
-        builder.AddTimeout(options.Timeout);
-        if (options.Retries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.Retries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => IsRetriable(r.StatusCode)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, options.MaxDelay, time)),
-            });
-        }
-
-        builder.AddTimeout(options.AttemptTimeout);
-        return builder.Build();
-    }
 
     /// <summary>The wait a <c>Retry-After</c> header asks for (seconds or a date), at most <paramref name="max"/>; null when
     /// there is none, so the exponential back-off applies.</summary>
@@ -178,8 +118,4 @@ public sealed class WebhookAlertSink : IAlertSink
 
         return w < TimeSpan.Zero ? TimeSpan.Zero : w > max ? max : w;
     }
-
-    private static string Attempts(int n) => n == 1 ? "1 attempt" : $"{n} attempts";
-
-    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }

@@ -1,11 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using ModelContextProtocol.Server;
 using Runlens.Analysis.Comparison;
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 
 namespace Runlens.Mcp.Tools;
 
@@ -23,7 +22,7 @@ internal sealed class AnalysisTools(McpRunContext context)
     public const int MaxCompared = 10;
 
     [McpServerTool(Name = DiagnoseRun, ReadOnly = true, Idempotent = true, Title = "Diagnose a run")]
-    [Description("Runs Runlens' rule catalogue over a stored run and returns the runlens.diagnosis/v1 JSON, the same "
+    [Description("Runs Runlens' rule catalogue over a stored run and returns the runlens.diagnosis/v2 JSON, the same "
         + "document `runlens analyze RUN --format json` prints: summary (status healthy|warning|critical, headline, primary "
         + "metric best/final, steps past best), findings sorted by severity (rule slug and id, severity, confidence, title, "
         + "evidence numbers, steps, recommendations with config changes), root causes, coverage (rules blocked by missing "
@@ -45,35 +44,23 @@ internal sealed class AnalysisTools(McpRunContext context)
 
             var record = await context.ResolveAsync(run, "run", cancellationToken).ConfigureAwait(false);
             var diagnosis = await context.DiagnoseAsync(record.Id, cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            new DiagnosisJsonRenderer().Render([diagnosis], buffer);
-            var doc = JsonNode.Parse(buffer.ToArray())!.AsObject();
+            var doc = DiagnosisDocument.From(diagnosis);
             if (floor > Severity.Info)
             {
-                foreach (var name in (string[])["findings", "root_causes"])
+                doc = doc with
                 {
-                    if (doc[name] is JsonArray list)
-                    {
-                        foreach (var item in list.Where(f => !AtLeast(f?["severity"]?.GetValue<string>(), floor)).ToList())
-                        {
-                            list.Remove(item);
-                        }
-                    }
-                }
-
-                doc["findings_left_out"] = diagnosis.Findings.Count(f => f.Severity < floor);
+                    Findings = [.. doc.Findings.Where(f => AtLeast(f.Severity, floor))],
+                    RootCauses = [.. doc.RootCauses.Where(c => AtLeast(c.Severity, floor))],
+                    FindingsLeftOut = diagnosis.Findings.Count(f => f.Severity < floor),
+                };
             }
 
             if (compact)
             {
-                doc.Remove("metrics");
-                if (doc["run"] is JsonObject runNode)
-                {
-                    runNode.Remove("config");
-                }
+                doc = doc with { Metrics = null, Run = doc.Run with { Config = null } };
             }
 
-            return doc.ToJsonString(CompactJson.NodeOptions);
+            return CompactJson.Write(doc, ContractJson.Compact.DiagnosisDocument);
         });
 
     private static bool AtLeast(string? severity, Severity floor) =>
@@ -113,17 +100,14 @@ internal sealed class AnalysisTools(McpRunContext context)
             }
 
             var comparison = ExperimentComparison.Of(diagnoses);
-            var doc = JsonNode.Parse(CompactJson.Write(w => Reports.Json.ComparisonJsonRenderer.Write(w, comparison)))!.AsObject();
-            if (metrics is { Length: > 0 } && doc["metrics"] is JsonArray all)
+            var doc = ComparisonDocument.From(comparison);
+            if (metrics is { Length: > 0 })
             {
                 var keep = new HashSet<string>(metrics, StringComparer.Ordinal);
-                foreach (var m in all.Where(m => !keep.Contains(m?["key"]?.GetValue<string>() ?? "")).ToList())
-                {
-                    all.Remove(m);
-                }
+                doc = doc with { Metrics = [.. doc.Metrics.Where(m => keep.Contains(m.Key))] };
             }
 
-            return doc.ToJsonString(CompactJson.NodeOptions);
+            return CompactJson.Write(doc, ContractJson.Compact.ComparisonDocument);
         });
 
     [McpServerTool(Name = HyperparameterImpact, ReadOnly = true, Idempotent = true, Title = "Hyperparameter impact over a sweep")]
@@ -185,7 +169,7 @@ internal sealed class AnalysisTools(McpRunContext context)
                 throw ToolError.Bad("metric: " + ex.Message);
             }
 
-            return CompactJson.Write(w => Reports.Impact.ImpactJsonRenderer.Write(w, analysis));
+            return CompactJson.Write(ImpactDocument.From(analysis), ContractJson.Compact.ImpactDocument);
         });
 
     [McpServerTool(Name = ExplainRule, ReadOnly = true, Idempotent = true, Title = "Explain a rule")]

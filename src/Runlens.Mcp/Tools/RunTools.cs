@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using ModelContextProtocol.Server;
 using Runlens.Analysis.Signals;
 using Runlens.Import;
+using Runlens.Mcp.Answers;
 using Runlens.Model;
 using Runlens.Pipeline.Diagnosing;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 using Runlens.Storage;
 using Runlens.Storage.Search;
 
@@ -34,12 +34,14 @@ internal sealed class RunTools(McpRunContext context)
 
     private const int ConfigKeysShown = 200;
     private const int EventsShown = 20;
+    private const int CheckpointsShown = 20;
 
     [McpServerTool(Name = ListRuns, ReadOnly = true, Idempotent = true, Title = "List runs")]
     [Description("Lists the runs in the Runlens store, one page at a time, newest start time first (or as order_by says). "
         + "Each run: id, name, experiment, status, start_time, source format, series and point counts, the latest value of the "
-        + "metrics you name in 'metrics', and, when the run was diagnosed before (by the web UI's runs table), its stored "
-        + "diagnosis digest (status, finding counts by severity, primary metric best/final). Nothing is diagnosed by this "
+        + "metrics you name in 'metrics', and 'diagnosis': when the run was diagnosed before at its current point count (by "
+        + "the web UI's runs table), its stored digest (status, finding counts by severity, primary metric best/final), else "
+        + "null. Nothing is diagnosed by this "
         + "call: use diagnose_run for a run's findings. Returns {total, offset, limit, next_offset, runs:[...]}, about "
         + "200 bytes per run (10 KB for the default page of 50); next_offset is null on the last page. Use it to find run "
         + "ids for the other tools.")]
@@ -110,133 +112,45 @@ internal sealed class RunTools(McpRunContext context)
                 counts[r.Id] = (series.Count, series.Sum(x => x.Count));
             }
 
-            // The digest the web UI's runs table keeps with the run, while it is valid for the run as it is now.
             var digests = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
             foreach (var r in page)
             {
+                // The digest the web UI's runs table keeps with the run, while it is valid for the run as it is now.
                 if (await context.Diagnoses.KeptSummaryAsync(r, cancellationToken).ConfigureAwait(false) is { } kept)
                 {
                     digests[r.Id] = kept;
                 }
             }
 
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("total", matching.Count);
-                w.WriteNumber("offset", offset);
-                w.WriteNumber("limit", limit);
-                if (offset + page.Count < matching.Count)
-                {
-                    w.WriteNumber("next_offset", offset + page.Count);
-                }
-                else
-                {
-                    w.WriteNull("next_offset");
-                }
-
-                w.WriteStartArray("runs");
-                foreach (var r in page)
-                {
-                    WriteListedRun(w, r, counts[r.Id], metrics, digests.GetValueOrDefault(r.Id));
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            return CompactJson.Write(
+                new ListRunsAnswer(matching.Count, offset, limit, offset + page.Count < matching.Count ? offset + page.Count : null,
+                    [.. page.Select(r => Listed(r, counts[r.Id], metrics, digests.GetValueOrDefault(r.Id)))]),
+                McpJsonContext.Compact.ListRunsAnswer);
         });
 
-    private static void WriteListedRun(Utf8JsonWriter w, RunRecord r, (int Series, long Points) counts, string[]? metrics, RunSummary? digest)
+    private static ListedRunJson Listed(RunRecord r, (int Series, long Points) counts, string[]? metrics, RunSummary? digest)
     {
-        w.WriteStartObject();
-        w.WriteString("id", r.Id);
-        w.WriteString("name", r.Name);
-        w.WriteString("experiment", r.Experiment);
-        w.WriteString("status", CompactJson.Status(r.Status));
-        if (r.StartTime is { } start)
-        {
-            w.WriteString("start_time", start);
-        }
-
-        w.WriteString("format", r.Format);
-        w.WriteNumber("series", counts.Series);
-        w.WriteNumber("points", counts.Points);
-
+        Dictionary<string, LatestMetricJson?>? latest = null;
         if (metrics is { Length: > 0 })
         {
-            w.WriteStartObject("metrics");
+            latest = new(StringComparer.Ordinal);
             foreach (var m in metrics)
             {
-                if (r.Metrics.TryGetValue(m, out var latest))
-                {
-                    w.WriteStartObject(m);
-                    JsonNumbers.Write(w, "value", latest.Value);
-                    w.WriteNumber("step", latest.Step);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull(m);
-                }
+                latest[m] = r.Metrics.TryGetValue(m, out var v) ? new LatestMetricJson(v.Value, v.Step) : null;
             }
-
-            w.WriteEndObject();
         }
 
-        if (digest is { } d)
-        {
-            w.WriteStartObject("diagnosis");
-            w.WriteString("status", d.Status);
-            w.WriteStartObject("findings");
-            foreach (var (severity, count) in d.Findings)
-            {
-                w.WriteNumber(severity, count);
-            }
-
-            w.WriteEndObject();
-            w.WriteString("primary_metric", d.Primary);
-            Optional(w, "best", d.Best);
-            Optional(w, "best_step", d.BestStep);
-            Optional(w, "final", d.Final);
-            Optional(w, "final_step", d.FinalStep);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
-
-    /// <summary>A digest value as the digest kept it: null written as null.</summary>
-    private static void Optional(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static void Optional(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
+        return new ListedRunJson(r.Id, r.Name, r.Experiment, RunJson.StatusText(r.Status), r.StartTime, r.Format, counts.Series, counts.Points, latest, digest);
     }
 
     [McpServerTool(Name = GetRun, ReadOnly = true, Idempotent = true, Title = "Get a run")]
-    [Description("One stored run without its points: identity (id, name, experiment, source format and path, status, "
-        + "start/end), config (hyperparameters, flattened keys, first 200), summary values, trainer state (global step, "
-        + "epochs, best checkpoint), dataset sizes, checkpoint count, events (errors, import damage; first 20), every series "
-        + "with its point count, first/last/min/max point and non-finite count, and coverage (signals present, signals "
-        + "missing and the rules each blocks). Typically 2-8 KB. Use it before get_metric_history (for series keys) and "
-        + "before diagnose_run to see what the analysis can and cannot check.")]
+    [Description("One stored run without its points: the run object as diagnose_run's 'run' gives it (id, name, experiment, "
+        + "source format and path, status, start/end, config (hyperparameters, flattened keys, first 200), global step, epochs, "
+        + "trainer state (best metric, step and checkpoint, early stopping), checkpoints (first 20), dataset sizes, summary "
+        + "values, events (errors, import damage; first 20); a field the log does not record is null), then config_keys, "
+        + "checkpoints_total and events_total, every series with its point count, first/last/min/max point and non-finite "
+        + "count, and coverage (signals present, signals missing and the rules each blocks). Typically 2-11 KB. Use it before "
+        + "get_metric_history (for series keys) and before diagnose_run to see what the analysis can and cannot check.")]
     public Task<string> GetRunAsync(
         [Description("Run id, or the run's exact name when it is unique (list_runs shows both).")] string run,
         CancellationToken cancellationToken = default) =>
@@ -247,151 +161,19 @@ internal sealed class RunTools(McpRunContext context)
             var r = diagnosis.Run;
             var series = await context.Store.Live.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false);
             var stats = diagnosis.Metrics.ToDictionary(s => s.Key, StringComparer.Ordinal);
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("id", r.Identity.Id);
-                w.WriteString("name", r.Identity.Name);
-                w.WriteString("experiment", r.Identity.Experiment);
-                w.WriteString("parent_id", r.Identity.ParentId);
-                w.WriteStartObject("source");
-                w.WriteString("format", r.Identity.Source.Format);
-                w.WriteString("path", r.Identity.Source.Path);
-                w.WriteEndObject();
-                w.WriteString("status", CompactJson.Status(r.Status));
-                if (r.Identity.Time.Start is { } start)
+            return CompactJson.Write(
+                new GetRunAnswer(RunJson.From(r, ConfigKeysShown, CheckpointsShown, EventsShown))
                 {
-                    w.WriteString("start_time", start);
-                }
-
-                if (r.Identity.Time.End is { } end)
-                {
-                    w.WriteString("end_time", end);
-                }
-
-                w.WriteNumber("config_keys", r.Config.Values.Count);
-                w.WriteStartObject("config");
-                foreach (var (k, v) in r.Config.Values.Take(ConfigKeysShown))
-                {
-                    w.WritePropertyName(k);
-                    DiagnosisJsonRenderer.WriteConfigValue(w, v);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("summary");
-                foreach (var (k, v) in r.Summary)
-                {
-                    JsonNumbers.Write(w, k, v);
-                }
-
-                w.WriteEndObject();
-                var t = r.Trainer;
-                w.WriteStartObject("trainer");
-                if (t.GlobalStep is { } gs)
-                {
-                    w.WriteNumber("global_step", gs);
-                }
-
-                if (t.Epoch is { } ep)
-                {
-                    JsonNumbers.Write(w, "epoch", ep);
-                }
-
-                if (t.MaxSteps is { } ms)
-                {
-                    w.WriteNumber("max_steps", ms);
-                }
-
-                if (t.NumTrainEpochs is { } ne)
-                {
-                    JsonNumbers.Write(w, "num_train_epochs", ne);
-                }
-
-                if (t.TrainBatchSize is { } bs)
-                {
-                    w.WriteNumber("train_batch_size", bs);
-                }
-
-                if (t.BestMetricKey is { } bk)
-                {
-                    w.WriteString("best_metric_key", bk);
-                    JsonNumbers.Write(w, "best_metric", t.BestMetric);
-                }
-
-                if (t.BestStep is { } bst)
-                {
-                    w.WriteNumber("best_step", bst);
-                }
-
-                if (t.BestCheckpoint is { } bc)
-                {
-                    w.WriteString("best_checkpoint", bc);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("dataset");
-                WriteCount(w, "train_examples", r.Dataset.TrainExamples);
-                WriteCount(w, "eval_examples", r.Dataset.EvalExamples);
-                WriteCount(w, "test_examples", r.Dataset.TestExamples);
-                w.WriteEndObject();
-                w.WriteNumber("checkpoints", r.Checkpoints.Length);
-                w.WriteNumber("events_total", r.Events.Length);
-                w.WriteStartArray("events");
-                foreach (var e in r.Events.Take(EventsShown))
-                {
-                    w.WriteStartObject();
-                    w.WriteString("kind", e.Kind.ToString().ToLowerInvariant());
-                    w.WriteString("message", e.Message);
-                    if (e.Step is { } step)
-                    {
-                        w.WriteNumber("step", step);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("series");
-                foreach (var (key, original, count) in series)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("key", key);
-                    if (!string.Equals(original, key, StringComparison.Ordinal))
-                    {
-                        w.WriteString("logged_as", original);
-                    }
-
-                    w.WriteNumber("points", count);
-                    if (stats.TryGetValue(key, out var s))
-                    {
-                        Stat(w, "first", s.First);
-                        Stat(w, "last", s.Last);
-                        Stat(w, "min", s.Min);
-                        Stat(w, "max", s.Max);
-                        if (s.NonFinite > 0)
-                        {
-                            w.WriteNumber("non_finite", s.NonFinite);
-                        }
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                DiagnosisJsonRenderer.WriteCoverage(w, diagnosis.Coverage, rulesRun: false);
-                w.WriteEndObject();
-            });
+                    ConfigKeys = r.Config.Values.Count,
+                    CheckpointsTotal = r.Checkpoints.Length,
+                    EventsTotal = r.Events.Length,
+                    Series = [.. series.Select(x => stats.TryGetValue(x.Key, out var st)
+                        ? new SeriesEntryJson(x.Key, x.Name, x.Count, PointJson.From(st.First), PointJson.From(st.Last), PointJson.From(st.Min), PointJson.From(st.Max), st.NonFinite)
+                        : new SeriesEntryJson(x.Key, x.Name, x.Count, null, null, null, null, 0))],
+                    Coverage = CoverageJson.From(diagnosis.Coverage, rulesRun: false),
+                },
+                McpJsonContext.Compact.GetRunAnswer);
         });
-
-    private static void WriteCount(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Stat(Utf8JsonWriter w, string name, Analysis.Diagnoses.MetricPoint? p) => DiagnosisJsonRenderer.WritePoint(w, name, p);
 
     [McpServerTool(Name = GetMetricHistory, ReadOnly = true, Idempotent = true, Title = "Get a metric's history")]
     [Description("The values of one series of a run, optionally between two steps, as parallel arrays steps[] and values[] "
@@ -480,62 +262,12 @@ internal sealed class RunTools(McpRunContext context)
             }
 
             var withEpochs = points.Any(p => double.IsFinite(p.Epoch));
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("run", record.Id);
-                w.WriteString("key", series.Key);
-                w.WriteString("logged_as", series.OriginalName);
-                if (from_step is { } fs)
-                {
-                    w.WriteNumber("from_step", fs);
-                }
-
-                if (to_step is { } ts)
-                {
-                    w.WriteNumber("to_step", ts);
-                }
-
-                w.WriteNumber("points_in_range", inRange);
-                w.WriteNumber("returned", points.Length);
-                w.WriteBoolean("downsampled", points.Length < inRange);
-                CompactJson.Point(w, "min", min);
-                CompactJson.Point(w, "max", max);
-                CompactJson.Point(w, "last", points.Length > 0 ? points[^1] : null);
-                w.WriteStartArray("steps");
-                foreach (var p in points)
-                {
-                    w.WriteNumberValue(p.Step);
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("values");
-                foreach (var p in points)
-                {
-                    Reports.Json.JsonNumbers.Write(w, p.Value);
-                }
-
-                w.WriteEndArray();
-                if (withEpochs)
-                {
-                    w.WriteStartArray("epochs");
-                    foreach (var p in points)
-                    {
-                        if (double.IsFinite(p.Epoch))
-                        {
-                            w.WriteNumberValue(p.Epoch);
-                        }
-                        else
-                        {
-                            w.WriteNullValue();
-                        }
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
-            });
+            return CompactJson.Write(
+                new MetricHistoryAnswer(record.Id, series.Key, series.OriginalName, from_step, to_step, inRange, points.Length, points.Length < inRange,
+                    PointJson.From(min), PointJson.From(max), PointJson.From(points.Length > 0 ? points[^1] : null),
+                    [.. points.Select(p => p.Step)], [.. points.Select(p => p.Value)],
+                    withEpochs ? [.. points.Select(p => double.IsFinite(p.Epoch) ? p.Epoch : (double?)null)] : null),
+                McpJsonContext.Compact.MetricHistoryAnswer);
         });
 
     [McpServerTool(Name = ImportRun, Destructive = false, Idempotent = true, Title = "Import a run")]
@@ -582,26 +314,9 @@ internal sealed class RunTools(McpRunContext context)
                 saved.Add((r, await context.Store.Runs.SaveRunAsync(r, cancellationToken).ConfigureAwait(false)));
             }
 
-            return CompactJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("runs");
-                foreach (var (r, result) in saved)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", r.Identity.Id);
-                    w.WriteString("name", r.Identity.Name);
-                    w.WriteString("experiment", r.Identity.Experiment);
-                    w.WriteString("format", r.Identity.Source.Format);
-                    w.WriteString("stored", result.NewRun ? "new" : "already stored");
-                    w.WriteNumber("points_added", result.PointsAdded);
-                    w.WriteNumber("series", r.Series.Count);
-                    w.WriteNumber("events", r.Events.Length);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            return CompactJson.Write(
+                new ImportRunAnswer([.. saved.Select(x => new ImportedRunJson(x.Run.Identity.Id, x.Run.Identity.Name, x.Run.Identity.Experiment,
+                    x.Run.Identity.Source.Format, x.Result.NewRun ? "new" : "already stored", x.Result.PointsAdded, x.Run.Series.Count, x.Run.Events.Length))]),
+                McpJsonContext.Compact.ImportRunAnswer);
         });
 }

@@ -14,9 +14,10 @@ namespace Runlens.Pipeline.Diagnosing;
 public sealed record RunVersion(long Points, RunStatus Status, DateTimeOffset? End, string Config, string? Validation, string? Training,
     string Settings, string Catalogue)
 {
-    /// <summary>The version as one line, how it is kept with a run (the runs table's summary).</summary>
-    public string Key => string.Create(CultureInfo.InvariantCulture,
-        $"{Points}|{Status}|{End?.ToUnixTimeMilliseconds()}|{Config}|{Validation}|{Training}|{Settings}|{Catalogue}");
+    /// <summary>The version as an opaque token (a short hash of every part), how it is kept with a run and shown with the
+    /// runs table's summary: two diagnoses with the same token were made from the same facts.</summary>
+    public string Key => HashOf(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+        $"{Points}|{Status}|{End?.ToUnixTimeMilliseconds()}|{Config}|{Validation}|{Training}|{Settings}|{Catalogue}")));
 
     /// <summary>A short hash of the bytes (an upload).</summary>
     public static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];

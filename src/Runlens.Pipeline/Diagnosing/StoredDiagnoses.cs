@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Pipeline.Resolution;
 using Runlens.Reports;
+using Runlens.Reports.Contracts;
 using Runlens.Storage;
 
 namespace Runlens.Pipeline.Diagnosing;
@@ -139,11 +140,8 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
             return null;
         }
 
-        var s = diagnosis.Summary;
-        var summary = new RunSummary(version, s.Status.ToString().ToLowerInvariant(),
-            diagnosis.Findings.GroupBy(f => f.Severity.ToString().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            s.PrimaryMetric, s.Best?.Value is { } b && double.IsFinite(b) ? b : null, s.Best?.Step, s.Final?.Value is { } f && double.IsFinite(f) ? f : null, s.Final?.Step);
-        await Runs.Store.Live.ApplyAsync(record.Id, new RunChanges { Blobs = [new RunBlob(SummaryKind, SummaryName, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary))] },
+        var summary = RunSummary.From(diagnosis, version);
+        await Runs.Store.Live.ApplyAsync(record.Id, new RunChanges { Blobs = [new RunBlob(SummaryKind, SummaryName, summary.ToBytes())] },
             cancellationToken).ConfigureAwait(false);
         return summary;
     }
@@ -159,21 +157,9 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
 
     private async Task<RunSummary?> KeptAsync(string runId, string version, CancellationToken cancellationToken) =>
         await Runs.Store.Live.GetBlobAsync(runId, SummaryKind, SummaryName, cancellationToken).ConfigureAwait(false) is { } cached
-        && Read(cached) is { } known && known.Version == version
+        && RunSummary.Read(cached) is { } known && known.Version == version
             ? known
             : null;
-
-    private static RunSummary? Read(byte[] cached)
-    {
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<RunSummary>(cached);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // kept by an older version in another shape: made again
-        }
-    }
 
     private static byte[] Render(IDiagnosisRenderer renderer, Diagnosis diagnosis)
     {

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Runlens.Analysis;
 using Runlens.Analysis.Signals.ChangePoints;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 
 namespace Runlens.Reports.ChangePoints;
 
@@ -15,65 +13,18 @@ namespace Runlens.Reports.ChangePoints;
 /// <param name="Skipped">Non-finite points left out of the series before the search.</param>
 public sealed record ChangePointReport(ChangePointResult Result, string Source, string? Series, IReadOnlyList<long>? Steps, int Skipped)
 {
-    public const string Schema = "runlens.changepoints/v1";
+    public const string Schema = ChangePointsDocument.CurrentSchema;
 
     /// <summary><c>runlens.changepoints/v1</c>: breakpoints as ruptures reports them (segment ends, the last equal to n).</summary>
-    public void WriteJson(Stream output)
+    public void WriteJson(Stream output) => ContractJson.WriteDocument(output, ToDocument(), ContractJson.Indented.ChangePointsDocument);
+
+    /// <summary>The report as its contract record.</summary>
+    public ChangePointsDocument ToDocument()
     {
-        ArgumentNullException.ThrowIfNull(output);
-        using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            var r = Result;
-            w.WriteStartObject();
-            w.WriteString("schema", Schema);
-            w.WriteStartArray("breakpoints");
-            foreach (var b in r.Breakpoints)
-            {
-                w.WriteNumberValue(b);
-            }
-
-            w.WriteEndArray();
-            w.WriteString("cost", r.Cost);
-            JsonNumbers.Write(w, "penalty", r.Penalty);
-            w.WriteString("penalty_rule", r.PenaltyRule);
-            w.WriteNumber("n", r.N);
-            w.WriteNumber("d", r.D);
-            w.WriteNumber("min_size", r.MinSize);
-            w.WriteNumber("jump", r.Jump);
-            w.WriteString("source", Source);
-            if (Series is not null)
-            {
-                w.WriteString("series", Series);
-                w.WriteNumber("skipped_non_finite", Skipped);
-            }
-
-            w.WriteStartArray("segments");
-            foreach (var s in r.Segments)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("start", s.Start);
-                w.WriteNumber("end", s.End);
-                if (Steps is not null)
-                {
-                    w.WriteNumber("first_step", Steps[s.Start]);
-                    w.WriteNumber("last_step", Steps[s.End - 1]);
-                }
-
-                w.WriteStartArray("mean");
-                foreach (var m in s.Mean)
-                {
-                    JsonNumbers.Write(w, m);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        output.WriteByte((byte)'\n');
+        var r = Result;
+        return new ChangePointsDocument(Schema, r.Breakpoints, r.Cost, r.Penalty, r.PenaltyRule, r.N, r.D, r.MinSize, r.Jump, Source, Series,
+            Series is null ? null : Skipped,
+            [.. r.Segments.Select(s => new SegmentJson(s.Start, s.End, Steps?[s.Start], Steps?[s.End - 1], s.Mean))]);
     }
 
     /// <summary>A few lines for a terminal: how many change points, where, and the segment means.</summary>

@@ -1,186 +1,34 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Runlens.Analysis;
-using Runlens.Analysis.Entities;
 using Runlens.Analysis.Evaluation;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
 
 namespace Runlens.Reports.Evaluation;
 
 /// <summary>
-/// <c>runlens evaluate</c> output: <c>runlens.evaluation/v1</c> for one file, <c>runlens.evaluation-set/v1</c> for several
+/// <c>runlens evaluate</c> output: <c>runlens.evaluation/v2</c> for one file, <c>runlens.evaluation-set/v2</c> for several
 /// (with the seed aggregate when asked), as JSON, Markdown or plain text.
 /// </summary>
 public static class EvaluationRenderer
 {
-    public const string SetSchema = "runlens.evaluation-set/v1";
+    public const string SetSchema = EvaluationSetDocument.CurrentSchema;
 
+    /// <summary><c>runlens.evaluation/v2</c> for one file without an aggregate, else <c>runlens.evaluation-set/v2</c>, written
+    /// from <see cref="EvaluationDocument"/> / <see cref="EvaluationSetDocument"/> through <see cref="ContractJson"/>.</summary>
     public static void WriteJson(IReadOnlyList<PredictionEvaluation> evaluations, SeedAggregate? aggregate, Stream output,
         IReadOnlyList<Analysis.Findings.Finding>? setFindings = null)
     {
         ArgumentNullException.ThrowIfNull(evaluations);
         ArgumentNullException.ThrowIfNull(output);
-        using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        if (evaluations.Count == 1 && aggregate is null)
         {
-            if (evaluations.Count == 1 && aggregate is null)
-            {
-                WriteEvaluation(w, evaluations[0]);
-            }
-            else
-            {
-                w.WriteStartObject();
-                w.WriteString("schema", SetSchema);
-                w.WriteStartArray("evaluations");
-                foreach (var e in evaluations)
-                {
-                    WriteEvaluation(w, e);
-                }
-
-                w.WriteEndArray();
-                if (aggregate is not null)
-                {
-                    w.WriteStartObject("aggregate");
-                    foreach (var (name, a) in aggregate.Metrics)
-                    {
-                        w.WriteStartObject(name);
-                        w.WriteStartArray("values");
-                        foreach (var v in a.Values)
-                        {
-                            JsonNumbers.Write(w, v);
-                        }
-
-                        w.WriteEndArray();
-                        JsonNumbers.Write(w, "mean", a.Mean);
-                        JsonNumbers.Write(w, "std", a.Std);
-                        JsonNumbers.Write(w, "min", a.Min);
-                        JsonNumbers.Write(w, "max", a.Max);
-                        w.WriteStartArray("ci95");
-                        JsonNumbers.Write(w, a.Ci95.Low);
-                        JsonNumbers.Write(w, a.Ci95.High);
-                        w.WriteEndArray();
-                        w.WriteString("best_seed", a.BestSeed);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndObject();
-                    w.WriteString("best_seed", aggregate.BestSeed);
-                    w.WriteString("best_by", aggregate.PrimaryMetric);
-                }
-
-                w.WriteStartArray("findings");
-                foreach (var f in setFindings ?? [])
-                {
-                    Json.DiagnosisJsonRenderer.WriteFinding(w, f);
-                }
-
-                w.WriteEndArray();
-
-                w.WriteEndObject();
-            }
+            ContractJson.WriteDocument(output, EvaluationDocument.From(evaluations[0]), ContractJson.Indented.EvaluationDocument);
         }
-
-        output.WriteByte((byte)'\n');
-    }
-
-    internal static void WriteEvaluation(Utf8JsonWriter w, PredictionEvaluation e)
-    {
-        w.WriteStartObject();
-        w.WriteString("schema", EvaluationJsonWriter.Schema);
-        w.WriteString("source", e.Source);
-        EvaluationJsonWriter.WriteClassification(w, e.Metrics);
-        if (e.Entities is { } entities)
+        else
         {
-            w.WriteStartObject("entities");
-            w.WriteStartObject("per_type");
-            foreach (var t in entities.PerType)
-            {
-                Scores(w, t.Type, t.Scores);
-            }
-
-            w.WriteEndObject();
-            Scores(w, "micro", entities.Micro);
-            Scores(w, "macro", entities.Macro);
-            Scores(w, "weighted", entities.Weighted);
-            JsonNumbers.Write(w, "token_accuracy", entities.TokenAccuracy);
-            w.WriteStartArray("warnings");
-            foreach (var warning in entities.Warnings)
-            {
-                w.WriteStringValue(warning);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
+            ContractJson.WriteDocument(output, EvaluationSetDocument.From(evaluations, aggregate, setFindings), ContractJson.Indented.EvaluationSetDocument);
         }
-
-        if (e.Intervals.Count > 0)
-        {
-            w.WriteStartObject("bootstrap_ci95");
-            foreach (var (name, ci) in e.Intervals.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                w.WriteStartArray(name);
-                JsonNumbers.Write(w, ci.Low);
-                JsonNumbers.Write(w, ci.High);
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
-        }
-
-        Examples(w, "highest_entropy", e.Samples.HighestEntropy);
-        w.WriteStartObject("samples");
-        Examples(w, "correct", e.Samples.Correct);
-        Examples(w, "incorrect", e.Samples.Incorrect);
-        w.WriteEndObject();
-
-        w.WriteStartArray("input_warnings");
-        foreach (var warning in e.InputWarnings)
-        {
-            w.WriteStringValue(warning);
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("findings");
-        foreach (var f in e.Findings)
-        {
-            Json.DiagnosisJsonRenderer.WriteFinding(w, f);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static void Examples(Utf8JsonWriter w, string name, IReadOnlyList<ExampleView> examples)
-    {
-        w.WriteStartArray(name);
-        foreach (var x in examples)
-        {
-            w.WriteStartObject();
-            w.WriteString("example_id", x.Id);
-            w.WriteNumber("line", x.Line);
-            w.WriteString("label", x.Label);
-            w.WriteString("predicted", x.Predicted);
-            if (double.IsFinite(x.Entropy))
-            {
-                JsonNumbers.Write(w, "entropy", x.Entropy);
-                JsonNumbers.Write(w, "confidence", x.Confidence);
-            }
-
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void Scores(Utf8JsonWriter w, string name, EntityScores s)
-    {
-        w.WriteStartObject(name);
-        JsonNumbers.Write(w, "precision", s.Precision);
-        JsonNumbers.Write(w, "recall", s.Recall);
-        JsonNumbers.Write(w, "f1", s.F1);
-        w.WriteNumber("support", s.Support);
-        w.WriteEndObject();
     }
 
     /// <summary>Plain text (<paramref name="markdown"/> false) or Markdown tables.</summary>
@@ -237,6 +85,13 @@ public static class EvaluationRenderer
             {
                 Table(sb, markdown, ["incorrect (sample)", "label", "predicted"],
                     e.Samples.Incorrect.Take(5).Select(x => new[] { x.Id, x.Label, x.Predicted }));
+            }
+
+            if (e.Batches is { Worst.IsEmpty: false } batches)
+            {
+                Table(sb, markdown, [$"worst {batches.Column} (overall accuracy {Format.Number(batches.Overall)})", "examples", "accuracy", "files"],
+                    batches.Worst.Take(10).Select(b => new[] { b.Batch, b.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Number(b.Accuracy),
+                        string.Join(", ", b.ExampleIds.Take(8)) + (b.ExampleIds.Length > 8 ? ", …" : "") }));
             }
 
             foreach (var warning in m.Warnings.Where(x => x.Metric != "top_k_accuracy"))

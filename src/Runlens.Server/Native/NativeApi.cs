@@ -7,7 +7,8 @@ using Runlens.Model;
 using Runlens.Pipeline.Diagnosing;
 using Runlens.Pipeline.Predictions;
 using Runlens.Pipeline.Stores;
-using Runlens.Reports.Json;
+using Runlens.Reports.Contracts;
+using Runlens.Server.Contracts;
 using Runlens.Server.Http;
 using Runlens.Server.Mlflow;
 using Runlens.Storage;
@@ -115,13 +116,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             await store.Live.ApplyAsync(id, new RunChanges { Config = config }, context.RequestAborted).ConfigureAwait(false);
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", id);
-            w.WriteBoolean("created", created);
-            w.WriteEndObject();
-        }, created ? 201 : 200).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new CreatedRunJson(id, created), ServerJsonContext.Indented.CreatedRunJson, created ? 201 : 200).ConfigureAwait(false);
     }
 
     private async Task SearchAsync(HttpContext context)
@@ -148,26 +143,16 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             }
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("total", all.Count);
-            w.WriteStartArray("runs");
-            page.ForEach(r => Record(w, r, summaries.GetValueOrDefault(r.Id)));
-            w.WriteEndArray();
-            if (offset + page.Count < all.Count)
-            {
-                w.WriteNumber("next_offset", offset + page.Count);
-            }
-
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context,
+            new RunsPageJson(all.Count, [.. page.Select(r => StoredRunJson.From(r, summaries.GetValueOrDefault(r.Id)))],
+                offset + page.Count < all.Count ? offset + page.Count : null),
+            ServerJsonContext.Indented.RunsPageJson).ConfigureAwait(false);
     }
 
     private async Task GetAsync(HttpContext context, string id)
     {
         var record = await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w => Record(w, record, null)).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, StoredRunJson.From(record, null), ServerJsonContext.Indented.StoredRunJson).ConfigureAwait(false);
     }
 
     private async Task AppendAsync(HttpContext context, string id)
@@ -176,13 +161,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         var points = PointsParser.Parse(doc.RootElement);
         var received = points.Sum(p => (long)p.Points.Count);
         var added = await store.Live.ApplyAsync(id, new RunChanges { Points = points, RequireActive = true }, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("received", received);
-            w.WriteNumber("added", added);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new AppendedJson(received, added), ServerJsonContext.Indented.AppendedJson).ConfigureAwait(false);
     }
 
     private async Task PairsAsync(HttpContext context, string id, bool config)
@@ -252,35 +231,15 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         }
 
         await store.Live.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("role", role);
-            w.WriteString("summary", summary);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new PredictionsUploadJson(role, summary), ServerJsonContext.Indented.PredictionsUploadJson).ConfigureAwait(false);
     }
 
     private async Task ListSeriesAsync(HttpContext context, string id)
     {
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
         var series = await store.Live.ListSeriesAsync(id, context.RequestAborted).ConfigureAwait(false);
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("series");
-            foreach (var (key, name, count) in series)
-            {
-                w.WriteStartObject();
-                w.WriteString("key", key);
-                w.WriteString("name", name);
-                w.WriteNumber("count", count);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, new SeriesListJson([.. series.Select(x => new SeriesInfoJson(x.Key, x.Name, x.Count))]),
+            ServerJsonContext.Indented.SeriesListJson).ConfigureAwait(false);
     }
 
     /// <summary>One series as columns; <c>?max_points=N</c> (≥ 4) reduces a longer one to each bucket's lowest and highest
@@ -301,41 +260,10 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             series = series with { Points = max is { } m ? Analysis.Signals.Downsample.MinMax(inside, m) : inside };
         }
 
-        await JsonResponses.WriteAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("key", series.Key);
-            w.WriteString("name", series.OriginalName);
-            w.WriteStartArray("steps");
-            foreach (var p in series.Points)
-            {
-                w.WriteNumberValue(p.Step);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("values");
-            foreach (var p in series.Points)
-            {
-                JsonNumbers.Write(w, p.Value);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("timestamps");
-            foreach (var p in series.Points)
-            {
-                if (double.IsFinite(p.WallTime))
-                {
-                    w.WriteNumberValue(MlflowWriter.Timestamp(p));
-                }
-                else
-                {
-                    w.WriteNullValue();
-                }
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context,
+            new SeriesPointsJson(series.Key, series.OriginalName, [.. series.Points.Select(p => p.Step)], [.. series.Points.Select(p => p.Value)],
+                [.. series.Points.Select(p => double.IsFinite(p.WallTime) ? MlflowWriter.Timestamp(p) : (long?)null)]),
+            ServerJsonContext.Indented.SeriesPointsJson).ConfigureAwait(false);
     }
 
     private async Task DiagnosisAsync(HttpContext context, string id)
@@ -353,98 +281,6 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
 
     private async Task<RunRecord> RecordAsync(string id, CancellationToken cancellationToken) =>
         await store.Live.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Run '{id}' not found");
-
-    private static void Record(Utf8JsonWriter w, RunRecord r, RunSummary? summary)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", r.Id);
-        w.WriteString("name", r.Name);
-        w.WriteString("experiment", r.Experiment);
-        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
-        w.WriteString("lifecycle", r.Lifecycle);
-        w.WriteString("format", r.Format);
-        w.WriteString("source", r.SourcePath);
-        if (r.ParentId is { } parent)
-        {
-            w.WriteString("parent_id", parent);
-        }
-
-        if (r.User is { } user)
-        {
-            w.WriteString("user", user);
-        }
-
-        if (r.StartTime is { } start)
-        {
-            w.WriteNumber("start_time", start.ToUnixTimeMilliseconds());
-        }
-
-        if (r.EndTime is { } end)
-        {
-            w.WriteNumber("end_time", end.ToUnixTimeMilliseconds());
-        }
-
-        Map(w, "config", r.Params);
-        Map(w, "tags", r.Tags);
-        w.WriteStartObject("metrics");
-        foreach (var (name, m) in r.Metrics.OrderBy(x => x.Key, StringComparer.Ordinal))
-        {
-            w.WriteStartObject(name);
-            JsonNumbers.Write(w, "value", m.Value);
-            w.WriteNumber("step", m.Step);
-            w.WriteNumber("timestamp", m.Timestamp);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-        if (summary is not null)
-        {
-            w.WriteStartObject("diagnosis");
-            w.WriteString("status", summary.Status);
-            w.WriteStartObject("findings");
-            foreach (var (severity, count) in summary.Findings.OrderBy(x => x.Key, StringComparer.Ordinal))
-            {
-                w.WriteNumber(severity, count);
-            }
-
-            w.WriteEndObject();
-            w.WriteString("primary", summary.Primary);
-            Optional(w, "best", summary.Best);
-            Optional(w, "best_step", summary.BestStep);
-            Optional(w, "final", summary.Final);
-            Optional(w, "final_step", summary.FinalStep);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void Optional(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Optional(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-    }
-
-    private static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> pairs)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, value) in pairs.OrderBy(x => x.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
-    }
 
     /// <summary>An object of scalars as text: strings as they are, numbers and booleans as written in the JSON.</summary>
     private static Dictionary<string, string> Pairs(JsonElement body, string? field)

@@ -23,7 +23,7 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.StdOut);
         var root = doc.RootElement;
-        Assert.Equal("runlens.diagnosis/v1", root.GetProperty("schema").GetString());
+        Assert.Equal("runlens.diagnosis/v2", root.GetProperty("schema").GetString());
         Assert.Equal("val/g0_loss", root.GetProperty("summary").GetProperty("primary_metric").GetString());
         Assert.Equal(401, root.GetProperty("summary").GetProperty("best").GetProperty("step").GetInt64());
         Assert.Equal(12030, root.GetProperty("run").GetProperty("global_step").GetInt64());

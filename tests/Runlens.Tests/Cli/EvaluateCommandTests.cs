@@ -15,7 +15,7 @@ public sealed class EvaluateCommandTests
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.StdOut);
         var m = doc.RootElement.GetProperty("metrics");
-        Assert.Equal("runlens.evaluation/v1", doc.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("runlens.evaluation/v2", doc.RootElement.GetProperty("schema").GetString());
         Assert.Equal(285, doc.RootElement.GetProperty("examples").GetInt32());
         Close(0.968421052631579, m.GetProperty("accuracy").GetDouble());
         Close(0.9474654377880185, m.GetProperty("f1").GetProperty("macro").GetDouble());
@@ -58,7 +58,7 @@ public sealed class EvaluateCommandTests
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.StdOut);
         var root = doc.RootElement;
-        Assert.Equal("runlens.evaluation-set/v1", root.GetProperty("schema").GetString());
+        Assert.Equal("runlens.evaluation-set/v2", root.GetProperty("schema").GetString());
         var acc = root.GetProperty("aggregate").GetProperty("accuracy");
         Assert.Equal([1.0, 0.75, 0.5], acc.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal(0.75, acc.GetProperty("mean").GetDouble(), 12);

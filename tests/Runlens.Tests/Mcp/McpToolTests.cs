@@ -100,7 +100,7 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
             var expected = JsonNode.Parse(analyzed.StdOut)!;
 
             var full = await Server.JsonAsync("diagnose_run", new() { ["run"] = store.Ids[example], ["compact"] = false });
-            Assert.Equal("runlens.diagnosis/v1", full["schema"]!.GetValue<string>());
+            Assert.Equal("runlens.diagnosis/v2", full["schema"]!.GetValue<string>());
             Assert.True(JsonNode.DeepEquals(expected["findings"], full["findings"]), $"{example}: findings differ from runlens analyze");
             Assert.True(JsonNode.DeepEquals(expected["summary"], full["summary"]), $"{example}: summary differs");
             Assert.True(JsonNode.DeepEquals(expected["coverage"], full["coverage"]), $"{example}: coverage differs");

@@ -9,7 +9,8 @@ namespace Runlens.Tests.Reports;
 
 /// <summary>
 /// Rendered reports compared with checked-in expected files. When a change to a report is intended, review the new
-/// output and update the file deliberately: run the tests with RUNLENS_APPROVE=1, then read the diff before committing.
+/// output and update the file deliberately: run the tests with RUNLENS_APPROVE=1, then read the diff before committing
+/// (<see cref="ApprovedFile"/>).
 /// </summary>
 public sealed class ApprovedReportTests
 {
@@ -32,13 +33,6 @@ public sealed class ApprovedReportTests
         Renderers.For(format).Render([diagnosis], ms);
         var actual = Encoding.UTF8.GetString(ms.ToArray());
 
-        var approved = Path.Combine(Fixtures.RepoRoot, "tests", "Runlens.Tests", "Reports", "Approved", $"{example}.{(format == "md" ? "md" : "txt")}");
-        if (Environment.GetEnvironmentVariable("RUNLENS_APPROVE") == "1")
-        {
-            await File.WriteAllTextAsync(approved, actual);
-        }
-
-        Assert.True(File.Exists(approved), $"{approved} does not exist; run with RUNLENS_APPROVE=1 and review it");
-        Assert.Equal(await File.ReadAllTextAsync(approved), actual);
+        ApprovedFile.Verify($"{example}.{(format == "md" ? "md" : "txt")}", actual);
     }
 }

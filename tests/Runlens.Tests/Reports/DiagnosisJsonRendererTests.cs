@@ -24,7 +24,7 @@ public sealed class DiagnosisJsonRendererTests
     {
         using var doc = Render(NanRun());
         var root = doc.RootElement;
-        Assert.Equal("runlens.diagnosis/v1", root.GetProperty("schema").GetString());
+        Assert.Equal("runlens.diagnosis/v2", root.GetProperty("schema").GetString());
         foreach (var field in new[] { "run", "summary", "findings", "coverage", "metrics", "config_changes", "next_steps" })
         {
             Assert.True(root.TryGetProperty(field, out _), field);
@@ -57,7 +57,7 @@ public sealed class DiagnosisJsonRendererTests
     public void Several_runs_make_one_diagnoses_document()
     {
         using var doc = Render(NanRun(), NanRun());
-        Assert.Equal("runlens.diagnoses/v1", doc.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("runlens.diagnoses/v2", doc.RootElement.GetProperty("schema").GetString());
         Assert.Equal(2, doc.RootElement.GetProperty("runs").GetArrayLength());
     }
 }

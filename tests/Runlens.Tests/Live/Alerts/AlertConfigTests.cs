@@ -78,9 +78,9 @@ public sealed class AlertConfigTests
         Assert.Equal("Bearer x", c.Sinks[3].Headers!["authorization"]);
         Assert.Equal("ml", c.Sinks[3].Headers!["X-Team"]);
 
-        Assert.Equal(4, c.Webhooks.Retries);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), c.Webhooks.BaseDelay);
-        Assert.Equal(TimeSpan.FromSeconds(20), c.Webhooks.Timeout);
+        Assert.Equal(4, c.Delivery.Retries);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), c.Delivery.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(20), c.Delivery.Timeout);
 
         Assert.Equal(
             [
@@ -100,7 +100,7 @@ public sealed class AlertConfigTests
         Assert.Equal([new AlertRuleFilter("*", Severity.Warning)], c.Rules.ToArray());
         Assert.Equal(AlertSinkKind.Console, Assert.Single(c.Sinks).Kind);
         Assert.Equal(TimeSpan.FromMinutes(30), c.Cooldown);
-        Assert.Equal(3, c.Webhooks.Retries);
+        Assert.Equal(3, c.Delivery.Retries);
         Assert.Empty(c.Actions);
 
         var none = AlertConfig.Parse("rules: []\nsinks: []\n", "a.yaml");
@@ -133,7 +133,7 @@ public sealed class AlertConfigTests
         { "thresholds:\n  - metric: train/loss\n    abvoe: 10\n", 3, 5, "unknown key 'abvoe' in a threshold; did you mean 'above'?" },
         { "zscore:\n  - metric: a\n    z: 3\n    windw: 9\n", 4, 5, "unknown key 'windw' in a zscore entry; did you mean 'window'?" },
         { "actions:\n  - rule: RL0107\n    action: stop\n", 3, 5, "unknown key 'action' in an action; the keys are: rule, do, factor, min_severity" },
-        { "sinks:\n  - email: a@b.c\n", 2, 5, "unknown key 'email' in a sink" },
+        { "sinks:\n  - emial: a@b.c\n", 2, 5, "unknown key 'emial' in a sink; did you mean 'email'?" },
         // rules
         { "rules:\n  - rule: overfiting\n", 2, 11, "rule 'overfiting' is not in the rule catalogue; did you mean 'overfitting'?" },
         { "rules:\n  - rule: RL9999\n", 2, 11, "rule 'RL9999' is not in the rule catalogue" },
@@ -185,15 +185,8 @@ public sealed class AlertConfigTests
 
     [Theory]
     [MemberData(nameof(Errors))]
-    public void Each_error_names_the_file_line_and_column_and_what_to_do(string yaml, int line, int column, string expected)
-    {
-        var ex = Assert.Throws<AlertConfigException>(() => AlertConfig.Parse(yaml, "watch/alerts.yaml"));
-        Assert.Equal(("watch/alerts.yaml", line, column), (ex.File, ex.Line, ex.Column));
-        Assert.StartsWith($"watch/alerts.yaml:{line}:{column}: ", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
-        Assert.IsAssignableFrom<FormatException>(ex);
-        Assert.DoesNotContain("   at ", ex.Message, StringComparison.Ordinal);
-    }
+    public void Each_error_names_the_file_line_and_column_and_what_to_do(string yaml, int line, int column, string expected) =>
+        AlertTestData.AssertConfigError(yaml, line, column, expected);
 
     [Theory]
     [InlineData("retries: 0\nretry_delay_seconds: 0\ntimeout_seconds: 0.1\n")]

@@ -3,6 +3,7 @@ using Runlens.Analysis;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Findings;
 using Runlens.Live.Alerts;
+using Runlens.Live.Alerts.Detectors;
 using Runlens.Live.Control;
 using Runlens.Model;
 using Runlens.Tests.Support;

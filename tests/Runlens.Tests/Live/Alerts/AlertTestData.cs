@@ -31,6 +31,28 @@ internal static class AlertTestData
         new(ruleId, slug, severity, 0.9, title, evidence, [120], [Recommendation.Do($"Fix {slug}.")], $"Why {slug} happens.", [.. series]);
 
     public static AlertConfig Config(string yaml) => AlertConfig.Parse(yaml, "alerts.yaml");
+
+    /// <summary>A 127.0.0.1 port nothing listens on (it was free a moment ago), for refused connections.</summary>
+    public static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Parsing <paramref name="yaml"/> fails with one line: <c>watch/alerts.yaml:LINE:COLUMN: …</c> containing
+    /// <paramref name="expected"/>, without a stack trace.</summary>
+    public static void AssertConfigError(string yaml, int line, int column, string expected)
+    {
+        var ex = Assert.Throws<AlertConfigException>(() => AlertConfig.Parse(yaml, "watch/alerts.yaml"));
+        Assert.Equal(("watch/alerts.yaml", line, column), (ex.File, ex.Line, ex.Column));
+        Assert.StartsWith($"watch/alerts.yaml:{line}:{column}: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<FormatException>(ex);
+        Assert.DoesNotContain("   at ", ex.Message, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Keeps every alert it is sent.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Runlens.Analysis.Findings;
 using Runlens.Live.Alerts;
@@ -19,7 +18,7 @@ public sealed class AlertWebhookTests
     private static readonly Finding Diverged =
         NewFinding("RL0107", "divergence", Severity.Error, "train/loss became NaN at step 30 (lr > 1e-3 & fp16)", "train/loss");
 
-    private static WebhookOptions Fast(int retries = 3) =>
+    private static DeliveryOptions Fast(int retries = 3) =>
         new(retries, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
 
     private static async Task<AlertEvaluation> EvaluateOnce(string sinkYaml, Finding finding, HttpClient http)
@@ -166,11 +165,7 @@ public sealed class AlertWebhookTests
     [Fact]
     public async Task A_refused_connection_is_retried_then_reported()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-
+        var port = ClosedPort();
         using var http = new HttpClient();
         var sink = new WebhookAlertSink(new Uri($"http://127.0.0.1:{port}/hook"), WebhookFormat.Slack, http, Fast(retries: 2));
         var ex = await Assert.ThrowsAsync<WebhookDeliveryException>(() =>

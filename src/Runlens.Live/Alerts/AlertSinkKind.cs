@@ -1,0 +1,11 @@
+namespace Runlens.Live.Alerts;
+
+/// <summary>Where alerts go.</summary>
+public enum AlertSinkKind
+{
+    Console,
+    File,
+    Slack,
+    Webhook,
+    Email,
+}
