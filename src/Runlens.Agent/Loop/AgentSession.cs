@@ -170,7 +170,7 @@ public sealed class AgentSession : IAsyncDisposable
                 break;
             }
 
-            if (BudgetStop(before: true) is { } spent)
+            if (BudgetStop() is { } spent)
             {
                 await FinishAsync(AgentRegistry.Stopped, spent, cancellationToken).ConfigureAwait(false);
                 break;
@@ -489,10 +489,10 @@ public sealed class AgentSession : IAsyncDisposable
             return $"no improvement beyond seed noise in the last {since} experiments (stop.patience {Config.Stop.Patience})";
         }
 
-        return BudgetStop(before: false, experiments);
+        return BudgetStop(experiments);
     }
 
-    private string? BudgetStop(bool before, ImmutableArray<ExperimentRecord>? experiments = null)
+    private string? BudgetStop(ImmutableArray<ExperimentRecord>? experiments = null)
     {
         var done = experiments ?? _registry.Experiments;
         var b = Goal.Budget;
@@ -513,7 +513,6 @@ public sealed class AgentSession : IAsyncDisposable
             return string.Create(CultureInfo.InvariantCulture, $"the wall-time budget of {b.WallMinutes:G} minutes is spent ({minutes:0.0} minutes)");
         }
 
-        _ = before;
         return null;
     }
 

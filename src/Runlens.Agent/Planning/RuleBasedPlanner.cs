@@ -48,7 +48,7 @@ public sealed class RuleBasedPlanner : IPlanner
         }
 
         var best = c.Best;
-        var baseExp = last.Evaluation?.GoalValue is null ? best ?? last : best ?? last;
+        var baseExp = best ?? last;
         var preface = "";
         if (best is not null && best != last && last.Evaluation?.GoalValue is { } lv)
         {
@@ -223,7 +223,7 @@ public sealed class RuleBasedPlanner : IPlanner
                         }
                     }
 
-                    foreach (var m in EpochMoves(c, e, diagnoses, findings, merged))
+                    foreach (var m in EpochMoves(c, e, findings, merged))
                     {
                         yield return m;
                     }
@@ -256,14 +256,14 @@ public sealed class RuleBasedPlanner : IPlanner
         // not-converged can fire without another cause of its group leading.
         if (!causes.Contains("not-learning-enough"))
         {
-            foreach (var m in EpochMoves(c, e, diagnoses, findings, merged))
+            foreach (var m in EpochMoves(c, e, findings, merged))
             {
                 yield return m;
             }
         }
     }
 
-    private static IEnumerable<ConfigMove> EpochMoves(PlanningContext c, ExperimentRecord e, IReadOnlyDictionary<int, Diagnosis> diagnoses, List<Finding> findings, List<ConfigEditRecord> merged)
+    private static IEnumerable<ConfigMove> EpochMoves(PlanningContext c, ExperimentRecord e, List<Finding> findings, List<ConfigEditRecord> merged)
     {
         if (findings.FirstOrDefault(x => x.Rule == "not-converged") is not { } nc)
         {
@@ -278,7 +278,6 @@ public sealed class RuleBasedPlanner : IPlanner
         yield return new ConfigMove("epochs", to, far
             ? string.Create(CultureInfo.InvariantCulture, $"not-converged: {nc.Title}; the diagnosis suggests {suggested}, and with the goal still {gap * 100:0}% away, {to}")
             : $"not-converged: {nc.Title}");
-        _ = diagnoses;
     }
 
     /// <summary>How far a value is from the threshold, relative to it (0 when reached).</summary>
