@@ -25,6 +25,7 @@ internal static class Program
         root.Subcommands.Add(McpCommand.Build());
         root.Subcommands.Add(AgentCommand.Build());
         root.Subcommands.Add(AuditCommand.Build());
+        StoreErrorsAction.Guard(root);
         return root;
     }
 }

@@ -24,7 +24,7 @@ internal static class McpCommand
                 return ExitCodes.Usage;
             }
 
-            await using var s = await StoreLocation.OpenAsync(parse.GetValue(store), ct);
+            await using var s = await StoreLocation.OpenAsync(parse.GetValue(store), Storage.StoreOpenMode.OpenExisting, ct);
             await RunlensMcpServer.RunAsync(s, loaded, ct);
             return ExitCodes.Ok;
         });

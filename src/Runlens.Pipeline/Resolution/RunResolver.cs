@@ -57,14 +57,14 @@ public sealed class RunResolver(string? storeSpec, Func<string, CancellationToke
     {
         if (_store is null && StoreLocation.Exists(storeSpec))
         {
-            _store = await StoreLocation.OpenAsync(storeSpec, cancellationToken).ConfigureAwait(false);
+            _store = await StoreLocation.OpenAsync(storeSpec, Storage.StoreOpenMode.OpenExisting, cancellationToken).ConfigureAwait(false);
         }
 
         return _store is null ? null : new StoredRuns(_store);
     }
 
     /// <summary>Where the store is, for messages.</summary>
-    public string StoreName => StoreLocation.Resolve(storeSpec);
+    public string StoreName => StoreLocation.Describe(storeSpec);
 
     private async Task<ResolvedRun?> StoredAsync(string idOrName, SliceSpec? slices, CancellationToken cancellationToken)
     {
