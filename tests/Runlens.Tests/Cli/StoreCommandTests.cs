@@ -133,7 +133,7 @@ public sealed class StoreCommandTests
     {
         using var dir = new TempDir();
         var store = Path.Combine(dir.Path, "no", "such", "dir", "x.db");
-        foreach (var command in new[] { "runs", "show x", "analyze x", "compare x y", "impact --experiment e", "mcp", "watch x" })
+        foreach (var command in new[] { "runs", "show x", "analyze x", "compare x y", "impact --experiment e", "watch x" })
         {
             var r = await RunlensProcess.RunAsync([.. command.Split(' '), "--store", store]);
             Assert.NotEqual(0, r.ExitCode);
