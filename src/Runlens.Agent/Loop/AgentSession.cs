@@ -575,7 +575,7 @@ public sealed class AgentSession : IAsyncDisposable
     {
         try
         {
-            return new AgentStore(await StoreLocation.OpenAsync(config.Store, cancellationToken).ConfigureAwait(false), goal, correlation);
+            return new AgentStore(await StoreLocation.OpenAsync(config.Store, StoreOpenMode.OpenOrCreate, cancellationToken).ConfigureAwait(false), goal, correlation);
         }
         catch (Exception ex) when (ex is StoreException or IOException or UnauthorizedAccessException)
         {
