@@ -88,12 +88,6 @@ public sealed class AgentSession : IAsyncDisposable
             project = Path.GetFullPath(Path.Combine(config.Projects, goal.Name + "-" + now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + n.ToString(CultureInfo.InvariantCulture)));
         }
 
-        ProjectLayout.Scaffold(project);
-        if (config.File is { } file)
-        {
-            File.Copy(file, Path.Combine(project, "agent.yaml"), overwrite: true);
-        }
-
         var correlation = Guid.NewGuid().ToString("N");
         var e = config.Evaluation;
         var start = goal.Start ?? new ExperimentConfig(new DatasetConfig(goal.Dataset, e.Split), ModelConfig.Default(e.Architecture),
@@ -102,11 +96,24 @@ public sealed class AgentSession : IAsyncDisposable
         var registry = new AgentRegistry(AgentRegistry.SchemaName, goal.Text, goal.Name, correlation, goal.Target, goal.Dataset, goal.Seeds, goal.Budget,
             now, now, AgentRegistry.Running, null, 0, [],
             new PlannedExperiment("E001", start, null, [], goal.Start is null ? "The default starting configuration of the agent config." : "The starting configuration the goal gives.", "start"));
-        var log = new AgentLog(Path.Combine(project, ProjectLayout.Logs, AgentLog.NewFileName(now)), correlation, console);
+
+        // The store first (a store that cannot be opened leaves no project behind), then the project, built in a
+        // temporary folder beside it and renamed into place with its registry in it: a project folder never exists
+        // without its registry, even when the agent is killed while creating it.
+        var store = await OpenStoreAsync(config, goal.Name, correlation, cancellationToken).ConfigureAwait(false);
+        AgentLog? log = null;
         try
         {
-            var store = await OpenStoreAsync(config, goal.Name, correlation, cancellationToken).ConfigureAwait(false);
-            await RegistryFile.WriteAsync(Path.Combine(project, RegistryFile.FileName), registry, cancellationToken).ConfigureAwait(false);
+            var building = Path.Combine(Path.GetDirectoryName(project)!, "." + Path.GetFileName(project) + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            ProjectLayout.Scaffold(building);
+            if (config.File is { } file)
+            {
+                File.Copy(file, Path.Combine(building, "agent.yaml"), overwrite: true);
+            }
+
+            await RegistryFile.WriteAsync(Path.Combine(building, RegistryFile.FileName), registry, cancellationToken).ConfigureAwait(false);
+            Directory.Move(building, project);
+            log = new AgentLog(Path.Combine(project, ProjectLayout.Logs, AgentLog.NewFileName(now)), correlation, console);
             log.Info("agent_started", $"goal \"{goal.Text}\": {goal.Target.Describe()} on {goal.Dataset}, {goal.Seeds.Length} seeds per experiment; project {project}",
                 data: new JsonObject
                 {
@@ -119,7 +126,8 @@ public sealed class AgentSession : IAsyncDisposable
         }
         catch
         {
-            log.Dispose();
+            log?.Dispose();
+            await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

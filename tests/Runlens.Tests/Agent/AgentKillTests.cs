@@ -32,10 +32,16 @@ public sealed class AgentKillTests
                 kills++;
             }
 
-            project ??= Directory.Exists(Path.Combine(dir.Path, "projects")) ? Directory.GetDirectories(Path.Combine(dir.Path, "projects")).SingleOrDefault() : null;
-            if (project is null || !File.Exists(Path.Combine(project, RegistryFile.FileName)))
+            // A project folder appears only with its registry in it (it is built beside and renamed into place).
+            var projects = Directory.Exists(Path.Combine(dir.Path, "projects"))
+                ? Directory.GetDirectories(Path.Combine(dir.Path, "projects")).Where(d => !Path.GetFileName(d).StartsWith('.')).ToList()
+                : [];
+            Assert.All(projects, d => Assert.True(File.Exists(Path.Combine(d, RegistryFile.FileName)), $"{d} has no registry"));
+            Assert.True(projects.Count <= 1, $"more than one project: {string.Join(", ", projects)}");
+            project ??= projects.SingleOrDefault();
+            if (project is null)
             {
-                continue; // killed before the registry was first written: starting again is all there is
+                continue; // killed before the project was created: starting again is all there is
             }
 
             var registry = RegistryFile.Read(Path.Combine(project, RegistryFile.FileName)); // throws if a write was torn
