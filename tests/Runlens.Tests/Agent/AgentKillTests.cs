@@ -86,6 +86,97 @@ public sealed class AgentKillTests
         Assert.All(lines, l => Assert.Equal(final.CorrelationId, (string?)l["correlation_id"]));
     }
 
+    [PythonFact]
+    public async Task Killing_the_agent_the_moment_it_writes_the_registry_leaves_a_valid_registry_and_resume_goes_on()
+    {
+        using var dir = new TempDir();
+        AgentTestKit.QuickConfig(dir.Path);
+        AgentTestKit.QuickGoal(dir.Path, threshold: 0.999, iterations: 6);
+        var projects = Path.Combine(dir.Path, "projects");
+        Directory.CreateDirectory(projects);
+        var random = new Random(7);
+        var seen = new List<ExperimentRecord>();
+        string? project = null;
+        var kills = 0;
+        var beforeRename = 0;
+        var leftovers = 0;
+        for (var cycle = 0; cycle < 30 && kills < 8; cycle++)
+        {
+            // Kill at the k-th registry write of this start: the moment its temporary file appears (inotify), while the
+            // write, its flush or the rename may still be under way.
+            var k = random.Next(1, 4);
+            var writes = 0;
+            using var killed = new SemaphoreSlim(0);
+            Process? agent = null;
+            using var watcher = new FileSystemWatcher(projects, RegistryFile.FileName + ".tmp-*") { IncludeSubdirectories = true };
+            watcher.Created += (_, _) =>
+            {
+                if (Interlocked.Increment(ref writes) == k && agent is { } a)
+                {
+                    try
+                    {
+                        a.Kill(entireProcessTree: false);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+
+                    killed.Release();
+                }
+            };
+            watcher.EnableRaisingEvents = true;
+            string[] args = project is null ? ["agent", "goal.yaml", "--config", "agent.yaml"] : ["agent", "resume", project];
+            using (agent = Start(dir.Path, args))
+            {
+                Assert.True(agent.WaitForExit(TimeSpan.FromMinutes(3)), "the agent neither finished nor was killed within 3 minutes");
+                await agent.WaitForExitAsync();
+                if (await killed.WaitAsync(0))
+                {
+                    kills++;
+                }
+            }
+
+            watcher.EnableRaisingEvents = false;
+            if (Directory.GetFiles(projects, RegistryFile.FileName + ".tmp-*", SearchOption.AllDirectories).Length > leftovers)
+            {
+                beforeRename++; // this kill landed before the rename: the temporary file is still there
+            }
+
+            leftovers = Directory.GetFiles(projects, RegistryFile.FileName + ".tmp-*", SearchOption.AllDirectories).Length;
+            var found = Directory.GetDirectories(projects).Where(d => !Path.GetFileName(d).StartsWith('.')).ToList();
+            Assert.All(found, d => Assert.True(File.Exists(Path.Combine(d, RegistryFile.FileName)), $"{d} has no registry"));
+            project ??= found.SingleOrDefault();
+            if (project is null)
+            {
+                continue;
+            }
+
+            var registry = RegistryFile.Read(Path.Combine(project, RegistryFile.FileName)); // throws if a write was torn
+            AssertKeeps(seen, registry);
+            seen = [.. registry.Experiments];
+            if (registry.Status != AgentRegistry.Running)
+            {
+                break;
+            }
+        }
+
+        Assert.True(kills >= 4, $"only {kills} kills landed at a registry write");
+        Assert.True(beforeRename >= 1, $"none of the {kills} kills landed before the registry's rename");
+        Assert.NotNull(project);
+        for (var i = 0; i < 3 && RegistryFile.Read(Path.Combine(project!, RegistryFile.FileName)).Status == AgentRegistry.Running; i++)
+        {
+            using var resume = Start(dir.Path, ["agent", "resume", project!]);
+            Assert.True(resume.WaitForExit(TimeSpan.FromMinutes(5)), "resume did not finish within 5 minutes");
+            Assert.Equal(0, resume.ExitCode);
+        }
+
+        var final = RegistryFile.Read(Path.Combine(project!, RegistryFile.FileName));
+        AssertKeeps(seen, final);
+        Assert.NotEqual(AgentRegistry.Running, final.Status);
+        Assert.Equal([.. Enumerable.Range(1, final.Experiments.Length).Select(i => $"E{i:D3}")], final.Experiments.Select(e => e.Id).ToArray());
+        Assert.Empty(Directory.GetFiles(project!, "registry.json.tmp-*"));
+    }
+
     private static string RuleKey(PlannedExperiment p) => Runlens.Agent.Planning.RuleBasedPlanner.Key(p.Config);
 
     private static string RuleKey(ExperimentRecord e) => Runlens.Agent.Planning.RuleBasedPlanner.Key(e.Config);
