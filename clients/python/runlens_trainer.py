@@ -264,19 +264,10 @@ class _Control:
         self.should_training_stop = False
 
 
-def _macro_f1(y_true, y_pred, classes):
-    scores = []
-    for c in range(classes):
-        tp = int(((y_pred == c) & (y_true == c)).sum())
-        fp = int(((y_pred == c) & (y_true != c)).sum())
-        fn = int(((y_pred != c) & (y_true == c)).sum())
-        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return sum(scores) / classes
-
-
 def train(config, seed, out):
     import numpy as np
     import torch
+    from sklearn.metrics import f1_score
     from runlens_callback import RunlensCallback
 
     torch.set_num_threads(1)
@@ -344,7 +335,7 @@ def train(config, seed, out):
             val_loss = float(loss_fn(logits, yv))
             predicted = logits.argmax(dim=1)
         accuracy = float((predicted == yv).float().mean())
-        f1 = _macro_f1(yv.numpy(), predicted.numpy(), len(names))
+        f1 = float(f1_score(yv.numpy(), predicted.numpy(), labels=list(range(len(names))), average="macro", zero_division=0))
         metrics = {"eval_loss": val_loss, "eval_accuracy": accuracy, "eval_f1_macro": f1, "epoch": state.epoch}
         if best is None or f1 > best:
             best = f1

@@ -10,4 +10,5 @@ namespace Runlens.Agent.Goals;
 /// <param name="Dataset">A data set the trainer reads: <c>sklearn:digits</c>, <c>csv:PATH</c>, <c>module:PATH.py:FUNCTION</c>.</param>
 /// <param name="Seeds">The seeds each experiment is trained with (at least two, so the spread is known).</param>
 /// <param name="Start">The first experiment's configuration, or null for the planner's default start.</param>
-public sealed record AgentGoal(string Text, string Name, GoalTarget Target, string Dataset, ImmutableArray<int> Seeds, AgentBudget Budget, ExperimentConfig? Start = null);
+/// <param name="Label">The label column of a <c>csv:</c> data set (null: the trainer's default, <c>target</c>).</param>
+public sealed record AgentGoal(string Text, string Name, GoalTarget Target, string Dataset, ImmutableArray<int> Seeds, AgentBudget Budget, ExperimentConfig? Start = null, string? Label = null);

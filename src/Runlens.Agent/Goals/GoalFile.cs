@@ -32,7 +32,7 @@ public static class GoalFile
     public static AgentGoal Parse(string file, string text, AgentConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var root = YamlSection.Parse(file, text).Only("goal", "name", "target", "dataset", "seeds", "budget", "start");
+        var root = YamlSection.Parse(file, text).Only("goal", "name", "target", "dataset", "label", "seeds", "budget", "start");
         var sentence = root.Required("goal", "\"reach macro-F1 0.95 on digits\"");
         var fromText = GoalText.TryParse(sentence);
         var t = root.Section("target")?.Only("metric", "direction", "threshold", "judged_on");
@@ -54,7 +54,13 @@ public static class GoalFile
         var budget = Budget(root.Section("budget"), config.Budget);
         var start = root.Section("start") is { } s ? Start(s, config, dataset) : null;
         var name = root.String("name") ?? GoalText.Slug(sentence);
-        return new AgentGoal(sentence, name, new GoalTarget(metric, greater, threshold, judged), dataset, seeds, budget, start);
+        var label = root.String("label");
+        if (label is not null && !dataset.StartsWith("csv:", StringComparison.Ordinal))
+        {
+            throw root.Error("label", $"'{label}' names a label column, but {dataset} is not a CSV data set", "remove label, or use dataset: csv:PATH");
+        }
+
+        return new AgentGoal(sentence, name, new GoalTarget(metric, greater, threshold, judged), dataset, seeds, budget, start, label);
     }
 
     /// <summary>A goal given as a sentence on the command line, with the agent config's seeds and budget.</summary>

@@ -92,7 +92,7 @@ public sealed class AgentSession : IAsyncDisposable
         var e = config.Evaluation;
         var start = goal.Start ?? new ExperimentConfig(new DatasetConfig(goal.Dataset, e.Split), ModelConfig.Default(e.Architecture),
             new TrainingConfig(e.Optimizer, e.LearningRate, e.Epochs, e.BatchSize));
-        start = start with { Dataset = start.Dataset with { Source = goal.Dataset } };
+        start = start with { Dataset = start.Dataset with { Source = goal.Dataset, Target = goal.Label ?? start.Dataset.Target } };
         var registry = new AgentRegistry(AgentRegistry.SchemaName, goal.Text, goal.Name, correlation, goal.Target, goal.Dataset, goal.Seeds, goal.Budget,
             now, now, AgentRegistry.Running, null, 0, [],
             new PlannedExperiment("E001", start, null, [], goal.Start is null ? "The default starting configuration of the agent config." : "The starting configuration the goal gives.", "start"));

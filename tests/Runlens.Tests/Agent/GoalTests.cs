@@ -1,6 +1,9 @@
 using Runlens.Agent;
 using Runlens.Agent.Configuration;
 using Runlens.Agent.Goals;
+using Runlens.Agent.Loop;
+using Runlens.Agent.Registry;
+using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Agent;
 
@@ -70,6 +73,21 @@ public sealed class GoalTests
         Assert.Equal(AgentConfig.Default.Evaluation.BatchSize, goal.Start.Training.BatchSize);
     }
 
+    [Fact]
+    public async Task A_csv_goal_names_its_label_column_and_the_first_experiment_reads_it()
+    {
+        using var dir = new TempDir();
+        var config = AgentTestKit.Read(AgentTestKit.QuickConfig(dir.Path));
+        var goal = GoalFile.Parse(Path.Combine(dir.Path, "goal.yaml"), "goal: reach accuracy 0.9\ndataset: csv:data/blobs.csv\nlabel: kind\n", config);
+        Assert.Equal("csv:" + Path.Combine(dir.Path, "data", "blobs.csv"), goal.Dataset);
+        Assert.Equal("kind", goal.Label);
+
+        await using var session = await AgentSession.StartAsync(goal, config, null);
+
+        var planned = RegistryFile.Read(Path.Combine(session.Project, RegistryFile.FileName)).Next!.Config.Dataset;
+        Assert.Equal(("csv:" + Path.Combine(dir.Path, "data", "blobs.csv"), "kind"), (planned.Source, planned.Target));
+    }
+
     [Theory]
     [InlineData("goal: x\ntarget: {metric: f1_macro, threshold: 0.9}\ndataset: mnist\n", "goal.yaml:3: dataset 'mnist' is not a data set the trainer reads")]
     [InlineData("goal: x on digits\ntarget: {metric: f2, threshold: 0.9}\n", "goal.yaml:2: target.metric 'f2' is not a metric Runlens evaluates")]
@@ -77,6 +95,7 @@ public sealed class GoalTests
     [InlineData("goal: reach accuracy 0.9 on iris\nstart:\n  training: {learning_rate: -1}\n", "goal.yaml:3: start.training.learning_rate is wrong: learning_rate -1 is out of range")]
     [InlineData("goal: reach accuracy 0.9 on iris\nstart:\n  model: {hidden: [32]}\n  training: {lr: 0.1}\n", "goal.yaml:4: unknown key 'start.training.lr'")]
     [InlineData("goal: reach accuracy 0.9 on iris\n  bad: indent\n", "goal.yaml:2: not valid YAML")]
+    [InlineData("goal: reach accuracy 0.9 on iris\nlabel: species\n", "goal.yaml:2: label 'species' names a label column, but sklearn:iris is not a CSV data set; remove label, or use dataset: csv:PATH")]
     public void A_wrong_goal_file_names_the_file_and_line(string yaml, string expected)
     {
         var ex = Assert.Throws<AgentInputException>(() => GoalFile.Parse("goal.yaml", yaml, AgentConfig.Default));
