@@ -84,6 +84,36 @@ public sealed class AgentEndToEndTests
         }
     }
 
+    [PythonFact]
+    public async Task The_agent_verb_prints_its_summary_and_status_shows_the_newest_project_as_text_and_as_the_registry()
+    {
+        using var dir = new TempDir();
+        AgentTestKit.QuickConfig(dir.Path);
+        AgentTestKit.QuickGoal(dir.Path, threshold: 0.8);
+
+        var run = await RunlensProcess.RunInAsync(dir.Path, "agent", "goal.yaml", "--config", "agent.yaml");
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        var project = AgentTestKit.Project(dir.Path);
+        Assert.Contains($"project   {project}", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("status    goal achieved: ", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("E001      start: accuracy ", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("log: " + Path.Combine(project, "logs"), run.StdOut, StringComparison.Ordinal);
+
+        var status = await RunlensProcess.RunInAsync(dir.Path, "agent", "status", "--config", "agent.yaml");
+        Assert.True(status.ExitCode == 0, status.StdErr);
+        var registry = RegistryFile.Read(Path.Combine(project, RegistryFile.FileName));
+        Assert.Contains($"spent     {registry.Experiments.Length} of 8 experiments, {registry.RunsUsed} of 100 runs", status.StdOut, StringComparison.Ordinal);
+        Assert.Equal(registry.Experiments.Length, status.StdOut.Split('\n').Count(l => l.StartsWith('E')));
+
+        var json = await RunlensProcess.RunInAsync(dir.Path, "agent", "status", project, "--format", "json");
+        Assert.True(json.ExitCode == 0, json.StdErr);
+        var doc = JsonNode.Parse(json.StdOut)!;
+        Assert.Equal(AgentRegistry.SchemaName, (string?)doc["schema"]);
+        Assert.Equal(registry.CorrelationId, (string?)doc["correlation_id"]);
+        Assert.Equal("goal_achieved", (string?)doc["status"]);
+    }
+
     private const string AgentLogSchema = "runlens.agent-log/v1";
 
     [PythonFact]
