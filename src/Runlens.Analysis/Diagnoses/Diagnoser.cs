@@ -150,6 +150,14 @@ public sealed class Diagnoser
                 headline += string.Create(CultureInfo.InvariantCulture, $" (and {serious.Count - 1} more finding{(serious.Count > 2 ? "s" : "")})");
             }
         }
+        else if (best is { } db && final is { } df && view.Primary is { } dp && FinalDamage(db.Value, df.Value, view.PrimaryGreaterIsBetter) is { } damage)
+        {
+            // No rule fired, yet the run ended well past its best (a log cut short before the rules could judge it):
+            // the damage is the headline, and the run is not called healthy.
+            status = DiagnosisStatus.Warning;
+            headline = string.Create(CultureInfo.InvariantCulture,
+                $"The final {dp.Key} {Format.Number(df.Value)} (step {Format.Step(df.Step)}) is {Format.Percent(damage)} worse than its best {Format.Number(db.Value)} at step {Format.Step(db.Step)}: use the best checkpoint, not the final weights (reported from {Format.Percent(FinalDamageThreshold)} worse).");
+        }
         else
         {
             headline = best is { } bb && view.Primary is { } pp
@@ -162,6 +170,22 @@ public sealed class Diagnoser
     }
 
     private static MetricPoint Point(SeriesPoint p) => new(p.Step, p.Value, p.Epoch);
+
+    /// <summary>How much worse than its best a final primary value may be before the summary says so: 20%, well past the
+    /// evaluation noise of a converged run, well short of the 67% a run cut short after its best can show.</summary>
+    private const double FinalDamageThreshold = 0.2;
+
+    /// <summary>The relative worsening of the final value on the best, or null when it is under the threshold.</summary>
+    private static double? FinalDamage(double best, double final, bool greaterIsBetter)
+    {
+        if (!double.IsFinite(best) || !double.IsFinite(final) || best == 0)
+        {
+            return null;
+        }
+
+        var worse = (greaterIsBetter ? best - final : final - best) / Math.Abs(best);
+        return worse >= FinalDamageThreshold ? worse : null;
+    }
 
     /// <summary>The finding with every config change marked with where the trainer takes it, and without no-ops
     /// (<c>1 → 1</c>): a recommendation whose every change was a no-op is left out, as it asks for nothing new.</summary>

@@ -97,4 +97,18 @@ public sealed class CoherentConfigTests
         Assert.Equal(3, doc.RootElement.GetProperty("EarlyStopping").GetProperty("patience").GetProperty("to").GetInt32());
         Assert.Equal(5e-5, doc.RootElement.GetProperty("TrainingArguments").GetProperty("learning_rate").GetProperty("to").GetDouble());
     }
+
+    [Fact]
+    public void A_run_that_ends_far_worse_than_its_best_is_not_headlined_healthy()
+    {
+        // No rule speaks (as when a truncated log leaves the rules nothing to judge); WER ends 67% worse than its best.
+        var run = new RunBuilder().Series("val/wer", 1000, 0.50, 0.30, 0.52, 0.31, 0.49, 0.30, 0.50).Build();
+        var d = new Diagnoser(rules: []).Diagnose(run);
+        Assert.Empty(d.Findings);
+        Assert.Equal(DiagnosisStatus.Warning, d.Summary.Status);
+        Assert.StartsWith("The final val/wer 0.5 (step 7,000) is 67% worse than its best 0.3 at step 2,000", d.Summary.Headline, StringComparison.Ordinal);
+
+        var fine = new Diagnoser(rules: []).Diagnose(new RunBuilder().Series("val/wer", 1000, 0.30, 0.29, 0.31).Build());
+        Assert.Equal(DiagnosisStatus.Healthy, fine.Summary.Status);
+    }
 }
