@@ -78,7 +78,7 @@ public sealed class LearningRateTooHighRule : IRule
             recs.Add(Recommendation.Do("Lower the learning rate (about 3×)."));
         }
 
-        if (run.Run.Config.Number("warmup_ratio", "warmup_steps") is null or 0)
+        if (!vocab.HasWarmup)
         {
             recs.Add(Recommendation.Do("Add a warmup so the first updates are small.", vocab.IsHf ? [vocab.Change("warmup_ratio", 0.1)] : []));
         }
@@ -89,7 +89,7 @@ public sealed class LearningRateTooHighRule : IRule
             $"The learning rate looks too high: {loss.Key} "
                 + (oscillates ? $"swings {Format.Percent(oscillation)} around its mean" : "makes no progress")
                 + (pinned ? $" with {Format.Percent(clippedFraction)} of gradient norms at the clip" : "")
-                + $", and fell only {Format.Percent(Math.Max(0, drop))} ({Format.Number(head)} → {Format.Number(tail)})",
+                + (drop < 0 ? $", and rose {Format.Percent(-drop)}" : $", and fell only {Format.Percent(drop)}") + $" ({Format.Number(head)} → {Format.Number(tail)})",
             evidence,
             [loss.First.Step, loss.Last.Step],
             recs,
