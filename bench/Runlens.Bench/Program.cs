@@ -64,6 +64,12 @@ internal static class Program
             return CompareLoad.Run(Arg(1, 10), Arg(2, 1_000_000));
         }
 
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            double Arg(int i, double fallback) => args.Length > i ? double.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            return await Soak.SoakLoad.RunAsync(Arg(1, 10), (int)Arg(2, 1000), (int)Arg(3, 60));
+        }
+
         if (args.Length > 1 && args[0] == "scale-once")
         {
             return await ScaleScenario.OnceAsync(args[1]);
