@@ -16,9 +16,9 @@ command -v sharpfuzz >/dev/null || { echo "fuzz/run.sh: sharpfuzz not found (dot
 mkdir -p "$WORK"
 if [ ! -f "$WORK/bin/.instrumented" ]; then
   rm -rf "$WORK/bin"
-  dotnet publish fuzz/Runlens.Fuzz -c Release -o "$WORK/bin" >/dev/null
+  dotnet publish fuzz/Runlens.Fuzzing -c Release -o "$WORK/bin" >/dev/null
   for dll in "$WORK"/bin/Runlens.*.dll; do
-    case "$(basename "$dll")" in Runlens.Fuzz.dll) ;; *) sharpfuzz "$dll" >/dev/null ;; esac
+    case "$(basename "$dll")" in Runlens.Fuzzing.dll) ;; *) sharpfuzz "$dll" >/dev/null ;; esac
   done
   touch "$WORK/bin/.instrumented"
 fi
@@ -31,7 +31,7 @@ for t in "${targets[@]}"; do
   out="$WORK/out/$t"; rm -rf "$out"; mkdir -p "$out"
   echo "fuzz/run.sh: $t (up to $EXECS executions or $SECONDS_PER_TARGET s)" >&2
   afl-fuzz -i "fuzz/corpus/$t" -o "$out" -t 10000 -m none -E "$EXECS" -V "$SECONDS_PER_TARGET" \
-    -- dotnet "$WORK/bin/Runlens.Fuzz.dll" "$t" >"$out/afl.log" 2>&1 || echo "fuzz/run.sh: afl-fuzz ended with $? for $t (see $out/afl.log)" >&2
+    -- dotnet "$WORK/bin/Runlens.Fuzzing.dll" "$t" >"$out/afl.log" 2>&1 || echo "fuzz/run.sh: afl-fuzz ended with $? for $t (see $out/afl.log)" >&2
   s="$out/default/fuzzer_stats"
   if [ -f "$s" ]; then
     v() { awk -F' *: *' -v k="$1" '$1==k {print $2}' "$s"; }

@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace Runlens.Fuzz;
+namespace Runlens.Fuzzing;
 
 /// <summary>
-/// <c>Runlens.Fuzz TARGET</c>: runs TARGET under afl-fuzz (SharpFuzz's persistent mode; see fuzz/README.md).
-/// <c>Runlens.Fuzz TARGET --replay FILE|DIR...</c>: feeds files once and prints what each gave (no AFL needed).
-/// <c>Runlens.Fuzz --list</c>: the targets.
+/// <c>Runlens.Fuzzing TARGET</c>: runs TARGET under afl-fuzz (SharpFuzz's persistent mode; see fuzz/README.md).
+/// <c>Runlens.Fuzzing TARGET --replay FILE|DIR...</c>: feeds files once and prints what each gave (no AFL needed).
+/// <c>Runlens.Fuzzing --list</c>: the targets.
 /// </summary>
 internal static class Program
 {
@@ -26,7 +26,7 @@ internal static class Program
             var target = FuzzTargets.Find(args[0]);
             if (target is null)
             {
-                Console.Error.WriteLine($"Runlens.Fuzz: no target '{args[0]}'; --list shows them");
+                Console.Error.WriteLine($"Runlens.Fuzzing: no target '{args[0]}'; --list shows them");
                 return 1;
             }
 

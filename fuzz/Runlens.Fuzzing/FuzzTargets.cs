@@ -10,7 +10,7 @@ using Runlens.Server.Native;
 using Runlens.Storage;
 using Runlens.Storage.Search;
 
-namespace Runlens.Fuzz;
+namespace Runlens.Fuzzing;
 
 /// <summary>
 /// Every fuzz target: each importer (its file written where the format expects it, detected, then imported), the
@@ -69,10 +69,11 @@ internal static class FuzzTargets
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>As the server reads a points body: JSON of at most 64 levels (malformed JSON is the server's 400), then
-    /// the points parser.</summary>
+    /// <summary>As the server reads a points body: its text checked (UTF-8, paired surrogates), JSON of at most 64 levels
+    /// (malformed JSON is the server's 400), then the points parser.</summary>
     private static void NativePoints(byte[] bytes)
     {
+        JsonText.Check(bytes);
         JsonDocument doc;
         try
         {

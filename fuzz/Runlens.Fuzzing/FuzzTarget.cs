@@ -1,4 +1,4 @@
-namespace Runlens.Fuzz;
+namespace Runlens.Fuzzing;
 
 /// <summary>
 /// One input reader under fuzzing: its name (the folder of its corpus, <c>fuzz/corpus/NAME</c>), what it reads, the

@@ -1,4 +1,4 @@
-namespace Runlens.Fuzz;
+namespace Runlens.Fuzzing;
 
 /// <summary>A folder of this process where file-based readers get their input written (in memory-backed
 /// <c>/dev/shm</c> when there is one), emptied before each input.</summary>
