@@ -12,11 +12,11 @@ namespace Runlens.Pipeline.Diagnosing;
 /// the same, and is made again as soon as any part changes (a re-upload shows at once).
 /// </summary>
 public sealed record RunVersion(long Points, RunStatus Status, DateTimeOffset? End, string Config, string? Validation, string? Training,
-    string Settings, string Catalogue)
+    string Settings, string Catalogue, long? Revision = null)
 {
     /// <summary>The version as one line, how it is kept with a run (the runs table's summary).</summary>
     public string Key => string.Create(CultureInfo.InvariantCulture,
-        $"{Points}|{Status}|{End?.ToUnixTimeMilliseconds()}|{Config}|{Validation}|{Training}|{Settings}|{Catalogue}");
+        $"{Points}|{Status}|{End?.ToUnixTimeMilliseconds()}|{Config}|{Validation}|{Training}|{Settings}|{Catalogue}|{Revision}");
 
     /// <summary>A short hash of the bytes (an upload).</summary>
     public static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];

@@ -148,7 +148,7 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
             return summary;
         }
 
-        await Runs.Store.Live.ApplyAsync(record.Id, new RunChanges { Blobs = [new RunBlob(SummaryKind, SummaryName, summary.ToBytes())] },
+        await Runs.Store.Live.ApplyAsync(record.Id, new RunChanges { Blobs = [new RunBlob(SummaryKind, SummaryName, summary.ToBytes())], Derived = true },
             cancellationToken).ConfigureAwait(false);
         return summary;
     }

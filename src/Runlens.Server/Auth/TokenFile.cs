@@ -44,6 +44,11 @@ internal sealed class TokenFile
         {
             throw new FormatException($"{path}: cannot read the token file: {ex.Message}");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet stops with these (not a YamlException) on some malformed documents
+            throw new FormatException($"{path}: not valid YAML. Expected 'tokens:' with a list of name/token/scopes entries.");
+        }
 
         var tokens = new Dictionary<string, (string, bool, bool)>(StringComparer.Ordinal);
         foreach (var (entry, i) in (doc?.Tokens ?? []).Select((e, i) => (e, i + 1)))

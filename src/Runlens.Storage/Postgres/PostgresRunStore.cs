@@ -46,6 +46,7 @@ public sealed class PostgresRunStore : SqlRunStore
         ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_points INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS lo_step BIGINT;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS hi_step BIGINT;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS revision BIGINT NOT NULL DEFAULT 0;
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
         CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
         """;

@@ -108,10 +108,9 @@ public abstract partial class SqlRunStore
             }
         }
 
-        await using (var update = Command(connection, tx, """
-            UPDATE runs SET status = COALESCE(@status, status), ended_at = COALESCE(@end, ended_at), name = COALESCE(@name, name),
-                lifecycle = COALESCE(@lifecycle, lifecycle), details = @details WHERE id = @id
-            """, ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
+        await using (var update = Command(connection, tx,
+            "UPDATE runs SET status = COALESCE(@status, status), ended_at = COALESCE(@end, ended_at), name = COALESCE(@name, name), "
+            + "lifecycle = COALESCE(@lifecycle, lifecycle), details = @details" + (changes.Derived ? "" : ", revision = revision + 1") + " WHERE id = @id", ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
             ("@details", changes.Events.Count == 0 ? details : WithEvents(details, changes.Events))))
         {
             AddParameter(update, "@status", changes.Status is { } s ? (int)s : null, System.Data.DbType.Int32);
@@ -161,6 +160,14 @@ public abstract partial class SqlRunStore
             InvalidTextException.Check(key, what + " key");
             InvalidTextException.Check(value, $"{what} '{key}'");
         }
+    }
+
+    public async Task<long?> GetRevisionAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, null, "SELECT revision FROM runs WHERE id = @id", ("@id", runId));
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } value and not DBNull
+            ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     public async Task<byte[]?> GetBlobAsync(string runId, string kind, string name, CancellationToken cancellationToken = default)

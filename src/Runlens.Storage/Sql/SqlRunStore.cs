@@ -107,7 +107,8 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
             INSERT INTO runs (id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, details, imported_at, lifecycle)
             VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, @end, @details, @imported, 'active')
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, experiment = excluded.experiment, parent_id = excluded.parent_id,
-                status = excluded.status, started_at = excluded.started_at, ended_at = excluded.ended_at, details = excluded.details
+                status = excluded.status, started_at = excluded.started_at, ended_at = excluded.ended_at, details = excluded.details,
+                revision = runs.revision + 1
             """,
             ("@id", id.Id), ("@name", id.Name), ("@experiment", id.Experiment), ("@parent", id.ParentId), ("@format", id.Source.Format),
             ("@path", id.Source.Path), ("@status", (int)run.Status), ("@start", Time(id.Time.Start)), ("@end", Time(id.Time.End)),
