@@ -65,6 +65,17 @@ if ! /usr/bin/python3 -c "import aiosmtpd.smtp" >/dev/null 2>&1 && command -v ap
     || echo "test.sh: python3-aiosmtpd could not be installed; the e-mail alert tests will be skipped" >&2
 fi
 
+# The data-audit tests make their media with Debian's python3 (PIL, NumPy, OpenCV, SciPy, scikit-image,
+# scikit-learn) and espeak-ng, sox, flac, oggenc and lame; without them those tests are skipped and say why.
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && { ! /usr/bin/python3 -c "import PIL, numpy, cv2, scipy, skimage, sklearn" >/dev/null 2>&1 \
+     || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null || ! command -v flac >/dev/null \
+     || ! command -v oggenc >/dev/null || ! command -v lame >/dev/null; }; then
+  echo "test.sh: installing the audit test media tools" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pil python3-numpy python3-opencv \
+     python3-scipy python3-skimage python3-sklearn espeak-ng sox flac vorbis-tools lame) >/dev/null 2>&1 \
+    || echo "test.sh: the audit media tools could not be installed; the audit media tests will be skipped" >&2
+fi
+
 log="$(mktemp)"
 dotnet build Runlens.slnx -c Release 2>&1 | tail -n 3
 build_rc=${PIPESTATUS[0]}

@@ -70,6 +70,11 @@ internal static class Program
             return await Soak.SoakLoad.RunAsync(Arg(1, 10), (int)Arg(2, 1000), (int)Arg(3, 60));
         }
 
+        if (args.Length > 0 && args[0] == "audit")
+        {
+            return await Audit.AuditLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4000);
+        }
+
         if (args.Length > 1 && args[0] == "scale-once")
         {
             return await ScaleScenario.OnceAsync(args[1]);

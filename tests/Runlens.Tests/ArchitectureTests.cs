@@ -20,9 +20,25 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void The_model_depends_on_nothing_of_runlens() =>
+        Assert.Empty(RunlensReferences(typeof(Runlens.Model.Run).Assembly));
+
+    [Fact]
+    public void Importers_depend_only_on_the_model() =>
+        Assert.Equal(["Runlens.Model"], RunlensReferences(typeof(Runlens.Import.IRunImporter).Assembly));
+
+    [Fact]
+    public void Analysis_depends_only_on_the_model_and_never_touches_files_or_importers() =>
+        Assert.Equal(["Runlens.Model"], RunlensReferences(typeof(Runlens.Analysis.Diagnoses.Diagnoser).Assembly));
+
+    [Fact]
+    public void Storage_depends_only_on_the_model() =>
+        Assert.Equal(["Runlens.Model"], RunlensReferences(typeof(Runlens.Storage.IRunStore).Assembly));
+
+    [Fact]
     public void The_pipeline_sits_on_the_libraries_and_no_library_or_live_code_below_it_references_it()
     {
-        Assert.Equal(["Runlens.Analysis", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
+        Assert.Equal(["Runlens.Analysis", "Runlens.Audit", "Runlens.Import", "Runlens.Model", "Runlens.Reports", "Runlens.Storage"],
             RunlensReferences(typeof(Runlens.Pipeline.Diagnosing.DiagnosisService).Assembly));
         foreach (var a in new[] { typeof(Runlens.Model.Run), typeof(Runlens.Import.IRunImporter), typeof(Runlens.Analysis.Diagnoses.Diagnoser), typeof(Runlens.Storage.IRunStore), typeof(Runlens.Reports.Renderers) })
         {
@@ -48,6 +64,14 @@ public sealed class ArchitectureTests
             Assert.DoesNotContain("RunStores.", source, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Reports_depend_on_analysis_the_audit_and_model_only() =>
+        Assert.Equal(["Runlens.Analysis", "Runlens.Audit", "Runlens.Model"], RunlensReferences(typeof(Runlens.Reports.Renderers).Assembly));
+
+    [Fact]
+    public void The_data_audit_depends_only_on_analysis_and_the_model() =>
+        Assert.Equal(["Runlens.Analysis", "Runlens.Model"], RunlensReferences(typeof(Runlens.Audit.AuditRunner).Assembly));
 
     [Fact]
     public void The_server_is_a_host_over_the_pipeline_and_only_the_cli_hosts_it()

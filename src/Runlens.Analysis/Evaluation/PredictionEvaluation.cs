@@ -19,6 +19,9 @@ public sealed record PredictionEvaluation(
     /// <summary>Bootstrap 95% intervals of accuracy, balanced accuracy and macro-F1 (per-example sets only).</summary>
     public IReadOnlyDictionary<string, BootstrapInterval> Intervals { get; init; } = new Dictionary<string, BootstrapInterval>();
 
+    /// <summary>Per-batch accuracy and the worst batches, when the file has a <c>batch</c> column.</summary>
+    public BatchReport? Batches { get; init; }
+
     /// <summary>Findings of the data and label rules over these predictions (set by <c>runlens evaluate</c>).</summary>
     public ImmutableArray<Findings.Finding> Findings { get; init; } = [];
 
@@ -63,6 +66,7 @@ public sealed record PredictionEvaluation(
         {
             Samples = ExampleSamples.Of(set),
             Intervals = LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length),
+            Batches = BatchReport.Of(set),
         };
     }
 

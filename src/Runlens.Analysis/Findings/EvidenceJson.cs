@@ -27,10 +27,21 @@ public static class EvidenceJson
         return JsonSerializer.SerializeToElement(evidence, TypeInfo(evidence.GetType()));
     }
 
+    private static System.Collections.Immutable.ImmutableArray<System.Text.Json.Serialization.JsonSerializerContext> s_more = [];
+
+    /// <summary>Adds the source-generated context of evidence records that live outside this library (the data audit's
+    /// findings in a run's diagnosis); each record type registers its context once, before its first instance exists.</summary>
+    public static void AddContext(System.Text.Json.Serialization.JsonSerializerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        System.Collections.Immutable.ImmutableInterlocked.Update(ref s_more, list => list.Contains(context) ? list : list.Add(context));
+    }
+
     /// <summary>The generated serialization metadata of an evidence type; a type missing from
-    /// <see cref="EvidenceJsonContext"/> is a programming error.</summary>
+    /// <see cref="EvidenceJsonContext"/> (or a context added with <see cref="AddContext"/>) is a programming error.</summary>
     internal static JsonTypeInfo TypeInfo(Type type) =>
         EvidenceJsonContext.Default.GetTypeInfo(type)
+        ?? s_more.Select(c => c.GetTypeInfo(type)).FirstOrDefault(t => t is not null)
         ?? throw new InvalidOperationException(
             $"evidence type {type.FullName} is not in EvidenceJsonContext: add [JsonSerializable(typeof({type.Name}))] there");
 }

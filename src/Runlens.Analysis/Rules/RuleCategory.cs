@@ -15,4 +15,6 @@ public enum RuleCategory
     Telemetry = 5,
     /// <summary>RL06xx: across runs.</summary>
     AcrossRuns = 6,
+    /// <summary>RL07xx: data audit (the dataset itself: unreadable, tiny, blurred, duplicated, leaked, mislabelled, drifted).</summary>
+    DataAudit = 7,
 }

@@ -27,10 +27,11 @@ internal static class AnalyzeCommand
         var predictions = new Option<string?>("--predictions") { Description = "Validation predictions of the run (CSV/JSONL: example_id, label, predicted, prob_<class>...) for the data and label rules" };
         var trainingPredictions = new Option<string?>("--training-predictions") { Description = "Training-set predictions too (group memorisation compares them with validation)" };
         var sliceOptions = new SliceOptions();
+        var dataDir = new Option<string?>("--data-dir") { Description = "Audit the run's dataset too (as runlens audit PATH) and add its findings to the diagnosis" };
 
         var command = new Command("analyze", "Diagnose a training run: findings with evidence and recommended config changes.")
         {
-            path, format, output, runName,
+            path, format, output, runName, dataDir,
         };
         settings.AddTo(command);
         command.Options.Add(predictions);
@@ -53,14 +54,14 @@ internal static class AnalyzeCommand
 
             return await RunAsync(
                 parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(runName), loaded,
-                (parse.GetValue(predictions), parse.GetValue(trainingPredictions), slices), parse.GetValue(store), ct);
+                (parse.GetValue(predictions), parse.GetValue(trainingPredictions), slices), parse.GetValue(store), parse.GetValue(dataDir), ct);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
         string path, string format, string? outFile, string? runName, PipelineSettings settings,
-        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, string? storePath, CancellationToken ct)
+        (string? Validation, string? Training, SliceSpec Slices) predictionFiles, string? storePath, string? dataDir, CancellationToken ct)
     {
         IReadOnlyList<ResolvedRun> resolved;
         await using (var resolver = new RunResolver(storePath, ImportProgress.RunAsync))
@@ -124,7 +125,19 @@ internal static class AnalyzeCommand
 
         // Files given for a role replace what was uploaded for it.
         runs = [.. runs.Select(r => r with { Validation = validation ?? r.Validation, Training = training ?? r.Training })];
-        var diagnoses = new DiagnosisService(settings).DiagnoseAll(runs);
+        IReadOnlyList<Analysis.Diagnoses.Diagnosis> diagnoses = new DiagnosisService(settings).DiagnoseAll(runs);
+        if (dataDir is not null)
+        {
+            try
+            {
+                diagnoses = await DiagnosisService.WithDataAuditAsync(diagnoses, dataDir, ct);
+            }
+            catch (Runlens.Audit.AuditInputException ex)
+            {
+                await Console.Error.WriteLineAsync("runlens: --data-dir " + ex.Message);
+                return ExitCodes.BadInput;
+            }
+        }
 
         var renderer = format == "text"
             ? new DiagnosisTerminalRenderer(ReportOutput.Color(outFile), ReportOutput.Width(outFile))

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Collections.Immutable;
 using Runlens.Analysis.Evaluation;
+using Runlens.Audit;
 using Runlens.Import;
 using Runlens.Reports.Evaluation;
 
@@ -17,9 +19,10 @@ internal static class EvaluateCommand
         format.AcceptOnlyFromAmong("text", "json", "md");
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of standard output" };
         var sliceOptions = new SliceOptions();
+        var audit = new Option<string?>("--audit") { Description = "A runlens audit --format json file: each example's measured properties (blur, size, brightness, duration, copies, source folder) become slices, joined by example id or path" };
         var command = new Command("evaluate", "Compute evaluation metrics from predictions files (values as scikit-learn and seqeval give them).")
         {
-            files, seeds, format, output,
+            files, seeds, format, output, audit,
         };
         sliceOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -31,12 +34,27 @@ internal static class EvaluateCommand
                 return ExitCodes.Usage;
             }
 
-            return await RunAsync(parse.GetValue(files)!, parse.GetValue(seeds), parse.GetValue(format)!, parse.GetValue(output), slices, ct);
+            ImmutableArray<ExampleProperties> properties = [];
+            if (parse.GetValue(audit) is { } auditFile)
+            {
+                try
+                {
+                    properties = [.. AuditSlices.ReadExamples(auditFile).Select(AuditSlices.Properties)];
+                }
+                catch (AuditInputException ex)
+                {
+                    await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+                    return ExitCodes.BadInput;
+                }
+            }
+
+            return await RunAsync(parse.GetValue(files)!, parse.GetValue(seeds), parse.GetValue(format)!, parse.GetValue(output), slices, properties, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] files, bool seeds, string format, string? outFile, SliceSpec slices, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] files, bool seeds, string format, string? outFile, SliceSpec slices,
+        ImmutableArray<ExampleProperties> properties, CancellationToken ct)
     {
         var evaluations = new List<PredictionEvaluation>();
         foreach (var file in files)
@@ -44,6 +62,24 @@ internal static class EvaluateCommand
             try
             {
                 var context = await Pipeline.Predictions.PredictionInputs.ReadFileAsync(file, slices, "validation", ct);
+                if (!properties.IsEmpty && context.Set is { } set)
+                {
+                    // the audit's measures as slices: blurred vs sharp, low resolution, copies, source folder, …
+                    var joined = PropertyJoin.Join(set, properties);
+                    if (joined.Matched == 0)
+                    {
+                        await Console.Error.WriteLineAsync($"runlens: {file}: no example_id matches an audited file's id or path; check that the ids are file paths");
+                        return ExitCodes.BadInput;
+                    }
+
+                    if (joined.Unmatched > 0)
+                    {
+                        await Console.Error.WriteLineAsync($"runlens: {file}: {joined.Unmatched} of {set.Count} examples are not in the audit; they are left out of the audit slices");
+                    }
+
+                    context = PredictionContext.Of(joined.Set, slices with { SliceBy = [.. slices.SliceBy, .. joined.Columns] }, "validation");
+                }
+
                 evaluations.Add(context.Evaluation with { Findings = PredictionRules.Diagnose(file, context) });
             }
             catch (RunImportException ex)

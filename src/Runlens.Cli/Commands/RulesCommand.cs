@@ -15,23 +15,21 @@ internal static class RulesCommand
             var which = parse.GetValue(id);
             if (which is null)
             {
-                foreach (var r in RuleCatalog.All)
+                foreach (var d in Runlens.Audit.AuditCatalog.Descriptors)
                 {
-                    var d = r.Descriptor;
                     Console.WriteLine($"{d.Id}  {d.Slug,-22} {d.Title}");
                 }
 
                 return ExitCodes.Ok;
             }
 
-            var rule = RuleCatalog.Find(which);
-            if (rule is null)
+            var desc = RuleCatalog.Find(which)?.Descriptor ?? Runlens.Audit.AuditCatalog.Find(which)?.Descriptor;
+            if (desc is null)
             {
                 Console.Error.WriteLine($"runlens: no rule '{which}'; run `runlens rules` for the list");
                 return ExitCodes.Usage;
             }
 
-            var desc = rule.Descriptor;
             Console.WriteLine($"{desc.Id} {desc.Slug}: {desc.Title}");
             Console.WriteLine($"category: {desc.Category}; default severity: {desc.DefaultSeverity.ToString().ToLowerInvariant()}");
             Console.WriteLine($"needs: {(desc.Requires.IsEmpty ? "nothing" : string.Join(", ", desc.Requires.Select(s => s.Id)))}");

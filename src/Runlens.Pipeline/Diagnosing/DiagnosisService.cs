@@ -32,4 +32,14 @@ public sealed class DiagnosisService
         Parallel.For(0, runs.Count, i => diagnoses[i] = Diagnose(runs[i]));
         return diagnoses;
     }
+
+    /// <summary>The diagnoses with the audit of the runs' dataset added (<c>--data-dir</c>): its findings join each
+    /// diagnosis and its status rises to the worst of them.</summary>
+    /// <exception cref="Audit.AuditInputException">The folder cannot be audited (the message says why).</exception>
+    public static async Task<IReadOnlyList<Diagnosis>> WithDataAuditAsync(IReadOnlyList<Diagnosis> diagnoses, string dataDir, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(diagnoses);
+        var audit = await Audit.AuditRunner.RunAsync(dataDir, new Audit.AuditOptions(), null, cancellationToken).ConfigureAwait(false);
+        return [.. diagnoses.Select(d => Audit.AuditFindings.Merge(d, audit))];
+    }
 }

@@ -6,7 +6,7 @@ namespace Runlens.Reports.Contracts;
 /// <summary>
 /// <c>runlens.evaluation/v2</c>: the metrics of one predictions file with scikit-learn's names and values (DESIGN §2),
 /// per-class scores, the confusion matrix raw and normalised, scikit-learn's warnings, entity-level scores for token
-/// classification, bootstrap intervals, examples to look at, input warnings and the data and label rules' findings.
+/// classification, bootstrap intervals, per-batch accuracy when the file has a batch column, examples to look at, input warnings and the data and label rules' findings.
 /// Metrics that do not apply are left out, never written as 0.
 /// </summary>
 public sealed record EvaluationDocument(
@@ -21,6 +21,7 @@ public sealed record EvaluationDocument(
     IReadOnlyList<MetricWarningJson> Warnings,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EntitiesJson? Entities,
     [property: JsonPropertyName("bootstrap_ci95"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<double>>? BootstrapCi95,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BatchesJson? Batches,
     IReadOnlyList<ExampleJson> HighestEntropy,
     SamplesJson Samples,
     IReadOnlyList<string> InputWarnings,
@@ -51,6 +52,7 @@ public sealed record EvaluationDocument(
         return new(CurrentSchema, e.Source, m.Examples, m.Classes, m.PositiveClass, EvaluationMetricsJson.From(m), perClass,
             ConfusionMatrixJson.From(m.Confusion), [.. m.Warnings.Select(w => new MetricWarningJson(w.Metric, w.Message, w.Classes))],
             e.Entities is { } entities ? EntitiesJson.From(entities) : null, intervals,
+            e.Batches is { } batches ? BatchesJson.From(batches) : null,
             [.. e.Samples.HighestEntropy.Select(ExampleJson.From)],
             new SamplesJson([.. e.Samples.Correct.Select(ExampleJson.From)], [.. e.Samples.Incorrect.Select(ExampleJson.From)]),
             e.InputWarnings, [.. e.Findings.Select(FindingJson.From)]);

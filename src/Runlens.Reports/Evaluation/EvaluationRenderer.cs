@@ -87,6 +87,13 @@ public static class EvaluationRenderer
                     e.Samples.Incorrect.Take(5).Select(x => new[] { x.Id, x.Label, x.Predicted }));
             }
 
+            if (e.Batches is { Worst.IsEmpty: false } batches)
+            {
+                Table(sb, markdown, [$"worst {batches.Column} (overall accuracy {Format.Number(batches.Overall)})", "examples", "accuracy", "files"],
+                    batches.Worst.Take(10).Select(b => new[] { b.Batch, b.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Number(b.Accuracy),
+                        string.Join(", ", b.ExampleIds.Take(8)) + (b.ExampleIds.Length > 8 ? ", …" : "") }));
+            }
+
             foreach (var warning in m.Warnings.Where(x => x.Metric != "top_k_accuracy"))
             {
                 sb.Append(markdown ? "- " : "warning: ").Append(warning.Message).Append('\n');

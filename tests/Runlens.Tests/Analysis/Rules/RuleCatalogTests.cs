@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Runlens.Analysis.Rules;
+using Runlens.Audit;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -11,13 +12,33 @@ public sealed partial class RuleCatalogTests
     private static readonly string[] RequiredSections =
         ["## What it detects", "## Why it matters", "## Evidence", "## Example", "## How to fix", "## When to ignore", "## Options", "## Related rules"];
 
-    public static TheoryData<string> RuleIds => [.. RuleCatalog.All.Select(r => r.Descriptor.Id)];
+    /// <summary>The run rules and the data-audit checks: one catalogue.</summary>
+    public static TheoryData<string> RuleIds => [.. AuditCatalog.Descriptors.Select(d => d.Id)];
+
+    private static RuleDescriptor Describe(string id) => RuleCatalog.Find(id)?.Descriptor ?? AuditCatalog.Find(id)!.Descriptor;
 
     [Fact]
     public void Ids_and_slugs_are_unique()
     {
-        Assert.Equal(RuleCatalog.All.Length, RuleCatalog.All.Select(r => r.Descriptor.Id).Distinct().Count());
-        Assert.Equal(RuleCatalog.All.Length, RuleCatalog.All.Select(r => r.Descriptor.Slug).Distinct().Count());
+        var all = AuditCatalog.Descriptors;
+        Assert.Equal(RuleCatalog.All.Length + AuditCatalog.All.Length, all.Length);
+        Assert.Equal(all.Length, all.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(all.Length, all.Select(d => d.Slug).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_audit_check_class_is_registered_in_the_data_audit_category_and_named_Check()
+    {
+        var types = typeof(AuditCatalog).Assembly.GetTypes()
+            .Where(t => typeof(Runlens.Audit.Checks.AuditCheck).IsAssignableFrom(t) && t is { IsAbstract: false })
+            .ToHashSet();
+        Assert.Equal(types, AuditCatalog.All.Select(c => c.GetType()).ToHashSet());
+        foreach (var c in AuditCatalog.All)
+        {
+            Assert.Equal(RuleCategory.DataAudit, c.Descriptor.Category);
+            Assert.Matches("^[a-z]+(-[a-z]+)*$", c.Descriptor.Slug);
+            Assert.EndsWith("Check", c.GetType().Name, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -43,11 +64,11 @@ public sealed partial class RuleCatalogTests
     [MemberData(nameof(RuleIds))]
     public void Every_rule_has_a_docs_page_with_every_section(string id)
     {
-        var rule = RuleCatalog.Find(id)!;
-        var path = Path.Combine(Fixtures.RepoRoot, rule.Descriptor.DocsPath);
-        Assert.True(File.Exists(path), $"{rule.Descriptor.DocsPath} is missing");
+        var rule = Describe(id);
+        var path = Path.Combine(Fixtures.RepoRoot, rule.DocsPath);
+        Assert.True(File.Exists(path), $"{rule.DocsPath} is missing");
         var text = File.ReadAllText(path);
-        Assert.StartsWith($"# {id} {rule.Descriptor.Slug}\n", text, StringComparison.Ordinal);
+        Assert.StartsWith($"# {id} {rule.Slug}\n", text, StringComparison.Ordinal);
         foreach (var section in RequiredSections)
         {
             Assert.Contains(section + "\n", text, StringComparison.Ordinal);
@@ -58,10 +79,10 @@ public sealed partial class RuleCatalogTests
     [MemberData(nameof(RuleIds))]
     public void The_docs_page_lists_every_option_with_its_default(string id)
     {
-        var rule = RuleCatalog.Find(id)!;
-        var text = File.ReadAllText(Path.Combine(Fixtures.RepoRoot, rule.Descriptor.DocsPath));
+        var rule = Describe(id);
+        var text = File.ReadAllText(Path.Combine(Fixtures.RepoRoot, rule.DocsPath));
         var documented = OptionRow().Matches(text).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
-        var declared = rule.Descriptor.Options.Select(o => (o.Name, o.Default.ToString(CultureInfo.InvariantCulture))).ToList();
+        var declared = rule.Options.Select(o => (o.Name, o.Default.ToString(CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(declared, documented);
     }
 
@@ -70,7 +91,7 @@ public sealed partial class RuleCatalogTests
     {
         var text = File.ReadAllText(Path.Combine(Fixtures.RepoRoot, "docs", "rules", "README.md"));
         var rows = IndexRow().Matches(text).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Trim())).ToList();
-        var expected = RuleCatalog.All.Select(r => (r.Descriptor.Id, r.Descriptor.Slug, r.Descriptor.Title)).ToList();
+        var expected = AuditCatalog.Descriptors.Select(d => (d.Id, d.Slug, d.Title)).ToList();
         Assert.Equal(expected, rows);
         var pages = Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "docs", "rules"), "RL*.md").Select(Path.GetFileNameWithoutExtension).Order();
         Assert.Equal(expected.Select(e => e.Id).Order(), pages);
