@@ -257,6 +257,20 @@ public sealed class HardeningTests
         Assert.Contains("POST body", body.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("tokens:\n  -  \n", "token #1 is empty")]
+    [InlineData("tokens:\n  - token: \"w-89abcdef\"\n    scopes: [read, write]\n  -", "token #2 is empty")]
+    [InlineData("!!&!e]\ntokdns:tw\n8 tr!", "not valid YAML")]
+    public void A_token_file_with_an_empty_entry_or_broken_YAML_is_refused_with_where_and_why(string yaml, string expected)
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "tokens.yaml");
+        File.WriteAllText(file, yaml);
+        var ex = Assert.Throws<FormatException>(() => Runlens.Server.Auth.TokenFile.Load(file));
+        Assert.StartsWith(file + ":", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     private static List<SeriesPoint> Points(int n) =>
         [.. Enumerable.Range(0, n).Select(i => new SeriesPoint(i, 1.0 / (1 + i) + (i % 97 == 0 ? 5 : 0), double.NaN, 1_700_000_000 + (i / 10.0)))];
 }
