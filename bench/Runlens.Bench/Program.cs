@@ -7,7 +7,7 @@ internal static class Program
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
     /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
-    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -56,6 +56,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "mcp")
         {
             return await McpLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000);
+        }
+
+        if (args.Length > 0 && args[0] == "search")
+        {
+            var pg = Array.IndexOf(args, "--pg") is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+            return await SearchLoad.RunAsync(args.Length > 1 && args[1] != "--pg" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, pg);
         }
 
         if (args.Length > 0 && args[0] == "compare")

@@ -24,6 +24,7 @@ internal static class Program
         root.Subcommands.Add(ImpactCommand.Build());
         root.Subcommands.Add(McpCommand.Build());
         root.Subcommands.Add(AuditCommand.Build());
+        StoreErrorsAction.Guard(root);
         return root;
     }
 }

@@ -12,7 +12,7 @@ namespace Runlens.Mcp;
 /// same), with its answers turned into tool errors.</summary>
 internal sealed class McpRunContext(StoredDiagnoses diagnoses)
 {
-    public static McpRunContext Of<TStore>(TStore store, PipelineSettings? settings = null) where TStore : IRunStore, ILiveRunStore, IExperimentStore =>
+    public static McpRunContext Of(IRunlensStore store, PipelineSettings? settings = null) =>
         new(StoredDiagnoses.Over(StoreAccess.Of(store), settings));
 
     public StoredDiagnoses Diagnoses { get; } = diagnoses;

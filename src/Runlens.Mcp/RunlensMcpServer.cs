@@ -33,11 +33,10 @@ public static class RunlensMcpServer
 
     /// <summary>Serves <paramref name="store"/> on stdin/stdout until stdin closes or <paramref name="cancellationToken"/>
     /// fires; runs are diagnosed with <paramref name="settings"/> (the rule options <c>runlens analyze</c> would load).</summary>
-    public static Task RunAsync<TStore>(TStore store, PipelineSettings? settings = null, CancellationToken cancellationToken = default)
-        where TStore : IRunStore, ILiveRunStore, IExperimentStore =>
+    public static Task RunAsync(IRunlensStore store, PipelineSettings? settings = null, CancellationToken cancellationToken = default) =>
         RunAsync(StoreAccess.Of(store), settings, cancellationToken);
 
-    /// <inheritdoc cref="RunAsync{TStore}"/>
+    /// <inheritdoc cref="RunAsync(IRunlensStore, PipelineSettings?, CancellationToken)"/>
     public static async Task RunAsync(StoreAccess store, PipelineSettings? settings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -28,7 +28,7 @@ public static class RunlensServer
 
     /// <summary>Builds the server over an open store (the caller owns and disposes it); <see cref="FormatException"/>
     /// for an unreadable token file.</summary>
-    public static WebApplication Build<TStore>(ServerOptions options, TStore store) where TStore : IRunStore, ILiveRunStore, IExperimentStore =>
+    public static WebApplication Build(ServerOptions options, IRunlensStore store) =>
         Build(options, StoreAccess.Of(store));
 
     /// <summary>Builds the server over an open store (the caller owns and disposes it); <see cref="FormatException"/>

@@ -25,6 +25,13 @@ public static class StoredPredictions
     public static async Task<(string Name, string Source, byte[] Bytes)?> FindAsync(ILiveRunStore store, string runId, string role, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        if (store is IRunAttachments attachments)
+        {
+            return await attachments.GetPredictionsAsync(runId, role, cancellationToken).ConfigureAwait(false) is { } upload
+                ? (upload.Name, upload.Source, upload.Bytes)
+                : null;
+        }
+
         foreach (var format in Formats)
         {
             var name = role + "." + format;

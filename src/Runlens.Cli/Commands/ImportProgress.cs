@@ -13,7 +13,7 @@ internal static class ImportProgress
         var importer = ImporterCatalog.Detect(path);
         if (Console.IsErrorRedirected || SizeOf(path) < ShowAbove)
         {
-            return await importer.ImportAsync(path, ImportContext.None, ct);
+            return (await importer.ImportAsync(path, ImportContext.None, ct)).WriteSkipped(Console.Error);
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -31,7 +31,7 @@ internal static class ImportProgress
                 result = await importer.ImportAsync(path, new ImportContext { Progress = progress }, ct);
                 task.Value = task.MaxValue;
             });
-        return result!;
+        return result!.WriteSkipped(Console.Error);
     }
 
     private static long SizeOf(string path)

@@ -5,7 +5,8 @@ using Runlens.Pipeline.Stores;
 namespace Runlens.Cli.Commands;
 
 /// <summary><c>runlens mcp [--store …]</c>: the run store served to AI agents over MCP on stdin/stdout, until stdin
-/// closes or Ctrl+C. stdout carries JSON-RPC only; messages go to stderr.</summary>
+/// closes or Ctrl+C. stdout carries JSON-RPC only; messages go to stderr. A missing store is created, as by <c>serve</c>:
+/// the <c>import_run</c> tool writes to it.</summary>
 internal static class McpCommand
 {
     public static Command Build()
@@ -24,7 +25,8 @@ internal static class McpCommand
                 return ExitCodes.Usage;
             }
 
-            await using var s = await StoreLocation.OpenAsync(parse.GetValue(store), ct);
+            // like serve, the MCP server writes (import_run), so a missing store is created
+            await using var s = await StoreLocation.OpenAsync(parse.GetValue(store), Storage.StoreOpenMode.OpenOrCreate, ct);
             await RunlensMcpServer.RunAsync(s, loaded, ct);
             return ExitCodes.Ok;
         });

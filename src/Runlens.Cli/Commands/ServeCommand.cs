@@ -30,7 +30,7 @@ internal static class ServeCommand
             var spec = StoreOption.Resolve(parse.GetValue(store));
             var artifactRoot = parse.GetValue(artifacts) ?? DefaultArtifacts(spec);
             var options = new ServerOptions(parse.GetValue(urls)!, artifactRoot, parse.GetValue(auth)) { Settings = loaded };
-            await using var s = await StoreLocation.OpenAsync(spec, ct);
+            await using var s = await StoreLocation.OpenAsync(spec, Storage.StoreOpenMode.OpenOrCreate, ct);
             Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {

@@ -5,7 +5,7 @@ using Runlens.Storage;
 
 namespace Runlens.Cli.Commands;
 
-/// <summary><c>runlens import PATH... [--store FILE|URL]</c>, <c>runlens runs [--experiment X] [--filter TEXT]</c> and
+/// <summary><c>runlens import PATH... [--store FILE|URL]</c>, <c>runlens runs [--experiment X] [--filter TEXT] [--order-by CLAUSE]...</c> and
 /// <c>runlens show RUN</c>: runs kept in the store.</summary>
 internal static class StoreCommands
 {
@@ -16,7 +16,7 @@ internal static class StoreCommands
         var command = new Command("import", "Read runs from logs into the run store (importing the same run again adds nothing).") { paths, store };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), ct);
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), StoreOpenMode.OpenOrCreate, ct);
             var failed = 0;
             foreach (var path in parse.GetValue(paths)!)
             {
@@ -48,54 +48,95 @@ internal static class StoreCommands
     public static Command Runs()
     {
         var experiment = new Option<string?>("--experiment") { Description = "Only runs of this experiment" };
-        var filter = new Option<string?>("--filter") { Description = "MLflow search syntax, e.g. \"metrics.eval_loss < 0.5 and params.optim = 'adamw'\"" };
+        var filter = new Option<string?>("--filter") { Description = "MLflow search syntax, e.g. \"metrics.eval_loss < 0.5 and params.optim = 'adamw'\"; metrics.NAME also finds runs that logged NAME under another spelling of the same key (eval_loss, val_loss: val/loss)" };
+        var order = new Option<string[]>("--order-by") { Description = "MLflow order_by clause, e.g. \"metrics.val_loss ASC\" (repeatable; default: start time, newest first)" };
         var name = new Option<string?>("--name") { Description = "Only runs whose name or id contains this text" };
         var limit = new Option<int>("--limit") { Description = "How many runs to list", DefaultValueFactory = _ => 100 };
+        var pageToken = new Option<string?>("--page-token") { Description = "Go on after the runs listed before: the token the previous page printed" };
         var store = StoreOption.Create();
-        var command = new Command("runs", "List the runs in the store.") { experiment, filter, name, limit, store };
+        var command = new Command("runs", "List the runs in the store, with the filter and order of MLflow's search.") { experiment, filter, order, name, limit, pageToken, store };
         command.SetAction(async (parse, ct) =>
         {
-            Storage.Search.RunFilter where;
-            try
+            var orderBy = parse.GetValue(order) ?? [];
+            if (parse.GetValue(limit) < 1)
             {
-                where = Storage.Search.RunFilter.Parse(parse.GetValue(filter));
-            }
-            catch (Storage.Search.SearchSyntaxException ex)
-            {
-                await Console.Error.WriteLineAsync($"runlens: --filter: {ex.Message}");
+                await Console.Error.WriteLineAsync("runlens: --limit: give 1 or more");
                 return ExitCodes.Usage;
             }
 
-            await using var s = await RunStores.OpenAsync(StoreOption.Resolve(parse.GetValue(store)), ct);
-            var max = parse.GetValue(limit);
-            IReadOnlyList<StoredRun> runs;
-            if (where.MatchesEverything)
+            // Syntax first, so the error names the option at fault; names the store lacks are checked by the search.
+            if ((Syntax(() => Storage.Search.RunFilter.Parse(parse.GetValue(filter)), "--filter") ?? Syntax(() => Storage.Search.RunOrder.Parse(orderBy), "--order-by")) is { } bad)
             {
-                runs = await s.ListRunsAsync(new RunQuery(parse.GetValue(experiment), parse.GetValue(name), max), ct);
-            }
-            else
-            {
-                var matching = (await s.ListRecordsAsync(new RecordQuery(parse.GetValue(experiment) is { } e ? [e] : null), ct))
-                    .Where(where.Matches).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-                runs = [.. (await s.ListRunsAsync(new RunQuery(parse.GetValue(experiment), parse.GetValue(name), int.MaxValue), ct)).Where(r => matching.Contains(r.Id)).Take(max)];
+                await Console.Error.WriteLineAsync(bad);
+                return ExitCodes.Usage;
             }
 
-            foreach (var r in runs)
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), StoreOpenMode.OpenExisting, ct);
+            RunPage page;
+            try
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Id}  {r.Name}  {r.Experiment ?? "-"}  {r.Status.ToString().ToLowerInvariant()}  {r.SeriesCount} series, {r.PointCount:N0} points  {r.Format}  {r.SourcePath}"));
+                page = await s.SearchRunsAsync(new RunSearch
+                {
+                    Filter = parse.GetValue(filter),
+                    OrderBy = orderBy,
+                    Experiments = parse.GetValue(experiment) is { } e ? [e] : null,
+                    NameContains = parse.GetValue(name),
+                    PageSize = parse.GetValue(limit),
+                    PageToken = parse.GetValue(pageToken),
+                }, ct);
+            }
+            catch (Storage.Search.SearchSyntaxException ex)
+            {
+                // a name no stored run has (the message lists those that exist), or a page token of another search
+                await Console.Error.WriteLineAsync("runlens: " + ex.Message);
+                return ExitCodes.Usage;
             }
 
-            if (runs.Count == 0)
+            if (page.Runs.Count == 0)
             {
-                await Console.Error.WriteLineAsync(parse.GetValue(filter) is null && parse.GetValue(name) is null && parse.GetValue(experiment) is null
+                await Console.Error.WriteLineAsync(parse.GetValue(filter) is null && parse.GetValue(name) is null && parse.GetValue(experiment) is null && parse.GetValue(pageToken) is null
                     ? "runlens: no runs in the store yet; add some with `runlens import PATH`"
                     : "runlens: no stored run matches");
+                return ExitCodes.Ok;
+            }
+
+            var rows = new List<string[]> { new[] { "ID", "NAME", "EXPERIMENT", "STATUS", "SERIES", "POINTS", "FORMAT", "SOURCE" } };
+            foreach (var r in page.Runs)
+            {
+                var series = await s.ListSeriesAsync(r.Id, ct);
+                rows.Add([r.Id, r.Name, r.Experiment ?? "-", r.Status.ToString().ToLowerInvariant(), series.Count.ToString(CultureInfo.InvariantCulture),
+                    series.Sum(x => x.Count).ToString("N0", CultureInfo.InvariantCulture), r.Format, r.SourcePath]);
+            }
+
+            var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
+            foreach (var row in rows)
+            {
+                // numbers right-aligned, the last column not padded
+                Console.WriteLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : c is 4 or 5 ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))));
+            }
+
+            if (page.NextPageToken is { } next)
+            {
+                await Console.Error.WriteLineAsync($"runlens: more runs follow; the next page: --page-token {next}");
             }
 
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The CLI's line for a filter or order_by that does not parse, or null.</summary>
+    private static string? Syntax(Action parse, string option)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (Storage.Search.SearchSyntaxException ex)
+        {
+            return $"runlens: {option}: {ex.Message}";
+        }
     }
 
     public static Command Show()
@@ -105,11 +146,11 @@ internal static class StoreCommands
         var command = new Command("show", "Show a stored run: identity, config and series.") { run, store };
         command.SetAction(async (parse, ct) =>
         {
-            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), ct);
+            await using var s = await StoreOption.OpenAsync(parse.GetValue(store), StoreOpenMode.OpenExisting, ct);
             var r = await s.GetRunAsync(parse.GetValue(run)!, ct);
             if (r is null)
             {
-                await Console.Error.WriteLineAsync($"runlens: no run '{parse.GetValue(run)}' in the store; `runlens runs` lists them");
+                await Console.Error.WriteLineAsync($"runlens: no run with id or name '{parse.GetValue(run)}' in {StoreOption.Describe(parse.GetValue(store))}; `runlens runs` lists them");
                 return ExitCodes.BadInput;
             }
 

@@ -70,7 +70,7 @@ internal static class WatchCommand
             }
             else if (parse.GetValue(store) is not null || StoreOption.Exists(null))
             {
-                opened = await StoreLocation.OpenAsync(parse.GetValue(store), ct);
+                opened = await StoreLocation.OpenAsync(parse.GetValue(store), Storage.StoreOpenMode.OpenExisting, ct);
                 source = new StoreRunSource(new StoredRuns(opened), what);
                 channel = parse.GetValue(control) is { } file ? new FileControlChannel(file, what) : null; // else the store's, once the run's id is known
             }

@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Runlens.Import.Core;
 using Runlens.Import.HfTrainer;
-using Runlens.Import.Json;
 using Runlens.Import.Tabular;
 using Runlens.Model;
 
@@ -16,8 +16,9 @@ namespace Runlens.Import.Callback;
 /// <c>state</c>, <c>event</c> and <c>status</c>. Logged names get the same keys as the Trainer's own log (<c>loss</c> →
 /// <c>train/loss</c>, <c>eval_f1_cat</c> → <c>val/f1_cat</c>); the closing <c>train_runtime</c>/<c>train_loss</c> entry goes to
 /// <see cref="Run.Summary"/>. Non-finite values may be the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c> (what the
-/// callback writes) or Python's bare tokens. A last line without its newline that does not parse is a file still being
-/// written (a note); a damaged line before it is reported with its line number and skipped.
+/// callback writes) or Python's bare tokens (<see cref="PythonJson"/>). Lines are read by <see cref="LineReader"/>: a damaged
+/// line is reported with its line number and skipped, a last line cut short is left out and reported; the config is
+/// flattened by <see cref="ConfigFlattener"/>, as every format's is.
 /// </summary>
 internal sealed class CallbackJsonlImporter : IRunImporter
 {
@@ -25,8 +26,6 @@ internal sealed class CallbackJsonlImporter : IRunImporter
     public const string Schema = "runlens.callback/v1";
     public const string FileName = "runlens.jsonl";
     private const int MaxLineBytes = 16 << 20;
-    private const int MaxDepth = 16;
-    private const int MaxArray = 16;
 
     private static readonly HashSet<string> SummaryNames = new(StringComparer.Ordinal) { "train_runtime", "total_flos", "train_loss" };
 
@@ -75,34 +74,19 @@ internal sealed class CallbackJsonlImporter : IRunImporter
 
     private Run Read(string file, ImportContext context, CancellationToken cancellationToken)
     {
-        var reader = new RecordReader(file);
+        using var lines = LineReader.Open(file, context, MaxLineBytes);
+        var reader = new RecordReader(lines);
         try
         {
-            using var stream = LiveFile.Open(file, context);
-            var lines = new Json.LineSplitter(stream, MaxLineBytes);
-            var length = stream.Length;
-            long nextReport = 1 << 20;
-            while (lines.Next(out var line, out var number, out var terminated, out var tooLong))
+            while (lines.Next())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (lines.Consumed >= nextReport)
-                {
-                    context.Report(file, lines.Consumed, length);
-                    nextReport = lines.Consumed + (1 << 20);
-                }
-
-                reader.Line(line, number, terminated, tooLong);
+                reader.Line(lines.Current, lines.Number);
             }
-
-            context.Report(file, lines.Consumed, length);
         }
         catch (IOException ex)
         {
             throw new RunImportException(file, null, "could not be read: " + ex.Message, "check that the file is readable", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new RunImportException(file, null, "access denied", "check the file's permissions", ex);
         }
 
         return reader.Finish(Format);
@@ -112,7 +96,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
     private sealed class RecordReader
     {
         private readonly string _file;
-        private readonly DamageLog _damage;
+        private readonly LineReader _lines;
         private readonly SeriesCollector _series = new(n => MetricNames.Normalize(n, "train"));
         private readonly ImmutableSortedDictionary<string, ConfigValue>.Builder _config =
             ImmutableSortedDictionary.CreateBuilder<string, ConfigValue>(StringComparer.Ordinal);
@@ -130,54 +114,19 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         private TrainerState _trainer = TrainerState.Empty;
         private long? _maxStep;
         private double? _maxEpoch;
-        private string? _truncated;
-        private int _truncatedLine;
 
-        public RecordReader(string file)
+        public RecordReader(LineReader lines)
         {
-            _file = file;
-            _damage = new DamageLog(file);
+            _lines = lines;
+            _file = lines.File;
         }
 
-        public void Line(byte[] line, int number, bool terminated, bool tooLong)
+        public void Line(Span<byte> line, int number)
         {
-            if (tooLong)
+            var node = PythonJson.Parse(line, out var damage);
+            if (damage is not null || node is not JsonObject record)
             {
-                _damage.Add(number, $"the line is longer than {MaxLineBytes} bytes");
-                return;
-            }
-
-            var span = line.AsSpan();
-            if (number == 1)
-            {
-                span = span[PythonJson.BomLength(span)..];
-            }
-
-            span = span.Trim(" \t\r\n"u8);
-            if (span.IsEmpty)
-            {
-                return;
-            }
-
-            JsonObject record;
-            try
-            {
-                record = Parse(span);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-            {
-                var cause = ex is JsonException je ? "invalid JSON: " + PythonJson.Describe(je) : ex.Message.TrimEnd('.');
-                if (!terminated)
-                {
-                    // the writer had not finished this line when it was read
-                    _truncatedLine = number;
-                    _truncated = $"{Path.GetFileName(_file)}: the last line ({DamageLog.Line(number)}) is incomplete ({cause}); the file was probably still being written, and that line was left out";
-                }
-                else
-                {
-                    _damage.Add(number, cause);
-                }
-
+                _lines.Skip(damage is null ? "not a JSON object" : "invalid JSON: " + damage.Cause);
                 return;
             }
 
@@ -204,7 +153,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
                     ReadStatus(record, number);
                     break;
                 case null:
-                    _damage.Add(number, "the record has no \"type\"");
+                    _lines.Skip("the record has no \"type\"");
                     break;
                 default:
                     _unknownTypes[type] = _unknownTypes.GetValueOrDefault(type) + 1;
@@ -216,17 +165,17 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         {
             if (_records == 0)
             {
-                if (_damage.First is { } d)
+                if (_lines.Damage.First is { } d)
                 {
                     throw new RunImportException(_file, DamageLog.Line(d.Line), "no usable line: " + d.Cause,
                         "expected the JSON Lines records of the Runlens callback (schema " + Schema + ")");
                 }
 
-                throw new RunImportException(_file, null, _truncated is null ? "the file is empty" : "the only line is incomplete",
+                throw new RunImportException(_file, null, _lines.Cut is null ? "the file is empty" : "the only line is incomplete",
                     "the Runlens callback writes its first record when training begins; import the file again once it has");
             }
 
-            var events = new List<RunEvent>(_damage.Events());
+            var events = new List<RunEvent>(_lines.Events());
             if (_runRecords == 0)
             {
                 events.Add(new RunEvent(RunEventKind.Warning,
@@ -245,10 +194,6 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             }
 
             events.AddRange(_events);
-            if (_truncated is not null)
-            {
-                events.Add(new RunEvent(RunEventKind.Note, _truncated, File: _file, Location: DamageLog.Line(_truncatedLine)));
-            }
 
             var series = _series.Build();
             var trainer = _trainer with
@@ -317,7 +262,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
 
             if (record["config"] is JsonObject config)
             {
-                Flatten(config, "", 0);
+                ConfigFlattener.Flatten("", config, _config);
             }
 
             if (record["trainer"] is JsonObject trainer)
@@ -326,7 +271,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
                 {
                     if (Number(node) is { } v)
                     {
-                        _config.TryAdd(key, ConfigValue.Of(v));
+                        _config.TryAdd(key, ConfigScalars.Number(v));
                     }
                 }
 
@@ -347,7 +292,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
                 {
                     if (Number(node) is { } v)
                     {
-                        _config["model." + key] = ConfigValue.Of(v);
+                        _config["model." + key] = ConfigScalars.Number(v);
                     }
                     else if (Text(node) is { } text)
                     {
@@ -367,41 +312,12 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             }
         }
 
-        private void Flatten(JsonObject o, string prefix, int depth)
-        {
-            foreach (var (name, node) in o)
-            {
-                var key = prefix + name;
-                switch (node)
-                {
-                    case null:
-                        _config[key] = ConfigValue.Null;
-                        break;
-                    case JsonObject inner when depth < MaxDepth:
-                        Flatten(inner, key + ".", depth + 1);
-                        break;
-                    case JsonArray array:
-                        if (array.Count <= MaxArray && array.All(a => a is null or JsonValue))
-                        {
-                            _config[key] = ConfigValue.Of(string.Join(",", array.Select(a => a is null ? "null" : Scalar(a).Text)));
-                        }
-
-                        break;
-                    case JsonValue value:
-                        _config[key] = Scalar(value);
-                        break;
-                    default:
-                        break;
-                }
-            }
-        }
-
         private void ReadLog(JsonObject record, int line)
         {
             var step = Whole(record["step"]);
             if (step is not { } s)
             {
-                _damage.Add(line, "a log record without a whole-number \"step\"");
+                _lines.Skip("a log record without a whole-number \"step\"");
                 return;
             }
 
@@ -409,7 +325,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             var wall = Number(record["time"]) ?? double.NaN;
             if (record["values"] is not JsonObject values)
             {
-                _damage.Add(line, "a log record without a \"values\" object");
+                _lines.Skip("a log record without a \"values\" object");
                 return;
             }
 
@@ -481,7 +397,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             var message = Text(record["message"]);
             if (message is null)
             {
-                _damage.Add(line, "an event record without a \"message\"");
+                _lines.Skip("an event record without a \"message\"");
                 return;
             }
 
@@ -508,7 +424,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             };
             if (status is not { } s)
             {
-                _damage.Add(line, $"status '{text}' is not one of running, finished, failed, killed");
+                _lines.Skip($"status '{text}' is not one of running, finished, failed, killed");
                 return;
             }
 
@@ -521,110 +437,25 @@ internal sealed class CallbackJsonlImporter : IRunImporter
 
         private static DateTimeOffset? Time(double seconds) =>
             double.IsFinite(seconds) && seconds is > 0 and < 253_402_300_799 ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)) : null;
-
-        private static ConfigValue Scalar(JsonNode value) =>
-            value is not JsonValue v ? ConfigValue.Null
-            : v.TryGetValue<bool>(out var b) ? ConfigValue.Of(b)
-            : v.TryGetValue<double>(out var d) ? ConfigValue.Of(d)
-            : v.TryGetValue<string>(out var s) ? ConfigValue.Of(s)
-            : ConfigValue.Null;
     }
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    /// <summary>A number: a JSON number (non-finite ones from Python's bare tokens included), or a string such as
-    /// <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c> or <c>"1e-3"</c>.</summary>
+    /// <summary>A number: a JSON number (non-finite ones from Python's bare tokens included), one of the strings
+    /// <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c> (<see cref="PythonJson.TryGetNumber"/>), or a numeric string
+    /// such as <c>"1e-3"</c>.</summary>
     private static double? Number(JsonNode? node)
     {
-        if (node is not JsonValue v)
-        {
-            return null;
-        }
-
-        if (v.TryGetValue<double>(out var d))
+        if (PythonJson.TryGetNumber(node, out var d))
         {
             return d;
         }
 
-        return v.TryGetValue<string>(out var s) && CellValue.Parse(s, out var parsed) == CellKind.Number ? parsed : null;
+        return node is JsonValue v && v.TryGetValue<string>(out var s) && CellValue.Parse(s, out var parsed) == CellKind.Number ? parsed : null;
     }
 
     private static long? Whole(JsonNode? node) => Number(node) is { } d ? CellValue.Whole(d) : null;
 
     private static long? Count(JsonNode? node) => Whole(node) is { } n && n >= 0 ? n : null;
-
-    /// <summary>Parses one line into an object; bare <c>NaN</c>/<c>Infinity</c>/<c>-Infinity</c> become double values.</summary>
-    private static JsonObject Parse(Span<byte> json)
-    {
-        var literals = PythonJson.RewriteNonFiniteLiterals(json);
-        var reader = new Utf8JsonReader(json, PythonJson.ReaderOptions);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new FormatException("not a JSON object");
-        }
-
-        var o = ReadObject(ref reader, literals, 0);
-        if (reader.Read())
-        {
-            throw new FormatException("more than one JSON value on the line");
-        }
-
-        return o;
-    }
-
-    private static JsonObject ReadObject(ref Utf8JsonReader reader, Dictionary<long, double>? literals, int depth)
-    {
-        var o = new JsonObject();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString() ?? "";
-            reader.Read();
-            o[name] = ReadValue(ref reader, literals, depth + 1);
-        }
-
-        if (reader.TokenType != JsonTokenType.EndObject)
-        {
-            throw new JsonException("expected a property name or the end of the object");
-        }
-
-        return o;
-    }
-
-    private static JsonNode? ReadValue(ref Utf8JsonReader reader, Dictionary<long, double>? literals, int depth)
-    {
-        if (depth > 64)
-        {
-            throw new FormatException("nested more than 64 levels deep");
-        }
-
-        if (PythonJson.TryReadNumber(ref reader, literals, out var d))
-        {
-            return JsonValue.Create(d);
-        }
-
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-                return ReadObject(ref reader, literals, depth);
-            case JsonTokenType.StartArray:
-                var a = new JsonArray();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    a.Add(ReadValue(ref reader, literals, depth + 1));
-                }
-
-                return a;
-            case JsonTokenType.String:
-                return JsonValue.Create(reader.GetString());
-            case JsonTokenType.True:
-                return JsonValue.Create(true);
-            case JsonTokenType.False:
-                return JsonValue.Create(false);
-            case JsonTokenType.Null:
-                return null;
-            default:
-                throw new JsonException("unexpected " + reader.TokenType.ToString());
-        }
-    }
 }

@@ -1,14 +1,18 @@
-using Runlens.Import.Json;
 using System.Collections.Immutable;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.HfTrainer;
 
 /// <summary>
 /// Hugging Face Trainer runs: a <c>trainer_state.json</c>, a <c>checkpoint-N</c> folder holding one, or a Trainer output
-/// folder (checkpoints, <c>*_results.json</c>, <c>config.json</c>, <c>adapter_config.json</c>). Per-log values become
-/// series (bare names are training values: <c>loss</c> → <c>train/loss</c>, <c>eval_loss</c> → <c>val/loss</c>); the closing
-/// summary entry and the results files go to <see cref="Run.Summary"/>.
+/// folder (checkpoints, <c>*_results.json</c>, <c>config.json</c>, <c>adapter_config.json</c>, <c>training_args.json</c>).
+/// Per-log values become series (bare names are training values: <c>loss</c> → <c>train/loss</c>, <c>eval_loss</c> →
+/// <c>val/loss</c>); the closing summary entry and the results files go to <see cref="Run.Summary"/>. The config holds the
+/// state's own settings (<c>max_steps</c>, <c>train_batch_size</c>…), the TrainingArguments saved as
+/// <c>training_args.json</c> (<c>TrainingArguments.to_json_string()</c>; top-level keys, over the state's), the model's
+/// <c>config.json</c> under <c>model.</c> and a PEFT <c>adapter_config.json</c> under <c>adapter.</c>, all flattened by
+/// <see cref="ConfigFlattener"/> as every format's config is.
 /// </summary>
 internal sealed class HfTrainerImporter : IRunImporter
 {
@@ -85,7 +89,7 @@ internal sealed class HfTrainerImporter : IRunImporter
             AddIf(events, damage);
         }
 
-        foreach (var (fileName, prefix) in new[] { ("config.json", "model."), ("adapter_config.json", "adapter.") })
+        foreach (var (fileName, prefix) in new[] { ("config.json", "model."), ("adapter_config.json", "adapter."), ("training_args.json", "") })
         {
             if (SideFile(layout, fileName) is not { } file)
             {
@@ -170,7 +174,7 @@ internal sealed class HfTrainerImporter : IRunImporter
         {
             if (value is { } v)
             {
-                config[key] = ConfigValue.Of(v);
+                config[key] = ConfigScalars.Number(v);
             }
         }
 
@@ -232,7 +236,7 @@ internal sealed class HfTrainerImporter : IRunImporter
         return null;
     }
 
-    private static async Task<(List<KeyValuePair<string, ConfigValue>> Values, RunEvent? Damage)> FlattenAsync(
+    private static async Task<(Dictionary<string, ConfigValue> Values, RunEvent? Damage)> FlattenAsync(
         string file, string prefix, List<RunEvent> events, CancellationToken ct)
     {
         try
@@ -242,19 +246,19 @@ internal sealed class HfTrainerImporter : IRunImporter
             {
                 events.Add(new RunEvent(RunEventKind.Warning,
                     $"{Path.GetFileName(file)} was not read: {length} bytes is more than a Trainer side file holds", File: file));
-                return ([], null);
+                return (new Dictionary<string, ConfigValue>(StringComparer.Ordinal), null);
             }
 
             var bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
-            return HfJsonFlattener.Flatten(bytes, prefix, file);
+            return HfSideFile.Read(bytes, prefix, file);
         }
         catch (RunImportException ex)
         {
-            return ([], new RunEvent(RunEventKind.ImportDamage, $"{Path.GetFileName(file)} was not read: {ex.Cause}", File: file, Location: ex.Location));
+            return (new Dictionary<string, ConfigValue>(StringComparer.Ordinal), new RunEvent(RunEventKind.ImportDamage, $"{Path.GetFileName(file)} was not read: {ex.Cause}", File: file, Location: ex.Location));
         }
         catch (IOException ex)
         {
-            return ([], new RunEvent(RunEventKind.ImportDamage, $"{Path.GetFileName(file)} could not be read: {ex.Message}", File: file));
+            return (new Dictionary<string, ConfigValue>(StringComparer.Ordinal), new RunEvent(RunEventKind.ImportDamage, $"{Path.GetFileName(file)} could not be read: {ex.Message}", File: file));
         }
     }
 

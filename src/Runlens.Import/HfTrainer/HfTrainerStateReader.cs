@@ -1,4 +1,4 @@
-using Runlens.Import.Json;
+using Runlens.Import.Core;
 using System.Globalization;
 using System.Text.Json;
 using Runlens.Model;

@@ -10,7 +10,7 @@ namespace Runlens.Import.Mlflow;
 /// files cannot be used stays in the result as an empty run with an import-damage event, so one bad run never loses the
 /// others; the import fails only when no run has anything usable.
 /// </summary>
-internal sealed class MlflowImporter : IRunImporter
+internal sealed class MlflowImporter : ITreeImporter
 {
     public const string FormatId = "mlflow";
 

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Mlflow;
@@ -10,18 +10,16 @@ namespace Runlens.Import.Mlflow;
 /// Reads one MLflow file-store metric file: one point per line, <c>timestamp value step</c> (timestamp in ms since the
 /// Unix epoch; MLflow before 1.0 wrote <c>timestamp value</c> without a step, read as step 0, as MLflow's own
 /// FileStore reader does; like it, any other number of fields is malformed). Values are Python floats as text, so <c>nan</c>, <c>inf</c>, <c>-inf</c>,
-/// <c>NaN</c>, <c>Infinity</c> are legal. Parsed from UTF-8 bytes in 64 KiB blocks with no string per line.
-/// Malformed lines are skipped and reported (the first one by line number, with a count); the points around them are kept.
+/// <c>NaN</c>, <c>Infinity</c> are legal. Parsed from UTF-8 bytes with no string per line.
+/// Lines come from <see cref="LineReader"/>; malformed lines are skipped and reported (the first one by line number, with a
+/// count); the points around them are kept.
 /// </summary>
 internal sealed class MlflowMetricReader
 {
-    private const int BlockSize = 1 << 16;
     private const int MaxLineBytes = 1 << 20;
 
     private readonly SeriesCollector _into;
     private readonly string _name;
-    private long _line;
-    private bool _skippingLongLine;
     private bool _sawStep;
 
     private MlflowMetricReader(SeriesCollector into, string name)
@@ -32,6 +30,7 @@ internal sealed class MlflowMetricReader
 
     public int Points { get; private set; }
 
+    /// <summary>Lines that could not be read (<see cref="LineReader"/> keeps them).</summary>
     public int BadLines { get; private set; }
 
     public long FirstBadLine { get; private set; }
@@ -44,127 +43,44 @@ internal sealed class MlflowMetricReader
     public long MaxStep { get; private set; } = long.MinValue;
 
     /// <summary>Reads <paramref name="file"/> into <paramref name="into"/> under the original name <paramref name="name"/>.</summary>
-    public static async Task<MlflowMetricReader> ReadAsync(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken)
+    public static Task<MlflowMetricReader> ReadAsync(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(file, name, into, context, cancellationToken));
+
+    private static MlflowMetricReader Read(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken)
     {
         var reader = new MlflowMetricReader(into, name);
-        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        await using (stream.ConfigureAwait(false))
+        using var lines = new LineReader(file, LiveFile.Open(file, context), context, MaxLineBytes);
+        while (lines.Next())
         {
-            var total = stream.Length;
-            var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-            try
+            cancellationToken.ThrowIfCancellationRequested();
+            if (reader.ParseLine(lines.Current) is { } cause)
             {
-                var filled = 0;
-                long done = 0;
-                while (true)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (filled == buffer.Length)
-                    {
-                        // one line fills the whole buffer: grow up to the line limit, then give the line up
-                        if (buffer.Length < MaxLineBytes)
-                        {
-                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            Array.Copy(buffer, bigger, filled);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
-                        }
-                        else
-                        {
-                            if (!reader._skippingLongLine)
-                            {
-                                reader.Bad(reader._line + 1, "line longer than 1 MiB");
-                                reader._skippingLongLine = true;
-                            }
-
-                            filled = 0;
-                        }
-                    }
-
-                    var n = await stream.ReadAsync(buffer.AsMemory(filled, buffer.Length - filled), cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    filled += n;
-                    done += n;
-                    var consumed = reader.ParseLines(buffer.AsSpan(0, filled));
-                    if (consumed > 0)
-                    {
-                        Array.Copy(buffer, consumed, buffer, 0, filled - consumed);
-                        filled -= consumed;
-                    }
-
-                    context.Report(file, done, total);
-                }
-
-                if (filled > 0)
-                {
-                    reader.LastLine(buffer.AsSpan(0, filled));
-                }
+                lines.Skip(cause);
             }
-            finally
+            else if (!lines.Terminated)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                reader.UnterminatedLine = lines.Number;
             }
+        }
+
+        reader.BadLines = lines.Damage.Count + (lines.Cut is null ? 0 : 1);
+        var first = lines.Damage.First ?? lines.Cut;
+        if (first is { } f)
+        {
+            reader.FirstBadLine = f.Line;
+            reader.FirstBadCause = f.Cause;
         }
 
         return reader;
     }
 
-    /// <summary>Parses every complete line in <paramref name="data"/>; returns the bytes consumed.</summary>
-    private int ParseLines(ReadOnlySpan<byte> data)
-    {
-        var at = 0;
-        while (at < data.Length)
-        {
-            var nl = data[at..].IndexOf((byte)'\n');
-            if (nl < 0)
-            {
-                break;
-            }
-
-            if (_skippingLongLine)
-            {
-                // the rest of a line already reported as too long
-                _skippingLongLine = false;
-                _line++;
-            }
-            else
-            {
-                _line++;
-                ParseLine(data.Slice(at, nl));
-            }
-
-            at += nl + 1;
-        }
-
-        return at;
-    }
-
-    private void LastLine(ReadOnlySpan<byte> data)
-    {
-        _line++;
-        if (_skippingLongLine)
-        {
-            return;
-        }
-
-        var before = Points;
-        ParseLine(data);
-        if (Points > before)
-        {
-            UnterminatedLine = _line;
-        }
-    }
-
-    private void ParseLine(ReadOnlySpan<byte> line)
+    /// <summary>Reads one line into a point; returns why it is unusable, or null.</summary>
+    private string? ParseLine(ReadOnlySpan<byte> line)
     {
         line = Trim(line);
         if (line.IsEmpty)
         {
-            return;
+            return null;
         }
 
         var f1 = NextField(ref line);
@@ -172,26 +88,22 @@ internal sealed class MlflowMetricReader
         var f3 = NextField(ref line);
         if (!line.IsEmpty)
         {
-            Bad(_line, "more than 3 fields (expected 'timestamp value step')");
-            return;
+            return "more than 3 fields (expected 'timestamp value step')";
         }
 
         if (f2.IsEmpty)
         {
-            Bad(_line, "fewer than 2 fields (expected 'timestamp value step')");
-            return;
+            return "fewer than 2 fields (expected 'timestamp value step')";
         }
 
         if (!Utf8Parser.TryParse(f1, out long timestamp, out var used) || used != f1.Length)
         {
-            Bad(_line, "the timestamp is not an integer");
-            return;
+            return "the timestamp is not an integer";
         }
 
         if (!TryParseValue(f2, out var value))
         {
-            Bad(_line, "the value is not a number");
-            return;
+            return "the value is not a number";
         }
 
         long step = 0;
@@ -199,8 +111,7 @@ internal sealed class MlflowMetricReader
         {
             if (!Utf8Parser.TryParse(f3, out step, out used) || used != f3.Length)
             {
-                Bad(_line, "the step is not an integer");
-                return;
+                return "the step is not an integer";
             }
 
             _sawStep = true;
@@ -208,8 +119,7 @@ internal sealed class MlflowMetricReader
         else if (_sawStep)
         {
             // earlier lines had a step: a line without one was cut
-            Bad(_line, "the step is missing (expected 'timestamp value step')");
-            return;
+            return "the step is missing (expected 'timestamp value step')";
         }
 
         _into.Add(_name, new SeriesPoint(step, value, double.NaN, timestamp / 1000.0));
@@ -218,17 +128,8 @@ internal sealed class MlflowMetricReader
         {
             MaxStep = step;
         }
-    }
 
-    private void Bad(long line, string cause)
-    {
-        if (BadLines == 0)
-        {
-            FirstBadLine = line;
-            FirstBadCause = cause;
-        }
-
-        BadLines++;
+        return null;
     }
 
     /// <summary>Parses a Python float as written by <c>str(float)</c>: decimal, exponent, <c>nan</c>, <c>inf</c>,

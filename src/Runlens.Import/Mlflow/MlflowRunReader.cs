@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Mlflow;
@@ -8,8 +9,9 @@ namespace Runlens.Import.Mlflow;
 /// <summary>
 /// Reads one MLflow run folder: <c>meta.yaml</c> (id, name, status, times, lifecycle stage), <c>params/</c> (one file per
 /// parameter, the value as text), <c>tags/</c> (one file per tag) and <c>metrics/</c> (one file per metric). Keys with
-/// <c>/</c> are stored in sub-folders (<c>metrics/train/loss</c> is <c>train/loss</c>). Parameters become config keys as
-/// they are; tags become <c>tags.&lt;key&gt;</c> except <c>mlflow.runName</c> (the run's name), <c>mlflow.parentRunId</c>
+/// <c>/</c> are stored in sub-folders (<c>metrics/train/loss</c> is <c>train/loss</c>). Parameters become config keys by
+/// <see cref="ConfigFlattener.FlattenText"/> (a <c>/</c> in a name is nesting, as Lightning's MLflow logger joins it; a
+/// list or dict written as text is read as one); tags become <c>tags.&lt;key&gt;</c> except <c>mlflow.runName</c> (the run's name), <c>mlflow.parentRunId</c>
 /// (its parent) and <c>mlflow.log-model.history</c> (bookkeeping of saved models, not a setting).
 /// </summary>
 internal sealed class MlflowRunReader
@@ -74,14 +76,15 @@ internal sealed class MlflowRunReader
         var config = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         foreach (var (key, text) in parameters)
         {
-            config[key] = ConfigValue.Parse(text);
+            // one policy for every format's hyperparameters: "/" joins nesting, lists and dicts written as text are read
+            ConfigFlattener.FlattenText(key, text, config);
         }
 
         foreach (var (key, text) in tags)
         {
             if (key is not (RunNameTag or ParentTag or ModelHistoryTag))
             {
-                config["tags." + key] = ConfigValue.Parse(text);
+                config["tags." + key] = ConfigScalars.FromText(text);
             }
         }
 
@@ -140,6 +143,11 @@ internal sealed class MlflowRunReader
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 _events.Add(new RunEvent(RunEventKind.ImportDamage, $"Metric '{key}' cannot be read: {ex.Message}", File: file));
+                continue;
+            }
+            catch (RunImportException ex)
+            {
+                _events.Add(new RunEvent(RunEventKind.ImportDamage, $"Metric '{key}' cannot be read: {ex.Cause}", File: file));
                 continue;
             }
 

@@ -1,20 +1,21 @@
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
 
 /// <summary>
-/// A plain CSV metric log: a header, then one row per logged step. The step comes from the first of <c>step</c>,
-/// <c>global_step</c>, <c>iteration</c>, <c>iter</c>, <c>_step</c>, else <c>epoch</c>, else the row index; every other
-/// numeric column is a series (bare names are training values), text columns are ignored with a note. Detected below the
-/// specific formats (Lightning, Keras), so those win; per-example prediction files are left alone.
+/// A plain CSV metric log under any file name: a header, then one row per logged step. The step comes from the first of
+/// <c>step</c>, <c>global_step</c>, <c>iteration</c>, <c>iter</c>, <c>_step</c>, else <c>epoch</c> (unless a batch counter
+/// shows one row per batch), else the row index; bookkeeping columns (<see cref="Core.Bookkeeping"/>) give no series,
+/// every other numeric column is a series (bare names are training values), text columns are ignored with a note.
+/// Detected below the specific formats (Lightning, Keras), so those win; per-example prediction files are left alone. A
+/// folder holding such a file is read through <see cref="Core.FolderImporter"/>.
 /// </summary>
 internal sealed class CsvMetricsImporter : IRunImporter
 {
     public const string FormatId = "csv";
 
-    public static IReadOnlyList<string> StepNames { get; } = ["step", "global_step", "iteration", "iter", "_step"];
-
-    private static readonly MetricTableOptions Options = new(StepNames, "train", "a metric CSV (a header, then one row per logged step)");
+    private static readonly MetricTableOptions Options = new(Bookkeeping.StepNames, "train", "a metric CSV (a header, then one row per logged step)");
 
     public string Format => FormatId;
 
@@ -36,7 +37,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
             return 0;
         }
 
-        var step = StepNames.Any(s => TabularSniff.Has(header, s));
+        var step = Bookkeeping.StepNames.Any(s => TabularSniff.Has(header, s));
         var epoch = TabularSniff.Has(header, "epoch");
         var metricNamed = header.Any(LooksLikeMetric);
         if ((step || epoch) && header.Count >= 2)
@@ -60,7 +61,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
         var table = await MetricTableReader.ReadAsync(path, Options, context, cancellationToken).ConfigureAwait(false);
         return ImportResult.Of(new Run
         {
-            Identity = new RunIdentity(RunIds.FromPath(path), Path.GetFileNameWithoutExtension(path), null, new RunSource(FormatId, path)),
+            Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
             Series = table.Series,
             Trainer = new TrainerState { GlobalStep = table.MaxStep },
             Events = table.Events,

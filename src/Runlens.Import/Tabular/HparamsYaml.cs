@@ -1,4 +1,4 @@
-using Runlens.Import.Yaml;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;

@@ -1,86 +1,55 @@
-using Runlens.Import.Json;
 using System.Collections.Immutable;
 using System.Text.Json;
-using Runlens.Import.HfTrainer;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
 
 /// <summary>
-/// A JSON Lines metric log: one object per logged step. The step key is chosen on the first object (the first of
-/// <see cref="CsvMetricsImporter.StepNames"/> present, else <c>epoch</c>, else none: the record index); an object without a
-/// usable step then keeps the last step seen and is counted. Numbers (and Python's <c>NaN</c>/<c>Infinity</c>, and numeric
-/// strings) become points; nested objects give <c>outer/inner</c> names; other values are counted and reported. A line that is
-/// not a JSON object is skipped as damage with its line number.
+/// A JSON Lines metric log: one object per logged step, read line by line by <see cref="LineReader"/>. The step key is
+/// chosen on the first object (the first of the dialect's step keys present, else a whole-number <c>epoch</c>, else none:
+/// the record index); an object without a usable step then keeps the last step seen and is counted. Numbers (and
+/// Python's <c>NaN</c>/<c>Infinity</c>, and numeric strings) become points; nested objects give <c>outer/inner</c> names;
+/// W&amp;B media objects (<c>{"_type": …}</c>) and other values are counted and reported. Bookkeeping keys
+/// (<see cref="Bookkeeping"/>) give the wall time where they hold it and no series. A line that is not a JSON object is
+/// skipped as damage with its line number.
 /// </summary>
 internal static class JsonlMetricReader
 {
     public const string Expected = "a JSON Lines metric log (one JSON object per line, e.g. {\"step\": 10, \"loss\": 0.5})";
     public const int MaxLineBytes = 1 << 20;
     private const int MaxDepth = 4;
-    private const int ReportEveryBytes = 1 << 20;
 
-    public static Task<MetricTable> ReadAsync(string file, ImportContext context, CancellationToken cancellationToken) =>
-        Task.Run(() => Read(file, context, cancellationToken), cancellationToken);
+    public static MetricTableOptions Generic { get; } = new(Bookkeeping.StepNames, "train", Expected);
 
-    public static MetricTable Read(string file, ImportContext context, CancellationToken cancellationToken)
+    public static Task<MetricTable> ReadAsync(string file, MetricTableOptions options, ImportContext context, CancellationToken cancellationToken) =>
+        Task.Run(() => Read(file, options, context, cancellationToken), cancellationToken);
+
+    public static MetricTable Read(string file, MetricTableOptions options, ImportContext context, CancellationToken cancellationToken)
     {
+        using var lines = LineReader.Open(file, context, MaxLineBytes);
+        return Read(lines, options, cancellationToken);
+    }
+
+    public static MetricTable Read(LineReader lines, MetricTableOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(options);
+        var state = new State(lines, options);
         try
         {
-            using var stream = LiveFile.Open(file, context);
-            return Read(file, stream, context, cancellationToken);
+            while (lines.Next())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                state.Records++;
+                ReadLine(lines.Current, lines.Number, state);
+            }
         }
         catch (IOException ex)
         {
-            throw new RunImportException(file, null, "could not be read: " + ex.Message, "check that the file is readable", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new RunImportException(file, null, "access denied", "check the file's permissions", ex);
-        }
-    }
-
-    public static MetricTable Read(string file, Stream stream, ImportContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(context);
-        var state = new State(file);
-        var length = stream.CanSeek ? stream.Length : -1;
-        var lines = new Json.LineSplitter(stream, MaxLineBytes);
-        long nextReport = ReportEveryBytes;
-        while (lines.Next(out var line, out var number, out _, out var tooLong))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (lines.Consumed >= nextReport)
-            {
-                context.Report(file, lines.Consumed, length);
-                nextReport = lines.Consumed + ReportEveryBytes;
-            }
-
-            if (tooLong)
-            {
-                state.Records++;
-                state.Damage.Add(number, $"the line is longer than {MaxLineBytes} bytes");
-                continue;
-            }
-
-            var span = line.AsSpan();
-            if (number == 1 && PythonJson.BomLength(span) > 0)
-            {
-                span = span[3..];
-            }
-
-            span = span.Trim(" \t\r\n"u8);
-            if (span.IsEmpty)
-            {
-                continue;
-            }
-
-            state.Records++;
-            ReadLine(span, number, state);
+            throw new RunImportException(lines.File, null, "could not be read: " + ex.Message, "check that the file is readable", ex);
         }
 
-        context.Report(file, lines.Consumed, length);
         return state.Finish();
     }
 
@@ -94,25 +63,25 @@ internal static class JsonlMetricReader
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                state.Damage.Add(line, "not a JSON object");
+                state.Lines.Skip("not a JSON object");
                 return;
             }
 
             ReadObject(ref reader, "", values, literals, state, line, 0);
             if (reader.Read())
             {
-                state.Damage.Add(line, "more than one JSON value on the line");
+                state.Lines.Skip("more than one JSON value on the line");
                 return;
             }
         }
         catch (JsonException ex)
         {
-            state.Damage.Add(line, "invalid JSON: " + PythonJson.Describe(ex));
+            state.Lines.Skip("invalid JSON: " + PythonJson.Describe(ex));
             return;
         }
         catch (InvalidOperationException ex)
         {
-            state.Damage.Add(line, "invalid JSON: " + ex.Message.TrimEnd('.'));
+            state.Lines.Skip("invalid JSON: " + ex.Message.TrimEnd('.'));
             return;
         }
 
@@ -130,7 +99,7 @@ internal static class JsonlMetricReader
             {
                 values.Add((name, d));
             }
-            else if (reader.TokenType == JsonTokenType.StartObject && depth < MaxDepth)
+            else if (reader.TokenType == JsonTokenType.StartObject && depth < MaxDepth && !IsTypedObject(reader))
             {
                 ReadObject(ref reader, name + "/", values, literals, state, line, depth + 1);
             }
@@ -155,14 +124,27 @@ internal static class JsonlMetricReader
         }
     }
 
+    /// <summary>W&amp;B writes media, tables and histograms as objects whose first key is <c>_type</c>: not metrics.</summary>
+    private static bool IsTypedObject(Utf8JsonReader reader)
+    {
+        // a copy of the reader (a struct): looking ahead does not move the caller's
+        return reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("_type"u8);
+    }
+
     /// <summary>Everything collected while reading one file.</summary>
     private sealed class State
     {
         private readonly string _file;
-        private readonly SeriesCollector _collector = new(n => MetricNames.Normalize(n, "train"));
+        private readonly MetricTableOptions _options;
+        private readonly SeriesCollector _collector;
         private readonly Dictionary<string, (int Numbers, int Texts, int FirstLine)> _columns = new(StringComparer.Ordinal);
         private readonly List<string> _columnOrder = [];
+        private readonly List<string> _bookkeepingOrder = [];
+        private readonly HashSet<string> _bookkeepingSeen = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, bool> _bookkeepingByName = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, double> _lastBookkeeping = new(StringComparer.Ordinal);
         private string? _stepKey;
+        private string? _wallKey;
         private bool _stepChosen;
         private long? _lastStep;
         private int _stepless;
@@ -170,14 +152,17 @@ internal static class JsonlMetricReader
         private int _usable;
         private long? _maxStep;
         private double? _maxEpoch;
+        private double _maxWall = double.NaN;
 
-        public State(string file)
+        public State(LineReader lines, MetricTableOptions options)
         {
-            _file = file;
-            Damage = new DamageLog(file);
+            Lines = lines;
+            _file = lines.File;
+            _options = options;
+            _collector = new SeriesCollector(n => MetricNames.Normalize(n, options.BareSplit));
         }
 
-        public DamageLog Damage { get; }
+        public LineReader Lines { get; }
 
         public List<(string Name, double Value)> Row { get; } = [];
 
@@ -185,6 +170,12 @@ internal static class JsonlMetricReader
 
         public void NotNumber(string name, int line)
         {
+            if (IsBookkeeping(name))
+            {
+                Bookkeep(name, double.NaN);
+                return;
+            }
+
             var c = Column(name);
             _columns[name] = (c.Numbers, c.Texts + 1, c.FirstLine == 0 ? line : c.FirstLine);
         }
@@ -194,8 +185,9 @@ internal static class JsonlMetricReader
             if (!_stepChosen)
             {
                 _stepChosen = true;
-                _stepKey = CsvMetricsImporter.StepNames.FirstOrDefault(k => values.Any(v => v.Name == k))
-                    ?? (values.Any(v => v.Name == "epoch" && CellValue.Whole(v.Value) is not null) ? "epoch" : null);
+                _stepKey = _options.StepColumns.FirstOrDefault(k => values.Any(v => v.Name == k))
+                    ?? _options.EpochColumns.FirstOrDefault(k => values.Any(v => v.Name == k && CellValue.Whole(v.Value) is not null)
+                        && !values.Any(v => Bookkeeping.IsBatch(v.Name)));
             }
 
             long step = Records - 1;
@@ -222,31 +214,36 @@ internal static class JsonlMetricReader
             }
 
             _lastStep = step;
-            var any = false;
+            var epochRank = int.MaxValue;
             foreach (var (name, value) in values)
             {
-                if (name == _stepKey || CsvMetricsImporter.StepNames.Contains(name))
+                var rank = IndexOf(_options.EpochColumns, name);
+                if (rank >= 0)
                 {
-                    continue;
+                    if (rank < epochRank)
+                    {
+                        epoch = value;
+                        epochRank = rank;
+                    }
                 }
-
-                if (name == "epoch")
+                else if (name != _stepKey && (_wallKey is null ? IndexOf(Bookkeeping.WallTimeNames, name) >= 0 : _wallKey == name))
                 {
-                    epoch = value;
-                    continue;
-                }
-
-                if (MetricTableOptions.WallTimeColumns.Contains(name))
-                {
+                    _wallKey = name;
                     wall = value;
                 }
             }
 
+            var any = false;
             foreach (var (name, value) in values)
             {
-                if (name == _stepKey || name == "epoch" || CsvMetricsImporter.StepNames.Contains(name)
-                    || MetricTableOptions.WallTimeColumns.Contains(name))
+                if (name == _stepKey || name == _wallKey || IndexOf(_options.EpochColumns, name) >= 0)
                 {
+                    continue;
+                }
+
+                if (IsBookkeeping(name))
+                {
+                    Bookkeep(name, value);
                     continue;
                 }
 
@@ -258,6 +255,11 @@ internal static class JsonlMetricReader
 
             if (any)
             {
+                if (double.IsFinite(wall) && !(wall <= _maxWall))
+                {
+                    _maxWall = wall;
+                }
+
                 _usable++;
                 _maxStep = _maxStep is { } m && m >= step ? m : step;
                 if (double.IsFinite(epoch))
@@ -270,13 +272,19 @@ internal static class JsonlMetricReader
         public MetricTable Finish()
         {
             var file = Path.GetFileName(_file);
-            if (Records == 0)
+            if (Records == 0 && Lines.Damage.Count == 0)
             {
-                throw new RunImportException(_file, null, "the file is empty", "expected " + Expected);
+                if (Lines.Cut is { } cut)
+                {
+                    throw new RunImportException(_file, DamageLog.Line(cut.Line), "the only line is cut short: " + cut.Cause,
+                        "the log may still be being written; import it again once a whole line is there");
+                }
+
+                throw new RunImportException(_file, null, "the file is empty", "expected " + _options.Expected);
             }
 
             var events = ImmutableArray.CreateBuilder<RunEvent>();
-            events.AddRange(Damage.Events());
+            events.AddRange(Lines.Events());
             var stepSource = _stepKey ?? "record index";
             if (_stepless > 0)
             {
@@ -288,7 +296,7 @@ internal static class JsonlMetricReader
             if (_stepKey is null)
             {
                 events.Add(new RunEvent(RunEventKind.Note,
-                    $"{file}: the first object has no whole-number step ({string.Join(", ", CsvMetricsImporter.StepNames.Append("epoch"))}); "
+                    $"{file}: the first object has no whole-number step ({string.Join(", ", _options.StepColumns.Concat(_options.EpochColumns))}); "
                     + "each point's step is its 0-based record number", File: _file));
             }
 
@@ -309,17 +317,69 @@ internal static class JsonlMetricReader
                 }
             }
 
-            if (_collector.NameCount == 0)
+            if (_bookkeepingOrder.Count > 0)
             {
-                if (Damage.First is { } d)
-                {
-                    throw new RunImportException(_file, DamageLog.Line(d.Line), "no usable line: " + d.Cause, "check the file; expected " + Expected);
-                }
-
-                throw new RunImportException(_file, null, "no numeric values besides steps", "expected " + Expected);
+                events.Add(new RunEvent(RunEventKind.Note,
+                    $"{file}: {Quote(_bookkeepingOrder)} count or time the training, not the model; they were not read as metrics", File: _file));
             }
 
-            return new MetricTable(_collector.Build(), events.ToImmutable(), [.. _columnOrder], _usable, stepSource, _maxStep, _maxEpoch);
+            if (_collector.NameCount == 0)
+            {
+                if (Lines.Damage.First is { } d)
+                {
+                    throw new RunImportException(_file, DamageLog.Line(d.Line), "no usable line: " + d.Cause, "check the file; expected " + _options.Expected);
+                }
+
+                throw new RunImportException(_file, null, "no numeric values besides steps", "expected " + _options.Expected);
+            }
+
+            return new MetricTable(_collector.Build(), events.ToImmutable(), [.. _columnOrder], _usable, stepSource, _maxStep, _maxEpoch)
+            {
+                LastBookkeeping = _lastBookkeeping.ToImmutableDictionary(StringComparer.Ordinal),
+                LastWallTime = double.IsFinite(_maxWall) ? _maxWall : null,
+            };
+        }
+
+        private bool IsBookkeeping(string name)
+        {
+            if (name == _stepKey || name == _wallKey || IndexOf(_options.EpochColumns, name) >= 0)
+            {
+                return false;
+            }
+
+            if (!_bookkeepingByName.TryGetValue(name, out var yes))
+            {
+                yes = _options.IsBookkeeping(name); // once per name, not once per value
+                _bookkeepingByName[name] = yes;
+            }
+
+            return yes;
+        }
+
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i] == name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private void Bookkeep(string name, double value)
+        {
+            if (_bookkeepingSeen.Add(name))
+            {
+                _bookkeepingOrder.Add(name);
+            }
+
+            if (!double.IsNaN(value))
+            {
+                _lastBookkeeping[name] = value;
+            }
         }
 
         private (int Numbers, int Texts, int FirstLine) Column(string name)
@@ -332,5 +392,12 @@ internal static class JsonlMetricReader
             _columnOrder.Add(name);
             return default;
         }
+    }
+
+    /// <summary><c>'a', 'b' and 3 more</c>.</summary>
+    internal static string Quote(IReadOnlyList<string> names)
+    {
+        var shown = string.Join(", ", names.Take(6).Select(n => "'" + n + "'"));
+        return names.Count > 6 ? $"{shown} and {names.Count - 6} more" : shown;
     }
 }

@@ -1,6 +1,5 @@
-using Runlens.Import.Json;
 using System.Text.Json;
-using Runlens.Import.HfTrainer;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
@@ -55,7 +54,7 @@ internal sealed class JsonlMetricsImporter : IRunImporter
                 if (PythonJson.TryReadNumber(ref reader, literals, out _))
                 {
                     numbers++;
-                    step |= CsvMetricsImporter.StepNames.Contains(name) || name == "epoch";
+                    step |= Bookkeeping.StepNames.Contains(name) || name == "epoch";
                 }
                 else
                 {
@@ -84,10 +83,10 @@ internal sealed class JsonlMetricsImporter : IRunImporter
                 "point at the .jsonl metric log");
         }
 
-        var table = await JsonlMetricReader.ReadAsync(path, context, cancellationToken).ConfigureAwait(false);
+        var table = await JsonlMetricReader.ReadAsync(path, JsonlMetricReader.Generic, context, cancellationToken).ConfigureAwait(false);
         return ImportResult.Of(new Run
         {
-            Identity = new RunIdentity(RunIds.FromPath(path), Path.GetFileNameWithoutExtension(path), null, new RunSource(FormatId, path)),
+            Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
             Series = table.Series,
             Trainer = new TrainerState { GlobalStep = table.MaxStep },
             Events = table.Events,

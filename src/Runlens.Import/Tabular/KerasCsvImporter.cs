@@ -1,3 +1,4 @@
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
@@ -54,10 +55,7 @@ internal sealed class KerasCsvImporter : IRunImporter
         }
 
         var table = await MetricTableReader.ReadAsync(file, Options, context, cancellationToken).ConfigureAwait(false);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
-        var name = Path.GetFileName(file).Equals(DefaultFileName, StringComparison.OrdinalIgnoreCase)
-            ? Path.GetFileName(folder)
-            : Path.GetFileNameWithoutExtension(file);
+        var name = RunNaming.ForFile(file);
         var run = new Run
         {
             Identity = new RunIdentity(RunIds.FromPath(file), string.IsNullOrEmpty(name) ? file : name, null, new RunSource(FormatId, path)),

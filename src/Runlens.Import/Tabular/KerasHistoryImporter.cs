@@ -1,6 +1,5 @@
-using Runlens.Import.Json;
 using System.Text.Json;
-using Runlens.Import.HfTrainer;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
@@ -79,8 +78,15 @@ internal sealed class KerasHistoryImporter : IRunImporter
         var collector = new SeriesCollector(n => MetricNames.Normalize(n, "train"));
         var events = new List<RunEvent>(history.Events);
         long? maxStep = null;
+        var bookkeeping = new List<string>();
         foreach (var (name, values) in history.Lists)
         {
+            if (Bookkeeping.Is(name))
+            {
+                bookkeeping.Add(name);
+                continue;
+            }
+
             for (var i = 0; i < values.Count; i++)
             {
                 if (values[i] is not { } v)
@@ -109,6 +115,13 @@ internal sealed class KerasHistoryImporter : IRunImporter
                 File: path));
         }
 
+        if (bookkeeping.Count > 0)
+        {
+            events.Add(new RunEvent(RunEventKind.Note,
+                $"{Path.GetFileName(path)}: {JsonlMetricReader.Quote(bookkeeping)} count or time the training, not the model; they were not read as metrics",
+                File: path));
+        }
+
         if (collector.NameCount == 0)
         {
             var damage = history.Events.FirstOrDefault();
@@ -116,9 +129,7 @@ internal sealed class KerasHistoryImporter : IRunImporter
                 KerasHistoryReader.Hint);
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var stem = Path.GetFileNameWithoutExtension(path);
-        var runName = stem is "history" or "training_history" or "train_history" && Path.GetFileName(folder) is { Length: > 0 } f ? f : stem;
+        var runName = RunNaming.ForFile(path);
         return new Run
         {
             Identity = new RunIdentity(RunIds.FromPath(path), runName, null, new RunSource(FormatId, path)),

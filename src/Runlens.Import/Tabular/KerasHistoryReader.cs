@@ -1,7 +1,6 @@
-using Runlens.Import.Json;
 using System.Globalization;
 using System.Text.Json;
-using Runlens.Import.HfTrainer;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
@@ -130,28 +129,6 @@ internal static class KerasHistoryReader
         }
     }
 
-    private static void ReadParams(ref Utf8JsonReader reader, KerasHistory result, Dictionary<long, double>? literals)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var key = "params." + (reader.GetString() ?? "");
-            reader.Read();
-            if (PythonJson.TryReadNumber(ref reader, literals, out var d))
-            {
-                result.Params[key] = ConfigValue.Of(d);
-            }
-            else if (reader.TokenType == JsonTokenType.String)
-            {
-                result.Params[key] = ConfigValue.Of(reader.GetString() ?? "");
-            }
-            else if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
-            {
-                result.Params[key] = ConfigValue.Of(reader.TokenType == JsonTokenType.True);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-    }
+    private static void ReadParams(ref Utf8JsonReader reader, KerasHistory result, Dictionary<long, double>? literals) =>
+        ConfigFlattener.Flatten("params", PythonJson.ReadValue(ref reader, literals), result.Params);
 }

@@ -10,7 +10,7 @@ namespace Runlens.Import.Tabular;
 /// sparse: training and validation values of one step come on separate rows. <c>step</c> gives the step, <c>epoch</c> the
 /// epoch of each point; every other column is a metric, normalised by <see cref="MetricNames"/> with its original name kept.
 /// </summary>
-internal sealed class LightningCsvImporter : IRunImporter
+internal sealed class LightningCsvImporter : ITreeImporter
 {
     public const string FormatId = "lightning-csv";
     public const string MetricsFileName = "metrics.csv";

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Tabular;
@@ -9,7 +10,10 @@ namespace Runlens.Import.Tabular;
 /// Reads a metric CSV (header row, then one row per logged step; rows may fill only some columns) into series. An empty
 /// cell is no point; <c>nan</c>/<c>inf</c> are values. A damaged row (wrong number of fields, a quote left open, an unusable
 /// step) is skipped and reported with its line; text in a numeric column is skipped and counted; a column holding only
-/// text is ignored with a note. Nothing usable at all throws <see cref="RunImportException"/> with file, line and cause.
+/// text is ignored with a note. Bookkeeping columns (<see cref="Bookkeeping"/>: batch counters, progress, elapsed time,
+/// throughput…) give the step, epoch or wall time where they mean that and no series; with a batch counter and no step
+/// column the rows are batches, so the row index is the step. Nothing usable at all throws
+/// <see cref="RunImportException"/> with file, line and cause.
 /// </summary>
 internal static class MetricTableReader
 {
@@ -61,15 +65,20 @@ internal static class MetricTableReader
         var lookup = Index(header);
         var stepColumn = options.StepColumns.Select(c => lookup.GetValueOrDefault(c, -1)).FirstOrDefault(i => i >= 0, -1);
         var epochColumn = lookup.GetValueOrDefault("epoch", -1);
-        var stepFromEpoch = stepColumn < 0 && epochColumn >= 0;
+        var batchRows = header.Any(Bookkeeping.IsBatch);
+        var stepFromEpoch = stepColumn < 0 && epochColumn >= 0 && !batchRows;
         if (stepFromEpoch)
         {
             stepColumn = epochColumn;
         }
 
-        var wallColumn = MetricTableOptions.WallTimeColumns.Select(c => lookup.GetValueOrDefault(c, -1))
+        var wallColumn = Bookkeeping.WallTimeNames.Select(c => lookup.GetValueOrDefault(c, -1))
             .FirstOrDefault(i => i >= 0 && i != stepColumn && i != epochColumn, -1);
-        var metricColumns = Enumerable.Range(0, header.Length).Where(i => i != stepColumn && i != epochColumn && i != wallColumn).ToArray();
+        var bookkeeping = Enumerable.Range(0, header.Length)
+            .Where(i => i != stepColumn && i != epochColumn && i != wallColumn && options.IsBookkeeping(header[i])).ToArray();
+        var metricColumns = Enumerable.Range(0, header.Length)
+            .Where(i => i != stepColumn && i != epochColumn && i != wallColumn && !bookkeeping.Contains(i)).ToArray();
+        var lastBookkeeping = new Dictionary<string, double>(StringComparer.Ordinal);
         var keys = ColumnKeys.Assign(metricColumns.Select(i => header[i]), options.BareSplit);
         var collector = new SeriesCollector(n => keys[n]);
         var numbers = new int[header.Length];
@@ -150,6 +159,14 @@ internal static class MetricTableReader
                 wall = w;
             }
 
+            foreach (var c in bookkeeping)
+            {
+                if (CellValue.Parse(fields[c], out var b) == CellKind.Number)
+                {
+                    lastBookkeeping[header[c]] = b;
+                }
+            }
+
             var any = false;
             foreach (var c in metricColumns)
             {
@@ -210,20 +227,37 @@ internal static class MetricTableReader
             }
         }
 
+        if (bookkeeping.Length > 0)
+        {
+            notes.Add(new RunEvent(RunEventKind.Note,
+                $"{Path.GetFileName(file)}: {JsonlMetricReader.Quote([.. bookkeeping.Select(i => header[i])])} count or time the training, not the model; "
+                + "they were not read as metrics", File: file));
+        }
+
         if (collector.NameCount == 0)
         {
             throw Unusable(file, options, metricColumns.Length, damage, stepless, firstStepless, stepSource, headerRecord.Line + 1);
         }
 
-        if (stepColumn < 0)
+        if (stepColumn < 0 && !(batchRows && epochColumn >= 0))
         {
             events.Add(new RunEvent(RunEventKind.Note,
                 $"{Path.GetFileName(file)} has no usable step column ({string.Join(", ", options.StepColumns.Append("epoch"))}); "
                 + "each point's step is its 0-based row number", File: file));
         }
 
+        if (stepColumn < 0 && batchRows && epochColumn >= 0)
+        {
+            events.Add(new RunEvent(RunEventKind.Note,
+                $"{Path.GetFileName(file)}: a batch counter shows one row per batch, so each point's step is its 0-based row number and 'epoch' its epoch",
+                File: file));
+        }
+
         events.AddRange(notes);
-        return new MetricTable(collector.Build(), events.ToImmutable(), [.. header], rows, stepSource, maxStep, maxEpoch);
+        return new MetricTable(collector.Build(), events.ToImmutable(), [.. header], rows, stepSource, maxStep, maxEpoch)
+        {
+            LastBookkeeping = lastBookkeeping.ToImmutableDictionary(StringComparer.Ordinal),
+        };
     }
 
     private static string[] Header(string file, List<string> fields, int line, List<RunEvent> notes, MetricTableOptions options)

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using Runlens.Import.TensorBoard.Proto;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.TensorBoard;
@@ -325,14 +326,25 @@ internal sealed class TensorBoardFileScan
                 continue;
             }
 
-            _run.HParams[key] = value.KindCase switch
+            // one policy for every format's hyperparameters: Lightning's "/" joins nesting, lists written as text are lists
+            switch (value.KindCase)
             {
-                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NumberValue => ConfigValue.Of(value.NumberValue),
-                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.BoolValue => ConfigValue.Of(value.BoolValue),
-                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue => ConfigValue.Parse(value.StringValue),
-                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue or Google.Protobuf.WellKnownTypes.Value.KindOneofCase.None => ConfigValue.Null,
-                _ => ConfigValue.Of(value.ToString()),
-            };
+                case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NumberValue:
+                    _run.HParams[ConfigFlattener.FlatKey(key)] = ConfigScalars.Number(value.NumberValue);
+                    break;
+                case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.BoolValue:
+                    _run.HParams[ConfigFlattener.FlatKey(key)] = ConfigValue.Of(value.BoolValue);
+                    break;
+                case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue:
+                    ConfigFlattener.FlattenText(key, value.StringValue, _run.HParams);
+                    break;
+                case Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue or Google.Protobuf.WellKnownTypes.Value.KindOneofCase.None:
+                    _run.HParams[ConfigFlattener.FlatKey(key)] = ConfigValue.Null;
+                    break;
+                default:
+                    ConfigFlattener.FlattenText(key, value.ToString(), _run.HParams); // a list or struct value, as JSON
+                    break;
+            }
         }
     }
 

@@ -10,7 +10,7 @@ namespace Runlens.Import.TensorBoard;
 /// run folders. Scalars are read (<c>simple_value</c> and rank-0 float/double tensors of the scalars plugin); the
 /// hparams plugin and Lightning's <c>hparams.yaml</c> become the config; histograms, images and graphs are skipped.
 /// </summary>
-internal sealed class TensorBoardImporter : IRunImporter
+internal sealed class TensorBoardImporter : ITreeImporter
 {
     public const string FormatId = "tensorboard";
 

@@ -31,7 +31,7 @@ internal static class TensorBoardRunReader
             try
             {
                 var text = await File.ReadAllTextAsync(yaml, cancellationToken).ConfigureAwait(false);
-                foreach (var (k, v) in Yaml.YamlConfig.Parse(yaml, text, "the hyperparameters in it are skipped"))
+                foreach (var (k, v) in Core.YamlConfig.Parse(yaml, text, "the hyperparameters in it are skipped"))
                 {
                     config[k] = v;
                 }

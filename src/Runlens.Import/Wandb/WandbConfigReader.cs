@@ -1,33 +1,42 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Runlens.Import.Core;
 using Runlens.Import.Wandb.Proto;
 using Runlens.Model;
 
 namespace Runlens.Import.Wandb;
 
 /// <summary>
-/// W&amp;B run config from the config items of the transaction log (<c>value_json</c>): nested values become dotted keys,
-/// lists stay one value written as text. <c>files/config.yaml</c> is read by <see cref="Yaml.YamlConfig"/>.
+/// W&amp;B run config: the config items of the transaction log (<c>value_json</c>, one JSON value per top-level key) and
+/// <c>config.yaml</c> (each top-level key a <c>{desc, value}</c> wrapper), both flattened by <see cref="ConfigFlattener"/>
+/// as every format's config is. W&amp;B's own entries (<c>_wandb</c>, <c>wandb_version</c>) are left out.
 /// </summary>
 internal static class WandbConfigReader
 {
-    private const int MaxDepth = 16;
-    private const int MaxKeys = 10_000;
-    private const int MaxText = 4_096;
-
     /// <summary>Applies config items from the transaction log (updates, then removals).</summary>
     public static void Apply(WandbConfigRecord record, Dictionary<string, ConfigValue> into)
     {
         foreach (var item in record.Update)
         {
             var key = WandbItems.Name(item);
-            if (key.Length == 0 || key == "_wandb" || key.StartsWith("_wandb.", StringComparison.Ordinal))
+            if (key.Length == 0 || IsOwn(key))
             {
                 continue;
             }
 
-            FlattenJson(key, item.ValueJson, into);
+            foreach (var k in into.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)).ToList())
+            {
+                into.Remove(k); // a value replaced by a new one of another shape
+            }
+
+            var node = PythonJson.Parse(item.ValueJson, out var damage);
+            if (damage is null)
+            {
+                ConfigFlattener.Flatten(key, node, into);
+            }
+            else
+            {
+                into[key] = ConfigValue.Of(item.ValueJson); // not JSON: kept as written
+            }
         }
 
         foreach (var item in record.Remove)
@@ -40,55 +49,29 @@ internal static class WandbConfigReader
         }
     }
 
-    private static void FlattenJson(string key, string json, Dictionary<string, ConfigValue> into)
+    /// <summary>The config of a <c>config.yaml</c> tree: each top-level <c>{desc, value}</c> wrapper stands for its
+    /// value (an older plain value stands for itself).</summary>
+    public static Dictionary<string, ConfigValue> FromYaml(JsonNode? root)
     {
-        if (WandbJson.TryParseNumber(json, out var number))
+        var into = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        if (root is not JsonObject o)
         {
-            into[key] = ConfigValue.Of(number);
-            return;
+            return into;
         }
 
-        try
+        foreach (var (key, node) in o)
         {
-            using var doc = WandbJson.Parse(json);
-            FlattenJson(key, doc.RootElement, into, 0);
+            if (IsOwn(key))
+            {
+                continue;
+            }
+
+            var wrapped = node is JsonObject w && w.ContainsKey("value") && w.All(p => p.Key is "value" or "desc");
+            ConfigFlattener.Flatten(key, wrapped ? node!["value"] : node, into);
         }
-        catch (JsonException)
-        {
-            into[key] = ConfigValue.Of(json);
-        }
+
+        return into;
     }
 
-    private static void FlattenJson(string key, JsonElement e, Dictionary<string, ConfigValue> into, int depth)
-    {
-        switch (e.ValueKind)
-        {
-            case JsonValueKind.Object when depth < MaxDepth:
-                foreach (var p in e.EnumerateObject())
-                {
-                    FlattenJson(key + "." + p.Name, p.Value, into, depth + 1);
-                }
-
-                break;
-            case JsonValueKind.Number:
-            case JsonValueKind.String when WandbJson.TryGetNumber(e, out _):
-                into[key] = WandbJson.TryGetNumber(e, out var d) ? ConfigValue.Of(d) : ConfigValue.Of(e.GetRawText());
-                break;
-            case JsonValueKind.String:
-                into[key] = ConfigValue.Of(e.GetString() ?? "");
-                break;
-            case JsonValueKind.True:
-                into[key] = ConfigValue.Of(true);
-                break;
-            case JsonValueKind.False:
-                into[key] = ConfigValue.Of(false);
-                break;
-            case JsonValueKind.Null:
-                into[key] = ConfigValue.Null;
-                break;
-            default:
-                into[key] = ConfigValue.Of(e.GetRawText());
-                break;
-        }
-    }
+    private static bool IsOwn(string key) => key is "_wandb" or "wandb_version" || key.StartsWith("_wandb.", StringComparison.Ordinal);
 }

@@ -6,9 +6,10 @@ namespace Runlens.Import.Wandb;
 /// <summary>
 /// Weights &amp; Biases local run folders: a run folder (<c>run-YYYYMMDD_HHMMSS-&lt;id&gt;/</c>, <c>offline-run-…</c>),
 /// a <c>wandb/</c> folder holding several (one run each; the <c>latest-run</c> link is skipped), a folder holding such a
-/// <c>wandb/</c> folder, or the <c>run-&lt;id&gt;.wandb</c> transaction log itself.
+/// <c>wandb/</c> folder, the <c>run-&lt;id&gt;.wandb</c> transaction log itself, or the <c>wandb-history.jsonl</c> of a run
+/// written by a client older than 0.10.
 /// </summary>
-internal sealed class WandbImporter : IRunImporter
+internal sealed class WandbImporter : ITreeImporter
 {
     public const string FormatId = "wandb";
 
@@ -18,6 +19,11 @@ internal sealed class WandbImporter : IRunImporter
     {
         if (File.Exists(path))
         {
+            if (IsHistoryFile(path))
+            {
+                return 95;
+            }
+
             if (!WandbRunFolder.IsLogFileName(path))
             {
                 return StartsWithHeader(path) ? 90 : 0;
@@ -49,7 +55,10 @@ internal sealed class WandbImporter : IRunImporter
         ArgumentNullException.ThrowIfNull(context);
         if (File.Exists(path))
         {
-            var run = await WandbRunReader.ReadAsync(WandbRunFolder.FromLogFile(path), FormatId, context, cancellationToken).ConfigureAwait(false);
+            var located = IsHistoryFile(path)
+                ? WandbRunFolder.FromFolder(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".")
+                : WandbRunFolder.FromLogFile(path);
+            var run = await WandbRunReader.ReadAsync(located, FormatId, context, cancellationToken).ConfigureAwait(false);
             return ImportResult.Of(run);
         }
 
@@ -105,6 +114,10 @@ internal sealed class WandbImporter : IRunImporter
 
         return new ImportResult(runs.MoveToImmutable());
     }
+
+    /// <summary>The history of a run written by a W&amp;B client before 0.10 (no transaction log).</summary>
+    private static bool IsHistoryFile(string file) =>
+        Path.GetFileName(file).Equals(WandbRunFolder.HistoryName, StringComparison.OrdinalIgnoreCase);
 
     private static bool StartsWithHeader(string file)
     {

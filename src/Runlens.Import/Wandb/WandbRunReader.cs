@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Runlens.Import.Core;
+using Runlens.Import.Tabular;
 using Runlens.Import.Wandb.Proto;
 using Runlens.Model;
 
@@ -9,8 +12,11 @@ namespace Runlens.Import.Wandb;
 
 /// <summary>
 /// Reads one W&amp;B run: the transaction log (history rows, summary, config, run and exit records), then
-/// <c>files/config.yaml</c>, <c>files/wandb-summary.json</c> and <c>files/wandb-metadata.json</c>. When the log is
-/// missing or cannot be decoded, the summary's values become one point each so the run still imports.
+/// <c>config.yaml</c>, <c>wandb-summary.json</c> and <c>wandb-metadata.json</c>. A run written before the transaction log
+/// existed has its history in <c>wandb-history.jsonl</c> (read by <see cref="JsonlMetricReader"/>: the trainer's step when
+/// logged, else <c>_step</c>; <c>_timestamp</c> the wall time; <c>_runtime</c> and W&amp;B media no series) and its
+/// system metrics in <c>wandb-events.jsonl</c> (the same <c>system/*</c> series as the log's stats records). When no
+/// history can be read, the summary's values become one point each so the run still imports.
 /// </summary>
 internal sealed class WandbRunReader
 {
@@ -18,6 +24,9 @@ internal sealed class WandbRunReader
     private static readonly string[] StepKeys = ["trainer/global_step", "train/global_step", "global_step"];
 
     private static readonly string[] EpochKeys = ["epoch", "train/epoch"];
+
+    private static readonly MetricTableOptions HistoryOptions = new([.. StepKeys, "_step"], null,
+        "a W&B wandb-history.jsonl (one JSON object per logged row, with _step)") { EpochColumns = EpochKeys };
 
     private readonly WandbRunFolder _folder;
     private readonly string _format;
@@ -52,15 +61,17 @@ internal sealed class WandbRunReader
     private async Task<Run> ReadAsync(ImportContext context, CancellationToken cancellationToken)
     {
         var logProblem = await ReadLogAsync(context, cancellationToken).ConfigureAwait(false);
+        var history = _historyRows == 0 ? ReadHistoryFile(context, cancellationToken) : null;
+        ReadEventsFile(context, cancellationToken);
         var config = ReadConfig();
         var summary = ReadSummary();
         var (program, host, started) = ReadMetadata();
 
-        if (_records == 0 && summary is null && config is null)
+        if (_records == 0 && summary is null && config is null && history is null)
         {
             var file = _folder.LogFile ?? _folder.Path;
             throw new RunImportException(file, logProblem?.Location, logProblem?.Cause ?? "no readable W&B data",
-                "expected a W&B run folder (run-<id>.wandb, files/wandb-summary.json, files/config.yaml) or a run-<id>.wandb log");
+                "expected a W&B run folder (run-<id>.wandb, files/wandb-summary.json, files/config.yaml, or an older client's wandb-history.jsonl) or a run-<id>.wandb log");
         }
 
         var summaryValues = summary ?? _logSummary;
@@ -101,7 +112,7 @@ internal sealed class WandbRunReader
         };
 
         // System metrics (W&B stats records) become system/* series, step = seconds since the run started.
-        var series = _series.Build();
+        var series = history is not null && _series.NameCount == 0 ? history.Series : _series.Build();
         var system = _stats.Build(start);
         if (system.Count > 0)
         {
@@ -295,7 +306,7 @@ internal sealed class WandbRunReader
         foreach (var item in summary.Update)
         {
             var key = WandbItems.Name(item);
-            if (key.Length > 0 && WandbJson.TryParseNumber(item.ValueJson, out var v))
+            if (key.Length > 0 && PythonJson.TryParseNumber(item.ValueJson, out var v))
             {
                 _logSummary[key] = v;
             }
@@ -319,7 +330,7 @@ internal sealed class WandbRunReader
         foreach (var item in history.Item)
         {
             var name = WandbItems.Name(item);
-            if (name.Length == 0 || !WandbJson.TryParseNumber(item.ValueJson, out var v))
+            if (name.Length == 0 || !PythonJson.TryParseNumber(item.ValueJson, out var v))
             {
                 continue;
             }
@@ -437,8 +448,7 @@ internal sealed class WandbRunReader
 
         try
         {
-            return Yaml.YamlConfig.Parse(file, File.ReadAllText(file), "the config is skipped",
-                skipTop: key => key is "wandb_version" or "_wandb", unwrapValue: true);
+            return WandbConfigReader.FromYaml(YamlConfig.ParseTree(file, File.ReadAllText(file), "the config is skipped"));
         }
         catch (RunImportException ex)
         {
@@ -453,6 +463,87 @@ internal sealed class WandbRunReader
         return null;
     }
 
+    /// <summary>The history of a run that has no transaction log (or none with history rows), from
+    /// <c>wandb-history.jsonl</c>; null when there is none.</summary>
+    private MetricTable? ReadHistoryFile(ImportContext context, CancellationToken cancellationToken)
+    {
+        if (_folder.HistoryFile is not { } file)
+        {
+            return null;
+        }
+
+        try
+        {
+            var table = JsonlMetricReader.Read(file, HistoryOptions, context, cancellationToken);
+            _events.AddRange(table.Events);
+            _historyRows = table.DataRows;
+            _lastStep = table.MaxStep;
+            _lastEpoch = table.MaxEpoch ?? double.NaN;
+            if (table.LastWallTime is { } wall)
+            {
+                _lastTimestamp = wall;
+            }
+
+            return table;
+        }
+        catch (RunImportException ex)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, $"{WandbRunFolder.HistoryName} cannot be used: {ex.Cause}.", File: ex.File, Location: ex.Location));
+            return null;
+        }
+    }
+
+    /// <summary>System metrics of a run that has no transaction log, from <c>wandb-events.jsonl</c> (one object of
+    /// <c>system.*</c> readings and <c>_timestamp</c> per line): read as the log's stats records are.</summary>
+    private void ReadEventsFile(ImportContext context, CancellationToken cancellationToken)
+    {
+        if (_folder.EventsFile is not { } file || _stats.HasSamples)
+        {
+            return;
+        }
+
+        try
+        {
+            using var lines = LineReader.Open(file, context, JsonlMetricReader.MaxLineBytes);
+            while (lines.Next())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (PythonJson.Parse(lines.Current, out var damage) is not JsonObject row || damage is not null)
+                {
+                    lines.Skip(damage is null ? "not a JSON object" : "invalid JSON: " + damage.Cause);
+                    continue;
+                }
+
+                if (!PythonJson.TryGetNumber(row["_timestamp"], out var time) || !double.IsFinite(time) || time <= 0 || time > 253_402_300_799)
+                {
+                    lines.Skip("no _timestamp");
+                    continue;
+                }
+
+                var record = new WandbStatsRecord { Timestamp = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds((long)(time * 1000))) };
+                foreach (var (key, node) in row)
+                {
+                    if (key.StartsWith("system.", StringComparison.Ordinal) && PythonJson.TryGetNumber(node, out var v))
+                    {
+                        record.Item.Add(new WandbItem { Key = key["system.".Length..], ValueJson = ConfigScalars.NumberText(v) });
+                    }
+                }
+
+                _stats.Add(record);
+            }
+
+            _events.AddRange(lines.Events());
+        }
+        catch (RunImportException ex)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, $"{WandbRunFolder.EventsName} cannot be read: {ex.Cause}.", File: ex.File));
+        }
+        catch (IOException ex)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage, $"{WandbRunFolder.EventsName} cannot be read: {ex.Message}", File: file));
+        }
+    }
+
     private Dictionary<string, double>? ReadSummary()
     {
         if (_folder.SummaryFile is not { } file)
@@ -462,21 +553,23 @@ internal sealed class WandbRunReader
 
         try
         {
-            using var doc = WandbJson.Parse(File.ReadAllText(file));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            var root = PythonJson.Parse(File.ReadAllBytes(file), out var damage);
+            if (damage is not null)
+            {
+                _events.Add(new RunEvent(RunEventKind.ImportDamage, $"wandb-summary.json is not readable JSON ({damage.Cause}); skipped.", File: file,
+                    Location: DamageLog.Line(damage.Line)));
+                return null;
+            }
+
+            if (root is not JsonObject o)
             {
                 _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-summary.json is not a JSON object; skipped.", File: file, Location: "line 1"));
                 return null;
             }
 
             var result = new Dictionary<string, double>(StringComparer.Ordinal);
-            FlattenSummary("", doc.RootElement, result, 0);
+            FlattenSummary("", o, result, 0);
             return result;
-        }
-        catch (JsonException ex)
-        {
-            _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-summary.json is not readable JSON; skipped.", File: file,
-                Location: ex.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}") : null));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -486,23 +579,24 @@ internal sealed class WandbRunReader
         return null;
     }
 
-    private static void FlattenSummary(string prefix, JsonElement obj, Dictionary<string, double> into, int depth)
+    /// <summary>The summary's numbers by dotted key; W&amp;B media and tables (objects with <c>_type</c>) are left out.</summary>
+    private static void FlattenSummary(string prefix, JsonObject obj, Dictionary<string, double> into, int depth)
     {
-        foreach (var p in obj.EnumerateObject())
+        foreach (var (name, value) in obj)
         {
-            var key = prefix + p.Name;
+            var key = prefix + name;
             if (key == "_wandb")
             {
                 continue;
             }
 
-            if (WandbJson.TryGetNumber(p.Value, out var v))
+            if (PythonJson.TryGetNumber(value, out var v))
             {
                 into[key] = v;
             }
-            else if (p.Value.ValueKind == JsonValueKind.Object && depth < 8 && !p.Value.TryGetProperty("_type", out _))
+            else if (value is JsonObject inner && depth < 8 && !inner.ContainsKey("_type"))
             {
-                FlattenSummary(key + ".", p.Value, into, depth + 1);
+                FlattenSummary(key + ".", inner, into, depth + 1);
             }
         }
     }
@@ -516,27 +610,28 @@ internal sealed class WandbRunReader
 
         try
         {
-            using var doc = WandbJson.Parse(File.ReadAllText(file));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            var root = PythonJson.Parse(File.ReadAllBytes(file), out var damage);
+            if (damage is not null)
+            {
+                _events.Add(new RunEvent(RunEventKind.ImportDamage, $"wandb-metadata.json is not readable JSON ({damage.Cause}); skipped.", File: file,
+                    Location: DamageLog.Line(damage.Line)));
+                return (null, null, null);
+            }
+
+            if (root is not JsonObject o)
             {
                 return (null, null, null);
             }
 
-            var root = doc.RootElement;
             DateTimeOffset? started = null;
-            if (Text(root, "startedAt") is { } at
+            if (Text(o, "startedAt") is { } at
                 && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
             {
                 started = t;
             }
 
             // only what identifies the run's program and machine; never the e-mail or user name
-            return (Text(root, "program"), Text(root, "host"), started);
-        }
-        catch (JsonException ex)
-        {
-            _events.Add(new RunEvent(RunEventKind.ImportDamage, "wandb-metadata.json is not readable JSON; skipped.", File: file,
-                Location: ex.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}") : null));
+            return (Text(o, "program"), Text(o, "host"), started);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -546,9 +641,8 @@ internal sealed class WandbRunReader
         return (null, null, null);
     }
 
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String && p.GetString() is { Length: > 0 } s ? s : null;
-
+    private static string? Text(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     private static long? ToStep(double? v) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Runlens.Import.Wandb.Proto;
+using Runlens.Import.Core;
 using Runlens.Model;
 
 namespace Runlens.Import.Wandb;
@@ -19,6 +20,9 @@ internal sealed class WandbSystemStats
     private const double Mebibyte = 1024.0 * 1024.0;
     private readonly List<(double Time, Dictionary<string, double> Values)> _samples = [];
 
+    /// <summary>True once a sample was added.</summary>
+    public bool HasSamples => _samples.Count > 0;
+
     /// <summary>The number of cores W&amp;B reported per-core figures for, once a sample had them.</summary>
     public int? CpuCount { get; private set; }
 
@@ -33,7 +37,7 @@ internal sealed class WandbSystemStats
         foreach (var item in record.Item)
         {
             var key = WandbItems.Name(item);
-            if (key.Length > 0 && WandbJson.TryParseNumber(item.ValueJson, out var v) && double.IsFinite(v))
+            if (key.Length > 0 && PythonJson.TryParseNumber(item.ValueJson, out var v) && double.IsFinite(v))
             {
                 items[key] = v;
             }

@@ -39,21 +39,23 @@ internal sealed class RunTools(McpRunContext context)
     [McpServerTool(Name = ListRuns, ReadOnly = true, Idempotent = true, Title = "List runs")]
     [Description("Lists the runs in the Runlens store, one page at a time, newest start time first (or as order_by says). "
         + "Each run: id, name, experiment, status, start_time, source format, series and point counts, the latest value of the "
-        + "metrics you name in 'metrics', and 'diagnosis': when the run was diagnosed before at its current point count (by "
-        + "the web UI's runs table), its stored digest (status, finding counts by severity, primary metric best/final), else "
-        + "null. Nothing is diagnosed by this "
-        + "call: use diagnose_run for a run's findings. Returns {total, offset, limit, next_offset, runs:[...]}, about "
-        + "200 bytes per run (10 KB for the default page of 50); next_offset is null on the last page. Use it to find run "
+        + "metrics you name in 'metrics', and, when the run was diagnosed before (by the web UI's runs table) and has not changed since, "
+        + "its stored diagnosis digest (status, finding counts by severity, primary metric best/final). Nothing is diagnosed by this "
+        + "call: use diagnose_run for a run's findings. Returns {total, offset, limit, next_offset, next_page_token, runs:[...]}, "
+        + "about 200 bytes per run (10 KB for the default page of 50); next_offset and next_page_token are null on the last page. "
+        + "metrics.NAME in filter and order_by also finds runs that logged the metric under another spelling of its key "
+        + "(eval_loss, val_loss: val/loss); a name no run has is an error that lists the names there are. Use it to find run "
         + "ids for the other tools.")]
     public Task<string> ListRunsAsync(
         [Description("MLflow search_runs filter, e.g. \"metrics.eval_loss < 0.5 and params.learning_rate = '0.0001'\" or \"tags.team = 'nlp'\". Metric and param names as logged. Empty: all runs.")] string? filter = null,
         [Description("Only runs of this experiment (exact name).")] string? experiment = null,
         [Description("Only runs with this status: running, finished, failed, killed or unknown.")] string? status = null,
         [Description("Only runs whose name or id contains this text (case-insensitive).")] string? name = null,
-        [Description("Metric names as logged (e.g. eval_loss, val/accuracy) whose latest value (highest step) to include for each run.")] string[]? metrics = null,
+        [Description("Metric names (as logged, e.g. eval_loss, or as keys, e.g. val/accuracy) whose latest value (highest step) to include for each run.")] string[]? metrics = null,
         [Description("MLflow order_by clauses, e.g. [\"metrics.eval_loss ASC\"] or [\"attributes.start_time DESC\"]. Default: start time, newest first.")] string[]? order_by = null,
         [Description("Runs per page, 1 to 200 (default 50).")] int limit = 50,
         [Description("How many runs to skip: 0 for the first page, then the next_offset of the previous page.")] int offset = 0,
+        [Description("Instead of offset: the next_page_token of the previous page, which stays put while runs arrive.")] string? page_token = null,
         CancellationToken cancellationToken = default) =>
         ToolError.GuardAsync(ListRuns, async () =>
         {
@@ -75,11 +77,9 @@ internal sealed class RunTools(McpRunContext context)
                     : throw ToolError.Bad($"status '{status}' is not one of running, finished, failed, killed, unknown");
             }
 
-            RunFilter where;
-            RunOrder order;
             try
             {
-                where = RunFilter.Parse(filter);
+                RunFilter.Parse(filter);
             }
             catch (SearchSyntaxException ex)
             {
@@ -88,7 +88,7 @@ internal sealed class RunTools(McpRunContext context)
 
             try
             {
-                order = RunOrder.Parse(order_by);
+                RunOrder.Parse(order_by);
             }
             catch (SearchSyntaxException ex)
             {
@@ -96,14 +96,29 @@ internal sealed class RunTools(McpRunContext context)
             }
 
             var store = context.Store;
-            var records = await store.Live.ListRecordsAsync(new RecordQuery(experiment is null ? null : [experiment]), cancellationToken).ConfigureAwait(false);
-            var matching = records
-                .Where(r => wantedStatus is null || r.Status == wantedStatus)
-                .Where(r => name is null || r.Name.Contains(name, StringComparison.OrdinalIgnoreCase) || r.Id.Contains(name, StringComparison.OrdinalIgnoreCase))
-                .Where(where.Matches)
-                .Order(order)
-                .ToList();
-            var page = matching.Skip(offset).Take(limit).ToList();
+            RunPage found;
+            try
+            {
+                found = await store.Search.SearchRunsAsync(new RunSearch
+                {
+                    Filter = filter,
+                    OrderBy = order_by ?? [],
+                    Experiments = experiment is null ? null : [experiment],
+                    Status = wantedStatus,
+                    NameContains = name,
+                    PageSize = limit,
+                    Offset = offset,
+                    PageToken = string.IsNullOrEmpty(page_token) ? null : page_token,
+                    CountTotal = true,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SearchSyntaxException ex)
+            {
+                // a name no stored run has (the message lists those that exist), or a page token of another search
+                throw ToolError.Bad(ex.Message);
+            }
+
+            var page = found.Runs;
             // Series and point counts for the page only (one indexed query per run), not for every matching run.
             var counts = new Dictionary<string, (int Series, long Points)>(StringComparer.Ordinal);
             foreach (var r in page)
@@ -123,7 +138,8 @@ internal sealed class RunTools(McpRunContext context)
             }
 
             return CompactJson.Write(
-                new ListRunsAnswer(matching.Count, offset, limit, offset + page.Count < matching.Count ? offset + page.Count : null,
+                new ListRunsAnswer(found.Total ?? 0, offset, limit,
+                    found.NextPageToken is not null && string.IsNullOrEmpty(page_token) ? offset + page.Count : null, found.NextPageToken,
                     [.. page.Select(r => Listed(r, counts[r.Id], metrics, digests.GetValueOrDefault(r.Id)))]),
                 McpJsonContext.Compact.ListRunsAnswer);
         });
@@ -136,7 +152,7 @@ internal sealed class RunTools(McpRunContext context)
             latest = new(StringComparer.Ordinal);
             foreach (var m in metrics)
             {
-                latest[m] = r.Metrics.TryGetValue(m, out var v) ? new LatestMetricJson(v.Value, v.Step) : null;
+                latest[m] = MetricVocabulary.Find(r, m) is { } v ? new LatestMetricJson(v.Value, v.Step) : null;
             }
         }
 

@@ -20,8 +20,6 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
     public const int PagePoints = 2000;
 
     /// <summary>Where the runs table's summary is kept with the run (a run blob).</summary>
-    private const string SummaryKind = "diagnosis";
-    private const string SummaryName = "summary";
 
     private readonly DiagnosisCache _cache = new();
     private readonly ConcurrentDictionary<string, Task> _warming = new(StringComparer.Ordinal);
@@ -148,8 +146,7 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
             return summary;
         }
 
-        await Runs.Store.Live.ApplyAsync(record.Id, new RunChanges { Blobs = [new RunBlob(SummaryKind, SummaryName, summary.ToBytes())], Derived = true },
-            cancellationToken).ConfigureAwait(false);
+        await Runs.Store.Attachments.PutDiagnosisSummaryAsync(record.Id, summary.ToBytes(), cancellationToken).ConfigureAwait(false);
         return summary;
     }
 
@@ -163,7 +160,7 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
     }
 
     private async Task<RunSummary?> KeptAsync(string runId, string version, CancellationToken cancellationToken) =>
-        await Runs.Store.Live.GetBlobAsync(runId, SummaryKind, SummaryName, cancellationToken).ConfigureAwait(false) is { } cached
+        await Runs.Store.Attachments.GetDiagnosisSummaryAsync(runId, cancellationToken).ConfigureAwait(false) is { } cached
         && RunSummary.Read(cached) is { } known && known.Version == version
             ? known
             : null;

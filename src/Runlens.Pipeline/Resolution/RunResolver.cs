@@ -42,10 +42,16 @@ public sealed class RunResolver(string? storeSpec, Func<string, CancellationToke
 
         if (!File.Exists(pathOrId) && !Directory.Exists(pathOrId))
         {
-            return await StoredAsync(pathOrId, slices, cancellationToken).ConfigureAwait(false) is { } stored
-                ? [stored]
-                : throw new RunImportException(pathOrId, null, $"no such file or folder, and no run with that id or name in the store ({StoreName})",
-                    "give a log path, or a run from `runlens runs`");
+            if (await StoredAsync(pathOrId, slices, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                return [stored];
+            }
+
+            throw _store is null
+                ? new RunImportException(pathOrId, null, $"no such file or folder, and no store at {StoreName} to look it up as a run id or name",
+                    "give a log path, or import runs first (`runlens import PATH`)")
+                : new RunImportException(pathOrId, null, $"no run with id or name '{pathOrId}' in {StoreName}",
+                    "`runlens runs` lists them; or give a log path");
         }
 
         var imported = await (import ?? ((p, ct) => ImporterCatalog.ImportAsync(p, ImportContext.None, ct)))(pathOrId, cancellationToken).ConfigureAwait(false);
@@ -57,14 +63,14 @@ public sealed class RunResolver(string? storeSpec, Func<string, CancellationToke
     {
         if (_store is null && StoreLocation.Exists(storeSpec))
         {
-            _store = await StoreLocation.OpenAsync(storeSpec, cancellationToken).ConfigureAwait(false);
+            _store = await StoreLocation.OpenAsync(storeSpec, Storage.StoreOpenMode.OpenExisting, cancellationToken).ConfigureAwait(false);
         }
 
         return _store is null ? null : new StoredRuns(_store);
     }
 
     /// <summary>Where the store is, for messages.</summary>
-    public string StoreName => StoreLocation.Resolve(storeSpec);
+    public string StoreName => StoreLocation.Describe(storeSpec);
 
     private async Task<ResolvedRun?> StoredAsync(string idOrName, SliceSpec? slices, CancellationToken cancellationToken)
     {

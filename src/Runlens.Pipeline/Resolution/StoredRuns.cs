@@ -68,9 +68,9 @@ public sealed class StoredRuns(StoreAccess store)
         var uploads = new Dictionary<string, (string, string, byte[])>(StringComparer.Ordinal);
         foreach (var role in StoredPredictions.Roles)
         {
-            if (await StoredPredictions.FindAsync(Store.Live, runId, role, cancellationToken).ConfigureAwait(false) is { } blob)
+            if (await Store.Attachments.GetPredictionsAsync(runId, role, cancellationToken).ConfigureAwait(false) is { } upload)
             {
-                uploads[role] = blob;
+                uploads[role] = (upload.Name, upload.Source, upload.Bytes);
             }
         }
 

@@ -4,35 +4,39 @@ namespace Runlens.Pipeline.Stores;
 
 /// <summary>
 /// A run store as the pipeline and the hosts use it, through its interfaces: runs and their points
-/// (<see cref="IRunStore"/>); records, series counts, changes and uploads (<see cref="ILiveRunStore"/>); experiments
-/// (<see cref="IExperimentStore"/>). The three are the same store seen through each interface, so no host depends on a
-/// backend's class.
+/// (<see cref="IRunStore"/>); records, series counts and changes (<see cref="ILiveRunStore"/>); experiments
+/// (<see cref="IExperimentStore"/>); search executed by the store (<see cref="IRunSearch"/>); uploaded predictions and
+/// kept summaries (<see cref="IRunAttachments"/>). They are the same store seen through each interface, so no host
+/// depends on a backend's class.
 /// </summary>
 public sealed class StoreAccess : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
 
-    private StoreAccess(IRunStore runs, ILiveRunStore live, IExperimentStore experiments, IAsyncDisposable? owned)
+    private StoreAccess(IRunlensStore store, IAsyncDisposable? owned)
     {
-        Runs = runs;
-        Live = live;
-        Experiments = experiments;
+        Store = store;
         _owned = owned;
     }
 
-    public IRunStore Runs { get; }
+    /// <summary>The store behind every interface below.</summary>
+    public IRunlensStore Store { get; }
 
-    public ILiveRunStore Live { get; }
+    public IRunStore Runs => Store;
 
-    public IExperimentStore Experiments { get; }
+    public ILiveRunStore Live => Store;
+
+    public IExperimentStore Experiments => Store;
+
+    public IRunSearch Search => Store;
+
+    public IRunAttachments Attachments => Store;
 
     /// <summary>A store the caller keeps and disposes.</summary>
-    public static StoreAccess Of<TStore>(TStore store) where TStore : IRunStore, ILiveRunStore, IExperimentStore =>
-        new(store ?? throw new ArgumentNullException(nameof(store)), store, store, null);
+    public static StoreAccess Of(IRunlensStore store) => new(store ?? throw new ArgumentNullException(nameof(store)), null);
 
     /// <summary>A store this access owns: disposing the access closes it.</summary>
-    public static StoreAccess Owning<TStore>(TStore store) where TStore : IRunStore, ILiveRunStore, IExperimentStore =>
-        new(store ?? throw new ArgumentNullException(nameof(store)), store, store, store);
+    public static StoreAccess Owning(IRunlensStore store) => new(store ?? throw new ArgumentNullException(nameof(store)), store);
 
     public ValueTask DisposeAsync() => _owned?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

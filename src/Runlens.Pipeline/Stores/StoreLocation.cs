@@ -12,10 +12,17 @@ public static class StoreLocation
     public static string Resolve(string? given) =>
         given ?? (Environment.GetEnvironmentVariable("RUNLENS_STORE") is { Length: > 0 } env ? env : SqliteRunStore.DefaultPath);
 
-    /// <summary>Whether the store exists already (a PostgreSQL server is assumed to).</summary>
-    public static bool Exists(string? given) => Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec));
+    /// <summary>Whether something is where the store should be (a PostgreSQL server is assumed to be there); a folder
+    /// counts, so that opening it says it is not a store.</summary>
+    public static bool Exists(string? given) =>
+        Resolve(given) is var spec && (PostgresRunStore.IsPostgres(spec) || File.Exists(spec) || Directory.Exists(spec));
 
-    /// <summary>Opens (creating when missing) the store the argument names; disposing the access closes it.</summary>
-    public static async Task<StoreAccess> OpenAsync(string? given, CancellationToken cancellationToken = default) =>
-        StoreAccess.Owning(await RunStores.OpenAsync(Resolve(given), cancellationToken).ConfigureAwait(false));
+    /// <summary>The store as messages name it (a PostgreSQL store without its password).</summary>
+    public static string Describe(string? given) => RunStores.Describe(Resolve(given));
+
+    /// <summary>Opens the store the argument names; disposing the access closes it. Commands that only read open it with
+    /// <see cref="StoreOpenMode.OpenExisting"/> and never create a file, folder or table.</summary>
+    /// <exception cref="StoreUnavailableException">The store cannot be opened; the message is one line that says why.</exception>
+    public static async Task<StoreAccess> OpenAsync(string? given, StoreOpenMode mode, CancellationToken cancellationToken = default) =>
+        StoreAccess.Owning(await RunStores.OpenAsync(Resolve(given), mode, cancellationToken).ConfigureAwait(false));
 }

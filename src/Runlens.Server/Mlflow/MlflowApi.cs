@@ -235,17 +235,17 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
         await JsonResponses.EmptyAsync(context).ConfigureAwait(false);
     }
 
+    /// <summary>MLflow's <c>runs/search</c>, executed by the store: names no run has match nothing, as in MLflow; the
+    /// page token is base64 of a JSON object with MLflow's <c>offset</c> and where the page ended, so the next page
+    /// starts after it even while runs are logged.</summary>
     private async Task SearchRunsAsync(HttpContext context, MlflowRequest r)
     {
-        var filter = RunFilter.Parse(r.String("filter"));
-        var order = RunOrder.Parse(r.Strings("order_by"));
         var max = r.Int("max_results") ?? 1000;
         if (max is < 1 or > 50_000)
         {
             throw ApiException.Invalid($"Invalid value {max} for parameter 'max_results' supplied. It must be at most 50000, but got value {max}");
         }
 
-        var offset = PageToken.Offset(r.String("page_token"));
         var view = ViewType(r.String("run_view_type"));
         var experiments = await store.Experiments.ListExperimentsAsync(context.RequestAborted).ConfigureAwait(false);
         var names = new List<string>();
@@ -254,18 +254,45 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
             names.Add(experiments.FirstOrDefault(e => e.Id == id)?.Name ?? throw ApiException.NotFound($"No Experiment with id={id} exists"));
         }
 
-        var all = (await store.Live.ListRecordsAsync(new RecordQuery(names, view.Active, view.Deleted), context.RequestAborted).ConfigureAwait(false))
-            .Where(filter.Matches).Order(order).ToList();
-        var page = all.Skip(offset).Take(max).ToList();
+        var found = await store.Search.SearchRunsAsync(new RunSearch
+        {
+            Filter = r.String("filter"),
+            OrderBy = r.Strings("order_by"),
+            Experiments = names,
+            Active = view.Active,
+            Deleted = view.Deleted,
+            PageSize = max,
+            PageToken = r.String("page_token"),
+            StrictNames = false,
+        }, context.RequestAborted).ConfigureAwait(false);
         var ids = experiments.ToDictionary(e => e.Name, e => e.Id, StringComparer.Ordinal);
         var inputs = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        foreach (var run in page)
+        foreach (var run in found.Runs)
         {
             inputs[run.Id] = await store.Live.GetBlobAsync(run.Id, "inputs", "datasets", context.RequestAborted).ConfigureAwait(false);
         }
 
-        await WritePageAsync(context, "runs", page, offset, all.Count,
-            (w, run) => MlflowWriter.Run(w, run, ids.GetValueOrDefault(run.Experiment ?? Experiment.DefaultName, Experiment.DefaultId), inputs[run.Id])).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, w =>
+        {
+            w.WriteStartObject();
+            if (found.Runs.Count > 0)
+            {
+                w.WriteStartArray("runs");
+                foreach (var run in found.Runs)
+                {
+                    MlflowWriter.Run(w, run, ids.GetValueOrDefault(run.Experiment ?? Experiment.DefaultName, Experiment.DefaultId), inputs[run.Id]);
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (found.NextPageToken is { } next)
+            {
+                w.WriteString("next_page_token", next);
+            }
+
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
     }
 
     // ---- logging

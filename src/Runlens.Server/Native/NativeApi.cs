@@ -119,19 +119,30 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         await JsonResponses.WriteAsync(context, new CreatedRunJson(id, created), ServerJsonContext.Indented.CreatedRunJson, created ? 201 : 200).ConfigureAwait(false);
     }
 
+    /// <summary>Runs the store's search selects (MLflow's filter and order_by, executed by the database), one page:
+    /// <c>?limit=</c> with <c>?page_token=</c> (the previous page's <c>next_page_token</c>: pages stay put while runs
+    /// arrive) or <c>?offset=</c> (a page by number).</summary>
     private async Task SearchAsync(HttpContext context)
     {
         var q = context.Request.Query;
-        var filter = RunFilter.Parse(q["filter"].ToString());
-        var order = RunOrder.Parse([.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)]);
         var limit = Number(q["limit"].ToString(), "limit", 100, 1, 10_000);
         var offset = Number(q["offset"].ToString(), "offset", 0, 0, int.MaxValue);
+        var token = q["page_token"].ToString() is { Length: > 0 } t ? t : null;
         var view = q["view"].ToString();
         var experiments = q["experiment"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!).ToList();
-        var records = await store.Live.ListRecordsAsync(new RecordQuery(experiments.Count == 0 ? null : experiments, view is "" or "active" or "all", view is "deleted" or "all"),
-            context.RequestAborted).ConfigureAwait(false);
-        var all = records.Where(filter.Matches).Order(order).ToList();
-        var page = all.Skip(offset).Take(limit).ToList();
+        var found = await store.Search.SearchRunsAsync(new RunSearch
+        {
+            Filter = q["filter"].ToString(),
+            OrderBy = [.. q["order_by"].Where(x => !string.IsNullOrEmpty(x)).Select(x => x!)],
+            Experiments = experiments.Count == 0 ? null : experiments,
+            Active = view is "" or "active" or "all",
+            Deleted = view is "deleted" or "all",
+            PageSize = limit,
+            Offset = offset,
+            PageToken = token,
+            CountTotal = true,
+        }, context.RequestAborted).ConfigureAwait(false);
+        var page = found.Runs;
 
         // ?summary=1: each run's diagnosis as the runs table shows it (kept with the run until its version changes)
         var summaries = new Dictionary<string, RunSummary?>(StringComparer.Ordinal);
@@ -144,8 +155,8 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         }
 
         await JsonResponses.WriteAsync(context,
-            new RunsPageJson(all.Count, [.. page.Select(r => StoredRunJson.From(r, summaries.GetValueOrDefault(r.Id)))],
-                offset + page.Count < all.Count ? offset + page.Count : null),
+            new RunsPageJson(found.Total ?? 0, [.. page.Select(r => StoredRunJson.From(r, summaries.GetValueOrDefault(r.Id)))],
+                found.NextPageToken is not null && token is null ? offset + page.Count : null, found.NextPageToken),
             ServerJsonContext.Indented.RunsPageJson).ConfigureAwait(false);
     }
 
@@ -230,7 +241,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             throw ApiException.Invalid("predictions: " + ex.Message);
         }
 
-        await store.Live.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob(role, format, bytes)] }, context.RequestAborted).ConfigureAwait(false);
+        await store.Attachments.PutPredictionsAsync(id, role, format, bytes, context.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(context, new PredictionsUploadJson(role, summary), ServerJsonContext.Indented.PredictionsUploadJson).ConfigureAwait(false);
     }
 

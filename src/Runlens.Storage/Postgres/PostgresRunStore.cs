@@ -47,8 +47,21 @@ public sealed class PostgresRunStore : SqlRunStore
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS lo_step BIGINT;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS hi_step BIGINT;
         ALTER TABLE runs ADD COLUMN IF NOT EXISTS revision BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS start_ms BIGINT;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS end_ms BIGINT;
+        CREATE TABLE IF NOT EXISTS run_metrics (
+            run_id TEXT NOT NULL, name TEXT NOT NULL, series_key TEXT NOT NULL, value DOUBLE PRECISION, differs INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, name));
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
         CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
+        CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms DESC, id COLLATE "C");
+        CREATE INDEX IF NOT EXISTS runs_by_name ON runs (name COLLATE "C", start_ms DESC NULLS LAST, id COLLATE "C");
+        CREATE INDEX IF NOT EXISTS runs_pending ON runs (id) WHERE pending_blocks > 0;
+        CREATE INDEX IF NOT EXISTS config_value ON config (key, text COLLATE "C");
+        CREATE INDEX IF NOT EXISTS tags_value ON tags (key, value COLLATE "C");
+        CREATE INDEX IF NOT EXISTS run_metrics_value ON run_metrics (name, value);
+        CREATE INDEX IF NOT EXISTS run_metrics_differs ON run_metrics (name) WHERE differs = 1;
         """;
 
     private readonly NpgsqlDataSource _source;
@@ -60,28 +73,76 @@ public sealed class PostgresRunStore : SqlRunStore
 
     protected override string ForUpdate => " FOR UPDATE";
 
+    protected override string? MaintenanceLock => "SELECT pg_advisory_xact_lock(72420502)";
+
+    internal override SearchDialect Dialect => PostgresSearchDialect.Instance;
+
     /// <summary>True for a store argument that names PostgreSQL: a <c>postgres://</c> / <c>postgresql://</c> URL or an
     /// Npgsql connection string (<c>Host=…</c>).</summary>
     public static bool IsPostgres(string store) =>
         store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || store.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
         || store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Opens the store, creating its tables (in the connection's search path) when they do not exist.</summary>
-    public static async Task<PostgresRunStore> OpenAsync(string connection, CancellationToken cancellationToken = default)
+    /// <summary>Opens the store, creating its tables (in the connection's search path) when they do not exist and
+    /// <paramref name="access"/> allows.</summary>
+    /// <exception cref="StoreUnavailableException">The server does not answer or refuses the connection, or (with
+    /// <see cref="StoreOpenMode.OpenExisting"/>) the database has no Runlens tables.</exception>
+    public static async Task<PostgresRunStore> OpenAsync(string connection, StoreOpenMode access = StoreOpenMode.OpenOrCreate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var store = new PostgresRunStore(NpgsqlDataSource.Create(ToConnectionString(connection)));
+        string connectionString;
         try
         {
+            connectionString = ToConnectionString(connection);
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException or KeyNotFoundException)
+        {
+            throw new StoreUnavailableException($"{Describe(connection)}: not a PostgreSQL connection string or postgres:// URL ({ex.Message.TrimEnd('.')})", ex);
+        }
+
+        var store = new PostgresRunStore(NpgsqlDataSource.Create(connectionString));
+        try
+        {
+            if (access == StoreOpenMode.OpenExisting)
+            {
+                await using var c = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT to_regclass('runs') IS NOT NULL";
+                if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+                {
+                    throw new StoreUnavailableException($"{Describe(connection)}: no Runlens store here — the database has no Runlens tables; create them with `runlens import PATH --store ...`");
+                }
+            }
+
             // Two processes creating the schema at once can collide on PostgreSQL's catalog; an advisory lock orders them.
             await store.ExecuteAsync("SELECT pg_advisory_lock(72420501); " + Schema + " SELECT pg_advisory_unlock(72420501);", cancellationToken).ConfigureAwait(false);
             await store.EnsureDefaultExperimentAsync(cancellationToken).ConfigureAwait(false);
+            await store.PrepareSearchAsync(cancellationToken).ConfigureAwait(false);
             return store;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw new StoreUnavailableException($"{Describe(connection)}: cannot use the PostgreSQL store — {ex.Message.TrimEnd('.')}; check the host, port, user and database, and that the server runs", ex);
         }
         catch
         {
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The store as messages name it: <c>postgres://user@host:port/database</c>, without a password.</summary>
+    public static string Describe(string store)
+    {
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(ToConnectionString(store));
+            return $"postgres://{(string.IsNullOrEmpty(b.Username) ? "" : b.Username + "@")}{b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException or KeyNotFoundException)
+        {
+            return "the PostgreSQL store";
         }
     }
 

@@ -73,5 +73,37 @@ internal sealed class LikePattern
         return p == _pattern.Length;
     }
 
+    /// <summary>The pattern written for another matcher: every <c>%</c> as <paramref name="anyRun"/>, every <c>_</c> as
+    /// <paramref name="anyOne"/>, every literal character (case-folded for ILIKE, see <see cref="FoldCase"/>) through
+    /// <paramref name="literal"/>.</summary>
+    public string Rewrite(string anyRun, string anyOne, Func<Rune, string> literal)
+    {
+        var text = new StringBuilder();
+        foreach (var item in _pattern)
+        {
+            text.Append(item switch
+            {
+                AnyRun => anyRun,
+                AnyOne => anyOne,
+                _ => literal(new Rune(item)),
+            });
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The text with every character case-folded as ILIKE compares them (upper-cased, then lower-cased).</summary>
+    public static string FoldCase(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var folded = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            folded.Append(new Rune(Fold(rune, ignoreCase: true)).ToString());
+        }
+
+        return folded.ToString();
+    }
+
     private static int Fold(Rune rune, bool ignoreCase) => ignoreCase ? Rune.ToLowerInvariant(Rune.ToUpperInvariant(rune)).Value : rune.Value;
 }

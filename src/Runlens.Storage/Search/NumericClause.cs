@@ -4,6 +4,12 @@ namespace Runlens.Storage.Search;
 /// or time never matches.</summary>
 internal sealed class NumericClause(SearchKey key, SearchComparator comparator, double value) : FilterClause
 {
+    public SearchKey Key { get; } = key;
+
+    public SearchComparator Comparator { get; } = comparator;
+
+    public double Value { get; } = value;
+
     public override bool Matches(RunRecord run) =>
-        RunFields.Number(run, key) is { } actual && SearchComparators.Compare(actual, comparator, value);
+        RunFields.Number(run, Key) is { } actual && SearchComparators.Compare(actual, Comparator, Value);
 }

@@ -6,7 +6,7 @@ internal static class RunFields
     /// <summary>A metric's latest value, or a time attribute in milliseconds since the Unix epoch.</summary>
     public static double? Number(RunRecord run, SearchKey key) => key switch
     {
-        { Entity: SearchEntity.Metric } => run.Metrics.TryGetValue(key.Name, out var metric) ? metric.Value : null,
+        { Entity: SearchEntity.Metric } => MetricVocabulary.Find(run, key.Name)?.Value,
         { Entity: SearchEntity.Attribute, Name: SearchKey.StartTime } => Milliseconds(run.StartTime),
         { Entity: SearchEntity.Attribute, Name: SearchKey.EndTime } => Milliseconds(run.EndTime),
         _ => null,

@@ -19,6 +19,9 @@ public sealed class RunFilter
     /// <summary>Matches every run: the filter of an empty filter string.</summary>
     public static RunFilter All { get; } = new([], "");
 
+    /// <summary>The comparisons, all of which a run must match.</summary>
+    internal IReadOnlyList<FilterClause> Clauses => _clauses;
+
     /// <summary>True for <see cref="All"/> and any other filter without clauses.</summary>
     public bool MatchesEverything => _clauses.Length == 0;
 

@@ -5,5 +5,11 @@ internal sealed class RunIdListClause(IEnumerable<string> ids, bool negated) : F
 {
     private readonly HashSet<string> _ids = new(ids, StringComparer.Ordinal);
 
-    public override bool Matches(RunRecord run) => _ids.Contains(run.Id) != negated;
+    /// <summary>The ids, each once.</summary>
+    public IReadOnlyCollection<string> Ids => _ids;
+
+    /// <summary>NOT IN.</summary>
+    public bool Negated { get; } = negated;
+
+    public override bool Matches(RunRecord run) => _ids.Contains(run.Id) != Negated;
 }

@@ -11,6 +11,9 @@ public sealed class RunOrder : IComparer<RunRecord>
 
     private RunOrder(OrderClause[] clauses) => _clauses = clauses;
 
+    /// <summary>The order_by clauses, before start time and run id.</summary>
+    internal IReadOnlyList<OrderClause> Clauses => _clauses;
+
     /// <summary>MLflow's order without order_by: start time descending, then run id ascending.</summary>
     public static RunOrder Default { get; } = new([]);
 

@@ -4,29 +4,33 @@ namespace Runlens.Storage.Search;
 /// case-sensitive comparison, or a LIKE/ILIKE pattern; a run without the value never matches.</summary>
 internal sealed class TextClause : FilterClause
 {
-    private readonly SearchKey _key;
-    private readonly SearchComparator _comparator;
-    private readonly string _value;
-    private readonly LikePattern? _pattern;
-
     public TextClause(SearchKey key, SearchComparator comparator, string value)
     {
-        _key = key;
-        _comparator = comparator;
-        _value = value;
+        Key = key;
+        Comparator = comparator;
+        Value = value;
         if (comparator is SearchComparator.Like or SearchComparator.ILike)
-            _pattern = LikePattern.Create(value, comparator == SearchComparator.ILike);
+            Pattern = LikePattern.Create(value, comparator == SearchComparator.ILike);
     }
+
+    public SearchKey Key { get; }
+
+    public SearchComparator Comparator { get; }
+
+    public string Value { get; }
+
+    /// <summary>The LIKE or ILIKE pattern; null for = and !=.</summary>
+    public LikePattern? Pattern { get; }
 
     public override bool Matches(RunRecord run)
     {
-        if (RunFields.Text(run, _key) is not { } actual)
+        if (RunFields.Text(run, Key) is not { } actual)
             return false;
-        return _comparator switch
+        return Comparator switch
         {
-            SearchComparator.Equal => string.Equals(actual, _value, StringComparison.Ordinal),
-            SearchComparator.NotEqual => !string.Equals(actual, _value, StringComparison.Ordinal),
-            _ => _pattern!.IsMatch(actual),
+            SearchComparator.Equal => string.Equals(actual, Value, StringComparison.Ordinal),
+            SearchComparator.NotEqual => !string.Equals(actual, Value, StringComparison.Ordinal),
+            _ => Pattern!.IsMatch(actual),
         };
     }
 }

@@ -158,6 +158,18 @@ internal static class PointAppender
         }
 
         await SaveSeriesAsync(connection, tx, runId, [.. work.Where(s => s.Changed || s.IsNew)], cancellationToken).ConfigureAwait(false);
+        var latest = work.Where(s => s.Changed && s.Latest is not null).ToList();
+        if (latest.Exists(s => !s.HadPoints))
+        {
+            // a series gained its first points: which series each name resolves to may have changed
+            await SearchIndex.RebuildAsync(connection, tx, runId, cancellationToken).ConfigureAwait(false);
+        }
+        else if (latest.Count > 0)
+        {
+            await SearchIndex.UpdateValuesAsync(connection, tx, runId, latest.Select(s => new SearchIndex.Latest(s.Key, s.Name, s.Latest!.Value.Value)), cancellationToken).ConfigureAwait(false);
+        }
+
+        latest.ForEach(s => s.HadPoints = true);
         return added;
     }
 
@@ -249,6 +261,7 @@ internal static class PointAppender
             series[r.GetString(1)] = new SeriesState(r.GetString(0), r.GetString(1))
             {
                 Latest = r.IsDBNull(2) ? null : new SeriesPoint(r.GetInt64(2), SqlRunStore.Decode(r, 3), double.NaN, SqlRunStore.Decode(r, 4)),
+                HadPoints = !r.IsDBNull(2),
                 NextChunk = r.IsDBNull(5) ? null : r.GetInt64(5),
                 TailStart = r.IsDBNull(6) ? null : r.GetInt64(6),
                 TailCount = r.GetInt32(7),
@@ -349,6 +362,9 @@ internal static class PointAppender
         public bool IsNew { get; init; }
 
         public bool Changed { get; set; }
+
+        /// <summary>The search index has rows for this series (it had points before this write, or got them in it).</summary>
+        public bool HadPoints { get; set; }
 
         public SeriesPoint? Latest { get; set; }
 

@@ -19,14 +19,15 @@ public abstract partial class SqlRunStore
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = Command(connection, tx, """
-            INSERT INTO runs (id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, details, imported_at, user_id, lifecycle)
-            VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, NULL, @details, @imported, @user, 'active')
+            INSERT INTO runs (id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, details, imported_at, user_id, lifecycle, start_ms)
+            VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, NULL, @details, @imported, @user, 'active', @startms)
             ON CONFLICT (id) DO NOTHING
             """,
             ("@id", run.Id), ("@name", run.Name), ("@experiment", run.Experiment), ("@parent", run.ParentId), ("@format", run.Format),
             ("@path", run.Format + ":" + run.Id), ("@status", (int)run.Status), ("@start", Time(run.StartTime)),
             ("@details", JsonSerializer.Serialize(RunDetails.Empty, Json)), ("@imported", Time(DateTimeOffset.UtcNow)), ("@user", run.User)))
         {
+            AddParameter(insert, "@startms", Milliseconds(run.StartTime), System.Data.DbType.Int64);
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new AlreadyExistsException($"Run '{run.Id}' already exists");
@@ -108,11 +109,13 @@ public abstract partial class SqlRunStore
             }
         }
 
-        await using (var update = Command(connection, tx,
-            "UPDATE runs SET status = COALESCE(@status, status), ended_at = COALESCE(@end, ended_at), name = COALESCE(@name, name), "
-            + "lifecycle = COALESCE(@lifecycle, lifecycle), details = @details" + (changes.Derived ? "" : ", revision = revision + 1") + " WHERE id = @id", ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
+        await using (var update = Command(connection, tx, """
+            UPDATE runs SET status = COALESCE(@status, status), ended_at = COALESCE(@end, ended_at), end_ms = COALESCE(@endms, end_ms), name = COALESCE(@name, name),
+                lifecycle = COALESCE(@lifecycle, lifecycle), details = @details
+            """ + (changes.Derived ? "" : ", revision = revision + 1") + " WHERE id = @id", ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
             ("@details", changes.Events.Count == 0 ? details : WithEvents(details, changes.Events))))
         {
+            AddParameter(update, "@endms", Milliseconds(changes.EndTime), System.Data.DbType.Int64);
             AddParameter(update, "@status", changes.Status is { } s ? (int)s : null, System.Data.DbType.Int32);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -235,8 +238,10 @@ public abstract partial class SqlRunStore
         var wanted = rows.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
         var parameters = await GroupAsync(connection, "SELECT run_id, key, text FROM config" + where, runId, wanted, r => r.GetString(2), cancellationToken).ConfigureAwait(false);
         var tags = await GroupAsync(connection, "SELECT run_id, key, value FROM tags" + where, runId, wanted, r => r.GetString(2), cancellationToken).ConfigureAwait(false);
-        var metrics = await GroupAsync(connection, "SELECT run_id, original_name, latest_value, latest_step, latest_wall FROM series" + where + (runId is null ? " WHERE" : " AND") + " latest_step IS NOT NULL",
-            runId, wanted, r => new LatestMetric(Decode(r, 2), r.GetInt64(3), Milliseconds(Decode(r, 4))), cancellationToken).ConfigureAwait(false);
+        // Of two series logged under one name (possible in imports), the one with the smaller key (read last), as search has it.
+        var metrics = await GroupAsync(connection, "SELECT run_id, original_name, latest_value, latest_step, latest_wall, key FROM series" + where + (runId is null ? " WHERE" : " AND")
+            + " latest_step IS NOT NULL ORDER BY key DESC",
+            runId, wanted, r => new LatestMetric(Decode(r, 2), r.GetInt64(3), Milliseconds(Decode(r, 4))) { Key = r.GetString(5) }, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(x => new RunRecord(x.Id, x.Name, x.Experiment, x.Parent, x.Format, x.Path, x.Status, x.Start, x.End, x.User, x.Lifecycle,
             parameters.GetValueOrDefault(x.Id) ?? [], tags.GetValueOrDefault(x.Id) ?? [], metrics.GetValueOrDefault(x.Id) ?? []))];
     }

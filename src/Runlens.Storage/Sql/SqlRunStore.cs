@@ -15,8 +15,12 @@ namespace Runlens.Storage.Sql;
 /// points (a run still writing) replaces only the chunks that grew. NaN is stored as NULL in every backend. Every
 /// operation takes its own pooled connection, so one store serves concurrent callers.
 /// </summary>
-public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimentStore
+public abstract partial class SqlRunStore : IRunlensStore
 {
+    /// <summary>The version of what search reads (<c>start_ms</c>, <c>end_ms</c>, <c>run_metrics</c>) that the
+    /// <c>meta</c> table records once a store holds it.</summary>
+    private const string SearchVersion = "1";
+
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>An open connection from the backend's pool.</summary>
@@ -40,6 +44,66 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await EnsureExperimentAsync(connection, tx, Experiment.DefaultName, cancellationToken, Experiment.DefaultId).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>SQL that serialises store maintenance between processes, run first in its transaction (PostgreSQL's
+    /// advisory lock; SQLite's write transactions are exclusive already).</summary>
+    protected virtual string? MaintenanceLock => null;
+
+    /// <summary>Fills what run search reads in a store written before search was in the store — each run's start and end
+    /// in milliseconds and the <c>run_metrics</c> index (<see cref="SearchIndex"/>) — once; later writes keep them.</summary>
+    protected async Task PrepareSearchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        const string Check = "SELECT value FROM meta WHERE key = 'search'";
+        await using (var check = Command(connection, null, Check))
+        {
+            if (await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string == SearchVersion)
+            {
+                return;
+            }
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (MaintenanceLock is { } lockSql)
+        {
+            await using var take = Command(connection, tx, lockSql);
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var again = Command(connection, tx, Check))
+        {
+            if (await again.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string == SearchVersion)
+            {
+                return;
+            }
+        }
+
+        var times = new List<(string Id, DateTimeOffset? Start, DateTimeOffset? End)>();
+        await using (var read = Command(connection, tx, "SELECT id, started_at, ended_at FROM runs WHERE (started_at IS NOT NULL AND start_ms IS NULL) OR (ended_at IS NOT NULL AND end_ms IS NULL)"))
+        await using (var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                times.Add((r.GetString(0), Time(r, 1), Time(r, 2)));
+            }
+        }
+
+        foreach (var (id, start, end) in times)
+        {
+            await using var update = Command(connection, tx, "UPDATE runs SET start_ms = @s, end_ms = @e WHERE id = @id", ("@id", id));
+            AddParameter(update, "@s", Milliseconds(start), System.Data.DbType.Int64);
+            AddParameter(update, "@e", Milliseconds(end), System.Data.DbType.Int64);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await SearchIndex.BuildAllAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+        await using (var mark = Command(connection, tx, "INSERT INTO meta (key, value) VALUES ('search', @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("@v", SearchVersion)))
+        {
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -104,16 +168,18 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
 
         var id = run.Identity;
         await using (var upsert = Command(connection, tx, """
-            INSERT INTO runs (id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, details, imported_at, lifecycle)
-            VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, @end, @details, @imported, 'active')
+            INSERT INTO runs (id, name, experiment, parent_id, format, source_path, status, started_at, ended_at, details, imported_at, lifecycle, start_ms, end_ms)
+            VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, @end, @details, @imported, 'active', @startms, @endms)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, experiment = excluded.experiment, parent_id = excluded.parent_id,
                 status = excluded.status, started_at = excluded.started_at, ended_at = excluded.ended_at, details = excluded.details,
-                revision = runs.revision + 1
+                start_ms = excluded.start_ms, end_ms = excluded.end_ms, revision = runs.revision + 1
             """,
             ("@id", id.Id), ("@name", id.Name), ("@experiment", id.Experiment), ("@parent", id.ParentId), ("@format", id.Source.Format),
             ("@path", id.Source.Path), ("@status", (int)run.Status), ("@start", Time(id.Time.Start)), ("@end", Time(id.Time.End)),
             ("@details", JsonSerializer.Serialize(RunDetails.Of(run), Json)), ("@imported", Time(DateTimeOffset.UtcNow))))
         {
+            AddParameter(upsert, "@startms", Milliseconds(id.Time.Start), System.Data.DbType.Int64);
+            AddParameter(upsert, "@endms", Milliseconds(id.Time.End), System.Data.DbType.Int64);
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -155,6 +221,7 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
         }
 
         var added = await PointCountAsync(connection, tx, id.Id, cancellationToken).ConfigureAwait(false) - before;
+        await SearchIndex.RebuildAsync(connection, tx, id.Id, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new SaveResult(isNew, added);
     }
@@ -517,6 +584,9 @@ public abstract partial class SqlRunStore : IRunStore, ILiveRunStore, IExperimen
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static string? Time(DateTimeOffset? t) => t?.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>A time as search compares it: milliseconds since the Unix epoch (<c>start_ms</c>, <c>end_ms</c>).</summary>
+    internal static long? Milliseconds(DateTimeOffset? t) => t?.ToUnixTimeMilliseconds();
 
     private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture);
 

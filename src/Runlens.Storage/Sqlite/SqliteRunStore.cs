@@ -33,7 +33,23 @@ public sealed class SqliteRunStore : SqlRunStore
             id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL, lifecycle TEXT NOT NULL,
             created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key));
+        CREATE TABLE IF NOT EXISTS run_metrics (
+            run_id TEXT NOT NULL, name TEXT NOT NULL, series_key TEXT NOT NULL, value REAL, differs INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, name));
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
+        """;
+
+    /// <summary>Indexes search uses, created once the columns they need exist (<see cref="Added"/>).</summary>
+    private const string SearchIndexes = """
+        CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
+        CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms DESC, id);
+        CREATE INDEX IF NOT EXISTS runs_by_name ON runs (name, start_ms DESC, id);
+        CREATE INDEX IF NOT EXISTS runs_pending ON runs (id) WHERE pending_blocks > 0;
+        CREATE INDEX IF NOT EXISTS config_value ON config (key, text);
+        CREATE INDEX IF NOT EXISTS tags_value ON tags (key, value);
+        CREATE INDEX IF NOT EXISTS run_metrics_value ON run_metrics (name, value);
+        CREATE INDEX IF NOT EXISTS run_metrics_differs ON run_metrics (name) WHERE differs = 1;
         """;
 
     /// <summary>Columns added after the first release, added to an older file when it is opened.</summary>
@@ -45,7 +61,11 @@ public sealed class SqliteRunStore : SqlRunStore
         ("series", "next_chunk", "INTEGER"), ("series", "tail_start", "INTEGER"), ("series", "tail_count", "INTEGER NOT NULL DEFAULT 0"), ("series", "tail_points", "INTEGER NOT NULL DEFAULT 0"),
         ("chunks", "lo_step", "INTEGER"), ("chunks", "hi_step", "INTEGER"),
         ("runs", "revision", "INTEGER NOT NULL DEFAULT 0"),
+        ("runs", "start_ms", "INTEGER"), ("runs", "end_ms", "INTEGER"),
     ];
+
+    /// <summary>The first bytes of every SQLite database file.</summary>
+    private static readonly byte[] Header = "SQLite format 3\0"u8.ToArray();
 
     private readonly string _connectionString;
 
@@ -59,27 +79,136 @@ public sealed class SqliteRunStore : SqlRunStore
 
     protected override string ForUpdate => "";
 
-    /// <summary>Opens (creating when needed) the store at <paramref name="path"/>.</summary>
-    public static async Task<SqliteRunStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    internal override SearchDialect Dialect => SqliteSearchDialect.Instance;
+
+    /// <summary>Opens the store at <paramref name="path"/>, creating it (and its folder) when it is missing and
+    /// <paramref name="access"/> allows.</summary>
+    /// <exception cref="StoreUnavailableException">A folder, a file that is not a Runlens store, one that cannot be
+    /// read, a missing store with <see cref="StoreOpenMode.OpenExisting"/>.</exception>
+    public static async Task<SqliteRunStore> OpenAsync(string path, StoreOpenMode access = StoreOpenMode.OpenOrCreate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
+        var exists = Check(path, access);
+        var store = new SqliteRunStore(new SqliteConnectionStringBuilder
         {
-            Directory.CreateDirectory(folder);
+            DataSource = path,
+            Mode = access == StoreOpenMode.OpenExisting ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString());
+        try
+        {
+            if (exists)
+            {
+                await store.CheckTablesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+
+            await store.ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
+            await store.UpgradeAsync(cancellationToken).ConfigureAwait(false);
+            await store.EnsureDefaultExperimentAsync(cancellationToken).ConfigureAwait(false);
+            await store.PrepareSearchAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (SqliteException ex)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw ex.SqliteErrorCode switch
+            {
+                26 => NotAStore(path, "the file is not a SQLite database", ex),
+                14 => new StoreUnavailableException($"{path}: cannot open the Runlens store — {ex.Message.TrimEnd('.')}; check that the file and its folder can be read and written", ex),
+                8 => new StoreUnavailableException($"{path}: cannot write to the Runlens store — it is read-only; make the file and its folder writable", ex),
+                _ => new StoreUnavailableException($"{path}: cannot use the Runlens store — {ex.Message.TrimEnd('.')}", ex),
+            };
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>What the path is, before SQLite sees it: true when a store file is there, false when one is to be
+    /// created (its folder made now).</summary>
+    private static bool Check(string path, StoreOpenMode access)
+    {
+        if (Directory.Exists(path))
+        {
+            throw NotAStore(path, $"it is a folder; give a file, such as {Path.Combine(path, "runlens.db")}", null);
         }
 
-        var store = new SqliteRunStore(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString());
-        await store.ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
-        await store.UpgradeAsync(cancellationToken).ConfigureAwait(false);
-        await store.EnsureDefaultExperimentAsync(cancellationToken).ConfigureAwait(false);
-        return store;
+        if (File.Exists(path))
+        {
+            var head = new byte[Header.Length];
+            int read;
+            try
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                throw new StoreUnavailableException($"{path}: cannot read the Runlens store — {ex.Message.TrimEnd('.')}; check the file's permissions", ex);
+            }
+
+            if (read == 0 && access == StoreOpenMode.OpenExisting)
+            {
+                throw NotAStore(path, "the file is empty; give the path of a store, or create one with `runlens import PATH --store FILE`", null);
+            }
+
+            if (read > 0 && (read < head.Length || !head.AsSpan().SequenceEqual(Header)))
+            {
+                throw NotAStore(path, "the file is not a SQLite database; check --store (or $RUNLENS_STORE)", null);
+            }
+
+            return read > 0;
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (access == StoreOpenMode.OpenExisting)
+        {
+            throw new StoreUnavailableException(!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)
+                ? $"{path}: no Runlens store here — the folder {folder} does not exist; check --store (or $RUNLENS_STORE), or create a store with `runlens import PATH --store FILE`"
+                : $"{path}: no Runlens store here yet; check --store (or $RUNLENS_STORE), or create one with `runlens import PATH --store FILE`");
+        }
+
+        if (!string.IsNullOrEmpty(folder))
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                throw new StoreUnavailableException($"{path}: cannot create the Runlens store — its folder cannot be made ({ex.Message.TrimEnd('.')})", ex);
+            }
+        }
+
+        return false;
     }
+
+    /// <summary>Refuses a SQLite database that holds other tables but not Runlens' (someone else's database).</summary>
+    private async Task CheckTablesAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*), SUM(name = 'runs') FROM sqlite_master WHERE type = 'table'";
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (r.GetInt64(0) > 0 && (r.IsDBNull(1) || r.GetInt64(1) == 0))
+        {
+            throw NotAStore(path, "it is a SQLite database without Runlens' tables; give the path of a Runlens store", null);
+        }
+    }
+
+    private static StoreUnavailableException NotAStore(string path, string why, Exception? inner) =>
+        inner is null
+            ? new StoreUnavailableException($"{path}: not a Runlens store (a SQLite database) — {why}")
+            : new StoreUnavailableException($"{path}: not a Runlens store (a SQLite database) — {why}", inner);
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        connection.CreateFunction<string?, string?>(SqliteSearchDialect.FoldFunction, s => s is null ? null : Search.LikePattern.FoldCase(s), isDeterministic: true);
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +231,7 @@ public sealed class SqliteRunStore : SqlRunStore
         }
 
         await using var index = connection.CreateCommand();
-        index.CommandText = "CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name)";
+        index.CommandText = SearchIndexes;
         await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

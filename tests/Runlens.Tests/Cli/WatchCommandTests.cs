@@ -54,6 +54,10 @@ public sealed class WatchCommandTests
     public async Task An_unknown_target_and_a_bad_interval_are_clean_errors()
     {
         using var dir = new TempDir();
+        var noStore = await RunlensProcess.RunAsync("watch", "no-such-run", "--store", dir.File("none.db"));
+        Assert.Equal(2, noStore.ExitCode);
+        Assert.StartsWith($"runlens: {dir.File("none.db")}: no Runlens store here yet; ", noStore.StdErr.Trim(), StringComparison.Ordinal);
+        await (await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(dir.File("store.db"))).DisposeAsync();
         var missing = await RunlensProcess.RunAsync("watch", "no-such-run", "--store", dir.File("store.db"));
         Assert.Equal(2, missing.ExitCode);
         Assert.Equal("runlens: no run 'no-such-run' in the store (yet). Check the run id (runlens runs lists them) and the store or server.", missing.StdErr.Trim());

@@ -1,5 +1,5 @@
 using Runlens.Import;
-using Runlens.Import.Yaml;
+using Runlens.Import.Core;
 
 namespace Runlens.Tests.Import;
 
@@ -7,7 +7,7 @@ namespace Runlens.Tests.Import;
 public sealed class YamlConfigTests
 {
     [Fact]
-    public void Nested_mappings_become_dotted_keys_and_lists_stay_text()
+    public void Nested_mappings_become_dotted_keys_and_lists_one_json_text()
     {
         var c = YamlConfig.Parse("hparams.yaml", "lr: 0.001\nmodel:\n  layers: 2\n  name: 'lstm'\nsizes: [1, 2, 3]\nflag: true\n", "skipped");
         Assert.Equal(0.001, c["lr"].Number);
@@ -21,7 +21,7 @@ public sealed class YamlConfigTests
     public void Wandb_desc_value_wrappers_are_unwrapped_and_its_own_keys_skipped()
     {
         const string text = "wandb_version: 1\n_wandb:\n  desc: null\n  value:\n    cli_version: 0.15\nlr:\n  desc: null\n  value: 2.0e-05\nmodel:\n  desc: null\n  value:\n    layers: 12\n";
-        var c = YamlConfig.Parse("config.yaml", text, "skipped", skipTop: k => k is "wandb_version" or "_wandb", unwrapValue: true);
+        var c = Runlens.Import.Wandb.WandbConfigReader.FromYaml(YamlConfig.ParseTree("config.yaml", text, "skipped"));
         Assert.Equal(["lr", "model.layers"], c.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(2e-5, c["lr"].Number);
         Assert.Equal(12, c["model.layers"].Number);

@@ -10,6 +10,8 @@ public sealed class McpImportTests
     public async Task Import_run_stores_a_log_folder_once_and_reports_unreadable_paths_as_tool_errors()
     {
         using var dir = new TempDir();
+        // runlens mcp creates no store: an empty one is made first
+        await (await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(dir.File("runlens.db"))).DisposeAsync();
         await using var server = await McpServer.StartAsync(dir.File("runlens.db"));
         var folder = Fixtures.Example("lightning-csv-mnist-cnn");
         // every filled metric cell of the CSV is one point

@@ -12,6 +12,8 @@ public sealed class McpJsonRpcTests
     public async Task Initialize_then_tools_list_over_raw_stdin_and_stdout_and_exit_0_when_stdin_closes()
     {
         using var dir = new TempDir();
+        // runlens mcp creates no store: an empty one is made first
+        await (await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(dir.File("runlens.db"))).DisposeAsync();
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,

@@ -58,8 +58,11 @@ public sealed class McpToolTests(McpStoreFixture store) : IClassFixture<McpStore
         Assert.Equal(McpStoreFixture.SweepBValLoss[^1], b["metrics"]!["eval_loss"]!["value"]!.GetValue<double>());
         Assert.Equal(4000, b["metrics"]!["eval_loss"]!["step"]!.GetValue<long>());
 
-        var filtered = await Server.JsonAsync("list_runs", new() { ["filter"] = "metrics.eval_loss < 0.5" });
+        var filtered = await Server.JsonAsync("list_runs", new() { ["filter"] = "metrics.eval_loss < 0.5", ["experiment"] = "sweep" });
         Assert.Equal(["sweep-b"], filtered["runs"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+        // eval_loss is the key val/loss: runs that logged val_loss are found by it too
+        var vocabulary = await Server.JsonAsync("list_runs", new() { ["filter"] = "metrics.eval_loss < 0.5" });
+        Assert.Equal(["keras-csvlogger-brats-unet-lr-plateau", "lightning-csv-mnist-cnn", "sweep-b"], vocabulary["runs"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         var failed = await Server.JsonAsync("list_runs", new() { ["status"] = "failed" });
         Assert.Equal(0, failed["total"]!.GetValue<int>());
     }

@@ -40,7 +40,7 @@ public sealed class LiveRunStoreContract
         Assert.Equal("loss", back.OriginalName);
         Assert.Equal(Points(0, 2_510), back.Points.ToList());
         var record = (await store.GetRecordAsync("r1"))!;
-        Assert.Equal(new LatestMetric(2.0 / 2_510, 2_509, 1_795_344_886_000 + (2_509 * 1000)), record.Metrics["loss"]);
+        Assert.Equal(new LatestMetric(2.0 / 2_510, 2_509, 1_795_344_886_000 + (2_509 * 1000)) { Key = "train/loss" }, record.Metrics["loss"]);
     }
 
     [Theory]

@@ -52,6 +52,36 @@ public sealed class RunStoreContract
         return store;
     }
 
+    /// <summary>Runs SQL on the store's database (its file, or its schema on the PostgreSQL server) beside the store.</summary>
+    internal static async Task ExecuteAsync(string backend, IRunStore store, TempDir dir, string sql)
+    {
+        System.Data.Common.DbConnection connection = backend == "sqlite"
+            ? new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(dir.Path, "runlens.db"))
+            : new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable) + ";Search Path=" + SearchPath(store));
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Closes the store and opens it again (the same file or schema), as a new process would.</summary>
+    internal static async Task<IRunlensStore> ReopenAsync(string backend, IRunStore store, TempDir dir)
+    {
+        var schema = backend == "sqlite" ? null : SearchPath(store);
+        await store.DisposeAsync();
+        if (schema is null)
+        {
+            return await Runlens.Storage.Sqlite.SqliteRunStore.OpenAsync(Path.Combine(dir.Path, "runlens.db"));
+        }
+
+        var reopened = await Runlens.Storage.Postgres.PostgresRunStore.OpenAsync(Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable) + ";Search Path=" + schema);
+        Schemas.Add(reopened, schema);
+        return reopened;
+    }
+
     private static Run Sample(string id = "run-1", string? experiment = "exp") =>
         new RunBuilder().Series("train/loss", 10, 2.0, 1.5, double.NaN, double.PositiveInfinity, 0.9)
             .Series("val/accuracy", 50, 0.5, 0.7)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Runlens.Server;
-using Runlens.Storage.Sql;
+using Runlens.Storage;
 
 namespace Runlens.Tests.Support;
 
@@ -17,7 +17,7 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempDir _dir;
 
-    private TestServer(WebApplication app, SqlRunStore store, TempDir dir, Uri address)
+    private TestServer(WebApplication app, IRunlensStore store, TempDir dir, Uri address)
     {
         _app = app;
         Store = store;
@@ -27,7 +27,7 @@ internal sealed class TestServer : IAsyncDisposable
         Http.DefaultRequestHeaders.UserAgent.ParseAdd("mlflow-python-client/2.12.2");
     }
 
-    public SqlRunStore Store { get; }
+    public IRunlensStore Store { get; }
 
     public Uri Address { get; }
 
@@ -40,7 +40,7 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(string backend = "sqlite", Func<string, ServerOptions, ServerOptions>? configure = null)
     {
         var dir = new TempDir();
-        var store = (SqlRunStore)await Storage.RunStoreContract.OpenAsync(backend, dir);
+        var store = (IRunlensStore)await Storage.RunStoreContract.OpenAsync(backend, dir);
         var options = new ServerOptions("http://127.0.0.1:0", Path.Combine(dir.Path, "artifacts"));
         options = configure?.Invoke(dir.Path, options) ?? options;
         var app = RunlensServer.Build(options, store);

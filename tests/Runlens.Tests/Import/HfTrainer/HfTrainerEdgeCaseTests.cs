@@ -1,4 +1,4 @@
-using Runlens.Import.Json;
+using Runlens.Import.Core;
 using System.Text;
 using Runlens.Import;
 using Runlens.Import.HfTrainer;

@@ -86,10 +86,12 @@ public sealed class HfTrainerRealRunTests
         Assert.Equal(500, run.Config.Number("logging_steps"));
         Assert.Equal(2, run.Config.Number("train_batch_size"));
         Assert.Equal("gpt_neo", run.Config.Get("model.model_type")!.Value.Text);
-        Assert.Equal("GPTNeoForTokenClassification", run.Config.Get("model.architectures")!.Value.Text);
+        Assert.Equal("[\"GPTNeoForTokenClassification\"]", run.Config.Get("model.architectures")!.Value.Text);
         Assert.Equal(2048, run.Config.Number("model.hidden_size"));
         Assert.DoesNotContain(run.Config.Values.Keys, k => k.Contains("id2label", StringComparison.Ordinal) || k.Contains("label2id", StringComparison.Ordinal));
-        Assert.DoesNotContain("model.attention_layers", run.Config.Values.Keys); // 24 entries: too long to keep
+        // arrays are one value written as Python's json.dumps writes them (the expected texts are json.dumps of config.json)
+        Assert.Equal("[" + string.Join(", ", Enumerable.Repeat("\"global\", \"local\"", 12)) + "]", run.Config.Get("model.attention_layers")!.Value.Text);
+        Assert.Equal("[[[\"global\", \"local\"], 12]]", run.Config.Get("model.attention_types")!.Value.Text);
     }
 
     [SharedFact]
@@ -134,7 +136,7 @@ public sealed class HfTrainerRealRunTests
         Assert.True(run.Has("train/mean_token_accuracy"));
         Assert.Equal("LORA", run.Config.Get("adapter.peft_type")!.Value.Text);
         Assert.Equal(8, run.Config.Number("adapter.r"));
-        Assert.Equal("v_proj,q_proj", run.Config.Get("adapter.target_modules")!.Value.Text);
+        Assert.Equal("[\"v_proj\", \"q_proj\"]", run.Config.Get("adapter.target_modules")!.Value.Text);
         Assert.DoesNotContain(run.Events, e => e.Kind == RunEventKind.EarlyStop);
     }
 
@@ -164,7 +166,7 @@ public sealed class HfTrainerRealRunTests
         Assert.Equal(Path.Combine(dir, "results", "checkpoint-1500"), checkpoint.Path);
         Assert.Equal("bert", run.Config.Get("model.model_type")!.Value.Text);
         Assert.Equal(3, run.Config.Number("model.num_labels"));
-        Assert.Equal("BertForSequenceClassification", run.Config.Get("model.architectures")!.Value.Text);
+        Assert.Equal("[\"BertForSequenceClassification\"]", run.Config.Get("model.architectures")!.Value.Text);
 
         var loss = run.Get(MetricNames.TrainLoss)!;
         Assert.Equal(150, loss.Count);

@@ -124,7 +124,7 @@ public sealed class MlflowImporterTests
         Assert.Equal("train/loss", run.Get("train/loss")!.OriginalName);
         Assert.Equal("eval/per class/f1", run.Get("val/per class/f1")!.OriginalName);
         Assert.Equal([0L, 10L], run.Get("train/loss")!.Steps());
-        Assert.Equal(0.001, run.Config.Number("optimizer/lr"));
+        Assert.Equal(0.001, run.Config.Number("optimizer.lr")); // "/" in a parameter name is nesting, as in every format
         Assert.Equal("resnet", run.Config.Get("model")!.Value.Text);
         Assert.Equal("vision", run.Config.Get("tags.team/owner")!.Value.Text);
         Assert.Equal("named", run.Identity.Name);

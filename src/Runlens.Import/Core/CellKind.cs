@@ -1,0 +1,9 @@
+namespace Runlens.Import.Core;
+
+/// <summary>What a cell holds.</summary>
+internal enum CellKind
+{
+    Empty,
+    Number,
+    Text,
+}

@@ -1,0 +1,61 @@
+using Runlens.Import.Core;
+
+namespace Runlens.Tests.Import.Core;
+
+/// <summary>Columns that count or time the training are never metrics; real metrics that merely look like them stay.</summary>
+public sealed class BookkeepingTests
+{
+    [Theory]
+    [InlineData("Batch")]
+    [InlineData("batch")]
+    [InlineData("batch_idx")]
+    [InlineData("global_step")]
+    [InlineData("current_steps")]
+    [InlineData("total_steps")]
+    [InlineData("epoch")]
+    [InlineData("Epoch")]
+    [InlineData("percentage")]
+    [InlineData("progress")]
+    [InlineData("elapsed_time")]
+    [InlineData("remaining_time")]
+    [InlineData("eta")]
+    [InlineData("throughput")]
+    [InlineData("samples/s")]
+    [InlineData("tokens_per_second")]
+    [InlineData("train_samples_per_second")]
+    [InlineData("eval_steps_per_second")]
+    [InlineData("eval_runtime")]
+    [InlineData("train/runtime")]
+    [InlineData("total_tokens")]
+    [InlineData("num_input_tokens_seen")]
+    [InlineData("timestamp")]
+    [InlineData("_timestamp")]
+    [InlineData("_runtime")]
+    [InlineData("Wall Time")]
+    public void Counters_progress_time_and_throughput_are_bookkeeping(string name) => Assert.True(Bookkeeping.Is(name), name);
+
+    [Theory]
+    [InlineData("loss")]
+    [InlineData("val_loss")]
+    [InlineData("train_loss_batch")]
+    [InlineData("batch_loss")]
+    [InlineData("loss_step")]
+    [InlineData("train_loss_step")]
+    [InlineData("val_loss_epoch")]
+    [InlineData("epoch_loss")]
+    [InlineData("epoch_accuracy")]
+    [InlineData("accuracy")]
+    [InlineData("acc")]
+    [InlineData("lr")]
+    [InlineData("lr-Adam")]
+    [InlineData("learning_rate")]
+    [InlineData("grad_norm")]
+    [InlineData("mean_token_accuracy")]
+    [InlineData("eval_f1")]
+    [InlineData("eval_wer")]
+    [InlineData("reward")]
+    [InlineData("Generator loss")]
+    [InlineData("perplexity")]
+    [InlineData("dice_coef")]
+    public void Real_metrics_are_never_bookkeeping(string name) => Assert.False(Bookkeeping.Is(name), name);
+}
