@@ -42,6 +42,9 @@ internal static class FuzzTargets
         Importer("csv", "log.csv"),
         Importer("jsonl", "log.jsonl"),
         Importer("runlens-callback", "runlens.jsonl"),
+        Importer("llama-factory", "trainer_log.jsonl"),
+        Importer("wandb-history", "run-20200219_001500-3kx9q2m1/wandb-history.jsonl",
+            ("run-20200219_001500-3kx9q2m1/config.yaml", "wandb_version: 1\nlr:\n  desc: null\n  value: 0.001\n")),
         new("predictions", "a predictions file (CSV or JSONL, as uploaded to the server)", Import,
             bytes => PredictionsReader.Read("predictions", bytes)),
         new("mlflow-filter", "an MLflow search filter (first line) and order_by clauses (the other lines), applied to a run",
@@ -98,7 +101,7 @@ internal static class FuzzTargets
     /// run folder for folder formats.</summary>
     private static FuzzTarget Importer(string name, string file, params (string Path, string Text)[] beside)
     {
-        var format = name == "mlflow-meta" ? "mlflow" : name;
+        var format = name switch { "mlflow-meta" => "mlflow", "wandb-history" => "wandb", _ => name };
         var importer = ImporterCatalog.ByFormat(format) ?? throw new InvalidOperationException($"no importer '{format}'");
         var folderFormat = format is "mlflow" or "wandb";
         return new FuzzTarget(name, $"the {format} importer ({file})", Import, bytes =>
