@@ -64,6 +64,10 @@ public static class Pelt
         {
             SearchL2(l2, n, m, jump, pen, best, last, solved);
         }
+        else if (cost is RbfCost rbf)
+        {
+            SearchRbf(rbf, n, m, jump, pen, best, last, solved);
+        }
         else
         {
             Search(cost, n, m, jump, pen, best, last, solved);
@@ -121,6 +125,109 @@ public static class Pelt
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The same recursion for the RBF cost without a kernel table: each admissible start t keeps the sum of its block
+    /// Σ_{i,j ∈ [t, end)} K_ij, and moving the end from e to e' adds only the new columns: for the rows i ∈ [t₀, e) (t₀ the
+    /// earliest admissible start) the sums r_i = Σ_{j ∈ [e, e')} K_ij, then to every start t twice the suffix sum
+    /// Σ_{i ≥ t} r_i plus the new corner block. Work per end is the window (end − t₀) times the jump; memory is linear.
+    /// </summary>
+    private static void SearchRbf(RbfCost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
+    {
+        var admissible = new List<int>();
+        var blocks = new List<double>(); // blocks[k]: Σ K over [admissible[k], previous end)²
+        var kept = new List<int>();
+        var keptBlocks = new List<double>();
+        var totals = new List<double>();
+        var suffix = new double[n + 1];
+        var previous = 0;
+        foreach (var end in CandidateEnds(n, m, jump))
+        {
+            var t = (end - m) / jump * jump;
+            admissible.Add(t);
+            blocks.Add(t < previous ? Block(cost, t, previous) : 0);
+
+            // the new columns [previous, end): the corner block, and each earlier row's sum over them
+            var corner = 0.0;
+            for (var j = previous; j < end; j++)
+            {
+                corner += 1 + (2 * cost.ColumnSum(previous, j, j));
+            }
+
+            var first = admissible.Min();
+            var running = 0.0;
+            suffix[previous] = 0;
+            for (var i = previous - 1; i >= first; i--)
+            {
+                var row = 0.0;
+                for (var j = previous; j < end; j++)
+                {
+                    row += cost.Kernel(i, j);
+                }
+
+                running += row;
+                suffix[i] = running;
+            }
+
+            for (var k = 0; k < admissible.Count; k++)
+            {
+                var start = Math.Min(admissible[k], previous);
+                blocks[k] += (2 * suffix[start]) + corner;
+            }
+
+            previous = end;
+            kept.Clear();
+            keptBlocks.Clear();
+            totals.Clear();
+            var min = double.PositiveInfinity;
+            var argMin = -1;
+            for (var k = 0; k < admissible.Count; k++)
+            {
+                var start = admissible[k];
+                if (!solved[start])
+                {
+                    continue;
+                }
+
+                var length = end - start;
+                var total = best[start] + ((length - (blocks[k] / length)) + pen);
+                kept.Add(start);
+                keptBlocks.Add(blocks[k]);
+                totals.Add(total);
+                if (total < min)
+                {
+                    min = total;
+                    argMin = start;
+                }
+            }
+
+            best[end] = min;
+            last[end] = argMin;
+            solved[end] = true;
+            admissible.Clear();
+            blocks.Clear();
+            for (var i = 0; i < kept.Count; i++)
+            {
+                if (totals[i] <= min + pen)
+                {
+                    admissible.Add(kept[i]);
+                    blocks.Add(keptBlocks[i]);
+                }
+            }
+        }
+    }
+
+    /// <summary>Σ_{i,j ∈ [start, end)} K_ij, computed directly.</summary>
+    private static double Block(RbfCost cost, int start, int end)
+    {
+        var block = 0.0;
+        for (var j = start + 1; j < end; j++)
+        {
+            block += cost.ColumnSum(start, j, j);
+        }
+
+        return (2 * block) + (end - start);
     }
 
     /// <summary>

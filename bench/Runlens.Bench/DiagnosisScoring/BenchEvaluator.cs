@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules;
+using Runlens.Import;
+
+namespace Runlens.Bench.DiagnosisScoring;
+
+/// <summary>Diagnoses benchmark runs and reduces each diagnosis to a <see cref="RunOutcome"/>.</summary>
+internal static class BenchEvaluator
+{
+    private static readonly ImmutableDictionary<string, Severity> DefaultSeverity =
+        RuleCatalog.All.ToImmutableDictionary(r => r.Descriptor.Slug, r => r.Descriptor.DefaultSeverity, StringComparer.Ordinal);
+
+    public static async Task<RunOutcome> EvaluateAsync(BenchRun run, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var (diagnosis, format) = await BenchDiagnoser.DiagnoseAsync(run.LogPath, run.PredictionsPath, cancellationToken).ConfigureAwait(false);
+            return Outcome(run, diagnosis, format);
+        }
+        catch (RunImportException ex)
+        {
+            return new RunOutcome(run, null, ex.Message, [], [], null, null);
+        }
+        catch (ArgumentException ex)
+        {
+            return new RunOutcome(run, null, $"{run.PredictionsPath}: {ex.Message}", [], [], null, null);
+        }
+    }
+
+    /// <summary>The outcome of a diagnosis: which rules fired (at or above their default severity), which reported errors,
+    /// the first root cause and the best step.</summary>
+    public static RunOutcome Outcome(BenchRun run, Analysis.Diagnoses.Diagnosis diagnosis, string format)
+    {
+        var fired = diagnosis.Findings
+            .Where(f => f.Severity >= DefaultSeverity.GetValueOrDefault(f.Rule, Severity.Warning))
+            .Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToImmutableArray();
+        var errors = diagnosis.Findings.Where(f => f.Severity == Severity.Error)
+            .Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToImmutableArray();
+        var top = diagnosis.RootCauses.IsEmpty ? null : diagnosis.RootCauses[0].Id;
+        return new RunOutcome(run, format, null, fired, errors, top, diagnosis.Summary.Best?.Step);
+    }
+
+    /// <summary>Diagnoses the runs, two at a time.</summary>
+    public static async Task<ImmutableArray<RunOutcome>> EvaluateAllAsync(IReadOnlyList<BenchRun> runs, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new RunOutcome[runs.Count];
+        await Parallel.ForAsync(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+            async (i, ct) => outcomes[i] = await EvaluateAsync(runs[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. outcomes];
+    }
+}

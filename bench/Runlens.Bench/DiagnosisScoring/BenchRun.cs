@@ -1,0 +1,13 @@
+namespace Runlens.Bench.DiagnosisScoring;
+
+/// <summary>One benchmark run: its folder and its truth.</summary>
+internal sealed record BenchRun(string Folder, BenchTruth Truth)
+{
+    public string LogPath => Path.Combine(Folder, Truth.Log);
+
+    public string? PredictionsPath => Truth.Predictions is { } p ? Path.Combine(Folder, p) : null;
+
+    /// <summary>The fixed, stratified subset the CI test diagnoses: seeds 0 (tuning) and 2 (held-out) of every variant of
+    /// every condition.</summary>
+    public bool InQuickSubset => Truth.Seed is 0 or 2;
+}
