@@ -10,19 +10,19 @@ using Runlens.Storage.Sqlite;
 namespace Runlens.Bench.Soak;
 
 /// <summary>
-/// <c>soak [MINUTES] [POINTS/S] [INTERVAL-SECONDS]</c>: a real Kestrel server on loopback over a SQLite store, in this
-/// process, fed points at a fixed rate through the native API (runs of 4 series that finish at 60,000 points, when the
-/// next one starts) while a reader asks, in turn, for a downsampled series, an MLflow get-history page, a page of the
+/// <c>soak [MINUTES] [POINTS/S] [INTERVAL-SECONDS] [RUN-POINTS]</c>: a real Kestrel server on loopback over a SQLite
+/// store, in this process, fed points at a fixed rate through the native API (runs of 4 series that finish at RUN-POINTS
+/// points, default 60,000, when the next one starts; short runs fill the server's diagnosis cache, which keeps at most
+/// 256 runs and 4,000,000 points, within minutes) while a reader asks, in turn, for a downsampled series, an MLflow get-history page, a page of the
 /// runs table with summaries, the diagnosis of the latest run and the diagnosis of a finished one. Every interval it prints the
 /// process' resident memory, managed heap, open file descriptors, threads, garbage collections in the interval and the
 /// latency percentiles of each kind of request; at the end, how each figure moved from the first half to the second.
 /// </summary>
 internal static class SoakLoad
 {
-    private const int RunPoints = 60_000;
     private const int SeriesPerRun = 4;
 
-    public static async Task<int> RunAsync(double minutes, int pointsPerSecond, int intervalSeconds)
+    public static async Task<int> RunAsync(double minutes, int pointsPerSecond, int intervalSeconds, int runPoints)
     {
         var folder = Directory.CreateTempSubdirectory("runlens-soak-").FullName;
         try
@@ -33,13 +33,13 @@ internal static class SoakLoad
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"soak: {minutes} min at {pointsPerSecond:N0} points/s, server {address} in this process, SQLite store {folder}/runlens.db, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
+                $"soak: {minutes} min at {pointsPerSecond:N0} points/s, runs of {runPoints:N0} points, server {address} in this process, SQLite store {folder}/runlens.db, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
 
             var logs = new[] { new LatencyLog("ingest"), new LatencyLog("series"), new LatencyLog("history"), new LatencyLog("runs"), new LatencyLog("diagnosis") };
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
             var state = new SoakState();
             await CreateRunAsync(http, state.Current, stop.Token);
-            var writer = WriteAsync(http, state, pointsPerSecond, logs[0], stop.Token);
+            var writer = WriteAsync(http, state, pointsPerSecond, runPoints, logs[0], stop.Token);
             var reader = ReadAsync(http, state, logs[1..], stop.Token);
             var rows = await SampleAsync(state, logs, intervalSeconds, stop.Token);
             await Task.WhenAll(writer, reader);
@@ -54,9 +54,9 @@ internal static class SoakLoad
         }
     }
 
-    /// <summary>Sends the points due every 100 ms to the current run; a run that reached <see cref="RunPoints"/> is
+    /// <summary>Sends the points due every 100 ms to the current run; a run that reached <paramref name="runPoints"/> is
     /// finished and the next one created.</summary>
-    private static async Task WriteAsync(HttpClient http, SoakState state, int rate, LatencyLog log, CancellationToken stop)
+    private static async Task WriteAsync(HttpClient http, SoakState state, int rate, int runPoints, LatencyLog log, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
         long sent = 0;
@@ -87,7 +87,7 @@ internal static class SoakLoad
                 sent += perSeries * SeriesPerRun;
                 state.Step += perSeries;
                 Interlocked.Add(ref state.Points, perSeries * SeriesPerRun);
-                if (state.Step * SeriesPerRun >= RunPoints)
+                if (state.Step * SeriesPerRun >= runPoints)
                 {
                     using (await http.PostAsync($"/api/runs/{state.Current}/status", Json("""{"status": "finished"}"""), stop))
                     {
