@@ -70,7 +70,7 @@ public static class Pelt
         }
         else
         {
-            Search(cost, n, m, jump, pen, best, last, solved);
+            Search(cost.Cost, n, m, jump, pen, best, last, solved);
         }
 
         var breakpoints = new List<int>();
@@ -83,8 +83,10 @@ public static class Pelt
         return [.. breakpoints];
     }
 
-    /// <summary>The recursion for any cost: F[s] = min over admissible t of F[t] + (cost(t, s) + pen), then pruning.</summary>
-    private static void Search(ISegmentCost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
+    /// <summary>The recursion for any cost: F[s] = min over admissible t of F[t] + (cost(t, s) + pen), then pruning.
+    /// <paramref name="reach"/>, when given, is told each end and the admissible starts before their costs are asked.</summary>
+    private static void Search(Func<int, int, double> cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved,
+        Action<List<int>, int>? reach = null)
     {
         var admissible = new List<int>();
         var kept = new List<int>();
@@ -92,6 +94,7 @@ public static class Pelt
         foreach (var end in CandidateEnds(n, m, jump))
         {
             admissible.Add((end - m) / jump * jump);
+            reach?.Invoke(admissible, end);
             kept.Clear();
             totals.Clear();
             var min = double.PositiveInfinity;
@@ -103,7 +106,7 @@ public static class Pelt
                     continue;
                 }
 
-                var total = best[start] + (cost.Cost(start, end) + pen);
+                var total = best[start] + (cost(start, end) + pen);
                 kept.Add(start);
                 totals.Add(total);
                 if (total < min)
@@ -128,25 +131,23 @@ public static class Pelt
     }
 
     /// <summary>
-    /// The same recursion for the RBF cost without a kernel table: each admissible start t keeps the sum of its block
+    /// The recursion for the RBF cost without a kernel table: each admissible start t keeps the sum of its block
     /// Σ_{i,j ∈ [t, end)} K_ij, and moving the end from e to e' adds only the new columns: for the rows i ∈ [t₀, e) (t₀ the
     /// earliest admissible start) the sums r_i = Σ_{j ∈ [e, e')} K_ij, then to every start t twice the suffix sum
     /// Σ_{i ≥ t} r_i plus the new corner block. Work per end is the window (end − t₀) times the jump; memory is linear.
     /// </summary>
     private static void SearchRbf(RbfCost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
     {
-        var admissible = new List<int>();
-        var blocks = new List<double>(); // blocks[k]: Σ K over [admissible[k], previous end)²
-        var kept = new List<int>();
-        var keptBlocks = new List<double>();
-        var totals = new List<double>();
+        var blocks = new double[n + 1]; // blocks[t]: Σ K over [t, previous end)², for the admissible starts t
         var suffix = new double[n + 1];
         var previous = 0;
-        foreach (var end in CandidateEnds(n, m, jump))
+        void Reach(List<int> admissible, int end)
         {
-            var t = (end - m) / jump * jump;
-            admissible.Add(t);
-            blocks.Add(t < previous ? Block(cost, t, previous) : 0);
+            var added = admissible[^1];
+            if (admissible.Count == 1 || admissible[^2] != added)
+            {
+                blocks[added] = added < previous ? cost.BlockSum(added, previous) : 0;
+            }
 
             // the new columns [previous, end): the corner block, and each earlier row's sum over them
             var corner = 0.0;
@@ -155,10 +156,9 @@ public static class Pelt
                 corner += 1 + (2 * cost.ColumnSum(previous, j, j));
             }
 
-            var first = admissible.Min();
             var running = 0.0;
             suffix[previous] = 0;
-            for (var i = previous - 1; i >= first; i--)
+            for (var i = previous - 1; i >= admissible[0]; i--)
             {
                 var row = 0.0;
                 for (var j = previous; j < end; j++)
@@ -170,64 +170,19 @@ public static class Pelt
                 suffix[i] = running;
             }
 
+            // admissible is sorted; a start listed twice is extended once
             for (var k = 0; k < admissible.Count; k++)
             {
-                var start = Math.Min(admissible[k], previous);
-                blocks[k] += (2 * suffix[start]) + corner;
+                if (k == 0 || admissible[k] != admissible[k - 1])
+                {
+                    blocks[admissible[k]] += (2 * suffix[Math.Min(admissible[k], previous)]) + corner;
+                }
             }
 
             previous = end;
-            kept.Clear();
-            keptBlocks.Clear();
-            totals.Clear();
-            var min = double.PositiveInfinity;
-            var argMin = -1;
-            for (var k = 0; k < admissible.Count; k++)
-            {
-                var start = admissible[k];
-                if (!solved[start])
-                {
-                    continue;
-                }
-
-                var length = end - start;
-                var total = best[start] + ((length - (blocks[k] / length)) + pen);
-                kept.Add(start);
-                keptBlocks.Add(blocks[k]);
-                totals.Add(total);
-                if (total < min)
-                {
-                    min = total;
-                    argMin = start;
-                }
-            }
-
-            best[end] = min;
-            last[end] = argMin;
-            solved[end] = true;
-            admissible.Clear();
-            blocks.Clear();
-            for (var i = 0; i < kept.Count; i++)
-            {
-                if (totals[i] <= min + pen)
-                {
-                    admissible.Add(kept[i]);
-                    blocks.Add(keptBlocks[i]);
-                }
-            }
-        }
-    }
-
-    /// <summary>Σ_{i,j ∈ [start, end)} K_ij, computed directly.</summary>
-    private static double Block(RbfCost cost, int start, int end)
-    {
-        var block = 0.0;
-        for (var j = start + 1; j < end; j++)
-        {
-            block += cost.ColumnSum(start, j, j);
         }
 
-        return (2 * block) + (end - start);
+        Search((start, end) => (end - start) - (blocks[start] / (end - start)), n, m, jump, pen, best, last, solved, Reach);
     }
 
     /// <summary>

@@ -31,16 +31,18 @@ public sealed class RbfCost(double? gamma = null) : ISegmentCost
         Gamma = median == 0 ? 1.0 : 1.0 / median;
     }
 
-    public double Cost(int start, int end)
+    public double Cost(int start, int end) => (end - start) - (BlockSum(start, end) / (end - start));
+
+    /// <summary>Σ_{i,j ∈ [start, end)} K_ij, summed directly (the diagonal counts 1 each).</summary>
+    internal double BlockSum(int start, int end)
     {
-        var block = 0.0;
+        var offDiagonal = 0.0;
         for (var j = start + 1; j < end; j++)
         {
-            block += ColumnSum(start, j, j);
+            offDiagonal += ColumnSum(start, j, j);
         }
 
-        var length = end - start;
-        return length - (((2 * block) + length) / length);
+        return (2 * offDiagonal) + (end - start);
     }
 
     /// <summary>K[i, j] for i ≠ j: <c>exp(−clip(γ·d², 0.01, 100))</c>, as ruptures computes it from scipy's squared distance.</summary>
