@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -261,14 +260,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
     public const int StreamPage = 65_536;
 
     /// <summary>Series written out at the same time; the others wait their turn (so memory is bounded overall).</summary>
-    public const int MaxStreams = 4;
-
-    /// <summary>How long a whole series waits for its turn before the answer is a 503: clients that ask for long series
-    /// and stop reading hold their turns (Kestrel lets a stalled answer live for minutes), and a wait without end would
-    /// hang every other whole-series read behind them.</summary>
-    public static readonly TimeSpan StreamWait = TimeSpan.FromSeconds(10);
-
-    private readonly SemaphoreSlim _streams = new(MaxStreams, MaxStreams);
+    private static readonly SemaphoreSlim Streams = new(4, 4);
 
     /// <summary>One series as columns; <c>?max_points=N</c> (4 to <see cref="MaxReducedPoints"/>) reduces a longer one to
     /// each bucket's lowest and highest point, keeping the ends and every bucket's first NaN; <c>?from=</c> and
@@ -293,13 +285,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             return;
         }
 
-        if (!await _streams.WaitAsync(StreamWait, context.RequestAborted).ConfigureAwait(false))
-        {
-            context.Response.Headers.RetryAfter = "10";
-            throw new ApiException(ErrorCodes.Busy, string.Create(CultureInfo.InvariantCulture,
-                $"The server is already writing {MaxStreams} whole series to other clients and none finished within {StreamWait.TotalSeconds:F0} s; ask again later, or ask for the series reduced with ?max_points=N (up to {MaxReducedPoints:N0}), which does not wait."));
-        }
-
+        await Streams.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
             if (max is { } limit && ranged)
@@ -331,7 +317,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         }
         finally
         {
-            _streams.Release();
+            Streams.Release();
         }
     }
 
