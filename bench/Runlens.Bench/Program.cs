@@ -96,6 +96,11 @@ internal static class Program
             return await Soak.MultiServerLoad.RunAsync(Arg(0, 60), Arg(1, 64), Arg(2, 3), Arg(3, 10), pg);
         }
 
+        if (args.Length > 0 && args[0] == "agent")
+        {
+            return await Agent.AgentLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8);
+        }
+
         if (args.Length > 0 && args[0] == "diagnosis")
         {
             return await DiagnosisScoring.DiagnosisBench.RunAsync(args[1..]);
