@@ -47,10 +47,14 @@ public static class RunlensServer
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxJsonBytes, options.MaxUploadBytes);
             k.AddServerHeader = false;
+            // Kestrel answers longer request lines with an empty 414; up to this size ResponseHeadersMiddleware says why.
+            k.Limits.MaxRequestLineSize = 8 * ResponseHeadersMiddleware.MaxUrlBytes;
+            k.Limits.MaxRequestHeadersTotalSize = Math.Max(k.Limits.MaxRequestHeadersTotalSize, 9 * ResponseHeadersMiddleware.MaxUrlBytes);
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 
+        app.UseMiddleware<ResponseHeadersMiddleware>();
         app.Use(async (context, next) =>
         {
             try

@@ -3,15 +3,24 @@ using Runlens.Server.Http;
 
 namespace Runlens.Server.Auth;
 
-/// <summary>With <c>--auth</c>: every request but <c>/health</c> and <c>/version</c> needs <c>Authorization: Bearer
-/// TOKEN</c>; reads (GET, HEAD) need a read token, everything else a write token. MLflow clients send
+/// <summary>With <c>--auth</c>: every request but a GET (or HEAD) of <c>/health</c> and <c>/version</c> needs
+/// <c>Authorization: Bearer TOKEN</c>; reads (GET, HEAD, and MLflow's read-only POSTs <c>runs/search</c> and
+/// <c>experiments/search</c>) need a read token, everything else a write token. MLflow clients send
 /// <c>MLFLOW_TRACKING_TOKEN</c> this way.</summary>
 internal sealed class TokenAuthMiddleware(RequestDelegate next, TokenFile tokens)
 {
+    /// <summary>MLflow's searches are POSTs that change nothing.</summary>
+    private static readonly HashSet<string> ReadOnlyPosts = new(StringComparer.Ordinal)
+    {
+        "/api/2.0/mlflow/runs/search", "/ajax-api/2.0/mlflow/runs/search",
+        "/api/2.0/mlflow/experiments/search", "/ajax-api/2.0/mlflow/experiments/search",
+    };
+
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
-        if (path is "/health" or "/version")
+        var method = context.Request.Method;
+        if (path is "/health" or "/version" && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -28,7 +37,7 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, TokenFile tokens
             return;
         }
 
-        var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var reading = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || (HttpMethods.IsPost(method) && ReadOnlyPosts.Contains(path));
         if (!reading && !found.Value.Write)
         {
             await JsonResponses.ErrorAsync(context, new ApiException(ErrorCodes.PermissionDenied,
