@@ -7,7 +7,7 @@ internal static class Program
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
     /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
-    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. <c>soak [minutes] [points/s] [interval-s] [run-points]</c>: the server over time (memory, handles, GC, latency). <c>unread [requests] [points] [seconds]</c>: clients that ask for a long series whole and never read (memory, other reads meanwhile). <c>multi [seconds] [writers] [servers] [kill-every-s] [--pg CONNECTION]</c>: several servers on one PostgreSQL, one killed again and again. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -74,6 +74,26 @@ internal static class Program
         {
             int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
             return CompareLoad.Run(Arg(1, 10), Arg(2, 1_000_000));
+        }
+
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            double Arg(int i, double fallback) => args.Length > i ? double.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            return await Soak.SoakLoad.RunAsync(Arg(1, 10), (int)Arg(2, 1000), (int)Arg(3, 60), (int)Arg(4, 60_000));
+        }
+
+        if (args.Length > 0 && args[0] == "unread")
+        {
+            int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            return await Soak.UnreadLoad.RunAsync(Arg(1, 50), Arg(2, 1_000_000), Arg(3, 30));
+        }
+
+        if (args.Length > 0 && args[0] == "multi")
+        {
+            var pg = Array.IndexOf(args, "--pg") is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+            var numbers = args.Skip(1).TakeWhile(a => a != "--pg").Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            int Arg(int i, int fallback) => numbers.Length > i ? numbers[i] : fallback;
+            return await Soak.MultiServerLoad.RunAsync(Arg(0, 60), Arg(1, 64), Arg(2, 3), Arg(3, 10), pg);
         }
 
         if (args.Length > 0 && args[0] == "agent")

@@ -50,6 +50,9 @@ public static class RunlensServer
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxJsonBytes, options.MaxUploadBytes);
             k.AddServerHeader = false;
+            // Kestrel answers longer request lines with an empty 414; up to this size ResponseHeadersMiddleware says why.
+            k.Limits.MaxRequestLineSize = 8 * ResponseHeadersMiddleware.MaxUrlBytes;
+            k.Limits.MaxRequestHeadersTotalSize = Math.Max(k.Limits.MaxRequestHeadersTotalSize, 9 * ResponseHeadersMiddleware.MaxUrlBytes);
         });
         builder.Services.AddRoutingCore();
         var diagnosis = StoredDiagnoses.Over(store, options.Settings);
@@ -63,6 +66,7 @@ public static class RunlensServer
         RequestLog.Use(app, options.RequestLog);
         var metrics = options.Metrics ? ServerMetrics.Start(app, options, store.Store) : null;
 
+        app.UseMiddleware<ResponseHeadersMiddleware>();
         app.Use(async (context, next) =>
         {
             try

@@ -25,6 +25,11 @@ public interface ILiveRunStore
     /// <summary>The run's series: key, the name it was logged under, and how many points it holds.</summary>
     Task<IReadOnlyList<(string Key, string Name, long Count)>> ListSeriesAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>A number the store raises with every change to the run (points, status, config, tags, events, uploads),
+    /// so that every process sharing the store knows at once that what it keeps of the run is out of date; null when the
+    /// run is not stored, or the store keeps no such number.</summary>
+    Task<long?> GetRevisionAsync(string runId, CancellationToken cancellationToken = default) => Task.FromResult<long?>(null);
+
     /// <summary>A document attached to the run, or null.</summary>
     Task<byte[]?> GetBlobAsync(string runId, string kind, string name, CancellationToken cancellationToken = default);
 }

@@ -33,6 +33,23 @@ public interface IRunStore : IAsyncDisposable
     /// maxPoints by the number of buckets that hold a NaN.</summary>
     Task<Series?> ReadSeriesAsync(string runId, string key, int? maxPoints = null, CancellationToken cancellationToken = default);
 
+    /// <summary>At most <paramref name="limit"/> points of a series from position <paramref name="offset"/> (0 = its first
+    /// point), in stored order, or null when the run has no such series: what a reader that must not hold a whole long
+    /// series in memory pages through. A store reads only the chunks the page needs; the fallback reads the series.</summary>
+    async Task<SeriesPage?> ReadPointsAsync(string runId, string key, long offset, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var series = await ReadSeriesAsync(runId, key, null, cancellationToken).ConfigureAwait(false);
+        if (series is null)
+        {
+            return null;
+        }
+
+        var start = (int)Math.Min(offset, series.Count);
+        return new SeriesPage(series.Key, series.OriginalName, series.Count, start, series.Points.Slice(start, Math.Min(limit, series.Count - start)));
+    }
+
     /// <summary>Stored runs, newest import first.</summary>
     Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 }

@@ -43,6 +43,10 @@ public sealed record RunChanges
 
     public IReadOnlyList<RunBlob> Blobs { get; init; } = [];
 
+    /// <summary>The change only records something made from the run (its diagnosis summary): the run's revision
+    /// (<see cref="ILiveRunStore.GetRevisionAsync"/>) stays as it is.</summary>
+    public bool Derived { get; init; }
+
     /// <summary>Refuse the write (<see cref="RunNotActiveException"/>) when the run is deleted, as MLflow does for logging.</summary>
     public bool RequireActive { get; init; }
 

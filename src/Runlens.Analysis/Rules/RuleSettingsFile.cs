@@ -41,6 +41,11 @@ public static class RuleSettingsFile
         {
             throw new FormatException($"{path}: cannot read the options file: {ex.Message}");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet stops with these (not a YamlException) on some malformed documents (found by fuzzing)
+            throw new FormatException($"{path}: not valid YAML (the reader could not make sense of its structure); check the indentation and brackets, e.g. rules: {{overfitting: {{min_rise: 0.1}}}}");
+        }
 
         var result = new List<(string, string)>();
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

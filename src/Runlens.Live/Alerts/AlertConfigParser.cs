@@ -56,6 +56,11 @@ internal sealed class AlertConfigParser
             throw new AlertConfigException(fileName, line, column,
                 $"not valid YAML ({cause}); check the indentation and quote values that hold ':' or '#'");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet stops with these (not a YamlException) on some malformed flow collections (found by fuzzing)
+            throw new AlertConfigException(fileName, 1, 1, "not valid YAML (the reader could not make sense of a bracketed list or mapping); check the brackets, the indentation and quote values that hold ':' or '#'");
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

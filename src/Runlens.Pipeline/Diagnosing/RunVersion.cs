@@ -8,16 +8,16 @@ namespace Runlens.Pipeline.Diagnosing;
 /// <summary>
 /// What a stored run's diagnosis depends on, as cheap facts read from the store: its point count (a live run gains
 /// points), status, end time and config; the content hashes of its uploaded predictions; the hash of the rule options;
-/// and the rule catalogue's version. A diagnosis made under one version is valid for every host while the version is
+/// the rule catalogue's version; and the store's revision of the run (raised by every change, events and names too). A diagnosis made under one version is valid for every host while the version is
 /// the same, and is made again as soon as any part changes (a re-upload shows at once).
 /// </summary>
 public sealed record RunVersion(long Points, RunStatus Status, DateTimeOffset? End, string Config, string? Validation, string? Training,
-    string Settings, string Catalogue)
+    string Settings, string Catalogue, long? Revision = null)
 {
     /// <summary>The version as an opaque token (a short hash of every part), how it is kept with a run and shown with the
     /// runs table's summary: two diagnoses with the same token were made from the same facts.</summary>
     public string Key => HashOf(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-        $"{Points}|{Status}|{End?.ToUnixTimeMilliseconds()}|{Config}|{Validation}|{Training}|{Settings}|{Catalogue}")));
+        $"{Points}|{Status}|{End?.ToUnixTimeMilliseconds()}|{Config}|{Validation}|{Training}|{Settings}|{Catalogue}|{Revision}")));
 
     /// <summary>A short hash of the bytes (an upload).</summary>
     public static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];

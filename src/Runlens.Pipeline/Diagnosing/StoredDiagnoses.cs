@@ -129,7 +129,9 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
 
     /// <summary>What the runs table shows of a run's diagnosis, kept with the run in the store and made again only when
     /// the run's version changed — so a page of the runs table costs a few small reads per run.</summary>
-    public async Task<RunSummary?> SummaryAsync(RunRecord record, CancellationToken cancellationToken = default)
+    /// <param name="keepInStore">False for a host answering a read (the server): a summary kept in the store is used, a
+    /// new one comes from the diagnosis kept in memory and nothing is written.</param>
+    public async Task<RunSummary?> SummaryAsync(RunRecord record, bool keepInStore = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         var state = await Runs.StateAsync(record, cancellationToken).ConfigureAwait(false);
@@ -146,6 +148,11 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
         }
 
         var summary = RunSummary.From(diagnosis, version);
+        if (!keepInStore)
+        {
+            return summary;
+        }
+
         await Runs.Store.Attachments.PutDiagnosisSummaryAsync(record.Id, summary.ToBytes(), cancellationToken).ConfigureAwait(false);
         return summary;
     }

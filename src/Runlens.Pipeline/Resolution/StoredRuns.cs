@@ -42,7 +42,8 @@ public sealed class StoredRuns(StoreAccess store)
     {
         ArgumentNullException.ThrowIfNull(record);
         var points = (await Store.Live.ListSeriesAsync(record.Id, cancellationToken).ConfigureAwait(false)).Sum(s => s.Count);
-        return new StoredRunState(record, points, await UploadsAsync(record.Id, cancellationToken).ConfigureAwait(false));
+        return new StoredRunState(record, points, await UploadsAsync(record.Id, cancellationToken).ConfigureAwait(false),
+            await Store.Live.GetRevisionAsync(record.Id, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The whole run (every point) with its uploaded predictions, or null when it is not in the store.</summary>

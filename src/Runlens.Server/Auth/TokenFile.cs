@@ -44,10 +44,20 @@ internal sealed class TokenFile
         {
             throw new FormatException($"{path}: cannot read the token file: {ex.Message}");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet stops with these (not a YamlException) on some malformed documents
+            throw new FormatException($"{path}: not valid YAML. Expected 'tokens:' with a list of name/token/scopes entries.");
+        }
 
         var tokens = new Dictionary<string, (string, bool, bool)>(StringComparer.Ordinal);
         foreach (var (entry, i) in (doc?.Tokens ?? []).Select((e, i) => (e, i + 1)))
         {
+            if (entry is null)
+            {
+                throw new FormatException($"{path}: token #{i} is empty; give name, token and scopes for each entry under 'tokens:'.");
+            }
+
             if (string.IsNullOrWhiteSpace(entry.Token) || entry.Token.Length < 8)
             {
                 throw new FormatException($"{path}: token #{i} ({entry.Name ?? "unnamed"}): a token of at least 8 characters is required.");

@@ -12,6 +12,8 @@ public sealed class ApiException(string code, string message) : Exception(messag
         ErrorCodes.Unauthenticated => 401,
         ErrorCodes.PermissionDenied => 403,
         ErrorCodes.TooLarge => 413,
+        ErrorCodes.UriTooLong => 414,
+        ErrorCodes.Busy => 503,
         ErrorCodes.Internal => 500,
         _ => 400,
     };

@@ -10,5 +10,7 @@ public static class ErrorCodes
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string PermissionDenied = "PERMISSION_DENIED";
     public const string TooLarge = "REQUEST_LIMIT_EXCEEDED";
+    public const string UriTooLong = "URI_TOO_LONG";
+    public const string Busy = "TEMPORARILY_UNAVAILABLE";
     public const string Internal = "INTERNAL_ERROR";
 }

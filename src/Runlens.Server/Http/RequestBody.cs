@@ -18,6 +18,7 @@ internal static class RequestBody
         }
 
         var bytes = await BytesAsync(context, limit).ConfigureAwait(false);
+        JsonText.Check(bytes.Span);
         try
         {
             var doc = JsonDocument.Parse(bytes, Options);

@@ -18,6 +18,10 @@ namespace Runlens.Server.Mlflow;
 internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
 {
     public const int MaxBatchMetrics = 1000;
+
+    /// <summary>The most points one get-history page holds (the MLflow client asks for pages of this size); a larger
+    /// max_results is served this many at a time, with a next_page_token.</summary>
+    public const int MaxHistoryPage = 25_000;
     public const int MaxBatchParams = 100;
     public const int MaxBatchTags = 100;
     private const int MaxParamValue = 6000;
@@ -172,7 +176,7 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
         }
 
         var id = Guid.NewGuid().ToString("N");
-        var start = r.Long("start_time") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UtcNow;
+        var start = r.Long("start_time") is { } ms ? UnixTime.FromMilliseconds(ms, "start_time") : DateTimeOffset.UtcNow;
         await store.Live.CreateRunAsync(new NewRun(id, name, experiment.Name, "mlflow-api", start, r.String("user_id"), tags.GetValueOrDefault("mlflow.parentRunId")) { Tags = tags },
             context.RequestAborted).ConfigureAwait(false);
         await WriteRunAsync(context, id, "run").ConfigureAwait(false);
@@ -212,7 +216,7 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
                 : throw ApiException.Invalid($"Invalid value '{text}' for parameter 'status' supplied. Valid values are RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.");
         }
 
-        var end = r.Long("end_time") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        var end = r.Long("end_time") is { } ms ? UnixTime.FromMilliseconds(ms, "end_time") : (DateTimeOffset?)null;
         var name = r.String("run_name") is { Length: > 0 } n ? n : null;
         await store.Live.ApplyAsync(runId, new RunChanges
         {
@@ -425,33 +429,40 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
 
     // ---- metric history
 
+    /// <summary>One page of a metric's history, read from the store a page at a time (never the whole series): at most
+    /// <see cref="MaxHistoryPage"/> points, with the next page's token while more follow.</summary>
     private async Task GetHistoryAsync(HttpContext context, MlflowRequest r)
     {
         var runId = r.RunId();
         var key = r.Required("metric_key");
-        await RecordAsync(runId, context.RequestAborted).ConfigureAwait(false);
-        var max = r.Int("max_results") ?? 25_000;
+        var max = r.Int("max_results") ?? MaxHistoryPage;
+        if (max < 1)
+        {
+            throw ApiException.Invalid($"Invalid value {max} for parameter 'max_results' supplied: ask for at least 1 point (pages hold at most {MaxHistoryPage}).");
+        }
+
+        max = Math.Min(max, MaxHistoryPage);
         var offset = PageToken.Offset(r.String("page_token"));
-        var series = await store.Runs.ReadSeriesAsync(runId, key, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        var points = series?.Points ?? [];
-        var count = Math.Max(0, Math.Min(max, points.Length - offset));
+        await RecordAsync(runId, context.RequestAborted).ConfigureAwait(false);
+        var page = await store.Runs.ReadPointsAsync(runId, key, offset, max, context.RequestAborted).ConfigureAwait(false);
+        var points = page?.Points ?? [];
         await JsonResponses.WriteAsync(context, w =>
         {
             w.WriteStartObject();
-            if (count > 0)
+            if (points.Length > 0)
             {
                 w.WriteStartArray("metrics");
-                for (var i = offset; i < offset + count; i++)
+                foreach (var p in points)
                 {
-                    MlflowWriter.Metric(w, key, points[i].Value, MlflowWriter.Timestamp(points[i]), points[i].Step);
+                    MlflowWriter.Metric(w, key, p.Value, MlflowWriter.Timestamp(p), p.Step);
                 }
 
                 w.WriteEndArray();
             }
 
-            if (offset + count < points.Length)
+            if (page is not null && page.End < page.Total && points.Length > 0)
             {
-                w.WriteString("next_page_token", PageToken.Of(offset + count));
+                w.WriteString("next_page_token", PageToken.Of(checked((int)page.End)));
             }
 
             w.WriteEndObject();
@@ -490,12 +501,31 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
         foreach (var runId in runIds)
         {
             await RecordAsync(runId, context.RequestAborted).ConfigureAwait(false);
-            var points = (await store.Runs.ReadSeriesAsync(runId, key, cancellationToken: context.RequestAborted).ConfigureAwait(false))?.Points ?? [];
-            var inRange = points.Where(p => from is null || (p.Step >= from && p.Step <= to)).ToList();
-            var steps = inRange.Select(p => p.Step).Distinct().Order().ToList();
-            var keep = steps.Count <= max ? steps.ToHashSet()
-                : Enumerable.Range(0, max).Select(i => steps[(int)Math.Round(i * (steps.Count - 1) / (double)(max - 1))]).ToHashSet();
-            rows.AddRange(inRange.Where(p => keep.Contains(p.Step)).OrderBy(p => p.Step).Select(p => (runId, p)));
+
+            // Two passes over the series a page at a time: the distinct steps in range, then the points at the kept steps.
+            var steps = new List<long>();
+            await foreach (var p in PointsAsync(runId, key, context.RequestAborted).ConfigureAwait(false))
+            {
+                if (from is null || (p.Step >= from && p.Step <= to))
+                {
+                    steps.Add(p.Step);
+                }
+            }
+
+            var distinct = steps.Distinct().Order().ToList();
+            steps.Clear();
+            var keep = distinct.Count <= max ? distinct.ToHashSet()
+                : Enumerable.Range(0, max).Select(i => distinct[(int)Math.Round(i * (double)(distinct.Count - 1) / (max - 1))]).ToHashSet();
+            var kept = new List<SeriesPoint>();
+            await foreach (var p in PointsAsync(runId, key, context.RequestAborted).ConfigureAwait(false))
+            {
+                if ((from is null || (p.Step >= from && p.Step <= to)) && keep.Contains(p.Step))
+                {
+                    kept.Add(p);
+                }
+            }
+
+            rows.AddRange(kept.OrderBy(p => p.Step).Select(p => (runId, p)));
         }
 
         await JsonResponses.WriteAsync(context, w =>
@@ -517,6 +547,21 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
     }
 
     // ---- helpers
+
+    /// <summary>Every point of a series in stored order, read a page of <see cref="MaxHistoryPage"/> at a time.</summary>
+    private async IAsyncEnumerable<SeriesPoint> PointsAsync(string runId, string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (await store.Runs.ReadPointsAsync(runId, key, offset, MaxHistoryPage, cancellationToken).ConfigureAwait(false) is { Points.Length: > 0 } page)
+        {
+            foreach (var p in page.Points)
+            {
+                yield return p;
+            }
+
+            offset = page.End;
+        }
+    }
 
     /// <summary>One page of a search: the items (left out when there are none, as proto3 JSON does) and, when more
     /// follow, the token of the next page.</summary>
@@ -558,7 +603,7 @@ internal sealed class MlflowApi(StoreAccess store, ServerOptions options)
 
     private static double Value(JsonElement v, string name) => v.ValueKind switch
     {
-        JsonValueKind.Number => v.GetDouble(),
+        JsonValueKind.Number => MlflowRequest.Finite(v, name),
         JsonValueKind.String when MlflowRequest.ParseDouble(v.GetString()!) is { } d => d,
         _ => throw MlflowRequest.WrongType(name, v),
     };

@@ -104,7 +104,7 @@ internal sealed class MlflowRequest : IDisposable
     /// <summary>A double field of a JSON object (a metric's value).</summary>
     public static double? Double(JsonElement o, string name) =>
         !o.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null ? null
-        : e.ValueKind == JsonValueKind.Number ? e.GetDouble()
+        : e.ValueKind == JsonValueKind.Number ? Finite(e, name)
         : e.ValueKind == JsonValueKind.String && ParseDouble(e.GetString()!) is { } d ? d
         : throw WrongType(name, e);
 
@@ -119,13 +119,20 @@ internal sealed class MlflowRequest : IDisposable
         : e.ValueKind == JsonValueKind.String ? e.GetString()
         : throw WrongType(name, e);
 
+    /// <summary>A number as text; the words NaN, Infinity and -Infinity (and Python's nan, inf) are the only ways to say a
+    /// non-finite value: a number too large for a double (1e400) is null, not Infinity.</summary>
     public static double? ParseDouble(string text) => text switch
     {
         "NaN" or "nan" => double.NaN,
         "Infinity" or "inf" => double.PositiveInfinity,
         "-Infinity" or "-inf" => double.NegativeInfinity,
-        _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+        _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null,
     };
+
+    /// <summary>A JSON number as a double; one beyond a double's range (1e400) is a 400, never a silent Infinity.</summary>
+    public static double Finite(JsonElement e, string name) =>
+        e.GetDouble() is var d && double.IsFinite(d) ? d
+        : throw ApiException.Invalid($"Invalid value {Shorten(e.GetRawText())} for parameter '{name}' supplied: it is beyond the range of a double (±1.8e308); send \"Infinity\" or \"-Infinity\" if that is what you mean.");
 
     private static long ParseLong(string name, string text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n

@@ -99,7 +99,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         var config = Pairs(body, "config");
         var tags = Pairs(body, "tags");
         var start = body.TryGetProperty("start_time", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UtcNow;
+            ? UnixTime.FromMilliseconds(ms, "start_time") : DateTimeOffset.UtcNow;
         var created = true;
         try
         {
@@ -150,7 +150,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         {
             foreach (var r in page)
             {
-                summaries[r.Id] = await diagnosis.SummaryAsync(r, context.RequestAborted).ConfigureAwait(false);
+                summaries[r.Id] = await diagnosis.SummaryAsync(r, keepInStore: false, context.RequestAborted).ConfigureAwait(false);
             }
         }
 
@@ -189,7 +189,7 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
         var status = Enum.TryParse<RunStatus>(text, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s
             : throw ApiException.Invalid($"status: '{text}' is not one of running, finished, failed, killed");
         var end = doc.RootElement.TryGetProperty("end_time", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            ? UnixTime.FromMilliseconds(ms, "end_time")
             : status == RunStatus.Running ? (DateTimeOffset?)null : DateTimeOffset.UtcNow;
         await ApplyAsync(context, id, new RunChanges { Status = status, EndTime = end }).ConfigureAwait(false);
     }
@@ -253,28 +253,108 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             ServerJsonContext.Indented.SeriesListJson).ConfigureAwait(false);
     }
 
-    /// <summary>One series as columns; <c>?max_points=N</c> (≥ 4) reduces a longer one to each bucket's lowest and highest
-    /// point, keeping the ends and every bucket's first NaN.</summary>
+    /// <summary>The most points <c>?max_points=</c> may ask for: a reduced series is built in memory.</summary>
+    public const int MaxReducedPoints = 100_000;
+
+    /// <summary>Points read from the store at a time while a long series is written out.</summary>
+    public const int StreamPage = 65_536;
+
+    /// <summary>Series written out at the same time; the others wait their turn (so memory is bounded overall).</summary>
+    private static readonly SemaphoreSlim Streams = new(4, 4);
+
+    /// <summary>One series as columns; <c>?max_points=N</c> (4 to <see cref="MaxReducedPoints"/>) reduces a longer one to
+    /// each bucket's lowest and highest point, keeping the ends and every bucket's first NaN; <c>?from=</c> and
+    /// <c>?to=</c> keep a step range. Every point is read from the store and written out a page at a time, so a series of
+    /// any length costs the server a page of memory, and a client that stops reading holds no more than that.</summary>
     private async Task ReadSeriesAsync(HttpContext context, string id, string key)
     {
         var maxText = context.Request.Query["max_points"].ToString();
-        int? max = maxText.Length == 0 ? null : Number(maxText, "max_points", 0, 4, 10_000_000);
+        int? max = maxText.Length == 0 ? null : Number(maxText, "max_points", 0, 4, MaxReducedPoints);
         var (from, to) = (Step(context.Request.Query["from"].ToString(), "from"), Step(context.Request.Query["to"].ToString(), "to"));
         await RecordAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var ranged = from is not null || to is not null;
-        var series = await store.Runs.ReadSeriesAsync(id, key, ranged ? null : max, context.RequestAborted).ConfigureAwait(false)
+        var first = await store.Runs.ReadPointsAsync(id, key, 0, 1, context.RequestAborted).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"Run '{id}' has no series '{key}'");
-        if (ranged)
+        bool Inside(SeriesPoint p) => (from is null || p.Step >= from) && (to is null || p.Step <= to);
+        var ranged = from is not null || to is not null;
+        if (max is { } m && !ranged && first.Total > m)
         {
-            // a step range (a zoomed chart): the points inside it, reduced in memory with the same extremes-keeping rule
-            var inside = series.Points.Where(p => (from is null || p.Step >= from) && (to is null || p.Step <= to)).ToImmutableArray();
-            series = series with { Points = max is { } m ? Analysis.Signals.Downsample.MinMax(inside, m) : inside };
+            // reduced in the store from the chunks' extremes: at most about m points in memory
+            var reduced = await store.Runs.ReadSeriesAsync(id, key, m, context.RequestAborted).ConfigureAwait(false)
+                ?? throw ApiException.NotFound($"Run '{id}' has no series '{key}'");
+            await SeriesJson.WriteAsync(context, first.Key, first.OriginalName, pass => Once(reduced.Points)).ConfigureAwait(false);
+            return;
         }
 
-        await JsonResponses.WriteAsync(context,
-            new SeriesPointsJson(series.Key, series.OriginalName, [.. series.Points.Select(p => p.Step)], [.. series.Points.Select(p => p.Value)],
-                [.. series.Points.Select(p => double.IsFinite(p.WallTime) ? MlflowWriter.Timestamp(p) : (long?)null)]),
-            ServerJsonContext.Indented.SeriesPointsJson).ConfigureAwait(false);
+        await Streams.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            if (max is { } limit && ranged)
+            {
+                long inside = 0;
+                await foreach (var p in PointsAsync(id, key, context.RequestAborted).ConfigureAwait(false))
+                {
+                    inside += Inside(p) ? 1 : 0;
+                }
+
+                if (inside > limit)
+                {
+                    // a zoomed chart: the points of the range reduced one bucket at a time
+                    var reducer = new StreamingMinMax(inside, limit);
+                    await foreach (var p in PointsAsync(id, key, context.RequestAborted).ConfigureAwait(false))
+                    {
+                        if (Inside(p))
+                        {
+                            reducer.Add(p);
+                        }
+                    }
+
+                    await SeriesJson.WriteAsync(context, first.Key, first.OriginalName, pass => Once(reducer.Result)).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            await SeriesJson.WriteAsync(context, first.Key, first.OriginalName, pass => Where(PointsAsync(id, key, context.RequestAborted), Inside)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Streams.Release();
+        }
+    }
+
+    /// <summary>Every point of a series in stored order, read <see cref="StreamPage"/> at a time.</summary>
+    private async IAsyncEnumerable<SeriesPoint> PointsAsync(string id, string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (await store.Runs.ReadPointsAsync(id, key, offset, StreamPage, cancellationToken).ConfigureAwait(false) is { Points.Length: > 0 } page)
+        {
+            foreach (var p in page.Points)
+            {
+                yield return p;
+            }
+
+            offset = page.End;
+        }
+    }
+
+    private static async IAsyncEnumerable<SeriesPoint> Where(IAsyncEnumerable<SeriesPoint> points, Func<SeriesPoint, bool> keep)
+    {
+        await foreach (var p in points.ConfigureAwait(false))
+        {
+            if (keep(p))
+            {
+                yield return p;
+            }
+        }
+    }
+
+#pragma warning disable CS1998 // an in-memory list as the async sequence the writer reads
+    private static async IAsyncEnumerable<SeriesPoint> Once(IEnumerable<SeriesPoint> points)
+#pragma warning restore CS1998
+    {
+        foreach (var p in points)
+        {
+            yield return p;
+        }
     }
 
     private async Task DiagnosisAsync(HttpContext context, string id)

@@ -102,7 +102,8 @@ internal static class PointsParser
 
     private static double Value(JsonElement e, string where) => e.ValueKind switch
     {
-        JsonValueKind.Number => e.GetDouble(),
+        JsonValueKind.Number when e.GetDouble() is var d && double.IsFinite(d) => d,
+        JsonValueKind.Number => throw ApiException.Invalid($"{where}: {Shown(e)} is beyond the range of a double (±1.8e308); send \"Infinity\" or \"-Infinity\" if that is what you mean"),
         JsonValueKind.String when MlflowRequest.ParseDouble(e.GetString()!) is { } d && !double.IsFinite(d) => d,
         _ => throw ApiException.Invalid($"{where}: expected a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got {Shown(e)}"),
     };

@@ -46,6 +46,7 @@ public sealed class PostgresRunStore : SqlRunStore, IStoreSize
         ALTER TABLE series ADD COLUMN IF NOT EXISTS tail_points INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS lo_step BIGINT;
         ALTER TABLE chunks ADD COLUMN IF NOT EXISTS hi_step BIGINT;
+        ALTER TABLE runs ADD COLUMN IF NOT EXISTS revision BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE runs ADD COLUMN IF NOT EXISTS start_ms BIGINT;
         ALTER TABLE runs ADD COLUMN IF NOT EXISTS end_ms BIGINT;
         CREATE TABLE IF NOT EXISTS run_metrics (

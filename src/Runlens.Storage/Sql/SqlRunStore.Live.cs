@@ -10,6 +10,12 @@ public abstract partial class SqlRunStore
     public async Task CreateRunAsync(NewRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        InvalidTextException.Check(run.Id, "run id");
+        InvalidTextException.Check(run.Name, "run name");
+        InvalidTextException.Check(run.Experiment, "experiment");
+        InvalidTextException.Check(run.User, "user");
+        InvalidTextException.Check(run.ParentId, "parent run id");
+        CheckPairs(run.Tags, "tag");
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = Command(connection, tx, """
@@ -45,6 +51,7 @@ public abstract partial class SqlRunStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(changes);
+        Check(changes);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -104,8 +111,8 @@ public abstract partial class SqlRunStore
 
         await using (var update = Command(connection, tx, """
             UPDATE runs SET status = COALESCE(@status, status), ended_at = COALESCE(@end, ended_at), end_ms = COALESCE(@endms, end_ms), name = COALESCE(@name, name),
-                lifecycle = COALESCE(@lifecycle, lifecycle), details = @details WHERE id = @id
-            """, ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
+                lifecycle = COALESCE(@lifecycle, lifecycle), details = @details
+            """ + (changes.Derived ? "" : ", revision = revision + 1") + " WHERE id = @id", ("@id", runId), ("@end", Time(changes.EndTime)), ("@name", changes.Name), ("@lifecycle", changes.Lifecycle),
             ("@details", changes.Events.Count == 0 ? details : WithEvents(details, changes.Events))))
         {
             AddParameter(update, "@endms", Milliseconds(changes.EndTime), System.Data.DbType.Int64);
@@ -125,6 +132,46 @@ public abstract partial class SqlRunStore
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         StoreMetrics.PointsAppended.Add(added);
         return added;
+    }
+
+    /// <summary>Every text of a change is well-formed Unicode, or nothing is stored (<see cref="InvalidTextException"/>).</summary>
+    private static void Check(RunChanges changes)
+    {
+        CheckPairs(changes.Params, "param");
+        CheckPairs(changes.Config, "config");
+        CheckPairs(changes.Tags, "tag");
+        InvalidTextException.Check(changes.Name, "run name");
+        foreach (var key in changes.DeleteTags)
+        {
+            InvalidTextException.Check(key, "tag key");
+        }
+
+        foreach (var points in changes.Points)
+        {
+            InvalidTextException.Check(points.Name, "metric key");
+        }
+
+        foreach (var e in changes.Events)
+        {
+            InvalidTextException.Check(e.Message, "event message");
+        }
+    }
+
+    private static void CheckPairs(IReadOnlyDictionary<string, string> pairs, string what)
+    {
+        foreach (var (key, value) in pairs)
+        {
+            InvalidTextException.Check(key, what + " key");
+            InvalidTextException.Check(value, $"{what} '{key}'");
+        }
+    }
+
+    public async Task<long?> GetRevisionAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(connection, null, "SELECT revision FROM runs WHERE id = @id", ("@id", runId));
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } value and not DBNull
+            ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     public async Task<byte[]?> GetBlobAsync(string runId, string kind, string name, CancellationToken cancellationToken = default)

@@ -118,7 +118,7 @@ public abstract partial class SqlRunStore
         GetBlobAsync(runId, DiagnosisKind, SummaryName, cancellationToken);
 
     public Task PutDiagnosisSummaryAsync(string runId, byte[] summary, CancellationToken cancellationToken = default) =>
-        ApplyAsync(runId, new RunChanges { Blobs = [new RunBlob(DiagnosisKind, SummaryName, summary)] }, cancellationToken);
+        ApplyAsync(runId, new RunChanges { Blobs = [new RunBlob(DiagnosisKind, SummaryName, summary)], Derived = true }, cancellationToken);
 
     /// <summary>Where a database that keeps the join order written (SQLite) starts: from the filter condition that
     /// selects fewest runs when it selects fewer than <see cref="DriverCap"/> (they are then found by their index and

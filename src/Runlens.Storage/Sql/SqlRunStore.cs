@@ -172,7 +172,7 @@ public abstract partial class SqlRunStore : IRunlensStore
             VALUES (@id, @name, @experiment, @parent, @format, @path, @status, @start, @end, @details, @imported, 'active', @startms, @endms)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, experiment = excluded.experiment, parent_id = excluded.parent_id,
                 status = excluded.status, started_at = excluded.started_at, ended_at = excluded.ended_at, details = excluded.details,
-                start_ms = excluded.start_ms, end_ms = excluded.end_ms
+                start_ms = excluded.start_ms, end_ms = excluded.end_ms, revision = runs.revision + 1
             """,
             ("@id", id.Id), ("@name", id.Name), ("@experiment", id.Experiment), ("@parent", id.ParentId), ("@format", id.Source.Format),
             ("@path", id.Source.Path), ("@status", (int)run.Status), ("@start", Time(id.Time.Start)), ("@end", Time(id.Time.End)),
@@ -382,6 +382,68 @@ public abstract partial class SqlRunStore : IRunlensStore
         picked[summaries[0].Chunk * PointChunk.Size] = first[0];
         picked[(summaries[^1].Chunk * PointChunk.Size) + last.Count - 1] = last[^1];
         return new Series(key, original, ImmutableArray.CreateRange(picked.Values));
+    }
+
+    /// <summary>A page of a series read from the chunks it spans only (their counts first, then their data).</summary>
+    public async Task<SeriesPage?> ReadPointsAsync(string runId, string key, long offset, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        string original;
+        await using (var cmd = Command(connection, null, "SELECT key, original_name FROM series WHERE run_id = @id AND (key = @key OR original_name = @key) "
+            + "ORDER BY CASE WHEN original_name = @key THEN 0 ELSE 1 END LIMIT 1", ("@id", runId), ("@key", key)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            key = r.GetString(0);
+            original = r.GetString(1);
+        }
+
+        // Which chunks hold positions [offset, offset + limit): chunk numbers are not dense (see PointAppender), counts are.
+        long total = 0, firstChunk = -1, lastChunk = -1, skip = 0;
+        await using (var cmd = Command(connection, null, "SELECT chunk, count FROM chunks WHERE run_id = @id AND key = @key ORDER BY chunk", ("@id", runId), ("@key", key)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var (chunk, count) = (r.GetInt64(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture));
+                if (total + count > offset && total < offset + limit)
+                {
+                    if (firstChunk < 0)
+                    {
+                        (firstChunk, skip) = (chunk, offset - total);
+                    }
+
+                    lastChunk = chunk;
+                }
+
+                total += count;
+            }
+        }
+
+        var points = new List<SeriesPoint>(firstChunk < 0 ? 0 : (int)Math.Min(limit + PointChunk.Size, total));
+        if (firstChunk >= 0)
+        {
+            await using var cmd = Command(connection, null, "SELECT data FROM chunks WHERE run_id = @id AND key = @key AND chunk >= @first AND chunk <= @last ORDER BY chunk",
+                ("@id", runId), ("@key", key), ("@first", firstChunk), ("@last", lastChunk));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                PointChunk.Unpack((byte[])r.GetValue(0), points);
+            }
+        }
+
+        var start = (int)Math.Min(skip, points.Count);
+        var taken = Math.Min(limit, points.Count - start);
+        return new SeriesPage(key, original, total, Math.Min(offset, total), ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(points).Slice(start, taken)));
     }
 
     public async Task<IReadOnlyList<StoredRun>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)

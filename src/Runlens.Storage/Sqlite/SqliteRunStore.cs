@@ -60,6 +60,7 @@ public sealed class SqliteRunStore : SqlRunStore
         ("runs", "pending_blocks", "INTEGER NOT NULL DEFAULT 0"), ("runs", "pending_points", "INTEGER NOT NULL DEFAULT 0"), ("runs", "pending_max_step", "INTEGER"),
         ("series", "next_chunk", "INTEGER"), ("series", "tail_start", "INTEGER"), ("series", "tail_count", "INTEGER NOT NULL DEFAULT 0"), ("series", "tail_points", "INTEGER NOT NULL DEFAULT 0"),
         ("chunks", "lo_step", "INTEGER"), ("chunks", "hi_step", "INTEGER"),
+        ("runs", "revision", "INTEGER NOT NULL DEFAULT 0"),
         ("runs", "start_ms", "INTEGER"), ("runs", "end_ms", "INTEGER"),
     ];
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Fuzzes Runlens' input readers with AFL++ and SharpFuzz, one target after another (see fuzz/README.md).
+#   fuzz/run.sh [EXECS] [SECONDS] [TARGET...]   default: 1,000,000 executions or 1,800 s per target, every target
+# Needs afl++ (Debian: apt-get install afl++) and the SharpFuzz tool (dotnet tool install --global SharpFuzz.CommandLine).
+# Work goes to $FUZZ_WORK (default /tmp/runlens-fuzz): the instrumented build, AFL's output per target, and
+# summary.tsv with executions, coverage and findings per target. The committed corpora (fuzz/corpus/TARGET) are the
+# seeds; fuzz/minimise.sh writes the minimised queue back there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXECS="${1:-1000000}"; SECONDS_PER_TARGET="${2:-1800}"; shift $(( $# > 2 ? 2 : $# ))
+WORK="${FUZZ_WORK:-/tmp/runlens-fuzz}"
+export PATH="$PATH:$HOME/.dotnet/tools"
+command -v afl-fuzz >/dev/null || { echo "fuzz/run.sh: afl-fuzz not found (apt-get install afl++)" >&2; exit 2; }
+command -v sharpfuzz >/dev/null || { echo "fuzz/run.sh: sharpfuzz not found (dotnet tool install --global SharpFuzz.CommandLine)" >&2; exit 2; }
+
+mkdir -p "$WORK"
+if [ ! -f "$WORK/bin/.instrumented" ]; then
+  rm -rf "$WORK/bin"
+  dotnet publish fuzz/Runlens.Fuzzing -c Release -o "$WORK/bin" >/dev/null
+  for dll in "$WORK"/bin/Runlens.*.dll; do
+    case "$(basename "$dll")" in Runlens.Fuzzing.dll) ;; *) sharpfuzz "$dll" >/dev/null ;; esac
+  done
+  touch "$WORK/bin/.instrumented"
+fi
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then mapfile -t targets < <(ls fuzz/corpus); fi
+export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_QUIET=1
+[ -f "$WORK/summary.tsv" ] || printf 'target\texecs\tseconds\texecs_per_s\tedges_found\tmap_density\tcorpus\tcrashes\thangs\n' >"$WORK/summary.tsv"
+for t in "${targets[@]}"; do
+  out="$WORK/out/$t"; rm -rf "$out"; mkdir -p "$out"
+  echo "fuzz/run.sh: $t (up to $EXECS executions or $SECONDS_PER_TARGET s)" >&2
+  afl-fuzz -i "fuzz/corpus/$t" -o "$out" -t 10000 -m none -E "$EXECS" -V "$SECONDS_PER_TARGET" \
+    -- dotnet "$WORK/bin/Runlens.Fuzzing.dll" "$t" >"$out/afl.log" 2>&1 || echo "fuzz/run.sh: afl-fuzz ended with $? for $t (see $out/afl.log)" >&2
+  s="$out/default/fuzzer_stats"
+  if [ -f "$s" ]; then
+    v() { awk -F' *: *' -v k="$1" '$1==k {print $2}' "$s"; }
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$(v execs_done)" "$(( $(v last_update) - $(v start_time) ))" "$(v execs_per_sec)" \
+      "$(v edges_found)" "$(v bitmap_cvg)" "$(v corpus_count)" "$(v saved_crashes)" "$(v saved_hangs)" >>"$WORK/summary.tsv"
+  fi
+done
+column -t -s $'\t' "$WORK/summary.tsv"
