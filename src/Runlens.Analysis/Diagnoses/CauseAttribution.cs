@@ -48,6 +48,7 @@ internal sealed class CauseAttribution
         ClassImbalancePredictionsEvidence c => Imbalanced(c.MajorityFraction, c.Supports.Length) ? ("class-imbalance", [])
             : c.BelowMajorityBaseline ? ("has-not-learned-the-task", []) : ("weak-classes", ["has-not-learned-the-task", "label-noise"]),
         ClassImbalanceEvidence => ("weak-classes", ["class-imbalance", "has-not-learned-the-task", "label-noise"]),
+        LabelNoiseEvidence l => AtChance(l) ? ("has-not-learned-the-task", []) : ("label-noise", []),
         PredictionCollapseEvidence p => Imbalanced(p.MajorityLabelFraction, p.ClassesLabelled) ? ("class-imbalance", []) : ("has-not-learned-the-task", []),
         _ => ByRule(f.Rule),
     };
@@ -78,15 +79,34 @@ internal sealed class CauseAttribution
         _ => (rule, []),
     };
 
+    /// <summary>Predictions no better than a trivial guess (the larger of 1/K and the majority share, plus two standard
+    /// errors): when they contradict most labels, the labels are not "noisy" — the model has learned nothing to check
+    /// them against (labels that carry no signal, or a model that never learned).</summary>
+    private static bool AtChance(LabelNoiseEvidence l)
+    {
+        if (l.Examples <= 0 || l.ClassThresholds.Length < 2)
+        {
+            return false;
+        }
+
+        var chance = Math.Max(1.0 / l.ClassThresholds.Length, l.ClassThresholds.Max(c => c.LabelledExamples) / (double)l.Examples);
+        return l.Accuracy <= chance + (2 * Math.Sqrt(chance * (1 - chance) / l.Examples));
+    }
+
     /// <summary>A class share far above an even split: 1.5 times its share of K classes, and at least three quarters for two.</summary>
     private static bool Imbalanced(double majorityFraction, int classes) =>
         classes >= 2 && majorityFraction >= Math.Min(0.75, 1.5 / classes);
 
     private (string, string[]) Exploding(ExplodingGradientsEvidence e)
     {
-        if (e.Median > e.ThresholdHugeNorm || (e.NonFinitePoints > 0 && e.Jumps == 0))
+        if (e.NonFinitePoints > 0 && e.Jumps == 0 && !(e.Median > e.ThresholdHugeNorm))
         {
-            return ("numerical-overflow", []); // huge throughout, or non-finite without a burst before: overflow
+            return ("numerical-overflow", []); // non-finite without a burst before: overflow
+        }
+
+        if (e.Median > e.ThresholdHugeNorm)
+        {
+            return ("exploding-gradients", []); // huge throughout (a NaN loss that follows leads numerical-overflow)
         }
 
         // Bursts while a warmup was still raising the learning rate: the rate is the cause, and the blow-up its result.

@@ -31,7 +31,7 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
         ("broken-values", "Logged values that cannot be right (a bug in the objective, the data or the logging)"),
         ("step-accounting", "The step and epoch bookkeeping is wrong (the epoch counter or the recorded config)"),
         ("numerical-overflow", "Weights or activations overflowed: the loss became NaN or infinite"),
-        ("exploding-gradients", "Exploding gradients: bursts in the gradient norm that nothing caps"),
+        ("exploding-gradients", "Exploding gradients: the gradient norm bursts or stays huge"),
         ("lr-spike", "A learning-rate spike mid-run knocked the model out"),
         ("schedule-restart", "The learning-rate schedule restarted mid-run (a resume that rebuilt the optimizer and scheduler)"),
         ("lr-too-high", "The learning rate is too high"),
@@ -45,10 +45,10 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
         ("lr-too-low", "The learning rate is too low"),
         ("underfitting", "The model underfits: training and validation loss both stay high"),
         ("stopped-too-early", "The run stopped while still improving"),
+        ("judged-by-the-wrong-metric", "The loss and the task metric disagree: judge by the task metric"),
         ("overfitting", "The model overfits: it memorises the training set while validation gets worse"),
         ("trained-past-best", "Training went on past its best point"),
         ("plateau", "The metric stopped improving long before the run ended"),
-        ("judged-by-the-wrong-metric", "The loss and the task metric disagree: judge by the task metric"),
         ("loss-spikes", "Spikes in the training loss (bad batches or steps too large)"),
         ("memorising-groups", "Predictions follow the group (speaker, patient), not the example"),
         ("slice-gap", "A slice of the data scores far below the others"),
@@ -64,7 +64,7 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
     public static ImmutableArray<RootCause> Group(IReadOnlyList<Finding> findings, Run? run = null)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var serious = findings.Where(f => f.Severity >= Severity.Warning).ToList();
+        var serious = findings.Where(f => f.Severity >= Severity.Warning && f.Rule != "missing-telemetry").ToList();
         var attribution = new CauseAttribution(findings, run);
         var members = new Dictionary<string, List<(Finding Finding, bool Lead)>>(StringComparer.Ordinal);
         var supports = new List<(Finding Finding, string[] Joins, string Own)>();

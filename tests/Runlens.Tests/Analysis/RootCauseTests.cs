@@ -70,4 +70,14 @@ public sealed class RootCauseTests
         // The rate had decayed and climbed back to its peak for the rest of the run: the schedule restarted.
         Assert.Equal("schedule-restart", Run([.. Enumerable.Range(0, n).Select(i => i < 48 ? 1e-3 * (1 - (i / 50.0)) + 1e-5 : 1e-3)]).RootCauses[0].Id);
     }
+
+    [Fact]
+    public void Missing_telemetry_is_not_a_root_cause()
+    {
+        // A healthy falling loss and nothing else logged: missing-telemetry warns, but nothing is wrong with the training.
+        var run = new RunBuilder("lightning-csv").Series("train/loss", 10, RunBuilder.Falling(200, 2.3, 0.3, 0.02)).Build();
+        var d = new Diagnoser().Diagnose(run);
+        Assert.Contains(d.Findings, f => f.Rule == "missing-telemetry" && f.Severity >= Severity.Warning);
+        Assert.Empty(d.RootCauses);
+    }
 }
