@@ -7,7 +7,7 @@ internal static class Program
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
     /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
-    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -51,6 +51,12 @@ internal static class Program
         {
             int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
             return await ImpactLoad.RunAsync(Arg(1, 1000), Arg(2, 200), Arg(3, new Analysis.Sweeps.ImpactOptions().Trees));
+        }
+
+        if (args.Length > 0 && args[0] is "pelt-rbf" or "pelt-rbf-once")
+        {
+            int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            return args[0] == "pelt-rbf" ? await PeltRbfLoad.RunAsync(Arg(1, 50_000), Arg(2, 100)) : PeltRbfLoad.Once(Arg(1, 50_000), Arg(2, 100));
         }
 
         if (args.Length > 0 && args[0] == "mcp")

@@ -48,8 +48,8 @@ public sealed class RunResolver(string? storeSpec, Func<string, CancellationToke
             }
 
             throw _store is null
-                ? new RunImportException(pathOrId, null, $"no such file or folder, and no store at {StoreName} to look it up as a run id or name",
-                    "give a log path, or import runs first (`runlens import PATH`)")
+                ? new RunImportException(pathOrId, null, $"no such file or folder, and no run with that id or name in the store ({StoreName})",
+                    "give a log path, or a run from `runlens runs`")
                 : new RunImportException(pathOrId, null, $"no run with id or name '{pathOrId}' in {StoreName}",
                     "`runlens runs` lists them; or give a log path");
         }

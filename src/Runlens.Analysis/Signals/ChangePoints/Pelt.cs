@@ -64,9 +64,13 @@ public static class Pelt
         {
             SearchL2(l2, n, m, jump, pen, best, last, solved);
         }
+        else if (cost is RbfCost rbf)
+        {
+            SearchRbf(rbf, n, m, jump, pen, best, last, solved);
+        }
         else
         {
-            Search(cost, n, m, jump, pen, best, last, solved);
+            Search(cost.Cost, n, m, jump, pen, best, last, solved);
         }
 
         var breakpoints = new List<int>();
@@ -79,8 +83,10 @@ public static class Pelt
         return [.. breakpoints];
     }
 
-    /// <summary>The recursion for any cost: F[s] = min over admissible t of F[t] + (cost(t, s) + pen), then pruning.</summary>
-    private static void Search(ISegmentCost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
+    /// <summary>The recursion for any cost: F[s] = min over admissible t of F[t] + (cost(t, s) + pen), then pruning.
+    /// <paramref name="reach"/>, when given, is told each end and the admissible starts before their costs are asked.</summary>
+    private static void Search(Func<int, int, double> cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved,
+        Action<List<int>, int>? reach = null)
     {
         var admissible = new List<int>();
         var kept = new List<int>();
@@ -88,6 +94,7 @@ public static class Pelt
         foreach (var end in CandidateEnds(n, m, jump))
         {
             admissible.Add((end - m) / jump * jump);
+            reach?.Invoke(admissible, end);
             kept.Clear();
             totals.Clear();
             var min = double.PositiveInfinity;
@@ -99,7 +106,7 @@ public static class Pelt
                     continue;
                 }
 
-                var total = best[start] + (cost.Cost(start, end) + pen);
+                var total = best[start] + (cost(start, end) + pen);
                 kept.Add(start);
                 totals.Add(total);
                 if (total < min)
@@ -121,6 +128,61 @@ public static class Pelt
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The recursion for the RBF cost without a kernel table: each admissible start t keeps the sum of its block
+    /// Σ_{i,j ∈ [t, end)} K_ij, and moving the end from e to e' adds only the new columns: for the rows i ∈ [t₀, e) (t₀ the
+    /// earliest admissible start) the sums r_i = Σ_{j ∈ [e, e')} K_ij, then to every start t twice the suffix sum
+    /// Σ_{i ≥ t} r_i plus the new corner block. Work per end is the window (end − t₀) times the jump; memory is linear.
+    /// </summary>
+    private static void SearchRbf(RbfCost cost, int n, int m, int jump, double pen, double[] best, int[] last, bool[] solved)
+    {
+        var blocks = new double[n + 1]; // blocks[t]: Σ K over [t, previous end)², for the admissible starts t
+        var suffix = new double[n + 1];
+        var previous = 0;
+        void Reach(List<int> admissible, int end)
+        {
+            var added = admissible[^1];
+            if (admissible.Count == 1 || admissible[^2] != added)
+            {
+                blocks[added] = added < previous ? cost.BlockSum(added, previous) : 0;
+            }
+
+            // the new columns [previous, end): the corner block, and each earlier row's sum over them
+            var corner = 0.0;
+            for (var j = previous; j < end; j++)
+            {
+                corner += 1 + (2 * cost.ColumnSum(previous, j, j));
+            }
+
+            var running = 0.0;
+            suffix[previous] = 0;
+            for (var i = previous - 1; i >= admissible[0]; i--)
+            {
+                var row = 0.0;
+                for (var j = previous; j < end; j++)
+                {
+                    row += cost.Kernel(i, j);
+                }
+
+                running += row;
+                suffix[i] = running;
+            }
+
+            // admissible is sorted; a start listed twice is extended once
+            for (var k = 0; k < admissible.Count; k++)
+            {
+                if (k == 0 || admissible[k] != admissible[k - 1])
+                {
+                    blocks[admissible[k]] += (2 * suffix[Math.Min(admissible[k], previous)]) + corner;
+                }
+            }
+
+            previous = end;
+        }
+
+        Search((start, end) => (end - start) - (blocks[start] / (end - start)), n, m, jump, pen, best, last, solved, Reach);
     }
 
     /// <summary>

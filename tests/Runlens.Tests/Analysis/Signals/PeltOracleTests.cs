@@ -7,14 +7,16 @@ namespace Runlens.Tests.Analysis.Signals;
 /// <summary>
 /// PELT against the outputs of the real <c>ruptures</c> 1.1.10 library (tests/fixtures/oracles/ruptures, copied from the
 /// shared oracles; README.md there records how they were made): the same breakpoints, the same median-heuristic γ, and
-/// the same refusal when the signal is shorter than min_size.
+/// the same refusal when the signal is shorter than min_size. rbf_long.jsonl holds longer RBF signals (2,500–12,000
+/// samples), answered by ruptures' procedure written out over numpy and scipy (make_rbf_long.py, which first replays every
+/// case of rbf.jsonl exactly), since ruptures cannot be installed here.
 /// </summary>
 public sealed class PeltOracleTests
 {
     public static TheoryData<string> Cases()
     {
         var data = new TheoryData<string>();
-        foreach (var file in new[] { "l2.jsonl", "rbf.jsonl" })
+        foreach (var file in new[] { "l2.jsonl", "rbf.jsonl", "rbf_long.jsonl" })
         {
             foreach (var line in File.ReadLines(OraclePath(file)))
             {
