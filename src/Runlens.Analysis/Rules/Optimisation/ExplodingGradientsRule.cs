@@ -14,8 +14,8 @@ public sealed class ExplodingGradientsRule : IRule
         new RuleOption("lr_rise", 2, "A jump logged while the learning rate is this many times its lowest value over the logs the norm is compared with follows the schedule (a warmup restarted, a spike) and is not counted"),
         new RuleOption("window", 20, "Logs in the window a gradient norm is compared with"),
         new RuleOption("huge_norm", 1000, "Median gradient norm above which gradients count as persistently exploded"),
-        new RuleOption("std_concerning", 0.3, "grad_norm_std (log-to-log standard deviation of the norm, from successive differences) above which the norms are unstable (seed 001: > 0.3 concerning)"),
-        new RuleOption("std_critical", 0.5, "grad_norm_std above which the instability is critical (seed 001: > 0.5)"),
+        new RuleOption("std_concerning", 0.3, "grad_norm_std (log-to-log standard deviation of the norm, from successive differences) above which the norms are unstable (above 0.3 is concerning for norms clipped near 0.5)"),
+        new RuleOption("std_critical", 0.5, "grad_norm_std above which the instability is critical (above 0.5: explosions or vanishing)"),
         new RuleOption("min_cv", 0.5, "grad_norm_std must also be at least this fraction of the median norm, so that large but steady norms do not count"),
         new RuleOption("min_points", 10, "Gradient-norm logs needed to judge"));
 
