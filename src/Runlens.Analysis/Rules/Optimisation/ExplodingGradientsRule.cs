@@ -34,8 +34,9 @@ public sealed class ExplodingGradientsRule : IRule
         var factor = context.Option("jump_factor");
         var window = (int)context.Option("window");
         var stats = new BlockStats(v, window);
-        var steps = grad.Steps();
-        var lrAt = LearningRateAt.Of(context.Run.LearningRate);
+        var points = grad.Points;
+        LearningRateAt? lrAt = null;
+        var lrRead = false;
         var lrRise = context.Option("lr_rise");
         var jumps = new List<int>();
         var lrDriven = 0;
@@ -51,8 +52,15 @@ public sealed class ExplodingGradientsRule : IRule
             // A jump that comes with a learning rate well above its level over the preceding window is the schedule's
             // doing (a warmup started again on resume, a spike): the cause is the learning rate, reported by other rules.
             // The rate is compared with its lowest value over the logs the norm was compared with.
+            // The learning-rate lookup is built at the first jump only: most runs have none.
+            if (!lrRead)
+            {
+                lrAt = LearningRateAt.Of(context.Run.LearningRate);
+                lrRead = true;
+            }
+
             var from = i < window ? 0 : ((i / window) - 1) * window;
-            if (lrAt is not null && lrAt[steps[i]] >= lrRise * lrAt.Min(steps[from], steps[Math.Max(0, i - 1)]))
+            if (lrAt is not null && lrAt[points[i].Step] >= lrRise * lrAt.Min(points[from].Step, points[Math.Max(0, i - 1)].Step))
             {
                 lrDriven++;
                 continue;

@@ -61,7 +61,7 @@ public sealed class LearningRateTooHighRule : IRule
 
         // Cause attribution: where the loss turned upward, and the learning rate in effect there.
         var turn = Turn.Of(loss, v, context.Option("max_turn_position"), context.Option("min_rise"));
-        var lrAt = LearningRateAt.Of(run.LearningRate);
+        var lrAt = turn is null ? null : LearningRateAt.Of(run.LearningRate);
         double? lrAtTurn = null, peakAfter = null;
         var warmupTurn = false;
         var scheduleMoved = false;
@@ -139,7 +139,10 @@ public sealed class LearningRateTooHighRule : IRule
             recs.Add(Recommendation.Do("Lower the learning rate (about 3×)."));
         }
 
-        if (!warmupTurn && run.Run.Config.Number("warmup_ratio", "warmup_steps") is null or 0 && !(lrAt?.NonDecreasingUntil(loss.Last.Step) == true && peakAfter > 1.5 * lrAt[loss.First.Step]))
+        // No warmup configured, and none visible in the logged rate (one that climbs from its first value).
+        var logged = lrAt ?? LearningRateAt.Of(run.LearningRate);
+        var visibleWarmup = logged is not null && logged.Max(loss.First.Step, loss.Last.Step) > 1.5 * logged[loss.First.Step];
+        if (!warmupTurn && run.Run.Config.Number("warmup_ratio", "warmup_steps") is null or 0 && !visibleWarmup)
         {
             recs.Add(Recommendation.Do("Add a warmup so the first updates are small.", vocab.IsHf ? [vocab.Change("warmup_ratio", 0.1)] : []));
         }
