@@ -76,6 +76,11 @@ internal static class Program
             return CompareLoad.Run(Arg(1, 10), Arg(2, 1_000_000));
         }
 
+        if (args.Length > 0 && args[0] == "agent")
+        {
+            return await Agent.AgentLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8);
+        }
+
         if (args.Length > 0 && args[0] == "diagnosis")
         {
             return await DiagnosisScoring.DiagnosisBench.RunAsync(args[1..]);

@@ -121,5 +121,93 @@ public sealed class TrainerVocabulary
         }
     }
 
+    /// <summary>True when the run warms its learning rate up: a configured <c>warmup_ratio</c>/<c>warmup_steps</c> above 0,
+    /// or a logged learning rate that starts at most half its peak and climbs to it without falling on the way.</summary>
+    public bool HasWarmup
+    {
+        get
+        {
+            if (_run.Config.Number("warmup_ratio", "warmup_steps") is > 0)
+            {
+                return true;
+            }
+
+            var lr = _run.Get(MetricNames.LearningRate)?.Points.Select(p => p.Value).Where(double.IsFinite).ToList();
+            if (lr is null || lr.Count < 3)
+            {
+                return false;
+            }
+
+            var peak = lr.IndexOf(lr.Max());
+            if (peak < 2 || !(lr[0] <= 0.5 * lr[peak]))
+            {
+                return false;
+            }
+
+            for (var i = 1; i <= peak; i++)
+            {
+                if (lr[i] < lr[i - 1])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Where the trainer takes <paramref name="key"/>, so a config block can be pasted: HF <c>TrainingArguments</c>
+    /// or <c>EarlyStoppingCallback</c>; Lightning <c>Trainer</c>, <c>EarlyStopping</c>, <c>ModelCheckpoint</c> or the
+    /// module's hyperparameters; Keras <c>fit</c>, the optimizer or a callback; <c>config</c> for other trainers.</summary>
+    public string Destination(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        var prefix = dot > 0 ? key[..dot] : null;
+        return Kind switch
+        {
+            "hf" => key.StartsWith("early_stopping_", StringComparison.Ordinal) ? "EarlyStoppingCallback" : prefix ?? "TrainingArguments",
+            "lightning" => prefix ?? (key is "learning_rate" or "lr" or "weight_decay" or "warmup_ratio" or "warmup_steps" ? "hparams" : "Trainer"),
+            "keras" => prefix ?? (key is "learning_rate" or "lr" or "clipnorm" or "clipvalue" or "weight_decay" ? "optimizer" : "fit"),
+            _ => prefix ?? "config",
+        };
+    }
+
+    /// <summary>Keys that only make sense set together (the metric to keep the best by and its direction): a change to
+    /// one must come from the same recommendation as a change to the others.</summary>
+    public static IReadOnlyList<string> LinkedKeys(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string[][] groups =
+        [
+            ["metric_for_best_model", "greater_is_better"],
+            ["ModelCheckpoint.monitor", "ModelCheckpoint.mode"],
+            ["EarlyStopping.monitor", "EarlyStopping.mode"],
+        ];
+        return groups.FirstOrDefault(g => g.Contains(key, StringComparer.Ordinal)) ?? [];
+    }
+
+    /// <summary>True when the change sets a key to the value it already has (<c>1 → 1</c>, <c>true → true</c>).</summary>
+    public static bool IsNoOp(ConfigChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.From is not { } from || from.Kind == ConfigValueKind.Null)
+        {
+            return false;
+        }
+
+        var to = change.To;
+        if (Numeric(from) is { } a && Numeric(to) is { } b)
+        {
+            return a == b || Math.Abs(a - b) <= 1e-9 * Math.Max(Math.Abs(a), Math.Abs(b));
+        }
+
+        return string.Equals(from.Text, to.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static double? Numeric(ConfigValue v) => v.Kind == ConfigValueKind.Number ? v.Number
+        : v.Kind == ConfigValueKind.String && double.TryParse(v.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+        : null;
+
     private string? First(params string[] keys) => keys.FirstOrDefault(k => _run.Config.Values.ContainsKey(k));
 }

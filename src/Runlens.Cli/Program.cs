@@ -23,6 +23,7 @@ internal static class Program
         root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(ImpactCommand.Build());
         root.Subcommands.Add(McpCommand.Build());
+        root.Subcommands.Add(AgentCommand.Build());
         root.Subcommands.Add(AuditCommand.Build());
         StoreErrorsAction.Guard(root);
         return root;

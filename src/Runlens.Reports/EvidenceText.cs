@@ -100,18 +100,41 @@ internal static class EvidenceText
     };
 
     /// <summary>Config changes as an indented JSON object <c>{"key": value, // from X}</c>-style, valid JSON.</summary>
+    /// <summary>The changes as JSON. Changes that know where the trainer takes them are grouped by that destination
+    /// (<c>{"TrainingArguments": {...}, "EarlyStoppingCallback": {...}}</c>), each key as that destination spells it
+    /// (<c>EarlyStopping.patience</c> is <c>patience</c> of <c>EarlyStopping</c>).</summary>
     public static string ChangesJson(IEnumerable<ConfigChange> changes)
     {
         var list = changes.ToList();
+        if (list.Count == 0 || list.Any(c => c.Destination is null))
+        {
+            return Flat(list, "");
+        }
+
+        var groups = list.GroupBy(c => c.Destination!, StringComparer.Ordinal).ToList();
+        var sb = new StringBuilder("{\n");
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var dest = groups[g].Key;
+            var inner = groups[g].Select(c => c.Key.StartsWith(dest + ".", StringComparison.Ordinal) ? c with { Key = c.Key[(dest.Length + 1)..] } : c).ToList();
+            sb.Append("  ").Append(System.Text.Json.JsonSerializer.Serialize(dest)).Append(": ").Append(Flat(inner, "  "));
+            sb.Append(g < groups.Count - 1 ? ",\n" : "\n");
+        }
+
+        return sb.Append('}').ToString();
+    }
+
+    private static string Flat(List<ConfigChange> list, string indent)
+    {
         var sb = new StringBuilder("{\n");
         for (var i = 0; i < list.Count; i++)
         {
             var c = list[i];
-            sb.Append("  \"").Append(c.Key).Append("\": {\"from\": ").Append(Json(c.From)).Append(", \"to\": ").Append(Json(c.To)).Append('}');
+            sb.Append(indent).Append("  \"").Append(c.Key).Append("\": {\"from\": ").Append(Json(c.From)).Append(", \"to\": ").Append(Json(c.To)).Append('}');
             sb.Append(i < list.Count - 1 ? ",\n" : "\n");
         }
 
-        return sb.Append('}').ToString();
+        return sb.Append(indent).Append('}').ToString();
     }
 
     private static string Json(ConfigValue? v) => v switch

@@ -84,7 +84,9 @@ public sealed class Diagnoser
         }
 
         coverage = coverage with { RulesRun = [.. rulesRun], RuleErrors = [.. errors] };
+        var vocab = new TrainerVocabulary(run);
         var sorted = findings
+            .Select(f => Pasteable(f, vocab))
             .OrderByDescending(f => f.Severity)
             .ThenByDescending(f => f.Confidence)
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
@@ -148,6 +150,14 @@ public sealed class Diagnoser
                 headline += string.Create(CultureInfo.InvariantCulture, $" (and {serious.Count - 1} more finding{(serious.Count > 2 ? "s" : "")})");
             }
         }
+        else if (best is { } db && final is { } df && view.Primary is { } dp && FinalDamage(db.Value, df.Value, view.PrimaryGreaterIsBetter) is { } damage)
+        {
+            // No rule fired, yet the run ended well past its best (a log cut short before the rules could judge it):
+            // the damage is the headline, and the run is not called healthy.
+            status = DiagnosisStatus.Warning;
+            headline = string.Create(CultureInfo.InvariantCulture,
+                $"The final {dp.Key} {Format.Number(df.Value)} (step {Format.Step(df.Step)}) is {Format.Percent(damage)} worse than its best {Format.Number(db.Value)} at step {Format.Step(db.Step)}: use the best checkpoint, not the final weights (reported from {Format.Percent(FinalDamageThreshold)} worse).");
+        }
         else
         {
             headline = best is { } bb && view.Primary is { } pp
@@ -161,22 +171,76 @@ public sealed class Diagnoser
 
     private static MetricPoint Point(SeriesPoint p) => new(p.Step, p.Value, p.Epoch);
 
-    /// <summary>All config changes, one per key; on conflict the change from the more severe finding wins.</summary>
+    /// <summary>How much worse than its best a final primary value may be before the summary says so: 20%, well past the
+    /// evaluation noise of a converged run, well short of the 67% a run cut short after its best can show.</summary>
+    private const double FinalDamageThreshold = 0.2;
+
+    /// <summary>The relative worsening of the final value on the best, or null when it is under the threshold.</summary>
+    private static double? FinalDamage(double best, double final, bool greaterIsBetter)
+    {
+        if (!double.IsFinite(best) || !double.IsFinite(final) || best == 0)
+        {
+            return null;
+        }
+
+        var worse = (greaterIsBetter ? best - final : final - best) / Math.Abs(best);
+        return worse >= FinalDamageThreshold ? worse : null;
+    }
+
+    /// <summary>The finding with every config change marked with where the trainer takes it, and without no-ops
+    /// (<c>1 → 1</c>): a recommendation whose every change was a no-op is left out, as it asks for nothing new.</summary>
+    private static Finding Pasteable(Finding f, TrainerVocabulary vocab)
+    {
+        if (f.Recommendations.All(r => r.ConfigChanges.IsEmpty))
+        {
+            return f;
+        }
+
+        var recs = ImmutableArray.CreateBuilder<Recommendation>(f.Recommendations.Length);
+        foreach (var r in f.Recommendations)
+        {
+            var changes = r.ConfigChanges.Where(c => !TrainerVocabulary.IsNoOp(c)).Select(c => c with { Destination = vocab.Destination(c.Key) }).ToImmutableArray();
+            if (changes.IsEmpty && !r.ConfigChanges.IsEmpty)
+            {
+                continue;
+            }
+
+            recs.Add(r with { ConfigChanges = changes });
+        }
+
+        return f with { Recommendations = recs.ToImmutable() };
+    }
+
+    /// <summary>
+    /// One coherent set of config changes, one value per key. The findings of the first root cause (the one to fix
+    /// first) speak first, so the merged config never contradicts it; then the others, most severe first. Keys that only
+    /// make sense together (the metric to keep the best by, and its direction) all come from one recommendation. No-ops
+    /// were already left out.
+    /// </summary>
     private static ImmutableArray<ConfigChange> MergeChanges(ImmutableArray<Finding> sortedFindings)
     {
+        var causes = RootCause.Group(sortedFindings);
+        ImmutableArray<string> lead = causes.IsEmpty ? [] : causes[0].Rules;
+        var ordered = sortedFindings.Where(f => lead.Contains(f.Rule)).Concat(sortedFindings.Where(f => !lead.Contains(f.Rule)));
         var merged = new Dictionary<string, ConfigChange>(StringComparer.Ordinal);
-        foreach (var f in sortedFindings)
+        foreach (var f in ordered)
         {
             foreach (var r in f.Recommendations)
             {
+                var taken = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var c in r.ConfigChanges)
                 {
-                    merged.TryAdd(c.Key, c);
+                    var linkedElsewhere = TrainerVocabulary.LinkedKeys(c.Key).Any(k => merged.ContainsKey(k) && !taken.Contains(k));
+                    if (!merged.ContainsKey(c.Key) && !linkedElsewhere)
+                    {
+                        merged.Add(c.Key, c);
+                        taken.Add(c.Key);
+                    }
                 }
             }
         }
 
-        return [.. merged.Values.OrderBy(c => c.Key, StringComparer.Ordinal)];
+        return [.. merged.Values.OrderBy(c => c.Destination, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal)];
     }
 
     private static ImmutableArray<string> NextSteps(ImmutableArray<Finding> findings, Coverage coverage)

@@ -52,6 +52,7 @@ namespace Runlens.Analysis.Findings;
 [JsonSerializable(typeof(LossSpikesEvidence))]
 [JsonSerializable(typeof(VanishingGradientsEvidence))]
 [JsonSerializable(typeof(ChangePointEvidence))]
+[JsonSerializable(typeof(ScheduleRestartEvidence))]
 [JsonSerializable(typeof(EpochStepMismatchEvidence))]
 [JsonSerializable(typeof(FailedRunEvidence))]
 [JsonSerializable(typeof(IdenticalSplitsEvidence))]

@@ -30,8 +30,10 @@ public static class ProcessRecorder
     /// stderr lines with true.</param>
     /// <param name="environment">Variables added to the command's environment.</param>
     /// <param name="started">Called with the process id once the command runs.</param>
+    /// <param name="cancellationToken">Kills the command and its children (SIGKILL) when cancelled, e.g. at a wall-clock
+    /// limit; the process is then recorded as it ended (exit code 137).</param>
     public static async Task<RecordedProcess> RunAsync(IReadOnlyList<string> command, string folder, TimeSpan sampleEvery, Action<string, bool> echo,
-        IReadOnlyDictionary<string, string>? environment = null, Action<int>? started = null)
+        IReadOnlyDictionary<string, string>? environment = null, Action<int>? started = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(echo);
@@ -73,6 +75,17 @@ public static class ProcessRecorder
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         started?.Invoke(process.Id);
+        using var kill = cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // it has ended already
+            }
+        });
 
         var sampler = new SystemSampler(process.Id);
         var samples = 0;

@@ -13,7 +13,7 @@ public sealed class WebUiTests
     {
         await using var server = await TestServer.StartAsync();
         var names = new List<string>();
-        foreach (var example in Directory.GetDirectories(Path.Combine(Fixtures.RepoRoot, "examples")).Order())
+        foreach (var example in Fixtures.RunExamples().Order())
         {
             foreach (var run in (await ImporterCatalog.ImportAsync(example)).Runs)
             {

@@ -23,6 +23,11 @@ internal static class Fixtures
     /// <summary>A real run copied into <c>examples/</c> (permissive licence).</summary>
     public static string Example(string folder) => Path.Combine(RepoRoot, "examples", folder);
 
+    /// <summary>Every real run in <c>examples/</c>: its folders except the <c>runlens agent</c> examples (<c>agent-*</c>),
+    /// which hold a goal and an agent config rather than a training log.</summary>
+    public static IEnumerable<string> RunExamples() =>
+        Directory.GetDirectories(Path.Combine(RepoRoot, "examples")).Where(d => !Path.GetFileName(d).StartsWith("agent-", StringComparison.Ordinal));
+
     /// <summary>A fixture in <c>tests/fixtures/</c>.</summary>
     public static string Test(string relative) => Path.Combine(RepoRoot, "tests", "fixtures", relative);
 

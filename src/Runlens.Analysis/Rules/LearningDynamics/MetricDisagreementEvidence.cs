@@ -17,4 +17,7 @@ public sealed record MetricDisagreementEvidence(
     double RelativeMetricGain,
     double Threshold,
     int EvalsApart,
-    double ThresholdEvalsApart) : Evidence, ISeriesEvidence;
+    double ThresholdEvalsApart,
+    double MetricLateMedian,
+    int LateEvals,
+    double RelativeLateGain) : Evidence, ISeriesEvidence;

@@ -21,8 +21,26 @@ public sealed class MetricDisagreementRule : IRule
             yield break;
         }
 
-        var loss = run.ValLoss!;
+        // The metric must keep its gain, not touch it once: the median of the later half of the evaluations after the
+        // loss's best must beat the metric's value there by min_gain too (a noisy metric at chance, or one bouncing
+        // under a too-high learning rate, sets a lucky best but no lasting gain).
         var m = move.Metric;
+        var after = m.Points.Where(p => p.Step > move.LossBestStep && double.IsFinite(p.Value)).Select(p => p.Value).ToList();
+        var late = after.Skip(after.Count / 2).Order().ToList();
+        if (late.Count == 0)
+        {
+            yield break;
+        }
+
+        var lateMedian = late.Count % 2 == 1 ? late[late.Count / 2] : (late[(late.Count / 2) - 1] + late[late.Count / 2]) / 2;
+        var scale = Math.Abs(move.AtLossBest);
+        var lateGain = scale == 0 ? 0 : (move.GreaterIsBetter ? lateMedian - move.AtLossBest : move.AtLossBest - lateMedian) / scale;
+        if (!(lateGain >= context.Option("min_gain")))
+        {
+            yield break;
+        }
+
+        var loss = run.ValLoss!;
         var evidence = new MetricDisagreementEvidence(
             Series: loss.Key,
             BestStep: move.LossBestStep,
@@ -37,7 +55,10 @@ public sealed class MetricDisagreementRule : IRule
             RelativeMetricGain: move.Gain,
             Threshold: context.Option("min_gain"),
             EvalsApart: move.EvalsApart,
-            ThresholdEvalsApart: context.Option("min_evals_apart"));
+            ThresholdEvalsApart: context.Option("min_evals_apart"),
+            MetricLateMedian: lateMedian,
+            LateEvals: late.Count,
+            RelativeLateGain: lateGain);
 
         var vocab = new TrainerVocabulary(run.Run);
         var selectByLoss = run.Primary is { } p && ReferenceEquals(p, loss);

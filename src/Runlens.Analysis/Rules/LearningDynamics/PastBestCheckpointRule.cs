@@ -107,6 +107,23 @@ public sealed class PastBestCheckpointRule : IRule
         }
         var direction = greater ? "lower" : "higher";
 
+        // The trainer's EarlyStoppingCallback stopped the run and its best checkpoint is the best evaluation: the HF
+        // callback requires load_best_model_at_end, so the weights the run ended with are the best ones.
+        var t = run.Run.Trainer;
+        if (t.EarlyStopping is not null && t.BestCheckpoint is not null && t.BestStep == best.Step && t.ShouldTrainingStop == true)
+        {
+            yield return context.Finding(
+                Severity.Info,
+                0.8,
+                $"The last {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best {Format.Number(best.Value)} at step {Format.Step(best.Step)}, but early stopping ended the run and the trainer kept and reloaded {t.BestCheckpoint}",
+                evidence,
+                [best.Step, final.Step],
+                [Recommendation.Do($"Nothing to change: evaluate and deploy {t.BestCheckpoint}, which the trainer loaded at the end.")],
+                null,
+                metric.Key);
+            yield break;
+        }
+
         // Judged by the validation loss while the task metric kept improving: the final weights may well be the better
         // ones for the task, so this is only information (metric-disagreement says which to trust).
         if (ReferenceEquals(metric, run.ValLoss) && run.TaskMoveAfterLossBest is { } task && task.BestStep > best.Step && task.Gain >= 0.02)

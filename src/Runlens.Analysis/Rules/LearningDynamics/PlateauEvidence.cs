@@ -14,4 +14,6 @@ public sealed record PlateauEvidence(
     double Threshold,
     double RelativeSpread,
     double ThresholdSpread,
-    double MeanRelativeImprovement) : Evidence, ISeriesEvidence;
+    double MeanRelativeImprovement,
+    double? GainRatio,
+    double ThresholdGainRatio) : Evidence, ISeriesEvidence;

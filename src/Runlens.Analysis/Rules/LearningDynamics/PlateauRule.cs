@@ -12,6 +12,7 @@ public sealed class PlateauRule : IRule
         [typeof(PlateauEvidence)],
         new RuleOption("window", 5, "Last evaluations examined (seed 001: 5+ epochs)"),
         new RuleOption("min_improvement", 0.005, "Relative improvement over the best before the window below which the metric is flat (seed 001: < 0.5%)"),
+        new RuleOption("min_share_of_gain", 0.02, "Improvement over the window, as a share of everything gained before it, below which a metric still creeping is flat"),
         new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
@@ -38,7 +39,12 @@ public sealed class PlateauRule : IRule
 
         var improvement = (greater ? bestIn - bestBefore : bestBefore - bestIn) / scale;
         var spread = (inWindow.Max() - inWindow.Min()) / scale;
-        if (improvement >= context.Option("min_improvement") || spread > context.Option("band"))
+        // A metric creeping on by a fraction of a percent per evaluation is flat when that is a sliver of what the run
+        // gained before: the first value to the best before the window.
+        var gained = greater ? bestBefore - before[0] : before[0] - bestBefore;
+        var shareOfGain = gained > 0 ? improvement * scale / gained : double.PositiveInfinity;
+        var creeping = improvement >= context.Option("min_improvement") && shareOfGain >= context.Option("min_share_of_gain");
+        if (creeping || spread > context.Option("band"))
         {
             yield break; // still improving, or moving too much to be a plateau (worsening is overfitting's case)
         }
@@ -58,7 +64,9 @@ public sealed class PlateauRule : IRule
             Threshold: context.Option("min_improvement"),
             RelativeSpread: spread,
             ThresholdSpread: context.Option("band"),
-            MeanRelativeImprovement: meanRate);
+            MeanRelativeImprovement: meanRate,
+            GainRatio: double.IsFinite(shareOfGain) ? shareOfGain : null,
+            ThresholdGainRatio: context.Option("min_share_of_gain"));
 
         var vocab = new TrainerVocabulary(run.Run);
         var lrSeries = run.LearningRate;
@@ -80,7 +88,8 @@ public sealed class PlateauRule : IRule
         yield return context.Finding(
             Severity.Info,
             0.6 + Math.Min(0.3, 0.05 * (window - 2)),
-            $"{metric.Key} has plateaued: the last {window} evaluations (steps {Format.Step(start.Step)}–{Format.Step(end.Step)}) improved {Format.Percent(Math.Max(0, improvement))} on the earlier best {Format.Number(bestBefore)}",
+            $"{metric.Key} has plateaued: the last {window} evaluations (steps {Format.Step(start.Step)}–{Format.Step(end.Step)}) improved {Format.Percent(Math.Max(0, improvement))} on the earlier best {Format.Number(bestBefore)}"
+                + (improvement >= context.Option("min_improvement") && double.IsFinite(shareOfGain) ? $", {Format.Percent(shareOfGain)} of what the run had gained before them" : ""),
             evidence,
             [start.Step, end.Step],
             recs,

@@ -139,10 +139,7 @@ public sealed class LearningRateTooHighRule : IRule
             recs.Add(Recommendation.Do("Lower the learning rate (about 3×)."));
         }
 
-        // No warmup configured, and none visible in the logged rate (one that climbs from its first value).
-        var logged = lrAt ?? LearningRateAt.Of(run.LearningRate);
-        var visibleWarmup = logged is not null && logged.Max(loss.First.Step, loss.Last.Step) > 1.5 * logged[loss.First.Step];
-        if (!warmupTurn && run.Run.Config.Number("warmup_ratio", "warmup_steps") is null or 0 && !visibleWarmup)
+        if (!warmupTurn && !vocab.HasWarmup)
         {
             recs.Add(Recommendation.Do("Add a warmup so the first updates are small.", vocab.IsHf ? [vocab.Change("warmup_ratio", 0.1)] : []));
         }

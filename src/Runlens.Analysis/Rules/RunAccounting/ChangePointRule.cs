@@ -13,13 +13,110 @@ public sealed class ChangePointRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0403", "change-point", "A regime change in the training loss", RuleCategory.RunAccounting, Severity.Info,
         [Signal.TrainLoss],
-        [typeof(ChangePointEvidence)],
+        [typeof(ChangePointEvidence), typeof(ScheduleRestartEvidence)],
         new RuleOption("min_shift", 0.2, "Relative rise of the segment mean after a change point for it to be reported"),
         new RuleOption("min_segment_fraction", 0.05, "Shortest segment as a fraction of the series (PELT's min_size)"),
         new RuleOption("penalty_scale", 1, "Multiplier on PELT's default penalty 3·ln(n)·σ²"),
-        new RuleOption("min_points", 40, "Training-loss logs needed to judge"));
+        new RuleOption("min_points", 40, "Training-loss logs needed to judge"),
+        new RuleOption("restart_decayed", 0.3, "A schedule restart needs the learning rate first decayed to at most this fraction of its peak"),
+        new RuleOption("restart_climb", 0.5, "… and then back to at least this fraction of its peak (at most 1.5×: above is a spike, not a restart)"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        if (ScheduleRestart(context) is { } restart)
+        {
+            yield return restart;
+        }
+
+        foreach (var f in LossLevel(context))
+        {
+            yield return f;
+        }
+    }
+
+    /// <summary>A learning rate that decayed and then climbed back towards its peak: the scheduler started over.</summary>
+    private static Finding? ScheduleRestart(RuleContext context)
+    {
+        var run = context.Run;
+        if (run.LearningRate is not { Count: >= 6 } lr
+            || run.Run.Config.Get("lr_scheduler_type") is { } kind && (kind.Text.Contains("restart", StringComparison.OrdinalIgnoreCase) || kind.Text.Contains("cycl", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var decayed = context.Option("restart_decayed");
+        var climb = context.Option("restart_climb");
+        double peak = double.NegativeInfinity, low = double.PositiveInfinity;
+        var lowIndex = -1;
+        for (var i = 0; i < lr.Count; i++)
+        {
+            var v = lr.Points[i].Value;
+            if (!double.IsFinite(v) || v < 0)
+            {
+                continue;
+            }
+
+            if (lowIndex >= 0 && low <= decayed * peak && v >= climb * peak && v <= 1.5 * peak)
+            {
+                return RestartFinding(context, lr, peak, low, lowIndex, i);
+            }
+
+            if (v > peak)
+            {
+                peak = v;
+                low = double.PositiveInfinity;
+                lowIndex = -1;
+            }
+            else if (v < low)
+            {
+                low = v;
+                lowIndex = i;
+            }
+        }
+
+        return null;
+    }
+
+    private static Finding RestartFinding(RuleContext context, Series lr, double peak, double low, int lowIndex, int climbedIndex)
+    {
+        var run = context.Run;
+        var restartStep = lr.Points[Math.Min(lowIndex + 1, lr.Count - 1)].Step;
+        var climbedStep = lr.Points[climbedIndex].Step;
+        double? before = null, after = null;
+        const int window = 5;
+        if (run.TrainLoss is { } loss)
+        {
+            var pre = loss.Points.Where(p => p.Step < restartStep && double.IsFinite(p.Value)).TakeLast(window).Select(p => p.Value).ToList();
+            var post = loss.Points.Where(p => p.Step >= climbedStep && double.IsFinite(p.Value)).Take(window).Select(p => p.Value).ToList();
+            before = pre.Count > 0 ? Median(pre) : null;
+            after = post.Count > 0 ? Median(post) : null;
+        }
+
+        var evidence = new ScheduleRestartEvidence(lr.Key, restartStep, climbedStep, peak, low, lr.Points[climbedIndex].Value,
+            context.Option("restart_decayed"), before, after, window);
+        var lossText = before is { } b && after is { } a && run.TrainLoss is { } tl
+            ? $"; {tl.Key} moved {Format.Number(b)} → {Format.Number(a)} (median of {window} logs either side)"
+            : "";
+        return context.Finding(
+            Severity.Warning,
+            0.8,
+            $"The learning-rate schedule restarted at step {Format.Step(restartStep)}: the rate had decayed to {Format.Number(low)} "
+                + $"({Format.Percent(low / peak)} of its peak {Format.Number(peak)}) and climbed back to {Format.Number(lr.Points[climbedIndex].Value)} by step {Format.Step(climbedStep)}{lossText}",
+            evidence,
+            [restartStep, climbedStep],
+            [Recommendation.Do($"If the job was resumed at step {Format.Step(restartStep)}, restore the optimizer and scheduler state with the weights (HF: `trainer.train(resume_from_checkpoint=...)`; Lightning: `ckpt_path=`), so that the schedule continues instead of warming up again.")],
+            "A scheduler started afresh on a resumed run raises the learning rate back to its peak late in training, undoing part of the decay and moving the weights away from the minimum they had reached.",
+            lr.Key);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var m = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    private static IEnumerable<Finding> LossLevel(RuleContext context)
     {
         var run = context.Run;
         var loss = run.TrainLoss!;

@@ -91,4 +91,20 @@ public sealed class EarlyStoppingRuleTests : RuleTestBase
             .Build();
         Assert.Equal("trainer-state", EvidenceOf<EarlyStoppingFiredEvidence>(Assert.Single(Findings(run, "early-stopping"))).EvidenceSource);
     }
+
+    [Fact]
+    public void Past_best_checkpoint_is_information_when_early_stopping_ended_the_run_and_the_trainer_reloaded_the_best()
+    {
+        double[] val = [0.9, 0.7, 0.6, 0.55, 0.60, 0.66, 0.70];
+        var builder = () => new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(30, 1.2, 0.2)).Series("val/loss", 100, val);
+        var plain = Assert.Single(Findings(builder().Build(), "past-best-checkpoint"));
+        Assert.True(plain.Severity >= Severity.Warning);
+
+        var stopped = builder().Checkpoint(400, "checkpoint-400")
+            .Trainer(t => t with { EarlyStopping = new EarlyStoppingState(3, 0, 3), BestCheckpoint = "checkpoint-400", BestStep = 400, ShouldTrainingStop = true })
+            .Build();
+        var f = Assert.Single(Findings(stopped, "past-best-checkpoint"));
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Contains("reloaded checkpoint-400", f.Title, StringComparison.Ordinal);
+    }
 }

@@ -81,4 +81,57 @@ public sealed class EventRuleTests : RuleTestBase
         var f = Assert.Single(Findings(new RunBuilder().Series("train/accuracy", 10, acc).Build(), "metric-anomaly"));
         Assert.Equal(340L, EvidenceOf<MetricAnomalyEvidence>(f).Step);
     }
+
+    /// <summary>Warmup to 1e-3 over 10 logs, cosine decay to near zero, then (a resumed job with a fresh scheduler) the warmup again.</summary>
+    private static double[] Schedule(bool restart)
+    {
+        var lr = new List<double>();
+        for (var i = 0; i < 10; i++)
+        {
+            lr.Add(1e-3 * (i + 1) / 10);
+        }
+
+        for (var i = 0; i < 60; i++)
+        {
+            lr.Add(1e-3 * 0.5 * (1 + Math.Cos(Math.PI * i / 60)));
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            lr.Add(restart ? (i < 10 ? 1e-3 * (i + 1) / 10 : 1e-3 * 0.5 * (1 + Math.Cos(Math.PI * (i - 10) / 20))) : 1e-6);
+        }
+
+        return [.. lr];
+    }
+
+    [Fact]
+    public void Change_point_reports_a_learning_rate_schedule_that_warmed_up_again_mid_run()
+    {
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(100, 2, 0.2, 0.01))
+            .Series("train/learning_rate", 10, Schedule(restart: true)).Build();
+        var f = Assert.Single(Findings(run, "change-point"), x => x.Evidence is ScheduleRestartEvidence);
+        Assert.Equal(Severity.Warning, f.Severity);
+        var e = EvidenceOf<ScheduleRestartEvidence>(f);
+        Assert.Equal(710L, e.RestartStep);
+        Assert.Equal(1e-3, e.PeakRate, 12);
+        Assert.True(e.LowRate <= 0.3 * e.PeakRate);
+        Assert.InRange(e.RestartedRate, 0.5e-3, 1.5e-3);
+        Assert.Contains("restarted at step 710", f.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Change_point_leaves_a_warmup_then_decay_a_spike_and_a_cyclic_schedule_alone()
+    {
+        Assert.DoesNotContain(Findings(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(100, 2, 0.2, 0.01))
+            .Series("train/learning_rate", 10, Schedule(restart: false)).Build(), "change-point"), x => x.Evidence is ScheduleRestartEvidence);
+
+        var spike = Schedule(restart: false);
+        spike[80] = 0.1;
+        Assert.DoesNotContain(Findings(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(100, 2, 0.2, 0.01))
+            .Series("train/learning_rate", 10, spike).Build(), "change-point"), x => x.Evidence is ScheduleRestartEvidence);
+
+        Assert.DoesNotContain(Findings(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(100, 2, 0.2, 0.01))
+            .Series("train/learning_rate", 10, Schedule(restart: true)).Config("lr_scheduler_type", "cosine_with_restarts").Build(), "change-point"),
+            x => x.Evidence is ScheduleRestartEvidence);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class EvidenceIsDataTests
     public async Task Every_finding_over_the_example_runs_carries_declared_evidence_without_packed_strings()
     {
         var rules = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var folder in Directory.GetDirectories(Path.Combine(Fixtures.RepoRoot, "examples")).Order(StringComparer.Ordinal))
+        foreach (var folder in Fixtures.RunExamples().Order(StringComparer.Ordinal))
         {
             var result = await ImporterCatalog.ImportAsync(folder);
             foreach (var run in result.Runs)

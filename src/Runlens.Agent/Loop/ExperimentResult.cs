@@ -1,0 +1,18 @@
+using Runlens.Agent.Registry;
+using Runlens.Agent.Tools;
+
+namespace Runlens.Agent.Loop;
+
+/// <summary>What running one planned experiment produced before it is judged: the model code and summary, each seed's
+/// outcome, and where the time went (the model check and training are the Python side; the rest is the agent's own work).</summary>
+public sealed record ExperimentResult(
+    PlannedExperiment Plan,
+    int Iteration,
+    DateTimeOffset Started,
+    string ModelCode,
+    ModelSummaryRecord? Summary,
+    IReadOnlyList<SeedOutcome> Outcomes,
+    string? Failure,
+    TimeSpan CheckTime,
+    TimeSpan TrainingTime,
+    TimeSpan AssemblyTime);

@@ -1,0 +1,11 @@
+namespace Runlens.Agent.Processes;
+
+/// <summary>How a child process ended: its exit code (null when it was killed at its time limit), its output and error
+/// text, and how long it took.</summary>
+public sealed record ChildResult(int? ExitCode, string Output, string Error, TimeSpan Elapsed)
+{
+    public bool TimedOut => ExitCode is null;
+
+    /// <summary>The last non-empty line of the error text (a Python error's message), or null.</summary>
+    public string? LastErrorLine => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+}
