@@ -414,12 +414,34 @@ public sealed record ExperimentComparison(
             .GroupBy(v => v?.Text, StringComparer.Ordinal).OrderByDescending(g => g.Count()).First().First();
 
         var serious = c.Findings.Where(f => f.Severity >= Severity.Warning).ToList();
+
+        // Whether a run has a problem after all: the same rule on another series or below warning, or the cause the
+        // problem belongs to in the runs that show it (a run whose rising loss is put down to its learning rate is not
+        // "without lr-too-high" because that rule stayed silent on it).
+        bool Has(int run, FindingPresence problem)
+        {
+            var d = c.Diagnoses[run];
+            if (d.Findings.Any(f => f.Rule == problem.Rule))
+            {
+                return true;
+            }
+
+            var causes = problem.Runs.SelectMany(i => c.Diagnoses[i].RootCauses.Where(rc => rc.Rules.Contains(problem.Rule)).Select(rc => rc.Id)).ToHashSet(StringComparer.Ordinal);
+            return d.RootCauses.Any(rc => causes.Contains(rc.Id));
+        }
+
         // Problems every other run has, grouped by the one run without them.
         foreach (var group in serious.Where(f => f.Runs.Length == n - 1)
                      .GroupBy(f => Enumerable.Range(0, n).First(i => !f.Runs.Contains(i))).OrderBy(g => g.Key))
         {
             var without = group.Key;
-            var problems = string.Join(", ", group.Select(Problem));
+            var really = group.Where(f => !Has(without, f)).ToList();
+            if (really.Count == 0)
+            {
+                continue;
+            }
+
+            var problems = string.Join(", ", really.Select(Problem));
             var keys = Distinct(without);
             var who = Describe(without, keys);
             string action;
@@ -447,7 +469,13 @@ public sealed record ExperimentComparison(
             foreach (var group in serious.Where(f => f.Runs.Length == 1).GroupBy(f => f.Runs[0]).OrderBy(g => g.Key))
             {
                 var with = group.Key;
-                var problems = string.Join(", ", group.Select(Problem));
+                var really = group.Where(f => !Enumerable.Range(0, n).Any(i => i != with && Has(i, f))).ToList();
+                if (really.Count == 0)
+                {
+                    continue;
+                }
+
+                var problems = string.Join(", ", really.Select(Problem));
                 var keys = Distinct(with);
                 var who = Describe(with, keys);
                 var action = Nameable(with, keys)

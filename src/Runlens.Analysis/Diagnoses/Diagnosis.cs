@@ -20,7 +20,7 @@ public sealed record Diagnosis(
     public Evaluation.PredictionEvaluation? Predictions { get; init; }
 
     /// <summary>The findings grouped by cause, the one to fix first at the top.</summary>
-    public ImmutableArray<RootCause> RootCauses { get; } = RootCause.Group(Findings);
+    public ImmutableArray<RootCause> RootCauses { get; } = RootCause.Group(Findings, Run);
 
     public const string SetSchema = "runlens.diagnoses/v2";
 }

@@ -1,51 +1,115 @@
 using System.Collections.Immutable;
 using Runlens.Analysis.Findings;
+using Runlens.Model;
 
 namespace Runlens.Analysis.Diagnoses;
 
 /// <summary>
-/// Several findings explained by one cause (a run trained past its best shows overfitting, a past-best checkpoint and a
-/// missed early stop), ranked so that the first is the one thing to fix first.
+/// Several findings explained by one cause (a learning rate too high shows as a rising loss, spikes and gradients at the
+/// clip; a run that overfits shows a past-best checkpoint and a missed early stop), ranked so that the first is the one
+/// thing to fix first.
 /// </summary>
-/// <param name="Id">Stable id: <c>trained-past-best</c>, <c>unstable-optimisation</c>, <c>not-learning-enough</c>,
-/// <c>run-failed</c>, <c>broken-values</c>, <c>judged-by-the-wrong-metric</c>, <c>sudden-change</c>.</param>
+/// <param name="Id">Stable cause id (the table in <see cref="Causes"/>): <c>run-failed</c>, <c>broken-values</c>,
+/// <c>step-accounting</c>, <c>numerical-overflow</c>, <c>exploding-gradients</c>, <c>lr-spike</c>, <c>schedule-restart</c>,
+/// <c>lr-too-high</c>, <c>diverging</c>, <c>data-shift</c>, <c>sudden-change</c>, <c>label-noise</c>, <c>class-imbalance</c>,
+/// <c>has-not-learned-the-task</c>, <c>vanishing-gradients</c>, <c>lr-too-low</c>, <c>underfitting</c>,
+/// <c>stopped-too-early</c>, <c>overfitting</c>, <c>trained-past-best</c>, <c>plateau</c>, <c>judged-by-the-wrong-metric</c>,
+/// <c>loss-spikes</c>, <c>memorising-groups</c>, <c>slice-gap</c>, <c>weak-classes</c>, <c>overconfidence</c>,
+/// <c>hardware-underused</c>, <c>seed-variance</c>.</param>
 /// <param name="Title">The cause in a few words.</param>
 /// <param name="Severity">The most severe of its findings.</param>
 /// <param name="Explanation">The leading finding's explanation.</param>
-/// <param name="Rules">Slugs of the findings it explains, most important first.</param>
+/// <param name="Rules">Slugs of the findings it explains, the leading one first.</param>
 /// <param name="FixFirst">The leading finding's first recommendation.</param>
 public sealed record RootCause(string Id, string Title, Severity Severity, string? Explanation, ImmutableArray<string> Rules, Recommendation? FixFirst)
 {
-    private static readonly (string Id, string Title, string[] Rules)[] Groups =
+    /// <summary>The causes, upstream first: among causes of equal severity, the one listed first is ranked first, because
+    /// fixing it usually removes the others (a learning rate too high also ends in a past-best checkpoint).</summary>
+    public static readonly ImmutableArray<(string Id, string Title)> Causes =
     [
-        ("run-failed", "The run crashed before it finished", ["failed-run"]),
-        ("broken-values", "Logged values that cannot be right (a bug in the objective, the data or the logging)", ["suspicious-values", "epoch-step-mismatch", "metric-anomaly"]),
-        ("unstable-optimisation", "Unstable optimisation: the learning rate or the gradients", ["divergence", "exploding-gradients", "lr-too-high", "clipping-saturation", "loss-spikes"]),
-        ("sudden-change", "Something changed mid-run: a sudden drop or a jump to a worse level", ["sudden-metric-drop", "change-point"]),
-        ("trained-past-best", "Training went on past its best point", ["overfitting", "past-best-checkpoint", "early-stopping", "plateau"]),
-        ("judged-by-the-wrong-metric", "The loss and the task metric disagree: judge by the task metric", ["metric-disagreement"]),
-        ("not-learning-enough", "The model is not learning as much as it could", ["underfitting", "lr-too-low", "vanishing-gradients", "not-converged"]),
+        ("run-failed", "The run crashed before it finished"),
+        ("broken-values", "Logged values that cannot be right (a bug in the objective, the data or the logging)"),
+        ("step-accounting", "The step and epoch bookkeeping is wrong (the epoch counter or the recorded config)"),
+        ("numerical-overflow", "Weights or activations overflowed: the loss became NaN or infinite"),
+        ("exploding-gradients", "Exploding gradients: the gradient norm bursts or stays huge"),
+        ("lr-spike", "A learning-rate spike mid-run knocked the model out"),
+        ("schedule-restart", "The learning-rate schedule restarted mid-run (a resume that rebuilt the optimizer and scheduler)"),
+        ("lr-too-high", "The learning rate is too high"),
+        ("diverging", "The training loss rises over the run"),
+        ("data-shift", "Something in the data changed mid-run (the learning rate did not)"),
+        ("sudden-change", "Something changed mid-run: a sudden drop or a jump to a worse level"),
+        ("label-noise", "Many labels look wrong"),
+        ("class-imbalance", "Rare classes are ignored: the predictions follow the majority class"),
+        ("has-not-learned-the-task", "The model has not learned the task: its predictions are no better than a trivial guess"),
+        ("vanishing-gradients", "Vanishing gradients: almost no gradient reaches the weights"),
+        ("lr-too-low", "The learning rate is too low"),
+        ("underfitting", "The model underfits: training and validation loss both stay high"),
+        ("stopped-too-early", "The run stopped while still improving"),
+        ("judged-by-the-wrong-metric", "The loss and the task metric disagree: judge by the task metric"),
+        ("overfitting", "The model overfits: it memorises the training set while validation gets worse"),
+        ("trained-past-best", "Training went on past its best point"),
+        ("plateau", "The metric stopped improving long before the run ended"),
+        ("loss-spikes", "Spikes in the training loss (bad batches or steps too large)"),
+        ("memorising-groups", "Predictions follow the group (speaker, patient), not the example"),
+        ("slice-gap", "A slice of the data scores far below the others"),
+        ("weak-classes", "Some classes are learned much worse than others"),
+        ("overconfidence", "Predictions are more confident than they are right"),
+        ("hardware-underused", "The hardware is underused"),
+        ("seed-variance", "Seeds spread too widely to trust small differences"),
     ];
 
-    /// <summary>Groups findings (sorted most important first) by cause, leaving out information-only findings and
-    /// missing telemetry; causes are ranked by their most severe finding, then by their findings' total confidence.</summary>
-    public static ImmutableArray<RootCause> Group(IReadOnlyList<Finding> findings)
+    /// <summary>Groups findings (sorted most important first) by cause, leaving out information-only findings and missing
+    /// telemetry; causes are ranked by their most severe finding, then upstream first (<see cref="Causes"/>), then by their
+    /// findings' total confidence. Without the run, causes that need its learning rate are not told apart.</summary>
+    public static ImmutableArray<RootCause> Group(IReadOnlyList<Finding> findings, Run? run = null)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var causes = new List<(RootCause Cause, double Weight)>();
-        foreach (var (id, title, rules) in Groups)
+        var serious = findings.Where(f => f.Severity >= Severity.Warning && f.Rule != "missing-telemetry").ToList();
+        var attribution = new CauseAttribution(findings, run);
+        var members = new Dictionary<string, List<(Finding Finding, bool Lead)>>(StringComparer.Ordinal);
+        var supports = new List<(Finding Finding, string[] Joins, string Own)>();
+        foreach (var f in serious)
         {
-            var members = findings.Where(f => f.Severity >= Severity.Warning && rules.Contains(f.Rule)).ToList();
-            if (members.Count == 0)
+            var (id, joins) = attribution.Of(f);
+            if (joins.Length == 0)
             {
-                continue;
+                Add(members, id, f, lead: true);
             }
-
-            var lead = members[0];
-            causes.Add((new RootCause(id, title, lead.Severity, lead.RootCause, [.. members.Select(f => f.Rule).Distinct()],
-                lead.Recommendations.FirstOrDefault()), members.Sum(f => f.Confidence)));
+            else
+            {
+                supports.Add((f, joins, id));
+            }
         }
 
-        return [.. causes.OrderByDescending(c => c.Cause.Severity).ThenByDescending(c => c.Weight).Select(c => c.Cause)];
+        // A supporting finding joins the first cause it can explain; alone, it stands as its own (lesser) cause.
+        foreach (var (f, joins, own) in supports)
+        {
+            Add(members, joins.FirstOrDefault(members.ContainsKey) ?? own, f, lead: !joins.Any(members.ContainsKey));
+        }
+
+        var causes = new List<(RootCause Cause, int Rank, double Weight)>();
+        foreach (var (id, list) in members)
+        {
+            // A rule the table does not know yet stands as its own cause, after the known ones.
+            var rank = Causes.Select(c => c.Id).ToList().IndexOf(id) is var r and >= 0 ? r : Causes.Length;
+            var title = rank < Causes.Length ? Causes[rank].Title : list[0].Finding.Title;
+
+            var ordered = list.OrderByDescending(m => m.Lead).ThenBy(m => serious.IndexOf(m.Finding)).Select(m => m.Finding).ToList();
+            var lead = ordered[0];
+            causes.Add((new RootCause(id, title, ordered.Max(f => f.Severity), lead.RootCause, [.. ordered.Select(f => f.Rule).Distinct()],
+                lead.Recommendations.FirstOrDefault()), rank, ordered.Sum(f => f.Confidence)));
+        }
+
+        return [.. causes.OrderByDescending(c => c.Cause.Severity).ThenBy(c => c.Rank).ThenByDescending(c => c.Weight).ThenBy(c => c.Cause.Id, StringComparer.Ordinal).Select(c => c.Cause)];
+    }
+
+    private static void Add(Dictionary<string, List<(Finding, bool)>> members, string id, Finding f, bool lead)
+    {
+        if (!members.TryGetValue(id, out var list))
+        {
+            members[id] = list = [];
+        }
+
+        list.Add((f, lead));
     }
 }

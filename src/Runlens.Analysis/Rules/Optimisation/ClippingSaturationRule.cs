@@ -104,7 +104,7 @@ public sealed class ClippingSaturationRule : IRule
             evidence,
             firstClipped >= 0 ? [grad.Points[firstClipped].Step] : [],
             recs,
-            "Clipping meant for rare outliers is acting on almost every step: the update size is set by the clip, not by the learning rate, which usually means the learning rate is too high (seed 001: grad norm consistently at the clip value).",
+            "Clipping meant for rare outliers is acting on almost every step: the update size is set by the clip, not by the learning rate, which usually means the learning rate is too high (a gradient norm consistently at the clip value is the classic sign).",
             grad.Key);
     }
 }

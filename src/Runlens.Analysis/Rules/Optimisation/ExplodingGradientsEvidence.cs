@@ -19,4 +19,7 @@ public sealed record ExplodingGradientsEvidence(
     double ThresholdHugeNorm,
     double GradNormStd,
     double ThresholdStdConcerning,
-    double ThresholdStdCritical) : Evidence, ISeriesEvidence;
+    double ThresholdStdCritical,
+    int LearningRateDrivenJumps,
+    double ThresholdLearningRateRise,
+    double? Clip) : Evidence, ISeriesEvidence;

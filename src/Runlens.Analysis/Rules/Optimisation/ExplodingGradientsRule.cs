@@ -10,11 +10,12 @@ public sealed class ExplodingGradientsRule : IRule
         "RL0203", "exploding-gradients", "Gradient norm jumps by orders of magnitude", RuleCategory.Optimisation, Severity.Error,
         [Signal.GradNorm],
         [typeof(ExplodingGradientsEvidence)],
-        new RuleOption("jump_factor", 100, "A gradient norm this many times the median of the preceding window counts as a jump"),
+        new RuleOption("jump_factor", 10, "A gradient norm this many times (an order of magnitude) the median of the preceding window counts as a jump"),
+        new RuleOption("lr_rise", 2, "A jump logged while the learning rate is this many times its lowest value over the logs the norm is compared with follows the schedule (a warmup restarted, a spike) and is not counted"),
         new RuleOption("window", 20, "Logs in the window a gradient norm is compared with"),
         new RuleOption("huge_norm", 1000, "Median gradient norm above which gradients count as persistently exploded"),
-        new RuleOption("std_concerning", 0.3, "grad_norm_std (log-to-log standard deviation of the norm, from successive differences) above which the norms are unstable (seed 001: > 0.3 concerning)"),
-        new RuleOption("std_critical", 0.5, "grad_norm_std above which the instability is critical (seed 001: > 0.5)"),
+        new RuleOption("std_concerning", 0.3, "grad_norm_std (log-to-log standard deviation of the norm, from successive differences) above which the norms are unstable (above 0.3 is concerning for norms clipped near 0.5)"),
+        new RuleOption("std_critical", 0.5, "grad_norm_std above which the instability is critical (above 0.5: explosions or vanishing)"),
         new RuleOption("min_cv", 0.5, "grad_norm_std must also be at least this fraction of the median norm, so that large but steady norms do not count"),
         new RuleOption("min_points", 10, "Gradient-norm logs needed to judge"));
 
@@ -31,15 +32,41 @@ public sealed class ExplodingGradientsRule : IRule
         var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !double.IsFinite(x));
         var median = SeriesMath.Median(v);
         var factor = context.Option("jump_factor");
-        var stats = new BlockStats(v, (int)context.Option("window"));
+        var window = (int)context.Option("window");
+        var stats = new BlockStats(v, window);
+        var points = grad.Points;
+        LearningRateAt? lrAt = null;
+        var lrRead = false;
+        var lrRise = context.Option("lr_rise");
         var jumps = new List<int>();
+        var lrDriven = 0;
         for (var i = 0; i < v.Length; i++)
         {
-            var (baseline, _) = stats.Before(i);
-            if (double.IsFinite(v[i]) && baseline > 0 && v[i] >= factor * baseline)
+            // The first window has no block before it: judge its points against the logs before them once there are five.
+            var baseline = i < window ? (i >= 5 ? SeriesMath.Median(v.AsSpan(0, i)) : double.NaN) : stats.Before(i).Median;
+            if (!(double.IsFinite(v[i]) && baseline > 0 && v[i] >= factor * baseline))
             {
-                jumps.Add(i);
+                continue;
             }
+
+            // A jump that comes with a learning rate well above its level over the preceding window is the schedule's
+            // doing (a warmup started again on resume, a spike): the cause is the learning rate, reported by other rules.
+            // The rate is compared with its lowest value over the logs the norm was compared with.
+            // The learning-rate lookup is built at the first jump only: most runs have none.
+            if (!lrRead)
+            {
+                lrAt = LearningRateAt.Of(context.Run.LearningRate);
+                lrRead = true;
+            }
+
+            var from = i < window ? 0 : ((i / window) - 1) * window;
+            if (lrAt is not null && lrAt[points[i].Step] >= lrRise * lrAt.Min(points[from].Step, points[Math.Max(0, i - 1)].Step))
+            {
+                lrDriven++;
+                continue;
+            }
+
+            jumps.Add(i);
         }
 
         var huge = median > context.Option("huge_norm");
@@ -55,7 +82,16 @@ public sealed class ExplodingGradientsRule : IRule
         }
 
         var maxIndex = SeriesMath.ArgBest(v, greaterIsBetter: true);
-        var severe = nonFinite > 0 || huge || jumps.Count >= 3;
+        var vocab = new TrainerVocabulary(context.Run.Run);
+        var clip = vocab.MaxGradNorm;
+
+        // Bursts: without clipping nothing caps the update a burst makes, so one jump in norms that swing from log to log
+        // is already the recurrent-net picture of exploding gradients; two or more jumps are, clipped or not.
+        var severe = nonFinite > 0 || huge || jumps.Count >= 2 || (jumps.Count == 1 && clip is null && unstable);
+
+        // Unstable norms alone (no jump, nothing huge or non-finite) say the gradient is noisy, not that it exploded: a
+        // short run or a small batch looks like this. Reported as information, without advice to change the learning rate.
+        var noisyOnly = nonFinite == 0 && !huge && jumps.Count == 0;
         var evidence = new ExplodingGradientsEvidence(
             Series: grad.Key,
             Points: v.Length,
@@ -71,7 +107,10 @@ public sealed class ExplodingGradientsRule : IRule
             ThresholdHugeNorm: context.Option("huge_norm"),
             GradNormStd: gradStd,
             ThresholdStdConcerning: context.Option("std_concerning"),
-            ThresholdStdCritical: context.Option("std_critical"));
+            ThresholdStdCritical: context.Option("std_critical"),
+            LearningRateDrivenJumps: lrDriven,
+            ThresholdLearningRateRise: lrRise,
+            Clip: clip);
 
         var title = nonFinite > 0
             ? $"Gradient norm became {v[firstNonFinite]} at step {Format.Step(grad.Points[firstNonFinite].Step)} ({nonFinite} of {v.Length} logs not finite)"
@@ -79,11 +118,29 @@ public sealed class ExplodingGradientsRule : IRule
                 ? $"Gradient norm is huge throughout: median {Format.Number(median)}, up to {Format.Number(v[maxIndex])} at step {Format.Step(grad.Points[maxIndex].Step)} (healthy runs sit near 0.2–1)"
                 : jumps.Count > 0
                     ? $"Gradient norm jumped {jumps.Count} time{(jumps.Count == 1 ? "" : "s")} to ≥{Format.Number(factor)}× its recent median, first at step {Format.Step(grad.Points[jumps[0]].Step)} (max {Format.Number(v[maxIndex])})"
-                    : $"Gradient norms are unstable: grad_norm_std {Format.Number(gradStd)} around a median of {Format.Number(median)} (seed 001: above {Format.Number(context.Option("std_concerning"))} is concerning, above {Format.Number(context.Option("std_critical"))} critical)";
+                    : $"Gradient norms are noisy but did not jump: grad_norm_std {Format.Number(gradStd)} around a median of {Format.Number(median)}, no norm {Format.Number(factor)}× its recent median (above {Format.Number(context.Option("std_concerning"))} is unstable for norms clipped near 0.5)";
 
-        var vocab = new TrainerVocabulary(context.Run.Run);
         var recs = new List<Recommendation>();
-        var clip = vocab.MaxGradNorm;
+        if (noisyOnly)
+        {
+            recs.Add(Recommendation.Do("Norms that swing from log to log often come from small batches: a larger effective batch (gradient accumulation) steadies them."));
+            if (clip is null)
+            {
+                recs.Add(Recommendation.Do("Clip gradients so that a burst, should one come, cannot throw the weights away.", vocab.Change(vocab.GradClipKey, 1.0)));
+            }
+
+            yield return context.Finding(
+                Severity.Info,
+                0.5,
+                title,
+                evidence,
+                [],
+                recs,
+                "Gradient norms that vary a lot from one log to the next, without bursts, are noise in the gradient estimate rather than an explosion.",
+                grad.Key);
+            yield break;
+        }
+
         recs.Add(clip is { } c && c <= 1
             ? Recommendation.Do($"Clipping at {Format.Number(c)} already caps each update, so the size of the raw gradients points at the learning rate, the loss scale or the data: find the batches at the jump steps and check them.")
             : Recommendation.Do("Clip gradients so one bad batch cannot throw the weights away.", vocab.Change(vocab.GradClipKey, 1.0)));
@@ -93,10 +150,6 @@ public sealed class ExplodingGradientsRule : IRule
         }
 
         recs.Add(Recommendation.Do("With fp16, prefer bf16 (no loss-scale overflow); check inputs for NaN/Inf and extreme values."));
-        if (unstable && !severe && jumps.Count == 0)
-        {
-            recs.Add(Recommendation.Do("Norms that swing from log to log often come from small batches: a larger effective batch (gradient accumulation) steadies them."));
-        }
 
         yield return context.Finding(
             severe ? Severity.Error : Severity.Warning,

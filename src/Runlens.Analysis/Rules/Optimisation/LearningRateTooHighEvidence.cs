@@ -2,7 +2,8 @@ using Runlens.Analysis.Findings;
 
 namespace Runlens.Analysis.Rules.Optimisation;
 
-/// <summary>RL0201: the training loss oscillates (or its gradients sit at the clip) without making progress.</summary>
+/// <summary>RL0201: the training loss oscillates (or its gradients sit at the clip) without making progress, or turns
+/// upward after an early best; with the learning rate where it turned and the model family's usual range.</summary>
 public sealed record LearningRateTooHighEvidence(
     string Series,
     double Oscillation,
@@ -12,4 +13,15 @@ public sealed record LearningRateTooHighEvidence(
     double RelativeDrop,
     double ThresholdDrop,
     double ClippedFraction,
-    double? LearningRate) : Evidence, ISeriesEvidence;
+    double? LearningRate,
+    long? TurnStep,
+    double TurnLevel,
+    double Rise,
+    double ThresholdRise,
+    double? LearningRateAtTurn,
+    double? PeakLearningRate,
+    string? PriorFamily,
+    double? PriorLow,
+    double? PriorHigh,
+    string? PriorSource,
+    double? PriorRatio) : Evidence, ISeriesEvidence;

@@ -2,7 +2,8 @@ using Runlens.Analysis.Findings;
 
 namespace Runlens.Analysis.Rules.Optimisation;
 
-/// <summary>RL0202: the training loss fell slowly and steadily and was still falling at the end (or the learning rate is tiny).</summary>
+/// <summary>RL0202: the training loss fell slowly and steadily and was still falling at the end (or the learning rate is tiny, or too
+/// small for the model family with the loss at chance level).</summary>
 public sealed record LearningRateTooLowEvidence(
     string Series,
     double HeadMedian,
@@ -13,4 +14,11 @@ public sealed record LearningRateTooLowEvidence(
     double ThresholdSteadiness,
     double RelativeDropLastQuarter,
     double? LearningRate,
-    double ThresholdTinyLearningRate) : Evidence, ISeriesEvidence;
+    double ThresholdTinyLearningRate,
+    int? Classes,
+    double? ChanceLevel,
+    double ThresholdChanceBand,
+    string? PriorFamily,
+    double? PriorLow,
+    double? PriorHigh,
+    string? PriorSource) : Evidence, ISeriesEvidence;

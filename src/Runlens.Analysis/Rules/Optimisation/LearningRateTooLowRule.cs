@@ -11,8 +11,10 @@ public sealed class LearningRateTooLowRule : IRule
         [Signal.TrainLoss],
         [typeof(LearningRateTooLowEvidence)],
         new RuleOption("max_drop", 0.3, "The descent counts as slow when the training loss fell less than this, relative, from the first to the last tenth"),
-        new RuleOption("min_steadiness", 0.9, "Rank correlation of the loss with time (negated) from which the descent counts as steady"),
-        new RuleOption("min_tail_drop", 0.03, "Relative fall over the last quarter of the logs that counts as still falling"),
+        new RuleOption("min_steadiness", 0.85, "Rank correlation of the loss with time (negated) from which the descent counts as steady"),
+        new RuleOption("min_tail_drop", 0.01, "Relative fall over the last quarter of the logs that counts as still falling"),
+        new RuleOption("chance_band", 0.05, "The loss counts as at chance level when its first and last tenth both lie within this fraction of ln K (K classes, from the config)"),
+        new RuleOption("prior_factor", 10, "With the loss at chance, a learning rate this many times below the bottom of the model family's usual range (or below 1e-5 when the family is unknown) is reported"),
         new RuleOption("tiny_lr", 1e-7, "A peak learning rate below this is reported whenever the loss fell less than max_drop"),
         new RuleOption("min_points", 30, "Training-loss logs needed to judge"));
 
@@ -31,6 +33,18 @@ public sealed class LearningRateTooLowRule : IRule
         var vocab = new TrainerVocabulary(run.Run);
         var lr = vocab.LearningRate;
         var tinyLr = lr is { } l && l < context.Option("tiny_lr");
+
+        // Cause attribution for a loss stuck at chance level: ln K is the cross-entropy of a uniform guess over K classes,
+        // so a loss that starts and ends there has learned nothing; a learning rate far below the family's usual range
+        // (a prior from the literature) is then the likely cause.
+        var classes = run.Run.Config.Number("model.num_labels", "num_labels", "num_classes", "model.num_classes", "n_classes");
+        double? chance = classes is { } k && k >= 2 ? Math.Log(k) : null;
+        var band = context.Option("chance_band");
+        var atChance = chance is { } lnK && Math.Abs(head - lnK) <= band * lnK && Math.Abs(tail - lnK) <= band * lnK;
+        var prior = LearningRatePrior.For(run.Run.Config);
+        var smallForFamily = lr is { } r0 && r0 * context.Option("prior_factor") <= (prior?.Low ?? 1e-4);
+        var stuck = atChance && smallForFamily;
+        tinyLr |= stuck;
         var steadiness = -SeriesMath.TrendRank(v);
         var quarter = v.AsSpan(v.Length * 3 / 4);
         var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
@@ -48,7 +62,7 @@ public sealed class LearningRateTooLowRule : IRule
             yield break;
         }
 
-        var factor = tinyLr ? 100 : 3;
+        var factor = stuck && prior is not null ? Math.Max(3, prior.Low / lr!.Value) : tinyLr ? 100 : 3;
         var evidence = new LearningRateTooLowEvidence(
             Series: loss.Key,
             HeadMedian: head,
@@ -59,7 +73,14 @@ public sealed class LearningRateTooLowRule : IRule
             ThresholdSteadiness: context.Option("min_steadiness"),
             RelativeDropLastQuarter: tailDrop,
             LearningRate: lr,
-            ThresholdTinyLearningRate: context.Option("tiny_lr"));
+            ThresholdTinyLearningRate: context.Option("tiny_lr"),
+            Classes: classes is { } kk ? (int)kk : null,
+            ChanceLevel: chance,
+            ThresholdChanceBand: band,
+            PriorFamily: prior?.Id,
+            PriorLow: prior?.Low,
+            PriorHigh: prior?.High,
+            PriorSource: prior?.Source);
 
         var recs = new List<Recommendation>
         {
@@ -71,7 +92,10 @@ public sealed class LearningRateTooLowRule : IRule
         yield return context.Finding(
             Severity.Warning,
             tinyLr ? 0.85 : 0.6,
-            tinyLr
+            stuck
+                ? $"The learning rate {Format.Number(lr!.Value)} is too low to learn: {loss.Key} stayed at chance level (ln {Format.Number(classes!.Value)} = {Format.Number(chance!.Value)}, {Format.Number(head)} → {Format.Number(tail)})"
+                    + (prior is not null ? $", and the usual range for a {prior.Family} is {Format.Number(prior.Low)}–{Format.Number(prior.High)}" : $", and it is below {Format.Number(1e-4 / context.Option("prior_factor"))}")
+                : tinyLr
                 ? $"The learning rate {Format.Number(lr!.Value)} is tiny and {loss.Key} barely moved ({Format.Number(head)} → {Format.Number(tail)})"
                 : $"The learning rate looks too low: {loss.Key} fell only {Format.Percent(drop)} ({Format.Number(head)} → {Format.Number(tail)}), steadily, and was still falling at the end",
             evidence,

@@ -16,8 +16,8 @@ public sealed class LossSpikesRule : IRule
         new RuleOption("min_excess", 0.02, "A spike must rise above the local median by at least this fraction of the loss's starting level (median of the first tenth of the logs), so wiggles of a loss near zero do not count"),
         new RuleOption("recover_within", 5, "Logs within which the loss must return to its level for the spike to count as isolated"),
         new RuleOption("warning_spikes", 3, "Spikes from which the finding is a warning rather than information"),
-        new RuleOption("max_loss_std", 1.0, "loss_std (median standard deviation of the loss over blocks of `window` logs) above which, after the first epochs, the loss is too noisy (seed 001: > 1.0 consistently)"),
-        new RuleOption("settled_epoch", 5, "Epoch after which loss_std is judged (seed 001: 0.3–0.8 is normal in epochs 1–5); without epochs, the second half of the logs"));
+        new RuleOption("max_loss_std", 1.0, "loss_std (median standard deviation of the loss over blocks of `window` logs) above which, after the first epochs, the loss is too noisy (above 1.0 consistently points at label or data problems)"),
+        new RuleOption("settled_epoch", 5, "Epoch after which loss_std is judged (0.3–0.8 is normal in epochs 1–5); without epochs, the second half of the logs"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -170,7 +170,7 @@ public sealed class LossSpikesRule : IRule
         yield return context.Finding(
             Severity.Warning,
             0.6,
-            $"{loss.Key} stays noisy: loss_std {Format.Number(lossStd)} from step {Format.Step(loss.Points[from].Step)} on (seed 001: above {Format.Number(context.Option("max_loss_std"))} consistently points at mislabelled or corrupted samples)",
+            $"{loss.Key} stays noisy: loss_std {Format.Number(lossStd)} from step {Format.Step(loss.Points[from].Step)} on (above {Format.Number(context.Option("max_loss_std"))} consistently points at mislabelled or corrupted samples)",
             new LossNoiseEvidence(
                 Series: loss.Key,
                 LossStd: lossStd,

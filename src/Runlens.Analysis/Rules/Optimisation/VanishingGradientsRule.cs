@@ -10,7 +10,7 @@ public sealed class VanishingGradientsRule : IRule
         "RL0204", "vanishing-gradients", "Gradient norm near zero while the loss is still high", RuleCategory.Optimisation, Severity.Warning,
         [Signal.GradNorm, Signal.TrainLoss],
         [typeof(VanishingGradientsEvidence)],
-        new RuleOption("tiny_norm", 0.01, "Gradient norm below which gradients count as vanished (seed 001: < 0.01 is critical)"),
+        new RuleOption("tiny_norm", 0.01, "Gradient norm below which gradients count as vanished (below 0.01 is critical)"),
         new RuleOption("min_fraction", 0.5, "Fraction of the second half's gradient-norm logs that must be tiny"),
         new RuleOption("max_loss_drop", 0.2, "The training loss counts as still high when it fell less than this, relative, from the first to the last tenth of its logs"),
         new RuleOption("min_points", 10, "Gradient-norm and loss logs needed to judge"));

@@ -128,6 +128,21 @@ public sealed class ExperimentComparisonTests
         Assert.Equal(500, change.To.Number);
     }
 
+    [Fact]
+    public void A_run_is_not_called_the_only_one_without_a_problem_its_own_diagnosis_shows()
+    {
+        // All three runs spike; the third logs its training loss under another name, so its spikes are on another series.
+        var a = Named(new RunBuilder().Series("train/loss", 10, Spiky(600, 7)).Config("warmup_steps", 0).Config("seed", 1).Build(), "a");
+        var b = Named(new RunBuilder().Series("train/loss", 10, Spiky(600, 8)).Config("warmup_steps", 0).Config("seed", 2).Build(), "b");
+        var c = Named(new RunBuilder().Series("train/ce_loss", 10, Spiky(600, 9)).Config("warmup_steps", 500).Config("seed", 1).Build(), "c");
+
+        var cmp = ExperimentComparison.Of([a, b, c]);
+
+        Assert.Contains(cmp.Findings, f => f.Rule == "loss-spikes" && f.Runs.SequenceEqual([0, 1]));
+        Assert.Contains(cmp.Diagnoses[2].Findings, f => f.Rule == "loss-spikes");
+        Assert.DoesNotContain(cmp.Recommendations, r => r.Kind == "only-run-without" && r.Action.Contains("loss spikes", StringComparison.Ordinal));
+    }
+
     private static Run Seeded(string name, double lr, int seed, double best) =>
         Named(new RunBuilder().Series("val/loss", 100, 1.0, 0.8, best, best + 0.05).Config("learning_rate", lr).Config("seed", seed).Build(), name);
 

@@ -1,5 +1,6 @@
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules.LearningDynamics;
+using Runlens.Analysis.Rules.Optimisation;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
@@ -104,5 +105,68 @@ public sealed class ConvergenceRuleTests : RuleTestBase
     {
         double[] loss = [.. RunBuilder.Falling(300, 2.5, 0.4, 0).Zip(RunBuilder.Noise(300, 0.15, seed), (a, e) => a * (1 + e))];
         Assert.Empty(Findings(new RunBuilder().Series("train/loss", 10, loss).Build(), "lr-too-high"));
+    }
+
+    [Fact]
+    public void Lr_too_low_names_the_learning_rate_when_the_loss_sits_at_chance_level()
+    {
+        // Three classes (ln 3 = 1.0986) at 1e-6: the loss never leaves chance level over 200 logs.
+        double[] loss = [.. RunBuilder.Noise(200, 0.01, 4).Select(e => Math.Log(3) + e)];
+        var run = new RunBuilder().Series("train/loss", 10, loss).Config("learning_rate", 1e-6).Config("model.num_labels", 3).Build();
+        var f = Assert.Single(Findings(run, "lr-too-low"));
+        Assert.Contains("chance level", f.Title, StringComparison.Ordinal);
+        var e = EvidenceOf<LearningRateTooLowEvidence>(f);
+        Assert.Equal(3, e.Classes);
+        Assert.Equal(Math.Log(3), e.ChanceLevel!.Value, 12);
+
+        // A BERT-like encoder at 1e-6: raised to the bottom of its family's usual range, with the source in the evidence.
+        var bert = new RunBuilder().Series("train/loss", 10, loss).Config("learning_rate", 1e-6).Config("model.num_labels", 3)
+            .Config("model.model_type", "bert").Build();
+        var fb = Assert.Single(Findings(bert, "lr-too-low"));
+        Assert.Equal("bert-like-encoder", EvidenceOf<LearningRateTooLowEvidence>(fb).PriorFamily);
+        Assert.Contains("1810.04805", EvidenceOf<LearningRateTooLowEvidence>(fb).PriorSource, StringComparison.Ordinal);
+        Assert.Contains(fb.Recommendations[0].ConfigChanges, c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 1e-5) < 1e-15);
+
+        // The same flat loss at a usual rate is not the learning rate's doing (the loss is not at chance: 0.3 for 3 classes).
+        double[] low = [.. RunBuilder.Noise(200, 0.01, 4).Select(e => 0.3 + e)];
+        Assert.Empty(Findings(new RunBuilder().Series("train/loss", 10, low).Config("learning_rate", 2e-5).Config("model.num_labels", 3).Build(), "lr-too-low"));
+    }
+
+    [Fact]
+    public void Lr_too_high_names_the_rate_where_the_loss_turned_during_warmup_and_the_family_prior()
+    {
+        // A BERT fine-tune whose warmup climbs to 0.01 (200x the top of the usual 1e-5 to 5e-5) over the first 40% of 300
+        // logs: the loss falls while the rate is small, turns upward as it climbs, and stays high.
+        var n = 300;
+        double[] lr = [.. Enumerable.Range(0, n).Select(i => 0.01 * Math.Min(1, (i + 1) / 120.0))];
+        double[] loss = [.. Enumerable.Range(0, n).Select(i => i < 30 ? 0.69 - (0.004 * i) : Math.Min(0.95, 0.57 + (0.006 * (i - 30))))
+            .Zip(RunBuilder.Noise(n, 0.03, 7), (a, e) => a + e)];
+        var run = new RunBuilder().Series("train/loss", 10, loss).Series("train/learning_rate", 10, lr)
+            .Config("learning_rate", 0.01).Config("warmup_ratio", 0.4).Config("model.model_type", "bert").Build();
+        var f = Assert.Single(Findings(run, "lr-too-high"));
+        var e = EvidenceOf<LearningRateTooHighEvidence>(f);
+        Assert.NotNull(e.TurnStep);
+        Assert.InRange(e.TurnStep!.Value, 150, 450);
+        Assert.InRange(e.LearningRateAtTurn!.Value, 0.001, 0.004);
+        Assert.True(e.Rise >= 0.5);
+        Assert.Equal("bert-like-encoder", e.PriorFamily);
+        Assert.Equal("arxiv.org/abs/1810.04805", e.PriorSource);
+        Assert.Equal(200, e.PriorRatio!.Value, 6);
+        Assert.Contains("as the warmup raised the learning rate", f.Title, StringComparison.Ordinal);
+        Assert.Contains("200× the top of the usual range", f.Title, StringComparison.Ordinal);
+        Assert.Contains(f.Recommendations[0].ConfigChanges, c => c.Key == "learning_rate" && Math.Abs(c.To.Number - 5e-5) < 1e-15);
+        Assert.DoesNotContain(f.Recommendations, r => r.Action.Contains("Add a warmup", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Lr_too_high_leaves_a_single_step_up_at_a_steady_rate_to_the_data()
+    {
+        // The loss falls, then jumps once to a new level and stays there, smooth, at a constant rate: a data change.
+        var n = 200;
+        double[] loss = [.. Enumerable.Range(0, n).Select(i => i < 90 ? 1.0 - (0.007 * i) : 1.6)
+            .Zip(RunBuilder.Noise(n, 0.01, 2), (a, e) => a + e)];
+        double[] lr = [.. Enumerable.Repeat(1e-3, n)];
+        var run = new RunBuilder().Series("train/loss", 10, loss).Series("train/learning_rate", 10, lr).Config("learning_rate", 1e-3).Build();
+        Assert.Empty(Findings(run, "lr-too-high"));
     }
 }
