@@ -188,19 +188,18 @@ public sealed class RuleBasedPlanner : IPlanner
         var findings = diagnoses.Values.SelectMany(d => d.Findings).Where(f => f.Severity >= Severity.Warning).ToList();
         var causes = e.Diagnosis?.RootCauses.Select(r => r.Id).ToList() ?? [];
         var lr = config.Training.LearningRate;
-        foreach (var cause in causes)
+        foreach (var group in causes.Select(GroupOf).Distinct())
         {
-            switch (cause)
+            switch (group)
             {
-                case "unstable-optimisation":
+                case CauseGroup.Unstable when findings.FirstOrDefault(x => x.Rule is "divergence" or "exploding-gradients" or "lr-too-high" or "clipping-saturation" or "loss-spikes") is { } f:
                 {
-                    var f = findings.First(x => x.Rule is "divergence" or "exploding-gradients" or "lr-too-high" or "clipping-saturation" or "loss-spikes");
                     var to = merged.FirstOrDefault(x => x.Key == "learning_rate")?.To is JsonValue v && ConfigKeys.AsDouble(v) < lr ? ConfigKeys.AsDouble(v) : lr / 3;
                     yield return new ConfigMove("learning_rate", TrainerVocabulary.Round3(to), $"{f.Rule}: {f.Title}; a lower learning rate steadies the optimisation");
                     break;
                 }
 
-                case "not-learning-enough":
+                case CauseGroup.NotLearning:
                 {
                     if (merged.FirstOrDefault(x => x.Key == "learning_rate")?.To is JsonValue v && ConfigKeys.AsDouble(v) > lr)
                     {
@@ -239,7 +238,7 @@ public sealed class RuleBasedPlanner : IPlanner
                     break;
                 }
 
-                case "trained-past-best":
+                case CauseGroup.PastBest:
                 {
                     if (findings.FirstOrDefault(x => x.Rule == "overfitting") is { } over)
                     {
@@ -254,7 +253,7 @@ public sealed class RuleBasedPlanner : IPlanner
         }
 
         // not-converged can fire without another cause of its group leading.
-        if (!causes.Contains("not-learning-enough"))
+        if (!causes.Any(x => GroupOf(x) == CauseGroup.NotLearning))
         {
             foreach (var m in EpochMoves(c, e, findings, merged))
             {
@@ -262,6 +261,17 @@ public sealed class RuleBasedPlanner : IPlanner
             }
         }
     }
+
+    /// <summary>What the planner can change for a root cause (see <c>RootCause.Causes</c>): a learning rate that is too
+    /// high for the optimisation to stay stable, a run that has not learned enough, or one that went on past its best.
+    /// Causes a configuration cannot fix (a restarted schedule, a learning-rate spike, the data) have none.</summary>
+    private static CauseGroup GroupOf(string cause) => cause switch
+    {
+        "numerical-overflow" or "exploding-gradients" or "lr-too-high" or "diverging" or "loss-spikes" => CauseGroup.Unstable,
+        "lr-too-low" or "vanishing-gradients" or "underfitting" or "stopped-too-early" => CauseGroup.NotLearning,
+        "overfitting" or "trained-past-best" or "plateau" => CauseGroup.PastBest,
+        _ => CauseGroup.None,
+    };
 
     private static IEnumerable<ConfigMove> EpochMoves(PlanningContext c, ExperimentRecord e, List<Finding> findings, List<ConfigEditRecord> merged)
     {

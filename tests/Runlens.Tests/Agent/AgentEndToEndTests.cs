@@ -39,7 +39,7 @@ public sealed class AgentEndToEndTests
         var first = registry.Experiments[0];
         Assert.Equal(1e-4, first.Config.Training.LearningRate);
         Assert.True(first.Evaluation!.GoalValue < 0.5, $"the bad start's macro-F1 {first.Evaluation.GoalValue}");
-        Assert.Contains(first.Diagnosis!.RootCauses, r => r.Id == "not-learning-enough");
+        Assert.Contains(first.Diagnosis!.RootCauses, r => r.Id is "lr-too-low" or "underfitting" or "stopped-too-early");
         Assert.Equal("refine", first.Decision.Action);
         Assert.Contains(registry.Experiments[1].Changes, c => c.Key == "learning_rate" && c.To!.GetValue<double>() > 1e-4);
         Assert.All(registry.Experiments.Skip(1), e => Assert.All(e.Changes, c => Assert.False(string.IsNullOrWhiteSpace(c.Why))));

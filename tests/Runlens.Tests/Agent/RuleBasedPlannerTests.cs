@@ -23,7 +23,7 @@ public sealed class RuleBasedPlannerTests
     public async Task An_overfitting_run_gets_weight_decay_and_dropout_each_with_the_finding_as_its_reason()
     {
         var diagnoses = await DiagnosesAsync("hf-trainer-multi-eval-overfit");
-        Assert.Contains(diagnoses[1].RootCauses, r => r.Id == "trained-past-best");
+        Assert.Contains(diagnoses[1].RootCauses, r => r.Id == "overfitting");
         var plan = RuleBasedPlanner.Decide(Context([Record("E001", Start, 0.8, diagnoses)], diagnoses));
 
         Assert.Equal(PlanAction.Refine, plan.Action);
