@@ -95,6 +95,8 @@ fi
 
 dotnet test Runlens.slnx -c Release --no-build 2>&1 | tee "$log" | grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error|Error Message" | head -200
 rc=${PIPESTATUS[0]}
+# each failure's message (its first lines), so that a CI log says why
+awk '/^  Failed / { print; c = 5; next } c > 0 && !/^\s+at / { print; c-- }' "$log" | grep -v "^\s*Stack Trace" | head -100
 awk '/(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Passed:") p+=$(i+1); if ($i=="Failed:") f+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"

@@ -69,13 +69,15 @@ public sealed class LiveRunTests
         using var dir = new TempDir();
         var folder = Path.Combine(dir.Path, "rec");
         var r = await RunlensProcess.RunAsync("run", "--out", folder, "--alerts", await AlertsAsync(dir), "--stop-grace", "0.5", "--",
-            "python3", Loop, folder);
+            "python3", Loop, folder, "--steps", "30000");
         Assert.Equal(130, r.ExitCode); // Python dies of the SIGINT (KeyboardInterrupt) it did not catch: 128 + 2
         Assert.DoesNotContain("END ", r.StdOut, StringComparison.Ordinal);
         Assert.Contains("runlens run: sent SIGINT to ", r.StdErr, StringComparison.Ordinal);
         Assert.Contains("KeyboardInterrupt", await File.ReadAllTextAsync(Path.Combine(folder, "output.log")), StringComparison.Ordinal);
         var lines = (await File.ReadAllLinesAsync(Path.Combine(folder, "metrics.jsonl"))).Length;
-        Assert.InRange(lines, 41, 2000);
+        // stopped after the NaN at step 40 and before the end (the loop would run 300 s; how soon it stops depends on the
+        // machine's load, so no tighter bound)
+        Assert.InRange(lines, 41, 29_999);
         Assert.StartsWith("control a1: stop: ", Assert.Single(Events(folder, "control")), StringComparison.Ordinal);
     }
 
