@@ -32,7 +32,7 @@ start_postgres() {
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDATA"; AS_PG="runuser -u postgres --"; fi
   if $AS_PG "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
      && $AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
-          -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=off" start >/dev/null 2>&1; then
+          -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=off -c max_connections=400" start >/dev/null 2>&1; then
     trap '$AS_PG "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1; rm -rf "$PGDATA"' EXIT
     export RUNLENS_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
   else
@@ -96,7 +96,7 @@ fi
 dotnet test Runlens.slnx -c Release --no-build 2>&1 | tee "$log" | grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error|Error Message" | head -200
 rc=${PIPESTATUS[0]}
 # each failure's message (its first lines), so that a CI log says why
-awk '/^  Failed / { print; c = 5; next } c > 0 && !/^\s+at / { print; c-- }' "$log" | grep -v "^\s*Stack Trace" | head -100
+awk '/^  Failed / { print; c = 5; next } c > 0 && !/^[ \t]+at / && !/Stack Trace:/ { print; c-- }' "$log" | head -100
 awk '/(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Passed:") p+=$(i+1); if ($i=="Failed:") f+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
