@@ -316,20 +316,12 @@ public abstract partial class SqlRunStore : IRunlensStore
 
         await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // The series is named by its key or by the name it was logged under (what MLflow clients ask for).
-        string original;
-        await using (var cmd = Command(connection, null, "SELECT key, original_name FROM series WHERE run_id = @id AND (key = @key OR original_name = @key) "
-            + "ORDER BY CASE WHEN original_name = @key THEN 0 ELSE 1 END LIMIT 1", ("@id", runId), ("@key", key)))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        if (await SeriesNameAsync(connection, runId, key, cancellationToken).ConfigureAwait(false) is not { } name)
         {
-            if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            key = r.GetString(0);
-            original = r.GetString(1);
+            return null;
         }
+
+        (key, var original) = name;
 
         long count;
         await using (var cmd = Command(connection, null, "SELECT COALESCE(SUM(count), 0) FROM chunks WHERE run_id = @id AND key = @key", ("@id", runId), ("@key", key)))
@@ -384,6 +376,16 @@ public abstract partial class SqlRunStore : IRunlensStore
         return new Series(key, original, ImmutableArray.CreateRange(picked.Values));
     }
 
+    /// <summary>The key and logged name of a run's series named by its key or by the name it was logged under (what
+    /// MLflow clients ask for); null when the run has no such series.</summary>
+    private async Task<(string Key, string Original)?> SeriesNameAsync(DbConnection connection, string runId, string key, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection, null, "SELECT key, original_name FROM series WHERE run_id = @id AND (key = @key OR original_name = @key) "
+            + "ORDER BY CASE WHEN original_name = @key THEN 0 ELSE 1 END LIMIT 1", ("@id", runId), ("@key", key));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? (r.GetString(0), r.GetString(1)) : null;
+    }
+
     /// <summary>A page of a series read from the chunks it spans only (their counts first, then their data).</summary>
     public async Task<SeriesPage?> ReadPointsAsync(string runId, string key, long offset, int limit, CancellationToken cancellationToken = default)
     {
@@ -393,19 +395,12 @@ public abstract partial class SqlRunStore : IRunlensStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await FlushPendingAsync(runId, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        string original;
-        await using (var cmd = Command(connection, null, "SELECT key, original_name FROM series WHERE run_id = @id AND (key = @key OR original_name = @key) "
-            + "ORDER BY CASE WHEN original_name = @key THEN 0 ELSE 1 END LIMIT 1", ("@id", runId), ("@key", key)))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        if (await SeriesNameAsync(connection, runId, key, cancellationToken).ConfigureAwait(false) is not { } name)
         {
-            if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            key = r.GetString(0);
-            original = r.GetString(1);
+            return null;
         }
+
+        (key, var original) = name;
 
         // Which chunks hold positions [offset, offset + limit): chunk numbers are not dense (see PointAppender), counts are.
         long total = 0, firstChunk = -1, lastChunk = -1, skip = 0;
