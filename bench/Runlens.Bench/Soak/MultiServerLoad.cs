@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -35,19 +34,19 @@ internal static class MultiServerLoad
         await ExecuteAsync(pg, $"CREATE SCHEMA {schema}");
         var store = pg + $";Search Path={schema}";
         var artifacts = Directory.CreateTempSubdirectory("runlens-multi-").FullName;
-        var ports = Enumerable.Range(0, servers).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, servers).Select(_ => ServeProcess.FreePort()).ToArray();
         var processes = new Process[servers];
         var clients = ports.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}"), Timeout = TimeSpan.FromSeconds(30) }).ToArray();
         try
         {
             for (var s = 0; s < servers; s++)
             {
-                processes[s] = Start(store, ports[s], artifacts);
+                processes[s] = ServeProcess.Start(store, ports[s], "--artifacts", artifacts);
             }
 
             foreach (var c in clients)
             {
-                await WaitUntilUpAsync(c);
+                await ServeProcess.WaitUntilUpAsync(c, TimeSpan.FromSeconds(120));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -106,8 +105,8 @@ internal static class MultiServerLoad
                 await processes[0].WaitForExitAsync();
                 processes[0].Dispose();
                 var down = Stopwatch.StartNew();
-                processes[0] = Start(store, ports[0], artifacts);
-                await WaitUntilUpAsync(clients[0]);
+                processes[0] = ServeProcess.Start(store, ports[0], "--artifacts", artifacts);
+                await ServeProcess.WaitUntilUpAsync(clients[0], TimeSpan.FromSeconds(120));
                 restarts.Add(down.Elapsed.TotalSeconds);
             }
 
@@ -210,51 +209,8 @@ internal static class MultiServerLoad
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static Process Start(string store, int port, string artifacts)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "serve", "--store", store, "--urls", $"http://127.0.0.1:{port}", "--artifacts", artifacts })
-        {
-            psi.ArgumentList.Add(a);
-        }
 
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
 
-    private static async Task WaitUntilUpAsync(HttpClient http)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("a server did not answer /health within 120 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Runlens.Storage;
+using Runlens.Bench.Soak;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Server;
@@ -27,7 +27,7 @@ public sealed class DurabilityTests
         var random = new Random(20);
         for (var round = 0; round < Rounds; round++)
         {
-            var port = FreePort();
+            var port = ServeProcess.FreePort();
             using var server = Start(store, port);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilUpAsync(http, server);
@@ -145,10 +145,5 @@ public sealed class DurabilityTests
         throw new TimeoutException("the server did not answer /health within 30 s");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+
 }

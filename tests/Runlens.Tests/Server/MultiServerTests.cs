@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Runlens.Bench.Soak;
 using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Server;
@@ -36,19 +36,19 @@ public sealed class MultiServerTests
 
         var store = baseConnection + $";Search Path={schema}";
         using var dir = new TempDir();
-        var ports = Enumerable.Range(0, Servers).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, Servers).Select(_ => ServeProcess.FreePort()).ToArray();
         var processes = new Process[Servers];
         try
         {
             for (var s = 0; s < Servers; s++)
             {
-                processes[s] = Start(store, ports[s], Path.Combine(dir.Path, $"artifacts-{s}"));
+                processes[s] = ServeProcess.Start(store, ports[s], "--artifacts", Path.Combine(dir.Path, $"artifacts-{s}"));
             }
 
             var clients = ports.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}"), Timeout = TimeSpan.FromSeconds(20) }).ToArray();
             for (var s = 0; s < Servers; s++)
             {
-                await WaitUntilUpAsync(clients[s]);
+                await ServeProcess.WaitUntilUpAsync(clients[s], TimeSpan.FromSeconds(60));
             }
 
             // 64 writers, each its own run, each batch to the next server; a batch whose server fails goes to another.
@@ -97,8 +97,8 @@ public sealed class MultiServerTests
                 await processes[0].WaitForExitAsync();
                 processes[0].Dispose();
                 kills++;
-                processes[0] = Start(store, ports[0], Path.Combine(dir.Path, "artifacts-0"));
-                await WaitUntilUpAsync(clients[0]);
+                processes[0] = ServeProcess.Start(store, ports[0], "--artifacts", Path.Combine(dir.Path, "artifacts-0"));
+                await ServeProcess.WaitUntilUpAsync(clients[0], TimeSpan.FromSeconds(60));
             }
 
             stop.Cancel();
@@ -190,49 +190,7 @@ public sealed class MultiServerTests
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static Process Start(string store, int port, string artifacts)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "serve", "--store", store, "--urls", $"http://127.0.0.1:{port}", "--artifacts", artifacts })
-        {
-            psi.ArgumentList.Add(a);
-        }
 
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
 
-    private static async Task WaitUntilUpAsync(HttpClient http)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
 
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("a server did not answer /health within 60 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
