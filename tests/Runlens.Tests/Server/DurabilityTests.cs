@@ -28,7 +28,7 @@ public sealed class DurabilityTests
         for (var round = 0; round < Rounds; round++)
         {
             var port = ServeProcess.FreePort();
-            using var server = Start(store, port);
+            using var server = ServeProcess.Start(store, port);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilUpAsync(http, server);
             if (round == 0)
@@ -105,22 +105,6 @@ public sealed class DurabilityTests
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private static Process Start(string store, int port)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "runlens.dll"), "serve", "--store", store, "--urls", $"http://127.0.0.1:{port}" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
 
     private static async Task WaitUntilUpAsync(HttpClient http, Process server)
     {
