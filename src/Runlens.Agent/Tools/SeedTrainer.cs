@@ -59,6 +59,9 @@ public static class SeedTrainer
                     ["RUNLENS_CORRELATION_ID"] = correlationId,
                 },
                 pid => memory = config.Trainer.RunMemoryMb is { } mb ? MemoryWatchdog.Start(pid, mb * 1024L * 1024, () => limit.Cancel()) : null,
+                signal => signal != 9 || !limit.IsCancellationRequested || cancellationToken.IsCancellationRequested ? null
+                    : memory?.Exceeded == true ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runlens agent at the run's memory limit of {config.Trainer.RunMemoryMb} MB")
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runlens agent at the trainer's time limit of {config.Trainer.TimeLimitSeconds} s"),
                 limit.Token).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception ex)
