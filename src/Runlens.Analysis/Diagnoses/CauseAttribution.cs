@@ -39,6 +39,7 @@ internal sealed class CauseAttribution
         ExplodingGradientsEvidence e => Exploding(e),
         SuddenMetricDropEvidence s => Sudden2(s.FromStep, s.ToStep, TrainLossJumpedNear(s.FromStep, s.ToStep)),
         ChangePointEvidence c => Sudden2(c.ChangeStep, c.ChangeStep, trainLossJumped: true),
+        ScheduleRestartEvidence => ("schedule-restart", []),
         LossSpikesEvidence l => RateChange(l.LargestStep, l.LargestStep) switch
         {
             "lr-spike" => ("lr-spike", []),
