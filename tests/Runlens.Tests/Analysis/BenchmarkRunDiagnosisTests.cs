@@ -55,4 +55,23 @@ public sealed class BenchmarkRunDiagnosisTests
         Assert.Contains("change-point", d.RootCauses[0].Rules);
         Assert.DoesNotContain(d.RootCauses, c => c.Id == "trained-past-best");
     }
+
+    [Theory]
+    [InlineData("eval-too-small--cnn-digits--s1", "log/runlens.jsonl", "dataset")]
+    [InlineData("eval-too-small--mlp-digits--s0", "log/lightning_logs/version_0", "accuracy-steps")]
+    public async Task A_twelve_example_evaluation_set_is_the_root_cause(string run, string log, string source)
+    {
+        // The healthy recipe evaluated on 12 digits: accuracy moves in steps of 1/12 (the callback also records the size).
+        var d = await Diagnose(run, log);
+        var e = Assert.IsType<Runlens.Analysis.Rules.RunAccounting.EvalTooSmallEvidence>(Assert.Single(d.Findings, f => f.Rule == "eval-too-small").Evidence);
+        Assert.Equal((12L, source), (e.Examples, e.EvidenceSource));
+        Assert.Equal("eval-too-small", d.RootCauses[0].Id);
+    }
+
+    [Fact]
+    public async Task A_six_hundred_example_evaluation_set_is_not_too_small()
+    {
+        var d = await Diagnose("healthy-converged--gru-tokens--s0", "log/lightning_logs/version_0");
+        Assert.DoesNotContain(d.Findings, f => f.Rule == "eval-too-small");
+    }
 }
