@@ -40,6 +40,20 @@ public sealed class SeriesCollector
     public void Add(string originalName, long step, double value, double epoch = double.NaN, double wallTime = double.NaN) =>
         Add(originalName, new SeriesPoint(step, value, epoch, wallTime));
 
+    /// <summary>Appends <paramref name="points"/> in order, as many <see cref="Add(string, SeriesPoint)"/> calls would
+    /// (one name lookup for all of them).</summary>
+    public void AddRange(string originalName, ReadOnlySpan<SeriesPoint> points)
+    {
+        if (!_byName.TryGetValue(originalName, out var chunks))
+        {
+            chunks = new Chunks();
+            _byName[originalName] = chunks;
+            _order.Add(originalName);
+        }
+
+        chunks.AddRange(points);
+    }
+
     public ImmutableSortedDictionary<string, Series> Build()
     {
         var b = ImmutableSortedDictionary.CreateBuilder<string, Series>(StringComparer.Ordinal);
@@ -88,6 +102,25 @@ public sealed class SeriesCollector
 
             _current[_used++] = point;
             _count++;
+        }
+
+        public void AddRange(ReadOnlySpan<SeriesPoint> points)
+        {
+            while (points.Length > 0)
+            {
+                if (_used == _current.Length)
+                {
+                    _full.Add(_current);
+                    _current = new SeriesPoint[Math.Min(MaxChunk, _current.Length * 2)];
+                    _used = 0;
+                }
+
+                var n = Math.Min(points.Length, _current.Length - _used);
+                points[..n].CopyTo(_current.AsSpan(_used));
+                _used += n;
+                _count += n;
+                points = points[n..];
+            }
         }
 
         public SeriesPoint[] ToArray()
