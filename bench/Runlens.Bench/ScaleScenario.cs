@@ -47,13 +47,15 @@ internal static class ScaleScenario
         var sw = Stopwatch.StartNew();
         var result = await ImporterCatalog.ImportAsync(path);
         var imported = sw.Elapsed;
+        var importCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var importPeak = Rss("VmHWM:");
         var diagnosis = new Diagnoser().Diagnose(result.Runs[0]);
         var total = sw.Elapsed;
         var peak = Rss("VmHWM:");
         var points = result.Runs[0].Series.Values.Sum(s => s.Count);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"import {imported.TotalSeconds:F3} s, import+analysis {total.TotalSeconds:F3} s, {points:N0} points, {diagnosis.Findings.Length} findings; "
-            + $"peak RSS {peak / 1e6:F0} MB = {peak / (double)size:F2}× file size; "
+            $"import {imported.TotalSeconds:F3} s (CPU {importCpu.TotalSeconds:F3} s), import+analysis {total.TotalSeconds:F3} s (CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F3} s), {points:N0} points, {diagnosis.Findings.Length} findings; "
+            + $"peak RSS {peak / 1e6:F0} MB = {peak / (double)size:F2}× file size (after import {importPeak / 1e6:F0} MB); "
             + $"GC pauses {GC.GetTotalPauseDuration().TotalSeconds:F3} s (gen2 {GC.CollectionCount(2)}), JIT {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s"));
         return 0;
     }

@@ -54,6 +54,21 @@ public sealed class SeriesCollector
         chunks.AddRange(points);
     }
 
+    /// <summary>Appends <paramref name="points"/> (all of them, in order) and takes the array over: the caller must not
+    /// touch it again. When they are a name's only points, the built series holds this very array (no copy).</summary>
+    public void AddOwned(string originalName, SeriesPoint[] points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (!_byName.TryGetValue(originalName, out var chunks))
+        {
+            chunks = new Chunks();
+            _byName[originalName] = chunks;
+            _order.Add(originalName);
+        }
+
+        chunks.AddOwned(points);
+    }
+
     public ImmutableSortedDictionary<string, Series> Build()
     {
         var b = ImmutableSortedDictionary.CreateBuilder<string, Series>(StringComparer.Ordinal);
@@ -123,8 +138,28 @@ public sealed class SeriesCollector
             }
         }
 
+        public void AddOwned(SeriesPoint[] points)
+        {
+            if (_used > 0)
+            {
+                AddRange(points);
+                return;
+            }
+
+            _full.Add(points); // a full chunk like the others, placed before the (empty) current one
+            _count += points.Length;
+        }
+
         public SeriesPoint[] ToArray()
         {
+            if (_full.Count == 1 && _used == 0 && _full[0].Length == _count)
+            {
+                var only = _full[0];
+                _full.Clear();
+                _current = [];
+                return only;
+            }
+
             var result = new SeriesPoint[_count];
             var at = 0;
             foreach (var chunk in _full)

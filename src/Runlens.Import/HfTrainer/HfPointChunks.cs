@@ -30,20 +30,22 @@ internal sealed class HfPointChunks
         Count++;
     }
 
-    /// <summary>Hands every point, in order, to <paramref name="collector"/> under <paramref name="name"/>, giving the
-    /// leading points <paramref name="carriedStep"/>, and lets go of the arrays.</summary>
-    public void MoveTo(SeriesCollector collector, string name, long carriedStep)
+    /// <summary>Copies every point, in order, to the start of <paramref name="into"/>, giving the leading points
+    /// <paramref name="carriedStep"/>, and lets go of the arrays as it goes.</summary>
+    public void MoveTo(Span<SeriesPoint> into, long carriedStep)
     {
         var leading = Leading;
-        foreach (var array in _full)
+        for (var i = 0; i < _full.Count; i++)
         {
-            Patch(array, ref leading, carriedStep);
-            collector.AddRange(name, array);
+            var array = _full[i];
+            _full[i] = [];
+            array.CopyTo(into);
+            Patch(into[..array.Length], ref leading, carriedStep);
+            into = into[array.Length..];
         }
 
-        var last = _current.AsSpan(0, _used);
-        Patch(last, ref leading, carriedStep);
-        collector.AddRange(name, last);
+        _current.AsSpan(0, _used).CopyTo(into);
+        Patch(into[.._used], ref leading, carriedStep);
         _full.Clear();
         _current = [];
         _used = 0;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Runlens.Import.Core;
+using Runlens.Model;
 
 namespace Runlens.Import.HfTrainer;
 
@@ -125,6 +126,12 @@ internal static class HfStateFileReader
 
             Join(state, chunks);
             state.Parts = chunks.Count;
+
+            // The parts' arrays (as large as the series themselves) are garbage now, on the large-object heap that only a
+            // full collection frees: freeing them here lets what comes next (the analysis) reuse that memory instead of
+            // growing the process by as much again. The live heap is a few arrays without references, so this is quick.
+            chunks.Clear();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             return state;
         }
     }
@@ -157,16 +164,19 @@ internal static class HfStateFileReader
         return null;
     }
 
+    /// <summary>Joins the parts in order: each name's points become one exact array (the step of entries without one
+    /// carried across parts), the summary entries are applied in order.</summary>
     private static void Join(HfTrainerStateFile state, List<HfLogChunk> chunks)
     {
+        var carried = new long[chunks.Count];
+        var order = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         long lastStep = 0;
-        foreach (var chunk in chunks)
+        for (var c = 0; c < chunks.Count; c++)
         {
-            foreach (var name in chunk.Order)
-            {
-                chunk.Points[name].MoveTo(state.Series, name, lastStep);
-            }
-
+            var chunk = chunks[c];
+            carried[c] = lastStep;
+            order.AddRange(chunk.Order.Where(seen.Add));
             foreach (var summary in chunk.Summaries)
             {
                 state.HasSummaryEntry = true;
@@ -181,6 +191,24 @@ internal static class HfStateFileReader
             {
                 lastStep = chunk.LastStep;
             }
+        }
+
+        foreach (var name in order)
+        {
+            var total = chunks.Sum(c => c.Points.TryGetValue(name, out var p) ? p.Count : 0);
+            var points = GC.AllocateUninitializedArray<SeriesPoint>(total);
+            var at = 0;
+            for (var c = 0; c < chunks.Count; c++)
+            {
+                if (chunks[c].Points.TryGetValue(name, out var part))
+                {
+                    var n = part.Count;
+                    part.MoveTo(points.AsSpan(at, n), carried[c]);
+                    at += n;
+                }
+            }
+
+            state.Series.AddOwned(name, points);
         }
     }
 
