@@ -60,6 +60,24 @@ internal static class ScaleScenario
         return 0;
     }
 
+    /// <summary><c>import-repeat FILE [times]</c>: the same import again and again in one process, each with its wall and
+    /// CPU time, so the warm parse cost shows apart from start-up and JIT (and CPU apart from the machine's load).</summary>
+    public static async Task<int> RepeatAsync(string path, int times)
+    {
+        for (var i = 1; i <= times; i++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            var result = await ImporterCatalog.ImportAsync(path);
+            var wall = sw.Elapsed;
+            var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"import {i}: {wall.TotalMilliseconds:F0} ms wall, {used.TotalMilliseconds:F0} ms CPU, {result.Runs[0].Series.Values.Sum(s => s.Count):N0} points"));
+        }
+
+        return 0;
+    }
+
     /// <summary>Realistic HF log: training entries (loss, grad_norm, learning_rate, epoch, step) and an eval every 100 steps.</summary>
     private static void Generate(string path, int entries)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using csFastFloat;
 using System.Globalization;
 using Runlens.Model.Predictions;
 
@@ -501,7 +502,9 @@ public static class PredictionsReader
         }
 
         var text = table.CellText(row, column).Trim();
-        return text.Length > 0 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out p)
+        // fast_float reads what double.TryParse reads, to the same double (both round correctly); anything it does not
+        // take whole, and any value out of range, goes to the row-by-row reading
+        return text.Length > 0 && FastDoubleParser.TryParseDouble(text, out var used, out p) && used == text.Length
             && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
     }
 

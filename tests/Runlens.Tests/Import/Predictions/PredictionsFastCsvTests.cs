@@ -28,6 +28,32 @@ public sealed class PredictionsFastCsvTests
         Assert.Equal(Describe(Read(Slow(text))), Describe(Read(text)));
     }
 
+    [Fact]
+    public void Reads_probabilities_in_every_notation_to_the_doubles_double_parse_gives()
+    {
+        var rng = new Random(3);
+        string[] formats = ["R", "F6", "E3", "G17", "0.##########################"];
+        var text = Generate(30_000, r =>
+        {
+            var p = rng.NextDouble();
+            var cells = new[] { p * 0.5, p * 0.25, 1 - (p * 0.75) }.Select(v => v.ToString(formats[r % formats.Length], CultureInfo.InvariantCulture));
+            return string.Join(",", r % 7 == 0 ? cells.Select(c => " " + c + " ") : cells);
+        });
+        var set = Read(text);
+        var at = 0;
+        foreach (var line in text.Split('\n').Skip(1).Where(l => l.Length > 0))
+        {
+            foreach (var cell in line.Split(',').Skip(3))
+            {
+                var expected = double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture);
+                Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(set.Probabilities!.Value[at]), cell);
+                at++;
+            }
+        }
+
+        Assert.Equal(90_000, at);
+    }
+
     [Theory]
     [InlineData(5, "0.5,0.5")]
     [InlineData(70_001, "0.5,0.5,0,0")]
