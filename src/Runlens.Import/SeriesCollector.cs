@@ -25,6 +25,9 @@ public sealed class SeriesCollector
 
     public int NameCount => _order.Count;
 
+    /// <summary>Called with each point as it is added (a watcher looking at what a tailed log just gained).</summary>
+    public Action<string, SeriesPoint>? Added { get; set; }
+
     public void Add(string originalName, SeriesPoint point)
     {
         if (!_byName.TryGetValue(originalName, out var chunks))
@@ -35,32 +38,49 @@ public sealed class SeriesCollector
         }
 
         chunks.Add(point);
+        Added?.Invoke(originalName, point);
     }
 
     public void Add(string originalName, long step, double value, double epoch = double.NaN, double wallTime = double.NaN) =>
         Add(originalName, new SeriesPoint(step, value, epoch, wallTime));
 
-    public ImmutableSortedDictionary<string, Series> Build()
+    public ImmutableSortedDictionary<string, Series> Build() => Build(release: true, null);
+
+    /// <summary>The series as collected so far, keyed as <see cref="Build()"/> keys them, leaving the collector able to
+    /// take more points (a log being tailed); <paramref name="keep"/> chooses series by key.</summary>
+    public ImmutableSortedDictionary<string, Series> Snapshot(Func<string, bool>? keep = null) => Build(release: false, keep);
+
+    private ImmutableSortedDictionary<string, Series> Build(bool release, Func<string, bool>? keep)
     {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         var b = ImmutableSortedDictionary.CreateBuilder<string, Series>(StringComparer.Ordinal);
         foreach (var name in _order)
         {
             var key = _normalize(name);
-            if (b.ContainsKey(key))
+            if (taken.Contains(key))
             {
                 key = name;
             }
 
             var n = 2;
             var baseKey = key;
-            while (b.ContainsKey(key))
+            while (taken.Contains(key))
             {
                 key = $"{baseKey}#{n++}";
             }
 
+            taken.Add(key);
+            if (keep is not null && !keep(key))
+            {
+                continue;
+            }
+
             var chunks = _byName[name];
-            b[key] = new Series(key, name, ImmutableCollectionsMarshal.AsImmutableArray(chunks.ToArray()));
-            _byName[name] = Chunks.Released;
+            b[key] = new Series(key, name, ImmutableCollectionsMarshal.AsImmutableArray(release ? chunks.ToArray() : chunks.Copy()));
+            if (release)
+            {
+                _byName[name] = Chunks.Released;
+            }
         }
 
         return b.ToImmutable();
@@ -88,6 +108,21 @@ public sealed class SeriesCollector
 
             _current[_used++] = point;
             _count++;
+        }
+
+        /// <summary>The points so far, leaving the chunks as they are.</summary>
+        public SeriesPoint[] Copy()
+        {
+            var result = new SeriesPoint[_count];
+            var at = 0;
+            foreach (var chunk in _full)
+            {
+                chunk.CopyTo(result, at);
+                at += chunk.Length;
+            }
+
+            Array.Copy(_current, 0, result, at, _used);
+            return result;
         }
 
         public SeriesPoint[] ToArray()

@@ -64,7 +64,7 @@ internal static class WatchCommand
             }
             else if (File.Exists(what) || Directory.Exists(what))
             {
-                source = new PathRunSource(what);
+                source = WatchSources.ForPath(what);
                 var folder = Directory.Exists(what) ? what : Path.GetDirectoryName(Path.GetFullPath(what))!;
                 channel = new FileControlChannel(parse.GetValue(control) ?? Path.Combine(folder, ControlDocument.FileName), what);
             }
@@ -81,14 +81,20 @@ internal static class WatchCommand
             }
 
             await using var _ = opened;
-            var first = await source.ReadAsync(ct);
-            if (first is { Run: null, Problem: { } problem } && source is not PathRunSource)
+            using var tailed = source as TailRunSource;
+            var first = default(SourceRead);
+            if (tailed is null)
             {
-                await Console.Error.WriteLineAsync($"runlens: {problem}. Check the run id (runlens runs lists them) and the store or server.");
-                return ExitCodes.BadInput;
+                first = await source.ReadAsync(ct);
+                if (first is { Run: null, Problem: { } problem } && source is not PathRunSource)
+                {
+                    await Console.Error.WriteLineAsync($"runlens: {problem}. Check the run id (runlens runs lists them) and the store or server.");
+                    return ExitCodes.BadInput;
+                }
+
+                source = new ReadAlready(source, first);
             }
 
-            source = new ReadAlready(source, first);
             var json = parse.GetValue(format) == "json";
             if (channel is null && opened is not null)
             {

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Runlens.Analysis.Diagnoses;
+using Runlens.Analysis.Findings;
+using Runlens.Import;
+using Runlens.Import.Tail;
+using Runlens.Live.Watch;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Live.Watch;
+
+/// <summary>The watcher over a log read incrementally: each full pass against diagnosing the same bytes from scratch.</summary>
+public sealed class TailWatchTests
+{
+    private static string Render(Finding f)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            Runlens.Reports.Json.DiagnosisJsonRenderer.WriteFinding(w, f);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static async Task<Diagnosis> FromScratch(string path) =>
+        new Diagnoser().Diagnose((await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single());
+
+    /// <summary>Grows <paramref name="path"/> with <paramref name="text"/> in pieces (cut anywhere), one watcher turn per
+    /// piece; after each full pass its findings must be those of diagnosing the file from scratch.</summary>
+    private static async Task<int> GrowAndCompare(string path, string text, int pieces)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var firstLine = Array.IndexOf(bytes, (byte)'\n') + 1;
+        await File.WriteAllBytesAsync(path, bytes[..firstLine]);
+        var source = WatchSources.ForPath(path);
+        Assert.IsType<TailRunSource>(source);
+        var watcher = new RunWatcher(source);
+        var compared = 0;
+        var at = firstLine;
+        var random = new Random(11);
+        while (true)
+        {
+            var cycle = await watcher.TurnAsync();
+            if (cycle.Changed)
+            {
+                var scratch = await FromScratch(path);
+                Assert.Equal(scratch.Findings.Select(Render), cycle.Diagnosis!.Findings.Select(Render));
+                Assert.Equal(scratch.Summary.Status, cycle.Diagnosis.Summary.Status);
+                Assert.Equal(scratch.Run.LastStep, cycle.LastStep);
+                compared++;
+            }
+
+            if (at == bytes.Length)
+            {
+                return compared;
+            }
+
+            var take = Math.Min(bytes.Length - at, Math.Max(1, random.Next(bytes.Length / pieces * 2)));
+            await using (var f = new FileStream(path, FileMode.Append))
+            {
+                await f.WriteAsync(bytes.AsMemory(at, take));
+            }
+
+            at += take;
+        }
+    }
+
+    [Fact]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_generated_log()
+    {
+        using var dir = new TempDir();
+        var b = new StringBuilder();
+        for (var i = 1; i <= 3000; i++)
+        {
+            // train loss falls, then spikes; validation loss turns up after step 1500; a NaN late on
+            var loss = i == 2800 ? double.NaN : (2.0 / (1 + (i / 200.0))) + (i % 400 == 0 ? 3 : 0);
+            b.Append(CultureInfo.InvariantCulture, $"{{\"step\": {i}, \"loss\": {(double.IsNaN(loss) ? "NaN" : loss.ToString("R", CultureInfo.InvariantCulture))}, \"grad_norm\": {1 + (0.2 * Math.Sin(i)):R}, \"learning_rate\": {5e-5:R}");
+            if (i % 50 == 0)
+            {
+                b.Append(CultureInfo.InvariantCulture, $", \"eval_loss\": {(1.0 / (1 + (i / 300.0))) + (i < 1500 ? 0 : (i - 1500) * 0.0004):R}");
+            }
+
+            b.Append("}\n");
+        }
+
+        var compared = await GrowAndCompare(dir.File("metrics.jsonl"), b.ToString(), 25);
+        Assert.True(compared >= 10, $"{compared} full passes compared");
+    }
+
+    public static TheoryData<string> RealLogs() => ["hf-trainer-multi-eval-overfit", "hf-trainer-tinyllama-sft-causal-lm", "hf-trainer-t5-text-simplification-loss-rises", "hf-trainer-trocr-huge-grad-norm"];
+
+    /// <summary>Real training logs (the entries of real <c>trainer_state.json</c> files, one JSON object per line, as a
+    /// JSON Lines logger writes them), grown piece by piece.</summary>
+    [SharedTheory]
+    [MemberData(nameof(RealLogs))]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_real_log(string folder)
+    {
+        using var dir = new TempDir();
+        using var state = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(Fixtures.Shared(folder), "trainer_state.json")));
+        var lines = string.Concat(state.RootElement.GetProperty("log_history").EnumerateArray().Select(e => e.GetRawText().Replace("\n", "", StringComparison.Ordinal) + "\n"));
+        var compared = await GrowAndCompare(dir.File("log.jsonl"), lines, 12);
+        Assert.True(compared >= 5, $"{compared} full passes compared");
+    }
+
+    [Fact]
+    public async Task A_NaN_loss_is_reported_by_the_look_that_reads_it_as_the_full_diagnosis_reports_it()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("metrics.jsonl");
+        var b = new StringBuilder();
+        for (var i = 1; i <= 20_000; i++)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"{{\"step\": {i}, \"loss\": {2.0 / (1 + (i / 500.0)):R}, \"learning_rate\": 0.0001}}\n");
+        }
+
+        await File.WriteAllTextAsync(path, b.ToString());
+        using var source = (TailRunSource)WatchSources.ForPath(path);
+        var cycles = new List<WatchCycle>();
+        var ready = new TaskCompletionSource();
+        var found = new TaskCompletionSource<WatchCycle>();
+        var watcher = new RunWatcher(source, options: new WatchOptions(TimeSpan.FromSeconds(30))).OnCycle((c, _) =>
+        {
+            lock (cycles)
+            {
+                cycles.Add(c);
+            }
+
+            if (c.Diagnosis is not null)
+            {
+                ready.TrySetResult();
+            }
+
+            if (c.NewFindings.Any(f => f.RuleId == "RL0107"))
+            {
+                found.TrySetResult(c);
+            }
+
+            return Task.CompletedTask;
+        });
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var running = watcher.RunAsync(null, stop.Token);
+        await ready.Task.WaitAsync(stop.Token);
+        Assert.DoesNotContain(watcher.Latest!.Findings, f => f.RuleId == "RL0107");
+
+        await File.AppendAllTextAsync(path, "{\"step\": 20001, \"loss\": NaN, \"learning_rate\": 0.0001}\n", stop.Token);
+        var cycle = await found.Task.WaitAsync(stop.Token);
+        // a full pass waits 30 s here (the poll interval): the finding came from the look, before any full pass saw the NaN
+        Assert.False(cycle.Changed);
+        Assert.Equal(20_001, cycle.LastStep);
+        var early = Assert.Single(cycle.NewFindings);
+        var scratch = Assert.Single((await FromScratch(path)).Findings, f => f.RuleId == "RL0107");
+        Assert.Equal(Render(scratch), Render(early));
+        await stop.CancelAsync();
+        await running;
+    }
+}
