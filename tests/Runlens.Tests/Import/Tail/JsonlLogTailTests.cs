@@ -169,6 +169,48 @@ public sealed class JsonlLogTailTests
         AssertSameRun(await ImportWhole(path), tail.Snapshot());
     }
 
+    public static TheoryData<string> CallbackLogs() =>
+        ["lr-too-high--clipped--s1", "healthy-converged--mlp-digits--s0", "label-noise--class-pair--s1", "vanishing-gradients--deep-sigmoid--s0"];
+
+    /// <summary>The Runlens callback's own log (runs trained for the diagnosis benchmark), appended in pieces.</summary>
+    [Theory]
+    [MemberData(nameof(CallbackLogs))]
+    public async Task The_callback_log_appended_in_pieces_reads_as_the_importer_reads_it_whole(string run)
+    {
+        using var dir = new TempDir();
+        var path = dir.File("runlens.jsonl");
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(Fixtures.RepoRoot, "bench", "diagnosis", "runs", run, "log", "runlens.jsonl"));
+        await File.WriteAllBytesAsync(path, []);
+        using var tail = LogTails.TryOpen(path) ?? throw new InvalidOperationException("runlens.jsonl is tailable");
+        var random = new Random(3);
+        var written = 0;
+        var compared = 0;
+        while (written < bytes.Length)
+        {
+            var take = Math.Min(bytes.Length - written, random.Next(1, bytes.Length / 8));
+            await using (var f = new FileStream(path, FileMode.Append))
+            {
+                await f.WriteAsync(bytes.AsMemory(written, take));
+            }
+
+            written += take;
+            tail.Read();
+            if (Array.IndexOf(bytes, (byte)'\n') < written)
+            {
+                var whole = await ImportWhole(path);
+                var snapshot = tail.Snapshot();
+                AssertSameRun(whole, snapshot);
+                Assert.Equal(whole.Config.Values.ToArray(), snapshot.Config.Values.ToArray());
+                Assert.Equal(whole.Status, snapshot.Status);
+                Assert.Equal(whole.Trainer, snapshot.Trainer);
+                Assert.Equal(whole.Checkpoints.ToArray(), snapshot.Checkpoints.ToArray());
+                compared++;
+            }
+        }
+
+        Assert.True(compared >= 4, $"{compared} looks compared");
+    }
+
     [Fact]
     public async Task Logs_of_formats_not_read_incrementally_get_no_tail()
     {

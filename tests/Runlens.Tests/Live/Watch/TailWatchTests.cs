@@ -104,6 +104,28 @@ public sealed class TailWatchTests
         Assert.True(compared >= 5, $"{compared} full passes compared");
     }
 
+    public static TheoryData<string, string> BenchLogs() => new()
+    {
+        { "lr-too-high--clipped--s1", "runlens.jsonl" },
+        { "overfitting--gru-tokens--s1", "runlens.jsonl" },
+        { "vanishing-gradients--deep-sigmoid--s0", "runlens.jsonl" },
+        { "exploding-gradients--rnn-relu-adam--s0", "metrics.jsonl" },
+        { "lr-too-high--warmup--s0", "metrics.jsonl" },
+        { "label-noise--symmetric--s0", "metrics.jsonl" },
+    };
+
+    /// <summary>Real trainings' logs (the diagnosis benchmark's runs: the Runlens callback's runlens.jsonl and plain
+    /// JSON Lines loggers' metrics.jsonl), grown piece by piece.</summary>
+    [Theory]
+    [MemberData(nameof(BenchLogs))]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_real_training_log(string run, string file)
+    {
+        using var dir = new TempDir();
+        var text = await File.ReadAllTextAsync(Path.Combine(Fixtures.RepoRoot, "bench", "diagnosis", "runs", run, "log", file));
+        var compared = await GrowAndCompare(dir.File(file), text, 10);
+        Assert.True(compared >= 4, $"{compared} full passes compared");
+    }
+
     [Fact]
     public async Task A_NaN_loss_is_reported_by_the_look_that_reads_it_as_the_full_diagnosis_reports_it()
     {

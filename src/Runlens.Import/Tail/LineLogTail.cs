@@ -1,30 +1,33 @@
-using System.Collections.Immutable;
 using Runlens.Import.Core;
-using Runlens.Import.Tabular;
 using Runlens.Model;
 
 namespace Runlens.Import.Tail;
 
 /// <summary>
-/// A JSON Lines metric log read as it grows: one <see cref="LineReader"/> over a <see cref="TailStream"/> and one
-/// <see cref="JsonlMetricReader"/> state for the whole watch, so every line is parsed once, by the importer's own code
-/// (step key, carried steps, damage with its line number), and a snapshot is what <see cref="JsonlMetricsImporter"/>
-/// gives for the file up to its last line end.
+/// A line-based log read as it grows: one <see cref="LineReader"/> over a <see cref="TailStream"/> and one importer
+/// state (<see cref="ILineRecords"/>) for the whole watch, so every line is parsed once, by the importer's own code
+/// (for JSON Lines: the step key, carried steps, damage with its line number), and a snapshot is what the importer gives
+/// for the file up to its last line end.
 /// </summary>
-internal sealed class JsonlLogTail : ILogTail
+internal sealed class LineLogTail : ILogTail
 {
     private static readonly ImportContext Live = new() { Live = true };
     private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
     private readonly List<(string, SeriesPoint)> _nonFinite = [];
     private TailStream _stream = null!;
     private LineReader _lines = null!;
-    private JsonlMetricReader.State _state = null!;
+    private readonly int _maxLineBytes;
+    private readonly Func<LineReader, ILineRecords> _start;
+    private ILineRecords _records = null!;
     private long _points;
     private long _new;
 
-    public JsonlLogTail(string path)
+    /// <param name="start">The importer's state over a line reader, read on at each look.</param>
+    public LineLogTail(string path, int maxLineBytes, Func<LineReader, ILineRecords> start)
     {
         Path = path;
+        _maxLineBytes = maxLineBytes;
+        _start = start;
         Start();
     }
 
@@ -45,7 +48,7 @@ internal sealed class JsonlLogTail : ILogTail
         _lines.Resume();
         try
         {
-            JsonlMetricReader.ReadOn(_state, cancellationToken);
+            _records.ReadOn(cancellationToken);
         }
         catch (IOException)
         {
@@ -63,17 +66,16 @@ internal sealed class JsonlLogTail : ILogTail
         return new TailRead(_new, _points, last, [.. _nonFinite], restarted is null ? null : restarted + "; reading it again from the start");
     }
 
-    public Run Snapshot(Func<string, bool>? series = null) =>
-        JsonlMetricsImporter.RunOf(Path, _state.Finish(keep: true, series));
+    public Run Snapshot(Func<string, bool>? series = null) => _records.Snapshot(series);
 
     public void Dispose() => _lines.Dispose();
 
     private void Start()
     {
         _stream = new TailStream(Path);
-        _lines = new LineReader(Path, _stream, Live, JsonlMetricReader.MaxLineBytes);
-        _state = new JsonlMetricReader.State(_lines, JsonlMetricReader.Generic);
-        _state.Collector.Added = Added;
+        _lines = new LineReader(Path, _stream, Live, _maxLineBytes);
+        _records = _start(_lines);
+        _records.Collector.Added = Added;
         _lastStep.Clear();
         _points = 0;
     }
