@@ -22,20 +22,24 @@ internal sealed class ChangeSignal : IDisposable
         _watcher.EnableRaisingEvents = true;
     }
 
+    /// <summary>Notification for a file, or for everything below a folder; null where the system cannot give it.</summary>
     public static ChangeSignal? TryCreate(string file)
     {
         try
         {
             var full = Path.GetFullPath(file);
-            var folder = Path.GetDirectoryName(full);
+            var isFolder = Directory.Exists(full);
+            var folder = isFolder ? full : Path.GetDirectoryName(full);
             if (folder is null || !Directory.Exists(folder))
             {
                 return null;
             }
 
-            var watcher = new FileSystemWatcher(folder, Path.GetFileName(full))
+            // a file: its folder, that name only; a run folder: everything below it
+            var watcher = new FileSystemWatcher(folder, isFolder ? "*" : Path.GetFileName(full))
             {
                 NotifyFilter = NotifyFilters.Size | NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.CreationTime,
+                IncludeSubdirectories = isFolder,
             };
             try
             {

@@ -70,6 +70,9 @@ public sealed class RunWatcher
     /// <summary>The rule the cheap checks run on new non-finite values: divergence (RL0107), which needs only the loss series.</summary>
     private const string CheapRuleId = "RL0107";
 
+    /// <summary>The series the cheap check copies: the losses, and the epoch series the importer fills epochs from.</summary>
+    private static bool CheapSeries(string key) => MetricNames.IsLossName(key) || key is "epoch" or "train/epoch";
+
     /// <summary>The latest diagnosis; null until the run could be read.</summary>
     public Diagnosis? Latest => _last;
 
@@ -323,7 +326,7 @@ public sealed class RunWatcher
             anyNew |= _nonFinite.Add(name);
         }
 
-        if (anyNew && _tail.Snapshot(MetricNames.IsLossName).Run is { } losses)
+        if (anyNew && _tail.Snapshot(CheapSeries).Run is { } losses)
         {
             // the loss series alone are enough for the divergence rule: a copy of them, not of the whole run
             foreach (var f in _cheap.Diagnose(losses).Findings.Where(f => f.RuleId == CheapRuleId))

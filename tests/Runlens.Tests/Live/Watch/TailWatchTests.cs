@@ -126,6 +126,61 @@ public sealed class TailWatchTests
         Assert.True(compared >= 4, $"{compared} full passes compared");
     }
 
+    /// <summary>A real TensorBoard run whose loss turns NaN (Lightning), its event files grown piece by piece: the
+    /// full passes equal diagnoses from scratch, and the divergence appears.</summary>
+    [SharedFact]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_real_tensorboard_run()
+    {
+        using var dir = new TempDir();
+        var source = Fixtures.Shared("tensorboard-lightning-brain-tumor-nan-loss");
+        var files = Directory.GetFiles(source, "events.out.tfevents.*").Order(StringComparer.Ordinal).ToList();
+        File.Copy(Path.Combine(source, "hparams.yaml"), dir.File("hparams.yaml"));
+        var bytes = files.ToDictionary(f => f, File.ReadAllBytes);
+        var written = files.ToDictionary(f => f, f => Math.Min(64, bytes[f].Length));
+        foreach (var f in files)
+        {
+            await File.WriteAllBytesAsync(dir.File(Path.GetFileName(f)), bytes[f][..written[f]]);
+        }
+
+        var watchSource = WatchSources.ForPath(dir.Path);
+        Assert.IsType<TailRunSource>(watchSource);
+        var watcher = new RunWatcher(watchSource);
+        var random = new Random(13);
+        var compared = 0;
+        var divergence = false;
+        while (true)
+        {
+            var cycle = await watcher.TurnAsync();
+            divergence |= cycle.NewFindings.Any(f => f.RuleId == "RL0107");
+            if (cycle.Changed)
+            {
+                var scratch = await FromScratch(dir.Path);
+                Assert.Equal(scratch.Findings.Select(Render), cycle.Diagnosis!.Findings.Select(Render));
+                compared++;
+            }
+
+            var left = files.Where(f => written[f] < bytes[f].Length).ToList();
+            if (left.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var f in left)
+            {
+                var take = Math.Min(bytes[f].Length - written[f], random.Next(1, Math.Max(2, bytes[f].Length / 8)));
+                await using (var s = new FileStream(dir.File(Path.GetFileName(f)), FileMode.Append))
+                {
+                    await s.WriteAsync(bytes[f].AsMemory(written[f], take));
+                }
+
+                written[f] += take;
+            }
+        }
+
+        Assert.True(compared >= 4, $"{compared} full passes compared");
+        Assert.True(divergence);
+    }
+
     [Fact]
     public async Task A_NaN_loss_is_reported_by_the_look_that_reads_it_as_the_full_diagnosis_reports_it()
     {
