@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Runlens.Import.Tail;
 
 /// <summary>
@@ -52,7 +54,7 @@ internal sealed class TailStream : Stream
             if (length < _position)
             {
                 file.Dispose();
-                return $"{name} became shorter ({length:N0} bytes, {_position:N0} were read): it was truncated or replaced";
+                return string.Create(CultureInfo.InvariantCulture, $"{name} became shorter ({length:N0} bytes, {_position:N0} were read): it was truncated or replaced");
             }
 
             if (_headLength > 0 && !Same(file, 0, _head.AsSpan(0, _headLength)))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Runlens.Import.TensorBoard;
 using Runlens.Model;
 
@@ -80,7 +81,8 @@ internal sealed class TensorBoardLogTail : ILogTail
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
             if (stream.Length < scan.NextOffset)
             {
-                return $"{System.IO.Path.GetFileName(file)} became shorter ({stream.Length:N0} bytes, {scan.NextOffset:N0} were read): it was truncated or replaced";
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{System.IO.Path.GetFileName(file)} became shorter ({stream.Length:N0} bytes, {scan.NextOffset:N0} were read): it was truncated or replaced");
             }
 
             stream.Position = scan.NextOffset;

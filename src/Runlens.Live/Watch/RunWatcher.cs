@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Findings;
@@ -386,7 +387,7 @@ public sealed class RunWatcher
         var gone = _findings.Where(kv => !findings.ContainsKey(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
         _findings = findings;
         _last = diagnosis;
-        return new WatchCycle(diagnosis, true, [.. look.Early, .. added], gone, look.Now, _lastChange, result.Cost + look.Cost, look.Problem)
+        return new WatchCycle(WithEarly(diagnosis), true, [.. look.Early, .. added], gone, look.Now, _lastChange, result.Cost + look.Cost, look.Problem)
         {
             SeenPoints = _seenPoints,
             SeenStep = _seenStep,
@@ -395,12 +396,39 @@ public sealed class RunWatcher
     }
 
     /// <summary>The turn a look makes by itself: the early findings, against the latest full diagnosis.</summary>
-    private WatchCycle Quick(Look look) => new(_last, false, look.Early, [], look.Now, _lastChange, look.Cost, look.Problem)
+    private WatchCycle Quick(Look look) => new(WithEarly(_last), false, look.Early, [], look.Now, _lastChange, look.Cost, look.Problem)
     {
         SeenPoints = _seenPoints,
         SeenStep = _seenStep,
         Notice = look.Notice,
     };
+
+    /// <summary>The latest full diagnosis with the findings the cheap checks found since (in points it has not seen),
+    /// so that the alert rules and control actions act on them at once; its status rises to the worst of them. Null
+    /// before the first full diagnosis.</summary>
+    private Diagnosis? WithEarly(Diagnosis? diagnosis)
+    {
+        if (diagnosis is null || _early.Count == 0)
+        {
+            return diagnosis;
+        }
+
+        var have = diagnosis.Findings.Select(FindingKey.Of).ToHashSet(StringComparer.Ordinal);
+        var added = _early.Where(kv => !have.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value.Finding).ToList();
+        if (added.Count == 0)
+        {
+            return diagnosis;
+        }
+
+        var findings = diagnosis.Findings.Concat(added).Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f).ToImmutableArray();
+        var worst = added.MaxBy(f => f.Severity)!;
+        var status = worst.Severity == Severity.Error ? DiagnosisStatus.Critical : worst.Severity == Severity.Warning ? DiagnosisStatus.Warning : DiagnosisStatus.Healthy;
+        var summary = status > diagnosis.Summary.Status ? diagnosis.Summary with { Status = status, Headline = worst.Title } : diagnosis.Summary;
+        return new Diagnosis(diagnosis.Run, summary, findings, diagnosis.Coverage, diagnosis.ConfigChanges, diagnosis.NextSteps, diagnosis.Metrics)
+        {
+            Predictions = diagnosis.Predictions,
+        };
+    }
 
     /// <summary>What one look at a log read incrementally found.</summary>
     private sealed record Look(DateTimeOffset Now, List<Finding> Early, string? Problem, string? Notice, bool Dirty, TimeSpan Cost);

@@ -182,6 +182,34 @@ public sealed class TailWatchTests
     }
 
     [Fact]
+    public async Task A_log_written_again_from_the_start_is_said_once_in_the_watch_output_and_diagnosed_afresh()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("metrics.jsonl");
+        static string Lines(int to, double scale) => string.Concat(Enumerable.Range(1, to).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{{\"step\": {i}, \"loss\": {scale / (1 + (i / 20.0)):R}}}\n")));
+        await File.WriteAllTextAsync(path, Lines(300, 2));
+        var output = new StringWriter();
+        var watcher = new LiveMonitor(output, json: true).Attach(new RunWatcher(WatchSources.ForPath(path)));
+        await watcher.TurnAsync();
+
+        await File.WriteAllTextAsync(path, Lines(50, 1.5)); // a new run writes the same file from the start
+        var cycle = await watcher.TurnAsync();
+        Assert.True(cycle.Changed);
+        Assert.Equal(50, cycle.LastStep);
+        Assert.Equal(50, cycle.Diagnosis!.Run.LastStep);
+        await watcher.TurnAsync();
+
+        var warnings = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.GetProperty("type").GetString() == "warning").ToList();
+        var warning = Assert.Single(warnings);
+        var (now, before) = (Encoding.UTF8.GetByteCount(Lines(50, 1.5)), Encoding.UTF8.GetByteCount(Lines(300, 2)));
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"metrics.jsonl became shorter ({now:N0} bytes, {before:N0} were read): it was truncated or replaced; reading it again from the start"),
+            warning.GetProperty("message").GetString());
+        Assert.Equal(50, warning.GetProperty("step").GetInt64());
+    }
+
+    [Fact]
     public async Task A_NaN_loss_is_reported_by_the_look_that_reads_it_as_the_full_diagnosis_reports_it()
     {
         using var dir = new TempDir();
@@ -229,6 +257,9 @@ public sealed class TailWatchTests
         var early = Assert.Single(cycle.NewFindings);
         var scratch = Assert.Single((await FromScratch(path)).Findings, f => f.RuleId == "RL0107");
         Assert.Equal(Render(scratch), Render(early));
+        // the alert rules see it at once: the diagnosis the look hands on holds it, with the status it gives
+        Assert.Contains(cycle.Diagnosis!.Findings, f => f.RuleId == "RL0107");
+        Assert.Equal(Runlens.Analysis.Diagnoses.DiagnosisStatus.Critical, cycle.Diagnosis.Summary.Status);
         await stop.CancelAsync();
         await running;
     }
