@@ -264,7 +264,7 @@ public sealed class RunWatcher
     {
         var poll = _options.MinInterval - _time.GetElapsedTime(started);
         var due = TimeSpan.FromSeconds((nextFull - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
-        if (full is null && due > TimeSpan.Zero && due < poll && _seenPoints > DiagnosedPoints)
+        if (full is null && due > TimeSpan.Zero && due < poll && _seenPoints > _snapshotPoints)
         {
             poll = due;
         }
@@ -289,8 +289,6 @@ public sealed class RunWatcher
             await Task.Delay(gap, _time, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private long DiagnosedPoints => _last?.Run.Series.Values.Sum(s => (long)s.Count) ?? 0;
 
     /// <summary>Reads what the log gained and runs the cheap checks on it.</summary>
     private Look TakeLook(CancellationToken cancellationToken)
