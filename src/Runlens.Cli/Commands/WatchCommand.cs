@@ -23,7 +23,7 @@ internal static class WatchCommand
         var control = new Option<string?>("--control") { Description = "Where recovery actions are written (default: control.json beside the log; with --store or --server, the run's control document there, served at /api/runs/{id}/control)" };
         var format = new Option<string>("--format") { Description = "text for people, json for one JSON object per line", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var interval = new Option<double>("--interval") { Description = "Shortest time between two looks, in seconds", DefaultValueFactory = _ => 1 };
+        var interval = new Option<double>("--interval") { Description = "Seconds between two looks when polling, and the shortest time between two full diagnoses (a log read incrementally is also looked at as soon as the system reports a change)", DefaultValueFactory = _ => 1 };
         var idle = new Option<double>("--idle-exit") { Description = "Stop watching after this many minutes without new points (0: never)", DefaultValueFactory = _ => 0 };
         var settings = new SettingsOptions();
         var watch = new Command("watch", "Watch a run while it trains: diagnose it again as points arrive and print each new finding once; send alerts and write recovery actions.")
