@@ -7,7 +7,7 @@ internal static class Program
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
     /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
-    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. <c>soak [minutes] [points/s] [interval-s] [run-points]</c>: the server over time (memory, handles, GC, latency). <c>unread [requests] [points] [seconds]</c>: clients that ask for a long series whole and never read (memory, other reads meanwhile). <c>import-repeat FILE [times]</c>: one file imported again and again in one process (wall and CPU each). <c>predictions-once FILE</c>: read time and CPU of one predictions file, then every metric. <c>multi [seconds] [writers] [servers] [kill-every-s] [--pg CONNECTION]</c>: several servers on one PostgreSQL, one killed again and again. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill] [whole]</c>: runlens watch keeping up with a growing log (whole: read whole on each change, as before). <c>watch-detect [prefill] [repeats]</c>: time from a NaN loss written to the finding printed. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. <c>soak [minutes] [points/s] [interval-s] [run-points]</c>: the server over time (memory, handles, GC, latency). <c>unread [requests] [points] [seconds]</c>: clients that ask for a long series whole and never read (memory, other reads meanwhile). <c>import-repeat FILE [times]</c>: one file imported again and again in one process (wall and CPU each). <c>predictions-once FILE</c>: read time and CPU of one predictions file, then every metric. <c>multi [seconds] [writers] [servers] [kill-every-s] [--pg CONNECTION]</c>: several servers on one PostgreSQL, one killed again and again. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -44,7 +44,13 @@ internal static class Program
         if (args.Length > 0 && args[0] == "watch")
         {
             int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-            return await WatchLoad.RunAsync(Arg(1, 60), Arg(2, 1000), Arg(3, 0));
+            return await WatchLoad.RunAsync(Arg(1, 60), Arg(2, 1000), Arg(3, 0), args.Length > 4 && args[4] == "whole");
+        }
+
+        if (args.Length > 0 && args[0] == "watch-detect")
+        {
+            int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            return await WatchLoad.DetectAsync(Arg(1, 1_000_000), Arg(2, 5));
         }
 
         if (args.Length > 0 && args[0] == "impact")

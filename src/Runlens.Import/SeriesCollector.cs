@@ -25,6 +25,9 @@ public sealed class SeriesCollector
 
     public int NameCount => _order.Count;
 
+    /// <summary>Called with each point as it is added (a watcher looking at what a tailed log just gained).</summary>
+    public Action<string, SeriesPoint>? Added { get; set; }
+
     public void Add(string originalName, SeriesPoint point)
     {
         if (!_byName.TryGetValue(originalName, out var chunks))
@@ -35,6 +38,7 @@ public sealed class SeriesCollector
         }
 
         chunks.Add(point);
+        Added?.Invoke(originalName, point);
     }
 
     public void Add(string originalName, long step, double value, double epoch = double.NaN, double wallTime = double.NaN) =>
@@ -52,6 +56,7 @@ public sealed class SeriesCollector
         }
 
         chunks.AddRange(points);
+        Notify(originalName, points);
     }
 
     /// <summary>Appends <paramref name="points"/> (all of them, in order) and takes the array over: the caller must not
@@ -67,29 +72,57 @@ public sealed class SeriesCollector
         }
 
         chunks.AddOwned(points);
+        Notify(originalName, points);
     }
 
-    public ImmutableSortedDictionary<string, Series> Build()
+    private void Notify(string originalName, ReadOnlySpan<SeriesPoint> points)
     {
+        if (Added is { } added)
+        {
+            foreach (var point in points)
+            {
+                added(originalName, point);
+            }
+        }
+    }
+
+    public ImmutableSortedDictionary<string, Series> Build() => Build(release: true, null);
+
+    /// <summary>The series as collected so far, keyed as <see cref="Build()"/> keys them, leaving the collector able to
+    /// take more points (a log being tailed); <paramref name="keep"/> chooses series by key.</summary>
+    public ImmutableSortedDictionary<string, Series> Snapshot(Func<string, bool>? keep = null) => Build(release: false, keep);
+
+    private ImmutableSortedDictionary<string, Series> Build(bool release, Func<string, bool>? keep)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         var b = ImmutableSortedDictionary.CreateBuilder<string, Series>(StringComparer.Ordinal);
         foreach (var name in _order)
         {
             var key = _normalize(name);
-            if (b.ContainsKey(key))
+            if (taken.Contains(key))
             {
                 key = name;
             }
 
             var n = 2;
             var baseKey = key;
-            while (b.ContainsKey(key))
+            while (taken.Contains(key))
             {
                 key = $"{baseKey}#{n++}";
             }
 
+            taken.Add(key);
+            if (keep is not null && !keep(key))
+            {
+                continue;
+            }
+
             var chunks = _byName[name];
-            b[key] = new Series(key, name, ImmutableCollectionsMarshal.AsImmutableArray(chunks.ToArray()));
-            _byName[name] = Chunks.Released;
+            b[key] = new Series(key, name, ImmutableCollectionsMarshal.AsImmutableArray(release ? chunks.ToArray() : chunks.Copy()));
+            if (release)
+            {
+                _byName[name] = Chunks.Released;
+            }
         }
 
         return b.ToImmutable();
@@ -148,6 +181,21 @@ public sealed class SeriesCollector
 
             _full.Add(points); // a full chunk like the others, placed before the (empty) current one
             _count += points.Length;
+        }
+
+        /// <summary>The points so far, leaving the chunks as they are.</summary>
+        public SeriesPoint[] Copy()
+        {
+            var result = new SeriesPoint[_count];
+            var at = 0;
+            foreach (var chunk in _full)
+            {
+                chunk.CopyTo(result, at);
+                at += chunk.Length;
+            }
+
+            Array.Copy(_current, 0, result, at, _used);
+            return result;
         }
 
         public SeriesPoint[] ToArray()

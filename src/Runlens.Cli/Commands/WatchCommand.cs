@@ -23,7 +23,7 @@ internal static class WatchCommand
         var control = new Option<string?>("--control") { Description = "Where recovery actions are written (default: control.json beside the log; with --store or --server, the run's control document there, served at /api/runs/{id}/control)" };
         var format = new Option<string>("--format") { Description = "text for people, json for one JSON object per line", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var interval = new Option<double>("--interval") { Description = "Shortest time between two looks, in seconds", DefaultValueFactory = _ => 1 };
+        var interval = new Option<double>("--interval") { Description = "Seconds between two looks when polling, and the shortest time between two full diagnoses (a log read incrementally is also looked at as soon as the system reports a change)", DefaultValueFactory = _ => 1 };
         var idle = new Option<double>("--idle-exit") { Description = "Stop watching after this many minutes without new points (0: never)", DefaultValueFactory = _ => 0 };
         var settings = new SettingsOptions();
         var watch = new Command("watch", "Watch a run while it trains: diagnose it again as points arrive and print each new finding once; send alerts and write recovery actions.")
@@ -64,7 +64,7 @@ internal static class WatchCommand
             }
             else if (File.Exists(what) || Directory.Exists(what))
             {
-                source = new PathRunSource(what);
+                source = WatchSources.ForPath(what);
                 var folder = Directory.Exists(what) ? what : Path.GetDirectoryName(Path.GetFullPath(what))!;
                 channel = new FileControlChannel(parse.GetValue(control) ?? Path.Combine(folder, ControlDocument.FileName), what);
             }
@@ -81,14 +81,20 @@ internal static class WatchCommand
             }
 
             await using var _ = opened;
-            var first = await source.ReadAsync(ct);
-            if (first is { Run: null, Problem: { } problem } && source is not PathRunSource)
+            using var tailed = source as TailRunSource;
+            var first = default(SourceRead);
+            if (tailed is null)
             {
-                await Console.Error.WriteLineAsync($"runlens: {problem}. Check the run id (runlens runs lists them) and the store or server.");
-                return ExitCodes.BadInput;
+                first = await source.ReadAsync(ct);
+                if (first is { Run: null, Problem: { } problem } && source is not PathRunSource)
+                {
+                    await Console.Error.WriteLineAsync($"runlens: {problem}. Check the run id (runlens runs lists them) and the store or server.");
+                    return ExitCodes.BadInput;
+                }
+
+                source = new ReadAlready(source, first);
             }
 
-            source = new ReadAlready(source, first);
             var json = parse.GetValue(format) == "json";
             if (channel is null && opened is not null)
             {

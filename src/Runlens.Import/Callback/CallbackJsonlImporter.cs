@@ -25,7 +25,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
     public const string FormatId = "runlens-callback";
     public const string Schema = "runlens.callback/v1";
     public const string FileName = "runlens.jsonl";
-    private const int MaxLineBytes = 16 << 20;
+    internal const int MaxLineBytes = 16 << 20;
 
     // The Trainer's closing entry carries train_runtime and total_flos (with its train_loss, the mean over the run); a
     // train_loss without them is a series a module logged (Lightning's self.log("train_loss", …)), not a summary.
@@ -80,11 +80,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         var reader = new RecordReader(lines);
         try
         {
-            while (lines.Next())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                reader.Line(lines.Current, lines.Number);
-            }
+            reader.ReadOn(cancellationToken);
         }
         catch (IOException ex)
         {
@@ -95,7 +91,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
     }
 
     /// <summary>Turns the records of one file into a run.</summary>
-    private sealed class RecordReader
+    internal sealed class RecordReader
     {
         private readonly string _file;
         private readonly LineReader _lines;
@@ -121,6 +117,20 @@ internal sealed class CallbackJsonlImporter : IRunImporter
         {
             _lines = lines;
             _file = lines.File;
+        }
+
+        /// <summary>The points as they are read.</summary>
+        public SeriesCollector Collector => _series;
+
+        /// <summary>Reads the lines the reader has left; a tailed log calls it again after the reader is resumed
+        /// (<see cref="LineReader.Resume"/>).</summary>
+        public void ReadOn(CancellationToken cancellationToken)
+        {
+            while (_lines.Next())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Line(_lines.Current, _lines.Number);
+            }
         }
 
         public void Line(Span<byte> line, int number)
@@ -163,7 +173,10 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             }
         }
 
-        public Run Finish(string format)
+        /// <param name="format">The format the run's source names.</param>
+        /// <param name="keep">Leave the reader able to read on (the run so far of a tailed log); <paramref name="series"/>
+        /// chooses the series by key then.</param>
+        public Run Finish(string format, bool keep = false, Func<string, bool>? series = null)
         {
             if (_records == 0)
             {
@@ -197,13 +210,13 @@ internal sealed class CallbackJsonlImporter : IRunImporter
 
             events.AddRange(_events);
 
-            var series = _series.Build();
+            var built = keep ? _series.Snapshot(series) : _series.Build();
             var trainer = _trainer with
             {
                 GlobalStep = _trainer.GlobalStep ?? _maxStep,
                 Epoch = _trainer.Epoch ?? _maxEpoch,
             };
-            trainer = WithBest(trainer, series);
+            trainer = WithBest(trainer, built);
 
             var folder = Path.GetDirectoryName(Path.GetFullPath(_file)) ?? _file;
             var name = _name ?? Path.GetFileName(folder);
@@ -211,7 +224,7 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             {
                 Identity = new RunIdentity(RunIds.FromPath(_file), name, null, new RunSource(format, _file)) { Time = new StartEnd(_start, _end) },
                 Config = new RunConfig(_config.ToImmutable()),
-                Series = series,
+                Series = built,
                 Summary = _summary.ToImmutableSortedDictionary(StringComparer.Ordinal),
                 Checkpoints = [.. _checkpoints],
                 Trainer = trainer,

@@ -134,6 +134,10 @@ internal sealed class LineReader : IDisposable
         }
     }
 
+    /// <summary>Reads on after the end was reached, from where it stopped: a stream that grows (a log being tailed)
+    /// yields its new lines to the next <see cref="Next"/>, numbered after the ones before.</summary>
+    internal void Resume() => _done = false;
+
     public void Dispose() => _stream.Dispose();
 
     private bool ReadLine(out bool tooLong)

@@ -38,12 +38,7 @@ internal static class JsonlMetricReader
         var state = new State(lines, options);
         try
         {
-            while (lines.Next())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                state.Records++;
-                ReadLine(lines.Current, lines.Number, state);
-            }
+            ReadOn(state, cancellationToken);
         }
         catch (IOException ex)
         {
@@ -51,6 +46,20 @@ internal static class JsonlMetricReader
         }
 
         return state.Finish();
+    }
+
+    /// <summary>Reads the lines <see cref="State.Lines"/> has left into <paramref name="state"/>; a tailed log calls it again
+    /// after its reader is resumed (<see cref="LineReader.Resume"/>), and <see cref="State.Finish"/> with <c>keep</c>
+    /// gives the table so far.</summary>
+    internal static void ReadOn(State state, CancellationToken cancellationToken)
+    {
+        var lines = state.Lines;
+        while (lines.Next())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            state.Records++;
+            ReadLine(lines.Current, lines.Number, state);
+        }
     }
 
     private static void ReadLine(Span<byte> json, int line, State state)
@@ -132,7 +141,7 @@ internal static class JsonlMetricReader
     }
 
     /// <summary>Everything collected while reading one file.</summary>
-    private sealed class State
+    internal sealed class State
     {
         private readonly string _file;
         private readonly MetricTableOptions _options;
@@ -165,6 +174,9 @@ internal static class JsonlMetricReader
         public LineReader Lines { get; }
 
         public List<(string Name, double Value)> Row { get; } = [];
+
+        /// <summary>The points as they are read.</summary>
+        public SeriesCollector Collector => _collector;
 
         public int Records { get; set; }
 
@@ -269,7 +281,9 @@ internal static class JsonlMetricReader
             }
         }
 
-        public MetricTable Finish()
+        /// <param name="keep">Leave the state able to read on (the table so far of a tailed log); <paramref name="series"/>
+        /// chooses the series by key then.</param>
+        public MetricTable Finish(bool keep = false, Func<string, bool>? series = null)
         {
             var file = Path.GetFileName(_file);
             if (Records == 0 && Lines.Damage.Count == 0)
@@ -333,7 +347,7 @@ internal static class JsonlMetricReader
                 throw new RunImportException(_file, null, "no numeric values besides steps", "expected " + _options.Expected);
             }
 
-            return new MetricTable(_collector.Build(), events.ToImmutable(), [.. _columnOrder], _usable, stepSource, _maxStep, _maxEpoch)
+            return new MetricTable(keep ? _collector.Snapshot(series) : _collector.Build(), events.ToImmutable(), [.. _columnOrder], _usable, stepSource, _maxStep, _maxEpoch)
             {
                 LastBookkeeping = _lastBookkeeping.ToImmutableDictionary(StringComparer.Ordinal),
                 LastWallTime = double.IsFinite(_maxWall) ? _maxWall : null,

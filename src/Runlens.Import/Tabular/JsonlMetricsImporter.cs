@@ -84,12 +84,15 @@ internal sealed class JsonlMetricsImporter : IRunImporter
         }
 
         var table = await JsonlMetricReader.ReadAsync(path, JsonlMetricReader.Generic, context, cancellationToken).ConfigureAwait(false);
-        return ImportResult.Of(new Run
-        {
-            Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
-            Series = table.Series,
-            Trainer = new TrainerState { GlobalStep = table.MaxStep },
-            Events = table.Events,
-        });
+        return ImportResult.Of(RunOf(path, table));
     }
+
+    /// <summary>The run a table read from <paramref name="path"/> makes (also the run of a tailed log, read so far).</summary>
+    internal static Run RunOf(string path, MetricTable table) => new()
+    {
+        Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
+        Series = table.Series,
+        Trainer = new TrainerState { GlobalStep = table.MaxStep },
+        Events = table.Events,
+    };
 }

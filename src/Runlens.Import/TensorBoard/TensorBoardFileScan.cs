@@ -54,6 +54,32 @@ internal sealed class TensorBoardFileScan
         return scan.Records;
     }
 
+    /// <summary>A scan of <paramref name="file"/> read on as the file grows (<see cref="ReadOn"/>): a tailed run.</summary>
+    internal static TensorBoardFileScan Tail(string file, string prefix, TensorBoardRunData run) => new(file, prefix, run) { _live = true };
+
+    /// <summary>Where the next read of a tailed file starts (after the bytes already held).</summary>
+    internal long NextOffset => _base + _end;
+
+    /// <summary>Reads on from <see cref="NextOffset"/>: <paramref name="stream"/> is the file, positioned there. A record
+    /// still being written is kept for the next call; a file found damaged is not read again.</summary>
+    internal void ReadOn(Stream stream, CancellationToken cancellationToken)
+    {
+        if (_fatal)
+        {
+            return;
+        }
+
+        _length = stream.Length;
+        _eof = false;
+        if (_buf.Length == 0)
+        {
+            _buf = new byte[(int)Math.Min(ChunkLength, Math.Max(_length, 4096))];
+            _need = TfRecordFormat.HeaderLength;
+        }
+
+        ReadFromAsync(stream, ImportContext.None, cancellationToken).AsTask().GetAwaiter().GetResult();
+    }
+
     private async Task RunAsync(ImportContext context, CancellationToken cancellationToken)
     {
         _live = context.Live;
@@ -80,40 +106,45 @@ internal sealed class TensorBoardFileScan
 
             _buf = new byte[(int)Math.Min(ChunkLength, Math.Max(_length, 4096))];
             _need = TfRecordFormat.HeaderLength;
-            while (Drain())
+            await ReadFromAsync(stream, context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ReadFromAsync(Stream stream, ImportContext context, CancellationToken cancellationToken)
+    {
+        while (Drain())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_start > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (_start > 0)
-                {
-                    Buffer.BlockCopy(_buf, _start, _buf, 0, _end - _start);
-                    _base += _start;
-                    _end -= _start;
-                    _start = 0;
-                }
-
-                if (_need > _buf.Length)
-                {
-                    Array.Resize(ref _buf, _need);
-                }
-
-                // fill the buffer (reading no more than the room left), then parse what it holds
-                while (_end < _buf.Length && !_eof)
-                {
-                    var n = await stream.ReadAsync(_buf.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        _eof = true;
-                    }
-
-                    _end += n;
-                    if (_end >= _need)
-                    {
-                        break;
-                    }
-                }
-
-                context.Report(_file, _base + _end, Math.Max(_length, _base + _end));
+                Buffer.BlockCopy(_buf, _start, _buf, 0, _end - _start);
+                _base += _start;
+                _end -= _start;
+                _start = 0;
             }
+
+            if (_need > _buf.Length)
+            {
+                Array.Resize(ref _buf, _need);
+            }
+
+            // fill the buffer (reading no more than the room left), then parse what it holds
+            while (_end < _buf.Length && !_eof)
+            {
+                var n = await stream.ReadAsync(_buf.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    _eof = true;
+                }
+
+                _end += n;
+                if (_end >= _need)
+                {
+                    break;
+                }
+            }
+
+            context.Report(_file, _base + _end, Math.Max(_length, _base + _end));
         }
     }
 
@@ -159,6 +190,7 @@ internal sealed class TensorBoardFileScan
                         "the file is damaged from here on; records before this offset were read");
                 }
 
+                _fatal = true;
                 return false;
             }
 
@@ -171,6 +203,7 @@ internal sealed class TensorBoardFileScan
                     _run.Add(_file, offset, string.Create(CultureInfo.InvariantCulture,
                         $"a record announces {len} bytes, more than Runlens reads (1 GiB); the rest of the file was skipped"),
                         "event files hold small records; this one is probably damaged");
+                    _fatal = true;
                     return false;
                 }
 
@@ -225,6 +258,7 @@ internal sealed class TensorBoardFileScan
     }
 
     private bool _live;
+    private bool _fatal;
 
     /// <summary>The tag for these UTF-8 bytes (one object per distinct tag of the file).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -16,6 +16,13 @@ internal static class TensorBoardRunReader
             await TensorBoardFileScan.ReadAsync(file, prefix, data, context, cancellationToken).ConfigureAwait(false);
         }
 
+        return Assemble(files, format, data);
+    }
+
+    /// <summary>The run the event files read into <paramref name="data"/> make. With <paramref name="keep"/> the data can
+    /// take more records afterwards (a tailed run) and <paramref name="series"/> chooses the series by key.</summary>
+    public static Run Assemble(TensorBoardRunFiles files, string format, TensorBoardRunData data, bool keep = false, Func<string, bool>? series = null)
+    {
         if (data.GoodRecords == 0)
         {
             var first = data.Problems.FirstOrDefault(p => p.Kind == RunEventKind.ImportDamage) ?? data.Problems.FirstOrDefault();
@@ -30,7 +37,7 @@ internal static class TensorBoardRunReader
         {
             try
             {
-                var text = await File.ReadAllTextAsync(yaml, cancellationToken).ConfigureAwait(false);
+                var text = File.ReadAllText(yaml);
                 foreach (var (k, v) in Core.YamlConfig.Parse(yaml, text, "the hyperparameters in it are skipped"))
                 {
                     config[k] = v;
@@ -63,8 +70,8 @@ internal static class TensorBoardRunReader
                 $"{data.Problems.Count - MaxDamageEvents} more damaged places in the event files were skipped.", File: files.Root));
         }
 
-        var series = data.Series.Build();
-        TensorBoardEpochs.Fill(series);
+        var built = keep ? data.Series.Snapshot(series) : data.Series.Build();
+        TensorBoardEpochs.Fill(built);
         var start = double.IsFinite(data.FirstWallTime) ? ToTime(data.FirstWallTime) : null;
         var end = double.IsFinite(data.LastWallTime) ? ToTime(data.LastWallTime) : null;
         return new Run
@@ -74,7 +81,7 @@ internal static class TensorBoardRunReader
                 Time = new StartEnd(start, end),
             },
             Config = RunConfig.From(config),
-            Series = series,
+            Series = built,
             Events = [.. events],
         };
     }

@@ -57,6 +57,11 @@ public sealed class LiveMonitor
             Write(cycle, "waiting", problem, null);
         }
 
+        if (cycle.Notice is { } notice)
+        {
+            Write(cycle, "warning", notice, null);
+        }
+
         foreach (var f in cycle.NewFindings)
         {
             Write(cycle, "finding", null, f);

@@ -22,11 +22,25 @@ public sealed record WatchCycle(
     TimeSpan Cost,
     string? Problem)
 {
+    /// <summary>For a log read incrementally (<see cref="TailRunSource"/>): the points read so far, which the cheap
+    /// checks have seen and the next full diagnosis will see; null for other sources.</summary>
+    public long? SeenPoints { get; init; }
+
+    /// <summary>For a log read incrementally: the step of the newest point read so far; null for other sources.</summary>
+    public long? SeenStep { get; init; }
+
+    /// <summary>Something the watch output should say once, e.g. that the log was truncated or replaced and is read
+    /// again from the start.</summary>
+    public string? Notice { get; init; }
+
     /// <summary>Points in the run as last read.</summary>
-    public long Points => Diagnosis?.Run.Series.Values.Sum(s => (long)s.Count) ?? 0;
+    public long Points => SeenPoints ?? Diagnosis?.Run.Series.Values.Sum(s => (long)s.Count) ?? 0;
 
     /// <summary>The step of the newest point of the run as last read (<see cref="Model.Run.LastStep"/>).</summary>
-    public long? LastStep => Diagnosis?.Run.LastStep;
+    public long? LastStep => SeenStep ?? Diagnosis?.Run.LastStep;
+
+    /// <summary>Points in the run the diagnosis saw (behind <see cref="Points"/> while the next full diagnosis waits).</summary>
+    public long DiagnosedPoints => Diagnosis?.Run.Series.Values.Sum(s => (long)s.Count) ?? 0;
 
     /// <summary>The run says it is over (finished, failed or killed).</summary>
     public bool Ended => Diagnosis?.Run.Status is Model.RunStatus.Finished or Model.RunStatus.Failed or Model.RunStatus.Killed;

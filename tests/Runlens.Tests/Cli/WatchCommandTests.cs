@@ -51,6 +51,28 @@ public sealed class WatchCommandTests
     }
 
     [Fact]
+    public async Task A_NaN_loss_written_while_watching_is_printed_with_its_step()
+    {
+        using var dir = new TempDir();
+        var log = dir.File("metrics.jsonl");
+        static string Line(int i, double loss) => string.Create(CultureInfo.InvariantCulture, $"{{\"step\": {i}, \"loss\": {(double.IsNaN(loss) ? "NaN" : loss.ToString("R", CultureInfo.InvariantCulture))}}}\n");
+        await File.WriteAllTextAsync(log, string.Concat(Enumerable.Range(1, 200).Select(i => Line(i, 2.0 / (1 + (i / 20.0))))));
+        var writer = Task.Run(async () =>
+        {
+            await Task.Delay(1500);
+            await File.AppendAllTextAsync(log, string.Concat(Enumerable.Range(201, 10).Select(i => Line(i, i == 205 ? double.NaN : 0.2))));
+        });
+
+        var r = await RunlensProcess.RunAsync("watch", log, "--format", "json", "--interval", "0.2", "--idle-exit", "0.05");
+        await writer;
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var divergence = Assert.Single(lines, l => l.GetProperty("type").GetString() == "finding" && l.GetProperty("finding").GetProperty("id").GetString() == "RL0107");
+        Assert.Equal(210, divergence.GetProperty("step").GetInt64());
+        Assert.Contains("became NaN at step 205", divergence.GetProperty("finding").GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_target_and_a_bad_interval_are_clean_errors()
     {
         using var dir = new TempDir();

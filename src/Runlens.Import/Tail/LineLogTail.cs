@@ -1,0 +1,93 @@
+using Runlens.Import.Core;
+using Runlens.Model;
+
+namespace Runlens.Import.Tail;
+
+/// <summary>
+/// A line-based log read as it grows: one <see cref="LineReader"/> over a <see cref="TailStream"/> and one importer
+/// state (<see cref="ILineRecords"/>) for the whole watch, so every line is parsed once, by the importer's own code
+/// (for JSON Lines: the step key, carried steps, damage with its line number), and a snapshot is what the importer gives
+/// for the file up to its last line end.
+/// </summary>
+internal sealed class LineLogTail : ILogTail
+{
+    private static readonly ImportContext Live = new() { Live = true };
+    private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
+    private readonly List<(string, SeriesPoint)> _nonFinite = [];
+    private TailStream _stream = null!;
+    private LineReader _lines = null!;
+    private readonly int _maxLineBytes;
+    private readonly Func<LineReader, ILineRecords> _start;
+    private ILineRecords _records = null!;
+    private long _points;
+    private long _new;
+
+    /// <param name="start">The importer's state over a line reader, read on at each look.</param>
+    public LineLogTail(string path, int maxLineBytes, Func<LineReader, ILineRecords> start)
+    {
+        Path = path;
+        _maxLineBytes = maxLineBytes;
+        _start = start;
+        Start();
+    }
+
+    public string Path { get; }
+
+    public TailRead Read(CancellationToken cancellationToken = default)
+    {
+        var restarted = _stream.Refresh();
+        if (restarted is not null)
+        {
+            _lines.Dispose();
+            Start();
+            _stream.Refresh();
+        }
+
+        _new = 0;
+        _nonFinite.Clear();
+        _lines.Resume();
+        try
+        {
+            _records.ReadOn(cancellationToken);
+        }
+        catch (IOException)
+        {
+            // the lines read before the failure are kept; the next look reads on from there
+            _lines.Resume();
+            throw;
+        }
+
+        long? last = null;
+        foreach (var step in _lastStep.Values)
+        {
+            last = last is { } m && m >= step ? m : step;
+        }
+
+        return new TailRead(_new, _points, last, [.. _nonFinite], restarted is null ? null : restarted + "; reading it again from the start");
+    }
+
+    public Run Snapshot(Func<string, bool>? series = null) => _records.Snapshot(series);
+
+    public void Dispose() => _lines.Dispose();
+
+    private void Start()
+    {
+        _stream = new TailStream(Path);
+        _lines = new LineReader(Path, _stream, Live, _maxLineBytes);
+        _records = _start(_lines);
+        _records.Collector.Added = Added;
+        _lastStep.Clear();
+        _points = 0;
+    }
+
+    private void Added(string name, SeriesPoint point)
+    {
+        _points++;
+        _new++;
+        _lastStep[name] = point.Step;
+        if (!double.IsFinite(point.Value) && _nonFinite.Count < TailRead.MaxNonFinite)
+        {
+            _nonFinite.Add((name, point));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Runlens.Import.Tail;
+
+/// <summary>The logs that can be read incrementally, and the tail for each.</summary>
+public static class LogTails
+{
+    /// <summary>The formats tailed so far; any other log is read whole on each change.</summary>
+    public static IReadOnlyList<string> Formats { get; } =
+        [Tabular.JsonlMetricsImporter.FormatId, Callback.CallbackJsonlImporter.FormatId, TensorBoard.TensorBoardImporter.FormatId];
+
+    /// <summary>A tail for the log at <paramref name="path"/> when its format can be read incrementally (a JSON Lines
+    /// log, the callback's runlens.jsonl, a TensorBoard event file or a folder holding one TensorBoard run); null when it
+    /// cannot (another format, a folder of several runs, not there yet): the caller reads it whole.</summary>
+    public static ILogTail? TryOpen(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ImporterCatalog.Detect(path) switch
+            {
+                TensorBoard.TensorBoardImporter when File.Exists(path) || TensorBoard.TensorBoardLayout.RunsIn(path).Count == 1 => new TensorBoardLogTail(path),
+                _ when !File.Exists(path) => null,
+                Tabular.JsonlMetricsImporter => new LineLogTail(path, Tabular.JsonlMetricReader.MaxLineBytes, lines => new JsonlRecords(lines)),
+                Callback.CallbackJsonlImporter => new LineLogTail(path, Callback.CallbackJsonlImporter.MaxLineBytes, lines => new CallbackRecords(lines)),
+                _ => null,
+            };
+        }
+        catch (RunImportException)
+        {
+            return null;
+        }
+    }
+}
