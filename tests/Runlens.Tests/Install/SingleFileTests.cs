@@ -7,8 +7,10 @@ namespace Runlens.Tests.Install;
 /// scripts/smoke-single-file.sh (the binary run from a fresh folder with no dotnet on PATH: <c>runlens analyze</c> of an
 /// example, <c>runlens serve</c> answering /health). Building it takes several minutes (runtime packs, a RID-specific
 /// build of every project), more than the test run can spend, so this test runs only when <c>RUNLENS_SINGLE_FILE=1</c>
-/// is set; run it before a release: <c>RUNLENS_SINGLE_FILE=1 dotnet test --filter SingleFileTests</c>.
+/// is set; run it before a release: <c>RUNLENS_SINGLE_FILE=1 dotnet test --filter SingleFileTests</c>. It shares a
+/// collection with <see cref="DotnetToolTests"/>: both publish src/Runlens.Cli for linux-x64 into the same obj/ folder.
 /// </summary>
+[Collection(nameof(DotnetToolTests))]
 public sealed class SingleFileTests
 {
     [SingleFileFact]
