@@ -79,7 +79,7 @@ internal static class ScaleScenario
     }
 
     /// <summary>Realistic HF log: training entries (loss, grad_norm, learning_rate, epoch, step) and an eval every 100 steps.</summary>
-    private static void Generate(string path, int entries)
+    internal static void Generate(string path, int entries)
     {
         using var stream = File.Create(path);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
