@@ -1,0 +1,253 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Runlens.Analysis.Signals;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.RunAccounting;
+
+/// <summary>
+/// The run's bookkeeping, worked out from its config, dataset sizes and logs: the effective batch, the steps an epoch
+/// takes, how much of an epoch the steps cover against what the epoch counter says, how often it evaluated and saved,
+/// its runtime and FLOPs. Every field is null when the run does not record what it needs; <see cref="Arithmetic"/>
+/// spells out each figure that could be worked out ("16 = 4 per device × 1 device × 4 accumulation").
+/// </summary>
+/// <param name="TrainExamples">Training examples the run records.</param>
+/// <param name="EvalExamples">Evaluation examples the run records.</param>
+/// <param name="TestExamples">Test examples the run records.</param>
+/// <param name="BatchPerDevice">Batch size per device (config, else the trainer's own figure).</param>
+/// <param name="Devices">Devices the config names (1 when not set).</param>
+/// <param name="GradientAccumulation">Gradient-accumulation steps (1 when not set).</param>
+/// <param name="EffectiveBatch">Examples per optimiser step: batch per device × devices × accumulation.</param>
+/// <param name="StepsPerEpoch">Optimiser steps one pass over the training set takes: ceil(examples / (batch × devices)) / accumulation.</param>
+/// <param name="Steps">Optimiser steps the run took (the trainer's global step, else the last logged step).</param>
+/// <param name="EpochsFromSteps">Steps over steps per epoch: the epochs the steps cover.</param>
+/// <param name="EpochsLogged">The epoch counter at the end of the run, as logged.</param>
+/// <param name="LoggedStepsPerEpoch">Steps per epoch the epoch counter implies: the step over the epoch at the last log
+/// with a fractional epoch counter (null when the counter is whole epochs only).</param>
+/// <param name="PlannedEpochs">Epochs the run was configured for (<c>num_train_epochs</c>).</param>
+/// <param name="MaxSteps">Steps the run was configured for (<c>max_steps</c>).</param>
+/// <param name="Evaluations">Evaluations logged (distinct steps of the validation series).</param>
+/// <param name="EvaluationEvery">Steps between evaluations: the median gap between the logged ones, else <c>eval_steps</c>.</param>
+/// <param name="Checkpoints">Checkpoints the run saved and the logs name.</param>
+/// <param name="SaveEvery">Steps between checkpoints: the median gap between the saved ones, else <c>save_steps</c>.</param>
+/// <param name="RuntimeSeconds">Training time in seconds, when logged (<c>train_runtime</c>).</param>
+/// <param name="TotalFlos">Floating-point operations of the run, when logged (<c>total_flos</c>).</param>
+/// <param name="Arithmetic">Each worked-out figure as a sentence with its arithmetic, in the order above.</param>
+public sealed record RunAccount(
+    long? TrainExamples,
+    long? EvalExamples,
+    long? TestExamples,
+    double? BatchPerDevice,
+    double Devices,
+    double GradientAccumulation,
+    double? EffectiveBatch,
+    double? StepsPerEpoch,
+    long? Steps,
+    double? EpochsFromSteps,
+    double? EpochsLogged,
+    double? LoggedStepsPerEpoch,
+    double? PlannedEpochs,
+    long? MaxSteps,
+    int Evaluations,
+    long? EvaluationEvery,
+    int Checkpoints,
+    long? SaveEvery,
+    double? RuntimeSeconds,
+    double? TotalFlos,
+    ImmutableArray<string> Arithmetic)
+{
+    /// <summary>The config keys that name the batch size per device, most specific first.</summary>
+    public static readonly ImmutableArray<string> BatchKeys = ["per_device_train_batch_size", "train_batch_size", "batch_size"];
+
+    public static readonly ImmutableArray<string> AccumulationKeys = ["gradient_accumulation_steps", "accumulate_grad_batches"];
+
+    public static readonly ImmutableArray<string> DeviceKeys = ["world_size", "n_gpu", "devices", "num_devices"];
+
+    /// <summary>True when the run records anything this account can show.</summary>
+    public bool IsEmpty => TrainExamples is null && EvalExamples is null && TestExamples is null && BatchPerDevice is null
+        && Steps is null && Evaluations == 0 && Checkpoints == 0 && RuntimeSeconds is null && TotalFlos is null;
+
+    /// <summary>The account of <paramref name="run"/>.</summary>
+    public static RunAccount Of(Run run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var config = run.Config;
+        var batch = config.Number([.. BatchKeys]) ?? run.Trainer.TrainBatchSize;
+        batch = batch is > 0 ? batch : null;
+        var accumulation = Math.Max(1, config.Number([.. AccumulationKeys]) ?? 1);
+        var devices = Math.Max(1, config.Number([.. DeviceKeys]) ?? 1);
+        double? effective = batch is { } b ? b * devices * accumulation : null;
+        var examples = run.Dataset.TrainExamples is > 0 ? run.Dataset.TrainExamples : null;
+        double? stepsPerEpoch = examples is { } n && batch is { } bb ? StepsPerEpochOf(n, bb, devices, accumulation) : null;
+
+        var steps = run.Trainer.GlobalStep ?? TrainingLastStep(run);
+        var epochs = run.Trainer.Epoch ?? LastEpoch(run);
+        double? fromSteps = steps is { } s && stepsPerEpoch is > 0 ? s / stepsPerEpoch.Value : null;
+        var loggedPerEpoch = LoggedStepsPerEpochOf(run);
+
+        var evalSteps = EvaluationSteps(run);
+        long? evalEvery = MedianGap(evalSteps) ?? PositiveWhole(config.Number("eval_steps")) ?? run.Trainer.EvalSteps;
+        var checkpointSteps = run.Checkpoints.Select(c => c.Step).Distinct().Order().ToArray();
+        long? saveEvery = MedianGap(checkpointSteps) ?? PositiveWhole(config.Number("save_steps")) ?? run.Trainer.SaveSteps;
+        double? runtime = run.Summary.TryGetValue("train_runtime", out var rt) && double.IsFinite(rt) && rt > 0 ? rt : null;
+        double? flos = run.Summary.TryGetValue("total_flos", out var fl) && double.IsFinite(fl) && fl > 0 ? fl : null;
+        var planned = run.Trainer.NumTrainEpochs ?? config.Number("num_train_epochs", "max_epochs", "epochs");
+        var maxSteps = run.Trainer.MaxSteps is > 0 ? run.Trainer.MaxSteps : PositiveWhole(config.Number("max_steps"));
+
+        var lines = ImmutableArray.CreateBuilder<string>();
+        if (batch is { } pb && effective is { } eb)
+        {
+            lines.Add(Invariant($"Effective batch {Count(eb)} = {Count(pb)} per device × {Count(devices)} device{(devices == 1 ? "" : "s")} × {Count(accumulation)} accumulation."));
+        }
+
+        if (examples is { } ex && effective is { } e2 && stepsPerEpoch is { } spe)
+        {
+            lines.Add(Invariant($"{Count(ex)} training examples / {Count(e2)} per step = {Count(spe)} steps per epoch."));
+        }
+
+        if (steps is { } st && fromSteps is { } fs && stepsPerEpoch is { } spe2)
+        {
+            var seen = Invariant($"{Format.Step(st)} steps / {Count(spe2)} per epoch = {Epochs(fs)}");
+            seen += epochs is { } logged
+                ? Invariant($"; the epoch counter says {Epochs(logged)}.")
+                : ".";
+            lines.Add(seen);
+        }
+
+        if (evalSteps.Length > 0)
+        {
+            lines.Add(Invariant($"{Format.Step(evalSteps.Length)} evaluation{(evalSteps.Length == 1 ? "" : "s")}")
+                + (evalEvery is { } ee ? Invariant($", every {Format.Step(ee)} steps") : "")
+                + (stepsPerEpoch is { } spe3 && evalEvery is { } ee2 ? Invariant($" ({Epochs(ee2 / spe3)})") : "") + ".");
+        }
+
+        if (checkpointSteps.Length > 0)
+        {
+            lines.Add(Invariant($"{Format.Step(checkpointSteps.Length)} checkpoint{(checkpointSteps.Length == 1 ? "" : "s")} named in the logs")
+                + (saveEvery is { } se ? Invariant($", saved every {Format.Step(se)} steps") : "") + ".");
+        }
+        else if (saveEvery is { } se2)
+        {
+            lines.Add(Invariant($"Checkpoints saved every {Format.Step(se2)} steps (by the config)."));
+        }
+
+        return new RunAccount(examples, run.Dataset.EvalExamples, run.Dataset.TestExamples, batch, devices, accumulation, effective,
+            stepsPerEpoch, steps, fromSteps, epochs, loggedPerEpoch, planned, maxSteps, evalSteps.Length, evalEvery, checkpointSteps.Length,
+            saveEvery, runtime, flos, lines.ToImmutable());
+    }
+
+    /// <summary>ceil(examples / (batch × devices)) / accumulation: the batches one pass yields, over the batches one
+    /// optimiser step takes.</summary>
+    public static double StepsPerEpochOf(double examples, double batchPerDevice, double devices, double accumulation) =>
+        Math.Ceiling(examples / (batchPerDevice * devices)) / accumulation;
+
+    /// <summary>A count as people write it: thousands separated, no decimals when whole.</summary>
+    public static string Count(double v) =>
+        double.IsFinite(v) && v == Math.Round(v) && Math.Abs(v) < 1e15
+            ? ((long)v).ToString("N0", CultureInfo.InvariantCulture)
+            : Format.Number(v);
+
+    /// <summary>An epoch count as people say it: "0.96 of an epoch", "1 epoch", "2.5 epochs".</summary>
+    public static string Epochs(double epochs)
+    {
+        if (epochs < 1)
+        {
+            return (epochs < 0.01 ? Format.Number(epochs) : epochs.ToString("0.00", CultureInfo.InvariantCulture)) + " of an epoch";
+        }
+
+        var text = epochs == Math.Round(epochs) ? Count(epochs) : epochs.ToString("0.##", CultureInfo.InvariantCulture);
+        return text + (text == "1" ? " epoch" : " epochs");
+    }
+
+    /// <summary>Steps per epoch the epoch counter implies: step / epoch at the latest log whose epoch counter is fractional
+    /// (a counter of whole epochs says only which epoch a log belongs to). Null when there is none.</summary>
+    public static double? LoggedStepsPerEpochOf(Run run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        SeriesPoint? last = null;
+        var fractional = false;
+        foreach (var s in run.Series.Values)
+        {
+            if (SystemMetrics.IsSystem(s.Key))
+            {
+                continue;
+            }
+
+            foreach (var p in s.Points)
+            {
+                if (!double.IsFinite(p.Epoch) || p.Epoch <= 0 || p.Step <= 0)
+                {
+                    continue;
+                }
+
+                fractional |= p.Epoch != Math.Round(p.Epoch);
+                if (last is not { } cur || p.Step > cur.Step)
+                {
+                    last = p;
+                }
+            }
+        }
+
+        return fractional && last is { } l ? l.Step / l.Epoch : null;
+    }
+
+    /// <summary>The distinct steps of the run's evaluations (the points of its validation series), in order.</summary>
+    private static long[] EvaluationSteps(Run run) =>
+        [.. run.Series.Values
+            .Where(s => MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsBookkeeping(s.Key))
+            .SelectMany(s => s.Points.Select(p => p.Step))
+            .Distinct()
+            .Order()];
+
+    private static long? TrainingLastStep(Run run)
+    {
+        long? max = null;
+        foreach (var s in run.Series.Values)
+        {
+            if (!SystemMetrics.IsSystem(s.Key) && s.Count > 0 && (max is null || s.Last.Step > max))
+            {
+                max = s.Last.Step;
+            }
+        }
+
+        return max;
+    }
+
+    private static double? LastEpoch(Run run)
+    {
+        double? max = null;
+        foreach (var s in run.Series.Values)
+        {
+            foreach (var p in s.Points)
+            {
+                if (double.IsFinite(p.Epoch) && (max is null || p.Epoch > max))
+                {
+                    max = p.Epoch;
+                }
+            }
+        }
+
+        return max;
+    }
+
+    private static long? MedianGap(long[] steps)
+    {
+        if (steps.Length < 2)
+        {
+            return null;
+        }
+
+        var gaps = new double[steps.Length - 1];
+        for (var i = 1; i < steps.Length; i++)
+        {
+            gaps[i - 1] = steps[i] - steps[i - 1];
+        }
+
+        var m = SeriesMath.Median(gaps);
+        return m > 0 ? (long)Math.Round(m) : null;
+    }
+
+    private static long? PositiveWhole(double? v) => v is >= 1 and < long.MaxValue / 2 ? (long)Math.Round(v.Value) : null;
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
