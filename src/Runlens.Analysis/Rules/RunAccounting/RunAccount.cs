@@ -29,9 +29,14 @@ namespace Runlens.Analysis.Rules.RunAccounting;
 /// <param name="Evaluations">Evaluations logged (distinct steps of the validation series).</param>
 /// <param name="EvaluationEvery">Steps between evaluations: the median gap between the logged ones, else <c>eval_steps</c>.</param>
 /// <param name="Checkpoints">Checkpoints the run saved and the logs name.</param>
-/// <param name="SaveEvery">Steps between checkpoints: the median gap between the saved ones, else <c>save_steps</c>.</param>
+/// <param name="SaveEvery">Steps between checkpoints: the median gap between the saved ones, else <c>save_steps</c> when
+/// <c>save_strategy</c> is <c>steps</c>.</param>
 /// <param name="RuntimeSeconds">Training time in seconds, when logged (<c>train_runtime</c>).</param>
 /// <param name="TotalFlos">Floating-point operations of the run, when logged (<c>total_flos</c>).</param>
+/// <param name="EpochIndexed">The run logs once per epoch and its steps are epoch numbers (Keras, epoch-indexed CSV):
+/// reports count its epochs, not steps.</param>
+/// <param name="EpochsRun">Epochs the run logged, counted (20 for a run logged at epochs 0 to 19); null unless
+/// <paramref name="EpochIndexed"/>.</param>
 /// <param name="Arithmetic">Each worked-out figure as a sentence with its arithmetic, in the order above.</param>
 public sealed record RunAccount(
     long? TrainExamples,
@@ -54,6 +59,8 @@ public sealed record RunAccount(
     long? SaveEvery,
     double? RuntimeSeconds,
     double? TotalFlos,
+    bool EpochIndexed,
+    int? EpochsRun,
     ImmutableArray<string> Arithmetic)
 {
     /// <summary>The config keys that name the batch size per device, most specific first.</summary>
@@ -64,7 +71,7 @@ public sealed record RunAccount(
     public static readonly ImmutableArray<string> DeviceKeys = ["world_size", "n_gpu", "devices", "num_devices"];
 
     /// <summary>True when the run records anything this account can show.</summary>
-    public bool IsEmpty => TrainExamples is null && EvalExamples is null && TestExamples is null && BatchPerDevice is null
+    public bool IsEmpty => Arithmetic.IsEmpty && TrainExamples is null && EvalExamples is null && TestExamples is null && BatchPerDevice is null
         && Steps is null && Evaluations == 0 && Checkpoints == 0 && RuntimeSeconds is null && TotalFlos is null;
 
     /// <summary>The account of <paramref name="run"/>.</summary>
@@ -74,8 +81,10 @@ public sealed record RunAccount(
         var config = run.Config;
         var batch = config.Number([.. BatchKeys]) ?? run.Trainer.TrainBatchSize;
         batch = batch is > 0 ? batch : null;
-        var accumulation = Math.Max(1, config.Number([.. AccumulationKeys]) ?? 1);
-        var devices = Math.Max(1, config.Number([.. DeviceKeys]) ?? 1);
+        var accumulationRecorded = config.Number([.. AccumulationKeys]);
+        var devicesRecorded = config.Number([.. DeviceKeys]);
+        var accumulation = Math.Max(1, accumulationRecorded ?? 1);
+        var devices = Math.Max(1, devicesRecorded ?? 1);
         double? effective = batch is { } b ? b * devices * accumulation : null;
         var examples = run.Dataset.TrainExamples is > 0 ? run.Dataset.TrainExamples : null;
         double? stepsPerEpoch = examples is { } n && batch is { } bb ? StepsPerEpochOf(n, bb, devices, accumulation) : null;
@@ -88,16 +97,27 @@ public sealed record RunAccount(
         var evalSteps = EvaluationSteps(run);
         long? evalEvery = MedianGap(evalSteps) ?? PositiveWhole(config.Number("eval_steps")) ?? run.Trainer.EvalSteps;
         var checkpointSteps = run.Checkpoints.Select(c => c.Step).Distinct().Order().ToArray();
-        long? saveEvery = MedianGap(checkpointSteps) ?? PositiveWhole(config.Number("save_steps")) ?? run.Trainer.SaveSteps;
+        // save_steps is written whatever the strategy (an epoch-saving run keeps the default 500): it counts only when the
+        // config says checkpoints are saved by steps.
+        var bySteps = config.Get("save_strategy") is { Kind: ConfigValueKind.String } strategy && strategy.Text == "steps";
+        long? saveEvery = MedianGap(checkpointSteps) ?? (bySteps ? PositiveWhole(config.Number("save_steps")) ?? run.Trainer.SaveSteps : null);
         double? runtime = run.Summary.TryGetValue("train_runtime", out var rt) && double.IsFinite(rt) && rt > 0 ? rt : null;
         double? flos = run.Summary.TryGetValue("total_flos", out var fl) && double.IsFinite(fl) && fl > 0 ? fl : null;
         var planned = run.Trainer.NumTrainEpochs ?? config.Number("num_train_epochs", "max_epochs", "epochs");
         var maxSteps = run.Trainer.MaxSteps is > 0 ? run.Trainer.MaxSteps : PositiveWhole(config.Number("max_steps"));
 
+        var indexed = EpochIndexedCount(run);
         var lines = ImmutableArray.CreateBuilder<string>();
         if (batch is { } pb && effective is { } eb)
         {
-            lines.Add(Invariant($"Effective batch {Count(eb)} = {Count(pb)} per device × {Count(devices)} device{(devices == 1 ? "" : "s")} × {Count(accumulation)} accumulation."));
+            var assumed = (devicesRecorded, accumulationRecorded) switch
+            {
+                (null, null) => " (devices and accumulation not recorded: 1 assumed)",
+                (null, _) => " (devices not recorded: 1 assumed)",
+                (_, null) => " (accumulation not recorded: 1 assumed)",
+                _ => "",
+            };
+            lines.Add(Invariant($"Effective batch {Count(eb)} = {Count(pb)} per device × {Count(devices)} device{(devices == 1 ? "" : "s")} × {Count(accumulation)} accumulation{assumed}."));
         }
 
         if (examples is { } ex && effective is { } e2 && stepsPerEpoch is { } spe)
@@ -117,7 +137,8 @@ public sealed record RunAccount(
         if (evalSteps.Length > 0)
         {
             lines.Add(Invariant($"{Format.Step(evalSteps.Length)} evaluation{(evalSteps.Length == 1 ? "" : "s")}")
-                + (evalEvery is { } ee ? Invariant($", every {Format.Step(ee)} steps") : "")
+                + (evalEvery is { } ee ? (indexed is not null ? (ee == 1 ? ", one per epoch" : Invariant($", every {Format.Step(ee)} epochs"))
+                    : ee == 1 ? ", every step" : Invariant($", every {Format.Step(ee)} steps")) : "")
                 + (stepsPerEpoch is { } spe3 && evalEvery is { } ee2 ? Invariant($" ({Epochs(ee2 / spe3)})") : "") + ".");
         }
 
@@ -133,7 +154,7 @@ public sealed record RunAccount(
 
         return new RunAccount(examples, run.Dataset.EvalExamples, run.Dataset.TestExamples, batch, devices, accumulation, effective,
             stepsPerEpoch, steps, fromSteps, epochs, loggedPerEpoch, planned, maxSteps, evalSteps.Length, evalEvery, checkpointSteps.Length,
-            saveEvery, runtime, flos, lines.ToImmutable());
+            saveEvery, runtime, flos, indexed is not null, indexed, lines.ToImmutable());
     }
 
     /// <summary>ceil(examples / (batch × devices)) / accumulation: the batches one pass yields, over the batches one
@@ -189,6 +210,31 @@ public sealed record RunAccount(
         }
 
         return fractional && last is { } l ? l.Step / l.Epoch : null;
+    }
+
+    /// <summary>The number of epochs logged when every training-log point's step is its (whole) epoch number, else null.</summary>
+    private static int? EpochIndexedCount(Run run)
+    {
+        var epochs = new HashSet<long>();
+        foreach (var s in run.Series.Values)
+        {
+            if (SystemMetrics.IsSystem(s.Key))
+            {
+                continue;
+            }
+
+            foreach (var p in s.Points)
+            {
+                if (!double.IsFinite(p.Epoch) || p.Epoch != p.Step)
+                {
+                    return null;
+                }
+
+                epochs.Add(p.Step);
+            }
+        }
+
+        return epochs.Count == 0 ? null : epochs.Count;
     }
 
     /// <summary>The distinct steps of the run's evaluations (the points of its validation series), in order.</summary>

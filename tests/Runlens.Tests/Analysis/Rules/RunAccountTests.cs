@@ -35,7 +35,7 @@ public sealed class RunAccountTests : RuleTestBase
         Assert.Equal(20_000L, account.EvaluationEvery);
         string[] expected =
             [
-                "Effective batch 16 = 4 per device × 1 device × 4 accumulation.",
+                "Effective batch 16 = 4 per device × 1 device × 4 accumulation (devices not recorded: 1 assumed).",
                 "1,000,000 training examples / 16 per step = 62,500 steps per epoch.",
                 "60,000 steps / 62,500 per epoch = 0.96 of an epoch; the epoch counter says 0.10 of an epoch.",
                 "3 evaluations, every 20,000 steps (0.32 of an epoch).",
