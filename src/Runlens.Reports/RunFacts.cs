@@ -73,7 +73,7 @@ internal static class RunFacts
 
         if (Epochs(run) is { } ep)
         {
-            parts.Add(Analysis.Format.Number(ep) + (ep == 1 ? " epoch" : " epochs"));
+            parts.Add(RunAccount.Epochs(ep));
         }
 
         return parts.Count == 0 ? null : string.Join(", ", parts);
