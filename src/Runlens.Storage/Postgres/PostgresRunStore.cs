@@ -53,7 +53,8 @@ public sealed class PostgresRunStore : SqlRunStore, IStoreSize
             run_id TEXT NOT NULL, name TEXT NOT NULL, series_key TEXT NOT NULL, value DOUBLE PRECISION, differs INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (run_id, name));
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS runs_experiment ON runs (experiment);
+        CREATE INDEX IF NOT EXISTS runs_experiment_cover ON runs (experiment) INCLUDE (id, lifecycle, start_ms);
+        DROP INDEX IF EXISTS runs_experiment;
         CREATE INDEX IF NOT EXISTS series_original ON series (run_id, original_name);
         CREATE INDEX IF NOT EXISTS runs_start ON runs (start_ms DESC, id COLLATE "C");
         CREATE INDEX IF NOT EXISTS runs_by_name ON runs (name COLLATE "C", start_ms DESC NULLS LAST, id COLLATE "C");
@@ -62,6 +63,7 @@ public sealed class PostgresRunStore : SqlRunStore, IStoreSize
         CREATE INDEX IF NOT EXISTS tags_value ON tags (key, value COLLATE "C");
         CREATE INDEX IF NOT EXISTS run_metrics_value ON run_metrics (name, value);
         CREATE INDEX IF NOT EXISTS run_metrics_differs ON run_metrics (name) WHERE differs = 1;
+        CREATE INDEX IF NOT EXISTS run_metrics_cover ON run_metrics (run_id, name) INCLUDE (value);
         """;
 
     private readonly NpgsqlDataSource _source;
