@@ -10,8 +10,8 @@ public sealed class PlateauRule : IRule
         "RL0104", "plateau", "The primary metric has stopped improving", RuleCategory.LearningDynamics, Severity.Info,
         [Signal.ValMetric],
         [typeof(PlateauEvidence)],
-        new RuleOption("window", 5, "Last evaluations examined (seed 001: 5+ epochs)"),
-        new RuleOption("min_improvement", 0.005, "Relative improvement over the best before the window below which the metric is flat (seed 001: < 0.5%)"),
+        new RuleOption("window", 5, "Last evaluations examined (usual guidance: 5+ epochs)"),
+        new RuleOption("min_improvement", 0.005, "Relative improvement over the best before the window below which the metric is flat (usual guidance: < 0.5%)"),
         new RuleOption("min_share_of_gain", 0.02, "Improvement over the window, as a share of everything gained before it, below which a metric still creeping is flat"),
         new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"));
 
