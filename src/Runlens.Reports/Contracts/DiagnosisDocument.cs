@@ -24,7 +24,8 @@ public sealed record DiagnosisDocument(
     IReadOnlyList<string> NextSteps,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, SeriesStatsJson>? Metrics,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EvaluationDocument? Predictions,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FindingsLeftOut = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FindingsLeftOut = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TrainingPredictionsJson? TrainingPredictions = null)
 {
     public const string CurrentSchema = Diagnosis.Schema;
 
@@ -41,6 +42,7 @@ public sealed record DiagnosisDocument(
         return new(CurrentSchema, RunJson.From(d.Run), SummaryJson.From(d.Summary), [.. outcomes.Select(MetricOutcomeJson.From)],
             MetricOutcome.LeftOut(d.Run, d.Summary.PrimaryMetric, outcomes), AccountingJson.From(RunAccount.Of(d.Run)), [.. d.Findings.Select(FindingJson.From)],
             [.. d.RootCauses.Select(RootCauseJson.From)], CoverageJson.From(d.Coverage), ConfigChangeJson.Map(d.ConfigChanges), d.NextSteps,
-            metrics, d.Predictions is { } p ? EvaluationDocument.From(p, curves: false) : null);
+            metrics, d.Predictions is { } p ? EvaluationDocument.From(p, curves: false) : null,
+            TrainingPredictions: d.TrainingPredictions is { } t ? TrainingPredictionsJson.From(t) : null);
     }
 }

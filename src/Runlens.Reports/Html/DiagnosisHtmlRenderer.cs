@@ -67,6 +67,12 @@ internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
             Fact(h, "progress", progress);
         }
 
+        if (d.TrainingPredictions is { } tp)
+        {
+            Fact(h, "training set", string.Create(CultureInfo.InvariantCulture,
+                $"{tp.Metrics.Examples:N0} examples: accuracy {Number(tp.Metrics.Accuracy)}, macro-F1 {Number(tp.Metrics.F1.Macro)}"));
+        }
+
         Fact(h, "findings", d.Findings.Length == 0 ? "none" : string.Join(", ", d.Findings.GroupBy(f => f.Severity).OrderByDescending(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
         h.Append("</dl>\n");
 

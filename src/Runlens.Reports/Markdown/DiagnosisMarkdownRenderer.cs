@@ -32,6 +32,11 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
         output.Write(bytes);
     }
 
+    /// <summary>Wrong and right examples shown, each.</summary>
+    private const int SampleRows = 5;
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
     private static void Write(StringBuilder sb, Diagnosis d)
     {
         var run = d.Run;
@@ -82,6 +87,17 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             sb.Append(" (`runlens evaluate` shows every metric)\n");
         }
 
+        if (d.TrainingPredictions is { } tp)
+        {
+            sb.Append(inv, $"- **Training set**: {tp.Metrics.Examples:N0} examples — accuracy {Analysis.Format.Number(tp.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(tp.Metrics.F1.Macro)}");
+            if (d.Predictions is { } vp)
+            {
+                sb.Append(inv, $" (validation: accuracy {Analysis.Format.Number(vp.Metrics.Accuracy)})");
+            }
+
+            sb.Append('\n');
+        }
+
         var damage = run.Events.Where(e => e.Kind == Model.RunEventKind.ImportDamage).ToList();
         foreach (var e in damage)
         {
@@ -116,6 +132,15 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             foreach (var line in accountLines)
             {
                 sb.Append("- ").Append(line).Append('\n');
+            }
+        }
+
+        if (d.Predictions?.Samples is { } samples && (samples.Incorrect.Length > 0 || samples.Correct.Length > 0))
+        {
+            sb.Append("\n## Sample predictions\n\n| example | label | predicted | |\n|---|---|---|---|\n");
+            foreach (var (x, ok) in samples.Incorrect.Take(SampleRows).Select(x => (x, false)).Concat(samples.Correct.Take(SampleRows).Select(x => (x, true))))
+            {
+                sb.Append(inv, $"| `{x.Id}` | {Cell(x.Label)} | {Cell(x.Predicted)} | {(ok ? "correct" : "wrong")} |\n");
             }
         }
 

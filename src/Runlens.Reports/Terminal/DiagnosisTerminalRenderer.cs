@@ -66,6 +66,17 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 16
                 + (pe.Entities is { } ent ? $", entity F1 {Analysis.Format.Number(ent.Micro.F1)}" : "")));
         }
 
+        if (d.TrainingPredictions is { } tp)
+        {
+            facts.AddRow("[grey]training set[/]", Markup.Escape(
+                $"{tp.Metrics.Examples:N0} examples: accuracy {Analysis.Format.Number(tp.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(tp.Metrics.F1.Macro)}"));
+        }
+
+        foreach (var x in d.Predictions?.Samples.Incorrect.Take(3) ?? [])
+        {
+            facts.AddRow("[grey]wrong[/]", Markup.Escape($"{x.Id}: label {x.Label}, predicted {x.Predicted}"));
+        }
+
         foreach (var m in MetricOutcome.Of(run, s.PrimaryMetric, s.GreaterIsBetter).Where(m => m.Key != s.PrimaryMetric))
         {
             facts.AddRow("[grey]metric[/]", Markup.Escape(
