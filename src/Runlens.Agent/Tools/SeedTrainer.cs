@@ -54,7 +54,9 @@ public static class SeedTrainer
                     ["RUNLENS_RUN_DIR"] = folder,
                     ["RUNLENS_CONTROL"] = control,
                     ["RUNLENS_CORRELATION_ID"] = correlationId,
-                }, null, limit.Token).ConfigureAwait(false);
+                }, null, signal => signal == 9 && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runlens agent at the trainer's time limit of {config.Trainer.TimeLimitSeconds} s")
+                    : null, limit.Token).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {

@@ -21,10 +21,11 @@ internal static class RunCommand
         var alerts = new Option<string?>("--alerts") { Description = "Alert rules (YAML, docs/alerts.md): which findings, thresholds and stalls to send where, and which recovery actions to write to DIR/control.json" };
         var server = new Option<string?>("--server") { Description = "Also send the run to a Runlens server (runlens serve) as it trains, e.g. http://127.0.0.1:5000; token from $RUNLENS_TOKEN" };
         var grace = new Option<double>("--stop-grace") { Description = "After a stop action, seconds to let the trainer stop itself (it reads control.json) before it is sent SIGINT; negative: never send it", DefaultValueFactory = _ => 10 };
+        var killAfter = new Option<double>("--kill-after") { Description = "Seconds after SIGINT before a trainer still running is sent SIGTERM, and as long again before SIGKILL; negative: SIGINT only", DefaultValueFactory = _ => 30 };
         var settings = new SettingsOptions();
         var run = new Command("run", "Run a training command and record it: its output (also shown here), CPU, memory and GPU use, how it ended, and the failures its output shows; diagnose its log while it trains.")
         {
-            command, output, every, alerts, server, grace,
+            command, output, every, alerts, server, grace, killAfter,
         };
         settings.AddTo(run);
         run.SetAction(async (parse, ct) =>
@@ -58,12 +59,14 @@ internal static class RunCommand
             ControlDocument.Empty(Path.GetFileName(full)).WriteTo(controlPath); // this run starts with no actions, whatever an earlier one left
             var pid = 0;
             var stopGrace = parse.GetValue(grace);
+            var escalate = parse.GetValue(killAfter) is var k && k >= 0 ? TimeSpan.FromSeconds(k) : (TimeSpan?)null;
+            var signalled = new System.Collections.Concurrent.ConcurrentDictionary<int, string>(); // signal → why runlens run sent it
             using var watching = new CancellationTokenSource();
             var monitor = setup.Monitor(Console.Error, false, new FileControlChannel(controlPath, Path.GetFileName(full)), (action, token) =>
             {
                 if (action.Action == ControlVerb.Stop && stopGrace >= 0 && pid > 0)
                 {
-                    _ = InterruptLaterAsync(pid, action.Id, TimeSpan.FromSeconds(stopGrace), watching.Token);
+                    _ = StopLaterAsync(pid, action.Id, TimeSpan.FromSeconds(stopGrace), escalate, signalled, watching.Token);
                 }
 
                 return Task.CompletedTask;
@@ -97,7 +100,8 @@ internal static class RunCommand
             try
             {
                 recorded = await ProcessRecorder.RunAsync(args, folder, TimeSpan.FromSeconds(seconds), (line, error) => (error ? Console.Error : Console.Out).WriteLine(line),
-                    new Dictionary<string, string> { ["RUNLENS_RUN_DIR"] = full, ["RUNLENS_CONTROL"] = controlPath }, started => pid = started);
+                    new Dictionary<string, string> { ["RUNLENS_RUN_DIR"] = full, ["RUNLENS_CONTROL"] = controlPath }, started => pid = started,
+                    signal => signalled.TryGetValue(signal, out var why) ? why : null);
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
@@ -162,21 +166,34 @@ internal static class RunCommand
         return run;
     }
 
-    /// <summary>SIGINT to the training process after the grace time, unless it ended before.</summary>
-    private static async Task InterruptLaterAsync(int pid, string actionId, TimeSpan grace, CancellationToken ended)
+    /// <summary>SIGINT to the training process after the grace time, unless it ended before; then, while it still runs,
+    /// SIGTERM and SIGKILL, <paramref name="escalate"/> apart (a trainer that ignores Ctrl+C is stopped all the same).</summary>
+    private static async Task StopLaterAsync(int pid, string actionId, TimeSpan grace, TimeSpan? escalate,
+        System.Collections.Concurrent.ConcurrentDictionary<int, string> signalled, CancellationToken ended)
     {
-        try
+        (string Name, int Number, Func<int, bool> Send, TimeSpan Wait)[] steps = escalate is { } e
+            ? [("SIGINT", ProcessSignals.SigInt, ProcessSignals.Interrupt, grace), ("SIGTERM", ProcessSignals.SigTerm, ProcessSignals.Terminate, e),
+                ("SIGKILL", ProcessSignals.SigKill, ProcessSignals.ForceKill, e)]
+            : [("SIGINT", ProcessSignals.SigInt, ProcessSignals.Interrupt, grace)];
+        var sent = new List<string>();
+        foreach (var (name, number, send, wait) in steps)
         {
-            await Task.Delay(grace, ended);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+            try
+            {
+                await Task.Delay(wait, ended);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
 
-        if (ProcessSignals.Interrupt(pid))
-        {
-            await Console.Error.WriteLineAsync($"runlens run: sent SIGINT to {pid} (control {actionId}: stop)");
+            signalled[number] = $"runlens run on control {actionId}: stop";
+            if (send(pid))
+            {
+                var still = sent.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"; still running {wait.TotalSeconds:0.#} s after {sent[^1]}");
+                await Console.Error.WriteLineAsync($"runlens run: sent {name} to {pid} (control {actionId}: stop{still})");
+                sent.Add(name);
+            }
         }
     }
 }

@@ -17,7 +17,9 @@ public static partial class OutputClassifier
     /// <param name="lines">The output, line by line, in order.</param>
     /// <param name="file">The log's name, for the events' location.</param>
     /// <param name="exitCode">The process's exit code; on Unix a process killed by signal N ends with 128 + N.</param>
-    public static IReadOnlyList<RunEvent> Classify(IReadOnlyList<string> lines, string file, int? exitCode)
+    /// <param name="sentBy">Who sent the signal that ended the process, when it is known (<c>runlens run</c> after a stop
+    /// action: "runlens run on control a1: stop"); then that is the cause, not a guess.</param>
+    public static IReadOnlyList<RunEvent> Classify(IReadOnlyList<string> lines, string file, int? exitCode, string? sentBy = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var events = new List<RunEvent>();
@@ -61,7 +63,9 @@ public static partial class OutputClassifier
         if (exitCode is > 128 and < 160)
         {
             var signal = exitCode.Value - 128;
-            events.Add(new RunEvent(RunEventKind.Error, signal == 9
+            events.Add(new RunEvent(RunEventKind.Error, sentBy is not null
+                ? $"The process was stopped by signal {signal.ToString(CultureInfo.InvariantCulture)} ({(signal == 9 ? "SIGKILL" : SignalName(signal))}, exit code {exitCode.Value.ToString(CultureInfo.InvariantCulture)}) sent by {sentBy}"
+                : signal == 9
                 ? "The process was killed by signal 9 (SIGKILL, exit code 137): usually the kernel's out-of-memory killer; check host memory (dmesg) and lower the data loader's workers or the batch size"
                 : $"The process was killed by signal {signal.ToString(CultureInfo.InvariantCulture)} ({SignalName(signal)}, exit code {exitCode.Value.ToString(CultureInfo.InvariantCulture)})"));
         }

@@ -30,10 +30,13 @@ public static class ProcessRecorder
     /// stderr lines with true.</param>
     /// <param name="environment">Variables added to the command's environment.</param>
     /// <param name="started">Called with the process id once the command runs.</param>
+    /// <param name="sentBy">Given the signal that ended the process, who sent it when the caller did (see
+    /// <see cref="OutputClassifier.Classify"/>), else null.</param>
     /// <param name="cancellationToken">Kills the command and its children (SIGKILL) when cancelled, e.g. at a wall-clock
     /// limit; the process is then recorded as it ended (exit code 137).</param>
     public static async Task<RecordedProcess> RunAsync(IReadOnlyList<string> command, string folder, TimeSpan sampleEvery, Action<string, bool> echo,
-        IReadOnlyDictionary<string, string>? environment = null, Action<int>? started = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? environment = null, Action<int>? started = null, Func<int, string?>? sentBy = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(echo);
@@ -109,7 +112,8 @@ public static class ProcessRecorder
             output = [.. lines];
         }
 
-        var events = OutputClassifier.Classify(output, OutputLog, process.ExitCode);
+        var events = OutputClassifier.Classify(output, OutputLog, process.ExitCode,
+            process.ExitCode is > 128 and < 160 ? sentBy?.Invoke(process.ExitCode - 128) : null);
         var recorded = new RecordedProcess(command, start, end, process.ExitCode, events, samples);
         Output.ProcessFile.Write(folder, recorded);
         return recorded;

@@ -82,6 +82,34 @@ public sealed class LiveRunTests
     }
 
     [PythonFact]
+    public async Task A_trainer_that_ignores_sigint_and_sigterm_is_killed_after_the_kill_after_time()
+    {
+        using var dir = new TempDir();
+        var folder = Path.Combine(dir.Path, "rec");
+        var r = await RunlensProcess.RunAsync("run", "--out", folder, "--alerts", await AlertsAsync(dir), "--stop-grace", "0.5", "--kill-after", "1", "--",
+            "python3", Loop, folder, "--steps", "30000", "--ignore-signals");
+        Assert.Equal(137, r.ExitCode); // 128 + SIGKILL
+        Assert.DoesNotContain("END ", r.StdOut, StringComparison.Ordinal);
+        var sent = r.StdErr.Split('\n').Where(l => l.StartsWith("runlens run: sent ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, sent.Count);
+        Assert.Matches(@"^runlens run: sent SIGINT to \d+ \(control a1: stop\)$", sent[0]);
+        Assert.Matches(@"^runlens run: sent SIGTERM to \d+ \(control a1: stop; still running 1 s after SIGINT\)$", sent[1]);
+        Assert.Matches(@"^runlens run: sent SIGKILL to \d+ \(control a1: stop; still running 1 s after SIGTERM\)$", sent[2]);
+        Assert.InRange((await File.ReadAllLinesAsync(Path.Combine(folder, "metrics.jsonl"))).Length, 41, 29_999);
+
+        // the diagnosis says who stopped it and why, instead of guessing at the out-of-memory killer
+        var diagnosis = await File.ReadAllTextAsync(Path.Combine(folder, "diagnosis.json"));
+        Assert.DoesNotContain("out-of-memory killer", diagnosis, StringComparison.Ordinal);
+        using var d = JsonDocument.Parse(diagnosis);
+        var failed = d.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "RL0405");
+        Assert.Equal("stopped", failed.GetProperty("evidence").GetProperty("cause").GetString());
+        Assert.Equal("The process was stopped by signal 9 (SIGKILL, exit code 137) sent by runlens run on control a1: stop",
+            failed.GetProperty("evidence").GetProperty("errors")[0].GetString());
+        Assert.StartsWith("The run was stopped on purpose, by runlens run on control a1: stop: act on the finding",
+            failed.GetProperty("recommendations")[0].GetProperty("action").GetString(), StringComparison.Ordinal);
+    }
+
+    [PythonFact]
     public async Task A_run_is_sent_to_a_server_as_it_trains_with_its_end_and_its_actions()
     {
         await using var server = await TestServer.StartAsync();

@@ -48,6 +48,10 @@ public sealed class FailedRunRule : IRule
             case "cuda-error":
                 recs.Add(Recommendation.Do("Rerun with CUDA_LAUNCH_BLOCKING=1 to get the failing operation; check label ids against the number of classes and the inputs against the embedding size (device-side asserts), then the driver and hardware."));
                 break;
+            case "stopped":
+                var by = errors.Select(e => e.Message).First(m => m.Contains(StoppedBy, StringComparison.Ordinal));
+                recs.Add(Recommendation.Do($"The run was stopped on purpose, by {by[(by.IndexOf(StoppedBy, StringComparison.Ordinal) + StoppedBy.Length)..]}: act on the finding that led to the stop (or raise the limit that stopped it), then rerun."));
+                break;
             case "killed":
                 recs.Add(Recommendation.Do("The process was stopped from outside (time limit, pre-emption, host out of memory): check the scheduler's logs and host memory, and save checkpoints often enough to resume."));
                 break;
@@ -78,12 +82,22 @@ public sealed class FailedRunRule : IRule
                 "out-of-memory" => "The model, batch and activations did not fit in device memory.",
                 "cuda-error" => "A CUDA error stopped the run; device-side asserts usually come from out-of-range indices (labels, token ids).",
                 "killed" => "The run did not finish on its own.",
+                "stopped" => "The run did not finish: it was stopped on purpose, so its final metrics are not the ones it would have reached.",
                 _ => "The run stopped on an error before finishing: its final metrics are not the ones it would have reached.",
             });
     }
 
+    /// <summary>How the record of a process names who sent the signal that ended it, when that is known (see
+    /// <c>OutputClassifier</c>: <c>runlens run</c> after a stop action, the agent at a time limit).</summary>
+    private const string StoppedBy = ") sent by ";
+
     private static string Classify(string text, RunStatus status)
     {
+        if (text.Contains(StoppedBy, StringComparison.Ordinal))
+        {
+            return "stopped";
+        }
+
         if (text.Contains("out of memory", StringComparison.OrdinalIgnoreCase) || text.Contains("OutOfMemory", StringComparison.OrdinalIgnoreCase)
             || text.Contains("OOM", StringComparison.Ordinal))
         {
