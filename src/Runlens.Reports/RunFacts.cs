@@ -34,27 +34,7 @@ internal static class RunFacts
         return max;
     }
 
-    public static double? Epochs(Run run)
-    {
-        if (run.Trainer.Epoch is { } e)
-        {
-            return e;
-        }
-
-        double? max = null;
-        foreach (var s in run.Series.Values)
-        {
-            foreach (var p in s.Points)
-            {
-                if (double.IsFinite(p.Epoch) && (max is null || p.Epoch > max))
-                {
-                    max = p.Epoch;
-                }
-            }
-        }
-
-        return max;
-    }
+    public static double? Epochs(Run run) => run.Trainer.Epoch ?? RunAccount.LastEpoch(run);
 
     /// <summary>How far the run went, as people count it: "12,030 steps, 30 epochs"; a run logged once per epoch whose
     /// steps are epoch numbers is "20 epochs" (its steps are not optimiser steps).</summary>

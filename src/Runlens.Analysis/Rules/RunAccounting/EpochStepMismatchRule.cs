@@ -1,6 +1,5 @@
 using System.Globalization;
 using Runlens.Analysis.Findings;
-using Runlens.Model;
 
 namespace Runlens.Analysis.Rules.RunAccounting;
 
@@ -25,7 +24,7 @@ public sealed class EpochStepMismatchRule : IRule
         var run = context.Run.Run;
         var account = RunAccount.Of(run);
         if (account.TrainExamples is not { } examples || account.BatchPerDevice is not { } batch || account.StepsPerEpoch is not { } implied
-            || LastCounted(run) is not { } last)
+            || RunAccount.LastCounted(run) is not { } last)
         {
             yield break;
         }
@@ -87,35 +86,5 @@ public sealed class EpochStepMismatchRule : IRule
                 ? $"Record the real number of devices and the accumulation with the run: the effective batch looks like {Format.Number(batch * accumulation * d)}, which matters for the learning rate and for reproducing the run."
                 : "Check the dataset size the run really used (filtering, packing, a different split) and the batch settings: epoch-based schedules and comparisons between runs depend on them.")],
             "The epoch counter and the data/batch configuration do not describe the same training: one of them is not what you think.");
-    }
-
-    /// <summary>The latest log with a positive epoch counter, and whether the run's counter only takes whole values.</summary>
-    private static (long Step, double Epoch, bool Whole)? LastCounted(Run run)
-    {
-        SeriesPoint? last = null;
-        var whole = true;
-        foreach (var s in run.Series.Values)
-        {
-            if (SystemMetrics.IsSystem(s.Key))
-            {
-                continue;
-            }
-
-            foreach (var p in s.Points)
-            {
-                if (!double.IsFinite(p.Epoch) || p.Epoch <= 0 || p.Step <= 0)
-                {
-                    continue;
-                }
-
-                whole &= p.Epoch == Math.Round(p.Epoch);
-                if (last is not { } cur || p.Step > cur.Step || (p.Step == cur.Step && p.Epoch > cur.Epoch))
-                {
-                    last = p;
-                }
-            }
-        }
-
-        return last is { } l ? (l.Step, l.Epoch, whole) : null;
     }
 }

@@ -182,11 +182,16 @@ public sealed record RunAccount(
 
     /// <summary>Steps per epoch the epoch counter implies: step / epoch at the latest log whose epoch counter is fractional
     /// (a counter of whole epochs says only which epoch a log belongs to). Null when there is none.</summary>
-    public static double? LoggedStepsPerEpochOf(Run run)
+    public static double? LoggedStepsPerEpochOf(Run run) =>
+        LastCounted(run) is { Whole: false } last ? last.Step / last.Epoch : null;
+
+    /// <summary>The latest log (largest step; at one step, largest epoch) with a positive epoch counter, and whether the
+    /// run's counter only takes whole values; null when no log has one. System readings are left out.</summary>
+    public static (long Step, double Epoch, bool Whole)? LastCounted(Run run)
     {
         ArgumentNullException.ThrowIfNull(run);
         SeriesPoint? last = null;
-        var fractional = false;
+        var whole = true;
         foreach (var s in run.Series.Values)
         {
             if (SystemMetrics.IsSystem(s.Key))
@@ -201,15 +206,15 @@ public sealed record RunAccount(
                     continue;
                 }
 
-                fractional |= p.Epoch != Math.Round(p.Epoch);
-                if (last is not { } cur || p.Step > cur.Step)
+                whole &= p.Epoch == Math.Round(p.Epoch);
+                if (last is not { } cur || p.Step > cur.Step || (p.Step == cur.Step && p.Epoch > cur.Epoch))
                 {
                     last = p;
                 }
             }
         }
 
-        return fractional && last is { } l ? l.Step / l.Epoch : null;
+        return last is { } l ? (l.Step, l.Epoch, whole) : null;
     }
 
     /// <summary>The number of epochs logged when every training-log point's step is its (whole) epoch number, else null.</summary>
@@ -259,7 +264,8 @@ public sealed record RunAccount(
         return max;
     }
 
-    private static double? LastEpoch(Run run)
+    /// <summary>The highest epoch logged over every series, or null.</summary>
+    public static double? LastEpoch(Run run)
     {
         double? max = null;
         foreach (var s in run.Series.Values)
