@@ -26,7 +26,8 @@ namespace Runlens.Analysis.Rules.RunAccounting;
 /// with a fractional epoch counter (null when the counter is whole epochs only).</param>
 /// <param name="PlannedEpochs">Epochs the run was configured for (<c>num_train_epochs</c>).</param>
 /// <param name="MaxSteps">Steps the run was configured for (<c>max_steps</c>).</param>
-/// <param name="Evaluations">Evaluations logged (distinct steps of the validation series).</param>
+/// <param name="Evaluations">Evaluations logged (distinct steps of the validation loss, else of the validation series
+/// logged most often).</param>
 /// <param name="EvaluationEvery">Steps between evaluations: the median gap between the logged ones, else <c>eval_steps</c>.</param>
 /// <param name="Checkpoints">Checkpoints the run saved and the logs name.</param>
 /// <param name="SaveEvery">Steps between checkpoints: the median gap between the saved ones, else <c>save_steps</c> when
@@ -242,13 +243,18 @@ public sealed record RunAccount(
         return epochs.Count == 0 ? null : epochs.Count;
     }
 
-    /// <summary>The distinct steps of the run's evaluations (the points of its validation series), in order.</summary>
-    private static long[] EvaluationSteps(Run run) =>
-        [.. run.Series.Values
-            .Where(s => MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsBookkeeping(s.Key))
-            .SelectMany(s => s.Points.Select(p => p.Step))
-            .Distinct()
-            .Order()];
+    /// <summary>The steps of the run's evaluations: those of its validation loss, else of the validation series logged
+    /// most often (one series, as a trainer may log the same evaluation under a second step scale).</summary>
+    private static long[] EvaluationSteps(Run run)
+    {
+        var series = run.Get(MetricNames.ValLoss) is { Count: > 0 } loss ? loss
+            : run.Series.Values
+                .Where(s => s.Count > 0 && MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsBookkeeping(s.Key))
+                .OrderByDescending(s => s.Count)
+                .ThenBy(s => s.Key, StringComparer.Ordinal)
+                .FirstOrDefault();
+        return series is null ? [] : [.. series.Points.Select(p => p.Step).Distinct().Order()];
+    }
 
     private static long? TrainingLastStep(Run run)
     {
