@@ -39,6 +39,7 @@ internal sealed class CauseAttribution
         ExplodingGradientsEvidence e => Exploding(e),
         SuddenMetricDropEvidence s => Sudden2(s.FromStep, s.ToStep, TrainLossJumpedNear(s.FromStep, s.ToStep)),
         ChangePointEvidence c => Sudden2(c.ChangeStep, c.ChangeStep, trainLossJumped: true),
+        ScheduleRestartEvidence => ("schedule-restart", []),
         LossSpikesEvidence l => RateChange(l.LargestStep, l.LargestStep) switch
         {
             "lr-spike" => ("lr-spike", []),
@@ -47,7 +48,7 @@ internal sealed class CauseAttribution
         },
         ClassImbalancePredictionsEvidence c => Imbalanced(c.MajorityFraction, c.Supports.Length) ? ("class-imbalance", [])
             : c.BelowMajorityBaseline ? ("has-not-learned-the-task", []) : ("weak-classes", ["has-not-learned-the-task", "label-noise"]),
-        ClassImbalanceEvidence => ("weak-classes", ["class-imbalance", "has-not-learned-the-task", "label-noise"]),
+        ClassImbalanceEvidence => ("weak-classes", ["eval-too-small", "class-imbalance", "has-not-learned-the-task", "label-noise"]),
         LabelNoiseEvidence l => AtChance(l) ? ("has-not-learned-the-task", []) : ("label-noise", []),
         PredictionCollapseEvidence p => Imbalanced(p.MajorityLabelFraction, p.ClassesLabelled) ? ("class-imbalance", []) : ("has-not-learned-the-task", []),
         _ => ByRule(f.Rule),
@@ -57,12 +58,13 @@ internal sealed class CauseAttribution
     {
         "failed-run" => ("run-failed", []),
         "suspicious-values" => ("broken-values", []),
-        "metric-anomaly" => ("broken-values", ["broken-values", .. Sudden, .. Instability]),
+        "metric-anomaly" => ("broken-values", ["broken-values", "eval-too-small", .. Sudden, .. Instability]),
         "epoch-step-mismatch" => ("step-accounting", []),
+        "eval-too-small" => ("eval-too-small", []),
         "lr-too-high" or "clipping-saturation" => ("lr-too-high", []),
         "loss-spikes" => ("loss-spikes", [.. Instability, "label-noise"]),
         "label-noise" => ("label-noise", []),
-        "weak-classes" or "confusion-pairs" => ("weak-classes", ["label-noise", "class-imbalance", "has-not-learned-the-task"]),
+        "weak-classes" or "confusion-pairs" => ("weak-classes", ["eval-too-small", "label-noise", "class-imbalance", "has-not-learned-the-task"]),
         "overconfidence" => ("overconfidence", ["label-noise", "overfitting", "has-not-learned-the-task"]),
         "group-memorization" => ("memorising-groups", []),
         "slice-gap" => ("slice-gap", []),
@@ -71,9 +73,9 @@ internal sealed class CauseAttribution
         "underfitting" => ("underfitting", ["vanishing-gradients", "lr-too-low", "has-not-learned-the-task"]),
         "not-converged" => ("stopped-too-early", ["lr-too-low"]),
         "overfitting" => ("overfitting", []),
-        "past-best-checkpoint" or "early-stopping" => ("trained-past-best", ["overfitting", .. Instability, .. Sudden, "diverging", "plateau"]),
+        "past-best-checkpoint" or "early-stopping" => ("trained-past-best", ["overfitting", .. Instability, .. Sudden, "diverging", "plateau", "eval-too-small"]),
         "plateau" => ("plateau", []),
-        "metric-disagreement" => ("judged-by-the-wrong-metric", [.. Instability, "label-noise", "has-not-learned-the-task"]),
+        "metric-disagreement" => ("judged-by-the-wrong-metric", [.. Instability, "label-noise", "has-not-learned-the-task", "eval-too-small"]),
         "hardware-underused" => ("hardware-underused", []),
         "seed-variance" => ("seed-variance", []),
         _ => (rule, []),
@@ -130,7 +132,7 @@ internal sealed class CauseAttribution
     /// <summary>A sudden change between <paramref name="from"/> and <paramref name="to"/>, told apart by the learning rate.</summary>
     private (string, string[]) Sudden2(long from, long to, bool trainLossJumped)
     {
-        string[] joins = [.. Instability, "overfitting", "diverging"];
+        string[] joins = [.. Instability, "overfitting", "diverging", "eval-too-small"];
         return RateChange(from, to) switch
         {
             "lr-spike" => ("lr-spike", []),

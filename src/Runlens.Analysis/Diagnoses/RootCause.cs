@@ -10,7 +10,7 @@ namespace Runlens.Analysis.Diagnoses;
 /// thing to fix first.
 /// </summary>
 /// <param name="Id">Stable cause id (the table in <see cref="Causes"/>): <c>run-failed</c>, <c>broken-values</c>,
-/// <c>step-accounting</c>, <c>numerical-overflow</c>, <c>exploding-gradients</c>, <c>lr-spike</c>, <c>schedule-restart</c>,
+/// <c>step-accounting</c>, <c>eval-too-small</c>, <c>numerical-overflow</c>, <c>exploding-gradients</c>, <c>lr-spike</c>, <c>schedule-restart</c>,
 /// <c>lr-too-high</c>, <c>diverging</c>, <c>data-shift</c>, <c>sudden-change</c>, <c>label-noise</c>, <c>class-imbalance</c>,
 /// <c>has-not-learned-the-task</c>, <c>vanishing-gradients</c>, <c>lr-too-low</c>, <c>underfitting</c>,
 /// <c>stopped-too-early</c>, <c>overfitting</c>, <c>trained-past-best</c>, <c>plateau</c>, <c>judged-by-the-wrong-metric</c>,
@@ -30,6 +30,7 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
         ("run-failed", "The run crashed before it finished"),
         ("broken-values", "Logged values that cannot be right (a bug in the objective, the data or the logging)"),
         ("step-accounting", "The step and epoch bookkeeping is wrong (the epoch counter or the recorded config)"),
+        ("eval-too-small", "The evaluation set is too small to measure the model: its scores move by whole examples"),
         ("numerical-overflow", "Weights or activations overflowed: the loss became NaN or infinite"),
         ("exploding-gradients", "Exploding gradients: the gradient norm bursts or stays huge"),
         ("lr-spike", "A learning-rate spike mid-run knocked the model out"),

@@ -53,6 +53,7 @@ namespace Runlens.Analysis.Findings;
 [JsonSerializable(typeof(VanishingGradientsEvidence))]
 [JsonSerializable(typeof(ChangePointEvidence))]
 [JsonSerializable(typeof(ScheduleRestartEvidence))]
+[JsonSerializable(typeof(EvalTooSmallEvidence))]
 [JsonSerializable(typeof(EpochStepMismatchEvidence))]
 [JsonSerializable(typeof(FailedRunEvidence))]
 [JsonSerializable(typeof(IdenticalSplitsEvidence))]

@@ -42,6 +42,7 @@ public static class RuleCatalog
         new FailedRunRule(),
         new HardwareUnderusedRule(),
         new SuspiciousValuesRule(),
+        new EvalTooSmallRule(),
         new MissingTelemetryRule(),
         new SeedVarianceRule(),
     ];

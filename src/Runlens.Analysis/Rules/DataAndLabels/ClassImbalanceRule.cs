@@ -50,7 +50,8 @@ public sealed class ClassImbalanceRule : IRule
         var last = worst;
         foreach (var p in accuracy.Points)
         {
-            if (f1ByStep.TryGetValue(p.Step, out var f1) && double.IsFinite(p.Value) && double.IsFinite(f1))
+            if (f1ByStep.TryGetValue(p.Step, out var f1) && double.IsFinite(p.Value) && double.IsFinite(f1)
+                && p.Value < PerfectAccuracy && !OneClassNearEvenShare(p.Value, f1))
             {
                 var gap = p.Value - f1;
                 last = (p.Step, p.Value, f1, gap);
@@ -93,6 +94,28 @@ public sealed class ClassImbalanceRule : IRule
             ],
             "The model scores well on the frequent classes and poorly on the rare ones: accuracy hides it, macro-F1 (every class counts equally) shows it.",
             accuracy.Key, macroF1.Key);
+    }
+
+    /// <summary>Accuracy at which every example was right: a macro-F1 below it counts classes the evaluation set does not
+    /// contain (too few examples to hold every class), which says nothing about imbalance.</summary>
+    private const double PerfectAccuracy = 0.999;
+
+    /// <summary>
+    /// Whether accuracy and macro-F1 are what a model predicting one class scores when the classes have nearly even shares
+    /// (a model that collapsed or never learned): predicting one class of share m among K classes scores accuracy m and
+    /// macro-F1 2m/(1+m)/K, so K ≥ 2m/((1+m)·F1) — at least two classes' worth means most predictions are one class — and an
+    /// accuracy under 1.5 times the even share 1/K means that class is not much more frequent than the others. The gap
+    /// (1/6 for 2–3 even classes) is then the collapse, not rare classes being ignored.
+    /// </summary>
+    private static bool OneClassNearEvenShare(double accuracy, double macroF1)
+    {
+        if (!(macroF1 > 0) || !(accuracy > 0))
+        {
+            return false;
+        }
+
+        var classes = 2 * accuracy / ((1 + accuracy) * macroF1);
+        return classes >= 1.75 && accuracy * Math.Max(2, Math.Round(classes)) < 1.5;
     }
 
     /// <summary>From the validation predictions: the accuracy/macro-F1 gap, the class supports, and the majority-class

@@ -2,7 +2,8 @@ using Runlens.Analysis.Findings;
 
 namespace Runlens.Analysis.Rules.LearningDynamics;
 
-/// <summary>RL0104: the last evaluations of the primary metric improved less than the threshold on the earlier best.</summary>
+/// <summary>RL0104: the last evaluations of the primary metric improved less than the threshold on the earlier best; when
+/// the learning rate had already decayed to a sliver of its peak long before, since when (the schedule ran out).</summary>
 public sealed record PlateauEvidence(
     string Series,
     int Window,
@@ -16,4 +17,8 @@ public sealed record PlateauEvidence(
     double ThresholdSpread,
     double MeanRelativeImprovement,
     double? GainRatio,
-    double ThresholdGainRatio) : Evidence, ISeriesEvidence;
+    double ThresholdGainRatio,
+    long? LearningRateFloorSinceStep = null,
+    double? LearningRateFloorFraction = null,
+    double? LearningRatePeak = null,
+    double? ThresholdLearningRateFloor = null) : Evidence, ISeriesEvidence;

@@ -13,7 +13,9 @@ public sealed class PlateauRule : IRule
         new RuleOption("window", 5, "Last evaluations examined (usual guidance: 5+ epochs)"),
         new RuleOption("min_improvement", 0.005, "Relative improvement over the best before the window below which the metric is flat (usual guidance: < 0.5%)"),
         new RuleOption("min_share_of_gain", 0.02, "Improvement over the window, as a share of everything gained before it, below which a metric still creeping is flat"),
-        new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"));
+        new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"),
+        new RuleOption("lr_floor", 0.01, "Learning rate, as a share of its peak, below which the schedule has run out"),
+        new RuleOption("lr_floor_share", 0.5, "Share of the run spent below lr_floor that makes a plateau the schedule's doing (a warning)"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -53,6 +55,7 @@ public sealed class PlateauRule : IRule
         var meanRate = rates.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
         var start = points[points.Count - window];
         var end = points[^1];
+        var floor = ScheduleRanOut(run.LearningRate, start.Step, context.Option("lr_floor"), context.Option("lr_floor_share"));
         var evidence = new PlateauEvidence(
             Series: metric.Key,
             Window: window,
@@ -66,16 +69,27 @@ public sealed class PlateauRule : IRule
             ThresholdSpread: context.Option("band"),
             MeanRelativeImprovement: meanRate,
             GainRatio: double.IsFinite(shareOfGain) ? shareOfGain : null,
-            ThresholdGainRatio: context.Option("min_share_of_gain"));
+            ThresholdGainRatio: context.Option("min_share_of_gain"),
+            LearningRateFloorSinceStep: floor?.Since,
+            LearningRateFloorFraction: floor?.Share,
+            LearningRatePeak: floor?.Peak,
+            ThresholdLearningRateFloor: floor is null ? null : context.Option("lr_floor"));
 
         var vocab = new TrainerVocabulary(run.Run);
         var lrSeries = run.LearningRate;
         var lrConstant = lrSeries is { Count: > 1 } && lrSeries.Points.Select(p => p.Value).Where(double.IsFinite).Distinct().Count() == 1;
-        var recs = new List<Recommendation>
+        var recs = new List<Recommendation>();
+        if (floor is { } f)
+        {
+            recs.Add(Recommendation.Do(
+                $"Make the learning-rate schedule as long as the run: the rate fell under {Format.Percent(context.Option("lr_floor"))} of its peak {Format.Number(f.Peak)} at step {Format.Step(f.Since)} and stayed there for {Format.Percent(f.Share)} of the run, so the model could no longer move (set the scheduler's total steps, T_max or decay length to the steps the run actually trains)."));
+        }
+
+        recs.AddRange(new List<Recommendation>
         {
             Recommendation.Do($"Stop around step {Format.Step(start.Step)}: the last {window} evaluations added less than {Format.Percent(context.Option("min_improvement"))}.",
                 vocab.Change(vocab.EarlyStoppingPatience, Math.Max(2, window - 2))),
-        };
+        });
         if (lrConstant || lrSeries is null)
         {
             recs.Add(Recommendation.Do(
@@ -86,14 +100,45 @@ public sealed class PlateauRule : IRule
         recs.Add(Recommendation.Do("If the plateau is too low for your needs, the model or the data is the limit: more capacity, better features or more data, not more steps."));
 
         yield return context.Finding(
-            Severity.Info,
+            floor is null ? Severity.Info : Severity.Warning,
             0.6 + Math.Min(0.3, 0.05 * (window - 2)),
             $"{metric.Key} has plateaued: the last {window} evaluations (steps {Format.Step(start.Step)}–{Format.Step(end.Step)}) improved {Format.Percent(Math.Max(0, improvement))} on the earlier best {Format.Number(bestBefore)}"
-                + (improvement >= context.Option("min_improvement") && double.IsFinite(shareOfGain) ? $", {Format.Percent(shareOfGain)} of what the run had gained before them" : ""),
+                + (improvement >= context.Option("min_improvement") && double.IsFinite(shareOfGain) ? $", {Format.Percent(shareOfGain)} of what the run had gained before them" : "")
+                + (floor is { } g ? $", while the learning rate has been under {Format.Percent(context.Option("lr_floor"))} of its peak since step {Format.Step(g.Since)} ({Format.Percent(g.Share)} of the run): the schedule ended long before training did" : ""),
             evidence,
             [start.Step, end.Step],
             recs,
             "Training continued without making progress on the metric that matters: the steps after the plateau cost compute and give nothing back.",
             metric.Key);
+    }
+
+    /// <summary>When the logged learning rate fell under <paramref name="floorShare"/> of its peak (the 95th percentile of
+    /// its values, so that a short spike does not count as the peak) for the last time before <paramref name="windowStart"/>
+    /// and stayed there for at least <paramref name="minShare"/> of the logged span: the step it fell, that share, the peak.</summary>
+    private static (long Since, double Share, double Peak)? ScheduleRanOut(Runlens.Model.Series? lr, long windowStart, double floorShare, double minShare)
+    {
+        if (lr is not { Count: >= 4 })
+        {
+            return null;
+        }
+
+        var points = lr.Points.Where(p => double.IsFinite(p.Value) && p.Value >= 0).ToList();
+        if (points.Count < 4)
+        {
+            return null;
+        }
+
+        var sorted = points.Select(p => p.Value).Order().ToArray();
+        var peak = sorted[(int)Math.Floor(0.95 * (sorted.Length - 1))];
+        var lastAbove = points.FindLastIndex(p => p.Value >= floorShare * peak);
+        if (!(peak > 0) || lastAbove < 0 || lastAbove == points.Count - 1)
+        {
+            return null;
+        }
+
+        var since = points[lastAbove + 1].Step;
+        var span = (double)(points[^1].Step - points[0].Step);
+        var share = span > 0 ? (points[^1].Step - since) / span : 0;
+        return since <= windowStart && share >= minShare ? (since, share, peak) : null;
     }
 }

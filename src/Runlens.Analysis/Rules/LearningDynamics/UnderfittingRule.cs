@@ -12,7 +12,9 @@ public sealed class UnderfittingRule : IRule
         [typeof(UnderfittingEvidence)],
         new RuleOption("max_drop", 0.1, "The training loss counts as stuck when it fell less than this, relative, from the first to the last tenth of its logs"),
         new RuleOption("max_gap", 0.1, "Largest relative gap between the final validation and training loss for the two to count as close"),
-        new RuleOption("min_points", 20, "Training-loss logs needed to judge"));
+        new RuleOption("min_points", 20, "Training-loss logs needed to judge"),
+        new RuleOption("metric_gain", 0.1, "Relative improvement of a validation task metric, its last third of evaluations over its first third, that shows the model is learning (no underfitting)"),
+        new RuleOption("noise_factor", 3, "The task metric's improvement must also exceed this many times its median change between evaluations"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -29,6 +31,13 @@ public sealed class UnderfittingRule : IRule
         if (drop >= context.Option("max_drop") || drop < -0.05)
         {
             yield break; // it learned, or it rose (divergence's case)
+        }
+
+        // A task metric that climbed over the run says the model is learning, whatever the loss's scale: a bounded loss
+        // (dice, 1 − IoU) lives near 1 and falls a few percent while IoU goes 0.25 → 0.65.
+        if (TaskMetricClimbed(run, context.Option("metric_gain"), context.Option("noise_factor")))
+        {
+            yield break;
         }
 
         double? gap = null;
@@ -74,5 +83,30 @@ public sealed class UnderfittingRule : IRule
             recs,
             "The model is not fitting even the training data: the loss stays near where it started. Capacity, learning rate or a bug limits it, not generalisation.",
             loss.Key);
+    }
+
+    /// <summary>Whether the validation task metric's last third of evaluations is better on average than its first third by at
+    /// least <paramref name="minGain"/> (relative) and by more than <paramref name="noiseFactor"/> times its median change
+    /// between evaluations.</summary>
+    private static bool TaskMetricClimbed(RunView run, double minGain, double noiseFactor)
+    {
+        if (TaskMetrics.Find(run) is not { Count: >= 3 } metric)
+        {
+            return false;
+        }
+
+        var values = SeriesValues.Of(metric).Where(double.IsFinite).ToArray();
+        if (values.Length < 3 || values[0] == 0)
+        {
+            return false;
+        }
+
+        // The last third of the evaluations against the first third: a jump at the first evaluation only (predictions that
+        // spread out from one class while staying at chance) is not a climb.
+        var third = Math.Max(1, values.Length / 3);
+        var first = values[..third].Average();
+        var last = values[^third..].Average();
+        var change = TaskMetrics.GreaterIsBetter(run, metric) ? last - first : first - last;
+        return first != 0 && change / Math.Abs(first) >= minGain && change > noiseFactor * SeriesMath.MedianAbsoluteChange(values);
     }
 }

@@ -30,6 +30,21 @@ public sealed class ConvergenceRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Underfitting_stays_quiet_on_a_bounded_loss_while_the_task_metric_climbs()
+    {
+        // A dice-style loss near 1 falls about 8% (train and validation close) while IoU climbs 0.25 -> 0.65: learning.
+        double[] iou = [0.25, 0.33, 0.40, 0.46, 0.51, 0.55, 0.58, 0.61, 0.63, 0.65];
+        double[] valLoss = [0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.915, 0.91, 0.905, 0.90];
+        RunBuilder Dice() => new RunBuilder().Series("train/loss", 10, [.. Enumerable.Range(0, 100).Select(i => 0.975 - (0.0008 * i))])
+            .Series("val/loss", 100, valLoss);
+        Assert.Empty(Findings(Dice().Series("val/iou", 100, iou).Build(), "underfitting"));
+
+        // The same loss with an IoU that only wanders around 0.25 is underfitting.
+        double[] flat = [0.25, 0.26, 0.25, 0.24, 0.26, 0.25, 0.26, 0.25, 0.24, 0.26];
+        Assert.Single(Findings(Dice().Series("val/iou", 100, flat).Build(), "underfitting"));
+    }
+
+    [Fact]
     public void Not_converged_fires_when_the_metric_is_still_climbing_at_the_end()
     {
         var run = new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(40, 2, 0.6, 0.05))

@@ -37,6 +37,29 @@ public sealed class PlateauAndFailedRunRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void A_plateau_after_the_learning_rate_ran_out_early_is_a_warning_and_a_normal_decay_is_not()
+    {
+        // Validation loss flat over the last 10 of 16 evaluations (every 100 steps, 1,600 in all).
+        double[] val = [1.2, 0.7, 0.5, 0.45, 0.44, 0.439, 0.4388, 0.4387, 0.4386, 0.4385, 0.4385, 0.4384, 0.4384, 0.4383, 0.4383, 0.4383];
+        var n = 160; // learning rate logged every 10 steps
+        double[] early = [.. Enumerable.Range(0, n).Select(i => i < 40 ? 1e-3 * Math.Cos(Math.PI / 2 * i / 40.0) + 2e-6 : 2e-6)];
+        double[] full = [.. Enumerable.Range(0, n).Select(i => (1e-3 * 0.5 * (1 + Math.Cos(Math.PI * i / (n - 1.0)))) + 1e-7)];
+        Finding Plateau(double[] lr) => Assert.Single(Findings(new RunBuilder().Series("val/loss", 100, val)
+            .Series("train/loss", 10, RunBuilder.Falling(n, 1.3, 0.4)).Series("train/learning_rate", 10, lr).Build(), "plateau"));
+
+        var ranOut = Plateau(early);
+        Assert.Equal(Severity.Warning, ranOut.Severity);
+        var e = EvidenceOf<PlateauEvidence>(ranOut);
+        Assert.Equal(410L, e.LearningRateFloorSinceStep); // the first log under 1% of the peak (logs at steps 10, 20, ...)
+        Assert.Equal((1600 - 410) / 1590.0, e.LearningRateFloorFraction!.Value, 6);
+        Assert.Contains("schedule ended long before training did", ranOut.Title, StringComparison.Ordinal);
+
+        var decayed = Plateau(full);
+        Assert.Equal(Severity.Info, decayed.Severity);
+        Assert.Null(EvidenceOf<PlateauEvidence>(decayed).LearningRateFloorSinceStep);
+    }
+
+    [Fact]
     public void Plateau_stays_quiet_while_improving_and_when_getting_worse()
     {
         double[] improving = [1.2, 1.0, 0.9, 0.82, 0.76, 0.71, 0.67, 0.64, 0.61, 0.59];

@@ -1,0 +1,89 @@
+using Runlens.Analysis.Findings;
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.RunAccounting;
+
+/// <summary>
+/// RL0408: the evaluation set is too small to measure the model. Its size is the run's recorded evaluation-set size, or
+/// the smallest n for which every logged accuracy is a whole number of examples out of n (an accuracy of 11/12 = 0.9167
+/// moves in steps of 1/12): with fewer than <c>min_examples</c>, one example moves the accuracy by more than a point and
+/// the differences between evaluations, checkpoints or runs are mostly noise.
+/// </summary>
+public sealed class EvalTooSmallRule : IRule
+{
+    public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
+        "RL0408", "eval-too-small", "The evaluation set is too small to measure the model", RuleCategory.RunAccounting, Severity.Warning,
+        [],
+        [typeof(EvalTooSmallEvidence)],
+        new RuleOption("min_examples", 100, "Evaluation examples below which one example moves accuracy by more than a point"),
+        new RuleOption("min_distinct", 4, "Distinct accuracy values needed before their common step is read as the set's size"));
+
+    private static readonly string[] AccuracyNames = ["accuracy", "acc"];
+
+    /// <summary>How far a logged accuracy may sit from k/n and still count as k examples out of n (float32 logging).</summary>
+    private const double Tolerance = 5e-5;
+
+    public IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        var run = context.Run.Run;
+        var minExamples = context.Option("min_examples");
+        var accuracy = AccuracyNames.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
+        var values = accuracy?.Points.Select(p => p.Value).Where(v => double.IsFinite(v) && v is >= 0 and <= 1).ToArray() ?? [];
+        var distinct = values.Select(v => Math.Round(v, 6)).Distinct().Count();
+
+        long? examples = null;
+        string source;
+        if (run.Dataset.EvalExamples is { } recorded and > 0)
+        {
+            (examples, source) = (recorded, "dataset");
+        }
+        else
+        {
+            source = "accuracy-steps";
+            if (distinct >= context.Option("min_distinct"))
+            {
+                examples = SmallestDenominator(values, (int)Math.Ceiling(minExamples) - 1);
+            }
+        }
+
+        if (examples is not { } n || n >= minExamples)
+        {
+            yield break;
+        }
+
+        var final = values.Length > 0 ? values[^1] : double.NaN;
+        var se = double.IsFinite(final) ? Math.Sqrt(Math.Max(final * (1 - final), 1.0 / n) / n) : double.NaN;
+        var evidence = new EvalTooSmallEvidence(source, accuracy?.Key, n, distinct, final, se, minExamples);
+        var how = source == "dataset"
+            ? $"the run records {n} evaluation examples"
+            : $"every one of the {distinct} distinct values of {accuracy!.Key} is a whole number of examples out of {n}";
+        yield return context.Finding(
+            Severity.Warning,
+            source == "dataset" ? 0.9 : 0.8,
+            $"The evaluation set has only {n} examples ({how}): one example moves accuracy by {Format.Percent(1.0 / n)}, under the {Format.Number(minExamples)} examples needed to measure within a point",
+            evidence,
+            accuracy is null ? [] : [accuracy.First.Step, accuracy.Last.Step],
+            [
+                Recommendation.Do($"Evaluate on at least {Format.Number(minExamples)} examples (several hundred to tell models apart by a point or two): hold out more data, or use cross-validation when data is scarce."),
+                Recommendation.Do(double.IsFinite(se)
+                    ? $"Until then, treat differences under about {Format.Percent(2 * se)} (two standard errors at accuracy {Format.Number(final)}) as noise: the best checkpoint, a sudden drop or a gap between metrics may be chance."
+                    : "Until then, treat differences between evaluations as noise: the best checkpoint, a sudden drop or a gap between metrics may be chance."),
+            ],
+            "With so few evaluation examples the scores move by whole examples: the curves' ups and downs, the best checkpoint and the gaps between metrics say more about which examples were drawn than about the model.",
+            accuracy is null ? [] : [accuracy.Key]);
+    }
+
+    /// <summary>The smallest n in [2, <paramref name="max"/>] for which every value is k/n for a whole k; null when none.</summary>
+    private static long? SmallestDenominator(double[] values, int max)
+    {
+        for (var n = 2; n <= max; n++)
+        {
+            if (values.All(v => Math.Abs((v * n) - Math.Round(v * n)) <= Tolerance * n))
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.RunAccounting;
+using Runlens.Model;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Analysis.Rules;
+
+/// <summary>RL0408 eval-too-small: from the recorded evaluation-set size, or from the steps the accuracy moves in.</summary>
+public sealed class EvalTooSmallRuleTests : RuleTestBase
+{
+    private static RunBuilder Base() => new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(40, 1.6, 0.3, 0.05))
+        .Series("val/loss", 500, 1.4, 1.0, 0.7, 0.6);
+
+    [Fact]
+    public void Accuracies_that_are_whole_examples_out_of_twelve_give_a_twelve_example_set()
+    {
+        // 7, 9, 10, 11 and 12 out of 12, as float32 logs them.
+        var run = Base().Series("val/accuracy", 500, 0.5833333134651184, 0.75, 0.8333333134651184, 0.9166666865348816, 1.0).Build();
+        var f = Assert.Single(Findings(run, "eval-too-small"));
+        Assert.Equal(Severity.Warning, f.Severity);
+        var e = EvidenceOf<EvalTooSmallEvidence>(f);
+        Assert.Equal(12L, e.Examples);
+        Assert.Equal("accuracy-steps", e.EvidenceSource);
+        Assert.Equal(5, e.DistinctValues);
+        Assert.Equal(Math.Sqrt(1.0 / 12 / 12), e.StandardError, 12); // at accuracy 1 the floor 1/n stands in for p(1 - p)
+        Assert.Contains("only 12 examples", f.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accuracies_of_a_large_set_or_too_few_distinct_values_say_nothing()
+    {
+        // 551, 560, 571 and 575 out of 600: no common denominator under 100.
+        Assert.Empty(Findings(Base().Series("val/accuracy", 500, 551 / 600.0, 560 / 600.0, 571 / 600.0, 575 / 600.0).Build(), "eval-too-small"));
+
+        // Three distinct values fit many small denominators by chance: not enough to read a size from.
+        Assert.Empty(Findings(Base().Series("val/accuracy", 500, 0.5, 0.75, 0.75, 1.0).Build(), "eval-too-small"));
+    }
+
+    [Fact]
+    public void A_recorded_evaluation_set_size_is_used_as_it_is()
+    {
+        var small = Base().Series("val/accuracy", 500, 0.61, 0.7, 0.73, 0.74).Build() with { Dataset = new DatasetStats(EvalExamples: 40) };
+        var e = EvidenceOf<EvalTooSmallEvidence>(Assert.Single(Findings(small, "eval-too-small")));
+        Assert.Equal(("dataset", 40L), (e.EvidenceSource, e.Examples));
+        Assert.Equal(Math.Sqrt(0.74 * 0.26 / 40), e.StandardError, 12);
+
+        var enough = Base().Build() with { Dataset = new DatasetStats(EvalExamples: 600) };
+        Assert.Empty(Findings(enough, "eval-too-small"));
+    }
+}
