@@ -7,7 +7,7 @@ internal static class Program
     /// <summary>
     /// <c>scale [entries]</c>: the end-to-end scale check (import + analysis of a generated trainer_state.json, time and
     /// peak memory). <c>serve-load [seconds] [clients]</c>: the server's ingest, log-batch and downsampled-read figures.
-    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. <c>soak [minutes] [points/s] [interval-s] [run-points]</c>: the server over time (memory, handles, GC, latency). <c>unread [requests] [points] [seconds]</c>: clients that ask for a long series whole and never read (memory, other reads meanwhile). <c>multi [seconds] [writers] [servers] [kill-every-s] [--pg CONNECTION]</c>: several servers on one PostgreSQL, one killed again and again. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
+    /// <c>ui-load [series] [points]</c>: how long a run page takes to draw in Chromium; <c>ui-runs [runs]</c>: the runs table over many runs. <c>watch [seconds] [points/s] [prefill]</c>: runlens watch keeping up with a growing log. <c>impact [runs] [train points] [trees]</c>: hyperparameter impact over a generated sweep (default 1,000 runs). <c>mcp [runs]</c>: per-tool latency of runlens mcp over a store of that many runs (default 1,000). <c>compare [runs] [steps]</c>: diagnosis and comparison of several runs in memory. <c>pelt-rbf [points] [segments]</c>: PELT with the RBF cost, time and peak memory in a fresh process (default 50,000 points, 100 segments). <c>search [runs] [--pg CONNECTION]</c>: the first page of filtered, ordered run searches over a stored sweep (default 100,000 runs) on SQLite and PostgreSQL. <c>soak [minutes] [points/s] [interval-s] [run-points]</c>: the server over time (memory, handles, GC, latency). <c>unread [requests] [points] [seconds]</c>: clients that ask for a long series whole and never read (memory, other reads meanwhile). <c>import-repeat FILE [times]</c>: one file imported again and again in one process (wall and CPU each). <c>predictions-once FILE</c>: read time and CPU of one predictions file, then every metric. <c>multi [seconds] [writers] [servers] [kill-every-s] [--pg CONNECTION]</c>: several servers on one PostgreSQL, one killed again and again. Anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short --inProcess</c>).
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -109,6 +109,16 @@ internal static class Program
         if (args.Length > 0 && args[0] == "audit")
         {
             return await Audit.AuditLoad.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4000);
+        }
+
+        if (args.Length > 1 && args[0] == "import-repeat")
+        {
+            return await ScaleScenario.RepeatAsync(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        }
+
+        if (args.Length > 1 && args[0] == "predictions-once")
+        {
+            return await PredictionsOnce.RunAsync(args[1]);
         }
 
         if (args.Length > 1 && args[0] == "scale-once")

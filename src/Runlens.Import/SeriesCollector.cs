@@ -40,6 +40,35 @@ public sealed class SeriesCollector
     public void Add(string originalName, long step, double value, double epoch = double.NaN, double wallTime = double.NaN) =>
         Add(originalName, new SeriesPoint(step, value, epoch, wallTime));
 
+    /// <summary>Appends <paramref name="points"/> in order, as many <see cref="Add(string, SeriesPoint)"/> calls would
+    /// (one name lookup for all of them).</summary>
+    public void AddRange(string originalName, ReadOnlySpan<SeriesPoint> points)
+    {
+        if (!_byName.TryGetValue(originalName, out var chunks))
+        {
+            chunks = new Chunks();
+            _byName[originalName] = chunks;
+            _order.Add(originalName);
+        }
+
+        chunks.AddRange(points);
+    }
+
+    /// <summary>Appends <paramref name="points"/> (all of them, in order) and takes the array over: the caller must not
+    /// touch it again. When they are a name's only points, the built series holds this very array (no copy).</summary>
+    public void AddOwned(string originalName, SeriesPoint[] points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (!_byName.TryGetValue(originalName, out var chunks))
+        {
+            chunks = new Chunks();
+            _byName[originalName] = chunks;
+            _order.Add(originalName);
+        }
+
+        chunks.AddOwned(points);
+    }
+
     public ImmutableSortedDictionary<string, Series> Build()
     {
         var b = ImmutableSortedDictionary.CreateBuilder<string, Series>(StringComparer.Ordinal);
@@ -90,8 +119,47 @@ public sealed class SeriesCollector
             _count++;
         }
 
+        public void AddRange(ReadOnlySpan<SeriesPoint> points)
+        {
+            while (points.Length > 0)
+            {
+                if (_used == _current.Length)
+                {
+                    _full.Add(_current);
+                    _current = new SeriesPoint[Math.Min(MaxChunk, _current.Length * 2)];
+                    _used = 0;
+                }
+
+                var n = Math.Min(points.Length, _current.Length - _used);
+                points[..n].CopyTo(_current.AsSpan(_used));
+                _used += n;
+                _count += n;
+                points = points[n..];
+            }
+        }
+
+        public void AddOwned(SeriesPoint[] points)
+        {
+            if (_used > 0)
+            {
+                AddRange(points);
+                return;
+            }
+
+            _full.Add(points); // a full chunk like the others, placed before the (empty) current one
+            _count += points.Length;
+        }
+
         public SeriesPoint[] ToArray()
         {
+            if (_full.Count == 1 && _used == 0 && _full[0].Length == _count)
+            {
+                var only = _full[0];
+                _full.Clear();
+                _current = [];
+                return only;
+            }
+
             var result = new SeriesPoint[_count];
             var at = 0;
             foreach (var chunk in _full)

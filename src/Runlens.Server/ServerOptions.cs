@@ -33,6 +33,11 @@ public sealed record ServerOptions(string Urls, string ArtifactRoot, string? Aut
     /// cache).</summary>
     public bool Metrics { get; init; } = true;
 
+    /// <summary>How long a whole-series answer waits for its client to take each part written (a few hundred KB) before
+    /// it takes the client for one that stopped reading and closes the connection: a minimum data rate of about 20 KB/s.
+    /// The answer holds no turn while it waits (<see cref="Native.SeriesTurn"/>).</summary>
+    public TimeSpan SeriesStallLimit { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>One structured log line per request on stderr: <see cref="Observability.RequestLogFormat"/>.</summary>
     public Observability.RequestLogFormat RequestLog { get; init; } = Observability.RequestLogFormat.Off;
 }

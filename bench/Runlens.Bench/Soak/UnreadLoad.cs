@@ -15,8 +15,9 @@ namespace Runlens.Bench.Soak;
 /// process) over a SQLite store holding one series of POINTS points (default 1,000,000); REQUESTS clients (default 50)
 /// ask for the whole series, with no <c>max_points</c>, and ask MLflow's get-history for it with a huge
 /// <c>max_results</c>, then never read the answers. Every second it prints the process' resident memory and managed heap
-/// and how long a small read (a run, a reduced series) took meanwhile; then the clients go away and it prints the memory
-/// after a collection.
+/// and how long a small read (a run, a reduced series) took meanwhile; then how long a whole-series read by a client that
+/// does read takes while they still wait (60 s at most); then the clients go away and it prints the memory after a
+/// collection.
 /// </summary>
 internal static class UnreadLoad
 {
@@ -62,6 +63,24 @@ internal static class UnreadLoad
                     $"{s,6}  {Rss(),6:F0}  {Heap(),7:F0}  {pending.Count(p => p.IsCompleted),15}  {small,13:F1}  {reduced,15:F1}"));
             }
 
+            // A client that reads: the whole series, while the others still hold their requests unread.
+            string whole;
+            using (var reader = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) })
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await reader.GetAsync("/api/runs/long/series/loss");
+                    var bytes = (await response.Content.ReadAsByteArrayAsync()).Length;
+                    whole = string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms (status {(int)response.StatusCode}, {bytes / 1048576.0:F0} MB)");
+                }
+                catch (TaskCanceledException)
+                {
+                    whole = "no answer in 60 s (every turn held by a client that does not read)";
+                }
+            }
+
+            Console.WriteLine($"a whole-series read by a client that reads, meanwhile: {whole}; answers started or ended by then: {pending.Count(p => p.IsCompleted)} of {requests}");
             foreach (var c in clients)
             {
                 c.Dispose();

@@ -26,7 +26,7 @@ public static class AgentConfigFile
 
     public static AgentConfig Parse(string file, string text)
     {
-        var root = YamlSection.Parse(file, text).Only("paths", "store", "planner", "llm", "retry", "evaluation", "trainer", "stop", "budget");
+        var root = YamlSection.Parse(file, text).Only("paths", "store", "planner", "llm", "retry", "evaluation", "trainer", "stop", "budget", "limits");
         var d = AgentConfig.Default;
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         string Relative(string p) => Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(folder, p));
@@ -39,6 +39,7 @@ public static class AgentConfigFile
         var eval = root.Section("evaluation")?.Only("seeds", "split", "parallel", "epochs", "batch_size", "learning_rate", "optimizer", "architecture");
         var trainer = root.Section("trainer")?.Only("kind", "command", "time_limit_seconds", "max_memory_mb", "check_time_limit_seconds", "predictions");
         var stop = root.Section("stop")?.Only("patience", "max_failures");
+        var limits = root.Section("limits")?.Only("memory_mb");
 
         var kind = trainer?.Choice("kind", "reference", "command") ?? d.Trainer.Kind;
         var command = trainer?.Strings("command") ?? [];
@@ -90,7 +91,8 @@ public static class AgentConfigFile
                 trainer?.Number("time_limit_seconds", 1, 7 * 86400, "300") ?? d.Trainer.TimeLimitSeconds,
                 trainer?.Integer("max_memory_mb", 256, 1 << 20, "4096") ?? d.Trainer.MaxMemoryMb,
                 trainer?.Number("check_time_limit_seconds", 1, 3600, "120") ?? d.Trainer.CheckTimeLimitSeconds,
-                trainer?.String("predictions") ?? d.Trainer.Predictions),
+                trainer?.String("predictions") ?? d.Trainer.Predictions,
+                limits?.Integer("memory_mb", 64, 1 << 20, "8192") ?? d.Trainer.RunMemoryMb),
             Stop: new StopSettings(
                 stop?.Integer("patience", 1, 100, "3") ?? d.Stop.Patience,
                 stop?.Integer("max_failures", 1, 100, "2") ?? d.Stop.MaxFailures),

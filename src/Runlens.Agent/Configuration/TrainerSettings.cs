@@ -12,6 +12,8 @@ namespace Runlens.Agent.Configuration;
 /// <param name="MaxMemoryMb">Address-space limit of the trainer and the model check (generated code runs under it).</param>
 /// <param name="CheckTimeLimitSeconds">Wall-clock limit of the model check.</param>
 /// <param name="Predictions">The validation predictions file a run writes in its folder.</param>
+/// <param name="RunMemoryMb">Resident-memory limit of each training run's process and its children
+/// (<c>limits.memory_mb</c>), watched from outside; past it the run is killed and recorded as out of memory. Null: none.</param>
 public sealed record TrainerSettings(
     string Kind,
     ImmutableArray<string> Command,
@@ -19,7 +21,8 @@ public sealed record TrainerSettings(
     double TimeLimitSeconds,
     int MaxMemoryMb,
     double CheckTimeLimitSeconds,
-    string Predictions)
+    string Predictions,
+    int? RunMemoryMb = null)
 {
     public static TrainerSettings Default { get; } = new("reference", [], null, 600, 4096, 120, "predictions.csv");
 }

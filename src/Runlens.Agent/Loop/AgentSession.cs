@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Runlens.Agent.Configuration;
 using Runlens.Agent.Experiments;
@@ -18,6 +19,7 @@ using Runlens.Analysis.Sweeps;
 using Runlens.Import;
 using Runlens.Import.Output;
 using Runlens.Pipeline.Diagnosing;
+using Runlens.Pipeline.Resolution;
 using Runlens.Pipeline.Settings;
 using Runlens.Pipeline.Stores;
 using Runlens.Storage;
@@ -43,6 +45,8 @@ public sealed class AgentSession : IAsyncDisposable
     private readonly AgentStore _store;
     private readonly double _spentBefore;
     private AgentRegistry _registry;
+    private Task _storing = Task.CompletedTask;
+    private int _warm;
 
     private AgentSession(string project, AgentRegistry registry, AgentConfig config, AgentLog log, AgentStore store, PipelineSettings? rules)
     {
@@ -188,6 +192,7 @@ public sealed class AgentSession : IAsyncDisposable
             await ConcludeAsync(result, cancellationToken).ConfigureAwait(false);
         }
 
+        await StoredAsync().ConfigureAwait(false);
         var best = _registry.Experiments.Where(e => e.Evaluation?.GoalValue is not null)
             .OrderBy(e => Goal.Target.GreaterIsBetter ? -e.Evaluation!.GoalValue!.Value : e.Evaluation!.GoalValue!.Value).FirstOrDefault();
         Log.Info("agent_stopped", $"{_registry.Status.Replace('_', ' ')}: {_registry.StopReason}" + (best is null ? "" : string.Create(CultureInfo.InvariantCulture,
@@ -247,28 +252,54 @@ public sealed class AgentSession : IAsyncDisposable
         if (summary is null)
         {
             Log.Error("tool_result", $"the model cannot be used: {failure}", id, "model_summary");
-            return new ExperimentResult(next, _registry.Experiments.Length + 1, started, codePath, null, [], "the model check failed: " + failure, checkTime, TimeSpan.Zero, assembly.Elapsed);
+            return new ExperimentResult(next, _registry.Experiments.Length + 1, started, codePath, null, [], "the model check failed: " + failure, checkTime, TimeSpan.Zero, assembly.Elapsed, [], TimeSpan.Zero);
         }
 
-        // The trainer: every seed, each in its own folder, as `runlens run` records a command.
+        // The trainer: every seed, each in its own folder, as `runlens run` records a command. Each seed is evaluated
+        // and diagnosed as soon as it finishes, while the others still train.
         var training = Stopwatch.StartNew();
+        var lastTrained = TimeSpan.Zero;
         using var gate = new SemaphoreSlim(Config.Evaluation.Parallel);
-        var outcomes = await Task.WhenAll(Goal.Seeds.Select(async seed =>
+        var seeds = await Task.WhenAll(Goal.Seeds.Select(async seed =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            SeedOutcome outcome;
             try
             {
-                return await TrainSeedAsync(id, configFile, seed, cancellationToken).ConfigureAwait(false);
+                outcome = await TrainSeedAsync(id, configFile, seed, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 gate.Release();
             }
+
+            lock (gate)
+            {
+                lastTrained = training.Elapsed > lastTrained ? training.Elapsed : lastTrained;
+            }
+
+            var analysis = await AnalyzeSeedAsync(id, outcome, cancellationToken).ConfigureAwait(false);
+            WarmUp(analysis);
+            return (outcome, analysis);
         })).ConfigureAwait(false);
         training.Stop();
+        var outcomes = seeds.Select(s => s.outcome).ToList();
         var allFailed = outcomes.All(o => o.Status != SeedTrainer.Finished);
         return new ExperimentResult(next, _registry.Experiments.Length + 1, started, codePath, summary, outcomes,
-            allFailed ? $"every run failed: {outcomes.Select(o => o.Failure).FirstOrDefault(f => f is not null)}" : null, checkTime, training.Elapsed, assembly.Elapsed);
+            allFailed ? $"every run failed: {outcomes.Select(o => o.Failure).FirstOrDefault(f => f is not null)}" : null, checkTime, lastTrained, assembly.Elapsed,
+            [.. seeds.Select(s => s.Item2)], training.Elapsed - lastTrained);
+    }
+
+    /// <summary>One seed's predictions read and evaluated, and its run diagnosed with them.</summary>
+    private async Task<SeedAnalysis> AnalyzeSeedAsync(string id, SeedOutcome outcome, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var (context, evaluation, problem) = await QuickEvaluator.ReadSeedAsync(outcome, cancellationToken).ConfigureAwait(false);
+        var diagnosis = outcome.Run is { } run ? _diagnosis.Diagnose(new ResolvedRun(run, context)) : null;
+        var analysis = new SeedAnalysis(outcome.Seed, context, evaluation, problem, diagnosis, watch.Elapsed);
+        Log.Debug("tool_result", string.Create(CultureInfo.InvariantCulture, $"seed {outcome.Seed} evaluated and diagnosed in {watch.Elapsed.TotalSeconds:0.000} s"), id, "seed_analysis",
+            new JsonObject { ["seed"] = outcome.Seed, ["seconds"] = watch.Elapsed.TotalSeconds });
+        return analysis;
     }
 
     /// <summary>The agent's own work after training: evaluate over the seeds, diagnose each run, compare the experiments
@@ -282,7 +313,7 @@ public sealed class AgentSession : IAsyncDisposable
         var outcomes = result.Outcomes;
 
         var watch = Stopwatch.StartNew();
-        var evaluation = await QuickEvaluator.EvaluateAsync(Goal, outcomes, cancellationToken).ConfigureAwait(false);
+        var evaluation = QuickEvaluator.Aggregate(Goal, result.Analyses);
         foreach (var problem in evaluation.Problems)
         {
             Log.Warning("tool_result", problem, id, "quick_evaluator");
@@ -297,7 +328,7 @@ public sealed class AgentSession : IAsyncDisposable
         }
 
         watch.Restart();
-        var diagnoses = SeedDiagnoses.Diagnose(_diagnosis, outcomes, evaluation.Predictions);
+        var diagnoses = result.Analyses.Where(a => a.Diagnosis is not null).ToDictionary(a => a.Seed, a => a.Diagnosis!);
         _diagnoses[id] = diagnoses;
         var digest = SeedDiagnoses.Digest(diagnoses, evaluation.Record?.BestSeed);
         if (digest is not null)
@@ -351,24 +382,65 @@ public sealed class AgentSession : IAsyncDisposable
         };
         await RegistryFile.WriteAsync(RegistryPath, _registry, cancellationToken).ConfigureAwait(false);
 
-        watch.Restart();
+        // The runs go into the store while the next experiment trains: the registry, written above, is what a resume goes
+        // by (it saves every registered run again), and the run ends only after the last save.
+        await StoredAsync().ConfigureAwait(false);
+        _storing = SaveRunsAsync(id, outcomes, cancellationToken);
+        work.Stop();
+        Log.Info("experiment_finished", string.Create(CultureInfo.InvariantCulture,
+            $"{decision.Action}; {result.TrainingTime.TotalSeconds:0.0} s training, {result.CheckTime.TotalSeconds:0.0} s model check, {(work.Elapsed + result.AssemblyTime + result.AnalysisTail).TotalSeconds:0.000} s the agent's own work"), id,
+            data: new JsonObject
+            {
+                ["seconds_training"] = result.TrainingTime.TotalSeconds,
+                ["seconds_model_check"] = result.CheckTime.TotalSeconds,
+                ["seconds_agent"] = (work.Elapsed + result.AssemblyTime + result.AnalysisTail).TotalSeconds,
+                ["seconds_seed_analysis"] = result.Analyses.Sum(a => a.Elapsed.TotalSeconds),
+                ["decision"] = decision.Action,
+            });
+        return record;
+    }
+
+    private async Task SaveRunsAsync(string id, IReadOnlyList<SeedOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var watch = Stopwatch.StartNew();
         foreach (var o in outcomes.Where(o => o.Run is not null))
         {
             await _store.SaveAsync(id, o.Seed, o.Run!, o.Predictions, cancellationToken).ConfigureAwait(false);
         }
 
         Log.Debug("tool_result", $"{outcomes.Count(o => o.Run is not null)} run(s) stored under experiment {Goal.Name}", id, "store", new JsonObject { ["seconds"] = watch.Elapsed.TotalSeconds });
-        work.Stop();
-        Log.Info("experiment_finished", string.Create(CultureInfo.InvariantCulture,
-            $"{decision.Action}; {result.TrainingTime.TotalSeconds:0.0} s training, {result.CheckTime.TotalSeconds:0.0} s model check, {(work.Elapsed + result.AssemblyTime).TotalSeconds:0.000} s the agent's own work"), id,
-            data: new JsonObject
-            {
-                ["seconds_training"] = result.TrainingTime.TotalSeconds,
-                ["seconds_model_check"] = result.CheckTime.TotalSeconds,
-                ["seconds_agent"] = (work.Elapsed + result.AssemblyTime).TotalSeconds,
-                ["decision"] = decision.Action,
-            });
-        return record;
+    }
+
+    /// <summary>Waits for the last experiment's runs to be in the store.</summary>
+    private async Task StoredAsync()
+    {
+        var storing = _storing;
+        _storing = Task.CompletedTask;
+        await storing.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs, once per session and while the other seeds still train, the steps that judge an experiment on the
+    /// first seed's real analysis taken twice (aggregating, the diagnosis digest, the comparison, the registry's JSON), so
+    /// that the code they run is compiled before the experiment is judged; nothing is kept.</summary>
+    private void WarmUp(SeedAnalysis first)
+    {
+        if (first.Evaluation is null || first.Diagnosis is null || Interlocked.Exchange(ref _warm, 1) == 1)
+        {
+            return;
+        }
+
+        var twins = new[] { first, first with { Seed = first.Seed + 1 } };
+        var evaluation = QuickEvaluator.Aggregate(Goal with { Seeds = [.. twins.Select(t => t.Seed)] }, twins);
+        var diagnoses = twins.ToDictionary(t => t.Seed, t => t.Diagnosis!);
+        var digest = SeedDiagnoses.Digest(diagnoses, evaluation.Record?.BestSeed);
+        var comparison = ExperimentComparison.Of([.. diagnoses.Values]);
+        JsonSerializer.Serialize(Stream.Null, _registry with
+        {
+            Experiments = [new ExperimentRecord("E000", 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, _registry.Next!.Config, null, [], "", "", "", null, [], evaluation.Record, digest,
+                new ComparisonDigest(comparison.Primary?.Key, null, comparison.Seeds.Margin, comparison.Seeds.Noise, Snake(comparison.Seeds.Verdict.ToString()), comparison.Seeds.Message),
+                null, false, new DecisionRecord("refine", "", RuleBasedPlanner.Name, false, null), null)],
+        }, AgentJson.Indented.AgentRegistry);
     }
 
     private ExperimentComparison? LastComparison { get; set; }
@@ -596,6 +668,15 @@ public sealed class AgentSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await StoredAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StoreException or IOException or OperationCanceledException)
+        {
+            Log.Error("tool_result", $"the last experiment's runs were not stored: {ex.Message}; `runlens agent resume` stores them again", null, "store");
+        }
+
         await _store.DisposeAsync().ConfigureAwait(false);
         Log.Dispose();
     }

@@ -2,13 +2,14 @@ using System.Diagnostics;
 
 namespace Runlens.Agent.Processes;
 
-/// <summary>Runs a program directly (never through a shell: each argument is passed as it is) with a wall-clock limit,
-/// and collects its output. Past the limit, the program and its children are killed.</summary>
+/// <summary>Runs a program directly (never through a shell: each argument is passed as it is) with a wall-clock limit
+/// and, when given, a resident-memory limit on it and its children (<see cref="MemoryWatchdog"/>), and collects its
+/// output. Past either limit, the program and its children are killed.</summary>
 public static class ChildProcess
 {
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started (not found, not executable).</exception>
     public static async Task<ChildResult> RunAsync(IReadOnlyList<string> command, string workingFolder, TimeSpan limit,
-        IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? environment = null, long? memoryLimitBytes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         var psi = new ProcessStartInfo(command[0])
@@ -34,6 +35,7 @@ public static class ChildProcess
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
+        await using var memory = memoryLimitBytes is { } bytes ? MemoryWatchdog.Start(process.Id, bytes, () => timeout.Cancel()) : null;
         var timedOut = false;
         try
         {
@@ -41,7 +43,7 @@ public static class ChildProcess
         }
         catch (OperationCanceledException)
         {
-            timedOut = true;
+            timedOut = memory?.Exceeded != true;
             try
             {
                 process.Kill(entireProcessTree: true);
@@ -54,6 +56,8 @@ public static class ChildProcess
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return new ChildResult(timedOut ? null : process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false), watch.Elapsed);
+        var outOfMemory = memory?.Exceeded == true;
+        return new ChildResult(timedOut || outOfMemory ? null : process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false), watch.Elapsed,
+            outOfMemory ? memory : null);
     }
 }

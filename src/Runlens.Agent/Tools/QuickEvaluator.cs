@@ -17,27 +17,51 @@ namespace Runlens.Agent.Tools;
 /// </summary>
 public static class QuickEvaluator
 {
+    /// <summary>Reads and evaluates every finished seed's predictions, then aggregates them (a resumed agent's way; a
+    /// running one reads each seed as it finishes, <see cref="ReadSeedAsync"/>, and aggregates at the end).</summary>
     public static async Task<SeedEvaluation> EvaluateAsync(AgentGoal goal, IReadOnlyList<SeedOutcome> outcomes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(goal);
         ArgumentNullException.ThrowIfNull(outcomes);
-        var contexts = new Dictionary<int, PredictionContext>();
-        var evaluations = new List<(int Seed, PredictionEvaluation Evaluation)>();
-        var problems = new List<string>();
-        foreach (var o in outcomes.Where(o => o.Predictions is not null && o.Status == SeedTrainer.Finished))
+        var seeds = new List<SeedAnalysis>();
+        foreach (var o in outcomes)
         {
-            try
-            {
-                var context = await PredictionInputs.ReadFileAsync(o.Predictions!, null, "validation", cancellationToken).ConfigureAwait(false);
-                contexts[o.Seed] = context;
-                evaluations.Add((o.Seed, context.Evaluation with { Findings = PredictionRules.Diagnose(o.Predictions!, context) }));
-            }
-            catch (RunImportException ex)
-            {
-                problems.Add(ex.Message);
-            }
+            var (context, evaluation, problem) = await ReadSeedAsync(o, cancellationToken).ConfigureAwait(false);
+            seeds.Add(new SeedAnalysis(o.Seed, context, evaluation, problem, null, TimeSpan.Zero));
         }
 
+        return Aggregate(goal, seeds);
+    }
+
+    /// <summary>One seed's predictions read as the pipeline reads a predictions file, every metric (scikit-learn's values)
+    /// and the data and label rules; nothing for a seed that did not finish or wrote no predictions.</summary>
+    public static async Task<(PredictionContext? Context, PredictionEvaluation? Evaluation, string? Problem)> ReadSeedAsync(SeedOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Predictions is null || outcome.Status != SeedTrainer.Finished)
+        {
+            return (null, null, null);
+        }
+
+        try
+        {
+            var context = await PredictionInputs.ReadFileAsync(outcome.Predictions, null, "validation", cancellationToken).ConfigureAwait(false);
+            return (context, context.Evaluation with { Findings = PredictionRules.Diagnose(outcome.Predictions, context) }, null);
+        }
+        catch (RunImportException ex)
+        {
+            return (null, null, ex.Message);
+        }
+    }
+
+    /// <summary>Every metric aggregated over the seeds that gave predictions (mean, std, min, max, Student-t 95% interval,
+    /// best seed) and the seed-variance rule; the goal is judged on the aggregate.</summary>
+    public static SeedEvaluation Aggregate(AgentGoal goal, IReadOnlyList<SeedAnalysis> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(goal);
+        ArgumentNullException.ThrowIfNull(seeds);
+        var contexts = seeds.Where(s => s.Predictions is not null).ToDictionary(s => s.Seed, s => s.Predictions!);
+        var evaluations = seeds.Where(s => s.Evaluation is not null).Select(s => (s.Seed, Evaluation: s.Evaluation!)).ToList();
+        var problems = seeds.Where(s => s.Problem is not null).Select(s => s.Problem!).ToList();
         if (evaluations.Count == 0)
         {
             return new SeedEvaluation(null, contexts, problems);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Runlens.Agent.Configuration;
+using Runlens.Agent.Processes;
 using Runlens.Import;
 using Runlens.Import.Output;
 
@@ -10,7 +11,8 @@ namespace Runlens.Agent.Tools;
 /// <c>output.log</c>, system samples, <c>process.json</c> with the exit and the failures the output shows — and read back
 /// as <c>runlens analyze DIR</c> reads such a folder. The command is the reference trainer, or the user's command
 /// template with <c>{config}</c>, <c>{seed}</c> and <c>{out}</c> filled in; it is started directly, never through a
-/// shell, and killed (with its children) at the wall-clock limit.
+/// shell, and killed (with its children) at the wall-clock limit, and at the resident-memory limit when one is set
+/// (<c>limits.memory_mb</c>, <see cref="MemoryWatchdog"/>).
 /// </summary>
 public static class SeedTrainer
 {
@@ -46,6 +48,7 @@ public static class SeedTrainer
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(config.Trainer.TimeLimitSeconds));
         RecordedProcess recorded;
+        MemoryWatchdog? memory = null;
         try
         {
             recorded = await ProcessRecorder.RunAsync(command, folder, TimeSpan.FromSeconds(5), echo ?? ((_, _) => { }),
@@ -54,18 +57,29 @@ public static class SeedTrainer
                     ["RUNLENS_RUN_DIR"] = folder,
                     ["RUNLENS_CONTROL"] = control,
                     ["RUNLENS_CORRELATION_ID"] = correlationId,
-                }, null, signal => signal == 9 && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runlens agent at the trainer's time limit of {config.Trainer.TimeLimitSeconds} s")
-                    : null, limit.Token).ConfigureAwait(false);
+                },
+                pid => memory = config.Trainer.RunMemoryMb is { } mb ? MemoryWatchdog.Start(pid, mb * 1024L * 1024, () => limit.Cancel()) : null,
+                signal => signal != 9 || !limit.IsCancellationRequested || cancellationToken.IsCancellationRequested ? null
+                    : memory?.Exceeded == true ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runlens agent at the run's memory limit of {config.Trainer.RunMemoryMb} MB")
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"runlens agent at the trainer's time limit of {config.Trainer.TimeLimitSeconds} s"),
+                limit.Token).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             var failure = $"cannot start '{command[0]}' ({ex.Message}); check {(config.Trainer.Kind == "reference" ? "paths.python" : "trainer.command")} in the agent config";
             return new SeedOutcome(seed, folder, Failed, null, TimeSpan.Zero, failure, null, null, null);
         }
+        finally
+        {
+            if (memory is not null)
+            {
+                await memory.DisposeAsync().ConfigureAwait(false);
+            }
+        }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var timedOut = limit.IsCancellationRequested;
+        var outOfMemory = memory?.Exceeded == true;
+        var timedOut = limit.IsCancellationRequested && !outOfMemory;
         var log = TrainerLogs.Find([folder], recorded.Start);
         ProcessFile.Write(folder, recorded, log);
         Model.Run? run = null;
@@ -82,9 +96,10 @@ public static class SeedTrainer
         }
 
         var predictions = Path.Combine(folder, config.Trainer.Predictions);
-        var status = timedOut ? TimedOut : recorded.ExitCode == 0 ? Finished : Failed;
+        var status = timedOut ? TimedOut : recorded.ExitCode == 0 && !outOfMemory ? Finished : Failed;
         string? why = status switch
         {
+            Failed when outOfMemory => $"out of memory: {memory!.Describe("limits.memory_mb")}; the run was stopped",
             TimedOut => string.Create(CultureInfo.InvariantCulture, $"stopped at the wall-clock limit of {config.Trainer.TimeLimitSeconds:G} s (trainer.time_limit_seconds)"),
             Failed => $"exit code {recorded.ExitCode}" + (recorded.Events.FirstOrDefault(e => e.Kind == Model.RunEventKind.Error && !e.Message.StartsWith("The process exited", StringComparison.Ordinal)) is { } e
                 ? ": " + e.Message : LastLine(folder) is { } l ? ": " + l : ""),

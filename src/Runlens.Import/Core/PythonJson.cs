@@ -1,4 +1,5 @@
 using System.Buffers;
+using csFastFloat;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -95,6 +96,13 @@ internal static class PythonJson
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
+                // fast_float (correctly rounded, as the reader's own parse is) for the common finite number
+                if (!reader.HasValueSequence && FastDoubleParser.TryParseDouble(reader.ValueSpan, out var used, out value) && used == reader.ValueSpan.Length
+                    && double.IsFinite(value))
+                {
+                    return true;
+                }
+
                 if (!reader.TryGetDouble(out value))
                 {
                     value = reader.ValueSpan.Length > 0 && reader.ValueSpan[0] == (byte)'-'

@@ -61,10 +61,9 @@ internal sealed class HfTrainerImporter : IRunImporter
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(context);
         var layout = HfRunLayout.Resolve(path);
-        var bytes = await ReadAllAsync(layout.StateFile, cancellationToken).ConfigureAwait(false);
-        context.Report(layout.StateFile, bytes.Length, bytes.Length);
-        var state = HfTrainerStateReader.Read(bytes, layout.StateFile, cancellationToken);
-        bytes = null;
+        var state = await HfStateFileReader.ReadAsync(layout.StateFile, cancellationToken).ConfigureAwait(false);
+        var stateBytes = FileLength(layout.StateFile);
+        context.Report(layout.StateFile, stateBytes, stateBytes);
 
         var events = new List<RunEvent>(state.Events);
         var summary = new Dictionary<string, double>(state.Summary, StringComparer.Ordinal);
@@ -262,19 +261,15 @@ internal sealed class HfTrainerImporter : IRunImporter
         }
     }
 
-    private static async Task<byte[]> ReadAllAsync(string file, CancellationToken ct)
+    private static long FileLength(string file)
     {
         try
         {
-            return await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+            return new FileInfo(file).Length;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RunImportException(file, null, "could not be read: " + ex.Message, "check that the file is readable and under 2 GB", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new RunImportException(file, null, "access denied", "check the file's permissions", ex);
+            return 0;
         }
     }
 

@@ -53,4 +53,8 @@ internal sealed class HfTrainerStateFile
     public bool SawField { get; set; }
 
     public List<RunEvent> Events { get; } = [];
+
+    /// <summary>How many parts <c>log_history</c> was read in at once (see <see cref="HfStateFileReader"/>); 0 when the
+    /// file was read whole in one pass.</summary>
+    public int Parts { get; set; }
 }

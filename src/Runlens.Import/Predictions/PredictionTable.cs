@@ -12,12 +12,31 @@ namespace Runlens.Import.Predictions;
 /// </summary>
 internal sealed class PredictionTable
 {
-    private PredictionTable(string path, bool jsonl, IReadOnlyList<string> columns, IReadOnlyList<TableRow> rows)
+    private readonly string?[][]? _cells;
+    private readonly IReadOnlyList<int>[]? _structured;
+    private readonly string? _text;
+    private readonly int[]? _fieldStarts;
+
+    /// <summary>A table of text cells (JSONL, or CSV with quotes read by <see cref="CsvRecordReader"/>).</summary>
+    private PredictionTable(string path, bool jsonl, IReadOnlyList<string> columns, int[] lines, string?[][] cells, IReadOnlyList<int>[] structured)
     {
         Path = path;
         IsJsonl = jsonl;
         Columns = columns;
-        Rows = rows;
+        Rows = Handles(lines);
+        _cells = cells;
+        _structured = structured;
+    }
+
+    /// <summary>A CSV table whose cells stay slices of <paramref name="text"/>: field <c>c</c> of row <c>r</c> runs from
+    /// <c>fieldStarts[r * (columns + 1) + c]</c> to one before the next start.</summary>
+    private PredictionTable(string path, IReadOnlyList<string> columns, int[] lines, string text, int[] fieldStarts)
+    {
+        Path = path;
+        Columns = columns;
+        Rows = Handles(lines);
+        _text = text;
+        _fieldStarts = fieldStarts;
     }
 
     public string Path { get; }
@@ -27,6 +46,34 @@ internal sealed class PredictionTable
     public IReadOnlyList<string> Columns { get; }
 
     public IReadOnlyList<TableRow> Rows { get; }
+
+    /// <summary>A cell's text (null: JSON null or key absent).</summary>
+    public string? Cell(TableRow row, int column) => _cells is not null ? _cells[row.Index][column] : new string(Slice(row, column));
+
+    /// <summary>A cell's text without making a string of it (empty for null).</summary>
+    public ReadOnlySpan<char> CellText(TableRow row, int column) => _cells is not null ? _cells[row.Index][column] : Slice(row, column);
+
+    /// <summary>Whether the cell held a JSON object or array.</summary>
+    public bool IsStructured(TableRow row, int column) =>
+        _structured is not null && _structured[row.Index] is { Count: > 0 } s && s.Contains(column);
+
+    private ReadOnlySpan<char> Slice(TableRow row, int column)
+    {
+        var at = (row.Index * (Columns.Count + 1)) + column;
+        var start = _fieldStarts![at];
+        return _text.AsSpan(start, _fieldStarts[at + 1] - 1 - start);
+    }
+
+    private static TableRow[] Handles(int[] lines)
+    {
+        var rows = new TableRow[lines.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new TableRow(i, lines[i]);
+        }
+
+        return rows;
+    }
 
     public static async Task<PredictionTable> ReadAsync(string path, CancellationToken cancellationToken)
     {
@@ -43,8 +90,7 @@ internal sealed class PredictionTable
         string text;
         try
         {
-            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            text = Decode(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
         }
         catch (IOException ex)
         {
@@ -60,10 +106,21 @@ internal sealed class PredictionTable
 
     /// <summary>A predictions file held in memory (an upload), as UTF-8 or with a byte-order mark; <paramref name="source"/>
     /// names it in errors.</summary>
-    public static PredictionTable Parse(string source, byte[] bytes)
+    public static PredictionTable Parse(string source, byte[] bytes) => Parse(source, Decode(bytes));
+
+    /// <summary>The text as a <see cref="StreamReader"/> that detects byte order marks reads it: UTF-8 (one decode of the
+    /// whole buffer) unless a UTF-16 or UTF-32 mark says otherwise.</summary>
+    private static string Decode(byte[] bytes)
     {
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Parse(source, reader.ReadToEnd());
+        if (bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])
+            || bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+
+        var bom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        return Encoding.UTF8.GetString(bytes, bom, bytes.Length - bom);
     }
 
     private static PredictionTable Parse(string path, string text)
@@ -105,7 +162,20 @@ internal sealed class PredictionTable
             }
         }
 
-        var rows = new List<TableRow>();
+        if (FastCsv.TryRead(text, reader.Delimiter, columns.Count) is { } fast)
+        {
+            if (fast.Error is { } bad)
+            {
+                throw new RunImportException(path, $"line {bad.Line}",
+                    $"the row has {bad.Fields} field{(bad.Fields == 1 ? "" : "s")} but the header has {columns.Count} columns",
+                    "quote fields that contain the delimiter, and give every row one value per column");
+            }
+
+            return new PredictionTable(path, columns, fast.Lines, text, fast.FieldStarts);
+        }
+
+        var lines = new List<int>();
+        var cells = new List<string?[]>();
         while (reader.Read(fields, out var record))
         {
             Check(path, record);
@@ -116,10 +186,11 @@ internal sealed class PredictionTable
                     "quote fields that contain the delimiter, and give every row one value per column");
             }
 
-            rows.Add(new TableRow(record.Line, [.. fields], []));
+            lines.Add(record.Line);
+            cells.Add([.. fields]);
         }
 
-        return new PredictionTable(path, false, columns, rows);
+        return new PredictionTable(path, false, columns, [.. lines], [.. cells], new IReadOnlyList<int>[cells.Count]);
     }
 
     private static void Check(string path, CsvRecord record)
@@ -198,9 +269,12 @@ internal sealed class PredictionTable
             }
         }
 
-        var rows = new List<TableRow>(parsed.Count);
-        foreach (var (line, cells) in parsed)
+        var lineNumbers = new int[parsed.Count];
+        var rows = new string?[parsed.Count][];
+        var structured = new IReadOnlyList<int>[parsed.Count];
+        for (var r = 0; r < parsed.Count; r++)
         {
+            var (line, cells) = parsed[r];
             var values = new string?[columns.Count];
             var structuredColumns = new List<int>();
             foreach (var (c, (t, s)) in cells)
@@ -212,16 +286,14 @@ internal sealed class PredictionTable
                 }
             }
 
-            rows.Add(new TableRow(line, values, structuredColumns));
+            lineNumbers[r] = line;
+            rows[r] = values;
+            structured[r] = structuredColumns;
         }
 
-        return new PredictionTable(path, true, columns, rows);
+        return new PredictionTable(path, true, columns, lineNumbers, rows, structured);
     }
 }
 
-/// <summary>One row: its line, one cell per column (null: JSON null or key absent), and which cells held a JSON object or
-/// array.</summary>
-internal sealed record TableRow(int Line, string?[] Cells, IReadOnlyList<int> StructuredColumns)
-{
-    public bool IsStructured(int column) => StructuredColumns.Count > 0 && StructuredColumns.Contains(column);
-}
+/// <summary>One row of a <see cref="PredictionTable"/>: its index, and the line it starts on.</summary>
+internal readonly record struct TableRow(int Index, int Line);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using csFastFloat;
 using System.Globalization;
 using Runlens.Model.Predictions;
 
@@ -135,12 +136,13 @@ public static class PredictionsReader
         // text of labels and predictions
         var labels = new string[n];
         var preds = predicted >= 0 ? new string[n] : null;
+        var known = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         for (var r = 0; r < n; r++)
         {
-            labels[r] = Required(table, rows[r], label, "label");
+            labels[r] = Required(table, rows[r], label, "label", known);
             if (preds is not null)
             {
-                preds[r] = Required(table, rows[r], predicted, "prediction");
+                preds[r] = Required(table, rows[r], predicted, "prediction", known);
             }
         }
 
@@ -224,6 +226,11 @@ public static class PredictionsReader
         {
             probs = new double[n * k];
             var order = probColumns.Select(p => (Index: classIndex[p.Class], p.Column)).ToArray();
+            if (positive < 0)
+            {
+                ReadProbabilities(table, order, k, probs);
+            }
+
             for (var r = 0; r < n; r++)
             {
                 if (positive >= 0)
@@ -235,11 +242,9 @@ public static class PredictionsReader
                 }
 
                 var sum = 0.0;
-                foreach (var (index, column) in order)
+                foreach (var (index, _) in order)
                 {
-                    var p = Probability(table, rows[r], column);
-                    probs[(r * k) + index] = p;
-                    sum += p;
+                    sum += probs[(r * k) + index];
                 }
 
                 if (Math.Abs(sum - 1.0) > SumTolerance)
@@ -325,7 +330,7 @@ public static class PredictionsReader
             var values = new string[n];
             for (var r = 0; r < n; r++)
             {
-                values[r] = rows[r].Cells[c] ?? "";
+                values[r] = table.Cell(rows[r], c) ?? "";
             }
 
             slices.Add(new SliceColumn(cols[c], [.. values]));
@@ -444,13 +449,86 @@ public static class PredictionsReader
 
     private static string? Cell(PredictionTable table, TableRow row, int column, string role)
     {
-        if (row.IsStructured(column))
+        if (table.IsStructured(row, column))
         {
             throw new RunImportException(table.Path, $"line {row.Line}", $"{role} ('{table.Columns[column]}') is a JSON object or array",
                 "write a string or a number");
         }
 
-        return row.Cells[column];
+        return table.Cell(row, column);
+    }
+
+    /// <summary>Fills <paramref name="probs"/> (row-major, <paramref name="k"/> per row) on every core. Rows that do not
+    /// read that way are then read again in file order by <see cref="Probability"/>, so the error thrown is the one a
+    /// row-by-row pass would throw.</summary>
+    private static void ReadProbabilities(PredictionTable table, (int Index, int Column)[] order, int k, double[] probs)
+    {
+        var rows = table.Rows;
+        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, rows.Count / 65_536));
+        var again = new List<int>[parts];
+        Parallel.For(0, parts, part =>
+        {
+            again[part] = [];
+            var end = (int)((long)rows.Count * (part + 1) / parts);
+            for (var r = (int)((long)rows.Count * part / parts); r < end; r++)
+            {
+                foreach (var (index, column) in order)
+                {
+                    if (!TryProbability(table, rows[r], column, out probs[(r * k) + index]))
+                    {
+                        again[part].Add(r);
+                        break;
+                    }
+                }
+            }
+        });
+
+        foreach (var r in again.SelectMany(a => a))
+        {
+            foreach (var (index, column) in order)
+            {
+                probs[(r * k) + index] = Probability(table, rows[r], column);
+            }
+        }
+    }
+
+    /// <summary>The common case of <see cref="Probability"/>: a finite number in range, read without a string.</summary>
+    private static bool TryProbability(PredictionTable table, TableRow row, int column, out double p)
+    {
+        p = 0;
+        if (table.IsStructured(row, column))
+        {
+            return false;
+        }
+
+        var text = table.CellText(row, column).Trim();
+        // fast_float reads what double.TryParse reads, to the same double (both round correctly); anything it does not
+        // take whole, and any value out of range, goes to the row-by-row reading
+        return text.Length > 0 && FastDoubleParser.TryParseDouble(text, out var used, out p) && used == text.Length
+            && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
+    }
+
+    private static string Required(PredictionTable table, TableRow row, int column, string role,
+        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> known)
+    {
+        if (table.IsStructured(row, column))
+        {
+            _ = Cell(table, row, column, role); // throws
+        }
+
+        var text = table.CellText(row, column).Trim();
+        if (text.IsEmpty)
+        {
+            return Required(table, row, column, role); // throws
+        }
+
+        if (!known.TryGetValue(text, out var value))
+        {
+            value = text.ToString();
+            known[value] = value;
+        }
+
+        return value;
     }
 
     private static string Required(PredictionTable table, TableRow row, int column, string role)

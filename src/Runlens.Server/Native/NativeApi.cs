@@ -259,7 +259,8 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
     /// <summary>Points read from the store at a time while a long series is written out.</summary>
     public const int StreamPage = 65_536;
 
-    /// <summary>Series written out at the same time; the others wait their turn (so memory is bounded overall).</summary>
+    /// <summary>Series read and written out at the same time; the others wait their turn. An answer waiting for its client
+    /// to read holds no turn (<see cref="SeriesTurn"/>), so clients that stop reading cannot keep the others waiting.</summary>
     private static readonly SemaphoreSlim Streams = new(4, 4);
 
     /// <summary>One series as columns; <c>?max_points=N</c> (4 to <see cref="MaxReducedPoints"/>) reduces a longer one to
@@ -285,7 +286,8 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
             return;
         }
 
-        await Streams.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        var turn = new SeriesTurn(Streams);
+        await turn.TakeAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
             if (max is { } limit && ranged)
@@ -313,11 +315,12 @@ internal sealed class NativeApi(StoreAccess store, ServerOptions options, Stored
                 }
             }
 
-            await SeriesJson.WriteAsync(context, first.Key, first.OriginalName, pass => Where(PointsAsync(id, key, context.RequestAborted), Inside)).ConfigureAwait(false);
+            await SeriesJson.WriteAsync(context, first.Key, first.OriginalName, pass => Where(PointsAsync(id, key, context.RequestAborted), Inside),
+                turn, options.SeriesStallLimit).ConfigureAwait(false);
         }
         finally
         {
-            Streams.Release();
+            turn.Give();
         }
     }
 

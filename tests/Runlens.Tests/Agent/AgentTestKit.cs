@@ -13,7 +13,8 @@ internal static class AgentTestKit
     public static string Callback => Path.Combine(Fixtures.RepoRoot, "clients", "python");
 
     /// <summary>An agent.yaml in <paramref name="dir"/> for the quick trainer (or its crashing variant), with its own store.</summary>
-    public static string QuickConfig(string dir, bool crash = false, string planner = "rules", string extra = "")
+    /// <param name="trainerArgs">More arguments for the quick trainer (e.g. <c>"--hog-mb", "600"</c>), as YAML list items.</param>
+    public static string QuickConfig(string dir, bool crash = false, string planner = "rules", string extra = "", string trainerArgs = "")
     {
         var path = Path.Combine(dir, "agent.yaml");
         File.WriteAllText(path, $$"""
@@ -26,7 +27,7 @@ internal static class AgentTestKit
               parallel: 3
             trainer:
               kind: command
-              command: [{{TorchFactAttribute.Python}}, "{{QuickTrainer}}", --config, "{config}", --seed, "{seed}", --out, "{out}", --callback-dir, "{{Callback}}"{{(crash ? ", --crash" : "")}}]
+              command: [{{TorchFactAttribute.Python}}, "{{QuickTrainer}}", --config, "{config}", --seed, "{seed}", --out, "{out}", --callback-dir, "{{Callback}}"{{(crash ? ", --crash" : "")}}{{(trainerArgs.Length > 0 ? ", " + trainerArgs : "")}}]
               time_limit_seconds: 60
             stop:
               patience: 3

@@ -6,7 +6,8 @@ It reads the experiment config the agent wrote, "trains" a model whose quality g
 learning rate below 1e-4, and writes what a real trainer writes: runlens.jsonl through runlens_callback.RunlensCallback
 (a falling training loss per step, validation loss and accuracy per epoch) and predictions.csv (200 validation examples,
 4 classes, with probabilities), all drawn from a generator seeded with --seed. With --crash it fails at once with a
-Python traceback, as a broken data pipeline would.
+Python traceback, as a broken data pipeline would. With --hog-mb N (for --hog-seed S only, when given) it first fills
+N MB of memory 16 MB at a time, as a leaking data loader would, and holds it while it trains.
 """
 import argparse
 import json
@@ -31,9 +32,17 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--callback-dir", required=True)
     p.add_argument("--crash", action="store_true")
+    p.add_argument("--hog-mb", type=int, default=0)
+    p.add_argument("--hog-seed", type=int)
     a = p.parse_args()
     if a.crash:
         raise RuntimeError("the data loader lost its files: /data/train-00001.parquet is missing")
+    hog = []
+    if a.hog_mb and a.hog_seed in (None, a.seed):
+        import time
+        for _ in range(a.hog_mb // 16):
+            hog.append(bytearray(b"x") * (16 << 20))  # written, so resident
+            time.sleep(0.01)
     sys.path.insert(0, a.callback_dir)
     from runlens_callback import RunlensCallback
 

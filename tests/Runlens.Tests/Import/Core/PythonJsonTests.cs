@@ -12,6 +12,36 @@ public sealed class PythonJsonTests
     private const string PythonDump = """{"a": NaN, "b": Infinity, "c": -Infinity, "s": "NaN", "big": 18446744073709551616}""";
 
     [Fact]
+    public void Reads_every_number_to_the_same_double_as_the_json_reader_does()
+    {
+        // fast_float takes the common finite numbers; each must be the very double Utf8JsonReader (and double.Parse) gives
+        var rng = new Random(11);
+        var texts = new List<string> { "0", "-0", "1e308", "1.7976931348623157e308", "4.9e-324", "2.2250738585072011e-308", "1e400", "-1e400",
+            "0.1000000000000000055511151231257827021181583404541015625", "123456789012345678901234567890", "9007199254740993", "1E-5", "5e-05" };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bits = BitConverter.Int64BitsToDouble(rng.NextInt64());
+            var v = double.IsFinite(bits) ? bits : rng.NextDouble();
+            texts.Add(v.ToString(i % 3 == 0 ? "R" : i % 3 == 1 ? "E10" : "G17", System.Globalization.CultureInfo.InvariantCulture));
+            texts.Add(Math.Round(rng.NextDouble() * 10, rng.Next(0, 9)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var json = Encoding.UTF8.GetBytes("[" + string.Join(",", texts) + "]");
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        var at = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+        {
+            Assert.True(PythonJson.TryReadNumber(ref reader, null, out var v));
+            var expected = reader.TryGetDouble(out var d) ? d : texts[at].StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity;
+            Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(v), $"{texts[at]}: {v:R} != {expected:R}");
+            at++;
+        }
+
+        Assert.Equal(texts.Count, at);
+    }
+
+    [Fact]
     public void A_tree_reads_the_non_finite_literals_as_numbers_and_leaves_strings_alone()
     {
         var o = Assert.IsType<JsonObject>(PythonJson.Parse(PythonDump, out var damage));

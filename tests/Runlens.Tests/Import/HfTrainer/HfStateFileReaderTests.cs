@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using Runlens.Import.HfTrainer;
+using Runlens.Tests.Support;
+
+namespace Runlens.Tests.Import.HfTrainer;
+
+/// <summary>
+/// The parallel, streamed reading of a large <c>trainer_state.json</c> gives what the one-pass reader gives, field for
+/// field, point for point, damage report for damage report. Small options cut small files into many parts read through
+/// tiny buffers, so every boundary case (an entry cut by the buffer, a literal cut by it, a guess inside a string, an
+/// entry without a step at a part's start) happens on real files.
+/// </summary>
+public sealed class HfStateFileReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("runlens-hf-parallel-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    public static TheoryData<int, int> Cuts => new() { { 2, 64 }, { 3, 1 << 10 }, { 7, 17 }, { 16, 256 } };
+
+    [Theory]
+    [MemberData(nameof(Cuts))]
+    public async Task Reads_the_example_runs_as_the_one_pass_reader_does(int parts, int buffer)
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "examples"), "trainer_state.json", SearchOption.AllDirectories))
+        {
+            Assert.True(await AssertSameAsync(await File.ReadAllBytesAsync(file), parts, buffer, expectEntries: true) > 1, file);
+        }
+    }
+
+    [SharedFact]
+    public async Task Reads_every_real_trainer_state_of_the_shared_corpus_as_the_one_pass_reader_does()
+    {
+        var files = Directory.GetFiles(Fixtures.SharedReal!, "trainer_state.json", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        var fast = 0;
+        foreach (var file in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            await AssertSameAsync(bytes, 4, 128, expectEntries: false);
+            await AssertSameAsync(bytes, 9, 4096, expectEntries: false);
+            fast += await AssertSameAsync(bytes, 3, 1 << 10, expectEntries: false) > 1 ? 1 : 0;
+        }
+
+        Assert.True(fast >= files.Length - 2, $"{fast} of {files.Length} read in parts");
+    }
+
+    [Fact]
+    public async Task Reads_non_finite_literals_cut_by_every_buffer_position_as_the_one_pass_reader_does()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Generated(400, i => i % 7 == 3 ? "NaN" : i % 11 == 5 ? "-Infinity" : i % 13 == 1 ? "Infinity" : null));
+        for (var buffer = 40; buffer < 120; buffer += 3)
+        {
+            Assert.Equal(5, await AssertSameAsync(bytes, 5, buffer, expectEntries: true));
+        }
+    }
+
+    [Fact]
+    public async Task Carries_the_step_of_the_part_before_into_entries_without_one()
+    {
+        // every entry but each tenth has no step: entries at a part's start take the step of the part before
+        var text = new StringBuilder("{\"global_step\": 1000, \"log_history\": [\n");
+        for (var i = 0; i < 500; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {{\"loss\": {i * 0.001}, \"grad_norm\": {i}{(i % 10 == 0 ? $", \"step\": {i * 2}" : "")}}}");
+            text.Append(i < 499 ? ",\n" : "\n");
+        }
+
+        text.Append("], \"max_steps\": 1000}");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        foreach (var parts in new[] { 3, 8, 31 })
+        {
+            Assert.Equal(parts, await AssertSameAsync(bytes, parts, 200, expectEntries: true));
+        }
+    }
+
+    [Fact]
+    public async Task Reads_entries_whose_strings_hold_entry_boundaries_as_the_one_pass_reader_does()
+    {
+        // a string value holding "}, {" is where a guessed boundary is wrong: the parts must notice and read it whole
+        var bytes = Encoding.UTF8.GetBytes(Generated(300, _ => null, note: "\"x}, {\\\"step\\\": 5}, {y\""));
+        foreach (var parts in new[] { 2, 5, 13 })
+        {
+            Assert.Equal(1, await AssertSameAsync(bytes, parts, 256, expectEntries: true));
+        }
+    }
+
+    [Fact]
+    public async Task Reports_damage_in_mutated_files_exactly_as_the_one_pass_reader_does()
+    {
+        var seedBytes = await File.ReadAllBytesAsync(Path.Combine(Fixtures.Example("hf-trainer-multi-eval-overfit"), "trainer_state.json"));
+        var generated = Encoding.UTF8.GetBytes(Generated(200, i => i % 17 == 4 ? "NaN" : null));
+        var rng = new Random(20);
+        var damaged = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var (bytes, _) = Fuzz.Mutate(i % 2 == 0 ? seedBytes : generated, rng);
+            damaged += await AssertSameAsync(bytes, 2 + (i % 5), 64 + (i % 300), expectEntries: false) == 0 ? 1 : 0;
+        }
+
+        Assert.InRange(damaged, 100, 300); // most mutations are damage, read the one-pass way
+    }
+
+    private static string Generated(int entries, Func<int, string?> special, string? note = null)
+    {
+        var text = new StringBuilder("{\n  \"best_metric\": NaN,\n  \"epoch\": 3.0,\n  \"global_step\": 900,\n  \"log_history\": [\n");
+        for (var i = 0; i < entries; i++)
+        {
+            var loss = special(i) ?? (2.0 / (i + 1)).ToString("R", CultureInfo.InvariantCulture);
+            text.Append(i % 10 == 9
+                ? $"    {{\n      \"epoch\": {i / 100.0},\n      \"eval_loss\": {loss},\n      \"eval_runtime\": 1.5,\n      \"step\": {i}\n    }}"
+                : $"    {{\n      \"epoch\": {i / 100.0},\n      \"grad_norm\": {loss},\n      \"learning_rate\": 5e-05,\n      \"loss\": {loss},{(note is null ? "" : $" \"note\": {note},")}\n      \"step\": {i}\n    }}");
+            text.Append(",\n");
+        }
+
+        text.Append("    {\"epoch\": 3.0, \"step\": 900, \"total_flos\": 1e15, \"train_loss\": 0.9, \"train_runtime\": 3.5}\n");
+        text.Append("  ],\n  \"max_steps\": 900,\n  \"stateful_callbacks\": {\"EarlyStoppingCallback\": {\"args\": {\"early_stopping_patience\": 3}, \"attributes\": {\"early_stopping_patience_counter\": 1}}},\n  \"train_batch_size\": 8\n}\n");
+        return text.ToString();
+    }
+
+    /// <summary>Asserts the two readings agree; returns how many parts the fast one read in (0: it read the file whole).</summary>
+    private async Task<int> AssertSameAsync(byte[] bytes, int parts, int buffer, bool expectEntries)
+    {
+        var path = Path.Combine(_dir, "trainer_state.json");
+        await File.WriteAllBytesAsync(path, bytes);
+        string expected;
+        try
+        {
+            expected = Describe(HfTrainerStateReader.Read((byte[])bytes.Clone(), path, CancellationToken.None));
+        }
+        catch (Runlens.Import.RunImportException ex)
+        {
+            expected = "error: " + ex.Message;
+        }
+
+        string actual;
+        var read = 0;
+        try
+        {
+            var state = await HfStateFileReader.ReadAsync(path, CancellationToken.None, new HfReadOptions(0, parts, 1, buffer));
+            read = state.Parts;
+            actual = Describe(state);
+        }
+        catch (Runlens.Import.RunImportException ex)
+        {
+            actual = "error: " + ex.Message;
+        }
+
+        Assert.Equal(expected, actual);
+        if (expectEntries)
+        {
+            Assert.DoesNotContain("entries 0\n", actual, StringComparison.Ordinal);
+        }
+
+        return read;
+    }
+
+    /// <summary>Everything the importer takes from a read state, as text.</summary>
+    private static string Describe(HfTrainerStateFile s)
+    {
+        var b = new StringBuilder();
+        b.Append(CultureInfo.InvariantCulture, $"global_step {s.GlobalStep}, epoch {s.Epoch:R}, max_steps {s.MaxSteps}, epochs {s.NumTrainEpochs:R}, ");
+        b.Append(CultureInfo.InvariantCulture, $"logging {s.LoggingSteps}, eval {s.EvalSteps}, save {s.SaveSteps}, batch {s.TrainBatchSize}, best {s.BestMetric:R} ");
+        b.Append(CultureInfo.InvariantCulture, $"{s.BestModelCheckpoint} {s.BestGlobalStep}, local0 {s.IsLocalProcessZero}, stop {s.ShouldTrainingStop}, ");
+        b.Append(CultureInfo.InvariantCulture, $"es {s.HasEarlyStoppingCallback} {s.EarlyStoppingPatience} {s.EarlyStoppingThreshold:R} {s.EarlyStoppingPatienceCounter}, ");
+        b.Append(CultureInfo.InvariantCulture, $"summary entry {s.HasSummaryEntry}, saw field {s.SawField}\nentries {s.LogEntries}\n");
+        foreach (var (name, value) in s.Summary)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"summary {name} = {value:R}\n");
+        }
+
+        foreach (var e in s.Events)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"event {e.Kind} {e.Message} @ {e.File} {e.Location}\n");
+        }
+
+        foreach (var (key, series) in s.Series.Build())
+        {
+            b.Append(CultureInfo.InvariantCulture, $"series {key} ({series.OriginalName}) {series.Count}:");
+            foreach (var p in series.Points)
+            {
+                b.Append(CultureInfo.InvariantCulture, $" {p.Step}/{p.Value:R}/{p.Epoch:R}");
+            }
+
+            b.Append('\n');
+        }
+
+        return b.ToString();
+    }
+}
