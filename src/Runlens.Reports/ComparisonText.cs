@@ -6,10 +6,29 @@ namespace Runlens.Reports;
 /// <summary>The sentences and cells the Markdown and terminal comparisons share.</summary>
 internal static class ComparisonText
 {
-    /// <summary>The metrics worth a row, primary first, then losses, then the rest by key; at most <paramref name="max"/>.</summary>
+    /// <summary>The metrics worth a row, primary first, then losses, then the rest by key; at most <paramref name="max"/>.
+    /// Only scores have a row: bookkeeping (epoch, step, runtime, throughput, progress), the learning rate and the
+    /// gradient norm have no better direction (the stability table shows the gradient norm).</summary>
     public static IReadOnlyList<MetricCurves> Shown(ExperimentComparison c, int max) =>
-        [.. c.Metrics.OrderBy(m => m.Key == c.Primary?.Key ? 0 : Model.MetricNames.IsLossName(m.Key) ? 1 : 2)
+        [.. Scored(c).OrderBy(m => m.Key == c.Primary?.Key ? 0 : Model.MetricNames.IsLossName(m.Key) ? 1 : 2)
             .ThenBy(m => m.Key, StringComparer.Ordinal).Take(max)];
+
+    /// <summary>The compared metrics that are scores (see <see cref="Shown"/>).</summary>
+    public static IReadOnlyList<MetricCurves> Scored(ExperimentComparison c) => [.. c.Metrics.Where(m => m.Key == c.Primary?.Key || IsScore(m.Key))];
+
+    private static readonly string[] NotScores = ["learning_rate", "grad_norm", "time", "percentage", "throughput", "per_sec", "tokens", "flos", "memory", "_seen"];
+
+    public static bool IsScore(string key)
+    {
+        if (Model.MetricNames.IsBookkeeping(key))
+        {
+            return false;
+        }
+
+        var name = Model.MetricNames.NameOf(key).ToLowerInvariant();
+        return name != "lr" && !name.StartsWith("lr-", StringComparison.Ordinal) && !name.StartsWith("lr_", StringComparison.Ordinal)
+            && !NotScores.Any(n => name.Contains(n, StringComparison.Ordinal));
+    }
 
     public static string Primary(ExperimentComparison c) => c.Primary is { } p
         ? $"{p.Key} ({(p.GreaterIsBetter ? "higher" : "lower")} is better; {p.Source})"

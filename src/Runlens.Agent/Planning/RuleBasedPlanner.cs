@@ -214,7 +214,7 @@ public sealed class RuleBasedPlanner : IPlanner
                         if (double.IsFinite(drop) && drop < 0.1 && factor < 10)
                         {
                             yield return new ConfigMove("learning_rate", TrainerVocabulary.Round3(lr * 10), string.Create(CultureInfo.InvariantCulture,
-                                $"{f.Rule}: the training loss fell only {Math.Max(0, drop) * 100:0.#}%; the diagnosis' {factor:G2}× step would take several experiments, so 10×"));
+                                $"{f.Rule}: the training loss {(drop >= 0 ? "fell only" : "rose")} {Math.Abs(drop) * 100:0.#}%; the diagnosis' {factor:G2}× step would take several experiments, so 10×"));
                         }
                         else
                         {

@@ -93,7 +93,7 @@ public sealed class Diagnoser
             .ToImmutableArray();
 
         return new Diagnosis(run, Summarise(view, sorted), sorted, coverage, MergeChanges(sorted), NextSteps(sorted, coverage),
-            Stats(run)) { Predictions = predictions?.Evaluation };
+            Stats(run)) { Predictions = predictions?.Evaluation, TrainingPredictions = trainingPredictions?.Evaluation };
     }
 
     private void Evaluate(IRule rule, RunView view, List<Finding> findings, List<string> rulesRun, List<string> errors,

@@ -19,6 +19,9 @@ public sealed record Diagnosis(
     /// <summary>The metrics of the validation predictions given with the run, or null.</summary>
     public Evaluation.PredictionEvaluation? Predictions { get; init; }
 
+    /// <summary>The metrics of the training-set predictions given with the run, or null.</summary>
+    public Evaluation.PredictionEvaluation? TrainingPredictions { get; init; }
+
     /// <summary>The findings grouped by cause, the one to fix first at the top.</summary>
     public ImmutableArray<RootCause> RootCauses { get; } = RootCause.Group(Findings, Run);
 

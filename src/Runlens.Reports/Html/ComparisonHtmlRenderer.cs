@@ -55,7 +55,8 @@ public static class ComparisonHtmlRenderer
         html.Append("<h3>Best and final values</h3>\n<table class=\"best-final\"><thead><tr><th>metric</th>");
         Names(html, comparison);
         html.Append("</tr></thead><tbody>\n");
-        foreach (var m in comparison.Metrics)
+        // Scores only: bookkeeping, the learning rate and the gradient norm have no best value (their charts stay below).
+        foreach (var m in comparison.Metrics.Where(m => ComparisonText.IsScore(m.Key)))
         {
             html.Append("<tr data-key=\"").Append(HtmlPage.E(m.Key)).Append("\"><th>").Append(HtmlPage.E(m.Key)).Append(m.LowerIsBetter ? " ↓" : " ↑").Append("</th>");
             foreach (var s in m.PerRun)

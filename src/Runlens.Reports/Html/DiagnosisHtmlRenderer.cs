@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.RunAccounting;
 
 namespace Runlens.Reports.Html;
 
@@ -60,8 +61,47 @@ internal sealed class DiagnosisHtmlRenderer : IDiagnosisRenderer
             Fact(h, "final", $"{Number(final.Value)} at step {final.Step.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        var account = RunAccount.Of(run);
+        if (RunFacts.Progress(run, account) is { } progress)
+        {
+            Fact(h, "progress", progress);
+        }
+
+        if (d.TrainingPredictions is { } tp)
+        {
+            Fact(h, "training set", string.Create(CultureInfo.InvariantCulture,
+                $"{tp.Metrics.Examples:N0} examples: accuracy {Number(tp.Metrics.Accuracy)}, macro-F1 {Number(tp.Metrics.F1.Macro)}"));
+        }
+
         Fact(h, "findings", d.Findings.Length == 0 ? "none" : string.Join(", ", d.Findings.GroupBy(f => f.Severity).OrderByDescending(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
         h.Append("</dl>\n");
+
+        var outcomes = MetricOutcome.Of(run, s.PrimaryMetric, s.GreaterIsBetter);
+        if (outcomes.Length > 0)
+        {
+            h.Append("<h3>Metrics</h3>\n<table class=\"metrics\"><thead><tr><th>metric</th><th>best</th><th>final</th><th>final against best</th></tr></thead><tbody>\n");
+            foreach (var o in outcomes)
+            {
+                h.Append("<tr><td>").Append(E(o.Key)).Append(" (").Append(o.GreaterIsBetter ? "higher" : "lower").Append(" is better)</td><td>")
+                    .Append(Number(o.Best.Value)).Append(" at step ").Append(E(Analysis.Format.Step(o.Best.Step))).Append("</td><td>")
+                    .Append(Number(o.Final.Value)).Append(" at step ").Append(E(Analysis.Format.Step(o.Final.Step))).Append("</td><td>")
+                    .Append(E(RunFacts.Change(o))).Append("</td></tr>\n");
+            }
+
+            h.Append("</tbody></table>\n");
+        }
+
+        var accountLines = RunFacts.AccountLines(account);
+        if (accountLines.Count > 0)
+        {
+            h.Append("<h3>Data and run accounting</h3>\n<ul class=\"accounting\">\n");
+            foreach (var line in accountLines)
+            {
+                h.Append("<li>").Append(E(line)).Append("</li>\n");
+            }
+
+            h.Append("</ul>\n");
+        }
 
         h.Append("<h3>Findings</h3>\n");
         if (d.Findings.Length == 0)

@@ -90,9 +90,9 @@ public sealed class ComparisonMarkdownRenderer : IComparisonRenderer
             sb.Append(" |\n");
         }
 
-        if (c.Metrics.Length > shown.Count)
+        if (T.Scored(c).Count > shown.Count)
         {
-            sb.Append("\n").Append(c.Metrics.Length - shown.Count).Append(" more metrics are in `--format json`.\n");
+            sb.Append("\n").Append(T.Scored(c).Count - shown.Count).Append(" more metrics are in `--format json`.\n");
         }
 
         sb.Append("\n## Stability\n\n`loss_std`: sample standard deviation of the training loss over the last tenth of its logged points.\n\n");

@@ -3,6 +3,7 @@ using System.Text;
 using Runlens.Analysis;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.RunAccounting;
 
 namespace Runlens.Reports.Markdown;
 
@@ -31,6 +32,11 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
         output.Write(bytes);
     }
 
+    /// <summary>Wrong and right examples shown, each.</summary>
+    private const int SampleRows = 5;
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
     private static void Write(StringBuilder sb, Diagnosis d)
     {
         var run = d.Run;
@@ -40,14 +46,10 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
         sb.Append("## Summary\n\n");
         sb.Append("**Status: ").Append(s.Status.ToString().ToLowerInvariant()).Append("**. ").Append(s.Headline).Append("\n\n");
         sb.Append("- **Run**: `").Append(run.Identity.Source.Path).Append("` (").Append(run.Identity.Source.Format).Append(')');
-        if (RunFacts.GlobalStep(run) is { } gs)
+        var account = RunAccount.Of(run);
+        if (RunFacts.Progress(run, account) is { } progress)
         {
-            sb.Append(inv, $", {Analysis.Format.Step(gs)} steps");
-        }
-
-        if (RunFacts.Epochs(run) is { } ep)
-        {
-            sb.Append(inv, $", {Analysis.Format.Number(ep)} epochs");
+            sb.Append(", ").Append(progress);
         }
 
         sb.Append('\n');
@@ -85,6 +87,17 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             sb.Append(" (`runlens evaluate` shows every metric)\n");
         }
 
+        if (d.TrainingPredictions is { } tp)
+        {
+            sb.Append(inv, $"- **Training set**: {tp.Metrics.Examples:N0} examples — accuracy {Analysis.Format.Number(tp.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(tp.Metrics.F1.Macro)}");
+            if (d.Predictions is { } vp)
+            {
+                sb.Append(inv, $" (validation: accuracy {Analysis.Format.Number(vp.Metrics.Accuracy)})");
+            }
+
+            sb.Append('\n');
+        }
+
         var damage = run.Events.Where(e => e.Kind == Model.RunEventKind.ImportDamage).ToList();
         foreach (var e in damage)
         {
@@ -95,6 +108,40 @@ public sealed class DiagnosisMarkdownRenderer : IDiagnosisRenderer
             }
 
             sb.Append('\n');
+        }
+
+        var outcomes = MetricOutcome.Of(run, s.PrimaryMetric, s.GreaterIsBetter);
+        if (outcomes.Length > 0)
+        {
+            sb.Append("\n## Metrics\n\n| metric | best | final | final against best |\n|---|---|---|---|\n");
+            foreach (var m in outcomes)
+            {
+                sb.Append(inv, $"| `{m.Key}` ({(m.GreaterIsBetter ? "higher" : "lower")} is better) | {Analysis.Format.Number(m.Best.Value)} at step {Analysis.Format.Step(m.Best.Step)} | {Analysis.Format.Number(m.Final.Value)} at step {Analysis.Format.Step(m.Final.Step)} | {RunFacts.Change(m)} |\n");
+            }
+
+            if (MetricOutcome.LeftOut(run, s.PrimaryMetric, outcomes) is > 0 and var left)
+            {
+                sb.Append(inv, $"\n{left} more validation or test metric{(left == 1 ? "" : "s")} not shown (the JSON report's `metrics` has every series).\n");
+            }
+        }
+
+        var accountLines = RunFacts.AccountLines(account);
+        if (accountLines.Count > 0)
+        {
+            sb.Append("\n## Data and run accounting\n\n");
+            foreach (var line in accountLines)
+            {
+                sb.Append("- ").Append(line).Append('\n');
+            }
+        }
+
+        if (d.Predictions?.Samples is { } samples && (samples.Incorrect.Length > 0 || samples.Correct.Length > 0))
+        {
+            sb.Append("\n## Sample predictions\n\n| example | label | predicted | |\n|---|---|---|---|\n");
+            foreach (var (x, ok) in samples.Incorrect.Take(SampleRows).Select(x => (x, false)).Concat(samples.Correct.Take(SampleRows).Select(x => (x, true))))
+            {
+                sb.Append(inv, $"| `{x.Id}` | {Cell(x.Label)} | {Cell(x.Predicted)} | {(ok ? "correct" : "wrong")} |\n");
+            }
         }
 
         sb.Append("\n## Key findings\n\n");

@@ -98,9 +98,9 @@ public sealed class ComparisonTerminalRenderer(bool color = false, int width = 1
         }
 
         con.Write(curves);
-        if (c.Metrics.Length > shown.Count)
+        if (T.Scored(c).Count > shown.Count)
         {
-            con.MarkupLine($"[grey]{c.Metrics.Length - shown.Count} more metrics in --format json or md.[/]");
+            con.MarkupLine($"[grey]{T.Scored(c).Count - shown.Count} more metrics in --format json or md.[/]");
         }
 
         var stability = new Table().Border(TableBorder.Simple).Title("Stability (loss_std: last 10% of the training loss)")

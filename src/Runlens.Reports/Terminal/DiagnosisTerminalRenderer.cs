@@ -2,6 +2,7 @@ using System.Text;
 using Runlens.Analysis;
 using Runlens.Analysis.Diagnoses;
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.RunAccounting;
 using Spectre.Console;
 
 namespace Runlens.Reports.Terminal;
@@ -44,20 +45,10 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 16
 
         var facts = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
         facts.AddRow("[grey]source[/]", Markup.Escape($"{run.Identity.Source.Path} ({run.Identity.Source.Format})"));
-        var progress = new List<string>();
-        if (RunFacts.GlobalStep(run) is { } gs)
+        var account = RunAccount.Of(run);
+        if (RunFacts.Progress(run, account) is { } progress)
         {
-            progress.Add($"{Analysis.Format.Step(gs)} steps");
-        }
-
-        if (RunFacts.Epochs(run) is { } ep)
-        {
-            progress.Add($"{Analysis.Format.Number(ep)} epochs");
-        }
-
-        if (progress.Count > 0)
-        {
-            facts.AddRow("[grey]progress[/]", string.Join(", ", progress));
+            facts.AddRow("[grey]progress[/]", Markup.Escape(progress));
         }
 
         if (s.PrimaryMetric is { } pm && s.Best is { } best && s.Final is { } final)
@@ -73,6 +64,28 @@ public sealed class DiagnosisTerminalRenderer(bool color = false, int width = 16
             facts.AddRow("[grey]predictions[/]", Markup.Escape(
                 $"{pe.Metrics.Examples:N0} examples, {pe.Metrics.Classes.Count} classes: accuracy {Analysis.Format.Number(pe.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(pe.Metrics.F1.Macro)}"
                 + (pe.Entities is { } ent ? $", entity F1 {Analysis.Format.Number(ent.Micro.F1)}" : "")));
+        }
+
+        if (d.TrainingPredictions is { } tp)
+        {
+            facts.AddRow("[grey]training set[/]", Markup.Escape(
+                $"{tp.Metrics.Examples:N0} examples: accuracy {Analysis.Format.Number(tp.Metrics.Accuracy)}, macro-F1 {Analysis.Format.Number(tp.Metrics.F1.Macro)}"));
+        }
+
+        foreach (var x in d.Predictions?.Samples.Incorrect.Take(3) ?? [])
+        {
+            facts.AddRow("[grey]wrong[/]", Markup.Escape($"{x.Id}: label {x.Label}, predicted {x.Predicted}"));
+        }
+
+        foreach (var m in MetricOutcome.Of(run, s.PrimaryMetric, s.GreaterIsBetter).Where(m => m.Key != s.PrimaryMetric))
+        {
+            facts.AddRow("[grey]metric[/]", Markup.Escape(
+                $"{m.Key}: best {Analysis.Format.Number(m.Best.Value)} at step {Analysis.Format.Step(m.Best.Step)}, final {Analysis.Format.Number(m.Final.Value)} at step {Analysis.Format.Step(m.Final.Step)} ({RunFacts.Change(m)})"));
+        }
+
+        foreach (var line in RunFacts.AccountLines(account))
+        {
+            facts.AddRow("[grey]accounting[/]", Markup.Escape(line));
         }
 
         facts.AddRow("[grey]coverage[/]", Markup.Escape($"{Analysis.Format.Percent(d.Coverage.Score)} of rules could run; " +

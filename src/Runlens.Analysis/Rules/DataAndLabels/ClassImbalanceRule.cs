@@ -14,7 +14,7 @@ public sealed class ClassImbalanceRule : IRule
         "RL0301", "class-imbalance", "Accuracy far above macro-F1: rare classes are missed", RuleCategory.DataAndLabels, Severity.Warning,
         [],
         [typeof(ClassImbalanceEvidence), typeof(ClassImbalancePredictionsEvidence)],
-        new RuleOption("max_gap", 0.15, "Accuracy minus macro-F1 above which class imbalance is reported (seed 001: > 15% is severe)"));
+        new RuleOption("max_gap", 0.15, "Accuracy minus macro-F1 above which class imbalance is reported (usual guidance: > 15% is severe)"));
 
     private static readonly string[] AccuracyNames = ["accuracy", "acc"];
     private static readonly string[] MacroF1Names = ["macro_f1", "f1_macro", "macro_avg_f1", "f1_macro_avg", "overall_macro_f1"];

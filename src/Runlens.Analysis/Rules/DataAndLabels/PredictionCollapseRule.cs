@@ -80,7 +80,7 @@ public sealed class PredictionCollapseRule : IRule
                 Recommendation.Do("If training looks healthy, the model has not learned to separate the classes: train longer or with a higher learning rate, re-balance the classes, and check the inputs carry the signal."),
             ],
             inverted
-                ? "The model prefers a pattern that is rare in the data over the common one: it has not learned the task (seed 002)."
+                ? "The model prefers a pattern that is rare in the data over the common one: it has not learned the task."
                 : "The model has collapsed to the easiest answer instead of separating the classes.");
     }
 }

@@ -15,7 +15,7 @@ public sealed class SliceGapRule : IRule
         "RL0307", "slice-gap", "A slice of the data scores far below the others", RuleCategory.DataAndLabels, Severity.Warning,
         [Signal.Predictions],
         [typeof(SliceGapEvidence)],
-        new RuleOption("max_gap", 0.2, "Accuracy below the best slice's by more than this is reported (seed 001: one dataset > 20% below the others)"),
+        new RuleOption("max_gap", 0.2, "Accuracy below the best slice's by more than this is reported (usual guidance: one dataset > 20% below the others)"),
         new RuleOption("min_support", 30, "Examples a slice needs to be judged (smaller slices are listed, not judged)"));
 
     /// <summary>One slice's numbers.</summary>

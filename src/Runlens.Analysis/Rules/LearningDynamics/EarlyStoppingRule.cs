@@ -11,7 +11,7 @@ public sealed class EarlyStoppingRule : IRule
         "RL0103", "early-stopping", "Early stopping would have ended the run sooner", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.ValMetric],
         [typeof(EarlyStoppingEvidence), typeof(EarlyStoppingFiredEvidence), typeof(EarlyStopInferredEvidence)],
-        new RuleOption("patience", 3, "Evaluations without improvement before stopping (seed 001: stop when validation loss rises 3+ evaluations in a row)"),
+        new RuleOption("patience", 3, "Evaluations without improvement before stopping (usual guidance: stop when validation loss rises 3+ evaluations in a row)"),
         new RuleOption("threshold", 0, "Smallest absolute improvement that resets the patience counter (as HF early_stopping_threshold)"),
         new RuleOption("min_saved_fraction", 0.2, "Share of the run's steps saved from which the finding is a warning rather than info"),
         new RuleOption("max_missed_gain", 0.01, "Largest relative improvement after the stop point that stopping may forgo; beyond it the run was still learning and the rule stays quiet"));

@@ -76,7 +76,7 @@ public sealed class UnderfittingRule : IRule
         yield return context.Finding(
             Severity.Warning,
             gap is null ? 0.55 : 0.7,
-            $"Underfitting: {loss.Key} only went {Format.Number(head)} → {Format.Number(tail)} ({Format.Percent(Math.Max(0, drop))} lower) over {v.Length} logs"
+            $"Underfitting: {loss.Key} only went {Format.Number(head)} → {Format.Number(tail)} ({(drop >= 0 ? Format.Percent(drop) + " lower" : Format.Percent(-drop) + " higher")}) over {v.Length} logs"
                 + (gap is { } g ? $", and validation loss is as high (gap {Format.Percent(g)})" : ""),
             evidence,
             [loss.First.Step, loss.Last.Step],

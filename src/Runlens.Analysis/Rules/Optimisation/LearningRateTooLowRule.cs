@@ -97,7 +97,7 @@ public sealed class LearningRateTooLowRule : IRule
                     + (prior is not null ? $", and the usual range for a {prior.Family} is {Format.Number(prior.Low)}–{Format.Number(prior.High)}" : $", and it is below {Format.Number(1e-4 / context.Option("prior_factor"))}")
                 : tinyLr
                 ? $"The learning rate {Format.Number(lr!.Value)} is tiny and {loss.Key} barely moved ({Format.Number(head)} → {Format.Number(tail)})"
-                : $"The learning rate looks too low: {loss.Key} fell only {Format.Percent(drop)} ({Format.Number(head)} → {Format.Number(tail)}), steadily, and was still falling at the end",
+                : $"The learning rate looks too low: {loss.Key} {(drop >= 0 ? "fell only " + Format.Percent(drop) : "rose " + Format.Percent(-drop))} ({Format.Number(head)} → {Format.Number(tail)}), steadily, and was still falling at the end",
             evidence,
             [loss.First.Step, loss.Last.Step],
             recs,

@@ -12,4 +12,8 @@ public sealed record EpochStepMismatchEvidence(
     double LoggedStepsPerEpoch,
     double RelativeDifference,
     double Threshold,
-    int? ExplainedByDevices) : Evidence;
+    int? ExplainedByDevices,
+    double EffectiveBatch,
+    long AtStep,
+    double LoggedEpoch,
+    double EpochsFromSteps) : Evidence;
