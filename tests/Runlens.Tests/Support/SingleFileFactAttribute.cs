@@ -8,7 +8,7 @@ internal sealed class SingleFileFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable("RUNLENS_SINGLE_FILE") != "1")
         {
-            Skip = "builds the single-file binary (minutes): set RUNLENS_SINGLE_FILE=1 to run it";
+            Skip = "builds the single-file binary (minutes): set RUNLENS_SINGLE_FILE=1 to run it (./test.sh does)";
         }
     }
 }
