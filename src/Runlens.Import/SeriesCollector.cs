@@ -12,7 +12,7 @@ namespace Runlens.Import;
 /// </summary>
 public sealed class SeriesCollector
 {
-    private readonly Dictionary<string, Chunks> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PointChunks> _byName = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private readonly Func<string, string> _normalize;
 
@@ -30,14 +30,7 @@ public sealed class SeriesCollector
 
     public void Add(string originalName, SeriesPoint point)
     {
-        if (!_byName.TryGetValue(originalName, out var chunks))
-        {
-            chunks = new Chunks();
-            _byName[originalName] = chunks;
-            _order.Add(originalName);
-        }
-
-        chunks.Add(point);
+        ChunksOf(originalName).Add(point);
         Added?.Invoke(originalName, point);
     }
 
@@ -48,14 +41,7 @@ public sealed class SeriesCollector
     /// (one name lookup for all of them).</summary>
     public void AddRange(string originalName, ReadOnlySpan<SeriesPoint> points)
     {
-        if (!_byName.TryGetValue(originalName, out var chunks))
-        {
-            chunks = new Chunks();
-            _byName[originalName] = chunks;
-            _order.Add(originalName);
-        }
-
-        chunks.AddRange(points);
+        ChunksOf(originalName).AddRange(points);
         Notify(originalName, points);
     }
 
@@ -64,15 +50,20 @@ public sealed class SeriesCollector
     public void AddOwned(string originalName, SeriesPoint[] points)
     {
         ArgumentNullException.ThrowIfNull(points);
+        ChunksOf(originalName).AddOwned(points);
+        Notify(originalName, points);
+    }
+
+    private PointChunks ChunksOf(string originalName)
+    {
         if (!_byName.TryGetValue(originalName, out var chunks))
         {
-            chunks = new Chunks();
+            chunks = new PointChunks();
             _byName[originalName] = chunks;
             _order.Add(originalName);
         }
 
-        chunks.AddOwned(points);
-        Notify(originalName, points);
+        return chunks;
     }
 
     private void Notify(string originalName, ReadOnlySpan<SeriesPoint> points)
@@ -121,105 +112,10 @@ public sealed class SeriesCollector
             b[key] = new Series(key, name, ImmutableCollectionsMarshal.AsImmutableArray(release ? chunks.ToArray() : chunks.Copy()));
             if (release)
             {
-                _byName[name] = Chunks.Released;
+                _byName[name] = PointChunks.Released;
             }
         }
 
         return b.ToImmutable();
-    }
-
-    /// <summary>Points in chunks of growing size (up to 16,384), copied once into an exact array at the end.</summary>
-    private sealed class Chunks
-    {
-        private const int MaxChunk = 16_384;
-        private readonly List<SeriesPoint[]> _full = [];
-        private SeriesPoint[] _current = new SeriesPoint[16];
-        private int _used;
-        private int _count;
-
-        public static Chunks Released { get; } = new();
-
-        public void Add(SeriesPoint point)
-        {
-            if (_used == _current.Length)
-            {
-                _full.Add(_current);
-                _current = new SeriesPoint[Math.Min(MaxChunk, _current.Length * 2)];
-                _used = 0;
-            }
-
-            _current[_used++] = point;
-            _count++;
-        }
-
-        public void AddRange(ReadOnlySpan<SeriesPoint> points)
-        {
-            while (points.Length > 0)
-            {
-                if (_used == _current.Length)
-                {
-                    _full.Add(_current);
-                    _current = new SeriesPoint[Math.Min(MaxChunk, _current.Length * 2)];
-                    _used = 0;
-                }
-
-                var n = Math.Min(points.Length, _current.Length - _used);
-                points[..n].CopyTo(_current.AsSpan(_used));
-                _used += n;
-                _count += n;
-                points = points[n..];
-            }
-        }
-
-        public void AddOwned(SeriesPoint[] points)
-        {
-            if (_used > 0)
-            {
-                AddRange(points);
-                return;
-            }
-
-            _full.Add(points); // a full chunk like the others, placed before the (empty) current one
-            _count += points.Length;
-        }
-
-        /// <summary>The points so far, leaving the chunks as they are.</summary>
-        public SeriesPoint[] Copy()
-        {
-            var result = new SeriesPoint[_count];
-            var at = 0;
-            foreach (var chunk in _full)
-            {
-                chunk.CopyTo(result, at);
-                at += chunk.Length;
-            }
-
-            Array.Copy(_current, 0, result, at, _used);
-            return result;
-        }
-
-        public SeriesPoint[] ToArray()
-        {
-            if (_full.Count == 1 && _used == 0 && _full[0].Length == _count)
-            {
-                var only = _full[0];
-                _full.Clear();
-                _current = [];
-                return only;
-            }
-
-            var result = new SeriesPoint[_count];
-            var at = 0;
-            foreach (var chunk in _full)
-            {
-                chunk.CopyTo(result, at);
-                at += chunk.Length;
-            }
-
-            Array.Copy(_current, 0, result, at, _used);
-            _full.Clear();
-            _current = [];
-            return result;
-        }
     }
 }
