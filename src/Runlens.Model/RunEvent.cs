@@ -6,7 +6,12 @@ namespace Runlens.Model;
 /// <param name="Step">Training step, when it applies.</param>
 /// <param name="File">File concerned, when it applies (import damage names the damaged file).</param>
 /// <param name="Location">Where in the file: <c>offset 1234</c> or <c>line 17</c>.</param>
-public sealed record RunEvent(RunEventKind Kind, string Message, long? Step = null, string? File = null, string? Location = null);
+public sealed record RunEvent(RunEventKind Kind, string Message, long? Step = null, string? File = null, string? Location = null)
+{
+    /// <summary>Written in the error event of a process that a known sender stopped with a signal, before the sender
+    /// (<c>… exit code 137) sent by runlens run on control a1: stop</c>); readers find the cause by it.</summary>
+    public const string SignalSentBy = ") sent by ";
+}
 
 public enum RunEventKind
 {

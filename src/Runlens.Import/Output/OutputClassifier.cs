@@ -64,7 +64,7 @@ public static partial class OutputClassifier
         {
             var signal = exitCode.Value - 128;
             events.Add(new RunEvent(RunEventKind.Error, sentBy is not null
-                ? $"The process was stopped by signal {signal.ToString(CultureInfo.InvariantCulture)} ({(signal == 9 ? "SIGKILL" : SignalName(signal))}, exit code {exitCode.Value.ToString(CultureInfo.InvariantCulture)}) sent by {sentBy}"
+                ? $"The process was stopped by signal {signal.ToString(CultureInfo.InvariantCulture)} ({SignalName(signal)}, exit code {exitCode.Value.ToString(CultureInfo.InvariantCulture)}{RunEvent.SignalSentBy}{sentBy}"
                 : signal == 9
                 ? "The process was killed by signal 9 (SIGKILL, exit code 137): usually the kernel's out-of-memory killer; check host memory (dmesg) and lower the data loader's workers or the batch size"
                 : $"The process was killed by signal {signal.ToString(CultureInfo.InvariantCulture)} ({SignalName(signal)}, exit code {exitCode.Value.ToString(CultureInfo.InvariantCulture)})"));
@@ -111,6 +111,7 @@ public static partial class OutputClassifier
         1 => "SIGHUP",
         2 => "SIGINT",
         6 => "SIGABRT",
+        9 => "SIGKILL",
         11 => "SIGSEGV, a crash in native code",
         15 => "SIGTERM",
         _ => "a signal",

@@ -49,8 +49,8 @@ public sealed class FailedRunRule : IRule
                 recs.Add(Recommendation.Do("Rerun with CUDA_LAUNCH_BLOCKING=1 to get the failing operation; check label ids against the number of classes and the inputs against the embedding size (device-side asserts), then the driver and hardware."));
                 break;
             case "stopped":
-                var by = errors.Select(e => e.Message).First(m => m.Contains(StoppedBy, StringComparison.Ordinal));
-                recs.Add(Recommendation.Do($"The run was stopped on purpose, by {by[(by.IndexOf(StoppedBy, StringComparison.Ordinal) + StoppedBy.Length)..]}: act on the finding that led to the stop (or raise the limit that stopped it), then rerun."));
+                var by = errors.Select(e => e.Message).First(m => m.Contains(RunEvent.SignalSentBy, StringComparison.Ordinal));
+                recs.Add(Recommendation.Do($"The run was stopped on purpose, by {by[(by.IndexOf(RunEvent.SignalSentBy, StringComparison.Ordinal) + RunEvent.SignalSentBy.Length)..]}: act on the finding that led to the stop (or raise the limit that stopped it), then rerun."));
                 break;
             case "killed":
                 recs.Add(Recommendation.Do("The process was stopped from outside (time limit, pre-emption, host out of memory): check the scheduler's logs and host memory, and save checkpoints often enough to resume."));
@@ -87,13 +87,9 @@ public sealed class FailedRunRule : IRule
             });
     }
 
-    /// <summary>How the record of a process names who sent the signal that ended it, when that is known (see
-    /// <c>OutputClassifier</c>: <c>runlens run</c> after a stop action, the agent at a time limit).</summary>
-    private const string StoppedBy = ") sent by ";
-
     private static string Classify(string text, RunStatus status)
     {
-        if (text.Contains(StoppedBy, StringComparison.Ordinal))
+        if (text.Contains(RunEvent.SignalSentBy, StringComparison.Ordinal))
         {
             return "stopped";
         }
