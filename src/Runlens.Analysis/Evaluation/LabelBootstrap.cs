@@ -16,12 +16,19 @@ public static class LabelBootstrap
         var n = truth.Count;
         var draws = resamples ?? (int)Math.Clamp(2e7 / Math.Max(1, n), 100, 1000);
         var counts = new long[classes * classes];
+        // each example's confusion cell, once: a resample then only counts cells
+        var cells = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            cells[i] = (truth[i] * classes) + predicted[i];
+        }
+
         void Fill(ReadOnlySpan<int> idx)
         {
             Array.Clear(counts);
             foreach (var i in idx)
             {
-                counts[(truth[i] * classes) + predicted[i]]++;
+                counts[cells[i]]++;
             }
         }
 

@@ -20,118 +20,124 @@ public static class ClassCurves
             return [];
         }
 
-        var y = input.TrueClass.Span;
+        var y = input.TrueArray;
         var n = y.Length;
         var k = input.Classes.Count;
-        var order = new int[n];
-        var scores = new double[n];
-        var curves = ImmutableArray.CreateBuilder<ClassCurve>(k);
-        for (var c = 0; c < k; c++)
+        var support = new long[k];
+        foreach (var t in y)
         {
-            long positives = 0;
-            for (var i = 0; i < n; i++)
-            {
-                scores[i] = probabilities[i * k + c];
-                order[i] = i;
-                positives += y[i] == c ? 1 : 0;
-            }
-
-            var negatives = n - positives;
-            if (positives == 0 || negatives == 0)
-            {
-                continue;
-            }
-
-            // scikit-learn's _binary_clf_curve: scores from the highest down; one threshold per distinct score, with the
-            // cumulative true and false positives at or above it.
-            Array.Sort(scores, order);
-            var fps = new List<long>();
-            var tps = new List<long>();
-            var thresholds = new List<double>();
-            long tp = 0, fp = 0;
-            for (var i = n - 1; i >= 0;)
-            {
-                var v = scores[i];
-                while (i >= 0 && scores[i] == v)
-                {
-                    if (y[order[i]] == c)
-                    {
-                        tp++;
-                    }
-                    else
-                    {
-                        fp++;
-                    }
-
-                    i--;
-                }
-
-                fps.Add(fp);
-                tps.Add(tp);
-                thresholds.Add(v);
-            }
-
-            var (fpr, tpr, rocThresholds) = Roc(fps, tps, thresholds);
-            var (precision, recall, prThresholds) = PrecisionRecall(fps, tps, thresholds);
-            var rocKeep = Thin(fpr.Count, maxPoints);
-            var prKeep = Thin(precision.Count - 1, maxPoints - 1); // the last point (recall 0, precision 1) is always kept
-            curves.Add(new ClassCurve(input.Classes[c], positives, negatives,
-                [.. rocKeep.Select(j => fpr[j])], [.. rocKeep.Select(j => tpr[j])], [.. rocKeep.Select(j => rocThresholds[j])], fpr.Count,
-                [.. prKeep.Select(j => precision[j]), 1.0], [.. prKeep.Select(j => recall[j]), 0.0], [.. prKeep.Select(j => prThresholds[j])],
-                precision.Count));
+            support[t]++;
         }
 
-        return curves.ToImmutable();
+        // The classes on both cores, each with its own sort buffers; the curves are put back in class order.
+        var perClass = new ClassCurve?[k];
+        Parallel.For(0, k, () => new Buffers(n), (c, _, buffers) =>
+        {
+            long positives = support[c], negatives = n - positives;
+            if (positives > 0 && negatives > 0)
+            {
+                var steps = new CumulativeSteps(buffers.Fps, buffers.Tps, buffers.Keys);
+                buffers.Ranking.Walk(probabilities, y, k, c, positives, ref steps);
+                perClass[c] = Curve(input.Classes[c], buffers, steps.Count, n, positives, maxPoints);
+            }
+
+            return buffers;
+        }, _ => { });
+        return [.. perClass.OfType<ClassCurve>()];
     }
 
-    /// <summary><c>roc_curve(drop_intermediate=True)</c>: points collinear with their neighbours are dropped (a point is
-    /// kept where the second difference of fps or tps is not 0), then (0, 0) at +∞ is put first.</summary>
-    private static (List<double> Fpr, List<double> Tpr, List<double> Thresholds) Roc(List<long> fps, List<long> tps, List<double> thresholds)
+    /// <summary>The curves from scikit-learn's <c>_binary_clf_curve</c> (scores from the highest down; one threshold per
+    /// distinct score, with the cumulative true and false positives at or above it), computed at the kept points only.</summary>
+    private static ClassCurve Curve(string name, Buffers buffers, int m, int n, long positives, int maxPoints)
     {
-        var m = fps.Count;
-        var keep = new List<int>(m);
+        var fps = buffers.Fps.AsSpan(0, m);
+        var tps = buffers.Tps.AsSpan(0, m);
+        var keys = buffers.Keys.AsSpan(0, m);
+        double lastFp = fps[^1], lastTp = tps[^1];
+
+        // roc_curve(drop_intermediate=True): points collinear with their neighbours are dropped (a point is kept where the
+        // second difference of fps or tps is not 0), then (0, 0) at +∞ is put first.
+        var kept = buffers.Kept;
+        var rocCount = 0;
         for (var j = 0; j < m; j++)
         {
             if (m <= 2 || j == 0 || j == m - 1
                 || fps[j + 1] - 2 * fps[j] + fps[j - 1] != 0 || tps[j + 1] - 2 * tps[j] + tps[j - 1] != 0)
             {
-                keep.Add(j);
+                kept[rocCount++] = j;
             }
         }
 
-        double lastFp = fps[^1], lastTp = tps[^1];
-        var fpr = new List<double>(keep.Count + 1) { 0.0 };
-        var tpr = new List<double>(keep.Count + 1) { 0.0 };
-        var at = new List<double>(keep.Count + 1) { double.PositiveInfinity };
-        foreach (var j in keep)
+        var rocKeep = Thin(rocCount + 1, maxPoints);
+        var fpr = new double[rocKeep.Length];
+        var tpr = new double[rocKeep.Length];
+        var rocAt = new double[rocKeep.Length];
+        for (var i = 0; i < rocKeep.Length; i++)
         {
-            fpr.Add(fps[j] / lastFp);
-            tpr.Add(tps[j] / lastTp);
-            at.Add(thresholds[j]);
+            if (rocKeep[i] == 0)
+            {
+                rocAt[i] = double.PositiveInfinity;
+                continue;
+            }
+
+            var j = kept[rocKeep[i] - 1];
+            fpr[i] = fps[j] / lastFp;
+            tpr[i] = tps[j] / lastTp;
+            rocAt[i] = ScoreRanking.Score(keys[j]);
         }
 
-        return (fpr, tpr, at);
+        // precision_recall_curve: from the lowest threshold up (point i is step m − 1 − i), then (recall 0, precision 1),
+        // which is always kept.
+        var prKeep = Thin(m, maxPoints - 1);
+        var precision = new double[prKeep.Length + 1];
+        var recall = new double[prKeep.Length + 1];
+        var prAt = new double[prKeep.Length];
+        for (var i = 0; i < prKeep.Length; i++)
+        {
+            var j = m - 1 - prKeep[i];
+            var predicted = tps[j] + fps[j];
+            precision[i] = predicted == 0 ? 0.0 : (double)tps[j] / predicted;
+            recall[i] = tps[j] / lastTp;
+            prAt[i] = ScoreRanking.Score(keys[j]);
+        }
+
+        precision[^1] = 1.0;
+        recall[^1] = 0.0;
+        return new ClassCurve(name, positives, n - positives, [.. fpr], [.. tpr], [.. rocAt], rocCount + 1,
+            [.. precision], [.. recall], [.. prAt], m + 1);
     }
 
-    /// <summary><c>precision_recall_curve</c>: from the lowest threshold up, then (recall 0, precision 1).</summary>
-    private static (List<double> Precision, List<double> Recall, List<double> Thresholds) PrecisionRecall(List<long> fps, List<long> tps, List<double> thresholds)
+    /// <summary>One worker's sort buffers and steps, sized by the number of examples.</summary>
+    private sealed class Buffers(int n)
     {
-        var m = fps.Count;
-        double lastTp = tps[^1];
-        var precision = new List<double>(m + 1);
-        var recall = new List<double>(m + 1);
-        var at = new List<double>(m);
-        for (var j = m - 1; j >= 0; j--)
-        {
-            var predicted = tps[j] + fps[j];
-            precision.Add(predicted == 0 ? 0.0 : (double)tps[j] / predicted);
-            recall.Add(tps[j] / lastTp);
-            at.Add(thresholds[j]);
-        }
+        public ScoreRanking Ranking { get; } = new();
 
-        precision.Add(1.0);
-        recall.Add(0.0);
-        return (precision, recall, at);
+        public long[] Fps { get; } = new long[n];
+
+        public long[] Tps { get; } = new long[n];
+
+        public ulong[] Keys { get; } = new ulong[n];
+
+        public int[] Kept { get; } = new int[n];
+    }
+
+    /// <summary>The cumulative false and true positives at each distinct score, and the score's key.</summary>
+    private struct CumulativeSteps(long[] fps, long[] tps, ulong[] keys) : IThresholdSteps
+    {
+        private long _fp;
+        private long _tp;
+
+        public int Count { get; private set; }
+
+        public void Step(ulong key, int count, int positives)
+        {
+            _tp += positives;
+            _fp += count - positives;
+            fps[Count] = _fp;
+            tps[Count] = _tp;
+            keys[Count] = key;
+            Count++;
+        }
     }
 
     /// <summary>Indices 0..count−1, or <paramref name="max"/> of them evenly spaced (first and last included).</summary>

@@ -17,12 +17,25 @@ internal sealed class ScoreRanking
     /// never occurs, as scikit-learn's recall-set-to-one rule gives) of class <paramref name="c"/>.</summary>
     public (double? Auc, double AveragePrecision) Score(double[] probabilities, int[] trueClass, int classes, int c, long positiveCount)
     {
-        var n = trueClass.Length;
         if (positiveCount == 0)
         {
             return (null, 0.0);
         }
 
+        var area = new AreaSteps(positiveCount);
+        Walk(probabilities, trueClass, classes, c, positiveCount, ref area);
+        var negatives = trueClass.Length - positiveCount;
+        double? auc = negatives == 0 ? null : area.Area2 / (2.0 * positiveCount * negatives);
+        return (auc, area.AveragePrecision);
+    }
+
+    /// <summary>Sorts class <paramref name="c"/>'s scores and hands <paramref name="steps"/> each distinct score from the
+    /// highest down, with how many examples and how many positives have it (scikit-learn's <c>_binary_clf_curve</c>
+    /// thresholds). A struct visitor, so that the walk over a million thresholds makes no call it cannot inline.</summary>
+    public void Walk<TSteps>(double[] probabilities, int[] trueClass, int classes, int c, long positiveCount, ref TSteps steps)
+        where TSteps : struct, IThresholdSteps
+    {
+        var n = trueClass.Length;
         if (_all.Length < n)
         {
             _all = new ulong[n];
@@ -45,13 +58,7 @@ internal sealed class ScoreRanking
 
         Sort(all);
         Sort(positives);
-
-        // Walk the distinct values from the top: tps/fps are the cumulative counts at each threshold.
-        long tps = 0, fps = 0;
-        long area2 = 0; // twice the area under the (fps, tps) staircase, in count units: exact integers
-        var ap = 0.0;
         var j = (int)positiveCount - 1;
-        var negatives = n - positiveCount;
         for (var i = n - 1; i >= 0;)
         {
             var v = all[i];
@@ -69,21 +76,13 @@ internal sealed class ScoreRanking
                 j--;
             }
 
-            var newTps = tps + pc;
-            var newFps = fps + (count - pc);
-            area2 += (newFps - fps) * (newTps + tps);
-            if (pc > 0)
-            {
-                ap += ((double)pc / positiveCount) * ((double)newTps / (newTps + newFps));
-            }
-
-            tps = newTps;
-            fps = newFps;
+            steps.Step(v, count, pc);
         }
-
-        double? auc = negatives == 0 ? null : area2 / (2.0 * positiveCount * negatives);
-        return (auc, ap);
     }
+
+    /// <summary>The score a key was made from (−0 comes back as +0).</summary>
+    public static double Score(ulong key) =>
+        BitConverter.Int64BitsToDouble((long)((key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key));
 
     /// <summary>A key whose unsigned order is the numeric order of the double (−0 and +0 map to the same key).</summary>
     private static ulong Key(double value)
@@ -95,6 +94,31 @@ internal sealed class ScoreRanking
 
         var bits = (ulong)BitConverter.DoubleToInt64Bits(value);
         return (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+    }
+
+    /// <summary>Twice the area under the (fps, tps) staircase, in count units (exact integers), and average precision.</summary>
+    private struct AreaSteps(long positiveCount) : IThresholdSteps
+    {
+        private long _tps;
+        private long _fps;
+
+        public long Area2 { get; private set; }
+
+        public double AveragePrecision { get; private set; }
+
+        public void Step(ulong key, int count, int positives)
+        {
+            var newTps = _tps + positives;
+            var newFps = _fps + (count - positives);
+            Area2 += (newFps - _fps) * (newTps + _tps);
+            if (positives > 0)
+            {
+                AveragePrecision += ((double)positives / positiveCount) * ((double)newTps / (newTps + newFps));
+            }
+
+            _tps = newTps;
+            _fps = newFps;
+        }
     }
 
     /// <summary>LSD radix sort, 11-bit digits; digits that are the same in every key are skipped.</summary>
