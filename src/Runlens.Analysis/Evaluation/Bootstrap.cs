@@ -14,6 +14,9 @@ public sealed record BootstrapInterval(double Estimate, double Low, double High,
 /// </summary>
 public static class Bootstrap
 {
+    /// <summary>From this many examples on, the next resample is drawn while the current one is measured.</summary>
+    private const int ParallelDrawFrom = 50_000;
+
     /// <param name="n">Number of examples.</param>
     /// <param name="metric">The metric of a sample given as example indices (may repeat); NaN when undefined.</param>
     public static BootstrapInterval Interval(int n, Func<ReadOnlySpan<int>, double> metric, int resamples = 1000, int seed = 12345)
@@ -36,16 +39,40 @@ public static class Bootstrap
 
         var estimates = metrics(all);
         var rng = new Random(seed);
+        void Draw(int[] into)
+        {
+            for (var i = 0; i < into.Length; i++)
+            {
+                into[i] = rng.Next(n);
+            }
+        }
+
+        // On large samples the next resample is drawn on another core while this one is measured: the generator still
+        // runs in one sequence, so the draws are the same as one after the other.
         var draw = new int[n];
+        var next = n >= ParallelDrawFrom ? new int[n] : null;
         var samples = Enumerable.Range(0, count).Select(_ => new List<double>(resamples)).ToArray();
+        if (resamples > 0)
+        {
+            Draw(draw);
+        }
+
         for (var r = 0; r < resamples; r++)
         {
-            for (var i = 0; i < n; i++)
+            var last = r == resamples - 1;
+            var target = next;
+            var ahead = target is not null && !last ? Task.Run(() => Draw(target)) : null;
+            var values = metrics(draw);
+            if (ahead is not null)
             {
-                draw[i] = rng.Next(n);
+                ahead.GetAwaiter().GetResult();
+                (draw, next) = (target!, draw);
+            }
+            else if (!last)
+            {
+                Draw(draw);
             }
 
-            var values = metrics(draw);
             for (var m = 0; m < count; m++)
             {
                 if (double.IsFinite(values[m]))

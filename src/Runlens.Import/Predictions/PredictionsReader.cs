@@ -146,19 +146,18 @@ public static class PredictionsReader
             }
         }
 
-        // the class list
-        var classSet = new HashSet<string>(labels, StringComparer.Ordinal);
-        if (preds is not null)
-        {
-            classSet.UnionWith(preds);
-        }
+        // the class list: every distinct label and prediction (each row's text is one of these instances)
+        var distinct = known.Dictionary.Values;
+        var classSet = new HashSet<string>(distinct, StringComparer.Ordinal);
 
         ImmutableArray<string> classes;
         if (probColumns.Count > 0)
         {
             var probClasses = new HashSet<string>(probColumns.Select(p => p.Class), StringComparer.Ordinal);
-            for (var r = 0; r < n; r++)
+            var outside = !probClasses.IsSupersetOf(distinct);
+            for (var r = 0; outside && r < n; r++)
             {
+                // a text outside the prob_ classes: the first row that has it is named
                 if (!probClasses.Contains(labels[r]))
                 {
                     throw Unknown(table, rows[r], "label", labels[r], probColumns);
@@ -220,6 +219,13 @@ public static class PredictionsReader
             classIndex[classes[c]] = c;
         }
 
+        // the rows' texts are the distinct instances: look them up by reference
+        var indexOf = new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
+        foreach (var text in distinct)
+        {
+            indexOf[text] = classIndex[text];
+        }
+
         // probabilities, row-major in class order
         double[]? probs = null;
         if (probColumns.Count > 0 || positive >= 0)
@@ -263,10 +269,10 @@ public static class PredictionsReader
         var firstNotArgmax = 0;
         for (var r = 0; r < n; r++)
         {
-            trueIdx[r] = classIndex[labels[r]];
+            trueIdx[r] = indexOf[labels[r]];
             if (preds is not null)
             {
-                predIdx[r] = classIndex[preds[r]];
+                predIdx[r] = indexOf[preds[r]];
                 if (probs is not null)
                 {
                     var best = probs.AsSpan(r * k, k).IndexOf(Max(probs.AsSpan(r * k, k)));
@@ -291,27 +297,49 @@ public static class PredictionsReader
                 _ => "");
         }
 
-        // ids
+        // ids: the cells made strings on every core, then checked for duplicates in file order
         var ids = new string[n];
         var lines = new int[n];
-        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var r = 0; r < n; r++)
         {
             lines[r] = rows[r].Line;
-            ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (idColumn >= 0)
+        {
+            if (Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
+            {
+                _ = Enumerable.Range(0, n).Select(r => Cell(table, rows[r], idColumn, "example_id")).ToList(); // throws at the first
+            }
+
+            var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 65_536));
+            Parallel.For(0, parts, part =>
+            {
+                var end = (int)((long)n * (part + 1) / parts);
+                for (var r = (int)((long)n * part / parts); r < end; r++)
+                {
+                    ids[r] = table.Cell(rows[r], idColumn) ?? "";
+                }
+            });
+        }
+
+        var firstLine = new Dictionary<string, int>(idColumn >= 0 ? n : 0, StringComparer.Ordinal);
+        for (var r = 0; r < n; r++)
+        {
             if (idColumn < 0)
             {
+                ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
                 continue;
             }
 
-            var id = Cell(table, rows[r], idColumn, "example_id");
+            var id = ids[r];
             if (string.IsNullOrWhiteSpace(id))
             {
+                ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
                 warnings.Add("id-empty", rows[r].Line, $"empty example_id; the row number {ids[r]} stands in", c => $"{c} more rows with an empty example_id");
                 continue;
             }
 
-            ids[r] = id;
             if (!firstLine.TryAdd(id, rows[r].Line))
             {
                 warnings.Add("id-dup", rows[r].Line, $"example_id '{Short(id)}' also at line {firstLine[id]}", c => $"{c} more duplicated example ids");
