@@ -8,7 +8,7 @@ namespace Runlens.Bench.Peers;
 /// otherwise run (Python from Debian: a TFRecord/protobuf reader written for the bench, json.load, pandas + scikit-learn,
 /// ruptures' PELT written out over numpy), alternately, <c>reps</c> times (default 3); the table gives the median wall
 /// time with its range, the median CPU time (user + system) and the peak RSS, the ratios, and the load average before and
-/// after. Inputs are generated once under the temp folder (runlens-peers/). The Runlens side is the published build
+/// after, then where each whole process's time goes (<see cref="PhaseProfile"/>). Inputs are generated once under the temp folder (runlens-peers/). The Runlens side is the published build
 /// users run (<c>artifacts/linux-x64/runlens</c> from scripts/publish-linux-x64.sh) unless <c>--runlens</c> names another.
 /// </summary>
 internal static class PeersBench
@@ -38,6 +38,7 @@ internal static class PeersBench
         Console.WriteLine("generating the inputs once under " + PeerInputs.Folder);
         Directory.CreateDirectory(PeerInputs.Folder);
         var rows = new List<PeerRow>();
+        var breakdowns = new List<string>();
 
         if (only.Contains("start"))
         {
@@ -56,6 +57,7 @@ internal static class PeersBench
             rows.Add(await CompareAsync(
                 "same, the peer checking both CRC-32Cs of every record in Python, as TensorBoard's reader does without TensorFlow", "the same reader with --crc",
                 reps, runlens, ["analyze", file, "--format", "json"], [Path.Combine(scripts, "tfevents_scalars.py"), file, "--crc"], "≥ 50× (TensorBoard's `EventAccumulator`)", Last));
+            breakdowns.Add(await PhasesAsync("analyze", file));
         }
 
         if (only.Contains("json"))
@@ -64,6 +66,7 @@ internal static class PeersBench
             rows.Add(await CompareAsync(
                 $"`trainer_state.json`, {Mb(file)}, {PeerInputs.LogEntries:N0} log entries → diagnosis", "Python `json.load` of the file alone",
                 reps, runlens, ["analyze", file, "--format", "json"], [Path.Combine(scripts, "json_load.py"), file], "≥ 2×, and < 1.5 s", Last));
+            breakdowns.Add(await PhasesAsync("analyze", file));
         }
 
         if (only.Contains("csv"))
@@ -73,6 +76,7 @@ internal static class PeersBench
                 $"predictions CSV, {Mb(file)}, {PeerInputs.Examples:N0} rows × {PeerInputs.Classes} class probabilities → every metric", "pandas `read_csv` + scikit-learn's metrics",
                 reps, runlens, ["evaluate", file, "--format", "json"],
                 [Path.Combine(scripts, "sklearn_metrics.py"), file, Path.Combine(root, "tests", "fixtures", "oracles", "sklearn")], "≥ 10×", Last));
+            breakdowns.Add(await PhasesAsync("evaluate", file));
         }
 
         var signal = only.Contains("l2") || only.Contains("rbf") ? PeerInputs.Signal() : "";
@@ -108,6 +112,12 @@ internal static class PeersBench
         foreach (var row in rows.Where(r => r.Check.Length > 0))
         {
             Console.WriteLine($"{row.Work}: {row.Check}");
+        }
+
+        foreach (var breakdown in breakdowns)
+        {
+            Console.WriteLine();
+            Console.WriteLine(breakdown);
         }
 
         Console.WriteLine($"load average after: {Load()}");
@@ -147,6 +157,16 @@ internal static class PeersBench
         }
 
         return new PeerRow(work, peerName, mine, theirs, target, check);
+    }
+
+    /// <summary>Where a whole process's time goes: <c>phases</c> (<see cref="PhaseProfile"/>) run once in a fresh bench
+    /// process over the same file (the bench is not ReadyToRun, so its JIT share is larger than the published build's).</summary>
+    private static async Task<string> PhasesAsync(string verb, string file)
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        string[] args = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [typeof(PeersBench).Assembly.Location, "phases", verb, file] : ["phases", verb, file];
+        var run = await ProcessTiming.RunAsync(host, args);
+        return $"where `runlens {verb} {Path.GetFileName(file)}` spends its time, phase by phase (bench process, load average {Load()}):\n{run.StdOut.TrimEnd()}{(run.ExitCode == 0 ? "" : $"\n  exit {run.ExitCode}: {run.StdErr.Trim()}")}";
     }
 
     /// <summary>Whether the Runlens JSON report's breakpoints are the peer's.</summary>

@@ -38,9 +38,42 @@ public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, 
         }
 
         var highest = set.Probabilities is null ? ImmutableArray<ExampleView>.Empty : [.. TopEntropy(set, count).Select(View)];
-        var correct = Enumerable.Range(0, set.Count).Where(i => set.TrueIndices[i] == set.PredictedIndices[i]).ToList();
-        var incorrect = Enumerable.Range(0, set.Count).Where(i => set.TrueIndices[i] != set.PredictedIndices[i]).ToList();
-        return new ExampleSamples(highest, [.. Spaced(correct, count).Select(View)], [.. Spaced(incorrect, count).Select(View)]);
+        var truth = set.TrueIndices.AsSpan();
+        var predicted = set.PredictedIndices.AsSpan();
+        var right = 0;
+        for (var i = 0; i < truth.Length; i++)
+        {
+            right += truth[i] == predicted[i] ? 1 : 0;
+        }
+
+        return new ExampleSamples(highest,
+            [.. Spaced(truth, predicted, correct: true, right, count).Select(View)],
+            [.. Spaced(truth, predicted, correct: false, truth.Length - right, count).Select(View)]);
+    }
+
+    /// <summary>Up to <paramref name="count"/> of the correct (or incorrect) examples, evenly spaced over them: the j-th
+    /// of <paramref name="count"/> is the one at rank j·total/count among them.</summary>
+    private static List<int> Spaced(ReadOnlySpan<int> truth, ReadOnlySpan<int> predicted, bool correct, int total, int count)
+    {
+        var picked = new List<int>(Math.Min(count, total));
+        var rank = 0;
+        for (var i = 0; i < truth.Length && picked.Count < Math.Min(count, total); i++)
+        {
+            if ((truth[i] == predicted[i]) != correct)
+            {
+                continue;
+            }
+
+            var wanted = total <= count ? picked.Count : (int)((long)picked.Count * total / count);
+            if (rank == wanted)
+            {
+                picked.Add(i);
+            }
+
+            rank++;
+        }
+
+        return picked;
     }
 
     /// <summary>The <paramref name="count"/> examples with the highest entropy (earliest first on ties), in one pass.</summary>
@@ -70,16 +103,5 @@ public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, 
         }
 
         return best.Select(b => b.Index);
-    }
-
-    /// <summary>Up to <paramref name="count"/> items evenly spaced over <paramref name="items"/>.</summary>
-    private static IEnumerable<int> Spaced(List<int> items, int count)
-    {
-        if (items.Count <= count)
-        {
-            return items;
-        }
-
-        return Enumerable.Range(0, count).Select(j => items[(int)((long)j * items.Count / count)]);
     }
 }
