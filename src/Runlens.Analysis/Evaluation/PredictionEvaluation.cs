@@ -65,11 +65,15 @@ public sealed record PredictionEvaluation(
         ArgumentNullException.ThrowIfNull(set);
         var input = ClassificationInput.Create(set.Classes, [.. set.TrueIndices], [.. set.PredictedIndices],
             set.Probabilities is { } p ? [.. p] : null);
-        return new PredictionEvaluation(set.Source, ClassificationMetrics.Compute(input), null, [.. set.Warnings.Select(w => w.ToString())])
+        // the bootstrap (one random sequence, so mostly one core) runs beside the metrics and curves
+        var intervals = Task.Run(() => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
+        var metrics = ClassificationMetrics.Compute(input);
+        var curves = ClassCurves.Of(input);
+        return new PredictionEvaluation(set.Source, metrics, null, [.. set.Warnings.Select(w => w.ToString())])
         {
             Samples = ExampleSamples.Of(set),
-            Curves = ClassCurves.Of(input),
-            Intervals = LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length),
+            Curves = curves,
+            Intervals = intervals.GetAwaiter().GetResult(),
             Batches = BatchReport.Of(set),
         };
     }
