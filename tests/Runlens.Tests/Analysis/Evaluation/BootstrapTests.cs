@@ -34,6 +34,41 @@ public sealed class BootstrapTests
     }
 
     [Fact]
+    public void A_large_sample_drawn_ahead_on_another_core_gets_the_draws_of_one_random_sequence()
+    {
+        // 60,000 examples: each next resample is drawn while the current one is measured; the draws must still be
+        // System.Random(seed)'s sequence, one resample after the other.
+        const int n = 60_000;
+        const int resamples = 5;
+        var seen = new List<long>();
+        Bootstrap.Interval(n, idx =>
+        {
+            var sum = 0L;
+            foreach (var i in idx)
+            {
+                sum = (sum * 31) + i;
+            }
+
+            seen.Add(sum);
+            return 0.0;
+        }, resamples, seed: 7);
+        var rng = new Random(7);
+        var expected = new List<long> { Enumerable.Range(0, n).Aggregate(0L, (s, i) => (s * 31) + i) };
+        for (var r = 0; r < resamples; r++)
+        {
+            var sum = 0L;
+            for (var i = 0; i < n; i++)
+            {
+                sum = (sum * 31) + rng.Next(n);
+            }
+
+            expected.Add(sum);
+        }
+
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
     public void Draws_where_the_metric_is_undefined_are_left_out()
     {
         var ci = Bootstrap.Interval(3, idx => idx[0] == 0 ? double.NaN : 1.0, resamples: 300);
