@@ -122,4 +122,26 @@ public sealed class ExampleSamplesTests
         Assert.Equal(["e3"], s.Incorrect.Select(e => e.Id));
         Assert.Equal(2, s.Correct.Length);
     }
+
+    [Fact]
+    public void The_samples_are_evenly_spaced_over_the_correct_and_the_incorrect_examples()
+    {
+        // 30 examples, every third wrong: 20 correct and 10 incorrect; 4 of each, the j-th at position j·total/4 among them
+        var truth = Enumerable.Range(0, 30).Select(i => i % 2).ToArray();
+        var predicted = truth.Select((t, i) => i % 3 == 2 ? 1 - t : t).ToArray();
+        var set = new Runlens.Model.Predictions.PredictionSet
+        {
+            Source = "p.csv",
+            Classes = ["a", "b"],
+            ExampleIds = [.. Enumerable.Range(0, 30).Select(i => $"e{i}")],
+            Lines = [.. Enumerable.Range(2, 30)],
+            TrueIndices = [.. truth],
+            PredictedIndices = [.. predicted],
+        };
+        var s = ExampleSamples.Of(set, count: 4);
+        var correct = Enumerable.Range(0, 30).Where(i => i % 3 != 2).ToList();
+        var incorrect = Enumerable.Range(0, 30).Where(i => i % 3 == 2).ToList();
+        Assert.Equal(new[] { 0, 5, 10, 15 }.Select(j => $"e{correct[j]}"), s.Correct.Select(e => e.Id));
+        Assert.Equal(new[] { 0, 2, 5, 7 }.Select(j => $"e{incorrect[j]}"), s.Incorrect.Select(e => e.Id));
+    }
 }
