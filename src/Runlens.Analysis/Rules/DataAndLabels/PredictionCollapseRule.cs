@@ -78,7 +78,7 @@ public sealed class PredictionCollapseRule : IRule
                 ? $"The predictions invert the label distribution: '{m.Classes[topPredicted]}' is predicted for {Format.Percent(predictedShare[topPredicted])} of examples but labels only {Format.Percent(labelShare[topPredicted])}, while the majority label '{m.Classes[topLabel]}' ({Format.Percent(labelShare[topLabel])}) is predicted for {Format.Percent(predictedShare[topLabel])}"
                 : collapsed
                     ? $"Predictions collapse onto '{m.Classes[topPredicted]}': {Format.Percent(predictedShare[topPredicted])} of predictions against {Format.Percent(labelShare[topPredicted])} of labels"
-                    : $"The model has not learned the task: accuracy {Format.Number(m.Accuracy)} and balanced accuracy {Format.Number(chance.BalancedAccuracy)} are no better than a trivial guess ({Format.Number(chance.Chance)}, {ChanceName(chance, labelShare[topLabel])}, and {Format.Number(1.0 / chance.Classes)}, within two standard errors over {n} examples)";
+                    : $"The model has not learned the task: accuracy {Format.Number(m.Accuracy)} (balanced {Format.Number(chance.BalancedAccuracy)}) is no better than a trivial guess ({ChanceName(chance, labelShare[topLabel])} scores {Format.Number(chance.Chance)}, any guess that ignores the input {Format.Number(1.0 / chance.Classes)} balanced; within two standard errors over {n} examples)";
         var atChanceOnly = !collapsed && !single && !inverted;
         yield return context.Finding(
             single || inverted || atChanceOnly ? Severity.Error : Severity.Warning,

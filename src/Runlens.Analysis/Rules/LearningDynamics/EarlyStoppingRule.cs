@@ -105,7 +105,9 @@ public sealed class EarlyStoppingRule : IRule
                     + (neverLearned ? $"; but {metric.Key} never improved on its first evaluation by {Format.Percent(LearningProgress.MinGain)} and the training loss fell less than {Format.Percent(LearningProgress.MinTrainDrop)}: the run learned nothing to stop at" : ""),
                 evidence,
                 [keptStep, stop.Step],
-                [Recommendation.Do($"{how}: the best {metric.Key} came at step {Format.Step(keptStep)} and the following {patience} evaluations did not improve on it{later}.", [.. changes])],
+                neverLearned
+                    ? [Recommendation.Do("Find out first why the run learned nothing (the other findings say where to look); stopping it sooner would only save compute.")]
+                    : [Recommendation.Do($"{how}: the best {metric.Key} came at step {Format.Step(keptStep)} and the following {patience} evaluations did not improve on it{later}.", [.. changes])],
                 neverLearned
                     ? $"{metric.Key} stayed where it started: stopping sooner would only save compute; the reason the run learned nothing is the thing to fix."
                     : $"{metric.Key} stopped improving at step {Format.Step(keptStep)}; everything after evaluation {stopIndex + 1} was spent without progress.",

@@ -145,6 +145,11 @@ public sealed class PastBestCheckpointRule : IRule
             yield break;
         }
 
+        if (progress.NeverLearned)
+        {
+            recs = [Recommendation.Do("Find out first why the run learned nothing (the other findings say where to look): no checkpoint of this run is worth keeping.")];
+        }
+
         yield return context.Finding(
             severity,
             0.9,
