@@ -49,7 +49,6 @@ internal sealed class CauseAttribution
         ClassImbalancePredictionsEvidence c => Imbalanced(c.MajorityFraction, c.Supports.Length) ? ("class-imbalance", [])
             : c.BelowMajorityBaseline ? ("has-not-learned-the-task", []) : ("weak-classes", ["has-not-learned-the-task", "label-noise"]),
         ClassImbalanceEvidence => ("weak-classes", ["eval-too-small", "class-imbalance", "has-not-learned-the-task", "label-noise"]),
-        LabelNoiseEvidence l => AtChance(l) ? ("has-not-learned-the-task", []) : ("label-noise", []),
         PredictionCollapseEvidence p => Imbalanced(p.MajorityLabelFraction, p.ClassesLabelled) ? ("class-imbalance", []) : ("has-not-learned-the-task", []),
         _ => ByRule(f.Rule),
     };
@@ -80,20 +79,6 @@ internal sealed class CauseAttribution
         "seed-variance" => ("seed-variance", []),
         _ => (rule, []),
     };
-
-    /// <summary>Predictions no better than a trivial guess (the larger of 1/K and the majority share, plus two standard
-    /// errors): when they contradict most labels, the labels are not "noisy" — the model has learned nothing to check
-    /// them against (labels that carry no signal, or a model that never learned).</summary>
-    private static bool AtChance(LabelNoiseEvidence l)
-    {
-        if (l.Examples <= 0 || l.ClassThresholds.Length < 2)
-        {
-            return false;
-        }
-
-        var chance = Math.Max(1.0 / l.ClassThresholds.Length, l.ClassThresholds.Max(c => c.LabelledExamples) / (double)l.Examples);
-        return l.Accuracy <= chance + (2 * Math.Sqrt(chance * (1 - chance) / l.Examples));
-    }
 
     /// <summary>A class share far above an even split: 1.5 times its share of K classes, and at least three quarters for two.</summary>
     private static bool Imbalanced(double majorityFraction, int classes) =>

@@ -150,13 +150,13 @@ public sealed class Diagnoser
                 headline += string.Create(CultureInfo.InvariantCulture, $" (and {serious.Count - 1} more finding{(serious.Count > 2 ? "s" : "")})");
             }
         }
-        else if (best is { } db && final is { } df && view.Primary is { } dp && FinalDamage(db.Value, df.Value, view.PrimaryGreaterIsBetter) is { } damage)
+        else if (WorstDamage(view) is { } worst)
         {
-            // No rule fired, yet the run ended well past its best (a log cut short before the rules could judge it):
-            // the damage is the headline, and the run is not called healthy.
+            // No rule fired, yet the primary metric or a task metric ended well past its best (a log cut short before the
+            // rules could judge it): the damage is the headline, and the run is not called healthy.
             status = DiagnosisStatus.Warning;
             headline = string.Create(CultureInfo.InvariantCulture,
-                $"The final {dp.Key} {Format.Number(df.Value)} (step {Format.Step(df.Step)}) is {Format.Percent(damage)} worse than its best {Format.Number(db.Value)} at step {Format.Step(db.Step)}: use the best checkpoint, not the final weights (reported from {Format.Percent(FinalDamageThreshold)} worse).");
+                $"The final {worst.Key} {Format.Number(worst.Final.Value)} (step {Format.Step(worst.Final.Step)}) is {Format.Percent(worst.Damage)} worse than its best {Format.Number(worst.Best.Value)} at step {Format.Step(worst.Best.Step)}: use the best checkpoint, not the final weights (reported from {Format.Percent(FinalDamageThreshold)} worse).");
         }
         else
         {
@@ -174,6 +174,38 @@ public sealed class Diagnoser
     /// <summary>How much worse than its best a final primary value may be before the summary says so: 20%, well past the
     /// evaluation noise of a converged run, well short of the 67% a run cut short after its best can show.</summary>
     private const double FinalDamageThreshold = 0.2;
+
+    /// <summary>The primary metric or validation task metric (accuracy, F1, WER, …) whose last value is the most worse than
+    /// its best, from <see cref="FinalDamageThreshold"/>; the primary first on ties. Null when none is.</summary>
+    private static (string Key, SeriesPoint Best, SeriesPoint Final, double Damage)? WorstDamage(RunView view)
+    {
+        (string Key, SeriesPoint Best, SeriesPoint Final, double Damage)? worst = null;
+        var metrics = new List<Series>();
+        if (view.Primary is { } primary)
+        {
+            metrics.Add(primary);
+        }
+
+        metrics.AddRange(TaskMetrics.FindAll(view).Where(m => !ReferenceEquals(m, view.Primary)));
+        foreach (var m in metrics)
+        {
+            var values = SeriesValues.Of(m);
+            var greater = TaskMetrics.GreaterIsBetter(view, m);
+            var b = SeriesMath.ArgBest(values, greater);
+            if (b < 0 || values.Length - 1 <= b)
+            {
+                continue;
+            }
+
+            var last = m.Points[^1];
+            if (FinalDamage(values[b], last.Value, greater) is { } damage && (worst is null || damage > worst.Value.Damage))
+            {
+                worst = (m.Key, m.Points[b], last, damage);
+            }
+        }
+
+        return worst;
+    }
 
     /// <summary>The relative worsening of the final value on the best, or null when it is under the threshold.</summary>
     private static double? FinalDamage(double best, double final, bool greaterIsBetter)

@@ -79,11 +79,16 @@ public sealed class ClassImbalanceRule : IRule
             FinalStep: last.Step,
             FinalGap: last.Gap);
 
+        // On an evaluation set of a few dozen examples some classes have one example or none, and macro-F1 counts each of
+        // them as a whole class: the gap is the set's size, not rare classes being ignored (eval-too-small says so).
+        var evalSize = RunAccounting.EvalSetSize.Of(run, RunAccounting.EvalSetSize.DefaultMinExamples, RunAccounting.EvalSetSize.DefaultMinDistinct).Examples;
+        var tooSmall = evalSize is { } examples && examples < RunAccounting.EvalSetSize.DefaultMinExamples;
         var vocab = new TrainerVocabulary(run);
         yield return context.Finding(
-            Severity.Warning,
+            tooSmall ? Severity.Info : Severity.Warning,
             0.8,
-            $"Class imbalance: {accuracy.Key} {Format.Number(worst.Accuracy)} but {macroF1.Key} {Format.Number(worst.F1)} at step {Format.Step(worst.Step)} (gap {Format.Number(worst.Gap)} > {Format.Number(context.Option("max_gap"))})",
+            $"Class imbalance: {accuracy.Key} {Format.Number(worst.Accuracy)} but {macroF1.Key} {Format.Number(worst.F1)} at step {Format.Step(worst.Step)} (gap {Format.Number(worst.Gap)} > {Format.Number(context.Option("max_gap"))})"
+                + (tooSmall ? $", on only {evalSize} evaluation examples: too few for per-class scores, so the gap may be the set's size rather than rare classes" : ""),
             evidence,
             [worst.Step],
             [

@@ -15,6 +15,11 @@ public sealed class ConfusionPairsRule : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var m = context.Run.Predictions!.Evaluation.Metrics;
+        if (ChanceLevel.Of(m).AtChance)
+        {
+            yield break; // predictions at chance confuse every class with every other: prediction-collapse reports that
+        }
+
         var k = m.Classes.Count;
         var pairs = new List<(int True, int Predicted, long Count, double Rate)>();
         for (var i = 0; i < k; i++)

@@ -24,6 +24,13 @@ public sealed class LabelNoiseRule : IRule
             yield break;
         }
 
+        // Predictions no better than a trivial guess contradict labels at random: that is the model not having learned the
+        // task (prediction-collapse says so), not the labels being wrong.
+        if (ChanceLevel.Of(context.Run.Predictions.Evaluation.Metrics).AtChance)
+        {
+            yield break;
+        }
+
         var k = set.Classes.Length;
         var result = ConfidentLearning.Find(k, set.TrueIndices, probabilities);
         if (result.Issues.Count == 0)

@@ -44,10 +44,14 @@ public sealed class OverconfidenceRule : IRule
             yield break; // calibrated, or under-confident (not this rule's concern)
         }
 
+        // A model at chance that is confident has memorised its training labels: a symptom of not having learned the task
+        // (prediction-collapse), for which calibration is not the fix.
+        var atChance = ChanceLevel.Of(m).AtChance;
         yield return context.Finding(
-            Severity.Warning,
+            atChance ? Severity.Info : Severity.Warning,
             Math.Min(0.95, 0.6 + ece),
-            $"Overconfident: mean confidence {Format.Percent(confidence)} but accuracy {Format.Percent(m.Accuracy)} (expected calibration error {Format.Number(ece)} > {Format.Number(context.Option("max_ece"))})",
+            $"Overconfident: mean confidence {Format.Percent(confidence)} but accuracy {Format.Percent(m.Accuracy)} (expected calibration error {Format.Number(ece)} > {Format.Number(context.Option("max_ece"))})"
+                + (atChance ? "; the accuracy is no better than a trivial guess, so the model has not learned the task and calibrating it would not help" : ""),
             new OverconfidenceEvidence(
                 Ece: ece,
                 Threshold: context.Option("max_ece"),

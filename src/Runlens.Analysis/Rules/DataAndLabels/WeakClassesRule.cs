@@ -24,6 +24,11 @@ public sealed class WeakClassesRule : IRule
         if (context.Run.Predictions is { } predictions)
         {
             var m = predictions.Evaluation.Metrics;
+            if (ChanceLevel.Of(m).AtChance)
+            {
+                yield break; // at chance every class is weak and which ones look weakest is noise: prediction-collapse reports it
+            }
+
             var scored = m.PerClass.Where(c => c.Support > 0).ToList();
             if (scored.Count < context.Option("min_classes"))
             {

@@ -17,4 +17,9 @@ public sealed record EarlyStoppingEvidence(
     long StepsSaved,
     double SavedFraction,
     double SecondsSaved,
-    string EvidenceSource) : Evidence, ISeriesEvidence;
+    string EvidenceSource,
+    long RunBestStep,
+    double RunBestValue,
+    double FirstValue,
+    double RelativeGainOnFirst,
+    double RelativeTrainLossDrop) : Evidence, ISeriesEvidence;

@@ -52,6 +52,15 @@ public sealed class EarlyStoppingRule : IRule
         if (stopIndex >= 0 && stopIndex < metric.Count - 1 && MissedGain(metric, greater, bestIndex) <= context.Option("max_missed_gain"))
         {
             var stop = metric.Points[stopIndex];
+            // The checkpoint a stop there keeps is the best evaluation up to it (the trainer keeps any improvement, whatever
+            // the patience threshold); the run's best, which the summary names, may come later by less than max_missed_gain.
+            var values = SeriesValues.Of(metric);
+            var kept = Signals.SeriesMath.ArgBest(values.AsSpan(0, stopIndex + 1), greater);
+            kept = kept < 0 ? bestIndex : kept;
+            var runBest = Signals.SeriesMath.ArgBest(values, greater);
+            runBest = runBest < 0 ? kept : runBest;
+            var progress = LearningProgress.Of(run, metric, greater);
+            var neverLearned = progress.NeverLearned;
             var saved = final.Step - stop.Step;
             var fraction = final.Step > 0 ? saved / (double)final.Step : 0;
             var seconds = double.IsFinite(final.WallTime) && double.IsFinite(stop.WallTime) ? final.WallTime - stop.WallTime : double.NaN;
@@ -60,8 +69,8 @@ public sealed class EarlyStoppingRule : IRule
                 Patience: patience,
                 ThresholdImprovement: threshold,
                 ConfiguredPatience: configured?.Patience,
-                BestStep: metric.Points[bestIndex].Step,
-                BestValue: metric.Points[bestIndex].Value,
+                BestStep: metric.Points[kept].Step,
+                BestValue: metric.Points[kept].Value,
                 StopStep: stop.Step,
                 StopEval: stopIndex + 1,
                 Evals: metric.Count,
@@ -69,7 +78,12 @@ public sealed class EarlyStoppingRule : IRule
                 StepsSaved: saved,
                 SavedFraction: fraction,
                 SecondsSaved: seconds,
-                EvidenceSource: "simulated");
+                EvidenceSource: "simulated",
+                RunBestStep: metric.Points[runBest].Step,
+                RunBestValue: metric.Points[runBest].Value,
+                FirstValue: progress.FirstValue,
+                RelativeGainOnFirst: progress.GainOnFirst,
+                RelativeTrainLossDrop: progress.RelativeTrainLossDrop);
             var changes = new List<ConfigChange> { vocab.Change(vocab.EarlyStoppingPatience, patience) };
             changes.AddRange(vocab.KeepBest(metric, greater));
             var how = vocab.Kind switch
@@ -80,14 +94,23 @@ public sealed class EarlyStoppingRule : IRule
                 _ => $"Stop after {patience} evaluations without improvement of {metric.Key}",
             };
             var time = double.IsFinite(seconds) && seconds > 0 ? $" and {FormatDuration(seconds)}" : "";
+            var keptStep = metric.Points[kept].Step;
+            var later = runBest != kept
+                ? $" (the run's best, {Format.Number(metric.Points[runBest].Value)} at step {Format.Step(metric.Points[runBest].Step)}, came after that and is within {Format.Percent(context.Option("max_missed_gain"))} of it)"
+                : "";
             yield return context.Finding(
-                fraction >= context.Option("min_saved_fraction") ? Severity.Warning : Severity.Info,
+                fraction >= context.Option("min_saved_fraction") && !neverLearned ? Severity.Warning : Severity.Info,
                 0.85,
-                $"Early stopping with patience {patience} would have stopped at step {Format.Step(stop.Step)} (evaluation {stopIndex + 1} of {metric.Count}), saving {Format.Step(saved)} steps ({Format.Percent(fraction)}){time}",
+                $"Early stopping with patience {patience} would have stopped at step {Format.Step(stop.Step)} (evaluation {stopIndex + 1} of {metric.Count}), saving {Format.Step(saved)} steps ({Format.Percent(fraction)}){time}"
+                    + (neverLearned ? $"; but {metric.Key} never improved on its first evaluation by {Format.Percent(LearningProgress.MinGain)} and the training loss fell less than {Format.Percent(LearningProgress.MinTrainDrop)}: the run learned nothing to stop at" : ""),
                 evidence,
-                [metric.Points[bestIndex].Step, stop.Step],
-                [Recommendation.Do($"{how}: the best {metric.Key} came at step {Format.Step(metric.Points[bestIndex].Step)} and the following {patience} evaluations did not improve on it.", [.. changes])],
-                $"{metric.Key} stopped improving at step {Format.Step(metric.Points[bestIndex].Step)}; everything after evaluation {stopIndex + 1} was spent without progress.",
+                [keptStep, stop.Step],
+                neverLearned
+                    ? [Recommendation.Do("Find out first why the run learned nothing (the other findings say where to look); stopping it sooner would only save compute.")]
+                    : [Recommendation.Do($"{how}: the best {metric.Key} came at step {Format.Step(keptStep)} and the following {patience} evaluations did not improve on it{later}.", [.. changes])],
+                neverLearned
+                    ? $"{metric.Key} stayed where it started: stopping sooner would only save compute; the reason the run learned nothing is the thing to fix."
+                    : $"{metric.Key} stopped improving at step {Format.Step(keptStep)}; everything after evaluation {stopIndex + 1} was spent without progress.",
                 metric.Key);
             yield break;
         }

@@ -20,4 +20,11 @@ public sealed record MetricDisagreementEvidence(
     double ThresholdEvalsApart,
     double MetricLateMedian,
     int LateEvals,
-    double RelativeLateGain) : Evidence, ISeriesEvidence;
+    double RelativeLateGain,
+    double LossLateMedian,
+    double RelativeLossRise,
+    double ThresholdLossRise,
+    double? TrainLossAtBest,
+    double? TrainLossLateMedian,
+    double? RelativeTrainDrop,
+    double ThresholdTrainDrop) : Evidence, ISeriesEvidence;

@@ -18,4 +18,6 @@ public sealed record PastBestCheckpointEvidence(
     double PastBestFraction,
     string? BestCheckpoint,
     int CheckpointsSaved,
-    double MedianChangeBetweenEvals) : Evidence, ISeriesEvidence;
+    double MedianChangeBetweenEvals,
+    double RelativeGainOnFirst,
+    double RelativeTrainLossDrop) : Evidence, ISeriesEvidence;

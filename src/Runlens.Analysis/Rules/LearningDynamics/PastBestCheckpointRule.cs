@@ -57,6 +57,8 @@ public sealed class PastBestCheckpointRule : IRule
 
         var typicalChange = SeriesMath.MedianAbsoluteChange(v);
         var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
+        // A run that learned nothing has no best checkpoint worth keeping: its "best" is where a flat curve happened to dip.
+        var progress = LearningProgress.Of(run, metric, greater);
         var evidence = new PastBestCheckpointEvidence(
             Series: metric.Key,
             GreaterIsBetter: greater,
@@ -72,7 +74,9 @@ public sealed class PastBestCheckpointRule : IRule
             PastBestFraction: fraction,
             BestCheckpoint: checkpoint,
             CheckpointsSaved: run.Run.Checkpoints.Length,
-            MedianChangeBetweenEvals: typicalChange);
+            MedianChangeBetweenEvals: typicalChange,
+            RelativeGainOnFirst: progress.GainOnFirst,
+            RelativeTrainLossDrop: progress.RelativeTrainLossDrop);
 
         var recs = new List<Recommendation>();
         if (checkpoint is not null)
@@ -101,10 +105,11 @@ public sealed class PastBestCheckpointRule : IRule
 
         var severity = gap >= context.Option("error_gap") ? Severity.Error : Severity.Warning;
 
-        if (noisy)
+        if (noisy || progress.NeverLearned)
         {
             severity = Severity.Info;
         }
+
         var direction = greater ? "lower" : "higher";
 
         // The trainer's EarlyStoppingCallback stopped the run and its best checkpoint is the best evaluation: the HF
@@ -140,14 +145,20 @@ public sealed class PastBestCheckpointRule : IRule
             yield break;
         }
 
+        if (progress.NeverLearned)
+        {
+            recs = [Recommendation.Do("Find out first why the run learned nothing (the other findings say where to look): no checkpoint of this run is worth keeping.")];
+        }
+
         yield return context.Finding(
             severity,
             0.9,
-            $"The final {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best {Format.Number(best.Value)} at step {Format.Step(best.Step)}: {Format.Step(stepsPast)} steps ({f - b} evaluations) past the best checkpoint",
+            $"The final {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best {Format.Number(best.Value)} at step {Format.Step(best.Step)}: {Format.Step(stepsPast)} steps ({f - b} evaluations) past the best checkpoint"
+                + (progress.NeverLearned && !noisy ? $"; but {metric.Key} never improved on its first evaluation by {Format.Percent(LearningProgress.MinGain)} and the training loss fell less than {Format.Percent(LearningProgress.MinTrainDrop)}, so no checkpoint of this run is worth keeping" : ""),
             evidence,
             [best.Step, final.Step],
             recs,
-            $"Training went on for {Format.Percent(fraction)} of the run after the best evaluation without improving {metric.Key}; the final weights are not the best ones.",
+            progress.NeverLearned ? $"The run learned nothing: its best {metric.Key} is where a flat curve happened to dip, and the cause of the flat curve is the thing to fix." : $"Training went on for {Format.Percent(fraction)} of the run after the best evaluation without improving {metric.Key}; the final weights are not the best ones.",
             metric.Key);
     }
 

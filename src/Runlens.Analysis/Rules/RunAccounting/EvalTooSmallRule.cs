@@ -18,34 +18,10 @@ public sealed class EvalTooSmallRule : IRule
         new RuleOption("min_examples", 100, "Evaluation examples below which one example moves accuracy by more than a point"),
         new RuleOption("min_distinct", 4, "Distinct accuracy values needed before their common step is read as the set's size"));
 
-    private static readonly string[] AccuracyNames = ["accuracy", "acc"];
-
-    /// <summary>How far a logged accuracy may sit from k/n and still count as k examples out of n (float32 logging).</summary>
-    private const double Tolerance = 5e-5;
-
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
-        var run = context.Run.Run;
         var minExamples = context.Option("min_examples");
-        var accuracy = AccuracyNames.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
-        var values = accuracy?.Points.Select(p => p.Value).Where(v => double.IsFinite(v) && v is >= 0 and <= 1).ToArray() ?? [];
-        var distinct = values.Select(v => Math.Round(v, 6)).Distinct().Count();
-
-        long? examples = null;
-        string source;
-        if (run.Dataset.EvalExamples is { } recorded and > 0)
-        {
-            (examples, source) = (recorded, "dataset");
-        }
-        else
-        {
-            source = "accuracy-steps";
-            if (distinct >= context.Option("min_distinct"))
-            {
-                examples = SmallestDenominator(values, (int)Math.Ceiling(minExamples) - 1);
-            }
-        }
-
+        var (examples, source, accuracy, values, distinct) = EvalSetSize.Of(context.Run.Run, minExamples, context.Option("min_distinct"));
         if (examples is not { } n || n >= minExamples)
         {
             yield break;
@@ -71,19 +47,5 @@ public sealed class EvalTooSmallRule : IRule
             ],
             "With so few evaluation examples the scores move by whole examples: the curves' ups and downs, the best checkpoint and the gaps between metrics say more about which examples were drawn than about the model.",
             accuracy is null ? [] : [accuracy.Key]);
-    }
-
-    /// <summary>The smallest n in [2, <paramref name="max"/>] for which every value is k/n for a whole k; null when none.</summary>
-    private static long? SmallestDenominator(double[] values, int max)
-    {
-        for (var n = 2; n <= max; n++)
-        {
-            if (values.All(v => Math.Abs((v * n) - Math.Round(v * n)) <= Tolerance * n))
-            {
-                return n;
-            }
-        }
-
-        return null;
     }
 }

@@ -21,9 +21,12 @@ public sealed class MetricAnomalyRule : IRule
         var run = context.Run;
         var hits = new List<(Series Series, int Index, double Z, double Expected)>();
         var half = (int)context.Option("neighbourhood");
+        // On an evaluation set of a few dozen examples the validation metrics move by whole examples: their jumps are the
+        // set's noise (eval-too-small says so), not anomalies.
+        var evalTooSmall = EvalSetSize.IsTooSmall(run.Run);
         foreach (var s in run.Run.Series.Values)
         {
-            if (s.Count < context.Option("min_points") || Skip(s.Key))
+            if (s.Count < context.Option("min_points") || Skip(s.Key) || (evalTooSmall && MetricNames.SplitOf(s.Key) == "val"))
             {
                 continue;
             }
@@ -148,20 +151,40 @@ public sealed class MetricAnomalyRule : IRule
         return v[i] - ((left + right) / 2);
     }
 
-    /// <summary>v[i] minus the median of up to <paramref name="half"/> neighbours on each side (allocation-free).</summary>
+    /// <summary>v[i] minus the median of up to <paramref name="half"/> neighbours on each side (allocation-free). Where the
+    /// neighbours lie more on one side (the last points), their median lags a trending series, so the median step between
+    /// them carries it to <paramref name="i"/>: a steadily rising metric's last value is not an outlier.</summary>
     private static double Residual(double[] v, int i, int half, out double local)
     {
-        Span<double> window = stackalloc double[2 * Math.Min(half, 32)];
+        var size = 2 * Math.Min(half, 32);
+        Span<double> window = stackalloc double[size];
+        Span<double> steps = stackalloc double[size];
         var count = 0;
+        var stepCount = 0;
+        var indexSum = 0L;
+        var previous = -1;
         for (var j = Math.Max(0, i - half); j < Math.Min(v.Length, i + half + 1) && count < window.Length; j++)
         {
             if (j != i && double.IsFinite(v[j]))
             {
+                if (previous >= 0 && previous + 1 == j)
+                {
+                    steps[stepCount++] = v[j] - v[previous];
+                }
+
                 window[count++] = v[j];
+                indexSum += j;
+                previous = j;
             }
         }
 
         local = SeriesMath.Median(window[..count]);
+        var lag = count > 0 ? i - (indexSum / (double)count) : 0;
+        if (Math.Abs(lag) >= 1 && stepCount > 0)
+        {
+            local += SeriesMath.Median(steps[..stepCount]) * lag;
+        }
+
         return v[i] - local;
     }
 

@@ -1,0 +1,61 @@
+using Runlens.Model;
+
+namespace Runlens.Analysis.Rules.RunAccounting;
+
+/// <summary>
+/// The size of a run's evaluation set: the recorded size, or the smallest n for which every logged validation accuracy is
+/// a whole number of examples out of n (11/12 = 0.9167 moves in steps of 1/12). Used by eval-too-small, and by the rules
+/// whose gaps, outliers and per-class scores mean nothing on a handful of examples.
+/// </summary>
+/// <param name="Examples">The size, or null when neither the run nor its accuracies tell it.</param>
+/// <param name="Source"><c>dataset</c> (recorded) or <c>accuracy-steps</c>.</param>
+/// <param name="Accuracy">The validation accuracy series, when logged.</param>
+/// <param name="Values">Its finite values in [0, 1].</param>
+/// <param name="Distinct">How many distinct values it took.</param>
+internal sealed record EvalSetSize(long? Examples, string Source, Series? Accuracy, double[] Values, int Distinct)
+{
+    /// <summary>Evaluation examples below which one example moves accuracy by more than a point (eval-too-small's default).</summary>
+    public const double DefaultMinExamples = 100;
+
+    /// <summary>Distinct accuracy values needed before their common step is read as the set's size (eval-too-small's default).</summary>
+    public const double DefaultMinDistinct = 4;
+
+    private static readonly string[] AccuracyNames = ["accuracy", "acc"];
+
+    /// <summary>How far a logged accuracy may sit from k/n and still count as k examples out of n (float32 logging).</summary>
+    private const double Tolerance = 5e-5;
+
+    /// <summary>Whether the evaluation set is known to hold fewer than <see cref="DefaultMinExamples"/> examples.</summary>
+    public static bool IsTooSmall(Run run) => Of(run, DefaultMinExamples, DefaultMinDistinct).Examples is { } n && n < DefaultMinExamples;
+
+    /// <summary>The size as the run records it, else as its accuracy steps show it (sizes under <paramref name="minExamples"/>
+    /// only, from at least <paramref name="minDistinct"/> distinct values).</summary>
+    public static EvalSetSize Of(Run run, double minExamples, double minDistinct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var accuracy = AccuracyNames.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
+        var values = accuracy?.Points.Select(p => p.Value).Where(v => double.IsFinite(v) && v is >= 0 and <= 1).ToArray() ?? [];
+        var distinct = values.Select(v => Math.Round(v, 6)).Distinct().Count();
+        if (run.Dataset.EvalExamples is { } recorded and > 0)
+        {
+            return new EvalSetSize(recorded, "dataset", accuracy, values, distinct);
+        }
+
+        var examples = distinct >= minDistinct ? SmallestDenominator(values, (int)Math.Ceiling(minExamples) - 1) : null;
+        return new EvalSetSize(examples, "accuracy-steps", accuracy, values, distinct);
+    }
+
+    /// <summary>The smallest n in [2, <paramref name="max"/>] for which every value is k/n for a whole k; null when none.</summary>
+    private static long? SmallestDenominator(double[] values, int max)
+    {
+        for (var n = 2; n <= max; n++)
+        {
+            if (values.All(v => Math.Abs((v * n) - Math.Round(v * n)) <= Tolerance * n))
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
+}
