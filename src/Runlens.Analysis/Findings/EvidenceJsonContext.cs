@@ -26,6 +26,8 @@ namespace Runlens.Analysis.Findings;
 [JsonSerializable(typeof(GroupMemorizationEvidence))]
 [JsonSerializable(typeof(GroupConsistencyEvidence))]
 [JsonSerializable(typeof(PredictionEntropyEvidence))]
+[JsonSerializable(typeof(TopKGapEvidence))]
+[JsonSerializable(typeof(DatasetGapEvidence))]
 [JsonSerializable(typeof(LabelNoiseEvidence))]
 [JsonSerializable(typeof(OverconfidenceEvidence))]
 [JsonSerializable(typeof(PredictionCollapseEvidence))]

@@ -40,6 +40,8 @@ public static class RuleCatalog
         new OverconfidenceRule(),
         new PredictionEntropyRule(),
         new GroupConsistencyRule(),
+        new TopKGapRule(),
+        new DatasetGapRule(),
         new EpochStepMismatchRule(),
         new SuddenMetricDropRule(),
         new ChangePointRule(),

@@ -13,13 +13,14 @@ namespace Runlens.Tests.Analysis.Rules;
 
 /// <summary>
 /// The logged training-health signals judged by the ranges of the training-metrics reference (RL0207 loss-std, RL0208
-/// grad-norm-std, RL0309 prediction-entropy, RL0310 group-consistency, RL0109 stop-criteria), and its named patterns as
+/// grad-norm-std, RL0309 prediction-entropy, RL0310 group-consistency, RL0311 top-k-gap, RL0312 dataset-gap, RL0109
+/// stop-criteria), and its named patterns as
 /// root causes, on made-up replicas of each pattern (tests/fixtures/seed-001-replicas, SOURCE.md) and on synthetic series
 /// whose values are the reference's own.
 /// </summary>
 public sealed class TrainingMetricsRuleTests : RuleTestBase
 {
-    private static readonly string[] NewRules = ["loss-std", "grad-norm-std", "prediction-entropy", "group-consistency", "stop-criteria"];
+    private static readonly string[] NewRules = ["loss-std", "grad-norm-std", "prediction-entropy", "group-consistency", "top-k-gap", "dataset-gap", "stop-criteria"];
 
     private static async Task<Diagnosis> Replica(string name)
     {
@@ -62,6 +63,12 @@ public sealed class TrainingMetricsRuleTests : RuleTestBase
         Assert.Equal("loss-std", first.Rules[0]);
         Assert.Contains("grad-norm-std", first.Rules);
         Assert.DoesNotContain(d.RootCauses, c => c.Id is "lr-too-high" or "unstable-gradients");
+
+        // One source (CORAAL) 24.5 points below the mean of the other two: the reference's "one dataset > 20% below".
+        var gap = EvidenceOf<DatasetGapEvidence>(Assert.Single(d.Findings, f => f.Rule == "dataset-gap"));
+        Assert.Equal(("CORAAL", 3, "TIMIT"), (gap.Source, gap.Sources, gap.BestSource));
+        Assert.Equal(0.245, gap.Gap, 4);
+        Assert.Contains(d.RootCauses, c => c.Id == "slice-gap" && c.Rules.Contains("dataset-gap"));
     }
 
     [Fact]
@@ -216,6 +223,30 @@ public sealed class TrainingMetricsRuleTests : RuleTestBase
         var e = EvidenceOf<GroupConsistencyEvidence>(f);
         Assert.Equal(0.9, e.Median);
         Assert.Equal(0.85, f.Confidence); // consistent and wrong
+    }
+
+    [Fact]
+    public void Top_k_gap_fires_when_top_2_is_more_than_30_points_above_top_1()
+    {
+        Run Build(double top2) => new RunBuilder().Series("val/accuracy", 100, [0.3, 0.4, 0.45])
+            .Series("val/top2_accuracy", 100, [0.5, 0.6, top2]).Build();
+        Assert.Empty(Findings(Build(0.65), "top-k-gap")); // 20 points: usual
+        var e = EvidenceOf<TopKGapEvidence>(Assert.Single(Findings(Build(0.82), "top-k-gap")));
+        Assert.Equal((300L, 0.82, 0.45), (e.Step, e.TopKAccuracy, e.Accuracy));
+        Assert.Equal(0.37, e.Gap, 10);
+    }
+
+    [Fact]
+    public void Dataset_gap_compares_the_worst_source_with_the_mean_of_the_others()
+    {
+        Run Build(double worst) => new RunBuilder()
+            .Series("val/per_dataset_accuracy/TIMIT", 100, [0.5, 0.7])
+            .Series("val/per_dataset_accuracy/CommonVoice", 100, [0.45, 0.6])
+            .Series("val/per_dataset_accuracy/CORAAL", 100, [0.3, worst]).Build();
+        Assert.Empty(Findings(Build(0.5), "dataset-gap")); // 15 points below 0.65
+        var e = EvidenceOf<DatasetGapEvidence>(Assert.Single(Findings(Build(0.4), "dataset-gap")));
+        Assert.Equal(("CORAAL", 0.4), (e.Source, e.Accuracy));
+        Assert.Equal(0.65, e.OthersMean, 10);
     }
 
     [Fact]
