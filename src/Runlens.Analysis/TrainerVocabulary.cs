@@ -209,5 +209,95 @@ public sealed class TrainerVocabulary
         : v.Kind == ConfigValueKind.String && double.TryParse(v.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
         : null;
 
+    /// <summary>A series the run logged under one of <paramref name="names"/>, read by name whatever the trainer's prefix:
+    /// the name part of the key (<c>train/loss_std</c> → <c>loss_std</c>, or the last part of a nested name such as
+    /// <c>learning/improvement_rate</c>) equals a name, case aside, and the key's split is <paramref name="split"/> (or it
+    /// has none: a bare <c>loss_std</c> of a format without a split convention). The first name that matches wins; among
+    /// several series for one name, the most logged.</summary>
+    public Series? Logged(string split, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names)
+        {
+            Series? best = null;
+            foreach (var s in _run.Series.Values)
+            {
+                if (s.Count == 0 || MetricNames.SplitOf(s.Key) is { } sp && sp != split || !NameIs(s.Key, name))
+                {
+                    continue;
+                }
+
+                if (best is null || s.Count > best.Count || (s.Count == best.Count && MetricNames.SplitOf(s.Key) == split))
+                {
+                    best = s;
+                }
+            }
+
+            if (best is not null)
+            {
+                return best;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Seed-style per-batch loss spread: <c>train/loss_std</c>, <c>val/loss_std</c>.</summary>
+    public Series? LossStd(string split) => Logged(split, "loss_std", "loss/std", "batch_loss_std", "loss_stddev");
+
+    /// <summary>The logged spread of the gradient norm (<c>train/grad_norm_std</c>).</summary>
+    public Series? GradNormStd => Logged("train", "grad_norm_std", "grad_norm/std", "gradient_norm_std", "grad_std");
+
+    /// <summary>Mean entropy of the validation predictions (<c>val/avg_entropy</c>).</summary>
+    public Series? PredictionEntropy => Logged("val", "avg_entropy", "mean_entropy", "entropy_mean", "prediction_entropy", "entropy");
+
+    /// <summary>Share of groups (speakers, patients) whose examples all get one prediction (<c>val/speaker_consistency</c>).</summary>
+    public Series? GroupConsistency => Logged("val", "speaker_consistency", "group_consistency", "patient_consistency",
+        "subject_consistency", "document_consistency", "session_consistency");
+
+    /// <summary>Top-1 accuracy of a split (<c>val/accuracy</c>, <c>train/accuracy</c>).</summary>
+    public Series? Accuracy(string split) => Logged(split, "accuracy", "acc", "top1_accuracy", "top_1_accuracy");
+
+    /// <summary>Top-<paramref name="k"/> accuracy of the validation split (<c>val/top2_accuracy</c>, <c>top_3_accuracy</c>).</summary>
+    public Series? TopKAccuracy(int k) => Logged("val", $"top{k}_accuracy", $"top_{k}_accuracy", $"top{k}_acc", $"top_{k}_acc", $"accuracy_top{k}", $"acc_top{k}");
+
+    /// <summary>The seed-style improvement rate of the learning curve (<c>learning/improvement_rate</c>).</summary>
+    public Series? ImprovementRate => Logged("train", "improvement_rate") ?? Logged("val", "improvement_rate");
+
+    /// <summary>Per-source validation accuracy (<c>val/per_dataset_accuracy/TIMIT</c>, <c>val/per_source_accuracy/…</c>), by
+    /// source name, in key order.</summary>
+    public IReadOnlyList<(string Source, Series Series)> PerSourceAccuracy()
+    {
+        string[] prefixes = ["per_dataset_accuracy/", "per_source_accuracy/", "dataset_accuracy/", "accuracy_by_dataset/", "per_dataset_acc/"];
+        var found = new List<(string, Series)>();
+        foreach (var s in _run.Series.Values)
+        {
+            if (s.Count == 0 || MetricNames.SplitOf(s.Key) is { } sp && sp != "val")
+            {
+                continue;
+            }
+
+            var name = MetricNames.NameOf(s.Key);
+            foreach (var prefix in prefixes)
+            {
+                var at = name.IndexOf(prefix, StringComparison.OrdinalIgnoreCase);
+                if (at >= 0 && (at == 0 || name[at - 1] == '/') && name.Length > at + prefix.Length)
+                {
+                    found.Add((name[(at + prefix.Length)..], s));
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static bool NameIs(string key, string name)
+    {
+        var n = MetricNames.NameOf(key);
+        return n.Equals(name, StringComparison.OrdinalIgnoreCase)
+            || (n.Length > name.Length && n[^(name.Length + 1)] == '/' && n.EndsWith(name, StringComparison.OrdinalIgnoreCase));
+    }
+
     private string? First(params string[] keys) => keys.FirstOrDefault(k => _run.Config.Values.ContainsKey(k));
 }

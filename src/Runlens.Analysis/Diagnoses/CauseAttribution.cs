@@ -29,10 +29,24 @@ internal sealed class CauseAttribution
         var lr = run?.Get(MetricNames.LearningRate);
         _lr = LearningRateAt.Of(lr);
         _span = lr is { Count: >= 2 } s ? Math.Max(1, s.Last.Step - s.First.Step) : 1;
+        _memorising = findings.Any(f => f.Severity >= Severity.Warning && f.Rule is "group-consistency" or "group-memorization");
+        // Mislabelled data shows as modest gradients at the clip and a concerning (not exploding) spread, with a finite
+        // loss that does not climb: bursts, overflow or divergence point at the optimisation instead.
+        _mislabelled = !_memorising
+            && findings.Any(f => f.Evidence is LossStdEvidence { Level: "severe" or "never-settles" })
+            && findings.Any(f => f.Evidence is GradNormStdEvidence { Level: "concerning" } || f.Rule == "clipping-saturation")
+            && !findings.Any(f => f.Rule is "divergence" || f.Evidence is ExplodingGradientsEvidence { Jumps: > 0 } || f.Evidence is GradNormStdEvidence { Level: "critical" });
+        _capacity = findings.FirstOrDefault(f => f.Evidence is PredictionEntropyEvidence { Level: "uncertain" })?.Evidence is PredictionEntropyEvidence h
+            && (findings.Any(f => f.Rule is "underfitting" or "plateau")
+                || (h.Accuracy is { } val && h.TrainAccuracy is { } train && Math.Abs(train - val) <= 0.1 && train < 0.6));
     }
 
+    private readonly bool _mislabelled;
+    private readonly bool _memorising;
+    private readonly bool _capacity;
+
     /// <summary>The cause a finding leads (no joins), or the causes it supports in order and the one it forms alone.</summary>
-    public (string Id, string[] Joins) Of(Finding f) => f.Evidence switch
+    public (string Id, string[] Joins) Of(Finding f) => TrainingPattern(f) ?? f.Evidence switch
     {
         DivergenceNonFiniteEvidence d => GradientsExplodedBefore(d.FirstNonFiniteStep) ? ("numerical-overflow", ["exploding-gradients"]) : ("numerical-overflow", []),
         DivergenceEvidence => ("diverging", [.. Instability, .. Sudden]),
@@ -40,6 +54,14 @@ internal sealed class CauseAttribution
         SuddenMetricDropEvidence s => Sudden2(s.FromStep, s.ToStep, TrainLossJumpedNear(s.FromStep, s.ToStep)),
         ChangePointEvidence c => Sudden2(c.ChangeStep, c.ChangeStep, trainLossJumped: true),
         ScheduleRestartEvidence => ("schedule-restart", []),
+        LossStdEvidence { Level: "severe" or "never-settles" } => ("label-noise", ["numerical-overflow", "exploding-gradients", "lr-spike", "schedule-restart", "diverging"]),
+        LossStdEvidence { Level: "rising" } => ("overfitting", ["overfitting", "memorising-groups", "trained-past-best", .. Instability]),
+        LossStdEvidence => ("label-noise", [.. Instability, "label-noise"]),
+        GradNormStdEvidence => ("unstable-gradients", [.. Instability]),
+        PredictionEntropyEvidence { Level: "overconfident" } => ("overconfidence", ["memorising-groups", "label-noise", "overfitting", "has-not-learned-the-task"]),
+        PredictionEntropyEvidence => ("underfitting-capacity", _capacity ? [] : ["has-not-learned-the-task", "vanishing-gradients", "lr-too-low", "label-noise", "underfitting"]),
+        GroupConsistencyEvidence => ("memorising-groups", []),
+        StopCriteriaEvidence => ("trained-past-best", ["overfitting", "trained-past-best", .. Instability]),
         LossSpikesEvidence l => RateChange(l.LargestStep, l.LargestStep) switch
         {
             "lr-spike" => ("lr-spike", []),
@@ -53,6 +75,36 @@ internal sealed class CauseAttribution
         _ => ByRule(f.Rule),
     };
 
+    /// <summary>
+    /// The named patterns of a training-metrics reference, attributed when their signals agree. Mislabelled data: a
+    /// per-batch loss spread that stays high (loss-std severe or never settling) together with unstable or clipped
+    /// gradients — the gradient findings are then the labels' doing, not the learning rate's. Memorising groups: a group
+    /// (speaker) consistency far above what generalisation gives — overfitting, overconfidence and a missed stop are then
+    /// that memorisation. Insufficient capacity: a model still unsure late in training (prediction entropy at the
+    /// early-training level) whose training and validation scores are alike and low, or that underfits or plateaus — the
+    /// flat curves are then the model's size. Null when no pattern claims the finding.
+    /// </summary>
+    private (string, string[])? TrainingPattern(Finding f)
+    {
+        if (_mislabelled && f.Rule is "grad-norm-std" or "clipping-saturation" or "lr-too-high" or "exploding-gradients" or "loss-spikes")
+        {
+            return (f.Rule, ["label-noise"]);
+        }
+
+        if (_memorising && f.Rule is "overfitting" or "overconfidence" or "prediction-entropy" or "past-best-checkpoint" or "early-stopping" or "stop-criteria" or "loss-std" or "metric-disagreement"
+            && f.Evidence is not PredictionEntropyEvidence { Level: "uncertain" } && f.Evidence is not LossStdEvidence { Level: "severe" or "never-settles" })
+        {
+            return (f.Rule, ["memorising-groups"]);
+        }
+
+        if (_capacity && f.Rule is "underfitting" or "plateau" or "early-stopping" or "lr-too-low")
+        {
+            return (f.Rule, ["underfitting-capacity"]);
+        }
+
+        return null;
+    }
+
     private static (string, string[]) ByRule(string rule) => rule switch
     {
         "failed-run" => ("run-failed", []),
@@ -63,10 +115,10 @@ internal sealed class CauseAttribution
         "lr-too-high" or "clipping-saturation" => ("lr-too-high", []),
         "loss-spikes" => ("loss-spikes", [.. Instability, "label-noise"]),
         "label-noise" => ("label-noise", []),
-        "weak-classes" or "confusion-pairs" => ("weak-classes", ["eval-too-small", "label-noise", "class-imbalance", "has-not-learned-the-task"]),
+        "weak-classes" or "confusion-pairs" or "top-k-gap" => ("weak-classes", ["eval-too-small", "label-noise", "class-imbalance", "has-not-learned-the-task"]),
         "overconfidence" => ("overconfidence", ["label-noise", "overfitting", "has-not-learned-the-task"]),
         "group-memorization" => ("memorising-groups", []),
-        "slice-gap" => ("slice-gap", []),
+        "slice-gap" or "dataset-gap" => ("slice-gap", []),
         "vanishing-gradients" => ("vanishing-gradients", []),
         "lr-too-low" => ("lr-too-low", []),
         "underfitting" => ("underfitting", ["vanishing-gradients", "lr-too-low", "has-not-learned-the-task"]),

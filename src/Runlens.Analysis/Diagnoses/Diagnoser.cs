@@ -34,6 +34,8 @@ public sealed class Diagnoser
 
         // Rules across runs (seed variance) only apply when several runs are given; a single run is not "missing" them.
         var rules = view.Seeds is null ? _rules.Where(r => r.Descriptor.Category != RuleCategory.AcrossRuns).ToList() : [.. _rules];
+        // Rules over signals only some trainers log run (and count) only when the run logs them.
+        rules.RemoveAll(r => r is IOptionalSignals o && !o.Applies(view));
         foreach (var rule in rules)
         {
             var d = rule.Descriptor;

@@ -11,8 +11,8 @@ namespace Runlens.Analysis.Diagnoses;
 /// </summary>
 /// <param name="Id">Stable cause id (the table in <see cref="Causes"/>): <c>run-failed</c>, <c>broken-values</c>,
 /// <c>step-accounting</c>, <c>eval-too-small</c>, <c>numerical-overflow</c>, <c>exploding-gradients</c>, <c>lr-spike</c>, <c>schedule-restart</c>,
-/// <c>lr-too-high</c>, <c>diverging</c>, <c>data-shift</c>, <c>sudden-change</c>, <c>label-noise</c>, <c>class-imbalance</c>,
-/// <c>has-not-learned-the-task</c>, <c>vanishing-gradients</c>, <c>lr-too-low</c>, <c>underfitting</c>,
+/// <c>unstable-gradients</c>, <c>lr-too-high</c>, <c>diverging</c>, <c>data-shift</c>, <c>sudden-change</c>, <c>label-noise</c>, <c>class-imbalance</c>,
+/// <c>has-not-learned-the-task</c>, <c>vanishing-gradients</c>, <c>lr-too-low</c>, <c>underfitting-capacity</c>, <c>underfitting</c>,
 /// <c>stopped-too-early</c>, <c>overfitting</c>, <c>trained-past-best</c>, <c>plateau</c>, <c>judged-by-the-wrong-metric</c>,
 /// <c>loss-spikes</c>, <c>memorising-groups</c>, <c>slice-gap</c>, <c>weak-classes</c>, <c>overconfidence</c>,
 /// <c>hardware-underused</c>, <c>seed-variance</c>.</param>
@@ -33,6 +33,7 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
         ("eval-too-small", "The evaluation set is too small to measure the model: its scores move by whole examples"),
         ("numerical-overflow", "Weights or activations overflowed: the loss became NaN or infinite"),
         ("exploding-gradients", "Exploding gradients: the gradient norm bursts or stays huge"),
+        ("unstable-gradients", "Unstable optimisation: the gradient norm swings widely from step to step"),
         ("lr-spike", "A learning-rate spike mid-run knocked the model out"),
         ("schedule-restart", "The learning-rate schedule restarted mid-run (a resume that rebuilt the optimizer and scheduler)"),
         ("lr-too-high", "The learning rate is too high"),
@@ -44,6 +45,7 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
         ("has-not-learned-the-task", "The model has not learned the task: its predictions are no better than a trivial guess"),
         ("vanishing-gradients", "Vanishing gradients: almost no gradient reaches the weights"),
         ("lr-too-low", "The learning rate is too low"),
+        ("underfitting-capacity", "The model lacks capacity: it stays unsure, and scores low and alike on training and validation data"),
         ("underfitting", "The model underfits: training and validation loss both stay high"),
         ("stopped-too-early", "The run stopped while still improving"),
         ("judged-by-the-wrong-metric", "The loss and the task metric disagree: judge by the task metric"),

@@ -15,7 +15,8 @@ public sealed class PlateauRule : IRule
         new RuleOption("min_share_of_gain", 0.02, "Improvement over the window, as a share of everything gained before it, below which a metric still creeping is flat"),
         new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"),
         new RuleOption("lr_floor", 0.01, "Learning rate, as a share of its peak, below which the schedule has run out"),
-        new RuleOption("lr_floor_share", 0.5, "Share of the run spent below lr_floor that makes a plateau the schedule's doing (a warning)"));
+        new RuleOption("lr_floor_share", 0.5, "Share of the run spent below lr_floor that makes a plateau the schedule's doing (a warning)"),
+        new RuleOption("min_flat_fraction", 0.5, "Share of the evaluated span since the metric last improved by more than min_improvement below which a flat tail is convergence, not a plateau (0.5: flat for longer than it was improving)"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -46,9 +47,18 @@ public sealed class PlateauRule : IRule
         var gained = greater ? bestBefore - before[0] : before[0] - bestBefore;
         var shareOfGain = gained > 0 ? improvement * scale / gained : double.PositiveInfinity;
         var creeping = improvement >= context.Option("min_improvement") && shareOfGain >= context.Option("min_share_of_gain");
-        if (creeping || spread > context.Option("band"))
+        if (creeping || spread > context.Option("band") || improvement < -context.Option("band"))
         {
-            yield break; // still improving, or moving too much to be a plateau (worsening is overfitting's case)
+            // Still improving, moving too much to be a plateau, or flat at a level worse than the earlier best by more than
+            // the band: a drop that did not recover (sudden-metric-drop) or overfitting, not a plateau.
+            yield break;
+        }
+
+        var lastGain = LastGain(points.Select(p => p.Value).ToArray(), greater, context.Option("min_improvement"));
+        var flatFraction = points[^1].Step > points[0].Step ? (points[^1].Step - points[lastGain].Step) / (double)(points[^1].Step - points[0].Step) : 0;
+        if (flatFraction < context.Option("min_flat_fraction"))
+        {
+            yield break; // a flat tail after steady progress is what convergence looks like (early-stopping says what it cost)
         }
 
         var rates = Trend.ImprovementRates(points.Select(p => p.Value).ToArray(), greater)[^window..];
@@ -70,6 +80,9 @@ public sealed class PlateauRule : IRule
             MeanRelativeImprovement: meanRate,
             GainRatio: double.IsFinite(shareOfGain) ? shareOfGain : null,
             ThresholdGainRatio: context.Option("min_share_of_gain"),
+            FlatSinceStep: points[lastGain].Step,
+            FlatFraction: flatFraction,
+            ThresholdFlatFraction: context.Option("min_flat_fraction"),
             LearningRateFloorSinceStep: floor?.Since,
             LearningRateFloorFraction: floor?.Share,
             LearningRatePeak: floor?.Peak,
@@ -110,6 +123,26 @@ public sealed class PlateauRule : IRule
             recs,
             "Training continued without making progress on the metric that matters: the steps after the plateau cost compute and give nothing back.",
             metric.Key);
+    }
+
+    /// <summary>Index of the last evaluation that improved on the best before it by more than <paramref name="minImprovement"/>
+    /// (relative): where the metric last made real progress.</summary>
+    private static int LastGain(double[] values, bool greater, double minImprovement)
+    {
+        var best = values[0];
+        var last = 0;
+        for (var i = 1; i < values.Length; i++)
+        {
+            var gain = (greater ? values[i] - best : best - values[i]) / Math.Max(Math.Abs(best), 1e-12);
+            if (gain > minImprovement)
+            {
+                last = i;
+            }
+
+            best = greater ? Math.Max(best, values[i]) : Math.Min(best, values[i]);
+        }
+
+        return last;
     }
 
     /// <summary>When the logged learning rate fell under <paramref name="floorShare"/> of its peak (the 95th percentile of
