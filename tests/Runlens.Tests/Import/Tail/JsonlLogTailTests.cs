@@ -215,9 +215,9 @@ public sealed class JsonlLogTailTests
     public async Task Logs_of_formats_not_read_incrementally_get_no_tail()
     {
         using var dir = new TempDir();
-        var csv = dir.File("metrics.csv");
-        await File.WriteAllTextAsync(csv, "step,loss\n1,0.5\n");
-        Assert.Null(LogTails.TryOpen(csv));
+        var state = dir.File("trainer_state.json");
+        await File.WriteAllTextAsync(state, "{\"global_step\": 1, \"log_history\": [{\"step\": 1, \"loss\": 0.5}]}");
+        Assert.Null(LogTails.TryOpen(state));
         Assert.Null(LogTails.TryOpen(dir.File("not-there.jsonl")));
         Assert.Null(LogTails.TryOpen(dir.Path));
     }
