@@ -126,6 +126,23 @@ public sealed class TailWatchTests
         Assert.True(compared >= 4, $"{compared} full passes compared");
     }
 
+    public static TheoryData<string, string> CsvLogs() => new()
+    {
+        { "lightning-csv-mnist-cnn", "metrics.csv" },
+        { "keras-csvlogger-brats-unet-lr-plateau", "training.log" },
+    };
+
+    /// <summary>Real Lightning and Keras CSV logs (in <c>examples/</c>), grown piece by piece.</summary>
+    [Theory]
+    [MemberData(nameof(CsvLogs))]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_real_csv_log(string example, string file)
+    {
+        using var dir = new TempDir();
+        var text = await File.ReadAllTextAsync(Path.Combine(Fixtures.Example(example), file));
+        var compared = await GrowAndCompare(dir.File(file), text, 10);
+        Assert.True(compared >= 4, $"{compared} full passes compared");
+    }
+
     /// <summary>A real TensorBoard run whose loss turns NaN (Lightning), its event files grown piece by piece: the
     /// full passes equal diagnoses from scratch, and the divergence appears.</summary>
     [SharedFact]
