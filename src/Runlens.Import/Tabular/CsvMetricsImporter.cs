@@ -63,13 +63,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
     }
 
     /// <summary>The run of the metric CSV at <paramref name="path"/> (a tailed log's snapshot is made by it too).</summary>
-    internal static Run RunOf(string path, MetricTable table) => new()
-    {
-        Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
-        Series = table.Series,
-        Trainer = new TrainerState { GlobalStep = table.MaxStep },
-        Events = table.Events,
-    };
+    internal static Run RunOf(string path, MetricTable table) => table.FileRun(path, FormatId);
 
     /// <summary>A name a metric log would use: loss, accuracy, lr, f1, …</summary>
     public static bool LooksLikeMetric(string name)

@@ -17,8 +17,7 @@ internal sealed class CsvLogTail : ILogTail
 {
     private const int HeaderMark = 4096;
     private static readonly ImportContext Live = new() { Live = true };
-    private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
-    private readonly List<(string, SeriesPoint)> _nonFinite = [];
+    private readonly TailCounts _counts = new();
     private readonly MetricTableOptions _options;
     private readonly Func<MetricTable, Run> _runOf;
     private TailStream _stream = null!;
@@ -26,8 +25,6 @@ internal sealed class CsvLogTail : ILogTail
     private CsvRecordReader _records = null!;
     private MetricTableReader.State? _state;
     private RunImportException? _headerError;
-    private long _points;
-    private long _new;
 
     /// <param name="path">The path watched (the file, or the folder holding it).</param>
     /// <param name="file">The CSV file.</param>
@@ -56,8 +53,7 @@ internal sealed class CsvLogTail : ILogTail
             _stream.Refresh();
         }
 
-        _new = 0;
-        _nonFinite.Clear();
+        _counts.BeginLook();
         _records.Resume();
         if (_state is null && _headerError is null)
         {
@@ -72,18 +68,12 @@ internal sealed class CsvLogTail : ILogTail
 
             if (_state is not null)
             {
-                _state.Collector.Added = Added;
+                _state.Collector.Added = _counts.Added;
             }
         }
 
         _state?.ReadOn(Live, _stream.Length, cancellationToken);
-        long? last = null;
-        foreach (var step in _lastStep.Values)
-        {
-            last = last is { } m && m >= step ? m : step;
-        }
-
-        return new TailRead(_new, _points, last, [.. _nonFinite], restarted is null ? null : restarted + "; reading it again from the start");
+        return _counts.Look(restarted is null ? null : restarted + "; reading it again from the start");
     }
 
     public Run Snapshot(Func<string, bool>? series = null)
@@ -110,18 +100,6 @@ internal sealed class CsvLogTail : ILogTail
         _records = new CsvRecordReader(_text);
         _state = null;
         _headerError = null;
-        _lastStep.Clear();
-        _points = 0;
-    }
-
-    private void Added(string name, SeriesPoint point)
-    {
-        _points++;
-        _new++;
-        _lastStep[name] = point.Step;
-        if (!double.IsFinite(point.Value) && _nonFinite.Count < TailRead.MaxNonFinite)
-        {
-            _nonFinite.Add((name, point));
-        }
+        _counts.Restart();
     }
 }

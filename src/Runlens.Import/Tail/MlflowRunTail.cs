@@ -13,11 +13,9 @@ namespace Runlens.Import.Tail;
 internal sealed class MlflowRunTail : ILogTail
 {
     private readonly Dictionary<string, MlflowMetricTail> _metrics = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
-    private readonly List<(string, SeriesPoint)> _nonFinite = [];
+    private readonly TailCounts _counts = new();
     private readonly string _dir;
     private readonly string? _experiment;
-    private long _new;
 
     /// <param name="dir">The run folder.</param>
     public MlflowRunTail(string dir)
@@ -31,8 +29,7 @@ internal sealed class MlflowRunTail : ILogTail
 
     public TailRead Read(CancellationToken cancellationToken = default)
     {
-        _new = 0;
-        _nonFinite.Clear();
+        _counts.BeginLook();
         string? restarted = null;
         var files = MlflowRunReader.MetricFilesOf(_dir);
         foreach (var gone in _metrics.Keys.Where(k => !files.Any(f => f.Key == k)).ToList())
@@ -56,14 +53,7 @@ internal sealed class MlflowRunTail : ILogTail
             }
         }
 
-        long? last = null;
-        foreach (var step in _lastStep.Values)
-        {
-            last = last is { } m && m >= step ? m : step;
-        }
-
-        var points = _metrics.Values.Sum(m => (long)m.Reader.Points);
-        return new TailRead(_new, points, last, [.. _nonFinite], restarted is null ? null : restarted + "; reading that metric again from the start");
+        return _counts.Look(restarted is null ? null : restarted + "; reading that metric again from the start");
     }
 
     public Run Snapshot(Func<string, bool>? series = null)
@@ -105,7 +95,7 @@ internal sealed class MlflowRunTail : ILogTail
 
     private MlflowMetricTail Track(string key, string file)
     {
-        var metric = new MlflowMetricTail(key, file, Added);
+        var metric = new MlflowMetricTail(key, file, _counts.Added);
         _metrics[key] = metric;
         return metric;
     }
@@ -114,16 +104,6 @@ internal sealed class MlflowRunTail : ILogTail
     {
         _metrics.Remove(key, out var metric);
         metric?.Dispose();
-        _lastStep.Remove(key);
-    }
-
-    private void Added(string name, SeriesPoint point)
-    {
-        _new++;
-        _lastStep[name] = point.Step;
-        if (!double.IsFinite(point.Value) && _nonFinite.Count < TailRead.MaxNonFinite)
-        {
-            _nonFinite.Add((name, point));
-        }
+        _counts.Forget(key, metric?.Reader.Points ?? 0);
     }
 }

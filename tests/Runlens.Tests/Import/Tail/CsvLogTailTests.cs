@@ -38,21 +38,6 @@ public sealed class CsvLogTailTests
     private static async Task<Run> ImportWhole(string path) =>
         (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
 
-    private static void AssertSameRun(Run expected, Run actual)
-    {
-        Assert.Equal(expected.Identity, actual.Identity);
-        Assert.Equal(expected.Trainer.GlobalStep, actual.Trainer.GlobalStep);
-        Assert.Equal(expected.Config.Values.ToArray(), actual.Config.Values.ToArray());
-        Assert.Equal(expected.Series.Keys, actual.Series.Keys);
-        foreach (var (key, series) in expected.Series)
-        {
-            Assert.Equal(series.OriginalName, actual.Series[key].OriginalName);
-            Assert.Equal(series.Points.ToArray(), actual.Series[key].Points.ToArray()); // NaN equals NaN here
-        }
-
-        Assert.Equal(expected.Events.Select(e => (e.Kind, e.Message, e.Location)), actual.Events.Select(e => (e.Kind, e.Message, e.Location)));
-    }
-
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> in pieces cut anywhere (inside a number, a quoted
     /// field, between CR and LF), looking at the tail after each and comparing it with a whole import once the header is
     /// complete; the number of looks compared.</summary>
@@ -70,7 +55,7 @@ public sealed class CsvLogTailTests
             if (Array.IndexOf(bytes, (byte)'\n') < written && bytes.AsSpan(0, written).Count((byte)'\n') >= 2)
             {
                 var whole = await ImportWhole(path);
-                AssertSameRun(whole, tail.Snapshot());
+                TailAssert.SameRun(whole, tail.Snapshot());
                 Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
                 Assert.Equal(whole.LastStep, read.LastStep);
                 compared++;
@@ -146,7 +131,7 @@ public sealed class CsvLogTailTests
 
         await File.AppendAllTextAsync(path, "0,0.9,1.1\n1,0.7,0.95\n");
         Assert.Equal(4, tail.Read().NewPoints);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
     }
 
     public static TheoryData<string, string> RealCsvLogs() => new()
@@ -179,7 +164,7 @@ public sealed class CsvLogTailTests
                 tail.Read();
                 if (bytes.AsSpan(0, written).Count((byte)'\n') >= 2)
                 {
-                    AssertSameRun(await ImportWhole(asFolder ? folder : path), tail.Snapshot());
+                    TailAssert.SameRun(await ImportWhole(asFolder ? folder : path), tail.Snapshot());
                     compared++;
                 }
 
@@ -238,7 +223,7 @@ public sealed class CsvLogTailTests
         Assert.NotNull(read.Restarted);
         Assert.Contains("reading it again from the start", read.Restarted, StringComparison.Ordinal);
         Assert.Equal(81, read.Points);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
         Assert.Equal([(39L, 1.5)], tail.Snapshot().Series["val/loss"].Points.Select(p => (p.Step, p.Value)));
 
         // and the writer appends as before
@@ -246,7 +231,7 @@ public sealed class CsvLogTailTests
         read = tail.Read();
         Assert.Null(read.Restarted);
         Assert.Equal(1, read.NewPoints);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
     }
 
     [Fact]
@@ -265,7 +250,7 @@ public sealed class CsvLogTailTests
         await File.WriteAllBytesAsync(path, rewritten.AsSpan(0, 4000).ToArray());
         var read = tail.Read();
         Assert.NotNull(read.Restarted);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
 
         await using (var f = new FileStream(path, FileMode.Append))
         {
@@ -274,7 +259,7 @@ public sealed class CsvLogTailTests
 
         read = tail.Read();
         Assert.Null(read.Restarted);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
         Assert.Equal(301, read.Points);
     }
 

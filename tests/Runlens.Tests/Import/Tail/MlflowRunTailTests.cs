@@ -16,22 +16,6 @@ public sealed class MlflowRunTailTests
     private static async Task<Run> ImportWhole(string path) =>
         (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
 
-    private static void AssertSameRun(Run expected, Run actual)
-    {
-        Assert.Equal(expected.Identity, actual.Identity);
-        Assert.Equal(expected.Status, actual.Status);
-        Assert.Equal(expected.Trainer.GlobalStep, actual.Trainer.GlobalStep);
-        Assert.Equal(expected.Config.Values.ToArray(), actual.Config.Values.ToArray());
-        Assert.Equal(expected.Series.Keys, actual.Series.Keys);
-        foreach (var (key, series) in expected.Series)
-        {
-            Assert.Equal(series.OriginalName, actual.Series[key].OriginalName);
-            Assert.Equal(series.Points.ToArray(), actual.Series[key].Points.ToArray()); // NaN equals NaN here
-        }
-
-        Assert.Equal(expected.Events.Select(e => (e.Kind, e.Message, e.Location)), actual.Events.Select(e => (e.Kind, e.Message, e.Location)));
-    }
-
     private static async Task Append(string file, ReadOnlyMemory<byte> bytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -54,7 +38,7 @@ public sealed class MlflowRunTailTests
             Assert.Null(read.Restarted);
             Assert.Equal(points, read.Points);
             var whole = await ImportWhole(runDir);
-            AssertSameRun(whole, tail.Snapshot());
+            TailAssert.SameRun(whole, tail.Snapshot());
             Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
             Assert.Equal(whole.LastStep, read.LastStep);
             compared++;
@@ -133,13 +117,13 @@ public sealed class MlflowRunTailTests
         Assert.Contains("became shorter", read.Restarted, StringComparison.Ordinal);
         Assert.Equal(60, read.Points);
         Assert.Equal(10, read.NewPoints);
-        AssertSameRun(await ImportWhole(run), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(run), tail.Snapshot());
 
         File.Delete(Path.Combine(run, "metrics", "acc"));
         read = tail.Read();
         Assert.Contains("metric 'acc' went away", read.Restarted, StringComparison.Ordinal);
         Assert.Equal(10, read.Points);
-        AssertSameRun(await ImportWhole(run), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(run), tail.Snapshot());
     }
 
     [Fact]
