@@ -43,10 +43,7 @@ internal sealed class MlflowMetricReader
     public long MaxStep { get; private set; } = long.MinValue;
 
     /// <summary>Reads <paramref name="file"/> into <paramref name="into"/> under the original name <paramref name="name"/>.</summary>
-    public static Task<MlflowMetricReader> ReadAsync(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(file, name, into, context, cancellationToken));
-
-    internal static MlflowMetricReader Read(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken)
+    public static MlflowMetricReader Read(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken)
     {
         var reader = new MlflowMetricReader(into, name);
         using var lines = new LineReader(file, LiveFile.Open(file, context), context, MaxLineBytes);
