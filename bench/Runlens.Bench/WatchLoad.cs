@@ -7,8 +7,9 @@ using Runlens.Pipeline.Sources;
 namespace Runlens.Bench;
 
 /// <summary>
-/// <c>watch [SECONDS] [POINTS_PER_SECOND] [PREFILL_POINTS] [whole]</c>: a writer appends a JSONL training log at a fixed
-/// rate (rows of train loss, learning rate and grad norm, validation loss every 100 rows) while a <see cref="RunWatcher"/>
+/// <c>watch [SECONDS] [POINTS_PER_SECOND] [PREFILL_POINTS] [whole] [csv]</c>: a writer appends a JSONL training log (with
+/// <c>csv</c>: a Lightning CSVLogger metrics.csv, validation on rows of their own) at a fixed rate (rows of train loss,
+/// learning rate and grad norm, validation loss every 100 rows) while a <see cref="RunWatcher"/>
 /// watches the file. The log is read incrementally (<see cref="TailRunSource"/>); <c>whole</c> reads it whole on each
 /// change as before (<see cref="PathRunSource"/>), for comparison. Prints how far the watcher was behind the writer when
 /// a look ended (the points written but not yet read and checked, in seconds of writing), how far the latest full
@@ -23,13 +24,14 @@ internal static class WatchLoad
 {
     private const int PerRow = 3; // loss, learning_rate, grad_norm (+ eval_loss every 100 rows)
 
-    public static async Task<int> RunAsync(int seconds, int rate, int prefill, bool whole = false)
+    public static async Task<int> RunAsync(int seconds, int rate, int prefill, bool whole = false, bool csv = false)
     {
         var folder = Directory.CreateTempSubdirectory("runlens-watch-").FullName;
         try
         {
-            var log = Path.Combine(folder, "metrics.jsonl");
-            var row = await PrefillAsync(log, prefill);
+            var log = Path.Combine(folder, csv ? "metrics.csv" : "metrics.jsonl");
+            Func<long, string> line = csv ? CsvRow : i => Row(i) + "\n";
+            var row = await PrefillAsync(log, prefill, csv);
             var written = row; // rows written, read by the watcher thread
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             var writer = Task.Run(async () =>
@@ -45,7 +47,7 @@ internal static class WatchLoad
                     var b = new StringBuilder();
                     while (r < due)
                     {
-                        b.Append(Row(++r)).Append('\n');
+                        b.Append(line(++r));
                     }
 
                     await f.WriteAsync(b);
@@ -94,7 +96,7 @@ internal static class WatchLoad
             var cpuSteady = steady is { } s ? (Cpu() - s.Cpu).TotalSeconds / (wall.Elapsed - s.Wall).TotalSeconds * 100 : double.NaN;
             (source as IDisposable)?.Dispose();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"watch ({(whole ? "read whole on each change" : "read incrementally")}): {seconds} s at {rate:N0} points/s from {prefill:N0} points, {Environment.ProcessorCount} cores, load average {LoadAverage()}; {Interlocked.Read(ref written) * PerRow:N0} points at the end"));
+                $"watch ({(csv ? "Lightning metrics.csv" : "JSON Lines")}, {(whole ? "read whole on each change" : "read incrementally")}): {seconds} s at {rate:N0} points/s from {prefill:N0} points, {Environment.ProcessorCount} cores, load average {LoadAverage()}; {Interlocked.Read(ref written) * PerRow:N0} points at the end"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  lag behind the writer when a look ends, after the first diagnosis: p50 {Pct(lags, 50):F3} s, p95 {Pct(lags, 95):F3} s, max {lags.DefaultIfEmpty().Max():F3} s ({lags.Count} looks; until then {startLags.Count} looks, max {startLags.DefaultIfEmpty().Max():F2} s); a look without a full diagnosis: p50 {Pct(lookCosts, 50):F1} ms, p95 {Pct(lookCosts, 95):F1} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -221,16 +223,32 @@ internal static class WatchLoad
         }
     }
 
-    private static async Task<long> PrefillAsync(string log, int prefill)
+    private static async Task<long> PrefillAsync(string log, int prefill, bool csv = false)
     {
         long row = 0;
         await using var f = new StreamWriter(log);
+        if (csv)
+        {
+            await f.WriteAsync(CsvHeader);
+        }
+
         while (row * PerRow < prefill)
         {
-            await f.WriteLineAsync(Row(++row));
+            var line = csv ? CsvRow(++row) : Row(++row) + "\n";
+            await f.WriteAsync(line);
         }
 
         return row;
+    }
+
+    private const string CsvHeader = "epoch,grad_norm,learning_rate,step,train_loss,val_loss\n";
+
+    /// <summary>The rows Lightning's CSVLogger writes for <see cref="Row"/>'s values: validation on a row of its own.</summary>
+    private static string CsvRow(long i)
+    {
+        var loss = 2.0 / (1 + (i / 5000.0)) + (0.05 * Math.Sin(i));
+        var s = string.Create(CultureInfo.InvariantCulture, $"{i / 10_000},{1 + (0.3 * Math.Cos(i)):R},{5e-5 * (1 - (i / 1e7)):R},{i},{loss:R},\n");
+        return i % 100 == 0 ? s + string.Create(CultureInfo.InvariantCulture, $"{i / 10_000},,,{i},,{2.2 / (1 + (i / 6000.0)):R}\n") : s;
     }
 
     private static string Row(long i)

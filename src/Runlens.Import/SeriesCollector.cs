@@ -79,6 +79,9 @@ public sealed class SeriesCollector
 
     public ImmutableSortedDictionary<string, Series> Build() => Build(release: true, null);
 
+    /// <summary>As <see cref="Build()"/>, keeping only the series whose keys <paramref name="keep"/> accepts.</summary>
+    public ImmutableSortedDictionary<string, Series> Build(Func<string, bool>? keep) => Build(release: true, keep);
+
     /// <summary>The series as collected so far, keyed as <see cref="Build()"/> keys them, leaving the collector able to
     /// take more points (a log being tailed); <paramref name="keep"/> chooses series by key.</summary>
     public ImmutableSortedDictionary<string, Series> Snapshot(Func<string, bool>? keep = null) => Build(release: false, keep);

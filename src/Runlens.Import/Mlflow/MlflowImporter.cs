@@ -53,8 +53,7 @@ internal sealed class MlflowImporter : ITreeImporter
         {
             case MlflowLayoutKind.Run:
             {
-                var parentDir = Path.GetDirectoryName(Path.GetFullPath(layout.Path).TrimEnd(Path.DirectorySeparatorChar));
-                var experiment = parentDir is not null && MlflowLayout.IsExperimentFolder(parentDir) ? ExperimentName(parentDir, []) : null;
+                var experiment = ExperimentOfRun(layout.Path);
                 var (run, fatal) = await MlflowRunReader.ReadAsync(layout.Path, experiment, [], FormatId, context, cancellationToken).ConfigureAwait(false);
                 if (fatal is not null)
                 {
@@ -119,6 +118,13 @@ internal sealed class MlflowImporter : ITreeImporter
             return c != 0 ? c : string.CompareOrdinal(a.Identity.Id, b.Identity.Id);
         });
         runs.AddRange(read);
+    }
+
+    /// <summary>The name of the experiment holding the run folder <paramref name="runDir"/>, or null.</summary>
+    internal static string? ExperimentOfRun(string runDir)
+    {
+        var parentDir = Path.GetDirectoryName(Path.GetFullPath(runDir).TrimEnd(Path.DirectorySeparatorChar));
+        return parentDir is not null && MlflowLayout.IsExperimentFolder(parentDir) ? ExperimentName(parentDir, []) : null;
     }
 
     /// <summary>The experiment's name from its meta.yaml; a damaged file is reported on each of its runs.</summary>

@@ -16,7 +16,7 @@ namespace Runlens.Import.Mlflow;
 /// </summary>
 internal sealed class MlflowMetricReader
 {
-    private const int MaxLineBytes = 1 << 20;
+    internal const int MaxLineBytes = 1 << 20;
 
     private readonly SeriesCollector _into;
     private readonly string _name;
@@ -43,35 +43,41 @@ internal sealed class MlflowMetricReader
     public long MaxStep { get; private set; } = long.MinValue;
 
     /// <summary>Reads <paramref name="file"/> into <paramref name="into"/> under the original name <paramref name="name"/>.</summary>
-    public static Task<MlflowMetricReader> ReadAsync(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(file, name, into, context, cancellationToken));
-
-    private static MlflowMetricReader Read(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken)
+    public static MlflowMetricReader Read(string file, string name, SeriesCollector into, ImportContext context, CancellationToken cancellationToken)
     {
         var reader = new MlflowMetricReader(into, name);
         using var lines = new LineReader(file, LiveFile.Open(file, context), context, MaxLineBytes);
+        reader.ReadOn(lines, cancellationToken);
+        return reader;
+    }
+
+    /// <summary>A reader of one metric into <paramref name="into"/> that a tailed metric file keeps for the whole watch.</summary>
+    internal static MlflowMetricReader Tail(string name, SeriesCollector into) => new(into, name);
+
+    /// <summary>Reads the lines <paramref name="lines"/> has left (a tailed file calls it again after
+    /// <see cref="LineReader.Resume"/>) and counts the damage so far.</summary>
+    internal void ReadOn(LineReader lines, CancellationToken cancellationToken)
+    {
         while (lines.Next())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (reader.ParseLine(lines.Current) is { } cause)
+            if (ParseLine(lines.Current) is { } cause)
             {
                 lines.Skip(cause);
             }
             else if (!lines.Terminated)
             {
-                reader.UnterminatedLine = lines.Number;
+                UnterminatedLine = lines.Number;
             }
         }
 
-        reader.BadLines = lines.Damage.Count + (lines.Cut is null ? 0 : 1);
+        BadLines = lines.Damage.Count + (lines.Cut is null ? 0 : 1);
         var first = lines.Damage.First ?? lines.Cut;
         if (first is { } f)
         {
-            reader.FirstBadLine = f.Line;
-            reader.FirstBadCause = f.Cause;
+            FirstBadLine = f.Line;
+            FirstBadCause = f.Cause;
         }
-
-        return reader;
     }
 
     /// <summary>Reads one line into a point; returns why it is unusable, or null.</summary>

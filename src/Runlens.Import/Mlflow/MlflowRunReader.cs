@@ -43,15 +43,24 @@ internal sealed class MlflowRunReader
 
     /// <summary>Reads the run at <paramref name="dir"/>. <c>Fatal</c> is set when nothing usable was found and
     /// <c>meta.yaml</c> was unreadable: the caller decides whether that loses the import or just this run.</summary>
-    public static async Task<(Run Run, RunImportException? Fatal)> ReadAsync(
+    public static Task<(Run Run, RunImportException? Fatal)> ReadAsync(
         string dir, string? experiment, IReadOnlyList<RunEvent> inherited, string format, ImportContext context, CancellationToken cancellationToken)
     {
         var reader = new MlflowRunReader(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar), format);
         reader._events.AddRange(inherited);
-        return await reader.ReadAsync(experiment, context, cancellationToken).ConfigureAwait(false);
+        return Task.FromResult(reader.Read(experiment, (run, autolog) => run.ReadMetrics(autolog, context, cancellationToken), cancellationToken));
     }
 
-    private async Task<(Run, RunImportException?)> ReadAsync(string? experiment, ImportContext context, CancellationToken cancellationToken)
+    /// <summary>The run at <paramref name="dir"/> as <see cref="ReadAsync"/> reads it, with its metrics from
+    /// <paramref name="metrics"/> (a tailed run's metric files, read as they grow): given the reader (for
+    /// <see cref="MetricFiles"/>, <see cref="MetricRead"/>, <see cref="Normalizer"/>) and whether the run was autologged, it
+    /// gives the series and the largest step.</summary>
+    internal static (Run Run, RunImportException? Fatal) Assemble(string dir, string? experiment, string format,
+        Func<MlflowRunReader, bool, (ImmutableSortedDictionary<string, Series> Series, long? MaxStep)> metrics, CancellationToken cancellationToken) =>
+        new MlflowRunReader(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar), format).Read(experiment, metrics, cancellationToken);
+
+    private (Run, RunImportException?) Read(string? experiment,
+        Func<MlflowRunReader, bool, (ImmutableSortedDictionary<string, Series> Series, long? MaxStep)> metrics, CancellationToken cancellationToken)
     {
         var metaFile = Path.Combine(_dir, MlflowMeta.FileName);
         MlflowMeta? meta = null;
@@ -88,7 +97,7 @@ internal sealed class MlflowRunReader
             }
         }
 
-        var (series, maxStep) = await ReadMetricsAsync(tags.ContainsKey(AutologTag), context, cancellationToken).ConfigureAwait(false);
+        var (series, maxStep) = metrics(this, tags.ContainsKey(AutologTag));
 
         var folderName = Path.GetFileName(_dir);
         var id = meta?.Text("run_id") ?? meta?.Text("run_uuid") ?? folderName;
@@ -122,15 +131,10 @@ internal sealed class MlflowRunReader
         return (run, usable ? null : metaError);
     }
 
-    private async Task<(ImmutableSortedDictionary<string, Series> Series, long? MaxStep)> ReadMetricsAsync(
-        bool autolog, ImportContext context, CancellationToken cancellationToken)
+    private (ImmutableSortedDictionary<string, Series> Series, long? MaxStep) ReadMetrics(bool autolog, ImportContext context, CancellationToken cancellationToken)
     {
-        var files = Files("metrics");
-        // Bare names (Keras autolog's "loss", "accuracy") are training values when the run is a training run: autologged,
-        // or logging a bare loss or validation metrics beside them. Evaluation-only runs keep their names as logged.
-        var bareIsTrain = autolog || files.Any(f => f.Key.Equals("loss", StringComparison.OrdinalIgnoreCase)
-            || MetricNames.SplitOf(MetricNames.Normalize(f.Key, bareSplit: null)) == "val");
-        var collector = new SeriesCollector(n => MetricNames.Normalize(n, bareIsTrain ? "train" : null));
+        var files = MetricFiles();
+        var collector = new SeriesCollector(Normalizer(autolog, files.Select(f => f.Key)));
         long? maxStep = null;
         foreach (var (key, file) in files)
         {
@@ -138,47 +142,71 @@ internal sealed class MlflowRunReader
             MlflowMetricReader metric;
             try
             {
-                metric = await MlflowMetricReader.ReadAsync(file, key, collector, context, cancellationToken).ConfigureAwait(false);
+                metric = MlflowMetricReader.Read(file, key, collector, context, cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _events.Add(new RunEvent(RunEventKind.ImportDamage, $"Metric '{key}' cannot be read: {ex.Message}", File: file));
+                MetricUnreadable(key, file, ex.Message);
                 continue;
             }
             catch (RunImportException ex)
             {
-                _events.Add(new RunEvent(RunEventKind.ImportDamage, $"Metric '{key}' cannot be read: {ex.Cause}", File: file));
+                MetricUnreadable(key, file, ex.Cause);
                 continue;
             }
 
-            if (metric.BadLines > 0)
-            {
-                var lines = metric.BadLines == 1 ? "1 line" : string.Create(CultureInfo.InvariantCulture, $"{metric.BadLines} lines");
-                _events.Add(new RunEvent(RunEventKind.ImportDamage,
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"{lines} of metric '{key}' could not be read and {(metric.BadLines == 1 ? "was" : "were")} skipped (first at line {metric.FirstBadLine}: {metric.FirstBadCause}); {metric.Points} points kept."),
-                    File: file, Location: MlflowMeta.Line((int)Math.Min(int.MaxValue, metric.FirstBadLine))));
-            }
-
-            if (metric.UnterminatedLine is { } cut)
-            {
-                _events.Add(new RunEvent(RunEventKind.ImportDamage,
-                    $"The last line of metric '{key}' has no line end: the file was cut while MLflow wrote it; that point was kept but may be incomplete.",
-                    File: file, Location: MlflowMeta.Line((int)Math.Min(int.MaxValue, cut))));
-            }
-
-            if (metric.Points == 0 && metric.BadLines == 0)
-            {
-                _events.Add(new RunEvent(RunEventKind.Note, $"Metric '{key}' has no points (its file is empty).", File: file));
-            }
-
-            if (metric.Points > 0 && (maxStep is null || metric.MaxStep > maxStep))
-            {
-                maxStep = metric.MaxStep;
-            }
+            maxStep = MetricRead(key, file, metric, maxStep);
         }
 
         return (collector.Build(), maxStep);
+    }
+
+    /// <summary>How metric names become keys: bare names (Keras autolog's "loss", "accuracy") are training values when the
+    /// run is a training run: autologged, or logging a bare loss or validation metrics beside them. Evaluation-only runs
+    /// keep their names as logged.</summary>
+    internal static Func<string, string> Normalizer(bool autolog, IEnumerable<string> metricKeys)
+    {
+        var bareIsTrain = autolog || metricKeys.Any(k => k.Equals("loss", StringComparison.OrdinalIgnoreCase)
+            || MetricNames.SplitOf(MetricNames.Normalize(k, bareSplit: null)) == "val");
+        return n => MetricNames.Normalize(n, bareIsTrain ? "train" : null);
+    }
+
+    /// <summary>The metric files of the run folder <paramref name="dir"/>, as (key, path) sorted by key (none when the
+    /// folder cannot be listed).</summary>
+    internal static List<(string Key, string File)> MetricFilesOf(string dir) => new MlflowRunReader(dir, "").MetricFiles();
+
+    /// <summary>The run's metric files, as (key, path) sorted by key.</summary>
+    internal List<(string Key, string File)> MetricFiles() => Files("metrics");
+
+    /// <summary>A metric file that could not be read: an event says why.</summary>
+    internal void MetricUnreadable(string key, string file, string cause) =>
+        _events.Add(new RunEvent(RunEventKind.ImportDamage, $"Metric '{key}' cannot be read: {cause}", File: file));
+
+    /// <summary>The events of a metric read (damaged lines, a cut last line, no points); the largest step so far.</summary>
+    internal long? MetricRead(string key, string file, MlflowMetricReader metric, long? maxStep)
+    {
+        if (metric.BadLines > 0)
+        {
+            var lines = metric.BadLines == 1 ? "1 line" : string.Create(CultureInfo.InvariantCulture, $"{metric.BadLines} lines");
+            _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{lines} of metric '{key}' could not be read and {(metric.BadLines == 1 ? "was" : "were")} skipped (first at line {metric.FirstBadLine}: {metric.FirstBadCause}); {metric.Points} points kept."),
+                File: file, Location: MlflowMeta.Line((int)Math.Min(int.MaxValue, metric.FirstBadLine))));
+        }
+
+        if (metric.UnterminatedLine is { } cut)
+        {
+            _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                $"The last line of metric '{key}' has no line end: the file was cut while MLflow wrote it; that point was kept but may be incomplete.",
+                File: file, Location: MlflowMeta.Line((int)Math.Min(int.MaxValue, cut))));
+        }
+
+        if (metric.Points == 0 && metric.BadLines == 0)
+        {
+            _events.Add(new RunEvent(RunEventKind.Note, $"Metric '{key}' has no points (its file is empty).", File: file));
+        }
+
+        return metric.Points > 0 && (maxStep is null || metric.MaxStep > maxStep) ? metric.MaxStep : maxStep;
     }
 
     /// <summary>MLflow's RunStatus codes: 1 RUNNING, 2 SCHEDULED, 3 FINISHED, 4 FAILED, 5 KILLED (older files may hold the name).</summary>

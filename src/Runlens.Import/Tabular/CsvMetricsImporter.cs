@@ -15,7 +15,7 @@ internal sealed class CsvMetricsImporter : IRunImporter
 {
     public const string FormatId = "csv";
 
-    private static readonly MetricTableOptions Options = new(Bookkeeping.StepNames, "train", "a metric CSV (a header, then one row per logged step)");
+    internal static MetricTableOptions Options { get; } = new(Bookkeeping.StepNames, "train", "a metric CSV (a header, then one row per logged step)");
 
     public string Format => FormatId;
 
@@ -59,14 +59,11 @@ internal sealed class CsvMetricsImporter : IRunImporter
         }
 
         var table = await MetricTableReader.ReadAsync(path, Options, context, cancellationToken).ConfigureAwait(false);
-        return ImportResult.Of(new Run
-        {
-            Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
-            Series = table.Series,
-            Trainer = new TrainerState { GlobalStep = table.MaxStep },
-            Events = table.Events,
-        });
+        return ImportResult.Of(RunOf(path, table));
     }
+
+    /// <summary>The run of the metric CSV at <paramref name="path"/> (a tailed log's snapshot is made by it too).</summary>
+    internal static Run RunOf(string path, MetricTable table) => table.FileRun(path, FormatId);
 
     /// <summary>A name a metric log would use: loss, accuracy, lr, f1, …</summary>
     public static bool LooksLikeMetric(string name)

@@ -35,6 +35,10 @@ internal sealed class CsvRecordReader
     /// <summary>Characters consumed so far (for progress).</summary>
     public long CharsRead { get; private set; }
 
+    /// <summary>Reads on after the end was reached, from where it stopped: a stream that grows (a log being tailed)
+    /// yields its new records to the next <see cref="Read"/>, numbered after the ones before.</summary>
+    internal void Resume() => _eof = false;
+
     /// <summary>Reads the next non-blank record into <paramref name="fields"/>. False at the end of the input.</summary>
     public bool Read(List<string> fields, out CsvRecord record)
     {

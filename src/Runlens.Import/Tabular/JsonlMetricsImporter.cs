@@ -88,11 +88,5 @@ internal sealed class JsonlMetricsImporter : IRunImporter
     }
 
     /// <summary>The run a table read from <paramref name="path"/> makes (also the run of a tailed log, read so far).</summary>
-    internal static Run RunOf(string path, MetricTable table) => new()
-    {
-        Identity = new RunIdentity(RunIds.FromPath(path), RunNaming.ForFile(path), null, new RunSource(FormatId, path)),
-        Series = table.Series,
-        Trainer = new TrainerState { GlobalStep = table.MaxStep },
-        Events = table.Events,
-    };
+    internal static Run RunOf(string path, MetricTable table) => table.FileRun(path, FormatId);
 }

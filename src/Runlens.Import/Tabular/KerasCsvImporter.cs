@@ -15,7 +15,7 @@ internal sealed class KerasCsvImporter : IRunImporter
     public const string DefaultFileName = "training.log";
     private const int MaxFilesLooked = 64;
 
-    private static readonly MetricTableOptions Options = new([], "train", "a Keras CSVLogger log (epoch,loss,...,val_loss)");
+    internal static MetricTableOptions Options { get; } = new([], "train", "a Keras CSVLogger log (epoch,loss,...,val_loss)");
 
     public string Format => FormatId;
 
@@ -55,15 +55,21 @@ internal sealed class KerasCsvImporter : IRunImporter
         }
 
         var table = await MetricTableReader.ReadAsync(file, Options, context, cancellationToken).ConfigureAwait(false);
+        return ImportResult.Of(RunOf(path, file, table));
+    }
+
+    /// <summary>The run of the Keras log <paramref name="file"/> found at <paramref name="path"/> (a tailed log's snapshot
+    /// is made by it too).</summary>
+    internal static Run RunOf(string path, string file, MetricTable table)
+    {
         var name = RunNaming.ForFile(file);
-        var run = new Run
+        return new Run
         {
             Identity = new RunIdentity(RunIds.FromPath(file), string.IsNullOrEmpty(name) ? file : name, null, new RunSource(FormatId, path)),
             Series = table.Series,
             Trainer = new TrainerState { GlobalStep = table.MaxStep },
             Events = table.Events,
         };
-        return ImportResult.Of(run);
     }
 
     /// <summary>A header whose first column is <c>epoch</c>, with no <c>step</c> column (that is Lightning's), naming

@@ -18,7 +18,7 @@ internal sealed class LightningCsvImporter : ITreeImporter
     private const int MaxSubfolders = 1024;
     private const int MaxLoggerFolders = 64;
 
-    private static readonly MetricTableOptions Options = new(["step"], "train", "a Lightning CSVLogger metrics.csv");
+    internal static MetricTableOptions Options { get; } = new(["step"], "train", "a Lightning CSVLogger metrics.csv");
 
     public string Format => FormatId;
 
@@ -116,6 +116,13 @@ internal sealed class LightningCsvImporter : ITreeImporter
     private static async Task<Run> ReadRunAsync(string metricsFile, string folder, string sourcePath, ImportContext context, CancellationToken ct)
     {
         var table = await MetricTableReader.ReadAsync(metricsFile, Options, context, ct).ConfigureAwait(false);
+        return RunOf(folder, sourcePath, table);
+    }
+
+    /// <summary>The run of a version folder whose metrics.csv gave <paramref name="table"/>, with its hparams.yaml (a
+    /// tailed metrics.csv's snapshot is made by it too).</summary>
+    internal static Run RunOf(string folder, string sourcePath, MetricTable table)
+    {
         var events = new List<RunEvent>(table.Events);
         var config = RunConfig.Empty;
         var hparams = Path.Combine(folder, HparamsFileName);

@@ -26,4 +26,14 @@ internal sealed record MetricTable(
 
     /// <summary>The largest wall time of a point, or null.</summary>
     public double? LastWallTime { get; init; }
+
+    /// <summary>The run of a one-file metric log at <paramref name="path"/> read as <paramref name="format"/> (named after
+    /// the file; a tailed log's snapshot is made the same way).</summary>
+    public Run FileRun(string path, string format) => new()
+    {
+        Identity = new RunIdentity(RunIds.FromPath(path), Core.RunNaming.ForFile(path), null, new RunSource(format, path)),
+        Series = Series,
+        Trainer = new TrainerState { GlobalStep = MaxStep },
+        Events = Events,
+    };
 }

@@ -46,218 +46,288 @@ internal static class MetricTableReader
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        var reader = new CsvRecordReader(text);
-        var fields = new List<string>();
-        if (!reader.Read(fields, out var headerRecord))
+        var state = State.Start(file, new CsvRecordReader(text), options)
+            ?? throw new RunImportException(file, null, "the file is empty", "expected " + options.Expected + " with a header row");
+        state.ReadOn(context, length, cancellationToken);
+        context.Report(file, length, length);
+        return state.Finish();
+    }
+
+    /// <summary>Everything collected while reading one file: the header's meaning, then the rows. A tailed log keeps it
+    /// for the whole watch, reads on when the file grows (<see cref="ReadOn"/> after <see cref="CsvRecordReader.Resume"/>),
+    /// and takes the table so far with <see cref="Finish"/>'s <c>keep</c>.</summary>
+    internal sealed class State
+    {
+        private readonly string _file;
+        private readonly CsvRecordReader _reader;
+        private readonly MetricTableOptions _options;
+        private readonly List<string> _fields = [];
+        private readonly List<RunEvent> _headerNotes;
+        private readonly string[] _header;
+        private readonly int _headerLine;
+        private readonly int _epochColumn;
+        private readonly int _wallColumn;
+        private readonly bool _batchRows;
+        private readonly bool _stepFromEpoch;
+        private readonly int[] _bookkeeping;
+        private readonly int[] _metricColumns;
+        private readonly Dictionary<string, double> _lastBookkeeping = new(StringComparer.Ordinal);
+        private readonly SeriesCollector _collector;
+        private readonly int[] _numbers;
+        private readonly int[] _texts;
+        private readonly int[] _firstText;
+        private readonly DamageLog _damage;
+        private int _stepColumn;
+        private int _stepless;
+        private int _firstStepless;
+        private int _rows;
+        private int _records;
+        private long? _maxStep;
+        private double? _maxEpoch;
+        private bool _epochChecked;
+
+        private State(string file, CsvRecordReader reader, MetricTableOptions options, List<string> fields, int headerLine)
         {
-            throw new RunImportException(file, null, "the file is empty", "expected " + options.Expected + " with a header row");
+            _file = file;
+            _reader = reader;
+            _options = options;
+            _headerLine = headerLine;
+            _headerNotes = [];
+            _header = Header(file, fields, headerLine, _headerNotes, options);
+            var header = _header;
+            var lookup = Index(header);
+            _stepColumn = options.StepColumns.Select(c => lookup.GetValueOrDefault(c, -1)).FirstOrDefault(i => i >= 0, -1);
+            _epochColumn = lookup.GetValueOrDefault("epoch", -1);
+            _batchRows = header.Any(Bookkeeping.IsBatch);
+            _stepFromEpoch = _stepColumn < 0 && _epochColumn >= 0 && !_batchRows;
+            if (_stepFromEpoch)
+            {
+                _stepColumn = _epochColumn;
+            }
+
+            var stepColumn = _stepColumn;
+            var epochColumn = _epochColumn;
+            _wallColumn = Bookkeeping.WallTimeNames.Select(c => lookup.GetValueOrDefault(c, -1))
+                .FirstOrDefault(i => i >= 0 && i != stepColumn && i != epochColumn, -1);
+            var wallColumn = _wallColumn;
+            _bookkeeping = Enumerable.Range(0, header.Length)
+                .Where(i => i != stepColumn && i != epochColumn && i != wallColumn && options.IsBookkeeping(header[i])).ToArray();
+            var bookkeeping = _bookkeeping;
+            _metricColumns = Enumerable.Range(0, header.Length)
+                .Where(i => i != stepColumn && i != epochColumn && i != wallColumn && !bookkeeping.Contains(i)).ToArray();
+            var keys = ColumnKeys.Assign(_metricColumns.Select(i => header[i]), options.BareSplit);
+            _collector = new SeriesCollector(n => keys[n]);
+            _numbers = new int[header.Length];
+            _texts = new int[header.Length];
+            _firstText = new int[header.Length];
+            _damage = new DamageLog(file);
         }
 
-        if (headerRecord.Status != CsvRecordStatus.Ok)
+        /// <summary>The points as they are read.</summary>
+        public SeriesCollector Collector => _collector;
+
+        /// <summary>Reads the header row: the state for the rows after it, or null when there is no record at all yet.</summary>
+        /// <exception cref="RunImportException">The header row is damaged or holds numbers.</exception>
+        public static State? Start(string file, CsvRecordReader reader, MetricTableOptions options)
         {
-            throw new RunImportException(file, DamageLog.Line(headerRecord.Line), "the header row is damaged ("
-                + (headerRecord.Status == CsvRecordStatus.OpenQuote ? "a quote never closes" : "longer than any header") + ")",
-                "expected " + options.Expected);
+            var fields = new List<string>();
+            if (!reader.Read(fields, out var headerRecord))
+            {
+                return null;
+            }
+
+            if (headerRecord.Status != CsvRecordStatus.Ok)
+            {
+                throw new RunImportException(file, DamageLog.Line(headerRecord.Line), "the header row is damaged ("
+                    + (headerRecord.Status == CsvRecordStatus.OpenQuote ? "a quote never closes" : "longer than any header") + ")",
+                    "expected " + options.Expected);
+            }
+
+            return new State(file, reader, options, fields, headerRecord.Line);
         }
 
-        var notes = new List<RunEvent>();
-        var header = Header(file, fields, headerRecord.Line, notes, options);
-        var lookup = Index(header);
-        var stepColumn = options.StepColumns.Select(c => lookup.GetValueOrDefault(c, -1)).FirstOrDefault(i => i >= 0, -1);
-        var epochColumn = lookup.GetValueOrDefault("epoch", -1);
-        var batchRows = header.Any(Bookkeeping.IsBatch);
-        var stepFromEpoch = stepColumn < 0 && epochColumn >= 0 && !batchRows;
-        if (stepFromEpoch)
+        /// <summary>Reads the records the record reader has left.</summary>
+        public void ReadOn(ImportContext context, long length, CancellationToken cancellationToken)
         {
-            stepColumn = epochColumn;
-        }
-
-        var wallColumn = Bookkeeping.WallTimeNames.Select(c => lookup.GetValueOrDefault(c, -1))
-            .FirstOrDefault(i => i >= 0 && i != stepColumn && i != epochColumn, -1);
-        var bookkeeping = Enumerable.Range(0, header.Length)
-            .Where(i => i != stepColumn && i != epochColumn && i != wallColumn && options.IsBookkeeping(header[i])).ToArray();
-        var metricColumns = Enumerable.Range(0, header.Length)
-            .Where(i => i != stepColumn && i != epochColumn && i != wallColumn && !bookkeeping.Contains(i)).ToArray();
-        var lastBookkeeping = new Dictionary<string, double>(StringComparer.Ordinal);
-        var keys = ColumnKeys.Assign(metricColumns.Select(i => header[i]), options.BareSplit);
-        var collector = new SeriesCollector(n => keys[n]);
-        var numbers = new int[header.Length];
-        var texts = new int[header.Length];
-        var firstText = new int[header.Length];
-        var damage = new DamageLog(file);
-        var stepless = 0;
-        var firstStepless = 0;
-        var rows = 0;
-        var records = 0;
-        long? maxStep = null;
-        double? maxEpoch = null;
-        var nextReport = ReportEveryChars;
-        var epochChecked = false;
-
-        while (reader.Read(fields, out var record))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (reader.CharsRead >= nextReport)
+            var reader = _reader;
+            var fields = _fields;
+            var header = _header;
+            var nextReport = reader.CharsRead + ReportEveryChars;
+            while (reader.Read(fields, out var record))
             {
-                context.Report(file, reader.CharsRead, length);
-                nextReport = reader.CharsRead + ReportEveryChars;
-            }
-
-            var index = records++;
-            if (record.Status != CsvRecordStatus.Ok)
-            {
-                damage.Add(record.Line, record.Status == CsvRecordStatus.OpenQuote
-                    ? "a quoted field is never closed before the end of the file"
-                    : $"the row is longer than {CsvRecordReader.MaxRecordChars} characters");
-                continue;
-            }
-
-            if (fields.Count == header.Length + 1 && fields[^1].Length == 0)
-            {
-                fields.RemoveAt(fields.Count - 1); // a trailing delimiter
-            }
-
-            if (fields.Count != header.Length)
-            {
-                damage.Add(record.Line, $"{fields.Count} fields where the header has {header.Length}");
-                continue;
-            }
-
-            long step = index;
-            if (stepFromEpoch && !epochChecked)
-            {
-                // fractional epochs (0.25, 0.5, ...) are no steps: then the row index is, for the whole file
-                epochChecked = true;
-                if (CellValue.Parse(fields[stepColumn], out var firstEpoch) == CellKind.Number && CellValue.Whole(firstEpoch) is null)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (reader.CharsRead >= nextReport)
                 {
-                    stepColumn = -1;
+                    context.Report(_file, reader.CharsRead, length);
+                    nextReport = reader.CharsRead + ReportEveryChars;
                 }
-            }
 
-            if (stepColumn >= 0)
-            {
-                if (CellValue.Step(fields[stepColumn]) is not { } s)
+                var index = _records++;
+                if (record.Status != CsvRecordStatus.Ok)
                 {
-                    stepless++;
-                    firstStepless = firstStepless == 0 ? record.Line : firstStepless;
+                    _damage.Add(record.Line, record.Status == CsvRecordStatus.OpenQuote
+                        ? "a quoted field is never closed before the end of the file"
+                        : $"the row is longer than {CsvRecordReader.MaxRecordChars} characters");
                     continue;
                 }
 
-                step = s;
-            }
-
-            rows++;
-            var epoch = double.NaN;
-            if (epochColumn >= 0 && CellValue.Parse(fields[epochColumn], out var e) == CellKind.Number)
-            {
-                epoch = e;
-            }
-
-            var wall = double.NaN;
-            if (wallColumn >= 0 && CellValue.Parse(fields[wallColumn], out var w) == CellKind.Number)
-            {
-                wall = w;
-            }
-
-            foreach (var c in bookkeeping)
-            {
-                if (CellValue.Parse(fields[c], out var b) == CellKind.Number)
+                if (fields.Count == header.Length + 1 && fields[^1].Length == 0)
                 {
-                    lastBookkeeping[header[c]] = b;
+                    fields.RemoveAt(fields.Count - 1); // a trailing delimiter
                 }
-            }
 
-            var any = false;
-            foreach (var c in metricColumns)
-            {
-                switch (CellValue.Parse(fields[c], out var v))
+                if (fields.Count != header.Length)
                 {
-                    case CellKind.Number:
-                        collector.Add(header[c], new SeriesPoint(step, v, epoch, wall));
-                        numbers[c]++;
-                        any = true;
-                        break;
-                    case CellKind.Text:
-                        texts[c]++;
-                        firstText[c] = firstText[c] == 0 ? record.Line : firstText[c];
-                        break;
+                    _damage.Add(record.Line, $"{fields.Count} fields where the header has {header.Length}");
+                    continue;
                 }
-            }
 
-            if (any)
-            {
-                maxStep = maxStep is { } m && m >= step ? m : step;
-                if (double.IsFinite(epoch))
+                long step = index;
+                if (_stepFromEpoch && !_epochChecked)
                 {
-                    maxEpoch = maxEpoch is { } me && me >= epoch ? me : epoch;
+                    // fractional epochs (0.25, 0.5, ...) are no steps: then the row index is, for the whole file
+                    _epochChecked = true;
+                    if (CellValue.Parse(fields[_stepColumn], out var firstEpoch) == CellKind.Number && CellValue.Whole(firstEpoch) is null)
+                    {
+                        _stepColumn = -1;
+                    }
+                }
+
+                if (_stepColumn >= 0)
+                {
+                    if (CellValue.Step(fields[_stepColumn]) is not { } s)
+                    {
+                        _stepless++;
+                        _firstStepless = _firstStepless == 0 ? record.Line : _firstStepless;
+                        continue;
+                    }
+
+                    step = s;
+                }
+
+                _rows++;
+                var epoch = double.NaN;
+                if (_epochColumn >= 0 && CellValue.Parse(fields[_epochColumn], out var e) == CellKind.Number)
+                {
+                    epoch = e;
+                }
+
+                var wall = double.NaN;
+                if (_wallColumn >= 0 && CellValue.Parse(fields[_wallColumn], out var w) == CellKind.Number)
+                {
+                    wall = w;
+                }
+
+                foreach (var c in _bookkeeping)
+                {
+                    if (CellValue.Parse(fields[c], out var b) == CellKind.Number)
+                    {
+                        _lastBookkeeping[header[c]] = b;
+                    }
+                }
+
+                var any = false;
+                foreach (var c in _metricColumns)
+                {
+                    switch (CellValue.Parse(fields[c], out var v))
+                    {
+                        case CellKind.Number:
+                            _collector.Add(header[c], new SeriesPoint(step, v, epoch, wall));
+                            _numbers[c]++;
+                            any = true;
+                            break;
+                        case CellKind.Text:
+                            _texts[c]++;
+                            _firstText[c] = _firstText[c] == 0 ? record.Line : _firstText[c];
+                            break;
+                    }
+                }
+
+                if (any)
+                {
+                    _maxStep = _maxStep is { } m && m >= step ? m : step;
+                    if (double.IsFinite(epoch))
+                    {
+                        _maxEpoch = _maxEpoch is { } me && me >= epoch ? me : epoch;
+                    }
                 }
             }
         }
 
-        context.Report(file, length, length);
-        var stepSource = stepColumn >= 0 ? header[stepColumn] : "row index";
-        if (records == 0)
+        /// <summary>The table read so far.</summary>
+        /// <param name="keep">Leave the state able to read on (the table so far of a tailed log); <paramref name="series"/>
+        /// chooses the series by key then.</param>
+        /// <exception cref="RunImportException">No data rows, or nothing usable in them.</exception>
+        public MetricTable Finish(bool keep = false, Func<string, bool>? series = null)
         {
-            throw new RunImportException(file, DamageLog.Line(headerRecord.Line + 1), "the header is there but no data rows follow it",
-                "the run may not have logged anything yet; expected " + options.Expected);
-        }
+            var file = _file;
+            var header = _header;
+            var options = _options;
+            var stepSource = _stepColumn >= 0 ? header[_stepColumn] : "row index";
+            if (_records == 0)
+            {
+                throw new RunImportException(file, DamageLog.Line(_headerLine + 1), "the header is there but no data rows follow it",
+                    "the run may not have logged anything yet; expected " + options.Expected);
+            }
 
-        var events = ImmutableArray.CreateBuilder<RunEvent>();
-        events.AddRange(damage.Events());
-        if (stepless > 0)
-        {
-            events.Add(new RunEvent(RunEventKind.ImportDamage,
-                $"{Path.GetFileName(file)}: {stepless} rows without a usable '{stepSource}' value were skipped (first at line {firstStepless})",
-                File: file, Location: DamageLog.Line(firstStepless)));
-        }
+            var notes = new List<RunEvent>(_headerNotes);
+            var events = ImmutableArray.CreateBuilder<RunEvent>();
+            events.AddRange(_damage.Events());
+            if (_stepless > 0)
+            {
+                events.Add(new RunEvent(RunEventKind.ImportDamage,
+                    $"{Path.GetFileName(file)}: {_stepless} rows without a usable '{stepSource}' value were skipped (first at line {_firstStepless})",
+                    File: file, Location: DamageLog.Line(_firstStepless)));
+            }
 
-        foreach (var c in metricColumns)
-        {
-            if (texts[c] > 0 && numbers[c] == 0)
+            foreach (var c in _metricColumns)
+            {
+                if (_texts[c] > 0 && _numbers[c] == 0)
+                {
+                    notes.Add(new RunEvent(RunEventKind.Note,
+                        $"{Path.GetFileName(file)}: column '{header[c]}' was ignored: it holds text, not numbers (first at line {_firstText[c]})",
+                        File: file, Location: DamageLog.Line(_firstText[c])));
+                }
+                else if (_texts[c] > 0)
+                {
+                    notes.Add(new RunEvent(RunEventKind.Warning,
+                        $"{Path.GetFileName(file)}: column '{header[c]}' has {_texts[c]} cells that are not numbers; they were skipped (first at line {_firstText[c]})",
+                        File: file, Location: DamageLog.Line(_firstText[c])));
+                }
+            }
+
+            if (_bookkeeping.Length > 0)
             {
                 notes.Add(new RunEvent(RunEventKind.Note,
-                    $"{Path.GetFileName(file)}: column '{header[c]}' was ignored: it holds text, not numbers (first at line {firstText[c]})",
-                    File: file, Location: DamageLog.Line(firstText[c])));
+                    $"{Path.GetFileName(file)}: {JsonlMetricReader.Quote([.. _bookkeeping.Select(i => header[i])])} count or time the training, not the model; "
+                    + "they were not read as metrics", File: file));
             }
-            else if (texts[c] > 0)
+
+            if (_collector.NameCount == 0)
             {
-                notes.Add(new RunEvent(RunEventKind.Warning,
-                    $"{Path.GetFileName(file)}: column '{header[c]}' has {texts[c]} cells that are not numbers; they were skipped (first at line {firstText[c]})",
-                    File: file, Location: DamageLog.Line(firstText[c])));
+                throw Unusable(file, options, _metricColumns.Length, _damage, _stepless, _firstStepless, stepSource, _headerLine + 1);
             }
-        }
 
-        if (bookkeeping.Length > 0)
-        {
-            notes.Add(new RunEvent(RunEventKind.Note,
-                $"{Path.GetFileName(file)}: {JsonlMetricReader.Quote([.. bookkeeping.Select(i => header[i])])} count or time the training, not the model; "
-                + "they were not read as metrics", File: file));
-        }
+            if (_stepColumn < 0 && !(_batchRows && _epochColumn >= 0))
+            {
+                events.Add(new RunEvent(RunEventKind.Note,
+                    $"{Path.GetFileName(file)} has no usable step column ({string.Join(", ", options.StepColumns.Append("epoch"))}); "
+                    + "each point's step is its 0-based row number", File: file));
+            }
 
-        if (collector.NameCount == 0)
-        {
-            throw Unusable(file, options, metricColumns.Length, damage, stepless, firstStepless, stepSource, headerRecord.Line + 1);
-        }
+            if (_stepColumn < 0 && _batchRows && _epochColumn >= 0)
+            {
+                events.Add(new RunEvent(RunEventKind.Note,
+                    $"{Path.GetFileName(file)}: a batch counter shows one row per batch, so each point's step is its 0-based row number and 'epoch' its epoch",
+                    File: file));
+            }
 
-        if (stepColumn < 0 && !(batchRows && epochColumn >= 0))
-        {
-            events.Add(new RunEvent(RunEventKind.Note,
-                $"{Path.GetFileName(file)} has no usable step column ({string.Join(", ", options.StepColumns.Append("epoch"))}); "
-                + "each point's step is its 0-based row number", File: file));
+            events.AddRange(notes);
+            return new MetricTable(keep ? _collector.Snapshot(series) : _collector.Build(), events.ToImmutable(), [.. header], _rows, stepSource, _maxStep, _maxEpoch)
+            {
+                LastBookkeeping = _lastBookkeeping.ToImmutableDictionary(StringComparer.Ordinal),
+            };
         }
-
-        if (stepColumn < 0 && batchRows && epochColumn >= 0)
-        {
-            events.Add(new RunEvent(RunEventKind.Note,
-                $"{Path.GetFileName(file)}: a batch counter shows one row per batch, so each point's step is its 0-based row number and 'epoch' its epoch",
-                File: file));
-        }
-
-        events.AddRange(notes);
-        return new MetricTable(collector.Build(), events.ToImmutable(), [.. header], rows, stepSource, maxStep, maxEpoch)
-        {
-            LastBookkeeping = lastBookkeeping.ToImmutableDictionary(StringComparer.Ordinal),
-        };
     }
 
     private static string[] Header(string file, List<string> fields, int line, List<RunEvent> notes, MetricTableOptions options)

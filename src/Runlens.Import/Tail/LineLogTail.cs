@@ -12,15 +12,12 @@ namespace Runlens.Import.Tail;
 internal sealed class LineLogTail : ILogTail
 {
     private static readonly ImportContext Live = new() { Live = true };
-    private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
-    private readonly List<(string, SeriesPoint)> _nonFinite = [];
+    private readonly TailCounts _counts = new();
     private TailStream _stream = null!;
     private LineReader _lines = null!;
     private readonly int _maxLineBytes;
     private readonly Func<LineReader, ILineRecords> _start;
     private ILineRecords _records = null!;
-    private long _points;
-    private long _new;
 
     /// <param name="start">The importer's state over a line reader, read on at each look.</param>
     public LineLogTail(string path, int maxLineBytes, Func<LineReader, ILineRecords> start)
@@ -43,8 +40,7 @@ internal sealed class LineLogTail : ILogTail
             _stream.Refresh();
         }
 
-        _new = 0;
-        _nonFinite.Clear();
+        _counts.BeginLook();
         _lines.Resume();
         try
         {
@@ -57,13 +53,7 @@ internal sealed class LineLogTail : ILogTail
             throw;
         }
 
-        long? last = null;
-        foreach (var step in _lastStep.Values)
-        {
-            last = last is { } m && m >= step ? m : step;
-        }
-
-        return new TailRead(_new, _points, last, [.. _nonFinite], restarted is null ? null : restarted + "; reading it again from the start");
+        return _counts.Look(restarted is null ? null : restarted + "; reading it again from the start");
     }
 
     public Run Snapshot(Func<string, bool>? series = null) => _records.Snapshot(series);
@@ -75,19 +65,7 @@ internal sealed class LineLogTail : ILogTail
         _stream = new TailStream(Path);
         _lines = new LineReader(Path, _stream, Live, _maxLineBytes);
         _records = _start(_lines);
-        _records.Collector.Added = Added;
-        _lastStep.Clear();
-        _points = 0;
-    }
-
-    private void Added(string name, SeriesPoint point)
-    {
-        _points++;
-        _new++;
-        _lastStep[name] = point.Step;
-        if (!double.IsFinite(point.Value) && _nonFinite.Count < TailRead.MaxNonFinite)
-        {
-            _nonFinite.Add((name, point));
-        }
+        _records.Collector.Added = _counts.Added;
+        _counts.Restart();
     }
 }

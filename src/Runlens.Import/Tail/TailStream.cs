@@ -13,7 +13,7 @@ internal sealed class TailStream : Stream
 {
     private const int Mark = 64;
     private readonly string _path;
-    private readonly byte[] _head = new byte[Mark];
+    private readonly byte[] _head;
     private readonly byte[] _tail = new byte[Mark];
     private FileStream? _file;
     private int _headLength;
@@ -21,9 +21,12 @@ internal sealed class TailStream : Stream
     private long _limit;
     private long _position;
 
-    public TailStream(string path)
+    /// <param name="headMark">How many of the first bytes are checked at each refresh (a CSV log checks its whole header:
+    /// a logger that rewrites the file with a new column changes it).</param>
+    public TailStream(string path, int headMark = Mark)
     {
         _path = path;
+        _head = new byte[headMark];
     }
 
     public override bool CanRead => true;
@@ -72,9 +75,9 @@ internal sealed class TailStream : Stream
             _file?.Dispose();
             _file = file;
             _limit = Math.Max(_limit, LastLineEnd(file, _limit, length));
-            if (_headLength < Mark && _limit > _headLength)
+            if (_headLength < _head.Length && _limit > _headLength)
             {
-                _headLength = (int)Math.Min(Mark, _limit);
+                _headLength = (int)Math.Min(_head.Length, _limit);
                 file.Position = 0;
                 file.ReadExactly(_head, 0, _headLength);
             }
@@ -148,7 +151,7 @@ internal sealed class TailStream : Stream
 
     private static bool Same(FileStream file, long at, ReadOnlySpan<byte> expected)
     {
-        Span<byte> now = stackalloc byte[Mark];
+        Span<byte> now = expected.Length <= Mark ? stackalloc byte[Mark] : new byte[expected.Length];
         file.Position = at;
         var n = file.ReadAtLeast(now[..expected.Length], expected.Length, throwOnEndOfStream: false);
         return n == expected.Length && now[..n].SequenceEqual(expected);

@@ -13,12 +13,9 @@ namespace Runlens.Import.Tail;
 internal sealed class TensorBoardLogTail : ILogTail
 {
     private readonly Dictionary<string, TensorBoardFileScan> _scans = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _lastStep = new(StringComparer.Ordinal);
-    private readonly List<(string, SeriesPoint)> _nonFinite = [];
+    private readonly TailCounts _counts = new();
     private TensorBoardRunData _data = null!;
     private TensorBoardRunFiles _files;
-    private long _points;
-    private long _new;
 
     public TensorBoardLogTail(string path)
     {
@@ -31,24 +28,15 @@ internal sealed class TensorBoardLogTail : ILogTail
 
     public TailRead Read(CancellationToken cancellationToken = default)
     {
-        _new = 0;
-        _nonFinite.Clear();
+        _counts.BeginLook();
         var restarted = ReadOn(cancellationToken);
         if (restarted is not null)
         {
             Start();
-            _new = 0;
-            _nonFinite.Clear();
             ReadOn(cancellationToken);
         }
 
-        long? last = null;
-        foreach (var step in _lastStep.Values)
-        {
-            last = last is { } m && m >= step ? m : step;
-        }
-
-        return new TailRead(_new, _points, last, [.. _nonFinite], restarted is null ? null : restarted + "; reading the run again from the start");
+        return _counts.Look(restarted is null ? null : restarted + "; reading the run again from the start");
     }
 
     public Run Snapshot(Func<string, bool>? series = null) =>
@@ -99,20 +87,8 @@ internal sealed class TensorBoardLogTail : ILogTail
     private void Start()
     {
         _scans.Clear();
-        _lastStep.Clear();
-        _points = 0;
+        _counts.Restart();
         _data = new TensorBoardRunData();
-        _data.Series.Added = Added;
-    }
-
-    private void Added(string name, SeriesPoint point)
-    {
-        _points++;
-        _new++;
-        _lastStep[name] = point.Step;
-        if (!double.IsFinite(point.Value) && _nonFinite.Count < TailRead.MaxNonFinite)
-        {
-            _nonFinite.Add((name, point));
-        }
+        _data.Series.Added = _counts.Added;
     }
 }

@@ -42,20 +42,6 @@ public sealed class JsonlLogTailTests
     private static async Task<Run> ImportWhole(string path) =>
         (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
 
-    private static void AssertSameRun(Run expected, Run actual)
-    {
-        Assert.Equal(expected.Identity, actual.Identity);
-        Assert.Equal(expected.Trainer.GlobalStep, actual.Trainer.GlobalStep);
-        Assert.Equal(expected.Series.Keys, actual.Series.Keys);
-        foreach (var (key, series) in expected.Series)
-        {
-            Assert.Equal(series.OriginalName, actual.Series[key].OriginalName);
-            Assert.Equal(series.Points.ToArray(), actual.Series[key].Points.ToArray()); // NaN equals NaN here
-        }
-
-        Assert.Equal(expected.Events.Select(e => (e.Kind, e.Message, e.Location)), actual.Events.Select(e => (e.Kind, e.Message, e.Location)));
-    }
-
     [Fact]
     public async Task A_log_appended_in_pieces_cut_anywhere_reads_as_the_importer_reads_it_whole()
     {
@@ -78,7 +64,7 @@ public sealed class JsonlLogTailTests
             Assert.Equal(points, read.Points);
             var whole = await ImportWhole(path);
             var snapshot = tail.Snapshot();
-            AssertSameRun(whole, snapshot);
+            TailAssert.SameRun(whole, snapshot);
             Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
             Assert.Equal(whole.LastStep, read.LastStep);
             looks++;
@@ -139,7 +125,7 @@ public sealed class JsonlLogTailTests
         Assert.NotNull(read.Restarted);
         Assert.Contains("metrics.jsonl became shorter", read.Restarted, StringComparison.Ordinal);
         Assert.Contains("reading it again from the start", read.Restarted, StringComparison.Ordinal);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
         Assert.Null(tail.Read().Restarted);
     }
 
@@ -158,7 +144,7 @@ public sealed class JsonlLogTailTests
         File.Move(other, path, overwrite: true);
         var read = tail.Read();
         Assert.Contains("begins differently than before: it was replaced", read.Restarted, StringComparison.Ordinal);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
 
         // the same beginning, but what was read before is no longer there: rewritten
         var text = await File.ReadAllTextAsync(path);
@@ -166,7 +152,7 @@ public sealed class JsonlLogTailTests
         File.Move(other, path, overwrite: true);
         read = tail.Read();
         Assert.Contains("it was rewritten", read.Restarted, StringComparison.Ordinal);
-        AssertSameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
     }
 
     public static TheoryData<string> CallbackLogs() =>
@@ -199,7 +185,7 @@ public sealed class JsonlLogTailTests
             {
                 var whole = await ImportWhole(path);
                 var snapshot = tail.Snapshot();
-                AssertSameRun(whole, snapshot);
+                TailAssert.SameRun(whole, snapshot);
                 Assert.Equal(whole.Config.Values.ToArray(), snapshot.Config.Values.ToArray());
                 Assert.Equal(whole.Status, snapshot.Status);
                 Assert.Equal(whole.Trainer, snapshot.Trainer);
@@ -215,9 +201,9 @@ public sealed class JsonlLogTailTests
     public async Task Logs_of_formats_not_read_incrementally_get_no_tail()
     {
         using var dir = new TempDir();
-        var csv = dir.File("metrics.csv");
-        await File.WriteAllTextAsync(csv, "step,loss\n1,0.5\n");
-        Assert.Null(LogTails.TryOpen(csv));
+        var state = dir.File("trainer_state.json");
+        await File.WriteAllTextAsync(state, "{\"global_step\": 1, \"log_history\": [{\"step\": 1, \"loss\": 0.5}]}");
+        Assert.Null(LogTails.TryOpen(state));
         Assert.Null(LogTails.TryOpen(dir.File("not-there.jsonl")));
         Assert.Null(LogTails.TryOpen(dir.Path));
     }

@@ -126,6 +126,80 @@ public sealed class TailWatchTests
         Assert.True(compared >= 4, $"{compared} full passes compared");
     }
 
+    public static TheoryData<string, string> CsvLogs() => new()
+    {
+        { "lightning-csv-mnist-cnn", "metrics.csv" },
+        { "keras-csvlogger-brats-unet-lr-plateau", "training.log" },
+    };
+
+    /// <summary>Real Lightning and Keras CSV logs (in <c>examples/</c>), grown piece by piece.</summary>
+    [Theory]
+    [MemberData(nameof(CsvLogs))]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_real_csv_log(string example, string file)
+    {
+        using var dir = new TempDir();
+        var text = await File.ReadAllTextAsync(Path.Combine(Fixtures.Example(example), file));
+        var compared = await GrowAndCompare(dir.File(file), text, 10);
+        Assert.True(compared >= 4, $"{compared} full passes compared");
+    }
+
+    /// <summary>A real MLflow run (the GAN child run: two metric files of 63,000 points, FAILED), its metric files grown
+    /// piece by piece: the full passes equal diagnoses from scratch.</summary>
+    [SharedFact]
+    public async Task At_each_full_pass_the_findings_equal_a_diagnosis_from_scratch_of_a_real_mlflow_run()
+    {
+        using var dir = new TempDir();
+        var source = Path.Combine(Fixtures.Shared("mlflow-tf-gan-nested-runs"), "mlruns", "1");
+        var sourceRun = Path.Combine(source, "8927ca27bf0446c0a36f3aab196e73ed");
+        var run = Path.Combine(dir.Path, "1", Path.GetFileName(sourceRun));
+        Directory.CreateDirectory(Path.Combine(run, "metrics"));
+        await File.WriteAllBytesAsync(Path.Combine(dir.Path, "1", "meta.yaml"), await File.ReadAllBytesAsync(Path.Combine(source, "meta.yaml")));
+        foreach (var file in Directory.GetFiles(sourceRun, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(Path.GetDirectoryName(f)) != "metrics"))
+        {
+            var to = Path.Combine(run, Path.GetRelativePath(sourceRun, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            await File.WriteAllBytesAsync(to, await File.ReadAllBytesAsync(file)); // a copy that can be written (the corpus is read-only)
+        }
+
+        var metrics = Directory.GetFiles(Path.Combine(sourceRun, "metrics")).ToDictionary(f => Path.Combine(run, "metrics", Path.GetFileName(f)), File.ReadAllBytes);
+        var written = metrics.Keys.ToDictionary(f => f, _ => 0);
+        var watchSource = WatchSources.ForPath(run);
+        Assert.IsType<TailRunSource>(watchSource);
+        var watcher = new RunWatcher(watchSource);
+        var random = new Random(17);
+        var compared = 0;
+        while (true)
+        {
+            var cycle = await watcher.TurnAsync();
+            if (cycle.Changed)
+            {
+                var scratch = await FromScratch(run);
+                Assert.Equal(scratch.Findings.Select(Render), cycle.Diagnosis!.Findings.Select(Render));
+                Assert.Equal(scratch.Summary.Status, cycle.Diagnosis.Summary.Status);
+                compared++;
+            }
+
+            var left = metrics.Keys.Where(f => written[f] < metrics[f].Length).ToList();
+            if (left.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var f in left)
+            {
+                var take = Math.Min(metrics[f].Length - written[f], random.Next(1, metrics[f].Length / 5));
+                await using (var s = new FileStream(f, FileMode.Append))
+                {
+                    await s.WriteAsync(metrics[f].AsMemory(written[f], take));
+                }
+
+                written[f] += take;
+            }
+        }
+
+        Assert.True(compared >= 4, $"{compared} full passes compared");
+    }
+
     /// <summary>A real TensorBoard run whose loss turns NaN (Lightning), its event files grown piece by piece: the
     /// full passes equal diagnoses from scratch, and the divergence appears.</summary>
     [SharedFact]
