@@ -25,7 +25,7 @@ public sealed class DiagnosisService
     }
 
     /// <summary>Several runs, each on its own core, in the order given; one run on this thread (a command on one log does
-    /// not start the parallel loop's machinery: it cost a tiny <c>analyze</c> about 10 ms of start-up).</summary>
+    /// not start the parallel loop's machinery, its worker threads and its event source, at start-up).</summary>
     public IReadOnlyList<Diagnosis> DiagnoseAll(IReadOnlyList<ResolvedRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
