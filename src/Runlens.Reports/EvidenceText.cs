@@ -117,7 +117,7 @@ internal static class EvidenceText
         {
             var dest = groups[g].Key;
             var inner = groups[g].Select(c => c.Key.StartsWith(dest + ".", StringComparison.Ordinal) ? c with { Key = c.Key[(dest.Length + 1)..] } : c).ToList();
-            sb.Append("  ").Append(System.Text.Json.JsonSerializer.Serialize(dest)).Append(": ").Append(Flat(inner, "  "));
+            sb.Append("  ").Append(Quoted(dest)).Append(": ").Append(Flat(inner, "  "));
             sb.Append(g < groups.Count - 1 ? ",\n" : "\n");
         }
 
@@ -137,11 +137,15 @@ internal static class EvidenceText
         return sb.Append(indent).Append('}').ToString();
     }
 
+    /// <summary>A JSON string literal, escaped as System.Text.Json's default encoder escapes it (what
+    /// <c>JsonSerializer.Serialize(text)</c> writes, without starting the reflection serializer in a text report).</summary>
+    private static string Quoted(string text) => "\"" + JsonEncodedText.Encode(text).Value + "\"";
+
     private static string Json(ConfigValue? v) => v switch
     {
         null => "null",
         { Kind: ConfigValueKind.Null } => "null",
-        { Kind: ConfigValueKind.String } s => System.Text.Json.JsonSerializer.Serialize(s.Text),
+        { Kind: ConfigValueKind.String } s => Quoted(s.Text),
         { Kind: ConfigValueKind.Boolean } b => b.Boolean ? "true" : "false",
         { } n => double.IsFinite(n.Number) ? n.Number.ToString("R", CultureInfo.InvariantCulture) : "\"" + Format.Number(n.Number) + "\"",
     };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -7,8 +8,11 @@ namespace Runlens.Analysis.Findings;
 /// The one way evidence becomes JSON: every contract that carries a finding (the diagnosis, alerts, MCP answers) writes
 /// its evidence through <see cref="Write"/>, and human renderers read it back as a <see cref="JsonElement"/> through
 /// <see cref="ToElement"/>, so what people read and what programs parse cannot drift. The fields of the evidence record
-/// become snake_case keys in declaration order (System.Text.Json source generation, <see cref="EvidenceJsonContext"/>);
-/// numbers that are NaN or infinite are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.
+/// become snake_case keys in declaration order (as System.Text.Json source generation writes them for
+/// <see cref="EvidenceJsonContext"/>); numbers that are NaN or infinite are written as the strings <c>"NaN"</c>,
+/// <c>"Infinity"</c>, <c>"-Infinity"</c>. The records of <see cref="EvidenceJsonContext"/> are written by
+/// <see cref="EvidenceJsonContextWriter"/>, generated from the context's attributes (src/Runlens.JsonWriterGenerator): the same
+/// bytes, without building System.Text.Json's metadata at start-up; a test holds the two byte-identical for every record.
 /// </summary>
 public static class EvidenceJson
 {
@@ -17,14 +21,24 @@ public static class EvidenceJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(evidence);
-        JsonSerializer.Serialize(writer, evidence, TypeInfo(evidence.GetType()));
+        if (!EvidenceJsonContextWriter.TryWrite(writer, evidence))
+        {
+            JsonSerializer.Serialize(writer, evidence, TypeInfo(evidence.GetType()));
+        }
     }
 
     /// <summary>The evidence as the JSON object <see cref="Write"/> writes.</summary>
     public static JsonElement ToElement(Evidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
-        return JsonSerializer.SerializeToElement(evidence, TypeInfo(evidence.GetType()));
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, evidence);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private static System.Collections.Immutable.ImmutableArray<System.Text.Json.Serialization.JsonSerializerContext> s_more = [];

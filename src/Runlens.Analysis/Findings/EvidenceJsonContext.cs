@@ -72,4 +72,5 @@ namespace Runlens.Analysis.Findings;
 [JsonSerializable(typeof(GpuMemoryEvidence))]
 [JsonSerializable(typeof(GpuUtilisationEvidence))]
 [JsonSerializable(typeof(MissingTelemetryEvidence))]
+[Runlens.Json.GenerateJsonWriter]
 internal sealed partial class EvidenceJsonContext : JsonSerializerContext;

@@ -24,10 +24,16 @@ public sealed class DiagnosisService
         return _diagnoser.Diagnose(run.Run, run.Validation, run.Training);
     }
 
-    /// <summary>Several runs, each on its own core, in the order given.</summary>
+    /// <summary>Several runs, each on its own core, in the order given; one run on this thread (a command on one log does
+    /// not start the parallel loop's machinery, its worker threads and its event source, at start-up).</summary>
     public IReadOnlyList<Diagnosis> DiagnoseAll(IReadOnlyList<ResolvedRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 1)
+        {
+            return [Diagnose(runs[0])];
+        }
+
         var diagnoses = new Diagnosis[runs.Count];
         Parallel.For(0, runs.Count, i => diagnoses[i] = Diagnose(runs[i]));
         return diagnoses;

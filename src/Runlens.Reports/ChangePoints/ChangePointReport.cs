@@ -16,7 +16,7 @@ public sealed record ChangePointReport(ChangePointResult Result, string Source, 
     public const string Schema = ChangePointsDocument.CurrentSchema;
 
     /// <summary><c>runlens.changepoints/v1</c>: breakpoints as ruptures reports them (segment ends, the last equal to n).</summary>
-    public void WriteJson(Stream output) => ContractJson.WriteDocument(output, ToDocument(), ContractJson.Indented.ChangePointsDocument);
+    public void WriteJson(Stream output) => ContractJson.WriteDocument(output, ToDocument(), ContractJsonWriter.Write);
 
     /// <summary>The report as its contract record.</summary>
     public ChangePointsDocument ToDocument()

@@ -36,7 +36,16 @@ public sealed record RunSummary(
     }
 
     /// <summary>The stored form (compact JSON).</summary>
-    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, ContractJson.Compact.RunSummary);
+    public byte[] ToBytes()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ContractJson.WriterOptions(indented: false)))
+        {
+            ContractJsonWriter.Write(writer, this);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>The summary stored in <paramref name="bytes"/>, or null when they hold none this version can read (a summary
     /// written by an older version is computed again).</summary>

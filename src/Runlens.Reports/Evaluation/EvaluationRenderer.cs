@@ -23,11 +23,11 @@ public static class EvaluationRenderer
         ArgumentNullException.ThrowIfNull(output);
         if (evaluations.Count == 1 && aggregate is null)
         {
-            ContractJson.WriteDocument(output, EvaluationDocument.From(evaluations[0]), ContractJson.Indented.EvaluationDocument);
+            ContractJson.WriteDocument(output, EvaluationDocument.From(evaluations[0]), ContractJsonWriter.Write);
         }
         else
         {
-            ContractJson.WriteDocument(output, EvaluationSetDocument.From(evaluations, aggregate, setFindings), ContractJson.Indented.EvaluationSetDocument);
+            ContractJson.WriteDocument(output, EvaluationSetDocument.From(evaluations, aggregate, setFindings), ContractJsonWriter.Write);
         }
     }
 

@@ -10,5 +10,5 @@ public sealed class ImpactJsonRenderer : IImpactRenderer
     public string Format => "json";
 
     public void Render(ImpactAnalysis analysis, Stream output) =>
-        ContractJson.WriteDocument(output, ImpactDocument.From(analysis), ContractJson.Indented.ImpactDocument);
+        ContractJson.WriteDocument(output, ImpactDocument.From(analysis), ContractJsonWriter.Write);
 }

@@ -12,5 +12,5 @@ public sealed class ComparisonJsonRenderer : IComparisonRenderer
     public string Format => "json";
 
     public void Render(ExperimentComparison comparison, Stream output) =>
-        ContractJson.WriteDocument(output, ComparisonDocument.From(comparison), ContractJson.Indented.ComparisonDocument);
+        ContractJson.WriteDocument(output, ComparisonDocument.From(comparison), ContractJsonWriter.Write);
 }

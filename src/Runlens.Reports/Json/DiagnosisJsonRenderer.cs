@@ -19,17 +19,17 @@ public sealed class DiagnosisJsonRenderer : IDiagnosisRenderer
         ArgumentNullException.ThrowIfNull(diagnoses);
         if (diagnoses.Count == 1)
         {
-            ContractJson.WriteDocument(output, DiagnosisDocument.From(diagnoses[0]), ContractJson.Indented.DiagnosisDocument);
+            ContractJson.WriteDocument(output, DiagnosisDocument.From(diagnoses[0]), ContractJsonWriter.Write);
         }
         else
         {
-            ContractJson.WriteDocument(output, DiagnosesDocument.From(diagnoses), ContractJson.Indented.DiagnosesDocument);
+            ContractJson.WriteDocument(output, DiagnosesDocument.From(diagnoses), ContractJsonWriter.Write);
         }
     }
 
     /// <summary>One finding as the diagnosis writes it (for hosts that embed findings in their own lines, e.g. <c>watch --format json</c>).</summary>
     public static void WriteFinding(Utf8JsonWriter w, Finding f) =>
-        JsonSerializer.Serialize(w, FindingJson.From(f), ContractJson.Compact.FindingJson);
+        ContractJsonWriter.Write(w, FindingJson.From(f));
 
     /// <summary>An event kind as the JSON contracts and the native API name it: <c>import_damage</c>, <c>early_stop</c>, <c>control</c>.</summary>
     public static string EventKind(RunEventKind kind) => EventJson.KindText(kind);

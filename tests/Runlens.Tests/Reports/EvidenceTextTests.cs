@@ -37,4 +37,18 @@ public sealed class EvidenceTextTests
             [("series", "train/loss"), ("first non finite step", "12,030"), ("non finite points", "3"), ("points", "40"), ("other series", "val/loss, val/g1_loss")],
             items);
     }
+
+    [Fact]
+    public void Config_changes_quote_text_as_the_json_serializer_does()
+    {
+        const string awkward = "adamw é → \"q\" <b>&\n";
+        var changes = new[]
+        {
+            new Runlens.Analysis.Findings.ConfigChange("optim", Runlens.Model.ConfigValue.Of("sgd"), Runlens.Model.ConfigValue.Of(awkward)) { Destination = "Trainer <\"x\">" },
+        };
+        var text = EvidenceText.ChangesJson(changes);
+
+        Assert.Contains(System.Text.Json.JsonSerializer.Serialize("Trainer <\"x\">") + ": {", text, StringComparison.Ordinal);
+        Assert.Contains("\"to\": " + System.Text.Json.JsonSerializer.Serialize(awkward) + "}", text, StringComparison.Ordinal);
+    }
 }

@@ -44,6 +44,13 @@ internal static partial class EvidenceAudit
                 problems.Add($"{f.RuleId} {f.Rule}: evidence {f.Evidence.GetType().Name} is not one the rule declares");
             }
 
+            // The generated writer (src/Runlens.JsonWriterGenerator) writes what System.Text.Json's metadata writes.
+            var reference = JsonSerializer.Serialize(f.Evidence, EvidenceJson.TypeInfo(f.Evidence.GetType()));
+            if (EvidenceJson.ToElement(f.Evidence).GetRawText() != reference)
+            {
+                problems.Add($"{f.RuleId} {f.Rule}: the generated evidence JSON differs from System.Text.Json's {reference}");
+            }
+
             foreach (var (path, value) in Strings(EvidenceJson.ToElement(f.Evidence), "$"))
             {
                 if (!Acceptable(value, input))
