@@ -50,6 +50,10 @@ internal sealed class CauseAttribution
             : c.BelowMajorityBaseline ? ("has-not-learned-the-task", []) : ("weak-classes", ["has-not-learned-the-task", "label-noise"]),
         ClassImbalanceEvidence => ("weak-classes", ["eval-too-small", "class-imbalance", "has-not-learned-the-task", "label-noise"]),
         LabelNoiseEvidence l => AtChance(l) ? ("has-not-learned-the-task", []) : ("label-noise", []),
+        // A loss that never left ln K: the model learned nothing; a deep sigmoid/tanh stack in the config names the cause.
+        UnderfittingEvidence { AtChance: true } u => u.SaturatingActivation is not null && u.Layers >= u.ThresholdDeepLayers
+            ? ("vanishing-gradients", ["lr-too-low", "vanishing-gradients"])
+            : ("has-not-learned-the-task", ["lr-too-low", "vanishing-gradients", "has-not-learned-the-task"]),
         PredictionCollapseEvidence p => Imbalanced(p.MajorityLabelFraction, p.ClassesLabelled) ? ("class-imbalance", []) : ("has-not-learned-the-task", []),
         _ => ByRule(f.Rule),
     };
