@@ -38,6 +38,7 @@ internal sealed class CauseAttribution
         DivergenceEvidence => ("diverging", [.. Instability, .. Sudden]),
         ExplodingGradientsEvidence e => Exploding(e),
         SuddenMetricDropEvidence s => Sudden2(s.FromStep, s.ToStep, TrainLossJumpedNear(s.FromStep, s.ToStep)),
+        ChangePointEvidence { DataShift: true } => ("data-shift", []),
         ChangePointEvidence c => Sudden2(c.ChangeStep, c.ChangeStep, trainLossJumped: true),
         ScheduleRestartEvidence => ("schedule-restart", []),
         LossSpikesEvidence l => RateChange(l.LargestStep, l.LargestStep) switch
@@ -113,6 +114,14 @@ internal sealed class CauseAttribution
         if (e.Median > e.ThresholdHugeNorm)
         {
             return ("exploding-gradients", []); // huge throughout (a NaN loss that follows leads numerical-overflow)
+        }
+
+        // A burst or two where the training data changed (a steady rate, validation rising after): the new data's large
+        // loss drove the gradient, and the data is the cause.
+        if (e.Jumps <= 2 && e.FirstJumpStep is { } at && _findings.Any(f => f.Evidence is ChangePointEvidence { DataShift: true } c
+            && Math.Abs(c.ChangeStep - at) <= Math.Max(1, _span / 20)))
+        {
+            return ("exploding-gradients", ["data-shift"]);
         }
 
         // Bursts while a warmup was still raising the learning rate: the rate is the cause, and the blow-up its result.
