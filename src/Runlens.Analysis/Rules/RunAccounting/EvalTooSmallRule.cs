@@ -16,7 +16,8 @@ public sealed class EvalTooSmallRule : IRule
         [],
         [typeof(EvalTooSmallEvidence)],
         new RuleOption("min_examples", 100, "Evaluation examples below which one example moves accuracy by more than a point"),
-        new RuleOption("min_distinct", 4, "Distinct accuracy values needed before their common step is read as the set's size"));
+        new RuleOption("min_distinct", 4, "Distinct accuracy values needed before their common step is read as the set's size"),
+        new RuleOption("few_distinct_max_examples", 24, "With one distinct value fewer than min_distinct, all but one strictly between 0 and 1 and none of them 0.5, a common step is still read as the set's size when it is at most this many examples"));
 
     private static readonly string[] AccuracyNames = ["accuracy", "acc"];
 
@@ -44,6 +45,12 @@ public sealed class EvalTooSmallRule : IRule
             {
                 examples = SmallestDenominator(values, (int)Math.Ceiling(minExamples) - 1);
             }
+            else if (distinct == context.Option("min_distinct") - 1 && InformativeValues(values) >= distinct - 1)
+            {
+                // A run that reaches its plateau fast logs few distinct accuracies; two values strictly between 0 and 1 that
+                // both sit on k/n for a small n (7/12 and 11/12) are still beyond coincidence for a large set.
+                examples = SmallestDenominator(values, (int)context.Option("few_distinct_max_examples"));
+            }
         }
 
         if (examples is not { } n || n >= minExamples)
@@ -53,7 +60,8 @@ public sealed class EvalTooSmallRule : IRule
 
         var final = values.Length > 0 ? values[^1] : double.NaN;
         var se = double.IsFinite(final) ? Math.Sqrt(Math.Max(final * (1 - final), 1.0 / n) / n) : double.NaN;
-        var evidence = new EvalTooSmallEvidence(source, accuracy?.Key, n, distinct, final, se, minExamples);
+        var evidence = new EvalTooSmallEvidence(source, accuracy?.Key, n, distinct, final, se, minExamples,
+            distinct >= context.Option("min_distinct") ? context.Option("min_distinct") : context.Option("min_distinct") - 1);
         var how = source == "dataset"
             ? $"the run records {n} evaluation examples"
             : $"every one of the {distinct} distinct values of {accuracy!.Key} is a whole number of examples out of {n}";
@@ -72,6 +80,10 @@ public sealed class EvalTooSmallRule : IRule
             "With so few evaluation examples the scores move by whole examples: the curves' ups and downs, the best checkpoint and the gaps between metrics say more about which examples were drawn than about the model.",
             accuracy is null ? [] : [accuracy.Key]);
     }
+
+    /// <summary>Distinct values strictly between 0 and 1 other than 0.5 (which many denominators share).</summary>
+    private static int InformativeValues(double[] values) =>
+        values.Select(v => Math.Round(v, 6)).Distinct().Count(v => v is > 0 and < 1 && v != 0.5);
 
     /// <summary>The smallest n in [2, <paramref name="max"/>] for which every value is k/n for a whole k; null when none.</summary>
     private static long? SmallestDenominator(double[] values, int max)
