@@ -13,4 +13,5 @@ public sealed record SuddenMetricDropEvidence(
     double RelativeDrop,
     double Threshold,
     bool Recovered,
+    double RelativeDriftBefore,
     ImmutableArray<string> OtherSeries) : Evidence, ISeriesEvidence;
