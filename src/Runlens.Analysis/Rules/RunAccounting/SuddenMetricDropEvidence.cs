@@ -13,5 +13,4 @@ public sealed record SuddenMetricDropEvidence(
     double RelativeDrop,
     double Threshold,
     bool Recovered,
-    double RelativeDriftBefore,
     ImmutableArray<string> OtherSeries) : Evidence, ISeriesEvidence;

@@ -41,12 +41,8 @@ public sealed class SuddenMetricDropRule : IRule
                     continue;
                 }
 
-                // A break from the metric's recent course, not its continuation: the worsening it was already on (the median
-                // change over the previous evaluations, when that is a worsening) is taken off first.
-                var change = greater ? v[i - 1] - v[i] : v[i] - v[i - 1];
-                var drift = Math.Max(0, Drift(v, i, greater));
-                var worse = (change - drift) / Math.Abs(v[i - 1]);
-                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) - drift >= context.Option("min_ratio") * typical && worse > worst.Drop)
+                var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
+                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * typical && worse > worst.Drop)
                 {
                     worst = (i, worse);
                 }
@@ -74,17 +70,15 @@ public sealed class SuddenMetricDropRule : IRule
         drops.Sort((a, b) => b.Drop.CompareTo(a.Drop));
         var top = drops[0];
         var p = top.Series.Points;
-        var rawDrop = (top.Greater ? p[top.Index - 1].Value - p[top.Index].Value : p[top.Index].Value - p[top.Index - 1].Value) / Math.Abs(p[top.Index - 1].Value);
         var evidence = new SuddenMetricDropEvidence(
             Series: top.Series.Key,
             FromStep: p[top.Index - 1].Step,
             FromValue: p[top.Index - 1].Value,
             ToStep: p[top.Index].Step,
             ToValue: p[top.Index].Value,
-            RelativeDrop: rawDrop,
+            RelativeDrop: top.Drop,
             Threshold: context.Option("min_drop"),
             Recovered: top.Recovered,
-            RelativeDriftBefore: rawDrop - top.Drop,
             OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)]);
 
         var lrChange = LrChangeBetween(run, p[top.Index - 1].Step, p[top.Index].Step);
@@ -102,7 +96,7 @@ public sealed class SuddenMetricDropRule : IRule
         yield return context.Finding(
             top.Recovered ? Severity.Info : Severity.Warning,
             top.Recovered ? 0.55 : 0.75,
-            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(rawDrop)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
+            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Drop)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
                 + (top.Recovered ? ", then recovered" : ", and did not recover")
                 + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : ""),
             evidence,
@@ -110,25 +104,6 @@ public sealed class SuddenMetricDropRule : IRule
             recs,
             "A validation metric that falls off a cliff between two evaluations points at a single event: an unstable update, a data change, or an evaluation problem.",
             [.. drops.Select(d => d.Series.Key)]);
-    }
-
-    /// <summary>Evaluations before a drop whose changes make the metric's recent course.</summary>
-    public const int DriftEvaluations = 5;
-
-    /// <summary>The median worsening per evaluation over the <see cref="DriftEvaluations"/> changes before index
-    /// <paramref name="i"/> (negative when the metric was improving; 0 with fewer than three changes).</summary>
-    private static double Drift(double[] v, int i, bool greater)
-    {
-        var changes = new List<double>(DriftEvaluations);
-        for (var j = Math.Max(1, i - DriftEvaluations); j < i; j++)
-        {
-            if (double.IsFinite(v[j]) && double.IsFinite(v[j - 1]))
-            {
-                changes.Add(greater ? v[j - 1] - v[j] : v[j] - v[j - 1]);
-            }
-        }
-
-        return changes.Count >= 3 ? SeriesMath.Median(changes.ToArray()) : 0;
     }
 
     /// <summary>An accuracy at most this many times 1/K (K classes) counts as still at chance level.</summary>
