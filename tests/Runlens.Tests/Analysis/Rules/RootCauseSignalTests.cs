@@ -10,7 +10,14 @@ namespace Runlens.Tests.Analysis.Rules;
 /// (RL0403), a slow descent seen in the validation loss (RL0202), an evaluation set read from few accuracies (RL0408).</summary>
 public sealed class RootCauseSignalTests : RuleTestBase
 {
-    private static double[] Around(int n, double level, double sd, int seed) => [.. RunBuilder.Noise(n, sd, seed).Select(e => level + e)];
+    private static double[] Around(int n, double level, double sd, int seed) => ConvergenceRuleTests.Flat(n, level, sd, seed);
+
+    /// <summary>A loss that falls, jumps at step 290 at a steady learning rate and falls again to <paramref name="trainEnd"/>,
+    /// with a validation loss at its best just before the jump and <paramref name="valAfter"/> after it.</summary>
+    private static Runlens.Model.Run JumpAt290(double trainEnd, params double[] valAfter) => new RunBuilder()
+        .Series("train/loss", 5, [.. RunBuilder.Falling(58, 2.3, 0.25, 0.02, 9), .. RunBuilder.Falling(56, 2.5, trainEnd, 0.02, 10)])
+        .Series("train/learning_rate", 5, [.. Enumerable.Repeat(1e-3, 114)])
+        .Series("val/loss", 19, [2.1, 1.2, 0.8, 0.55, 0.42, 0.36, 0.31, 0.29, 0.27, 0.26, 0.255, 0.25, 0.248, 0.246, 0.245, .. valAfter]).Build();
 
     [Fact]
     public void A_loss_that_never_leaves_ln_K_is_a_model_that_learned_nothing_not_a_model_too_small()
@@ -56,12 +63,8 @@ public sealed class RootCauseSignalTests : RuleTestBase
     [Fact]
     public void A_loss_jump_at_a_steady_rate_with_validation_rising_after_it_is_changed_training_data()
     {
-        // The loss falls, jumps at step 290 (a corrupted shard) and falls again while validation gets worse at every evaluation.
-        var train = RunBuilder.Falling(58, 2.3, 0.25, 0.02, 9).Concat(RunBuilder.Falling(56, 2.5, 1.2, 0.02, 10)).ToArray();
-        var run = new RunBuilder().Series("train/loss", 5, train)
-            .Series("train/learning_rate", 5, [.. Enumerable.Repeat(1e-3, 114)])
-            .Series("val/loss", 19, 2.1, 1.2, 0.8, 0.55, 0.42, 0.36, 0.31, 0.29, 0.27, 0.26, 0.255, 0.25, 0.248, 0.246, 0.245,
-                0.62, 0.8, 1.0, 1.1, 1.2, 1.25, 1.33, 1.4, 1.46, 1.52, 1.6, 1.7, 1.75, 1.84, 1.91).Build();
+        // A corrupted shard from step 290: training learns it again while validation gets worse at every evaluation.
+        var run = JumpAt290(1.2, 0.62, 0.8, 1.0, 1.1, 1.2, 1.25, 1.33, 1.4, 1.46, 1.52, 1.6, 1.7, 1.75, 1.84, 1.91);
         var f = Assert.Single(Findings(run, "change-point"));
         Assert.Equal(Severity.Warning, f.Severity);
         Assert.True(EvidenceOf<ChangePointEvidence>(f).DataShift);
@@ -71,11 +74,7 @@ public sealed class RootCauseSignalTests : RuleTestBase
     [Fact]
     public void A_loss_jump_after_which_validation_recovers_is_not_changed_training_data()
     {
-        var train = RunBuilder.Falling(58, 2.3, 0.25, 0.02, 9).Concat(RunBuilder.Falling(56, 2.5, 0.2, 0.02, 10)).ToArray();
-        var run = new RunBuilder().Series("train/loss", 5, train)
-            .Series("train/learning_rate", 5, [.. Enumerable.Repeat(1e-3, 114)])
-            .Series("val/loss", 19, 2.1, 1.2, 0.8, 0.55, 0.42, 0.36, 0.31, 0.29, 0.27, 0.26, 0.255, 0.25, 0.248, 0.246, 0.245,
-                0.9, 0.7, 0.5, 0.4, 0.35, 0.3, 0.28, 0.26, 0.25, 0.24, 0.235, 0.23, 0.228, 0.226, 0.225).Build();
+        var run = JumpAt290(0.2, 0.9, 0.7, 0.5, 0.4, 0.35, 0.3, 0.28, 0.26, 0.25, 0.24, 0.235, 0.23, 0.228, 0.226, 0.225);
         Assert.All(Findings(run, "change-point"), f => Assert.False(f.Evidence is ChangePointEvidence { DataShift: true }));
     }
 
