@@ -52,6 +52,7 @@ internal sealed class CauseAttribution
         DivergenceEvidence => ("diverging", [.. Instability, .. Sudden]),
         ExplodingGradientsEvidence e => Exploding(e),
         SuddenMetricDropEvidence s => Sudden2(s.FromStep, s.ToStep, TrainLossJumpedNear(s.FromStep, s.ToStep)),
+        ChangePointEvidence { DataShift: true } => ("data-shift", []),
         ChangePointEvidence c => Sudden2(c.ChangeStep, c.ChangeStep, trainLossJumped: true),
         ScheduleRestartEvidence => ("schedule-restart", []),
         LossStdEvidence { Level: "severe" or "never-settles" } => ("label-noise", ["numerical-overflow", "exploding-gradients", "lr-spike", "schedule-restart", "diverging"]),
@@ -71,6 +72,10 @@ internal sealed class CauseAttribution
         ClassImbalancePredictionsEvidence c => Imbalanced(c.MajorityFraction, c.Supports.Length) ? ("class-imbalance", [])
             : c.BelowMajorityBaseline ? ("has-not-learned-the-task", []) : ("weak-classes", ["has-not-learned-the-task", "label-noise"]),
         ClassImbalanceEvidence => ("weak-classes", ["eval-too-small", "class-imbalance", "has-not-learned-the-task", "label-noise"]),
+        // A loss that never left ln K: the model learned nothing; a deep sigmoid/tanh stack in the config names the cause.
+        UnderfittingEvidence { AtChance: true } u => u.SaturatingActivation is not null && u.Layers >= u.ThresholdDeepLayers
+            ? ("vanishing-gradients", ["lr-too-low", "vanishing-gradients"])
+            : ("has-not-learned-the-task", ["lr-too-low", "vanishing-gradients", "has-not-learned-the-task"]),
         PredictionCollapseEvidence p => Imbalanced(p.MajorityLabelFraction, p.ClassesLabelled) ? ("class-imbalance", []) : ("has-not-learned-the-task", []),
         _ => ByRule(f.Rule),
     };
@@ -146,6 +151,14 @@ internal sealed class CauseAttribution
         if (e.Median > e.ThresholdHugeNorm)
         {
             return ("exploding-gradients", []); // huge throughout (a NaN loss that follows leads numerical-overflow)
+        }
+
+        // A burst or two where the training data changed (a steady rate, validation rising after): the new data's large
+        // loss drove the gradient, and the data is the cause.
+        if (e.Jumps <= 2 && e.FirstJumpStep is { } at && _findings.Any(f => f.Evidence is ChangePointEvidence { DataShift: true } c
+            && Math.Abs(c.ChangeStep - at) <= Math.Max(1, _span / 20)))
+        {
+            return ("exploding-gradients", ["data-shift"]);
         }
 
         // Bursts while a warmup was still raising the learning rate: the rate is the cause, and the blow-up its result.

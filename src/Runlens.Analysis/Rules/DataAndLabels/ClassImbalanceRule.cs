@@ -81,7 +81,7 @@ public sealed class ClassImbalanceRule : IRule
 
         // On an evaluation set of a few dozen examples some classes have one example or none, and macro-F1 counts each of
         // them as a whole class: the gap is the set's size, not rare classes being ignored (eval-too-small says so).
-        var evalSize = RunAccounting.EvalSetSize.Of(run, RunAccounting.EvalSetSize.DefaultMinExamples, RunAccounting.EvalSetSize.DefaultMinDistinct).Examples;
+        var evalSize = RunAccounting.EvalSetSize.Of(run, RunAccounting.EvalSetSize.DefaultMinExamples, RunAccounting.EvalSetSize.DefaultMinDistinct, RunAccounting.EvalSetSize.DefaultFewDistinctMax).Examples;
         var tooSmall = evalSize is { } examples && examples < RunAccounting.EvalSetSize.DefaultMinExamples;
         var vocab = new TrainerVocabulary(run);
         yield return context.Finding(

@@ -2,7 +2,8 @@ using Runlens.Analysis.Findings;
 
 namespace Runlens.Analysis.Rules.LearningDynamics;
 
-/// <summary>RL0105: the training loss barely fell, and the validation loss (when logged) sits as high.</summary>
+/// <summary>RL0105: the training loss barely fell, and the validation loss (when logged) sits as high; at chance level (ln K)
+/// when it never left the loss of a uniform guess.</summary>
 public sealed record UnderfittingEvidence(
     string Series,
     double HeadMedian,
@@ -12,4 +13,12 @@ public sealed record UnderfittingEvidence(
     string? ValSeries,
     double? RelativeValGap,
     double ThresholdGap,
-    int Points) : Evidence, ISeriesEvidence;
+    int Points,
+    int? Classes,
+    double? ChanceLevel,
+    string? ClassesSource,
+    bool AtChance,
+    double ThresholdChanceBand,
+    string? SaturatingActivation,
+    int? Layers,
+    double ThresholdDeepLayers) : Evidence, ISeriesEvidence;

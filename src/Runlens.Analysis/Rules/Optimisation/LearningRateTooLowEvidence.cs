@@ -21,4 +21,8 @@ public sealed record LearningRateTooLowEvidence(
     string? PriorFamily,
     double? PriorLow,
     double? PriorHigh,
-    string? PriorSource) : Evidence, ISeriesEvidence;
+    string? PriorSource,
+    string? ValSeries,
+    double? ValSteadiness,
+    double? ValRelativeDropLastQuarter,
+    double ThresholdValSteadiness) : Evidence, ISeriesEvidence;

@@ -15,6 +15,8 @@ public sealed class LearningRateTooLowRule : IRule
         new RuleOption("min_tail_drop", 0.01, "Relative fall over the last quarter of the logs that counts as still falling"),
         new RuleOption("chance_band", 0.05, "The loss counts as at chance level when its first and last tenth both lie within this fraction of ln K (K classes, from the config)"),
         new RuleOption("prior_factor", 10, "With the loss at chance, a learning rate this many times below the bottom of the model family's usual range (or below 1e-5 when the family is unknown) is reported"),
+        new RuleOption("min_val_steadiness", 0.95, "With a noisy training loss, a validation loss this steady (rank correlation with time, negated), slow and still falling shows the same descent"),
+        new RuleOption("min_val_evals", 8, "Evaluations the validation loss needs for its descent to be judged"),
         new RuleOption("tiny_lr", 1e-7, "A peak learning rate below this is reported whenever the loss fell less than max_drop"),
         new RuleOption("min_points", 30, "Training-loss logs needed to judge"));
 
@@ -48,8 +50,12 @@ public sealed class LearningRateTooLowRule : IRule
         var steadiness = -SeriesMath.TrendRank(v);
         var quarter = v.AsSpan(v.Length * 3 / 4);
         var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
-        var slowAndSteady = drop > 0 && drop < context.Option("max_drop") && steadiness >= context.Option("min_steadiness")
-            && tailDrop >= context.Option("min_tail_drop");
+        // The validation loss is measured on the same examples every time, so it shows a slow descent that the training
+        // loss's batch-to-batch noise hides.
+        var (valSteadiness, valTailDrop) = ValDescent(run.ValLoss, (int)context.Option("min_val_evals"), context.Option("max_drop"));
+        var slowAndSteady = drop > 0 && drop < context.Option("max_drop")
+            && ((steadiness >= context.Option("min_steadiness") && tailDrop >= context.Option("min_tail_drop"))
+                || (valSteadiness >= context.Option("min_val_steadiness") && valTailDrop >= context.Option("min_tail_drop")));
         if (!slowAndSteady && !(tinyLr && drop < context.Option("max_drop")))
         {
             yield break;
@@ -80,7 +86,11 @@ public sealed class LearningRateTooLowRule : IRule
             PriorFamily: prior?.Id,
             PriorLow: prior?.Low,
             PriorHigh: prior?.High,
-            PriorSource: prior?.Source);
+            PriorSource: prior?.Source,
+            ValSeries: valSteadiness is null ? null : run.ValLoss!.Key,
+            ValSteadiness: valSteadiness,
+            ValRelativeDropLastQuarter: valTailDrop,
+            ThresholdValSteadiness: context.Option("min_val_steadiness"));
 
         var recs = new List<Recommendation>
         {
@@ -103,5 +113,19 @@ public sealed class LearningRateTooLowRule : IRule
             recs,
             "A loss that falls smoothly but slowly and has not levelled off is taking small steps: the optimiser could go faster.",
             loss.Key);
+    }
+
+    /// <summary>The validation loss's steadiness (negated rank correlation with time) and its relative fall over the last
+    /// quarter of its evaluations, when it has enough finite evaluations and fell, slowly (less than <paramref name="maxDrop"/>).</summary>
+    private static (double? Steadiness, double? TailDrop) ValDescent(Runlens.Model.Series? val, int minEvals, double maxDrop)
+    {
+        if (val is null || val.Count < minEvals || LossLevels.Of(val, minEvals) is not { } levels || !(levels.Drop > 0) || levels.Drop >= maxDrop)
+        {
+            return (null, null);
+        }
+
+        var v = levels.Values;
+        var quarter = v.AsSpan(v.Length * 3 / 4);
+        return (-SeriesMath.TrendRank(v), -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter));
     }
 }

@@ -18,6 +18,7 @@ public sealed class ChangePointRule : IRule
         new RuleOption("min_segment_fraction", 0.05, "Shortest segment as a fraction of the series (PELT's min_size)"),
         new RuleOption("penalty_scale", 1, "Multiplier on PELT's default penalty 3·ln(n)·σ²"),
         new RuleOption("min_points", 40, "Training-loss logs needed to judge"),
+        new RuleOption("min_val_steadiness", 0.8, "After a jump at a steady learning rate, a validation loss rising this steadily (rank correlation with time) while the training loss falls again marks changed training data"),
         new RuleOption("restart_decayed", 0.3, "A schedule restart needs the learning rate first decayed to at most this fraction of its peak"),
         new RuleOption("restart_climb", 0.5, "… and then back to at least this fraction of its peak (at most 1.5×: above is a spike, not a restart)"));
 
@@ -185,6 +186,7 @@ public sealed class ChangePointRule : IRule
         var top = rises.MaxBy(r => r.Shift);
         var step = steps[top.Index];
         var lrNote = LrNear(run.LearningRate, step);
+        var changedData = DataShift(run, step, context.Option("min_val_steadiness"));
         var evidence = new ChangePointEvidence(
             Series: loss.Key,
             ChangeStep: step,
@@ -197,7 +199,32 @@ public sealed class ChangePointRule : IRule
             ChangeSteps: [.. rises.Select(r => steps[r.Index])],
             Penalty: penalty,
             MinSize: minSize,
-            Samples: samples.Count);
+            Samples: samples.Count,
+            ValSeries: changedData?.Val.Key,
+            ValBestBeforeChange: changedData?.Best,
+            ValFinal: changedData?.Final,
+            ValSteadinessAfter: changedData?.ValSteadiness,
+            TrainSteadinessAfter: changedData?.TrainSteadiness,
+            ThresholdValSteadiness: context.Option("min_val_steadiness"),
+            DataShift: changedData is not null);
+
+        if (changedData is { } d)
+        {
+            yield return context.Finding(
+                Severity.Warning,
+                0.8,
+                $"The training data looks changed at step {Format.Step(step)}: {loss.Key} jumped {Format.Number(top.Before)} → {Format.Number(top.After)} (+{Format.Percent(top.Shift)}) at a steady learning rate, "
+                    + $"then fell again while {d.Val.Key} rose at the evaluations after it ({Format.Number(d.Best)} at its best → {Format.Number(d.Final)})",
+                evidence,
+                rises.Select(r => steps[r.Index]),
+                [
+                    Recommendation.Do($"Check the training data served from step {Format.Step(step)} on: a new shard, a corrupted or differently preprocessed file, a curriculum or sampling switch, or labels mapped differently. The model is learning it while the validation set, which did not change, gets worse."),
+                    Recommendation.Do($"Keep the checkpoint from before step {Format.Step(step)}, and resume from it once the data is fixed."),
+                ],
+                "A training loss that jumps at a steady learning rate and then falls again is the model meeting, and learning, different data; validation getting worse at every evaluation from that point says the new data is not the task it is measured on.",
+                loss.Key, d.Val.Key);
+            yield break;
+        }
 
         yield return context.Finding(
             Severity.Info,
@@ -209,6 +236,48 @@ public sealed class ChangePointRule : IRule
             [Recommendation.Do($"Check what happened at step {Format.Step(step)}: a resumed checkpoint with a different optimiser state or schedule, a new data source, a learning-rate change, or an unstable update. `runlens changepoints` shows every segment.")],
             "The loss did not just wobble: it moved to a worse level and stayed there.",
             loss.Key);
+    }
+
+    /// <summary>The picture of training data that changed at <paramref name="step"/>: the learning rate steady (within 20%)
+    /// across it, the validation loss at its best at one of the last two evaluations before it, then rising over at least
+    /// three evaluations after it (rank correlation with time at least <paramref name="minSteadiness"/>) while the training
+    /// loss falls again (negated rank correlation at least 0.5). Null when any part is missing.</summary>
+    private static (Series Val, double Best, double Final, double ValSteadiness, double TrainSteadiness)? DataShift(RunView run, long step, double minSteadiness)
+    {
+        if (run.ValLoss is not { Count: >= 5 } val || run.TrainLoss is not { } train || run.LearningRate is not { Count: >= 2 } lr)
+        {
+            return null;
+        }
+
+        var lrBefore = lr.Points.Where(p => p.Step < step && double.IsFinite(p.Value)).Select(p => p.Value).TakeLast(5).ToList();
+        var lrAfter = lr.Points.Where(p => p.Step >= step && double.IsFinite(p.Value)).Select(p => p.Value).Take(5).ToList();
+        if (lrBefore.Count == 0 || lrAfter.Count == 0 || !(lrBefore.Min() > 0) || lrAfter.Max() > 1.2 * lrBefore.Min() || lrAfter.Min() < lrBefore.Max() / 1.2)
+        {
+            return null;
+        }
+
+        var points = val.Points.Where(p => double.IsFinite(p.Value)).ToList();
+        var before = points.Where(p => p.Step <= step).ToList();
+        var after = points.Where(p => p.Step > step).Select(p => p.Value).ToArray();
+        if (before.Count < 2 || after.Length < 3)
+        {
+            return null;
+        }
+
+        var best = before.MinBy(p => p.Value);
+        var bestIndex = before.IndexOf(best);
+        var trainAfter = train.Points.Where(p => p.Step > step && double.IsFinite(p.Value)).Select(p => p.Value).ToArray();
+        if (bestIndex < before.Count - 2 || points.Any(p => p.Value < best.Value) || trainAfter.Length < 5)
+        {
+            return null;
+        }
+
+        double[] valAfter = [best.Value, .. after];
+        var valSteadiness = SeriesMath.TrendRank(valAfter);
+        var trainSteadiness = -SeriesMath.TrendRank(trainAfter);
+        return valSteadiness >= minSteadiness && trainSteadiness >= 0.5 && after[^1] > best.Value
+            ? (val, best.Value, after[^1], valSteadiness, trainSteadiness)
+            : null;
     }
 
     private static string? LrNear(Series? lr, long step)

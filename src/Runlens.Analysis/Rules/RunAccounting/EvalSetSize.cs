@@ -20,17 +20,22 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
     /// <summary>Distinct accuracy values needed before their common step is read as the set's size (eval-too-small's default).</summary>
     public const double DefaultMinDistinct = 4;
 
+    /// <summary>With one distinct value fewer than min_distinct, the largest set a common step is still read as
+    /// (eval-too-small's default).</summary>
+    public const double DefaultFewDistinctMax = 24;
+
     private static readonly string[] AccuracyNames = ["accuracy", "acc"];
 
     /// <summary>How far a logged accuracy may sit from k/n and still count as k examples out of n (float32 logging).</summary>
     private const double Tolerance = 5e-5;
 
     /// <summary>Whether the evaluation set is known to hold fewer than <see cref="DefaultMinExamples"/> examples.</summary>
-    public static bool IsTooSmall(Run run) => Of(run, DefaultMinExamples, DefaultMinDistinct).Examples is { } n && n < DefaultMinExamples;
+    public static bool IsTooSmall(Run run) => Of(run, DefaultMinExamples, DefaultMinDistinct, DefaultFewDistinctMax).Examples is { } n && n < DefaultMinExamples;
 
     /// <summary>The size as the run records it, else as its accuracy steps show it (sizes under <paramref name="minExamples"/>
-    /// only, from at least <paramref name="minDistinct"/> distinct values).</summary>
-    public static EvalSetSize Of(Run run, double minExamples, double minDistinct)
+    /// only, from at least <paramref name="minDistinct"/> distinct values; from one fewer when all but one lie strictly
+    /// between 0 and 1, none is 0.5, and the step is at most <paramref name="fewDistinctMax"/> examples).</summary>
+    public static EvalSetSize Of(Run run, double minExamples, double minDistinct, double fewDistinctMax)
     {
         ArgumentNullException.ThrowIfNull(run);
         var accuracy = AccuracyNames.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
@@ -41,9 +46,24 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
             return new EvalSetSize(recorded, "dataset", accuracy, values, distinct);
         }
 
-        var examples = distinct >= minDistinct ? SmallestDenominator(values, (int)Math.Ceiling(minExamples) - 1) : null;
+        long? examples = null;
+        if (distinct >= minDistinct)
+        {
+            examples = SmallestDenominator(values, (int)Math.Ceiling(minExamples) - 1);
+        }
+        else if (distinct == minDistinct - 1 && InformativeValues(values) >= distinct - 1)
+        {
+            // A run that reaches its plateau fast logs few distinct accuracies; two values strictly between 0 and 1 that
+            // both sit on k/n for a small n (7/12 and 11/12) are still beyond coincidence for a large set.
+            examples = SmallestDenominator(values, (int)fewDistinctMax);
+        }
+
         return new EvalSetSize(examples, "accuracy-steps", accuracy, values, distinct);
     }
+
+    /// <summary>Distinct values strictly between 0 and 1 other than 0.5 (which many denominators share).</summary>
+    private static int InformativeValues(double[] values) =>
+        values.Select(v => Math.Round(v, 6)).Distinct().Count(v => v is > 0 and < 1 && v != 0.5);
 
     /// <summary>The smallest n in [2, <paramref name="max"/>] for which every value is k/n for a whole k; null when none.</summary>
     private static long? SmallestDenominator(double[] values, int max)

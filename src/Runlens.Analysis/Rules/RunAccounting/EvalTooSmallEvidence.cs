@@ -11,4 +11,5 @@ public sealed record EvalTooSmallEvidence(
     int DistinctValues,
     double FinalAccuracy,
     double StandardError,
-    double Threshold) : Evidence;
+    double Threshold,
+    double ThresholdDistinct) : Evidence;

@@ -16,12 +16,13 @@ public sealed class EvalTooSmallRule : IRule
         [],
         [typeof(EvalTooSmallEvidence)],
         new RuleOption("min_examples", 100, "Evaluation examples below which one example moves accuracy by more than a point"),
-        new RuleOption("min_distinct", 4, "Distinct accuracy values needed before their common step is read as the set's size"));
+        new RuleOption("min_distinct", 4, "Distinct accuracy values needed before their common step is read as the set's size"),
+        new RuleOption("few_distinct_max_examples", 24, "With one distinct value fewer than min_distinct, all but one strictly between 0 and 1 and none of them 0.5, a common step is still read as the set's size when it is at most this many examples"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var minExamples = context.Option("min_examples");
-        var (examples, source, accuracy, values, distinct) = EvalSetSize.Of(context.Run.Run, minExamples, context.Option("min_distinct"));
+        var (examples, source, accuracy, values, distinct) = EvalSetSize.Of(context.Run.Run, minExamples, context.Option("min_distinct"), context.Option("few_distinct_max_examples"));
         if (examples is not { } n || n >= minExamples)
         {
             yield break;
@@ -29,7 +30,8 @@ public sealed class EvalTooSmallRule : IRule
 
         var final = values.Length > 0 ? values[^1] : double.NaN;
         var se = double.IsFinite(final) ? Math.Sqrt(Math.Max(final * (1 - final), 1.0 / n) / n) : double.NaN;
-        var evidence = new EvalTooSmallEvidence(source, accuracy?.Key, n, distinct, final, se, minExamples);
+        var evidence = new EvalTooSmallEvidence(source, accuracy?.Key, n, distinct, final, se, minExamples,
+            distinct >= context.Option("min_distinct") ? context.Option("min_distinct") : context.Option("min_distinct") - 1);
         var how = source == "dataset"
             ? $"the run records {n} evaluation examples"
             : $"every one of the {distinct} distinct values of {accuracy!.Key} is a whole number of examples out of {n}";

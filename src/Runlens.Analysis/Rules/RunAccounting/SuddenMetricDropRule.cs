@@ -22,6 +22,7 @@ public sealed class SuddenMetricDropRule : IRule
         // The metrics a run is judged by: the primary metric, the validation loss, the task metric. Per-class scores and
         // side metrics with tiny supports jump by nature.
         var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
+        var chance = ChanceLevel.Of(run);
         foreach (var s in watched)
         {
             if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || MetricNames.IsBookkeeping(s.Key))
@@ -45,6 +46,12 @@ public sealed class SuddenMetricDropRule : IRule
                 {
                     worst = (i, worse);
                 }
+            }
+
+            // An accuracy that never rose well above a uniform guess (1/K) had nothing to lose: its moves are sampling noise.
+            if (worst.Index > 0 && chance is not null && MetricNames.NameOf(s.Key) == "accuracy" && v[worst.Index - 1] <= AtChanceFactor / chance.Classes)
+            {
+                continue;
             }
 
             if (worst.Index > 0)
@@ -98,6 +105,9 @@ public sealed class SuddenMetricDropRule : IRule
             "A validation metric that falls off a cliff between two evaluations points at a single event: an unstable update, a data change, or an evaluation problem.",
             [.. drops.Select(d => d.Series.Key)]);
     }
+
+    /// <summary>An accuracy at most this many times 1/K (K classes) counts as still at chance level.</summary>
+    public const double AtChanceFactor = 1.5;
 
     private static (double From, double To)? LrChangeBetween(RunView run, long from, long to)
     {

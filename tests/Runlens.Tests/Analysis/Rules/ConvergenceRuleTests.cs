@@ -8,7 +8,7 @@ namespace Runlens.Tests.Analysis.Rules;
 /// <summary>RL0105 underfitting, RL0106 not-converged, RL0201 lr-too-high, RL0202 lr-too-low on realistic noisy series.</summary>
 public sealed class ConvergenceRuleTests : RuleTestBase
 {
-    private static double[] Flat(int n, double level, double sd, int seed) => [.. RunBuilder.Noise(n, sd, seed).Select(e => level + e)];
+    internal static double[] Flat(int n, double level, double sd, int seed) => [.. RunBuilder.Noise(n, sd, seed).Select(e => level + e)];
 
     [Fact]
     public void Underfitting_fires_when_train_and_validation_stay_high_together()
