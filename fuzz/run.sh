@@ -3,7 +3,8 @@
 #   fuzz/run.sh [EXECS] [SECONDS] [TARGET...]   default: 1,000,000 executions or 1,800 s per target, every target
 # Needs afl++ (Debian: apt-get install afl++) and the SharpFuzz tool (dotnet tool install --global SharpFuzz.CommandLine).
 # Work goes to $FUZZ_WORK (default /tmp/runlens-fuzz): the instrumented build, AFL's output per target, and
-# summary.tsv with executions, coverage and findings per target. The committed corpora (fuzz/corpus/TARGET) are the
+# summary.tsv with executions, coverage and findings per target. AFL runs under nice -n 19 (FUZZ_NICE), as it shares the
+# machine. The committed corpora (fuzz/corpus/TARGET) are the
 # seeds; fuzz/minimise.sh writes the minimised queue back there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRA
 for t in "${targets[@]}"; do
   out="$WORK/out/$t"; rm -rf "$out"; mkdir -p "$out"
   echo "fuzz/run.sh: $t (up to $EXECS executions or $SECONDS_PER_TARGET s)" >&2
-  afl-fuzz -i "fuzz/corpus/$t" -o "$out" -t 10000 -m none -E "$EXECS" -V "$SECONDS_PER_TARGET" \
+  nice -n "${FUZZ_NICE:-19}" afl-fuzz -i "fuzz/corpus/$t" -o "$out" -t 10000 -m none -E "$EXECS" -V "$SECONDS_PER_TARGET" \
     -- dotnet "$WORK/bin/Runlens.Fuzzing.dll" "$t" >"$out/afl.log" 2>&1 || echo "fuzz/run.sh: afl-fuzz ended with $? for $t (see $out/afl.log)" >&2
   s="$out/default/fuzzer_stats"
   if [ -f "$s" ]; then
