@@ -31,6 +31,18 @@ internal sealed class DiagnosisCache
         }
     }
 
+    /// <summary>Points of the full diagnoses kept now (at most <see cref="FullPointsKept"/>).</summary>
+    public long FullPoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fullPoints;
+            }
+        }
+    }
+
     /// <summary>The kept diagnosis of this version, or null (none, another version, or only its page form kept).</summary>
     public Diagnosis? Full(string runId, RunVersion version)
     {
