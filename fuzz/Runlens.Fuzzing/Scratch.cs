@@ -8,7 +8,8 @@ internal static class Scratch
     private static readonly Lazy<string> Root = new(() =>
     {
         var parent = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        var root = Path.Combine(parent, $"runlens-fuzz-{Environment.ProcessId}");
+        RemoveLeftovers(parent);
+        var root = Path.Combine(parent, $"{Prefix}{Environment.ProcessId}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -22,6 +23,8 @@ internal static class Scratch
         };
         return root;
     });
+
+    private const string Prefix = "runlens-fuzz-";
 
     private static readonly Lock Gate = new();
 
@@ -56,6 +59,31 @@ internal static class Scratch
         }
 
         return root;
+    }
+
+    /// <summary>Removes the folders of processes that are gone: AFL++ ends its targets with SIGKILL, so their exit
+    /// handler never runs (where <c>/proc</c> tells which processes live).</summary>
+    private static void RemoveLeftovers(string parent)
+    {
+        if (!Directory.Exists("/proc/self"))
+        {
+            return;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(parent, Prefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(folder).AsSpan(Prefix.Length), out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // another process cleans it up at the same time, or it is not ours to remove
+                }
+            }
+        }
     }
 
     private static void Empty(string root)
