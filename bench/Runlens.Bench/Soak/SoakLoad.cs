@@ -93,6 +93,7 @@ internal static class SoakLoad
                 }
 
                 log.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                state.Readable = state.Current;
                 sent += perSeries * SeriesPerRun;
                 state.Step += perSeries;
                 Interlocked.Add(ref state.Points, perSeries * SeriesPerRun);
@@ -115,7 +116,8 @@ internal static class SoakLoad
         }
     }
 
-    /// <summary>Reads in turn, as people and agents do while a run trains.</summary>
+    /// <summary>Reads in turn, as people and agents do while a run trains: the latest run that has points, the runs
+    /// table and the last finished run.</summary>
     private static async Task ReadAsync(HttpClient http, SoakState state, LatencyLog[] logs, CancellationToken stop)
     {
         var turn = 0;
@@ -124,12 +126,13 @@ internal static class SoakLoad
             while (!stop.IsCancellationRequested)
             {
                 var kind = turn++ % 5;
+                var current = state.Readable;
                 var path = kind switch
                 {
-                    0 => $"/api/runs/{state.Current}/series/train/loss?max_points=1000",
-                    1 => $"/api/2.0/mlflow/metrics/get-history?run_id={state.Current}&metric_key=train/loss&max_results=1000",
+                    0 => $"/api/runs/{current}/series/train/loss?max_points=1000",
+                    1 => $"/api/2.0/mlflow/metrics/get-history?run_id={current}&metric_key=train/loss&max_results=1000",
                     2 => "/api/runs?limit=20&summary=1",
-                    3 => $"/api/runs/{state.Current}/diagnosis",
+                    3 => $"/api/runs/{current}/diagnosis",
                     _ => $"/api/runs/{state.Finished ?? state.Current}/diagnosis",
                 };
                 var log = logs[Math.Min(kind, 3)];
