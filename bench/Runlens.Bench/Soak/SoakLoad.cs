@@ -169,7 +169,7 @@ internal static class SoakLoad
         var clock = Stopwatch.StartNew();
         int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         long pointsBefore = 0;
-        Console.WriteLine("minute  points/s  rss_MB  heap_MB  live_MB  cache_runs  cache_Mpoints  fds  threads  gc0  gc1  gc2  " + string.Join("  ", logs.Select(l => $"{l.Name}_ms(n p50/p95/p99/max fail)")));
+        Console.WriteLine("minute  points/s  rss_MB  heap_MB  live_MB  cache_runs  cache_Mpoints  page_Mpoints  fds  threads  gc0  gc1  gc2  " + string.Join("  ", logs.Select(l => $"{l.Name}_ms(n p50/p95/p99/max fail)")));
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(intervalSeconds));
         try
         {
@@ -179,7 +179,7 @@ internal static class SoakLoad
                 int[] gc = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var points = Interlocked.Read(ref state.Points);
                 var row = new SoakRow(clock.Elapsed.TotalMinutes, (points - pointsBefore) / (double)intervalSeconds, process.WorkingSet64 / 1048576.0,
-                    GC.GetTotalMemory(false) / 1048576.0, LiveAfterFullCollection() / 1048576.0, diagnoses.Held, diagnoses.HeldPoints / 1e6,
+                    GC.GetTotalMemory(false) / 1048576.0, LiveAfterFullCollection() / 1048576.0, diagnoses.Held, diagnoses.HeldPoints / 1e6, diagnoses.HeldPagePoints / 1e6,
                     Directory.GetFiles("/proc/self/fd").Length, process.Threads.Count,
                     gc[0] - gcBefore[0], gc[1] - gcBefore[1], gc[2] - gcBefore[2], [.. logs.Select(l => l.Take())]);
                 (gcBefore, pointsBefore) = (gc, points);
@@ -206,7 +206,7 @@ internal static class SoakLoad
         string Move(string name, Func<SoakRow, double> f) => string.Create(CultureInfo.InvariantCulture,
             $"{name} mean {first.Average(f):F1} -> {second.Average(f):F1}, max {first.Max(f):F1} -> {second.Max(f):F1}");
         Console.WriteLine("first half -> second half: " + string.Join("; ", Move("rss_MB", r => r.RssMb), Move("heap_MB", r => r.HeapMb),
-            Move("live_MB", r => r.LiveMb), Move("cache_runs", r => r.CacheRuns), Move("cache_Mpoints", r => r.CacheMillionPoints),
+            Move("live_MB", r => r.LiveMb), Move("cache_runs", r => r.CacheRuns), Move("cache_Mpoints", r => r.CacheMillionPoints), Move("page_Mpoints", r => r.PageMillionPoints),
             Move("fds", r => r.Fds), Move("threads", r => r.Threads), Move("gc2/interval", r => r.Gc2),
             Move("ingest p99 ms", r => r.Latency[0].P99), Move("diagnosis p95 ms", r => r.Latency[4].P95)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at the end: {LoadAverage()}"));

@@ -34,6 +34,9 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
     /// <summary>Points of the full diagnoses kept (the page forms are not counted).</summary>
     public long HeldPoints => _cache.FullPoints;
 
+    /// <summary>Points of the page forms kept, counted as the most each can hold.</summary>
+    public long HeldPagePoints => _cache.PagePoints;
+
     /// <summary>The diagnoses of a store's runs under these rule options.</summary>
     public static StoredDiagnoses Over(Stores.StoreAccess store, Settings.PipelineSettings? settings = null) =>
         new(new StoredRuns(store), new DiagnosisService(settings));
