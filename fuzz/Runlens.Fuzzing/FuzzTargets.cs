@@ -58,13 +58,13 @@ internal static class FuzzTargets
             }),
         new("rule-settings", "runlens.yaml (rule options), checked against the catalogue", [typeof(FormatException)], bytes =>
         {
-            var folder = Scratch.Lay(("runlens.yaml", bytes));
+            var folder = Scratch.Lay("runlens.yaml", bytes);
             _ = RuleSettings.Parse(RuleSettingsFile.Read(Path.Combine(folder, "runlens.yaml")), RuleCatalog.All);
         }),
         new("alert-config", "alerts.yaml", [typeof(AlertConfigException)], bytes => AlertConfig.Parse(Text(bytes), "alerts.yaml")),
         new("token-file", "tokens.yaml of serve --auth", [typeof(FormatException)], bytes =>
         {
-            var folder = Scratch.Lay(("tokens.yaml", bytes));
+            var folder = Scratch.Lay("tokens.yaml", bytes);
             _ = Server.Auth.TokenFile.Load(Path.Combine(folder, "tokens.yaml"));
         }),
         new("native-points", "the body of POST /api/runs/{id}/points", [typeof(ApiException)], bytes => NativePoints(bytes)),
@@ -104,9 +104,10 @@ internal static class FuzzTargets
         var format = name switch { "mlflow-meta" => "mlflow", "wandb-history" => "wandb", _ => name };
         var importer = ImporterCatalog.ByFormat(format) ?? throw new InvalidOperationException($"no importer '{format}'");
         var folderFormat = format is "mlflow" or "wandb";
+        var besideBytes = beside.Select(b => (b.Path, Encoding.UTF8.GetBytes(b.Text))).ToArray();
         return new FuzzTarget(name, $"the {format} importer ({file})", Import, bytes =>
         {
-            var root = Scratch.Lay([(file, bytes), .. beside.Select(b => (b.Path, Encoding.UTF8.GetBytes(b.Text)))]);
+            var root = Scratch.Lay(file, bytes, besideBytes);
             var path = Path.Combine(root, folderFormat ? Path.GetDirectoryName(file)!.Replace("/metrics", "", StringComparison.Ordinal) : file);
             _ = importer.Detect(path);
             importer.ImportAsync(path, ImportContext.None).GetAwaiter().GetResult();

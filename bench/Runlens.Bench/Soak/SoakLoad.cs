@@ -4,7 +4,9 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Runlens.Pipeline.Diagnosing;
 using Runlens.Server;
+using Runlens.Server.Hosting;
 using Runlens.Storage.Sqlite;
 
 namespace Runlens.Bench.Soak;
@@ -15,7 +17,8 @@ namespace Runlens.Bench.Soak;
 /// points, default 60,000, when the next one starts; short runs fill the server's diagnosis cache, which keeps at most
 /// 256 runs and 4,000,000 points, within minutes) while a reader asks, in turn, for a downsampled series, an MLflow get-history page, a page of the
 /// runs table with summaries, the diagnosis of the latest run and the diagnosis of a finished one. Every interval it prints the
-/// process' resident memory, managed heap, open file descriptors, threads, garbage collections in the interval and the
+/// process' resident memory, managed heap (now, and live after the last full collection), the runs and points the
+/// diagnosis cache holds, open file descriptors, threads, garbage collections in the interval and the
 /// latency percentiles of each kind of request; at the end, how each figure moved from the first half to the second.
 /// </summary>
 internal static class SoakLoad
@@ -28,7 +31,13 @@ internal static class SoakLoad
         try
         {
             await using var store = await SqliteRunStore.OpenAsync(Path.Combine(folder, "runlens.db"));
-            var app = RunlensServer.Build(new ServerOptions("http://127.0.0.1:0", Path.Combine(folder, "artifacts")), store);
+            // the server's diagnoses, caught as the server hands them to its endpoints, so each interval can say what its cache holds
+            StoredDiagnoses? diagnoses = null;
+            var options = new ServerOptions("http://127.0.0.1:0", Path.Combine(folder, "artifacts"))
+            {
+                Endpoints = [new ServerEndpoint("/soak-none", (_, d) => diagnoses = d, _ => { })],
+            };
+            var app = RunlensServer.Build(options, store);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
@@ -41,7 +50,7 @@ internal static class SoakLoad
             await CreateRunAsync(http, state.Current, stop.Token);
             var writer = WriteAsync(http, state, pointsPerSecond, runPoints, logs[0], stop.Token);
             var reader = ReadAsync(http, state, logs[1..], stop.Token);
-            var rows = await SampleAsync(state, logs, intervalSeconds, stop.Token);
+            var rows = await SampleAsync(state, diagnoses!, logs, intervalSeconds, stop.Token);
             await Task.WhenAll(writer, reader);
             Summarise(rows);
             await app.StopAsync();
@@ -84,6 +93,7 @@ internal static class SoakLoad
                 }
 
                 log.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                state.Readable = state.Current;
                 sent += perSeries * SeriesPerRun;
                 state.Step += perSeries;
                 Interlocked.Add(ref state.Points, perSeries * SeriesPerRun);
@@ -106,7 +116,8 @@ internal static class SoakLoad
         }
     }
 
-    /// <summary>Reads in turn, as people and agents do while a run trains.</summary>
+    /// <summary>Reads in turn, as people and agents do while a run trains: the latest run that has points, the runs
+    /// table and the last finished run.</summary>
     private static async Task ReadAsync(HttpClient http, SoakState state, LatencyLog[] logs, CancellationToken stop)
     {
         var turn = 0;
@@ -115,12 +126,13 @@ internal static class SoakLoad
             while (!stop.IsCancellationRequested)
             {
                 var kind = turn++ % 5;
+                var current = state.Readable;
                 var path = kind switch
                 {
-                    0 => $"/api/runs/{state.Current}/series/train/loss?max_points=1000",
-                    1 => $"/api/2.0/mlflow/metrics/get-history?run_id={state.Current}&metric_key=train/loss&max_results=1000",
+                    0 => $"/api/runs/{current}/series/train/loss?max_points=1000",
+                    1 => $"/api/2.0/mlflow/metrics/get-history?run_id={current}&metric_key=train/loss&max_results=1000",
                     2 => "/api/runs?limit=20&summary=1",
-                    3 => $"/api/runs/{state.Current}/diagnosis",
+                    3 => $"/api/runs/{current}/diagnosis",
                     _ => $"/api/runs/{state.Finished ?? state.Current}/diagnosis",
                 };
                 var log = logs[Math.Min(kind, 3)];
@@ -150,14 +162,14 @@ internal static class SoakLoad
         }
     }
 
-    private static async Task<List<SoakRow>> SampleAsync(SoakState state, LatencyLog[] logs, int intervalSeconds, CancellationToken stop)
+    private static async Task<List<SoakRow>> SampleAsync(SoakState state, StoredDiagnoses diagnoses, LatencyLog[] logs, int intervalSeconds, CancellationToken stop)
     {
         var rows = new List<SoakRow>();
         var process = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         long pointsBefore = 0;
-        Console.WriteLine("minute  points/s  rss_MB  heap_MB  fds  threads  gc0  gc1  gc2  " + string.Join("  ", logs.Select(l => $"{l.Name}_ms(n p50/p95/p99/max fail)")));
+        Console.WriteLine("minute  points/s  rss_MB  heap_MB  live_MB  cache_runs  cache_Mpoints  page_Mpoints  fds  threads  gc0  gc1  gc2  " + string.Join("  ", logs.Select(l => $"{l.Name}_ms(n p50/p95/p99/max fail)")));
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(intervalSeconds));
         try
         {
@@ -167,7 +179,8 @@ internal static class SoakLoad
                 int[] gc = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var points = Interlocked.Read(ref state.Points);
                 var row = new SoakRow(clock.Elapsed.TotalMinutes, (points - pointsBefore) / (double)intervalSeconds, process.WorkingSet64 / 1048576.0,
-                    GC.GetTotalMemory(false) / 1048576.0, Directory.GetFiles("/proc/self/fd").Length, process.Threads.Count,
+                    GC.GetTotalMemory(false) / 1048576.0, LiveAfterFullCollection() / 1048576.0, diagnoses.Held, diagnoses.HeldPoints / 1e6, diagnoses.HeldPagePoints / 1e6,
+                    Directory.GetFiles("/proc/self/fd").Length, process.Threads.Count,
                     gc[0] - gcBefore[0], gc[1] - gcBefore[1], gc[2] - gcBefore[2], [.. logs.Select(l => l.Take())]);
                 (gcBefore, pointsBefore) = (gc, points);
                 rows.Add(row);
@@ -193,9 +206,18 @@ internal static class SoakLoad
         string Move(string name, Func<SoakRow, double> f) => string.Create(CultureInfo.InvariantCulture,
             $"{name} mean {first.Average(f):F1} -> {second.Average(f):F1}, max {first.Max(f):F1} -> {second.Max(f):F1}");
         Console.WriteLine("first half -> second half: " + string.Join("; ", Move("rss_MB", r => r.RssMb), Move("heap_MB", r => r.HeapMb),
+            Move("live_MB", r => r.LiveMb), Move("cache_runs", r => r.CacheRuns), Move("cache_Mpoints", r => r.CacheMillionPoints), Move("page_Mpoints", r => r.PageMillionPoints),
             Move("fds", r => r.Fds), Move("threads", r => r.Threads), Move("gc2/interval", r => r.Gc2),
             Move("ingest p99 ms", r => r.Latency[0].P99), Move("diagnosis p95 ms", r => r.Latency[4].P95)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average at the end: {LoadAverage()}"));
+    }
+
+    /// <summary>The managed heap that survived the last full (gen 2) collection, fragmentation left out: what was live
+    /// then. 0 before the first one.</summary>
+    private static long LiveAfterFullCollection()
+    {
+        var last = new[] { GC.GetGCMemoryInfo(GCKind.FullBlocking), GC.GetGCMemoryInfo(GCKind.Background) }.MaxBy(i => i.Index);
+        return last.Index == 0 ? 0 : last.HeapSizeBytes - last.FragmentedBytes;
     }
 
     private static Task CreateRunAsync(HttpClient http, string id, CancellationToken stop) =>

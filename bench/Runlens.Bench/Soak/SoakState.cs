@@ -10,6 +10,9 @@ internal sealed class SoakState
 
     public string? Finished { get; set; }
 
+    /// <summary>The latest run with acknowledged points (a run just created has no series to read yet).</summary>
+    public string Readable { get; set; } = "soak-0";
+
     public int Runs { get; set; }
 
     public long Step { get; set; }

@@ -7,7 +7,10 @@ namespace Runlens.Pipeline.Diagnosing;
 /// Diagnoses of stored runs by run id, each valid while its run has the same <see cref="RunVersion"/>. Each entry also
 /// has its page form: the diagnosis with every series reduced to <see cref="StoredDiagnoses.PagePoints"/> points for drawing. The full
 /// diagnoses kept hold at most <see cref="FullPointsKept"/> points together (a huge run keeps only its page form, and
-/// the oldest full forms give way first); at most <see cref="EntriesKept"/> runs are kept.
+/// the oldest full forms give way first); the page forms at most <see cref="PagePointsKept"/> points (counted as the
+/// most a page form can hold, made or not; the oldest runs are forgotten first, the run just kept never); at most
+/// <see cref="EntriesKept"/> runs are kept. A kept point costs about 40 bytes (the soak bench measures it), so the cache
+/// holds a few hundred MB at most, however many series the runs have.
 /// </summary>
 internal sealed class DiagnosisCache
 {
@@ -15,10 +18,13 @@ internal sealed class DiagnosisCache
 
     public const long FullPointsKept = 4_000_000;
 
+    public const long PagePointsKept = 4_000_000;
+
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _order = new(); // oldest first
     private readonly Lock _gate = new();
     private long _fullPoints;
+    private long _pagePoints;
 
     public int Count
     {
@@ -27,6 +33,31 @@ internal sealed class DiagnosisCache
             lock (_gate)
             {
                 return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Points of the full diagnoses kept now (at most <see cref="FullPointsKept"/>).</summary>
+    public long FullPoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fullPoints;
+            }
+        }
+    }
+
+    /// <summary>Points of the page forms kept now, counted as the most each can hold (at most <see cref="PagePointsKept"/>,
+    /// unless the newest run alone has more).</summary>
+    public long PagePoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pagePoints;
             }
         }
     }
@@ -66,18 +97,22 @@ internal sealed class DiagnosisCache
             if (_entries.Remove(runId, out var old))
             {
                 _fullPoints -= old.FullPoints;
+                _pagePoints -= old.PagePoints;
                 _order.Remove(runId);
             }
 
             _entries[runId] = entry;
             _order.AddLast(runId);
             _fullPoints += entry.FullPoints;
-            while (_entries.Count > EntriesKept)
+            _pagePoints += entry.PagePoints;
+            while (_entries.Count > EntriesKept || (_pagePoints > PagePointsKept && _entries.Count > 1))
             {
-                // too many runs: the oldest is forgotten
+                // too many runs, or too many page points: the oldest is forgotten (never the run just kept)
                 var oldest = _order.First!.Value;
                 _order.RemoveFirst();
-                _fullPoints -= _entries[oldest].FullPoints;
+                var forgotten = _entries[oldest];
+                _fullPoints -= forgotten.FullPoints;
+                _pagePoints -= forgotten.PagePoints;
                 _entries.Remove(oldest);
             }
 
@@ -98,8 +133,16 @@ internal sealed class DiagnosisCache
             Version = version;
             Full = full;
             FullPoints = points;
+            PagePoints = full.Run.Series.Values.Sum(s => (long)Math.Min(s.Count, MostPagePoints));
             Page = new Lazy<Diagnosis>(() => Reduce(full));
         }
+
+        /// <summary>The most points one series' page form can hold (<see cref="Analysis.Signals.Downsample.MinMax"/>
+        /// keeps the first and last point and up to three of each bucket of two).</summary>
+        private const int MostPagePoints = 2 + (3 * ((StoredDiagnoses.PagePoints - 2) / 2));
+
+        /// <summary>The most points the page form holds (series shorter than a page are shared with the full form).</summary>
+        public long PagePoints { get; }
 
         public RunVersion Version { get; }
 

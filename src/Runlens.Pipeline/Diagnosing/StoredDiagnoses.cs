@@ -31,6 +31,12 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
     /// <summary>Runs whose diagnosis is kept.</summary>
     public int Held => _cache.Count;
 
+    /// <summary>Points of the full diagnoses kept (the page forms are not counted).</summary>
+    public long HeldPoints => _cache.FullPoints;
+
+    /// <summary>Points of the page forms kept, counted as the most each can hold.</summary>
+    public long HeldPagePoints => _cache.PagePoints;
+
     /// <summary>The diagnoses of a store's runs under these rule options.</summary>
     public static StoredDiagnoses Over(Stores.StoreAccess store, Settings.PipelineSettings? settings = null) =>
         new(new StoredRuns(store), new DiagnosisService(settings));
@@ -110,9 +116,17 @@ public sealed class StoredDiagnoses(StoredRuns runs, DiagnosisService service)
         return page is null ? null : Render(Renderers.For("html"), page);
     }
 
-    /// <summary>Starts diagnosing the run in the background (once at a time per run), so that its page is ready later.</summary>
-    public void Warm(string runId) =>
-        _warming.AddOrUpdate(runId, Start, (id, running) => running.IsCompleted ? Start(id) : running);
+    /// <summary>Starts diagnosing the run in the background (once at a time per run), so that its page is ready later.
+    /// A run is remembered only while its warming runs, so visits to many runs leave nothing behind.</summary>
+    public void Warm(string runId)
+    {
+        var running = _warming.AddOrUpdate(runId, Start, (id, running) => running.IsCompleted ? Start(id) : running);
+        _ = running.ContinueWith(done => _warming.TryRemove(KeyValuePair.Create(runId, done)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Runs being warmed now.</summary>
+    internal int Warming => _warming.Count;
 
     private Task Start(string runId) =>
         Task.Run(async () =>

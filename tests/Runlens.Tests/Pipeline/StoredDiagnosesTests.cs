@@ -101,4 +101,25 @@ public sealed class StoredDiagnosesTests
         await store.ApplyAsync(id, new RunChanges { Blobs = [StoredPredictions.Blob("validation", "csv", Predictions(25))] });
         Assert.Null(await diagnoses.KeptSummaryAsync(record));
     }
+
+    [Fact]
+    public async Task A_warmed_run_is_forgotten_by_the_warming_once_its_page_is_ready()
+    {
+        using var dir = new TempDir();
+        var (store, id) = await StoreWithOneRunAsync(dir);
+        await using var _ = store;
+        var diagnoses = StoredDiagnoses.Over(StoreAccess.Of(store));
+        var version = (await diagnoses.VersionAsync(id))!;
+
+        diagnoses.Warm(id);
+        diagnoses.Warm("no-such-run");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((diagnoses.Warming > 0 || !diagnoses.IsReady(id, version)) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(diagnoses.IsReady(id, version));
+        Assert.Equal(0, diagnoses.Warming);
+    }
 }
