@@ -85,7 +85,7 @@ public sealed class FalseAlarmTests
         var file = tmp.File("last-third.csv");
         await File.WriteAllLinesAsync(file, [lines[0], .. rows.Where((_, i) => i * 3 / rows.Length == 2)]);
         var predictions = PredictionContext.Of(await PredictionsReader.ReadClassificationAsync(file));
-        var chance = ChanceLevel.Of(predictions.Evaluation.Metrics);
+        var chance = PredictionsAtChance.Of(predictions.Evaluation.Metrics);
         Assert.InRange(chance.Accuracy, chance.Chance, chance.Chance + chance.Margin);
         Assert.False(chance.AtChance);
         var d = new Diagnoser().Diagnose(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(30, 1.5, 0.6)).Build(), predictions);

@@ -15,7 +15,7 @@ public sealed class ConfusionPairsRule : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var m = context.Run.Predictions!.Evaluation.Metrics;
-        if (ChanceLevel.Of(m).AtChance)
+        if (PredictionsAtChance.Of(m).AtChance)
         {
             yield break; // predictions at chance confuse every class with every other: prediction-collapse reports that
         }

@@ -26,7 +26,7 @@ public sealed class LabelNoiseRule : IRule
 
         // Predictions no better than a trivial guess contradict labels at random: that is the model not having learned the
         // task (prediction-collapse says so), not the labels being wrong.
-        if (ChanceLevel.Of(context.Run.Predictions.Evaluation.Metrics).AtChance)
+        if (PredictionsAtChance.Of(context.Run.Predictions.Evaluation.Metrics).AtChance)
         {
             yield break;
         }

@@ -46,7 +46,7 @@ public sealed class OverconfidenceRule : IRule
 
         // A model at chance that is confident has memorised its training labels: a symptom of not having learned the task
         // (prediction-collapse), for which calibration is not the fix.
-        var atChance = ChanceLevel.Of(m).AtChance;
+        var atChance = PredictionsAtChance.Of(m).AtChance;
         yield return context.Finding(
             atChance ? Severity.Info : Severity.Warning,
             Math.Min(0.95, 0.6 + ece),

@@ -5,7 +5,7 @@ namespace Runlens.Analysis.Rules.DataAndLabels;
 /// <summary>
 /// RL0302: predictions concentrated on a few classes or a single trivial output, a predicted distribution that inverts
 /// the label distribution (seed 002: the model predicts the minority pattern more often than the majority one), or an
-/// accuracy no better than a trivial guess (<see cref="ChanceLevel"/>): each says the model has not learned the task.
+/// accuracy no better than a trivial guess (<see cref="PredictionsAtChance"/>): each says the model has not learned the task.
 /// </summary>
 public sealed class PredictionCollapseRule : IRule
 {
@@ -45,7 +45,7 @@ public sealed class PredictionCollapseRule : IRule
         var single = distinctPredicted == 1 && distinctLabels > 1;
         var inverted = topPredicted != topLabel && labelShare[topPredicted] < labelShare[topLabel] / 2
             && predictedShare[topPredicted] - labelShare[topPredicted] >= context.Option("min_excess");
-        var chance = ChanceLevel.Of(m);
+        var chance = PredictionsAtChance.Of(m);
         if (!collapsed && !single && !inverted && !chance.AtChance)
         {
             yield break;
@@ -101,6 +101,6 @@ public sealed class PredictionCollapseRule : IRule
     }
 
     /// <summary>What the trivial guess is: the majority class when it beats an even split, else one class in K.</summary>
-    private static string ChanceName(ChanceLevel chance, double majorityShare) =>
+    private static string ChanceName(PredictionsAtChance chance, double majorityShare) =>
         majorityShare > 1.0 / chance.Classes ? "always the majority class" : $"one class in {chance.Classes}";
 }

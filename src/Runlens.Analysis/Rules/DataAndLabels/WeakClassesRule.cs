@@ -24,7 +24,7 @@ public sealed class WeakClassesRule : IRule
         if (context.Run.Predictions is { } predictions)
         {
             var m = predictions.Evaluation.Metrics;
-            if (ChanceLevel.Of(m).AtChance)
+            if (PredictionsAtChance.Of(m).AtChance)
             {
                 yield break; // at chance every class is weak and which ones look weakest is noise: prediction-collapse reports it
             }

@@ -73,7 +73,7 @@ public sealed class MetricDisagreementRule : IRule
         }
 
         // Predictions no better than chance, or an evaluation set of a few dozen examples: the metric's gain is noise.
-        var atChance = run.Predictions is { } predictions && DataAndLabels.ChanceLevel.Of(predictions.Evaluation.Metrics).AtChance;
+        var atChance = run.Predictions is { } predictions && DataAndLabels.PredictionsAtChance.Of(predictions.Evaluation.Metrics).AtChance;
         var tooSmall = RunAccounting.EvalSetSize.IsTooSmall(run.Run);
         var evidence = new MetricDisagreementEvidence(
             Series: loss.Key,

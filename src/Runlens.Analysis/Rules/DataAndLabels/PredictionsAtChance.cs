@@ -17,26 +17,26 @@ namespace Runlens.Analysis.Rules.DataAndLabels;
 /// <param name="BalancedAccuracy">The model's balanced accuracy.</param>
 /// <param name="BalancedMargin">Two standard errors of a balanced accuracy of 1/K (recall 1/K in each class, over its examples).</param>
 /// <param name="Classes">Classes with at least one label.</param>
-internal sealed record ChanceLevel(double Accuracy, double Chance, double Margin, double BalancedAccuracy, double BalancedMargin, int Classes)
+internal sealed record PredictionsAtChance(double Accuracy, double Chance, double Margin, double BalancedAccuracy, double BalancedMargin, int Classes)
 {
     /// <summary>Accuracy and balanced accuracy both no better than a trivial guess plus their margins (two classes or more).</summary>
     public bool AtChance => Classes >= 2 && Accuracy <= Chance + Margin && BalancedAccuracy <= (1.0 / Classes) + BalancedMargin;
 
-    public static ChanceLevel Of(ClassificationMetricsResult metrics)
+    public static PredictionsAtChance Of(ClassificationMetricsResult metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var n = metrics.Examples;
         var supports = metrics.PerClass.Select(c => c.Support).Where(s => s > 0).ToList();
         if (n <= 0 || supports.Count == 0)
         {
-            return new ChanceLevel(metrics.Accuracy, double.NaN, double.NaN, metrics.BalancedAccuracy, double.NaN, supports.Count);
+            return new PredictionsAtChance(metrics.Accuracy, double.NaN, double.NaN, metrics.BalancedAccuracy, double.NaN, supports.Count);
         }
 
         var k = supports.Count;
         var chance = Math.Max(1.0 / k, supports.Max() / (double)n);
         var p = 1.0 / k;
         var balancedVariance = supports.Sum(s => p * (1 - p) / s) / (k * (double)k);
-        return new ChanceLevel(metrics.Accuracy, chance, 2 * Math.Sqrt(chance * (1 - chance) / n),
+        return new PredictionsAtChance(metrics.Accuracy, chance, 2 * Math.Sqrt(chance * (1 - chance) / n),
             metrics.BalancedAccuracy, 2 * Math.Sqrt(balancedVariance), k);
     }
 }
