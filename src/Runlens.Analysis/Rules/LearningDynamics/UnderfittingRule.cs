@@ -17,7 +17,10 @@ public sealed class UnderfittingRule : IRule
         new RuleOption("metric_gain", 0.1, "Relative improvement of a validation task metric, its last third of evaluations over its first third, that shows the model is learning (no underfitting)"),
         new RuleOption("noise_factor", 3, "The task metric's improvement must also exceed this many times its median change between evaluations"),
         new RuleOption("chance_band", 0.03, "The loss counts as at chance level when its best validation value (else the training loss's last tenth) is at least ln K less this fraction, and its last tenth at most ln K plus twice it (K classes)"),
-        new RuleOption("max_late_fall", 0.01, "At chance level, the training loss must also have fallen less than this, relative, over the second half of its logs (a slow descent from chance is lr-too-low's case)"));
+        new RuleOption("max_late_fall", 0.01, "At chance level, the training loss must also have fallen less than this, relative, over the second half of its logs (a slow descent from chance is lr-too-low's case)"),
+        new RuleOption("settled_level", 0.4, "A loss that fell more than max_drop still underfits when it settled (fell less than settled_fall over the second half of its logs) at or above this fraction of the chance level ln K, with validation as high"),
+        new RuleOption("settled_fall", 0.1, "Largest relative fall (or rise) of the training loss over the second half of its logs for it to count as settled"),
+        new RuleOption("settled_accuracy", 0.65, "A settled loss underfits only when the final validation accuracy (when logged) is at most this; without a known number of classes it is then judged against its first log"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -31,15 +34,28 @@ public sealed class UnderfittingRule : IRule
         var (v, head, tail) = (levels.Values, levels.Head, levels.Tail);
 
         var drop = (head - tail) / head;
-        if (drop >= context.Option("max_drop") || drop < -0.05)
+        if (drop < -0.05)
         {
-            yield break; // it learned, or it rose (divergence's case)
+            yield break; // it rose (divergence's case)
         }
 
-        // A task metric that climbed over the run says the model is learning, whatever the loss's scale: a bounded loss
-        // (dice, 1 − IoU) lives near 1 and falls a few percent while IoU goes 0.25 → 0.65.
-        if (TaskMetricClimbed(run, context.Option("metric_gain"), context.Option("noise_factor")))
+        var chance = ChanceLevel.Of(run);
+        var lateFall = LateFall(v);
+        var settled = drop >= context.Option("max_drop");
+        if (settled)
         {
+            // It learned something, then settled far above what a classifier that fits its data reaches: a model too
+            // small for the task (a narrow hidden layer) levels off while training and validation loss stay alike and high.
+            if (SettledReference(run, chance, v, context.Option("settled_accuracy")) is not { } reference
+                || !(tail >= context.Option("settled_level") * reference) || !(Math.Abs(lateFall) < context.Option("settled_fall")))
+            {
+                yield break; // it learned, or it is still learning
+            }
+        }
+        else if (TaskMetricClimbed(run, context.Option("metric_gain"), context.Option("noise_factor")))
+        {
+            // A task metric that climbed over the run says the model is learning, whatever the loss's scale: a bounded
+            // loss (dice, 1 − IoU) lives near 1 and falls a few percent while IoU goes 0.25 → 0.65.
             yield break;
         }
 
@@ -54,9 +70,12 @@ public sealed class UnderfittingRule : IRule
                 yield break; // a gap between train and validation is not the underfitting picture
             }
         }
+        else if (settled)
+        {
+            yield break; // a settled loss underfits only when validation shows it is as high
+        }
 
-        var chance = ChanceLevel.Of(run);
-        var atChance = chance is not null && AtChance(v, tail, run.ValLoss, chance.Loss, context.Option("chance_band"), context.Option("max_late_fall"));
+        var atChance = !settled && chance is not null && AtChance(v, tail, run.ValLoss, chance.Loss, context.Option("chance_band"), context.Option("max_late_fall"));
         var config = run.Run.Config;
         var activation = config.Get("model.hidden_act") ?? config.Get("model.activation") ?? config.Get("model.activation_function")
             ?? config.Get("hidden_act") ?? config.Get("activation");
@@ -82,11 +101,22 @@ public sealed class UnderfittingRule : IRule
             ThresholdChanceBand: context.Option("chance_band"),
             SaturatingActivation: saturating,
             Layers: layers is { } n ? (int)n : null,
-            ThresholdDeepLayers: DeepLayers);
+            ThresholdDeepLayers: DeepLayers,
+            Settled: settled,
+            RelativeLateFall: lateFall,
+            ThresholdSettledLevel: context.Option("settled_level"),
+            ThresholdSettledFall: context.Option("settled_fall"),
+            SettledReference: settled ? SettledReference(run, chance, v, context.Option("settled_accuracy")) : null);
 
         if (atChance)
         {
             yield return AtChanceFinding(context, loss, evidence, chance!, saturating, layers);
+            yield break;
+        }
+
+        if (settled)
+        {
+            yield return SettledFinding(context, loss, evidence, chance, SettledReference(run, chance, v, context.Option("settled_accuracy"))!.Value);
             yield break;
         }
 
@@ -108,6 +138,56 @@ public sealed class UnderfittingRule : IRule
             [loss.First.Step, loss.Last.Step],
             recs,
             "The model is not fitting even the training data: the loss stays near where it started. Capacity, learning rate or a bug limits it, not generalisation.",
+            loss.Key);
+    }
+
+    /// <summary>Relative fall of the loss over the second half of its logs (Theil–Sen slope times its length, over its
+    /// median; negative when it rose).</summary>
+    private static double LateFall(double[] train)
+    {
+        var half = train.AsSpan(train.Length / 2);
+        return -Trend.TheilSen(half).Slope * half.Length / SeriesMath.Median(half);
+    }
+
+    /// <summary>What a settled loss is compared with: ln K when the number of classes is known, else the training loss's
+    /// first log (a freshly initialised classifier head starts near ln K) when a validation accuracy is logged. Null when
+    /// the validation accuracy ended above <paramref name="maxAccuracy"/>: a model right that often has learned much of the
+    /// task, and a loss that levels off high beside it points at noisy labels, not at a model too small.</summary>
+    private static double? SettledReference(RunView run, ChanceLevel? chance, double[] train, double maxAccuracy)
+    {
+        var accuracy = run.Run.Series.Values.FirstOrDefault(s => MetricNames.SplitOf(s.Key) == "val" && MetricNames.NameOf(s.Key) == "accuracy");
+        var final = accuracy is { Count: >= 3 } && SeriesMath.LastFinite(SeriesValues.Of(accuracy)) is var i and >= 0 ? accuracy.Points[i].Value : (double?)null;
+        if (final > maxAccuracy)
+        {
+            return null;
+        }
+
+        return chance?.Loss ?? (final is not null && train.FirstOrDefault(double.IsFinite) is var first and > 0 ? first : null);
+    }
+
+    private static Finding SettledFinding(RuleContext context, Series loss, UnderfittingEvidence evidence, ChanceLevel? chance, double reference)
+    {
+        var recs = new List<Recommendation>
+        {
+            Recommendation.Do("Give the model more capacity: wider hidden layers (a layer of a few units cannot carry the task's information), more layers, or a model suited to the input; then reduce regularisation (weight decay, dropout) if it still underfits."),
+            Recommendation.Do("Check that the model can fit at all: overfit a few batches on purpose; if even that fails, look for a bug (labels, loss, frozen weights)."),
+        };
+        var vocab = new TrainerVocabulary(context.Run.Run);
+        if (vocab.LearningRate is { } lr)
+        {
+            recs.Add(Recommendation.Do($"If a larger model is not an option, try a higher learning rate ({Format.Number(lr)} → {Format.Number(TrainerVocabulary.Round3(lr * 3))}) or a longer schedule; a loss that has levelled off this high rarely moves much from that alone.", vocab.LearningRateChange(lr * 3)));
+        }
+
+        return context.Finding(
+            Severity.Warning,
+            0.7,
+            $"Underfitting: {loss.Key} levelled off at {Format.Number(evidence.TailMedian)}, {Format.Percent(evidence.TailMedian / reference)} of "
+                + (chance is not null ? $"the chance level (ln {chance.Classes} = {Format.Number(chance.Loss)}), " : $"its first log ({Format.Number(reference)}), ")
+                + $"moving {Format.Percent(Math.Abs(evidence.RelativeLateFall))} over the second half of the run, and validation loss is as high (gap {Format.Percent(evidence.RelativeValGap ?? 0)})",
+            evidence,
+            [loss.First.Step, loss.Last.Step],
+            recs,
+            $"The model stopped improving while training and validation loss are still alike and high (at least {Format.Percent(evidence.ThresholdSettledLevel)} of the loss of a uniform guess, or of the untrained model's first loss): it cannot fit even its training data better, so its size or shape, not generalisation, is the limit.",
             loss.Key);
     }
 
