@@ -28,8 +28,9 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(401, root.GetProperty("summary").GetProperty("best").GetProperty("step").GetInt64());
         Assert.Equal(12030, root.GetProperty("run").GetProperty("global_step").GetInt64());
         var rules = root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()).ToList();
-        // No predictions were given: the data and label rules are listed under coverage, not as a finding.
-        Assert.Equal(["overfitting", "past-best-checkpoint", "early-stopping", "sudden-metric-drop", "clipping-saturation"], rules);
+        // No predictions were given: the data and label rules are listed under coverage, not as a finding. The jump of
+        // val/g0_loss at step 7,619 comes when it is already 95% above its best: overfitting's decline, not a sudden drop.
+        Assert.Equal(["overfitting", "past-best-checkpoint", "early-stopping", "clipping-saturation"], rules);
         Assert.Equal(3, root.GetProperty("config_changes").GetProperty("early_stopping_patience").GetProperty("to").GetInt32());
     }
 

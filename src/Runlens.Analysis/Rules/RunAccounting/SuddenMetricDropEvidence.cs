@@ -13,4 +13,5 @@ public sealed record SuddenMetricDropEvidence(
     double RelativeDrop,
     double Threshold,
     bool Recovered,
-    ImmutableArray<string> OtherSeries) : Evidence, ISeriesEvidence;
+    ImmutableArray<string> OtherSeries,
+    bool EvalSetTooSmall) : Evidence, ISeriesEvidence;

@@ -34,15 +34,31 @@ public sealed class SuddenMetricDropRule : IRule
             var v = SeriesValues.Of(s);
             var typical = SeriesMath.MedianAbsoluteChange(v);
             var worst = (Index: -1, Drop: 0.0);
+            var best = double.NaN;
             for (var i = 1; i < v.Length; i++)
             {
+                if (double.IsFinite(v[i - 1]) && !(greater ? v[i - 1] <= best : v[i - 1] >= best))
+                {
+                    best = v[i - 1];
+                }
+
                 if (!double.IsFinite(v[i]) || !double.IsFinite(v[i - 1]) || v[i - 1] == 0)
                 {
                     continue;
                 }
 
+                // A metric already well past its best (worse than it by min_drop) was in decline before this step: a
+                // further jump continues that decline (overfitting, a rising loss) and is not a single sudden event.
+                if ((greater ? best - v[i - 1] : v[i - 1] - best) / Math.Abs(best) >= context.Option("min_drop"))
+                {
+                    continue;
+                }
+
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
-                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * typical && worse > worst.Drop)
+                // The jump must stand out from the series' usual change between evaluations: over the whole run, or over
+                // the evaluations before it (a cliff followed by a long decline makes every later change large).
+                var usual = i >= 4 ? Math.Min(typical, SeriesMath.MedianAbsoluteChange(v.AsSpan(0, i))) : typical;
+                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * usual && worse > worst.Drop)
                 {
                     worst = (i, worse);
                 }
@@ -68,6 +84,10 @@ public sealed class SuddenMetricDropRule : IRule
         }
 
         drops.Sort((a, b) => b.Drop.CompareTo(a.Drop));
+
+        // On an evaluation set of a few dozen examples one example moves accuracy by several points and the loss with it:
+        // a drop there is what eval-too-small reports, so it stays information.
+        var tooSmall = EvalSetSize.IsTooSmall(run.Run);
         var top = drops[0];
         var p = top.Series.Points;
         var evidence = new SuddenMetricDropEvidence(
@@ -79,7 +99,8 @@ public sealed class SuddenMetricDropRule : IRule
             RelativeDrop: top.Drop,
             Threshold: context.Option("min_drop"),
             Recovered: top.Recovered,
-            OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)]);
+            OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)],
+            EvalSetTooSmall: tooSmall);
 
         var lrChange = LrChangeBetween(run, p[top.Index - 1].Step, p[top.Index].Step);
         var recs = new List<Recommendation>
@@ -94,11 +115,12 @@ public sealed class SuddenMetricDropRule : IRule
         }
 
         yield return context.Finding(
-            top.Recovered ? Severity.Info : Severity.Warning,
-            top.Recovered ? 0.55 : 0.75,
+            top.Recovered || tooSmall ? Severity.Info : Severity.Warning,
+            top.Recovered || tooSmall ? 0.55 : 0.75,
             $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Drop)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
                 + (top.Recovered ? ", then recovered" : ", and did not recover")
-                + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : ""),
+                + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : "")
+                + (tooSmall ? $"; the evaluation set holds under {Format.Number(EvalSetSize.DefaultMinExamples)} examples, so one example moves the scores by whole points" : ""),
             evidence,
             [p[top.Index - 1].Step, p[top.Index].Step],
             recs,
