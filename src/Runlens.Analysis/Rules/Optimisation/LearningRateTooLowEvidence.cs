@@ -25,4 +25,5 @@ public sealed record LearningRateTooLowEvidence(
     string? ValSeries,
     double? ValSteadiness,
     double? ValRelativeDropLastQuarter,
-    double ThresholdValSteadiness) : Evidence, ISeriesEvidence;
+    double ThresholdValSteadiness,
+    bool? ValKeepsPace) : Evidence, ISeriesEvidence;

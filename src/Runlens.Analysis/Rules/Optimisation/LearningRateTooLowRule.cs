@@ -52,10 +52,10 @@ public sealed class LearningRateTooLowRule : IRule
         var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
         // The validation loss is measured on the same examples every time, so it shows a slow descent that the training
         // loss's batch-to-batch noise hides.
-        var (valSteadiness, valTailDrop) = ValDescent(run.ValLoss, (int)context.Option("min_val_evals"), context.Option("max_drop"));
+        var (valSteadiness, valTailDrop, valKeepsPace) = ValDescent(run.ValLoss, (int)context.Option("min_val_evals"), context.Option("max_drop"));
         var slowAndSteady = drop > 0 && drop < context.Option("max_drop")
             && ((steadiness >= context.Option("min_steadiness") && tailDrop >= context.Option("min_tail_drop"))
-                || (valSteadiness >= context.Option("min_val_steadiness") && valTailDrop >= context.Option("min_tail_drop")));
+                || (valSteadiness >= context.Option("min_val_steadiness") && (valTailDrop >= context.Option("min_tail_drop") || valKeepsPace)));
         if (!slowAndSteady && !(tinyLr && drop < context.Option("max_drop")))
         {
             yield break;
@@ -90,7 +90,8 @@ public sealed class LearningRateTooLowRule : IRule
             ValSeries: valSteadiness is null ? null : run.ValLoss!.Key,
             ValSteadiness: valSteadiness,
             ValRelativeDropLastQuarter: valTailDrop,
-            ThresholdValSteadiness: context.Option("min_val_steadiness"));
+            ThresholdValSteadiness: context.Option("min_val_steadiness"),
+            ValKeepsPace: valSteadiness is null ? null : valKeepsPace);
 
         var recs = new List<Recommendation>
         {
@@ -117,15 +118,23 @@ public sealed class LearningRateTooLowRule : IRule
 
     /// <summary>The validation loss's steadiness (negated rank correlation with time) and its relative fall over the last
     /// quarter of its evaluations, when it has enough finite evaluations and fell, slowly (less than <paramref name="maxDrop"/>).</summary>
-    private static (double? Steadiness, double? TailDrop) ValDescent(Runlens.Model.Series? val, int minEvals, double maxDrop)
+    private static (double? Steadiness, double? TailDrop, bool KeepsPace) ValDescent(Runlens.Model.Series? val, int minEvals, double maxDrop)
     {
         if (val is null || val.Count < minEvals || LossLevels.Of(val, minEvals) is not { } levels || !(levels.Drop > 0) || levels.Drop >= maxDrop)
         {
-            return (null, null);
+            return (null, null, false);
         }
 
         var v = levels.Values;
         var quarter = v.AsSpan(v.Length * 3 / 4);
-        return (-SeriesMath.TrendRank(v), -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter));
+        var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
+
+        // A descent so slow that its last quarter falls less than min_tail_drop is still falling when it keeps at least
+        // half of the whole run's pace per evaluation there (a loss levelling off slows far more): read its last quarter
+        // at the run's pace then, which a steady but very slow descent (3% over the run) needs.
+        var pace = -Trend.TheilSen(v).Slope;
+        var latePace = -Trend.TheilSen(quarter).Slope;
+        var keepsPace = pace > 0 && latePace >= 0.5 * pace;
+        return (-SeriesMath.TrendRank(v), tailDrop, keepsPace);
     }
 }
