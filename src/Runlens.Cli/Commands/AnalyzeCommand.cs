@@ -139,8 +139,14 @@ internal static class AnalyzeCommand
         var renderer = format == "text"
             ? new DiagnosisTerminalRenderer(ReportOutput.Color(outFile), ReportOutput.Width(outFile))
             : Renderers.For(format);
+        var findings = 0;
+        foreach (var d in diagnoses)
+        {
+            findings += d.Findings.Length;
+        }
+
         return await ReportOutput.WriteAsync(outFile, stream => renderer.Render(diagnoses, stream), "report",
-            $"{diagnoses.Count} run{(diagnoses.Count == 1 ? "" : "s")}, {diagnoses.Sum(d => d.Findings.Length)} findings");
+            $"{diagnoses.Count} run{(diagnoses.Count == 1 ? "" : "s")}, {findings} findings");
     }
 
     /// <summary>The diagnoses with the <c>--data-dir</c> audit added, or null after one line on stderr. A method of its own:
