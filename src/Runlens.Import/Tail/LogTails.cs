@@ -14,8 +14,8 @@ public static class LogTails
     /// <summary>A tail for the log at <paramref name="path"/> when its format can be read incrementally (a JSON Lines
     /// log, the callback's runlens.jsonl, a TensorBoard event file or a folder holding one TensorBoard run, a metric CSV,
     /// Keras' training.log, Lightning's metrics.csv or the version folder holding it, an MLflow run folder, a W&amp;B run folder
-    /// holding a <c>.wandb</c> log or the log itself); null when it cannot (another format, a folder of several runs, a W&amp;B
-    /// run of a client older than 0.10, not there yet): the caller reads it whole.</summary>
+    /// holding a <c>.wandb</c> log or the log itself, an older W&amp;B client's run folder or its <c>wandb-history.jsonl</c>);
+    /// null when it cannot (another format, a folder of several runs, not there yet): the caller reads it whole.</summary>
     public static ILogTail? TryOpen(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -33,6 +33,7 @@ public static class LogTails
                     Lightning(path, System.IO.Path.Combine(path, Tabular.LightningCsvImporter.MetricsFileName), System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path))),
                 Mlflow.MlflowImporter when RunFolder(path) is { } run => new MlflowRunTail(run),
                 Wandb.WandbImporter when WandbRun(path) is { LogFile: not null } run => new WandbLogTail(path, run),
+                Wandb.WandbImporter when WandbRun(path) is { HistoryFile: not null } run => new WandbHistoryTail(path, run),
                 _ when !File.Exists(path) => null,
                 Tabular.LightningCsvImporter => Lightning(path, path, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "."),
                 Tabular.KerasCsvImporter => new CsvLogTail(path, path, Tabular.KerasCsvImporter.Options, table => Tabular.KerasCsvImporter.RunOf(path, path, table)),
@@ -56,10 +57,13 @@ public static class LogTails
         return dir is not null && Mlflow.MlflowLayout.Resolve(dir) is { Kind: Mlflow.MlflowLayoutKind.Run } run ? run.Path : null;
     }
 
-    /// <summary>The W&amp;B run at <paramref name="path"/> (its folder or its <c>.wandb</c> log), or null for anything else
-    /// (a <c>wandb/</c> folder of runs, an older client's <c>wandb-history.jsonl</c>).</summary>
+    /// <summary>The W&amp;B run at <paramref name="path"/> (its folder, its <c>.wandb</c> log, or an older client's
+    /// <c>wandb-history.jsonl</c>, as the importer locates it), or null for anything else (a <c>wandb/</c> folder of runs).</summary>
     private static Wandb.WandbRunFolder? WandbRun(string path) =>
-        File.Exists(path) ? Wandb.WandbRunFolder.IsLogFileName(path) ? Wandb.WandbRunFolder.FromLogFile(path) : null
+        File.Exists(path)
+            ? Wandb.WandbRunFolder.IsLogFileName(path) ? Wandb.WandbRunFolder.FromLogFile(path)
+            : System.IO.Path.GetFileName(path).Equals(Wandb.WandbRunFolder.HistoryName, StringComparison.OrdinalIgnoreCase)
+                ? Wandb.WandbRunFolder.FromFolder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".") : null
         : Wandb.WandbRunFolder.LooksLikeRunFolder(path) ? Wandb.WandbRunFolder.FromFolder(path) : null;
 
     private static CsvLogTail Lightning(string path, string metricsFile, string folder) =>

@@ -19,13 +19,15 @@ namespace Runlens.Import.Wandb;
 /// </summary>
 internal sealed class WandbRunReader
 {
-    private static readonly MetricTableOptions HistoryOptions = new([.. WandbLogState.StepKeys, "_step"], null,
+    /// <summary>How <c>wandb-history.jsonl</c> is read (the trainer's step keys, then <c>_step</c>).</summary>
+    public static readonly MetricTableOptions HistoryOptions = new([.. WandbLogState.StepKeys, "_step"], null,
         "a W&B wandb-history.jsonl (one JSON object per logged row, with _step)") { EpochColumns = WandbLogState.EpochKeys };
 
     private readonly WandbRunFolder _folder;
     private readonly string _format;
     private readonly WandbLogState _log;
     private readonly List<RunEvent> _events = [];
+    private Func<MetricTable>? _history;
     private int _historyRows;
     private long? _lastStep;
     private double _lastEpoch;
@@ -79,10 +81,12 @@ internal sealed class WandbRunReader
     /// folder has no log) and the folder's other files as they are now; <paramref name="state"/> is left as it was, so a
     /// watched run can be assembled again after reading on. <paramref name="series"/> keeps only the series whose keys it
     /// accepts (null: all).</summary>
+    /// <param name="history">For a run without a transaction log: its <c>wandb-history.jsonl</c> as read so far (may throw
+    /// <see cref="RunImportException"/> as reading the file would); null: the file is read now.</param>
     public static Run Assemble(WandbRunFolder folder, string format, WandbLogState state, WandbLogReader? log, ImportContext context,
-        Func<string, bool>? series, CancellationToken cancellationToken)
+        Func<string, bool>? series, CancellationToken cancellationToken, Func<MetricTable>? history = null)
     {
-        var reader = new WandbRunReader(folder, format, state);
+        var reader = new WandbRunReader(folder, format, state) { _history = history };
         var problem = log is null ? null : reader.LogEvents(log);
         return reader.Assemble(problem, context, series, release: false, cancellationToken);
     }
@@ -335,7 +339,7 @@ internal sealed class WandbRunReader
 
         try
         {
-            var table = JsonlMetricReader.Read(file, HistoryOptions, context, cancellationToken);
+            var table = _history?.Invoke() ?? JsonlMetricReader.Read(file, HistoryOptions, context, cancellationToken);
             _events.AddRange(table.Events);
             _historyRows = table.DataRows;
             _lastStep = table.MaxStep;

@@ -66,6 +66,32 @@ public sealed class WandbLogTailTests
         Assert.Equal(whole.Series.Keys, tail.Snapshot().Series.Keys); // every series of the finished log (one fixture ends inside a record)
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_older_clients_history_written_in_pieces_reads_as_the_importer_reads_it(bool asFile)
+    {
+        using var dir = new TempDir();
+        var source = Fixtures.Test("import/wandb-old/wandb/run-20200219_001500-3kx9q2m1");
+        var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "wandb", Path.GetFileName(source))).FullName;
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        var history = Path.Combine(folder, WandbRunFolder.HistoryName);
+        var bytes = await File.ReadAllBytesAsync(history);
+        await File.WriteAllBytesAsync(history, []);
+        var path = asFile ? history : folder;
+        using var tail = LogTails.TryOpen(path) ?? throw new InvalidOperationException("an older W&B run is tailable");
+        Assert.IsType<WandbHistoryTail>(tail);
+
+        var compared = await TailAssert.AppendInPieces(tail, path, [new GrowingFile(history, bytes, 0)], _ => 150, seed: 13, counted: History);
+
+        Assert.True(compared >= 10, $"{compared} looks compared");
+        Assert.Contains(tail.Snapshot().Series.Keys, k => k.StartsWith("system/", StringComparison.Ordinal)); // wandb-events.jsonl beside it
+    }
+
     [Fact]
     public async Task A_log_with_records_split_over_blocks_cut_at_small_pieces_reads_as_the_importer_reads_it()
     {
