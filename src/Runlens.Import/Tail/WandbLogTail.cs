@@ -53,8 +53,9 @@ internal sealed class WandbLogTail : ILogTail
             _reader.ReadOn(stream);
         }
 
+        var records = _state.Records;
         _state.Read(_reader, _log, stream.Length, ImportContext.None, cancellationToken);
-        return _counts.Look(restarted);
+        return _counts.Look(restarted) with { RunChanged = _state.Records > records };
     }
 
     public Run Snapshot(Func<string, bool>? series = null) =>

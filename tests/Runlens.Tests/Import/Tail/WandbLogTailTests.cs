@@ -144,8 +144,19 @@ public sealed class WandbLogTailTests
         Assert.Equal(1, read.NewPoints);
         Assert.Empty(read.NonFinite);
         Assert.Equal(3, read.LastStep);
+        Assert.True(read.RunChanged);
         Assert.Equal(0.5, tail.Snapshot().Series["train/loss"].Points[^1].Value);
         Assert.DoesNotContain(tail.Snapshot().Events, e => e.Kind == RunEventKind.ImportDamage);
+        Assert.False(tail.Read().RunChanged); // nothing new
+
+        // the run ends: no new points, but its status changed, so the watcher must diagnose it again
+        w.Write(WandbLogWriter.Exit(1, 30));
+        w.Write(WandbLogWriter.Final());
+        await Append(log, w.ToArray().AsMemory(third.Length));
+        read = tail.Read();
+        Assert.Equal(0, read.NewPoints);
+        Assert.True(read.RunChanged);
+        Assert.Equal(RunStatus.Failed, tail.Snapshot().Status);
     }
 
     [Fact]
