@@ -18,7 +18,7 @@ public sealed class SuddenMetricDropRule : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var run = context.Run;
-        var drops = new List<(Series Series, int Index, double Drop, bool Recovered, bool Greater)>();
+        var drops = new List<SeriesDrop>();
         // The metrics a run is judged by: the primary metric, the validation loss, the task metric. Per-class scores and
         // side metrics with tiny supports jump by nature.
         var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
@@ -55,10 +55,17 @@ public sealed class SuddenMetricDropRule : IRule
                 }
 
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
+                if (!(worse >= context.Option("min_drop")) || !(worse > worst.Drop))
+                {
+                    continue;
+                }
+
                 // The jump must stand out from the series' usual change between evaluations: over the whole run, or over
-                // the evaluations before it (a cliff followed by a long decline makes every later change large).
-                var usual = i >= 4 ? Math.Min(typical, SeriesMath.MedianAbsoluteChange(v.AsSpan(0, i))) : typical;
-                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * usual && worse > worst.Drop)
+                // the (up to PaceWindow) evaluations before it (a cliff followed by a long decline makes every later
+                // change large). The window keeps the check linear on long series.
+                var jump = Math.Abs(v[i] - v[i - 1]);
+                var ratio = context.Option("min_ratio");
+                if (jump >= ratio * typical || (i >= 4 && jump >= ratio * SeriesMath.MedianAbsoluteChange(v.AsSpan(Math.Max(0, i - PaceWindow), i - Math.Max(0, i - PaceWindow)))))
                 {
                     worst = (i, worse);
                 }
@@ -73,8 +80,14 @@ public sealed class SuddenMetricDropRule : IRule
             if (worst.Index > 0)
             {
                 var before = v[worst.Index - 1];
-                var recovered = v.Skip(worst.Index + 1).Any(x => double.IsFinite(x) && (greater ? x >= before : x <= before) || Math.Abs(x - before) <= typical);
-                drops.Add((s, worst.Index, worst.Drop, recovered, greater));
+                var recovered = false;
+                for (var i = worst.Index + 1; i < v.Length && !recovered; i++)
+                {
+                    var x = v[i];
+                    recovered = double.IsFinite(x) && (greater ? x >= before : x <= before) || Math.Abs(x - before) <= typical;
+                }
+
+                drops.Add(new SeriesDrop(s, worst.Index, worst.Drop, recovered, greater));
             }
         }
 
@@ -83,7 +96,7 @@ public sealed class SuddenMetricDropRule : IRule
             yield break;
         }
 
-        drops.Sort((a, b) => b.Drop.CompareTo(a.Drop));
+        drops.Sort((a, b) => b.Amount.CompareTo(a.Amount));
 
         // On an evaluation set of a few dozen examples one example moves accuracy by several points and the loss with it:
         // a drop there is what eval-too-small reports, so it stays information.
@@ -96,7 +109,7 @@ public sealed class SuddenMetricDropRule : IRule
             FromValue: p[top.Index - 1].Value,
             ToStep: p[top.Index].Step,
             ToValue: p[top.Index].Value,
-            RelativeDrop: top.Drop,
+            RelativeDrop: top.Amount,
             Threshold: context.Option("min_drop"),
             Recovered: top.Recovered,
             OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)],
@@ -117,7 +130,7 @@ public sealed class SuddenMetricDropRule : IRule
         yield return context.Finding(
             top.Recovered || tooSmall ? Severity.Info : Severity.Warning,
             top.Recovered || tooSmall ? 0.55 : 0.75,
-            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Drop)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
+            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Amount)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
                 + (top.Recovered ? ", then recovered" : ", and did not recover")
                 + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : "")
                 + (tooSmall ? $"; the evaluation set holds under {Format.Number(EvalSetSize.DefaultMinExamples)} examples, so one example moves the scores by whole points" : ""),
@@ -127,6 +140,9 @@ public sealed class SuddenMetricDropRule : IRule
             "A validation metric that falls off a cliff between two evaluations points at a single event: an unstable update, a data change, or an evaluation problem.",
             [.. drops.Select(d => d.Series.Key)]);
     }
+
+    /// <summary>Evaluations before a drop whose usual change it is also judged against.</summary>
+    private const int PaceWindow = 20;
 
     /// <summary>An accuracy at most this many times 1/K (K classes) counts as still at chance level.</summary>
     public const double AtChanceFactor = 1.5;
@@ -144,4 +160,7 @@ public sealed class SuddenMetricDropRule : IRule
             ? null
             : (before.Value, after.Value);
     }
+
+    /// <summary>A series' worst drop (a class, not a tuple: a list of tuples is generic code JIT-compiled at every start).</summary>
+    private sealed record SeriesDrop(Series Series, int Index, double Amount, bool Recovered, bool Greater);
 }
