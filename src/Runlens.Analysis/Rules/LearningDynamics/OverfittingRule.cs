@@ -159,6 +159,22 @@ public sealed class OverfittingRule : IRule
             yield break;
         }
 
+        // A mild rise over the few evaluations that early stopping waits for, after which the trainer stopped the run and
+        // reloaded the best checkpoint, is the normal end of a run that early stopping guards: nothing to act on.
+        if (level == "mild" && EarlyStopKeptBest.Of(run.Run, best.Step))
+        {
+            yield return context.Finding(
+                Severity.Info,
+                confidence,
+                $"{val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} over the {evalsAfter} evaluations before early stopping ended the run, and the trainer kept and reloaded {run.Run.Trainer.BestCheckpoint}: the small rise early stopping waits for, not overfitting to act on",
+                evidence,
+                [best.Step, final.Step],
+                [Recommendation.Do($"Nothing to change: the weights the run ended with are those of step {Format.Step(best.Step)}.")],
+                null,
+                val.Key, train.Key);
+            yield break;
+        }
+
         var recs = new List<Recommendation>
         {
             Recommendation.Do(

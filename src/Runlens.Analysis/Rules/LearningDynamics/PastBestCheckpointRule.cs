@@ -112,10 +112,10 @@ public sealed class PastBestCheckpointRule : IRule
 
         var direction = greater ? "lower" : "higher";
 
-        // The trainer's EarlyStoppingCallback stopped the run and its best checkpoint is the best evaluation: the HF
-        // callback requires load_best_model_at_end, so the weights the run ended with are the best ones.
+        // The trainer stopped the run early and its best checkpoint is the best evaluation, reloaded at the end: the
+        // weights the run ended with are the best ones.
         var t = run.Run.Trainer;
-        if (t.EarlyStopping is not null && t.BestCheckpoint is not null && t.BestStep == best.Step && t.ShouldTrainingStop == true)
+        if (EarlyStopKeptBest.Of(run.Run, best.Step))
         {
             yield return context.Finding(
                 Severity.Info,

@@ -119,7 +119,7 @@ public sealed class MetricAnomalyRule : IRule
 
             var r = Residual(v, i, half, out var local) - center;
             var z = mad > 0 ? r / mad : r == 0 ? 0 : double.PositiveInfinity * Math.Sign(r);
-            if (double.IsNaN(z) || Math.Abs(z) < minZ || Math.Abs(r) < minRelative * Math.Abs(local))
+            if (double.IsNaN(z) || Math.Abs(z) < minZ || Math.Abs(r) < minRelative * Math.Abs(local) || !Isolated(v, i, Math.Sign(r)))
             {
                 continue;
             }
@@ -131,6 +131,34 @@ public sealed class MetricAnomalyRule : IRule
         }
 
         return worst;
+    }
+
+    /// <summary>
+    /// Whether v[i] lies beyond both of its nearest finite neighbours in the direction <paramref name="sign"/> of its
+    /// deviation: an isolated outlier stands out of the points on either side. A point between its neighbours is part of a
+    /// move the series makes (a learning curve's steep rise, a level shift), which the trend and change-point rules read.
+    /// </summary>
+    private static bool Isolated(double[] v, int i, int sign)
+    {
+        var seen = 0;
+        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        {
+            for (var j = i + step; j >= 0 && j < v.Length; j += step)
+            {
+                if (double.IsFinite(v[j]))
+                {
+                    if (sign * (v[i] - v[j]) <= 0)
+                    {
+                        return false;
+                    }
+
+                    seen++;
+                    break;
+                }
+            }
+        }
+
+        return seen > 0;
     }
 
     private static double MadScale(List<double> values, double center)
