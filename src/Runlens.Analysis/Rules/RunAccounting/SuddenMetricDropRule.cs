@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Analysis.Signals;
 using Runlens.Model;
 
@@ -13,7 +14,9 @@ public sealed class SuddenMetricDropRule : IRule
         [typeof(SuddenMetricDropEvidence)],
         new RuleOption("min_drop", 0.15, "Relative worsening between two consecutive evaluations"),
         new RuleOption("min_ratio", 4, "The drop must also be this many times the series' median change between evaluations"),
-        new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"));
+        new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"),
+        new RuleOption("min_decline_evals", 3, "A metric whose best came this many evaluations or more before the drop …"),
+        new RuleOption("min_decline", 0, "… and that was already more than this worse than its best (relative), while the training loss kept falling, was in the decline of an overfitting model: the drop continues that trend"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -23,6 +26,13 @@ public sealed class SuddenMetricDropRule : IRule
         // side metrics with tiny supports jump by nature.
         var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
         var chance = ChanceLevel.Of(run);
+        // On an evaluation set of a few dozen examples the validation metrics move by whole examples: their jumps are the
+        // set's noise (eval-too-small says so), not a single event.
+        if (EvalSetSize.IsTooSmall(run.Run))
+        {
+            yield break;
+        }
+
         foreach (var s in watched)
         {
             if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || MetricNames.IsBookkeeping(s.Key))
@@ -34,22 +44,29 @@ public sealed class SuddenMetricDropRule : IRule
             var v = SeriesValues.Of(s);
             var typical = SeriesMath.MedianAbsoluteChange(v);
             var worst = (Index: -1, Drop: 0.0);
+            var bestSoFar = double.IsFinite(v[0]) ? 0 : -1;
             for (var i = 1; i < v.Length; i++)
             {
                 if (!double.IsFinite(v[i]) || !double.IsFinite(v[i - 1]) || v[i - 1] == 0)
                 {
+                    bestSoFar = UpdateBest(v, i, bestSoFar, greater);
                     continue;
                 }
 
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
-                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * typical && worse > worst.Drop)
+                if (worse >= context.Option("min_drop") && Math.Abs(v[i] - v[i - 1]) >= context.Option("min_ratio") * typical && worse > worst.Drop
+                    && !InDecline(run, s, v, i - 1, bestSoFar, greater, (int)context.Option("min_decline_evals"), context.Option("min_decline")))
                 {
                     worst = (i, worse);
                 }
+
+                bestSoFar = UpdateBest(v, i, bestSoFar, greater);
             }
 
-            // An accuracy that never rose well above a uniform guess (1/K) had nothing to lose: its moves are sampling noise.
-            if (worst.Index > 0 && chance is not null && MetricNames.NameOf(s.Key) == "accuracy" && v[worst.Index - 1] <= AtChanceFactor / chance.Classes)
+            // An accuracy (or F1) that never rose well above a uniform guess (1/K) had nothing to lose: its moves are
+            // sampling noise.
+            if (worst.Index > 0 && chance is not null && MetricNames.NameOf(s.Key) is var name && (name == "accuracy" || name.Contains("f1", StringComparison.Ordinal))
+                && v[worst.Index - 1] <= AtChanceFactor / chance.Classes)
             {
                 continue;
             }
@@ -105,6 +122,29 @@ public sealed class SuddenMetricDropRule : IRule
             "A validation metric that falls off a cliff between two evaluations points at a single event: an unstable update, a data change, or an evaluation problem.",
             [.. drops.Select(d => d.Series.Key)]);
     }
+
+    /// <summary>
+    /// Whether <paramref name="s"/> (values <paramref name="v"/>) at <paramref name="at"/> was already in the decline of an
+    /// overfitting model: worse than its best so far (<paramref name="best"/>) by at least <paramref name="minDecline"/>
+    /// (relative), reached <paramref name="minEvals"/> or more evaluations earlier, while the training loss kept falling
+    /// from the best evaluation to <paramref name="at"/>. A larger step down from there is that trend's noise, which the
+    /// overfitting rule reads; there is no single event between the two evaluations to look for.
+    /// </summary>
+    private static bool InDecline(RunView run, Series s, double[] v, int at, int best, bool greater, int minEvals, double minDecline)
+    {
+        if (best < 0 || at - best < minEvals || v[best] == 0 || run.TrainLoss is not { } train)
+        {
+            return false;
+        }
+
+        var worse = (greater ? v[best] - v[at] : v[at] - v[best]) / Math.Abs(v[best]);
+        var trainAtBest = OverfittingRule.WindowMedian(train, best > 0 ? s.Points[best - 1].Step : long.MinValue, s.Points[best].Step);
+        var trainAt = OverfittingRule.WindowMedian(train, s.Points[at - 1].Step, s.Points[at].Step);
+        return worse > minDecline && trainAt < trainAtBest;
+    }
+
+    private static int UpdateBest(double[] v, int i, int best, bool greater) =>
+        double.IsFinite(v[i]) && (best < 0 || (greater ? v[i] > v[best] : v[i] < v[best])) ? i : best;
 
     /// <summary>An accuracy at most this many times 1/K (K classes) counts as still at chance level.</summary>
     public const double AtChanceFactor = 1.5;
