@@ -68,7 +68,8 @@ public sealed class OverfittingRule : IRule
         // When the task metric improved a little but far less than the loss degraded, it is still overfitting, capped at
         // a warning and saying so.
         var task = run.TaskMoveAfterLossBest;
-        var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain");
+        // A gain of a metric at chance is noise (a model that learned nothing): it cannot excuse a rising loss.
+        var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain") && !TaskGainAtChance.Of(run, task);
         var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
         // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
         // trend: the minimum is a lucky low (lightning forecast run: 0.008 ... 0.111 ... 0.008 ... 0.052).

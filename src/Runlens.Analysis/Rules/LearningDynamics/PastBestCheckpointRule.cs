@@ -131,7 +131,8 @@ public sealed class PastBestCheckpointRule : IRule
 
         // Judged by the validation loss while the task metric kept improving: the final weights may well be the better
         // ones for the task, so this is only information (metric-disagreement says which to trust).
-        if (ReferenceEquals(metric, run.ValLoss) && run.TaskMoveAfterLossBest is { } task && task.BestStep > best.Step && task.Gain >= 0.02)
+        if (ReferenceEquals(metric, run.ValLoss) && run.TaskMoveAfterLossBest is { } task && task.BestStep > best.Step && task.Gain >= 0.02
+            && !TaskGainAtChance.Of(run, task))
         {
             yield return context.Finding(
                 Severity.Info,

@@ -112,4 +112,25 @@ public sealed class FalseAlarmGuardTests : RuleTestBase
         var ranOn = Assert.Single(Findings(StoppedEarly(epochAtEnd: 100).Build(), "overfitting"));
         Assert.Equal(Severity.Warning, ranOn.Severity);
     }
+
+    /// <summary>Labels without signal, 10 classes: the validation loss climbs from ln 10 while the model memorises the
+    /// training labels; the accuracy wanders from 0.08 up to 0.13, around a uniform guess (0.1).</summary>
+    private static RunBuilder Memorising(double[] accuracy) => new RunBuilder()
+        .Series("train/loss", 10, RunBuilder.Falling(100, 2.3, 0.05))
+        .Series("val/loss", 100, 2.31, 2.30, 2.33, 2.40, 2.55, 2.70, 2.90, 3.10, 3.40, 3.70)
+        .Series("val/accuracy", 100, accuracy)
+        .Config("num_labels", 10);
+
+    [Fact]
+    public void Overfitting_does_not_excuse_a_rising_loss_by_an_accuracy_gain_at_chance()
+    {
+        var f = Assert.Single(Findings(Memorising([0.08, 0.09, 0.10, 0.11, 0.10, 0.12, 0.11, 0.13, 0.12, 0.12]).Build(), "overfitting"));
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Equal("severe", EvidenceOf<OverfittingEvidence>(f).Level);
+
+        // The same loss beside an accuracy that really climbs: only the loss got worse (information).
+        var lossOnly = Assert.Single(Findings(Memorising([0.50, 0.60, 0.65, 0.70, 0.72, 0.75, 0.77, 0.78, 0.80, 0.81]).Build(), "overfitting"));
+        Assert.Equal(Severity.Info, lossOnly.Severity);
+        Assert.Equal("loss-only", EvidenceOf<OverfittingEvidence>(lossOnly).Level);
+    }
 }
