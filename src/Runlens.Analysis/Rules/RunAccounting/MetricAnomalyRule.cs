@@ -24,6 +24,7 @@ public sealed class MetricAnomalyRule : IRule
         // On an evaluation set of a few dozen examples the validation metrics move by whole examples: their jumps are the
         // set's noise (eval-too-small says so), not anomalies.
         var evalTooSmall = EvalSetSize.IsTooSmall(run.Run);
+        var chance = ChanceLevel.Of(run);
         foreach (var s in run.Run.Series.Values)
         {
             if (s.Count < context.Option("min_points") || Skip(s.Key) || (evalTooSmall && MetricNames.SplitOf(s.Key) == "val"))
@@ -32,6 +33,13 @@ public sealed class MetricAnomalyRule : IRule
             }
 
             var v = SeriesValues.Of(s);
+            // An accuracy or F1 that never rose well above a uniform guess (1/K) belongs to a model that learned nothing:
+            // its ups and downs are sampling noise.
+            if (chance is not null && AtChance(s.Key, v, chance.Classes))
+            {
+                continue;
+            }
+
             var skipFirst = Math.Max(2, v.Length / 10);
             var (worst, z, expected) = FindWorst(v, half, skipFirst, context.Option("min_z"), context.Option("min_relative"));
             if (worst >= 0)
@@ -214,6 +222,23 @@ public sealed class MetricAnomalyRule : IRule
         }
 
         return v[i] - local;
+    }
+
+    private static bool AtChance(string key, double[] v, int classes)
+    {
+        var name = MetricNames.NameOf(key);
+        if (name != "accuracy" && !name.Contains("f1", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var max = double.NegativeInfinity;
+        foreach (var x in v)
+        {
+            max = double.IsFinite(x) ? Math.Max(max, x) : max;
+        }
+
+        return max <= SuddenMetricDropRule.AtChanceFactor / classes;
     }
 
     private static bool Skip(string key)

@@ -133,4 +133,14 @@ public sealed class FalseAlarmGuardTests : RuleTestBase
         Assert.Equal(Severity.Info, lossOnly.Severity);
         Assert.Equal("loss-only", EvidenceOf<OverfittingEvidence>(lossOnly).Level);
     }
+
+    [Fact]
+    public void Metric_anomaly_leaves_an_accuracy_at_chance_alone()
+    {
+        // Three classes; a model that learned nothing predicts about a third right, with one lucky evaluation.
+        double[] acc = [.. Enumerable.Repeat(0.2967, 30)];
+        acc[18] = 0.3617;
+        Assert.Single(Findings(new RunBuilder().Series("val/accuracy", 10, acc).Build(), "metric-anomaly"));
+        Assert.Empty(Findings(new RunBuilder().Series("val/accuracy", 10, acc).Config("num_labels", 3).Build(), "metric-anomaly"));
+    }
 }
