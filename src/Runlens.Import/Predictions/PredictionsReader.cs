@@ -529,11 +529,31 @@ public static class PredictionsReader
             return false;
         }
 
-        var text = table.CellText(row, column).Trim();
         // fast_float reads what double.TryParse reads, to the same double (both round correctly); anything it does not
-        // take whole, and any value out of range, goes to the row-by-row reading
-        return text.Length > 0 && FastDoubleParser.TryParseDouble(text, out var used, out p) && used == text.Length
-            && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
+        // take whole (a non-ASCII space around the number included), and any value out of range, goes to the row-by-row
+        // reading
+        int used, length;
+        if (table.IsUtf8)
+        {
+            var cell = table.CellUtf8(row, column);
+            var bytes = cell[System.Text.Ascii.Trim(cell)];
+            length = bytes.Length;
+            if (length == 0 || !FastDoubleParser.TryParseDouble(bytes, out used, out p))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            var text = table.CellText(row, column, []).Trim();
+            length = text.Length;
+            if (length == 0 || !FastDoubleParser.TryParseDouble(text, out used, out p))
+            {
+                return false;
+            }
+        }
+
+        return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
     }
 
     private static string Required(PredictionTable table, TableRow row, int column, string role,
@@ -544,7 +564,7 @@ public static class PredictionsReader
             _ = Cell(table, row, column, role); // throws
         }
 
-        var text = table.CellText(row, column).Trim();
+        var text = table.CellText(row, column, stackalloc char[256]).Trim();
         if (text.IsEmpty)
         {
             return Required(table, row, column, role); // throws

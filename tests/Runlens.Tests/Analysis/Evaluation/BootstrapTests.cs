@@ -34,10 +34,10 @@ public sealed class BootstrapTests
     }
 
     [Fact]
-    public void A_large_sample_drawn_ahead_on_another_core_gets_the_draws_of_one_random_sequence()
+    public void A_large_sample_drawn_ahead_on_another_core_gets_each_resamples_own_random_sequence()
     {
-        // 60,000 examples: each next resample is drawn while the current one is measured; the draws must still be
-        // System.Random(seed)'s sequence, one resample after the other.
+        // 60,000 examples: each next resample is drawn while the current one is measured; resample r's draws must still be
+        // System.Random(ResampleSeed(seed, r))'s sequence
         const int n = 60_000;
         const int resamples = 5;
         var seen = new List<long>();
@@ -52,10 +52,10 @@ public sealed class BootstrapTests
             seen.Add(sum);
             return 0.0;
         }, resamples, seed: 7);
-        var rng = new Random(7);
         var expected = new List<long> { Enumerable.Range(0, n).Aggregate(0L, (s, i) => (s * 31) + i) };
         for (var r = 0; r < resamples; r++)
         {
+            var rng = new Random(Bootstrap.ResampleSeed(7, r));
             var sum = 0L;
             for (var i = 0; i < n; i++)
             {
@@ -66,6 +66,15 @@ public sealed class BootstrapTests
         }
 
         Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public void Every_resample_of_a_seed_gets_its_own_generator_seed()
+    {
+        var seeds = Enumerable.Range(0, 1000).Select(r => Bootstrap.ResampleSeed(12345, r)).ToList();
+        Assert.Equal(1000, seeds.Distinct().Count());
+        Assert.All(seeds, s => Assert.True(s >= 0));
+        Assert.NotEqual(Bootstrap.ResampleSeed(1, 0), Bootstrap.ResampleSeed(2, 0));
     }
 
     [Fact]
@@ -98,6 +107,22 @@ public sealed class LabelBootstrapTests
         }, resamples: 500);
         Assert.Equal(generic, label["accuracy"]);
         Assert.InRange(label["f1_macro"].Estimate, label["f1_macro"].Low, label["f1_macro"].High);
+    }
+
+    [Fact]
+    public void The_accuracy_interval_has_the_width_theory_gives_and_is_the_same_on_every_call()
+    {
+        // 10,000 examples, 80% right: a 95% interval about 2 × 1.96 × √(0.8 × 0.2 / 10,000) = 0.0157 wide
+        var rng = new Random(5);
+        var truth = Enumerable.Range(0, 10_000).Select(_ => rng.Next(4)).ToArray();
+        var predicted = truth.Select(t => rng.NextDouble() < 0.8 ? t : (t + 1) % 4).ToArray();
+        var first = LabelBootstrap.Intervals(truth, predicted, 4, resamples: 400);
+        Assert.InRange(first["accuracy"].High - first["accuracy"].Low, 0.0137, 0.0177);
+        Assert.InRange(first["accuracy"].Estimate, first["accuracy"].Low, first["accuracy"].High);
+        var again = LabelBootstrap.Intervals(truth, predicted, 4, resamples: 400);
+        Assert.Equal(first["accuracy"], again["accuracy"]);
+        Assert.Equal(first["f1_macro"], again["f1_macro"]);
+        Assert.Equal(first["balanced_accuracy"], again["balanced_accuracy"]);
     }
 }
 
