@@ -10,8 +10,8 @@ public sealed record BootstrapInterval(double Estimate, double Low, double High,
 /// <summary>
 /// Percentile bootstrap for a single run's metrics: draw the examples with replacement <c>resamples</c> times, compute the
 /// metric on each draw, take the 2.5th and 97.5th percentiles (numpy's default linear interpolation). Deterministic for a
-/// given seed: resample <c>r</c> draws from its own <see cref="Random"/> seeded by <see cref="ResampleSeed"/> (the seed and
-/// <c>r</c> mixed), so resamples can be drawn on any core in any order and still give the same values.
+/// given seed: resample <c>r</c> draws from its own generator (<see cref="ResampleGenerator"/>: the seed and <c>r</c>
+/// mixed), so resamples can be drawn on any core in any order and still give the same values.
 /// </summary>
 public static class Bootstrap
 {
@@ -71,23 +71,11 @@ public static class Bootstrap
         return Summarise(estimates, values, count);
     }
 
-    /// <summary>The seed of resample <paramref name="resample"/>'s generator: the bootstrap's seed and the resample's
-    /// number mixed (SplitMix64's finaliser), so neighbouring resamples get unrelated sequences.</summary>
-    public static int ResampleSeed(int seed, int resample)
-    {
-        var z = ((ulong)(uint)seed << 32) | (uint)resample;
-        z += 0x9E37_79B9_7F4A_7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBUL;
-        z ^= z >> 31;
-        return (int)(z & int.MaxValue);
-    }
-
     /// <summary>Resample <paramref name="resample"/>'s draws: <c>into.Length</c> indices below <c>into.Length</c>.</summary>
-    public static void Draw(int[] into, int seed, int resample)
+    internal static void Draw(int[] into, int seed, int resample)
     {
         ArgumentNullException.ThrowIfNull(into);
-        var rng = new Random(ResampleSeed(seed, resample));
+        var rng = new ResampleGenerator(seed, resample);
         var n = into.Length;
         for (var i = 0; i < into.Length; i++)
         {

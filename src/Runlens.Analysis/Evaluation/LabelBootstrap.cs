@@ -6,7 +6,7 @@ namespace Runlens.Analysis.Evaluation;
 /// balanced accuracy and macro-F1, recomputed from the confusion counts of each resample (macro over every class of the
 /// file's class list; a class absent from a resample counts with F1 0, balanced accuracy averages the classes present).
 /// Linear in the number of examples per resample. The resamples are <see cref="Bootstrap"/>'s (each its own generator,
-/// <see cref="Bootstrap.ResampleSeed"/>), drawn and counted on every core: the intervals are those of
+/// <see cref="ResampleGenerator"/>), drawn and counted on every core: the intervals are those of
 /// <see cref="Bootstrap.Intervals"/> with the same metrics, whatever the number of cores.
 /// </summary>
 public static class LabelBootstrap
@@ -91,7 +91,7 @@ public static class LabelBootstrap
         Parallel.For(0, draws, () => new long[classes * classes], (r, _, counts) =>
         {
             Array.Clear(counts);
-            var rng = new Random(Bootstrap.ResampleSeed(seed, r));
+            var rng = new ResampleGenerator(seed, r);
             for (var i = 0; i < n; i++)
             {
                 counts[cells[rng.Next(n)]]++;

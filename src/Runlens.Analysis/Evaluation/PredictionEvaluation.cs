@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Runlens.Analysis.Entities;
 using Runlens.Analysis.Metrics;
 using Runlens.Model.Predictions;
@@ -63,8 +64,9 @@ public sealed record PredictionEvaluation(
     public static PredictionEvaluation Of(PredictionSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var input = ClassificationInput.Create(set.Classes, [.. set.TrueIndices], [.. set.PredictedIndices],
-            set.Probabilities is { } p ? [.. p] : null);
+        // the set's arrays as they are (no copy): the input only reads them
+        var input = ClassificationInput.Create(set.Classes, ImmutableCollectionsMarshal.AsArray(set.TrueIndices)!,
+            ImmutableCollectionsMarshal.AsArray(set.PredictedIndices), set.Probabilities is { } p ? ImmutableCollectionsMarshal.AsArray(p) : null);
         // the bootstrap (one random sequence, so mostly one core) runs beside the metrics and curves
         var intervals = Task.Run(() => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
         var metrics = ClassificationMetrics.Compute(input);

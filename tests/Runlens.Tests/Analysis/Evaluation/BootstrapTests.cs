@@ -37,7 +37,7 @@ public sealed class BootstrapTests
     public void A_large_sample_drawn_ahead_on_another_core_gets_each_resamples_own_random_sequence()
     {
         // 60,000 examples: each next resample is drawn while the current one is measured; resample r's draws must still be
-        // System.Random(ResampleSeed(seed, r))'s sequence
+        // ResampleGenerator(seed, r)'s sequence
         const int n = 60_000;
         const int resamples = 5;
         var seen = new List<long>();
@@ -55,7 +55,7 @@ public sealed class BootstrapTests
         var expected = new List<long> { Enumerable.Range(0, n).Aggregate(0L, (s, i) => (s * 31) + i) };
         for (var r = 0; r < resamples; r++)
         {
-            var rng = new Random(Bootstrap.ResampleSeed(7, r));
+            var rng = new ResampleGenerator(7, r);
             var sum = 0L;
             for (var i = 0; i < n; i++)
             {
@@ -69,12 +69,29 @@ public sealed class BootstrapTests
     }
 
     [Fact]
-    public void Every_resample_of_a_seed_gets_its_own_generator_seed()
+    public void Resample_draws_are_uniform_and_differ_between_resamples_and_seeds()
     {
-        var seeds = Enumerable.Range(0, 1000).Select(r => Bootstrap.ResampleSeed(12345, r)).ToList();
-        Assert.Equal(1000, seeds.Distinct().Count());
-        Assert.All(seeds, s => Assert.True(s >= 0));
-        Assert.NotEqual(Bootstrap.ResampleSeed(1, 0), Bootstrap.ResampleSeed(2, 0));
+        // 1,000,000 draws below 7: each value about 1/7 of them (a chi-square of 6 degrees of freedom stays under 22.5 at
+        // p = 0.001), and the first draws of neighbouring resamples and seeds differ
+        var counts = new long[7];
+        var g = new ResampleGenerator(12345, 0);
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            counts[g.Next(7)]++;
+        }
+
+        var chi2 = counts.Sum(c => Math.Pow(c - (1_000_000 / 7.0), 2) / (1_000_000 / 7.0));
+        Assert.InRange(chi2, 0, 22.5);
+        static int[] First(int seed, int resample)
+        {
+            var r = new ResampleGenerator(seed, resample);
+            return [.. Enumerable.Range(0, 20).Select(_ => r.Next(1_000_000))];
+        }
+
+        Assert.NotEqual(First(12345, 0), First(12345, 1));
+        Assert.NotEqual(First(12345, 0), First(12346, 0));
+        Assert.Equal(First(12345, 3), First(12345, 3));
+        Assert.InRange(new ResampleGenerator(1, 1).Next(int.MaxValue), 0, int.MaxValue - 1);
     }
 
     [Fact]
