@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules;
 using Runlens.Analysis.Signals;
@@ -87,15 +88,37 @@ public sealed class Diagnoser
 
         coverage = coverage with { RulesRun = [.. rulesRun], RuleErrors = [.. errors] };
         var vocab = new TrainerVocabulary(run);
-        var sorted = findings
-            .Select(f => Pasteable(f, vocab))
-            .OrderByDescending(f => f.Severity)
-            .ThenByDescending(f => f.Confidence)
-            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
-            .ToImmutableArray();
+        var sorted = MostImportantFirst(findings, vocab);
 
         return new Diagnosis(run, Summarise(view, sorted), sorted, coverage, MergeChanges(sorted), NextSteps(sorted, coverage),
             Stats(run)) { Predictions = predictions?.Evaluation, TrainingPredictions = trainingPredictions?.Evaluation };
+    }
+
+    /// <summary>The findings made pasteable, most severe first, then most confident, then by rule id; ties keep the order the
+    /// rules gave them. A stable insertion sort by hand (findings are few): LINQ's keyed sorts were JIT-compiled at every
+    /// start.</summary>
+    private static ImmutableArray<Finding> MostImportantFirst(List<Finding> findings, TrainerVocabulary vocab)
+    {
+        var sorted = new Finding[findings.Count];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var f = Pasteable(findings[i], vocab);
+            var j = i;
+            while (j > 0 && Before(f, sorted[j - 1]))
+            {
+                sorted[j] = sorted[j - 1];
+                j--;
+            }
+
+            sorted[j] = f;
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(sorted);
+
+        static bool Before(Finding a, Finding b) =>
+            a.Severity != b.Severity ? a.Severity > b.Severity
+            : a.Confidence.CompareTo(b.Confidence) is var c && c != 0 ? c > 0
+            : string.CompareOrdinal(a.RuleId, b.RuleId) < 0;
     }
 
     private void Evaluate(IRule rule, RunView view, List<Finding> findings, List<string> rulesRun, List<string> errors,

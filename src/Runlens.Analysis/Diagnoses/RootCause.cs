@@ -90,20 +90,107 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
             Add(members, joins.FirstOrDefault(members.ContainsKey) ?? own, f, lead: !joins.Any(members.ContainsKey));
         }
 
-        var causes = new List<(RootCause Cause, int Rank, double Weight)>();
+        // Loops rather than LINQ sorts over tuples: those generic instantiations cannot be precompiled and were JIT-compiled
+        // in every command that diagnoses.
+        var causes = new RootCause[members.Count];
+        var ranks = new int[members.Count];
+        var weights = new double[members.Count];
+        var n = 0;
         foreach (var (id, list) in members)
         {
             // A rule the table does not know yet stands as its own cause, after the known ones.
-            var rank = Causes.Select(c => c.Id).ToList().IndexOf(id) is var r and >= 0 ? r : Causes.Length;
+            var rank = RankOf(id);
             var title = rank < Causes.Length ? Causes[rank].Title : list[0].Finding.Title;
 
-            var ordered = list.OrderByDescending(m => m.Lead).ThenBy(m => serious.IndexOf(m.Finding)).Select(m => m.Finding).ToList();
+            var ordered = LeadsFirst(list, serious);
             var lead = ordered[0];
-            causes.Add((new RootCause(id, title, ordered.Max(f => f.Severity), lead.RootCause, [.. ordered.Select(f => f.Rule).Distinct()],
-                lead.Recommendations.FirstOrDefault()), rank, ordered.Sum(f => f.Confidence)));
+            var severity = lead.Severity;
+            var weight = 0.0;
+            var rules = new List<string>(ordered.Length);
+            foreach (var f in ordered)
+            {
+                severity = f.Severity > severity ? f.Severity : severity;
+                weight += f.Confidence;
+                if (!rules.Contains(f.Rule))
+                {
+                    rules.Add(f.Rule);
+                }
+            }
+
+            causes[n] = new RootCause(id, title, severity, lead.RootCause, [.. rules], lead.Recommendations.FirstOrDefault());
+            ranks[n] = rank;
+            weights[n] = weight;
+            n++;
         }
 
-        return [.. causes.OrderByDescending(c => c.Cause.Severity).ThenBy(c => c.Rank).ThenByDescending(c => c.Weight).ThenBy(c => c.Cause.Id, StringComparer.Ordinal).Select(c => c.Cause)];
+        // Most severe first, then upstream first, then the heavier; the id breaks ties (causes are few: insertion sort).
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var j = i;
+            while (j > 0 && Before(i, order[j - 1]))
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+
+            order[j] = i;
+        }
+
+        var result = ImmutableArray.CreateBuilder<RootCause>(n);
+        foreach (var i in order)
+        {
+            result.Add(causes[i]);
+        }
+
+        return result.MoveToImmutable();
+
+        bool Before(int a, int b) =>
+            causes[a].Severity != causes[b].Severity ? causes[a].Severity > causes[b].Severity
+            : ranks[a] != ranks[b] ? ranks[a] < ranks[b]
+            : weights[a] != weights[b] ? weights[a] > weights[b]
+            : string.CompareOrdinal(causes[a].Id, causes[b].Id) < 0;
+    }
+
+    private static int RankOf(string id)
+    {
+        for (var i = 0; i < Causes.Length; i++)
+        {
+            if (Causes[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return Causes.Length;
+    }
+
+    /// <summary>The members' findings, leading ones first, each group in the order of <paramref name="serious"/> (a stable
+    /// insertion sort: a cause has a few findings).</summary>
+    private static Finding[] LeadsFirst(List<(Finding, bool)> list, List<Finding> serious)
+    {
+        var findings = new Finding[list.Count];
+        var leads = new bool[list.Count];
+        var at = new int[list.Count];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var (f, lead) = list[i];
+            var j = i;
+            var position = serious.IndexOf(f);
+            while (j > 0 && (lead && !leads[j - 1] || lead == leads[j - 1] && position < at[j - 1]))
+            {
+                findings[j] = findings[j - 1];
+                leads[j] = leads[j - 1];
+                at[j] = at[j - 1];
+                j--;
+            }
+
+            findings[j] = f;
+            leads[j] = lead;
+            at[j] = position;
+        }
+
+        return findings;
     }
 
     private static void Add(Dictionary<string, List<(Finding, bool)>> members, string id, Finding f, bool lead)

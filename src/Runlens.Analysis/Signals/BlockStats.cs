@@ -15,19 +15,57 @@ internal sealed class BlockStats
         var blocks = (values.Length + Block - 1) / Block;
         _median = new double[blocks];
         _mad = new double[blocks];
+
+        // One scratch buffer for every block (a block is small: sorting its copy is quicker than selecting, and the median
+        // of the same values is the same number either way).
+        Span<double> scratch = Block <= 256 ? stackalloc double[Block] : new double[Block];
         for (var b = 0; b < blocks; b++)
         {
             var slice = values.Slice(b * Block, Math.Min(Block, values.Length - (b * Block)));
-            var m = SeriesMath.Median(slice);
-            var dev = new double[slice.Length];
-            for (var i = 0; i < slice.Length; i++)
+            var m = FiniteMedian(slice, scratch);
+            var n = 0;
+            foreach (var x in slice)
             {
-                dev[i] = Math.Abs(slice[i] - m);
+                var dev = Math.Abs(x - m);
+                if (double.IsFinite(dev))
+                {
+                    scratch[n++] = dev;
+                }
             }
 
             _median[b] = m;
-            _mad[b] = SeriesMath.Median(dev) * RobustZ.NormalScale;
+            _mad[b] = SortedMedian(scratch[..n]) * RobustZ.NormalScale;
         }
+    }
+
+    /// <summary>The median of the finite values of <paramref name="slice"/> (NaN when none), as
+    /// <see cref="SeriesMath.Median"/> gives it.</summary>
+    private static double FiniteMedian(ReadOnlySpan<double> slice, Span<double> scratch)
+    {
+        var n = 0;
+        foreach (var x in slice)
+        {
+            if (double.IsFinite(x))
+            {
+                scratch[n++] = x;
+            }
+        }
+
+        return SortedMedian(scratch[..n]);
+    }
+
+    /// <summary>Sorts <paramref name="a"/> (finite values) and gives its median: the middle value, or the mean of the two
+    /// middle ones computed as <see cref="SeriesMath.Median"/> does ((lower + upper) / 2); NaN when empty.</summary>
+    private static double SortedMedian(Span<double> a)
+    {
+        if (a.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        a.Sort();
+        var mid = a.Length / 2;
+        return a.Length % 2 == 1 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
     }
 
     public int Block { get; }

@@ -128,21 +128,40 @@ internal static class AnalyzeCommand
         IReadOnlyList<Analysis.Diagnoses.Diagnosis> diagnoses = new DiagnosisService(settings).DiagnoseAll(runs);
         if (dataDir is not null)
         {
-            try
+            if (await WithDataAuditAsync(diagnoses, dataDir, ct) is not { } audited)
             {
-                diagnoses = await DiagnosisService.WithDataAuditAsync(diagnoses, dataDir, ct);
-            }
-            catch (Runlens.Audit.AuditInputException ex)
-            {
-                await Console.Error.WriteLineAsync("runlens: --data-dir " + ex.Message);
                 return ExitCodes.BadInput;
             }
+
+            diagnoses = audited;
         }
 
         var renderer = format == "text"
             ? new DiagnosisTerminalRenderer(ReportOutput.Color(outFile), ReportOutput.Width(outFile))
             : Renderers.For(format);
+        var findings = 0;
+        foreach (var d in diagnoses)
+        {
+            findings += d.Findings.Length;
+        }
+
         return await ReportOutput.WriteAsync(outFile, stream => renderer.Render(diagnoses, stream), "report",
-            $"{diagnoses.Count} run{(diagnoses.Count == 1 ? "" : "s")}, {diagnoses.Sum(d => d.Findings.Length)} findings");
+            $"{diagnoses.Count} run{(diagnoses.Count == 1 ? "" : "s")}, {findings} findings");
+    }
+
+    /// <summary>The diagnoses with the <c>--data-dir</c> audit added, or null after one line on stderr. A method of its own:
+    /// the audit assembly loads only when a command asks for an audit.</summary>
+    private static async Task<IReadOnlyList<Analysis.Diagnoses.Diagnosis>?> WithDataAuditAsync(
+        IReadOnlyList<Analysis.Diagnoses.Diagnosis> diagnoses, string dataDir, CancellationToken ct)
+    {
+        try
+        {
+            return await DiagnosisService.WithDataAuditAsync(diagnoses, dataDir, ct);
+        }
+        catch (Runlens.Audit.AuditInputException ex)
+        {
+            await Console.Error.WriteLineAsync("runlens: --data-dir " + ex.Message);
+            return null;
+        }
     }
 }

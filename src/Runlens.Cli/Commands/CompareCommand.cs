@@ -5,7 +5,6 @@ using Runlens.Pipeline.Diagnosing;
 using Runlens.Pipeline.Resolution;
 using Runlens.Pipeline.Settings;
 using Runlens.Reports;
-using Runlens.Storage;
 
 namespace Runlens.Cli.Commands;
 
@@ -69,7 +68,7 @@ internal static class CompareCommand
                 await Console.Error.WriteLineAsync("runlens: " + ex.Message);
                 return ExitCodes.BadInput;
             }
-            catch (StoreException ex)
+            catch (Exception ex) when (IsStoreError(ex))
             {
                 await Console.Error.WriteLineAsync($"runlens: {resolver.StoreName}: cannot read the store: {ex.Message}");
                 return ExitCodes.BadInput;
@@ -91,4 +90,9 @@ internal static class CompareCommand
         var renderer = ComparisonRenderers.For(format, ReportOutput.Color(outFile), ReportOutput.Width(outFile));
         return await ReportOutput.WriteAsync(outFile, stream => renderer.Render(comparison, stream), "comparison", $"{runs.Count} runs compared");
     }
+
+    /// <summary>The store's exception type named in a method of its own, run only when something was thrown: comparing logs
+    /// does not load the storage assembly.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsStoreError(Exception ex) => ex is Storage.StoreException;
 }

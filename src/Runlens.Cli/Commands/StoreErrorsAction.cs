@@ -28,10 +28,15 @@ internal sealed class StoreErrorsAction(AsynchronousCommandLineAction inner) : A
         {
             return await inner.InvokeAsync(parseResult, cancellationToken);
         }
-        catch (StoreUnavailableException ex)
+        catch (Exception ex) when (IsStoreUnavailable(ex))
         {
             await Console.Error.WriteLineAsync("runlens: " + ex.Message);
             return ExitCodes.BadInput;
         }
     }
+
+    /// <summary>The store's exception type is named only here, in a method of its own that runs when something was thrown:
+    /// a command that never opens a store does not load the storage assembly at start-up.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsStoreUnavailable(Exception ex) => ex is StoreUnavailableException;
 }

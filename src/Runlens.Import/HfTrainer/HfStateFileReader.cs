@@ -21,6 +21,9 @@ internal static class HfStateFileReader
 
     private const int MaxHeadBytes = 16 << 20;
 
+    /// <summary>Files smaller than this are read synchronously (see <see cref="ReadAllAsync"/>).</summary>
+    public const long ReadOnThreadBelowBytes = 1 << 20;
+
     public static async Task<HfTrainerStateFile> ReadAsync(string file, CancellationToken cancellationToken, HfReadOptions? options = null)
     {
         options ??= HfReadOptions.Default;
@@ -47,7 +50,12 @@ internal static class HfStateFileReader
     {
         try
         {
-            return await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+            // A small file is read on this thread: an asynchronous read would hand the rest of the command to a pool thread
+            // (started for it) and make every awaiting method box its state, all JIT-compiled at start-up, for a read that
+            // takes microseconds.
+            return new FileInfo(file) is { Exists: true, Length: < ReadOnThreadBelowBytes }
+                ? File.ReadAllBytes(file)
+                : await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
         }
         catch (IOException ex)
         {

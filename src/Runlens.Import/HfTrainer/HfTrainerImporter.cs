@@ -248,7 +248,7 @@ internal sealed class HfTrainerImporter : IRunImporter
                 return (new Dictionary<string, ConfigValue>(StringComparer.Ordinal), null);
             }
 
-            var bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+            var bytes = length < HfStateFileReader.ReadOnThreadBelowBytes ? File.ReadAllBytes(file) : await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
             return HfSideFile.Read(bytes, prefix, file);
         }
         catch (RunImportException ex)

@@ -14,4 +14,8 @@ namespace Runlens.Import.Tail;
 public sealed record TailRead(long NewPoints, long Points, long? LastStep, ImmutableArray<(string Name, SeriesPoint Point)> NonFinite, string? Restarted)
 {
     public const int MaxNonFinite = 1000;
+
+    /// <summary>The look read something that changes the run without adding points (a W&amp;B exit, summary or config
+    /// record): the run should be diagnosed again even though <see cref="NewPoints"/> is 0.</summary>
+    public bool RunChanged { get; init; }
 }

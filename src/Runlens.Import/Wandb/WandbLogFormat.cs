@@ -23,6 +23,10 @@ internal static class WandbLogFormat
 
     public static ReadOnlySpan<byte> Ident => ":W&B"u8;
 
+    /// <summary>The whole 7-byte header of a log this reader reads: <see cref="Ident"/>, <see cref="Magic"/> (little-endian),
+    /// <see cref="Version"/>.</summary>
+    public static ReadOnlySpan<byte> Header => [(byte)':', (byte)'W', (byte)'&', (byte)'B', 0xE1, 0xBE, Version];
+
     private static readonly uint[] Table = BuildTable();
 
     /// <summary>The record checksum: CRC-32 of the type byte, continued over the data.</summary>

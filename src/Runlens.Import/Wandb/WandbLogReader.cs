@@ -10,13 +10,16 @@ namespace Runlens.Import.Wandb;
 /// (a bad checksum, a length that overruns its block, an unknown record type, a fragment out of order) is collected in
 /// <see cref="Damage"/> and the reader resynchronises at the next block boundary, as LevelDB log readers do; a
 /// truncated tail ends the log. Every length is checked against the bytes of its block before it is used.
+/// A log being written (<see cref="Live"/>) ends where its last whole record ends: a record (or block) still being written
+/// is not damage, and <see cref="ReadOn"/> reads on from it once the file has grown.
 /// </summary>
 internal sealed class WandbLogReader
 {
     private const int MaxDamageEvents = 20;
 
-    private readonly Stream _stream;
     private readonly string _file;
+    private readonly bool _live;
+    private Stream _stream;
     private readonly byte[] _block = new byte[WandbLogFormat.BlockLength];
     private readonly ArrayBufferWriter<byte> _partial = new();
     private readonly List<RunEvent> _damage = [];
@@ -27,11 +30,13 @@ internal sealed class WandbLogReader
     private bool _resyncing;
     private bool _ended;
     private int _damageCount;
+    private bool _headerChecked;
 
-    private WandbLogReader(Stream stream, string file)
+    private WandbLogReader(Stream stream, string file, bool live)
     {
         _stream = stream;
         _file = file;
+        _live = live;
     }
 
     /// <summary>Why the header is unusable (no records can be read), or null.</summary>
@@ -45,18 +50,51 @@ internal sealed class WandbLogReader
     /// <summary>Bytes consumed so far (for progress).</summary>
     public long Position => _blockStart + _pos;
 
-    /// <summary>Opens the log and checks its header; a bad header sets <see cref="HeaderProblem"/>.</summary>
-    public static async Task<WandbLogReader> OpenAsync(Stream stream, string file, CancellationToken cancellationToken)
+    /// <summary>Bytes of the file read so far (a log that became shorter than this was truncated or replaced).</summary>
+    public long Held => _blockStart + _blockLength;
+
+    /// <summary>Opens the log and checks its header; a bad header sets <see cref="HeaderProblem"/>. A
+    /// <paramref name="live"/> log is being written: its unfinished end waits for <see cref="ReadOn"/>.</summary>
+    public static WandbLogReader Open(Stream stream, string file, bool live = false)
     {
-        var reader = new WandbLogReader(stream, file);
-        await reader.LoadBlockAsync(cancellationToken).ConfigureAwait(false);
+        var reader = new WandbLogReader(stream, file, live);
+        reader.Fill();
         reader.CheckHeader();
         return reader;
+    }
+
+    /// <summary>Reads on in a live log that has grown: <paramref name="stream"/> is the file again (any position); the
+    /// block being read is filled from where it ended and <see cref="Next"/> goes on from the last whole record.</summary>
+    public void ReadOn(Stream stream)
+    {
+        if (!_live || HeaderProblem is not null)
+        {
+            return;
+        }
+
+        _stream = stream;
+        stream.Position = Held;
+        Fill();
+        if (!_headerChecked)
+        {
+            CheckHeader();
+        }
+        else
+        {
+            _ended = false;
+        }
     }
 
     private void CheckHeader()
     {
         var b = _block.AsSpan(0, _blockLength);
+        if (_live && b.Length < WandbLogFormat.HeaderLength && WandbLogFormat.Header[..b.Length].SequenceEqual(b))
+        {
+            _ended = true; // the header is still being written
+            return;
+        }
+
+        _headerChecked = true;
         if (b.Length == 0)
         {
             HeaderProblem = "the file is empty";
@@ -80,14 +118,12 @@ internal sealed class WandbLogReader
         {
             _pos = WandbLogFormat.HeaderLength;
         }
-        else
-        {
-            _ended = true;
-        }
+
+        _ended = HeaderProblem is not null;
     }
 
     /// <summary>The next record's payload and its file offset, or null at the end. The payload is valid until the next call.</summary>
-    public async ValueTask<(ReadOnlyMemory<byte> Payload, long Offset)?> NextAsync(CancellationToken cancellationToken)
+    public (ReadOnlyMemory<byte> Payload, long Offset)? Next(CancellationToken cancellationToken)
     {
         while (!_ended)
         {
@@ -102,7 +138,9 @@ internal sealed class WandbLogReader
 
                 cancellationToken.ThrowIfCancellationRequested();
                 _blockStart += _blockLength;
-                await LoadBlockAsync(cancellationToken).ConfigureAwait(false);
+                _pos = 0;
+                _blockLength = 0;
+                Fill();
                 if (_blockLength == 0)
                 {
                     End();
@@ -128,6 +166,12 @@ internal sealed class WandbLogReader
 
             if (length > available)
             {
+                if (_blockLength < WandbLogFormat.BlockLength && _live)
+                {
+                    _ended = true; // the record is still being written
+                    break;
+                }
+
                 if (_blockLength < WandbLogFormat.BlockLength)
                 {
                     if (_partialStart >= 0)
@@ -212,6 +256,12 @@ internal sealed class WandbLogReader
 
     private void End()
     {
+        if (_live)
+        {
+            _ended = true; // the next block, or the rest of a split record, is still being written
+            return;
+        }
+
         if (_partialStart >= 0)
         {
             Report(_partialStart, "the log ends inside a record split over several blocks; the rest of the run was not written");
@@ -254,13 +304,12 @@ internal sealed class WandbLogReader
         }
     }
 
-    private async Task LoadBlockAsync(CancellationToken cancellationToken)
+    /// <summary>Reads into the block from where it ends, until it is whole or the file ends.</summary>
+    private void Fill()
     {
-        _pos = 0;
-        _blockLength = 0;
         while (_blockLength < _block.Length)
         {
-            var n = await _stream.ReadAsync(_block.AsMemory(_blockLength), cancellationToken).ConfigureAwait(false);
+            var n = _stream.Read(_block.AsSpan(_blockLength));
             if (n == 0)
             {
                 break;

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Runlens.Import.Core;
 using Runlens.Import.Tabular;
@@ -20,103 +19,141 @@ namespace Runlens.Import.Wandb;
 /// </summary>
 internal sealed class WandbRunReader
 {
-    /// <summary>Step keys trainers log themselves, preferred over W&amp;B's own <c>_step</c> row counter.</summary>
-    private static readonly string[] StepKeys = ["trainer/global_step", "train/global_step", "global_step"];
-
-    private static readonly string[] EpochKeys = ["epoch", "train/epoch"];
-
-    private static readonly MetricTableOptions HistoryOptions = new([.. StepKeys, "_step"], null,
-        "a W&B wandb-history.jsonl (one JSON object per logged row, with _step)") { EpochColumns = EpochKeys };
+    /// <summary>How <c>wandb-history.jsonl</c> is read (the trainer's step keys, then <c>_step</c>).</summary>
+    public static readonly MetricTableOptions HistoryOptions = new([.. WandbLogState.StepKeys, "_step"], null,
+        "a W&B wandb-history.jsonl (one JSON object per logged row, with _step)") { EpochColumns = WandbLogState.EpochKeys };
 
     private readonly WandbRunFolder _folder;
     private readonly string _format;
-    private readonly SeriesCollector _series = new(n => MetricNames.Normalize(n, bareSplit: null));
-    private readonly Dictionary<string, double> _logSummary = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ConfigValue> _logConfig = new(StringComparer.Ordinal);
+    private readonly WandbLogState _log;
     private readonly List<RunEvent> _events = [];
-    private WandbRunRecord? _run;
-    private WandbRunExitRecord? _exit;
-    private bool _final;
-    private bool _footer;
-    private bool _preempted;
-    private int _records;
+    private Func<MetricTable>? _history;
     private int _historyRows;
     private long? _lastStep;
-    private double _lastEpoch = double.NaN;
-    private double _lastTimestamp = double.NaN;
-    private readonly WandbSystemStats _stats = new();
+    private double _lastEpoch;
+    private double _lastTimestamp;
+    private WandbSystemStats _stats;
 
-    private WandbRunReader(WandbRunFolder folder, string format)
+    private WandbRunReader(WandbRunFolder folder, string format, WandbLogState log)
     {
         _folder = folder;
         _format = format;
+        _log = log;
+        _historyRows = log.HistoryRows;
+        _lastStep = log.LastStep;
+        _lastEpoch = log.LastEpoch;
+        _lastTimestamp = log.LastTimestamp;
+        _stats = log.Stats;
     }
 
-    public static async Task<Run> ReadAsync(WandbRunFolder folder, string format, ImportContext context, CancellationToken cancellationToken)
+    public static Task<Run> ReadAsync(WandbRunFolder folder, string format, ImportContext context, CancellationToken cancellationToken)
     {
-        var reader = new WandbRunReader(folder, format);
-        return await reader.ReadAsync(context, cancellationToken).ConfigureAwait(false);
+        var state = new WandbLogState();
+        var file = folder.LogFile;
+        if (file is null)
+        {
+            return Task.FromResult(new WandbRunReader(folder, format, state).Assemble(null, context, null, release: true, cancellationToken));
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var reader = new WandbRunReader(folder, format, state);
+            reader._events.Add(new RunEvent(RunEventKind.ImportDamage, "The W&B log cannot be opened: " + ex.Message, File: file));
+            return Task.FromResult(reader.Assemble(("cannot be opened: " + ex.Message, null), context, null, release: true, cancellationToken));
+        }
+
+        using (stream)
+        {
+            var log = WandbLogReader.Open(stream, file, context.Live);
+            state.Read(log, file, stream.Length, context, cancellationToken);
+            var reader = new WandbRunReader(folder, format, state);
+            var problem = reader.LogEvents(log);
+            return Task.FromResult(reader.Assemble(problem, context, null, release: true, cancellationToken));
+        }
     }
 
-    private async Task<Run> ReadAsync(ImportContext context, CancellationToken cancellationToken)
+    /// <summary>The run from what <paramref name="state"/> read of the log (through <paramref name="log"/>; null when the
+    /// folder has no log) and the folder's other files as they are now; <paramref name="state"/> is left as it was, so a
+    /// watched run can be assembled again after reading on. <paramref name="series"/> keeps only the series whose keys it
+    /// accepts (null: all).</summary>
+    /// <param name="history">For a run without a transaction log: its <c>wandb-history.jsonl</c> as read so far (may throw
+    /// <see cref="RunImportException"/> as reading the file would); null: the file is read now.</param>
+    public static Run Assemble(WandbRunFolder folder, string format, WandbLogState state, WandbLogReader? log, ImportContext context,
+        Func<string, bool>? series, CancellationToken cancellationToken, Func<MetricTable>? history = null)
     {
-        var logProblem = await ReadLogAsync(context, cancellationToken).ConfigureAwait(false);
+        var reader = new WandbRunReader(folder, format, state) { _history = history };
+        var problem = log is null ? null : reader.LogEvents(log);
+        return reader.Assemble(problem, context, series, release: false, cancellationToken);
+    }
+
+    private Run Assemble((string Cause, string? Location)? logProblem, ImportContext context, Func<string, bool>? keep, bool release,
+        CancellationToken cancellationToken)
+    {
         var history = _historyRows == 0 ? ReadHistoryFile(context, cancellationToken) : null;
         ReadEventsFile(context, cancellationToken);
         var config = ReadConfig();
         var summary = ReadSummary();
         var (program, host, started) = ReadMetadata();
 
-        if (_records == 0 && summary is null && config is null && history is null)
+        if (_log.Records == 0 && summary is null && config is null && history is null)
         {
             var file = _folder.LogFile ?? _folder.Path;
             throw new RunImportException(file, logProblem?.Location, logProblem?.Cause ?? "no readable W&B data",
                 "expected a W&B run folder (run-<id>.wandb, files/wandb-summary.json, files/config.yaml, or an older client's wandb-history.jsonl) or a run-<id>.wandb log");
         }
 
-        var summaryValues = summary ?? _logSummary;
-        if (_historyRows == 0 && summaryValues.Count > 0)
-        {
-            FallBackToSummary(summaryValues, logProblem is null && _folder.LogFile is not null);
-        }
+        var summaryValues = new Dictionary<string, double>(summary ?? _log.Summary, StringComparer.Ordinal);
+        var fallback = _historyRows == 0 && summaryValues.Count > 0
+            ? FallBackToSummary(summaryValues, logProblem is null && _folder.LogFile is not null)
+            : null;
 
-        var configValues = config ?? _logConfig;
+        var configValues = new Dictionary<string, ConfigValue>(config ?? _log.Config, StringComparer.Ordinal);
         if (program is not null)
         {
             configValues["wandb.program"] = ConfigValue.Of(program);
         }
 
-        host ??= string.IsNullOrEmpty(_run?.Host) ? null : _run.Host;
+        var run = _log.Run;
+        host ??= string.IsNullOrEmpty(run?.Host) ? null : run.Host;
         if (host is not null)
         {
             configValues["wandb.host"] = ConfigValue.Of(host);
         }
 
         var status = Status();
-        var start = _run?.StartTime is { } ts && (ts.Seconds != 0 || ts.Nanos != 0) ? SafeTime(ts.Seconds, ts.Nanos) : started;
+        var start = run?.StartTime is { } ts && (ts.Seconds != 0 || ts.Nanos != 0) ? SafeTime(ts.Seconds, ts.Nanos) : started;
+        var exit = _log.Exit;
         DateTimeOffset? end = null;
-        if (start is { } s && _exit is not null && _exit.Runtime > 0)
+        if (start is { } s && exit is not null && exit.Runtime > 0)
         {
-            end = s.AddSeconds(_exit.Runtime);
+            end = s.AddSeconds(exit.Runtime);
         }
         else if (double.IsFinite(_lastTimestamp))
         {
             end = SafeTime(_lastTimestamp);
         }
 
-        var id = NonEmpty(_run?.RunId) ?? _folder.IdFromName ?? RunIds.FromPath(_folder.Path);
-        var name = NonEmpty(_run?.DisplayName) ?? _folder.Name;
-        var identity = new RunIdentity(id, name, NonEmpty(_run?.Project), new RunSource(_format, _folder.Path))
+        var id = NonEmpty(run?.RunId) ?? _folder.IdFromName ?? RunIds.FromPath(_folder.Path);
+        var name = NonEmpty(run?.DisplayName) ?? _folder.Name;
+        var identity = new RunIdentity(id, name, NonEmpty(run?.Project), new RunSource(_format, _folder.Path))
         {
             Time = new StartEnd(start, end),
         };
 
         // System metrics (W&B stats records) become system/* series, step = seconds since the run started.
-        var series = history is not null && _series.NameCount == 0 ? history.Series : _series.Build();
+        var collected = fallback is { NameCount: > 0 } ? fallback : _log.Series;
+        var all = history is not null && collected.NameCount == 0 ? Kept(history.Series, keep)
+            : release ? collected.Build(keep)
+            : collected.Snapshot(keep);
         var system = _stats.Build(start);
         if (system.Count > 0)
         {
-            series = series.SetItems(system);
+            all = all.SetItems(keep is null ? system : system.Where(p => keep(p.Key)));
             if (_stats.CpuCount is { } cores)
             {
                 summaryValues[SystemMetrics.CpuCount] = cores;
@@ -127,7 +164,7 @@ internal sealed class WandbRunReader
         {
             Identity = identity,
             Config = RunConfig.From(configValues),
-            Series = series,
+            Series = all,
             Summary = summaryValues.ToImmutableSortedDictionary(StringComparer.Ordinal),
             Status = status,
             Trainer = _lastStep is null ? TrainerState.Empty : new TrainerState
@@ -139,19 +176,22 @@ internal sealed class WandbRunReader
         };
     }
 
+    private static ImmutableSortedDictionary<string, Series> Kept(ImmutableSortedDictionary<string, Series> series, Func<string, bool>? keep) =>
+        keep is null ? series : series.RemoveRange(series.Keys.Where(k => !keep(k)));
+
     private RunStatus Status()
     {
-        if (_folder.LogFile is null || _records == 0)
+        if (_folder.LogFile is null || _log.Records == 0)
         {
             return RunStatus.Unknown;
         }
 
-        if (_preempted)
+        if (_log.Preempted)
         {
             _events.Add(new RunEvent(RunEventKind.Note, "W&B recorded that the run was being preempted."));
         }
 
-        if (_exit is null)
+        if (_log.Exit is not { } exit)
         {
             _events.Add(new RunEvent(RunEventKind.Note,
                 "The W&B log ended without an exit or final record: the run was still running, or its process was killed.",
@@ -159,242 +199,65 @@ internal sealed class WandbRunReader
             return RunStatus.Unknown;
         }
 
-        var runtime = _exit.Runtime > 0 ? string.Create(CultureInfo.InvariantCulture, $" after {_exit.Runtime} s") : "";
-        if (!_final && !_footer)
+        var runtime = exit.Runtime > 0 ? string.Create(CultureInfo.InvariantCulture, $" after {exit.Runtime} s") : "";
+        if (!_log.Final && !_log.Footer)
         {
             _events.Add(new RunEvent(RunEventKind.Note,
                 "The W&B log ended without a final record: W&B stopped before it finished writing the run (interrupted or killed?).",
                 _lastStep, _folder.LogFile));
         }
 
-        if (_exit.ExitCode != 0)
+        if (exit.ExitCode != 0)
         {
             _events.Add(new RunEvent(RunEventKind.Error,
-                string.Create(CultureInfo.InvariantCulture, $"The run exited with code {_exit.ExitCode}{runtime}."), _lastStep, _folder.LogFile));
+                string.Create(CultureInfo.InvariantCulture, $"The run exited with code {exit.ExitCode}{runtime}."), _lastStep, _folder.LogFile));
             return RunStatus.Failed;
         }
 
         return RunStatus.Finished;
     }
 
-    /// <summary>Reads the transaction log; returns what made it unusable as a whole, or null.</summary>
-    private async Task<(string Cause, string? Location)?> ReadLogAsync(ImportContext context, CancellationToken cancellationToken)
+    /// <summary>The transaction log's damage, in the order the reader met it; returns what made the log unusable as a
+    /// whole, or null.</summary>
+    private (string Cause, string? Location)? LogEvents(WandbLogReader log)
     {
-        var file = _folder.LogFile;
-        if (file is null)
+        var file = _folder.LogFile!;
+        if (log.HeaderProblem is { } problem)
         {
-            return null;
+            _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                "The W&B log cannot be decoded: " + problem + "; only the summary and config files were read.", File: file, Location: "offset 0"));
+            return (problem, "offset 0");
         }
 
-        FileStream stream;
-        try
+        _events.AddRange(_log.Skipped);
+        _events.AddRange(log.Damage);
+        if (log.UnreportedDamage > 0)
         {
-            stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _events.Add(new RunEvent(RunEventKind.ImportDamage, "The W&B log cannot be opened: " + ex.Message, File: file));
-            return ("cannot be opened: " + ex.Message, null);
+            _events.Add(new RunEvent(RunEventKind.ImportDamage,
+                string.Create(CultureInfo.InvariantCulture, $"{log.UnreportedDamage} more damaged places in the W&B log were skipped."), File: file));
         }
 
-        await using (stream.ConfigureAwait(false))
+        if (_log.Records == 0)
         {
-            var total = stream.Length;
-            var log = await WandbLogReader.OpenAsync(stream, file, cancellationToken).ConfigureAwait(false);
-            if (log.HeaderProblem is { } problem)
+            var first = log.Damage.Count > 0 ? log.Damage[0] : null;
+            var cause = first is null ? "the W&B log holds no records" : "no record of the W&B log is readable: " + first.Message;
+            if (first is null)
             {
-                _events.Add(new RunEvent(RunEventKind.ImportDamage,
-                    "The W&B log cannot be decoded: " + problem + "; only the summary and config files were read.", File: file, Location: "offset 0"));
-                return (problem, "offset 0");
+                _events.Add(new RunEvent(RunEventKind.ImportDamage, "The W&B log holds no records.", File: file));
             }
 
-            var lastReport = 0L;
-            while (await log.NextAsync(cancellationToken).ConfigureAwait(false) is { } rec)
-            {
-                WandbRecord record;
-                try
-                {
-                    record = WandbRecord.Parser.ParseFrom(rec.Payload.Span);
-                }
-                catch (InvalidProtocolBufferException ex)
-                {
-                    _events.Add(new RunEvent(RunEventKind.ImportDamage,
-                        "A record is not a readable W&B protobuf record (" + ex.Message.TrimEnd('.') + "); skipped.", File: file,
-                        Location: string.Create(CultureInfo.InvariantCulture, $"offset {rec.Offset}")));
-                    continue;
-                }
-
-                _records++;
-                Apply(record);
-                if (log.Position - lastReport >= 1 << 20)
-                {
-                    lastReport = log.Position;
-                    context.Report(file, lastReport, total);
-                }
-            }
-
-            context.Report(file, total, total);
-            _events.AddRange(log.Damage);
-            if (log.UnreportedDamage > 0)
-            {
-                _events.Add(new RunEvent(RunEventKind.ImportDamage,
-                    string.Create(CultureInfo.InvariantCulture, $"{log.UnreportedDamage} more damaged places in the W&B log were skipped."), File: file));
-            }
-
-            if (_records == 0)
-            {
-                var first = log.Damage.Count > 0 ? log.Damage[0] : null;
-                var cause = first is null ? "the W&B log holds no records" : "no record of the W&B log is readable: " + first.Message;
-                if (first is null)
-                {
-                    _events.Add(new RunEvent(RunEventKind.ImportDamage, "The W&B log holds no records.", File: file));
-                }
-
-                return (cause, first?.Location);
-            }
+            return (cause, first?.Location);
         }
 
         return null;
     }
 
-    private void Apply(WandbRecord record)
-    {
-        switch (record.RecordTypeCase)
-        {
-            case WandbRecord.RecordTypeOneofCase.History:
-                AddHistory(record.History);
-                break;
-            case WandbRecord.RecordTypeOneofCase.Summary:
-                ApplySummary(record.Summary);
-                break;
-            case WandbRecord.RecordTypeOneofCase.Config:
-                WandbConfigReader.Apply(record.Config, _logConfig);
-                break;
-            case WandbRecord.RecordTypeOneofCase.Stats:
-                _stats.Add(record.Stats);
-                break;
-            case WandbRecord.RecordTypeOneofCase.Run:
-                _run ??= record.Run;
-                if (record.Run.Config is { } c)
-                {
-                    WandbConfigReader.Apply(c, _logConfig);
-                }
-
-                if (record.Run.Summary is { } s)
-                {
-                    ApplySummary(s);
-                }
-
-                break;
-            case WandbRecord.RecordTypeOneofCase.Exit:
-                _exit = record.Exit;
-                break;
-            case WandbRecord.RecordTypeOneofCase.Final:
-                _final = true;
-                break;
-            case WandbRecord.RecordTypeOneofCase.Footer:
-                _footer = true;
-                break;
-            case WandbRecord.RecordTypeOneofCase.Preempting:
-                _preempted = true;
-                break;
-        }
-    }
-
-    private void ApplySummary(WandbSummaryRecord summary)
-    {
-        foreach (var item in summary.Update)
-        {
-            var key = WandbItems.Name(item);
-            if (key.Length > 0 && PythonJson.TryParseNumber(item.ValueJson, out var v))
-            {
-                _logSummary[key] = v;
-            }
-        }
-
-        foreach (var item in summary.Remove)
-        {
-            _logSummary.Remove(WandbItems.Name(item));
-        }
-    }
-
-    private void AddHistory(WandbHistoryRecord history)
-    {
-        double? trainerStep = null;
-        var trainerStepRank = int.MaxValue;
-        double? rowStep = null;
-        var epoch = double.NaN;
-        var timestamp = double.NaN;
-        var runtime = double.NaN;
-        var values = new List<(string Name, double Value)>(history.Item.Count);
-        foreach (var item in history.Item)
-        {
-            var name = WandbItems.Name(item);
-            if (name.Length == 0 || !PythonJson.TryParseNumber(item.ValueJson, out var v))
-            {
-                continue;
-            }
-
-            var rank = Array.IndexOf(StepKeys, name);
-            if (rank >= 0)
-            {
-                if (rank < trainerStepRank)
-                {
-                    trainerStep = v;
-                    trainerStepRank = rank;
-                }
-            }
-            else if (Array.IndexOf(EpochKeys, name) >= 0)
-            {
-                epoch = v;
-            }
-            else if (name == "_step")
-            {
-                rowStep = v;
-            }
-            else if (name == "_timestamp")
-            {
-                timestamp = v;
-            }
-            else if (name == "_runtime")
-            {
-                runtime = v;
-            }
-            else if (!name.StartsWith('_'))
-            {
-                values.Add((name, v));
-            }
-        }
-
-        var step = ToStep(trainerStep) ?? ToStep(rowStep) ?? (history.Step is { } hs ? hs.Num : _historyRows);
-        if (!double.IsFinite(timestamp) && double.IsFinite(runtime) && _run?.StartTime is { } st && st.Seconds > 0)
-        {
-            timestamp = st.Seconds + (st.Nanos / 1e9) + runtime;
-        }
-
-        foreach (var (name, v) in values)
-        {
-            _series.Add(name, step, v, epoch, timestamp);
-        }
-
-        _historyRows++;
-        _lastStep = _lastStep is { } last ? Math.Max(last, step) : step;
-        if (!double.IsNaN(epoch))
-        {
-            _lastEpoch = epoch;
-        }
-
-        if (double.IsFinite(timestamp))
-        {
-            _lastTimestamp = timestamp;
-        }
-    }
-
     /// <summary>Without readable history, each summary value becomes one point at the summary's own step.</summary>
-    private void FallBackToSummary(Dictionary<string, double> summary, bool logWasReadable)
+    private SeriesCollector FallBackToSummary(Dictionary<string, double> summary, bool logWasReadable)
     {
+        var collector = new SeriesCollector(n => MetricNames.Normalize(n, bareSplit: null));
         double? trainerStep = null;
-        foreach (var key in StepKeys)
+        foreach (var key in WandbLogState.StepKeys)
         {
             if (summary.TryGetValue(key, out var v))
             {
@@ -403,9 +266,9 @@ internal sealed class WandbRunReader
             }
         }
 
-        var step = ToStep(trainerStep) ?? ToStep(summary.TryGetValue("_step", out var s) ? s : null) ?? 0;
+        var step = WandbLogState.ToStep(trainerStep) ?? WandbLogState.ToStep(summary.TryGetValue("_step", out var s) ? s : null) ?? 0;
         var epoch = double.NaN;
-        foreach (var key in EpochKeys)
+        foreach (var key in WandbLogState.EpochKeys)
         {
             if (summary.TryGetValue(key, out var e))
             {
@@ -418,12 +281,12 @@ internal sealed class WandbRunReader
         var added = 0;
         foreach (var (name, v) in summary)
         {
-            if (name.StartsWith('_') || Array.IndexOf(StepKeys, name) >= 0 || Array.IndexOf(EpochKeys, name) >= 0)
+            if (name.StartsWith('_') || Array.IndexOf(WandbLogState.StepKeys, name) >= 0 || Array.IndexOf(WandbLogState.EpochKeys, name) >= 0)
             {
                 continue;
             }
 
-            _series.Add(name, step, v, epoch, timestamp);
+            collector.Add(name, step, v, epoch, timestamp);
             added++;
         }
 
@@ -437,6 +300,8 @@ internal sealed class WandbRunReader
                 + step.ToString(CultureInfo.InvariantCulture) + ") because " + why + ".",
                 step, _folder.SummaryFile));
         }
+
+        return collector;
     }
 
     private Dictionary<string, ConfigValue>? ReadConfig()
@@ -474,7 +339,7 @@ internal sealed class WandbRunReader
 
         try
         {
-            var table = JsonlMetricReader.Read(file, HistoryOptions, context, cancellationToken);
+            var table = _history?.Invoke() ?? JsonlMetricReader.Read(file, HistoryOptions, context, cancellationToken);
             _events.AddRange(table.Events);
             _historyRows = table.DataRows;
             _lastStep = table.MaxStep;
@@ -501,6 +366,8 @@ internal sealed class WandbRunReader
         {
             return;
         }
+
+        _stats = new WandbSystemStats(); // the log's own (empty) stats are left as they are
 
         try
         {
@@ -644,9 +511,6 @@ internal sealed class WandbRunReader
     private static string? Text(JsonObject obj, string name) =>
         obj[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
-
-    private static long? ToStep(double? v) =>
-        v is { } d && double.IsFinite(d) && Math.Abs(d) < 9e18 ? (long)Math.Round(d) : null;
 
     private static DateTimeOffset? SafeTime(long seconds, int nanos) =>
         seconds is > -62135596800L and < 253402300799L && nanos is >= 0 and < 1_000_000_000

@@ -28,7 +28,7 @@ public sealed class TailRunSource : IRunSource, IDisposable
         try
         {
             var read = _tail.Read(cancellationToken);
-            _pending |= read.NewPoints > 0 || read.Restarted is not null;
+            _pending |= read.NewPoints > 0 || read.Restarted is not null || read.RunChanged;
             problem = null;
             return read;
         }

@@ -34,6 +34,14 @@ public sealed class DiagnosisService
             return [Diagnose(runs[0])];
         }
 
+        return DiagnoseInParallel(runs);
+    }
+
+    /// <summary>A method of its own: the method that names the parallel loop loads its assembly when it first runs, even
+    /// on the one-run path.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Diagnosis[] DiagnoseInParallel(IReadOnlyList<ResolvedRun> runs)
+    {
         var diagnoses = new Diagnosis[runs.Count];
         Parallel.For(0, runs.Count, i => diagnoses[i] = Diagnose(runs[i]));
         return diagnoses;

@@ -13,8 +13,9 @@ public sealed record PipelineSettings(RuleSettings Rules, string? File = null)
     public static PipelineSettings Default { get; } = new(RuleSettings.Default);
 
     /// <summary>A short hash of the option values (not of where they came from): two hosts with the same options have
-    /// the same hash, so a diagnosis cached under one is valid for the other.</summary>
-    public string Hash { get; } = HashOf(Rules);
+    /// the same hash, so a diagnosis cached under one is valid for the other. Computed when asked (only the stored
+    /// diagnoses' cache asks): a command that diagnoses a log does not load the hashing machinery at start-up.</summary>
+    public string Hash => HashOf(Rules);
 
     private static string HashOf(RuleSettings rules)
     {

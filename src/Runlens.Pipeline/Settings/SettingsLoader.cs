@@ -24,6 +24,12 @@ public static class SettingsLoader
         var implicitFile = Path.Combine(workingFolder ?? Environment.CurrentDirectory, RuleSettingsFile.DefaultName);
         var file = configFile ?? (System.IO.File.Exists(implicitFile) ? (workingFolder is null ? RuleSettingsFile.DefaultName : implicitFile) : null);
         var fromFile = file is null ? [] : RuleSettingsFile.Read(file);
+        if (fromFile.Count == 0 && (sets is null || sets.Count == 0))
+        {
+            // Nothing to parse: the defaults, without building an options table (JIT-compiled at every start otherwise).
+            return file is null ? PipelineSettings.Default : new PipelineSettings(RuleSettings.Default, file);
+        }
+
         var rules = RuleSettings.Parse([.. fromFile, .. (sets ?? []).Select(a => ("--set", a))], RuleCatalog.All);
         return new PipelineSettings(rules, file);
     }

@@ -34,10 +34,18 @@ public record RunJson(
     {
         ArgumentNullException.ThrowIfNull(run);
         var id = run.Identity;
-        var config = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
-        foreach (var (k, v) in configKeys is { } c ? run.Config.Values.Take(c) : run.Config.Values)
+        // The whole config is the run's own sorted table (no copy: a dictionary of config values is generic code that was
+        // JIT-compiled at every start); a capped view copies its first keys in the same order.
+        IReadOnlyDictionary<string, ConfigValue> config = run.Config.Values;
+        if (configKeys is { } c)
         {
-            config[k] = v;
+            var first = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+            foreach (var (k, v) in run.Config.Values.Take(c))
+            {
+                first[k] = v;
+            }
+
+            config = first;
         }
 
         return new RunJson(

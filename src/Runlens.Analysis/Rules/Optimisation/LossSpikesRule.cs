@@ -57,9 +57,14 @@ public sealed class LossSpikesRule : IRule
                 continue;
             }
 
-            var median = Math.Exp(logMedian);
             var logScale = Math.Max(logMad, 1e-3);
-            if ((logs[i] - logMedian) / logScale < minZ || v[i] < minRatio * median || v[i] - median < minExcess)
+            if ((logs[i] - logMedian) / logScale < minZ)
+            {
+                continue; // most points: the level itself is needed only for the few far above it
+            }
+
+            var median = Math.Exp(logMedian);
+            if (v[i] < minRatio * median || v[i] - median < minExcess)
             {
                 continue;
             }

@@ -36,13 +36,30 @@ public sealed record MetricOutcome(
     {
         ArgumentNullException.ThrowIfNull(run);
         var overall = TaskMetrics.FindAll(new RunView(run)).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-        var candidates = run.Series.Values
-            .Where(s => s.Count > 0 && s.Key != primaryKey && !SystemMetrics.IsSystem(s.Key)
+        var candidates = new List<Series>();
+        foreach (var s in run.Series.Values)
+        {
+            if (s.Count > 0 && s.Key != primaryKey && !SystemMetrics.IsSystem(s.Key)
                 && MetricNames.SplitOf(s.Key) is "val" or "test"
                 && !MetricNames.IsLossName(s.Key) && !MetricNames.IsBookkeeping(s.Key))
-            .OrderBy(s => overall.Contains(s.Key) ? 0 : 1)
-            .ThenBy(s => MetricNames.SplitOf(s.Key) == "val" ? 0 : 1)
-            .ThenBy(s => s.Key, StringComparer.Ordinal);
+            {
+                candidates.Add(s);
+            }
+        }
+
+        // Overall figures first, validation before test, then by name (a sort of reference types with a comparison: LINQ's
+        // keyed sorts were JIT-compiled at start-up).
+        candidates.Sort((a, b) =>
+        {
+            var byOverall = (overall.Contains(a.Key) ? 0 : 1) - (overall.Contains(b.Key) ? 0 : 1);
+            if (byOverall != 0)
+            {
+                return byOverall;
+            }
+
+            var bySplit = (MetricNames.SplitOf(a.Key) == "val" ? 0 : 1) - (MetricNames.SplitOf(b.Key) == "val" ? 0 : 1);
+            return bySplit != 0 ? bySplit : string.CompareOrdinal(a.Key, b.Key);
+        });
         var rows = ImmutableArray.CreateBuilder<MetricOutcome>();
         if (primaryKey is not null && run.Get(primaryKey) is { Count: > 0 } primary && Outcome(primary, primaryGreaterIsBetter) is { } p)
         {

@@ -97,7 +97,13 @@ public sealed record RunAccount(
 
         var evalSteps = EvaluationSteps(run);
         long? evalEvery = MedianGap(evalSteps) ?? PositiveWhole(config.Number("eval_steps")) ?? run.Trainer.EvalSteps;
-        var checkpointSteps = run.Checkpoints.Select(c => c.Step).Distinct().Order().ToArray();
+        var checkpointSteps = new long[run.Checkpoints.Length];
+        for (var i = 0; i < checkpointSteps.Length; i++)
+        {
+            checkpointSteps[i] = run.Checkpoints[i].Step;
+        }
+
+        checkpointSteps = SortedDistinct(checkpointSteps);
         // save_steps is written whatever the strategy (an epoch-saving run keeps the default 500): it counts only when the
         // config says checkpoints are saved by steps.
         var bySteps = config.Get("save_strategy") is { Kind: ConfigValueKind.String } strategy && strategy.Text == "steps";
@@ -247,13 +253,64 @@ public sealed record RunAccount(
     /// most often (one series, as a trainer may log the same evaluation under a second step scale).</summary>
     private static long[] EvaluationSteps(Run run)
     {
-        var series = run.Get(MetricNames.ValLoss) is { Count: > 0 } loss ? loss
-            : run.Series.Values
-                .Where(s => s.Count > 0 && MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsBookkeeping(s.Key))
-                .OrderByDescending(s => s.Count)
-                .ThenBy(s => s.Key, StringComparer.Ordinal)
-                .FirstOrDefault();
-        return series is null ? [] : [.. series.Points.Select(p => p.Step).Distinct().Order()];
+        var series = run.Get(MetricNames.ValLoss) is { Count: > 0 } loss ? loss : null;
+        if (series is null)
+        {
+            foreach (var s in run.Series.Values)
+            {
+                if (s.Count > 0 && MetricNames.SplitOf(s.Key) == "val" && !MetricNames.IsBookkeeping(s.Key)
+                    && (series is null || s.Count > series.Count || s.Count == series.Count && string.CompareOrdinal(s.Key, series.Key) < 0))
+                {
+                    series = s;
+                }
+            }
+        }
+
+        if (series is null)
+        {
+            return [];
+        }
+
+        var steps = new long[series.Count];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            steps[i] = series.Points[i].Step;
+        }
+
+        return SortedDistinct(steps);
+    }
+
+    /// <summary>The steps in ascending order, each once (sorted in place). Loops, not LINQ over <c>long</c>: those generic
+    /// instantiations are not precompiled and were JIT-compiled in every command that diagnoses. Steps come in order, so
+    /// the sort is rarely needed.</summary>
+    private static long[] SortedDistinct(long[] steps)
+    {
+        for (var i = 1; i < steps.Length; i++)
+        {
+            if (steps[i] < steps[i - 1])
+            {
+                Array.Sort(steps);
+                break;
+            }
+        }
+
+        var n = 0;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            if (n == 0 || steps[i] != steps[n - 1])
+            {
+                steps[n++] = steps[i];
+            }
+        }
+
+        if (n == steps.Length)
+        {
+            return steps;
+        }
+
+        var distinct = new long[n];
+        Array.Copy(steps, distinct, n);
+        return distinct;
     }
 
     private static long? TrainingLastStep(Run run)

@@ -18,7 +18,7 @@ public sealed class SuddenMetricDropRule : IRule
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         var run = context.Run;
-        var drops = new List<(Series Series, int Index, double Drop, bool Recovered, bool Greater)>();
+        var drops = new List<SeriesDrop>();
         // The metrics a run is judged by: the primary metric, the validation loss, the task metric. Per-class scores and
         // side metrics with tiny supports jump by nature.
         var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
@@ -57,8 +57,14 @@ public sealed class SuddenMetricDropRule : IRule
             if (worst.Index > 0)
             {
                 var before = v[worst.Index - 1];
-                var recovered = v.Skip(worst.Index + 1).Any(x => double.IsFinite(x) && (greater ? x >= before : x <= before) || Math.Abs(x - before) <= typical);
-                drops.Add((s, worst.Index, worst.Drop, recovered, greater));
+                var recovered = false;
+                for (var i = worst.Index + 1; i < v.Length && !recovered; i++)
+                {
+                    var x = v[i];
+                    recovered = double.IsFinite(x) && (greater ? x >= before : x <= before) || Math.Abs(x - before) <= typical;
+                }
+
+                drops.Add(new SeriesDrop(s, worst.Index, worst.Drop, recovered, greater));
             }
         }
 
@@ -67,7 +73,7 @@ public sealed class SuddenMetricDropRule : IRule
             yield break;
         }
 
-        drops.Sort((a, b) => b.Drop.CompareTo(a.Drop));
+        drops.Sort((a, b) => b.Amount.CompareTo(a.Amount));
         var top = drops[0];
         var p = top.Series.Points;
         var evidence = new SuddenMetricDropEvidence(
@@ -76,7 +82,7 @@ public sealed class SuddenMetricDropRule : IRule
             FromValue: p[top.Index - 1].Value,
             ToStep: p[top.Index].Step,
             ToValue: p[top.Index].Value,
-            RelativeDrop: top.Drop,
+            RelativeDrop: top.Amount,
             Threshold: context.Option("min_drop"),
             Recovered: top.Recovered,
             OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)]);
@@ -96,7 +102,7 @@ public sealed class SuddenMetricDropRule : IRule
         yield return context.Finding(
             top.Recovered ? Severity.Info : Severity.Warning,
             top.Recovered ? 0.55 : 0.75,
-            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Drop)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
+            $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Amount)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
                 + (top.Recovered ? ", then recovered" : ", and did not recover")
                 + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : ""),
             evidence,
@@ -122,4 +128,7 @@ public sealed class SuddenMetricDropRule : IRule
             ? null
             : (before.Value, after.Value);
     }
+
+    /// <summary>A series' worst drop (a class, not a tuple: a list of tuples is generic code JIT-compiled at every start).</summary>
+    private sealed record SeriesDrop(Series Series, int Index, double Amount, bool Recovered, bool Greater);
 }

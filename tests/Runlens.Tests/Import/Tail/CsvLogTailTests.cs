@@ -38,44 +38,6 @@ public sealed class CsvLogTailTests
     private static async Task<Run> ImportWhole(string path) =>
         (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
 
-    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> in pieces cut anywhere (inside a number, a quoted
-    /// field, between CR and LF), looking at the tail after each and comparing it with a whole import once the header is
-    /// complete; the number of looks compared.</summary>
-    private static async Task<int> AppendInPieces(string path, ILogTail tail, byte[] bytes, int written, int maxPiece, int seed)
-    {
-        var random = new Random(seed);
-        long points = 0;
-        var compared = 0;
-        while (true)
-        {
-            var read = tail.Read();
-            points += read.NewPoints;
-            Assert.Null(read.Restarted);
-            Assert.Equal(points, read.Points);
-            if (Array.IndexOf(bytes, (byte)'\n') < written && bytes.AsSpan(0, written).Count((byte)'\n') >= 2)
-            {
-                var whole = await ImportWhole(path);
-                TailAssert.SameRun(whole, tail.Snapshot());
-                Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
-                Assert.Equal(whole.LastStep, read.LastStep);
-                compared++;
-            }
-
-            if (written == bytes.Length)
-            {
-                return compared;
-            }
-
-            var take = Math.Min(bytes.Length - written, random.Next(1, maxPiece));
-            await using (var f = new FileStream(path, FileMode.Append))
-            {
-                await f.WriteAsync(bytes.AsMemory(written, take));
-            }
-
-            written += take;
-        }
-    }
-
     [Fact]
     public async Task A_metric_csv_appended_in_pieces_cut_anywhere_reads_as_the_importer_reads_it_whole()
     {
@@ -85,7 +47,7 @@ public sealed class CsvLogTailTests
         const int first = 200; // whole rows, so that the format is detected as a metric CSV
         await File.WriteAllBytesAsync(path, bytes.AsSpan(0, first).ToArray());
         using var tail = LogTails.TryOpen(path) ?? throw new InvalidOperationException("a metric CSV is tailable");
-        var compared = await AppendInPieces(path, tail, bytes, first, 3000, 7);
+        var compared = await TailAssert.AppendInPieces(tail, path, [new GrowingFile(path, bytes, first)], _ => 3000, seed: 7, minLines: 2);
 
         Assert.True(compared > 10, $"{compared} looks compared");
         var events = tail.Snapshot().Events;
@@ -156,32 +118,8 @@ public sealed class CsvLogTailTests
             await File.WriteAllBytesAsync(path, bytes.AsSpan(0, headerEnd + 1).ToArray()); // the header and a byte of the first row
             using var tail = LogTails.TryOpen(asFolder ? folder : path) ?? throw new InvalidOperationException(file + " is tailable");
             Assert.IsType<CsvLogTail>(tail);
-            var compared = 0;
-            var random = new Random(11);
-            var written = headerEnd + 1;
-            while (true)
-            {
-                tail.Read();
-                if (bytes.AsSpan(0, written).Count((byte)'\n') >= 2)
-                {
-                    TailAssert.SameRun(await ImportWhole(asFolder ? folder : path), tail.Snapshot());
-                    compared++;
-                }
-
-                if (written == bytes.Length)
-                {
-                    break;
-                }
-
-                var take = Math.Min(bytes.Length - written, random.Next(1, bytes.Length / 10));
-                await using (var f = new FileStream(path, FileMode.Append))
-                {
-                    await f.WriteAsync(bytes.AsMemory(written, take));
-                }
-
-                written += take;
-            }
-
+            var compared = await TailAssert.AppendInPieces(tail, asFolder ? folder : path, [new GrowingFile(path, bytes, headerEnd + 1)],
+                length => length / 10, seed: 11, minLines: 2);
             Assert.True(compared >= 5, $"{compared} looks compared");
         }
     }

@@ -48,41 +48,12 @@ public sealed class JsonlLogTailTests
         using var dir = new TempDir();
         var path = dir.File("metrics.jsonl");
         var bytes = Encoding.UTF8.GetBytes(Log(1200));
-        var random = new Random(7);
-        var written = 0;
-        var first = 200; // the first piece holds whole lines, so that the format is detected as JSON Lines
+        const int first = 200; // the first piece holds whole lines, so that the format is detected as JSON Lines
         await File.WriteAllBytesAsync(path, bytes.AsSpan(0, first).ToArray());
-        written = first;
         using var tail = LogTails.TryOpen(path) ?? throw new InvalidOperationException("a JSON Lines log is tailable");
-        long points = 0;
-        var looks = 0;
-        while (true)
-        {
-            var read = tail.Read();
-            points += read.NewPoints;
-            Assert.Null(read.Restarted);
-            Assert.Equal(points, read.Points);
-            var whole = await ImportWhole(path);
-            var snapshot = tail.Snapshot();
-            TailAssert.SameRun(whole, snapshot);
-            Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
-            Assert.Equal(whole.LastStep, read.LastStep);
-            looks++;
-            if (written == bytes.Length)
-            {
-                break;
-            }
 
-            // the next piece ends anywhere: inside a number, a name, or just before a line end
-            var take = Math.Min(bytes.Length - written, random.Next(1, 9000));
-            await using (var f = new FileStream(path, FileMode.Append))
-            {
-                await f.WriteAsync(bytes.AsMemory(written, take));
-            }
-
-            written += take;
-        }
-
+        // each piece ends anywhere: inside a number, a name, or just before a line end
+        var looks = await TailAssert.AppendInPieces(tail, path, [new GrowingFile(path, bytes, first)], _ => 9000, seed: 7);
         Assert.True(looks > 10);
         Assert.Contains(tail.Snapshot().Events, e => e.Kind == RunEventKind.ImportDamage); // the damaged lines, with their line numbers
     }
@@ -168,32 +139,7 @@ public sealed class JsonlLogTailTests
         var bytes = await File.ReadAllBytesAsync(Path.Combine(Fixtures.RepoRoot, "bench", "diagnosis", "runs", run, "log", "runlens.jsonl"));
         await File.WriteAllBytesAsync(path, []);
         using var tail = LogTails.TryOpen(path) ?? throw new InvalidOperationException("runlens.jsonl is tailable");
-        var random = new Random(3);
-        var written = 0;
-        var compared = 0;
-        while (written < bytes.Length)
-        {
-            var take = Math.Min(bytes.Length - written, random.Next(1, bytes.Length / 8));
-            await using (var f = new FileStream(path, FileMode.Append))
-            {
-                await f.WriteAsync(bytes.AsMemory(written, take));
-            }
-
-            written += take;
-            tail.Read();
-            if (Array.IndexOf(bytes, (byte)'\n') < written)
-            {
-                var whole = await ImportWhole(path);
-                var snapshot = tail.Snapshot();
-                TailAssert.SameRun(whole, snapshot);
-                Assert.Equal(whole.Config.Values.ToArray(), snapshot.Config.Values.ToArray());
-                Assert.Equal(whole.Status, snapshot.Status);
-                Assert.Equal(whole.Trainer, snapshot.Trainer);
-                Assert.Equal(whole.Checkpoints.ToArray(), snapshot.Checkpoints.ToArray());
-                compared++;
-            }
-        }
-
+        var compared = await TailAssert.AppendInPieces(tail, path, [new GrowingFile(path, bytes, 0)], length => length / 8, seed: 3, minLines: 1);
         Assert.True(compared >= 4, $"{compared} looks compared");
     }
 

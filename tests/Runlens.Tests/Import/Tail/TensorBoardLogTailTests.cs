@@ -39,56 +39,8 @@ public sealed class TensorBoardLogTailTests
         }
 
         using var tail = LogTails.TryOpen(dir.Path) ?? throw new InvalidOperationException("a folder of one TensorBoard run is tailable");
-        var random = new Random(5);
-        var compared = 0;
-        while (true)
-        {
-            var read = tail.Read();
-            Assert.Null(read.Restarted);
-            Run? whole = null;
-            try
-            {
-                whole = (await ImporterCatalog.ImportAsync(dir.Path, new ImportContext { Live = true })).Runs.Single();
-            }
-            catch (RunImportException)
-            {
-                Assert.Throws<RunImportException>(() => tail.Snapshot()); // no whole record yet: both say so
-            }
-
-            if (whole is not null)
-            {
-                var snapshot = tail.Snapshot();
-                Assert.Equal(whole.Series.Keys, snapshot.Series.Keys);
-                foreach (var (key, series) in whole.Series)
-                {
-                    Assert.Equal(series.Points.ToArray(), snapshot.Series[key].Points.ToArray());
-                }
-
-                Assert.Equal(whole.Config.Values.ToArray(), snapshot.Config.Values.ToArray());
-                Assert.Equal(whole.Identity, snapshot.Identity);
-                Assert.Equal(whole.Events.Select(e => e.Message), snapshot.Events.Select(e => e.Message));
-                Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
-                compared++;
-            }
-
-            var left = files.Where(f => written[f] < bytes[f].Length).ToList();
-            if (left.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var f in left)
-            {
-                var take = Math.Min(bytes[f].Length - written[f], random.Next(1, Math.Max(2, bytes[f].Length / 6)));
-                await using (var s = new FileStream(targets[f], FileMode.Append))
-                {
-                    await s.WriteAsync(bytes[f].AsMemory(written[f], take));
-                }
-
-                written[f] += take;
-            }
-        }
-
+        var growing = files.Select(f => new GrowingFile(targets[f], bytes[f], written[f])).ToList();
+        var compared = await TailAssert.AppendInPieces(tail, dir.Path, growing, length => length / 6, seed: 5);
         Assert.True(compared >= 3, $"{compared} looks compared");
     }
 
