@@ -40,10 +40,13 @@ internal static class PhaseProfile
         {
             var file = Phase("read the predictions file", () => PredictionsReader.ReadAsync(path).GetAwaiter().GetResult());
             var set = file.Classification ?? throw new InvalidOperationException("phases evaluate: a per-example predictions file, please");
-            var input = Phase("classification input", () => ClassificationInput.Create(set.Classes, [.. set.TrueIndices], [.. set.PredictedIndices],
-                set.Probabilities is { } p ? [.. p] : null));
-            var metrics = Phase("metrics (counts, probability rows, ROC-AUC, AP)", () => ClassificationMetrics.Compute(input));
-            var curves = Phase("ROC and PR curves", () => ClassCurves.Of(input));
+            var input = Phase("classification input", () => ClassificationInput.Create(set.Classes,
+                System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(set.TrueIndices)!,
+                System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(set.PredictedIndices),
+                set.Probabilities is { } p ? System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(p) : null));
+            var ranked = new RankedScores?[set.Classes.Length];
+            var curves = Phase("ROC and PR curves (and each class's ROC-AUC, AP)", () => ClassCurves.Of(input, ClassCurves.MaxPoints, ranked));
+            var metrics = Phase("metrics (counts, probability rows)", () => ClassificationMetrics.Compute(input, ranked));
             var intervals = Phase("bootstrap intervals", () => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
             var samples = Phase("example samples", () => ExampleSamples.Of(set));
             var batches = Phase("batch report", () => BatchReport.Of(set));

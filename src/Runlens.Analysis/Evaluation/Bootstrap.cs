@@ -10,7 +10,8 @@ public sealed record BootstrapInterval(double Estimate, double Low, double High,
 /// <summary>
 /// Percentile bootstrap for a single run's metrics: draw the examples with replacement <c>resamples</c> times, compute the
 /// metric on each draw, take the 2.5th and 97.5th percentiles (numpy's default linear interpolation). Deterministic for a
-/// given seed.
+/// given seed: resample <c>r</c> draws from its own generator (<see cref="ResampleGenerator"/>: the seed and <c>r</c>
+/// mixed), so resamples can be drawn on any core in any order and still give the same values.
 /// </summary>
 public static class Bootstrap
 {
@@ -26,7 +27,8 @@ public static class Bootstrap
     }
 
     /// <summary>Intervals of several metrics computed from the same draws (one call of <paramref name="metrics"/> per
-    /// resample returns all <paramref name="count"/> values, NaN where undefined).</summary>
+    /// resample returns all <paramref name="count"/> values, NaN where undefined). <paramref name="metrics"/> is called
+    /// from one thread at a time, resample after resample.</summary>
     public static BootstrapInterval[] Intervals(int n, int count, Func<ReadOnlySpan<int>, double[]> metrics, int resamples = 1000, int seed = 12345)
     {
         ArgumentNullException.ThrowIfNull(metrics);
@@ -38,31 +40,23 @@ public static class Bootstrap
         }
 
         var estimates = metrics(all);
-        var rng = new Random(seed);
-        void Draw(int[] into)
-        {
-            for (var i = 0; i < into.Length; i++)
-            {
-                into[i] = rng.Next(n);
-            }
-        }
 
-        // On large samples the next resample is drawn on another core while this one is measured: the generator still
-        // runs in one sequence, so the draws are the same as one after the other.
+        // On large samples the next resample is drawn on another core while this one is measured.
         var draw = new int[n];
         var next = n >= ParallelDrawFrom ? new int[n] : null;
-        var samples = Enumerable.Range(0, count).Select(_ => new List<double>(resamples)).ToArray();
+        var values = new double[resamples][];
         if (resamples > 0)
         {
-            Draw(draw);
+            Draw(draw, seed, 0);
         }
 
         for (var r = 0; r < resamples; r++)
         {
             var last = r == resamples - 1;
             var target = next;
-            var ahead = target is not null && !last ? Task.Run(() => Draw(target)) : null;
-            var values = metrics(draw);
+            var following = r + 1;
+            var ahead = target is not null && !last ? Task.Run(() => Draw(target, seed, following)) : null;
+            values[r] = metrics(draw);
             if (ahead is not null)
             {
                 ahead.GetAwaiter().GetResult();
@@ -70,25 +64,45 @@ public static class Bootstrap
             }
             else if (!last)
             {
-                Draw(draw);
-            }
-
-            for (var m = 0; m < count; m++)
-            {
-                if (double.IsFinite(values[m]))
-                {
-                    samples[m].Add(values[m]);
-                }
+                Draw(draw, seed, following);
             }
         }
 
+        return Summarise(estimates, values, count);
+    }
+
+    /// <summary>Resample <paramref name="resample"/>'s draws: <c>into.Length</c> indices below <c>into.Length</c>.</summary>
+    internal static void Draw(int[] into, int seed, int resample)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var rng = new ResampleGenerator(seed, resample);
+        var n = into.Length;
+        for (var i = 0; i < into.Length; i++)
+        {
+            into[i] = rng.Next(n);
+        }
+    }
+
+    /// <summary>Each metric's interval from the full-sample estimates and every resample's values (in resample order;
+    /// undefined values left out).</summary>
+    internal static BootstrapInterval[] Summarise(double[] estimates, double[][] values, int count)
+    {
         var result = new BootstrapInterval[count];
         for (var m = 0; m < count; m++)
         {
-            samples[m].Sort();
-            result[m] = samples[m].Count == 0
+            var samples = new List<double>(values.Length);
+            foreach (var v in values)
+            {
+                if (double.IsFinite(v[m]))
+                {
+                    samples.Add(v[m]);
+                }
+            }
+
+            samples.Sort();
+            result[m] = samples.Count == 0
                 ? new BootstrapInterval(estimates[m], double.NaN, double.NaN, 0)
-                : new BootstrapInterval(estimates[m], Percentile(samples[m], 2.5), Percentile(samples[m], 97.5), samples[m].Count);
+                : new BootstrapInterval(estimates[m], Percentile(samples, 2.5), Percentile(samples, 97.5), samples.Count);
         }
 
         return result;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Runlens.Analysis.Entities;
 using Runlens.Analysis.Metrics;
 using Runlens.Model.Predictions;
@@ -63,12 +64,15 @@ public sealed record PredictionEvaluation(
     public static PredictionEvaluation Of(PredictionSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var input = ClassificationInput.Create(set.Classes, [.. set.TrueIndices], [.. set.PredictedIndices],
-            set.Probabilities is { } p ? [.. p] : null);
+        // the set's arrays as they are (no copy): the input only reads them
+        var input = ClassificationInput.Create(set.Classes, ImmutableCollectionsMarshal.AsArray(set.TrueIndices)!,
+            ImmutableCollectionsMarshal.AsArray(set.PredictedIndices), set.Probabilities is { } p ? ImmutableCollectionsMarshal.AsArray(p) : null);
         // the bootstrap (one random sequence, so mostly one core) runs beside the metrics and curves
         var intervals = Task.Run(() => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
-        var metrics = ClassificationMetrics.Compute(input);
-        var curves = ClassCurves.Of(input);
+        // the curves first: each class's scores are sorted once, for its curves and its ROC-AUC and average precision
+        var ranked = new RankedScores?[set.Classes.Length];
+        var curves = ClassCurves.Of(input, ClassCurves.MaxPoints, ranked);
+        var metrics = ClassificationMetrics.Compute(input, ranked);
         return new PredictionEvaluation(set.Source, metrics, null, [.. set.Warnings.Select(w => w.ToString())])
         {
             Samples = ExampleSamples.Of(set),

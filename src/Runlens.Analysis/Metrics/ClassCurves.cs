@@ -10,7 +10,12 @@ public static class ClassCurves
 
     /// <summary>One curve pair per class that occurs both as a label and as a non-label (a class that is every example's
     /// label, or none's, has no ROC curve and is left out); empty without probabilities.</summary>
-    public static ImmutableArray<ClassCurve> Of(ClassificationInput input, int maxPoints = MaxPoints)
+    public static ImmutableArray<ClassCurve> Of(ClassificationInput input, int maxPoints = MaxPoints) => Of(input, maxPoints, null);
+
+    /// <summary>The curves, and into <paramref name="ranked"/> (one slot per class) the ROC-AUC and average precision of
+    /// each class that has a curve, from the same walk over its sorted scores (the steps replayed in the order
+    /// <see cref="ScoreRanking.Score"/> takes them, so the values are the same to the bit).</summary>
+    internal static ImmutableArray<ClassCurve> Of(ClassificationInput input, int maxPoints, RankedScores?[]? ranked)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
@@ -39,6 +44,10 @@ public static class ClassCurves
                 var steps = new CumulativeSteps(buffers.Fps, buffers.Tps, buffers.Keys);
                 buffers.Ranking.Walk(probabilities, y, k, c, positives, ref steps);
                 perClass[c] = Curve(input.Classes[c], buffers, steps.Count, n, positives, maxPoints);
+                if (ranked is not null)
+                {
+                    ranked[c] = Ranked(buffers, steps.Count, positives, negatives);
+                }
             }
 
             return buffers;
@@ -105,6 +114,23 @@ public static class ClassCurves
         recall[^1] = 0.0;
         return new ClassCurve(name, positives, n - positives, [.. fpr], [.. tpr], [.. rocAt], rocCount + 1,
             [.. precision], [.. recall], [.. prAt], m + 1);
+    }
+
+    /// <summary>ROC-AUC and average precision from the cumulative steps, each step handed to
+    /// <see cref="ScoreRanking.AreaSteps"/> as the walk handed it.</summary>
+    private static RankedScores Ranked(Buffers buffers, int m, long positives, long negatives)
+    {
+        var area = new ScoreRanking.AreaSteps(positives);
+        long fp = 0, tp = 0;
+        for (var j = 0; j < m; j++)
+        {
+            long stepTp = buffers.Tps[j] - tp, stepFp = buffers.Fps[j] - fp;
+            area.Step(buffers.Keys[j], (int)(stepTp + stepFp), (int)stepTp);
+            tp = buffers.Tps[j];
+            fp = buffers.Fps[j];
+        }
+
+        return new RankedScores(area.Area2 / (2.0 * positives * negatives), area.AveragePrecision);
     }
 
     /// <summary>One worker's sort buffers and steps, sized by the number of examples.</summary>

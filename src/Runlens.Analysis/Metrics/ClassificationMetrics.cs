@@ -22,7 +22,12 @@ public static class ClassificationMetrics
 
     /// <summary>Every metric of <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentException">The input has no example.</exception>
-    public static ClassificationMetricsResult Compute(ClassificationInput input)
+    public static ClassificationMetricsResult Compute(ClassificationInput input) => Compute(input, null);
+
+    /// <summary>Every metric of <paramref name="input"/>, taking each class's ROC-AUC and average precision from
+    /// <paramref name="ranked"/> where it holds them (<see cref="ClassCurves.Of(ClassificationInput, int, RankedScores?[])"/>
+    /// computes them from the same sorted scores), so that no class's scores are sorted twice.</summary>
+    internal static ClassificationMetricsResult Compute(ClassificationInput input, RankedScores?[]? ranked)
     {
         ArgumentNullException.ThrowIfNull(input);
         var n = input.Count;
@@ -195,7 +200,7 @@ public static class ClassificationMetrics
             // each class on its own (both cores, each with its own sort buffers): the same values in any order
             Parallel.For(0, k, () => new ScoreRanking(), (c, _, ranking) =>
             {
-                (auc[c], ap[c]) = ranking.Score(probs, y, k, c, support[c]);
+                (auc[c], ap[c]) = ranked?[c] is { } done ? (done.Auc, done.AveragePrecision) : ranking.Score(probs, y, k, c, support[c]);
                 return ranking;
             }, _ => { });
 

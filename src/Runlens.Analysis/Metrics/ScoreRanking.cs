@@ -97,7 +97,7 @@ internal sealed class ScoreRanking
     }
 
     /// <summary>Twice the area under the (fps, tps) staircase, in count units (exact integers), and average precision.</summary>
-    private struct AreaSteps(long positiveCount) : IThresholdSteps
+    internal struct AreaSteps(long positiveCount) : IThresholdSteps
     {
         private long _tps;
         private long _fps;

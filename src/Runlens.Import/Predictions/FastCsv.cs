@@ -3,56 +3,60 @@ using Runlens.Import.Tabular;
 namespace Runlens.Import.Predictions;
 
 /// <summary>
-/// The common CSV, read fast: when the text holds no quote and no carriage return, every line end ends a record and every
-/// delimiter ends a field, so the lines are cut into parts read on every core with vectorised searches, and the fields
-/// stay slices of the text (no string per cell). The result is what <see cref="CsvRecordReader"/> gives for such text
+/// The common CSV, read fast from its UTF-8 bytes (no decoding to UTF-16): when the file holds no quote and no carriage
+/// return, every line end ends a record and every delimiter ends a field (both are ASCII, so neither can sit inside a
+/// multi-byte character), so the lines are cut into parts read on every core with vectorised searches, and the fields stay
+/// byte ranges of the file (no string per cell). The result is what <see cref="CsvRecordReader"/> gives for such text
 /// (blank lines skipped, line numbers kept); anything else (quotes, CR line ends, a record over its length limit) is left
 /// to it (null).
 /// </summary>
 internal static class FastCsv
 {
-    private const int MinPartChars = 1 << 20;
+    private const int MinPartBytes = 1 << 20;
 
-    /// <summary>Reads the records after the header (the first non-blank line).</summary>
-    public static FastCsvTable? TryRead(string text, char delimiter, int columns)
+    /// <summary>Whether the bytes can be read this way at all: no quote, no carriage return.</summary>
+    public static bool Applies(ReadOnlySpan<byte> utf8) => utf8.IndexOfAny((byte)'"', (byte)'\r') < 0;
+
+    /// <summary>Where the header (the first non-blank line) ends: the index one past its line end, or the length when the
+    /// file is one line.</summary>
+    public static int HeaderEnd(ReadOnlySpan<byte> utf8)
     {
-        var span = text.AsSpan();
-        if (span.IndexOfAny('"', '\r') >= 0)
+        var pos = utf8.IndexOfAnyExcept((byte)'\n');
+        if (pos < 0)
+        {
+            return utf8.Length;
+        }
+
+        var nl = utf8[pos..].IndexOf((byte)'\n');
+        return nl < 0 ? utf8.Length : pos + nl + 1;
+    }
+
+    /// <summary>Reads the records after the header, which ends at <paramref name="from"/> on line
+    /// <paramref name="line"/> − 1 (the first record's line can be <paramref name="line"/>).</summary>
+    public static FastCsvTable? TryRead(byte[] utf8, int from, int line, char delimiter, int columns)
+    {
+        if (delimiter > 0x7F)
         {
             return null;
         }
 
-        var pos = 0;
-        var line = 1;
-        while (pos < span.Length && span[pos] == '\n')
-        {
-            pos++;
-            line++;
-        }
-
-        var headerEnd = span[pos..].IndexOf('\n');
-        if (headerEnd < 0)
-        {
-            return new FastCsvTable([], [], null);
-        }
-
-        pos += headerEnd + 1;
-        line++;
+        var length = utf8.Length;
+        var pos = from;
 
         // parts start after a line end, so each starts a record
-        var partCount = Math.Max(1, Math.Min(Environment.ProcessorCount, (span.Length - pos) / MinPartChars));
+        var partCount = Math.Max(1, Math.Min(Environment.ProcessorCount, (length - pos) / MinPartBytes));
         var bounds = new int[partCount + 1];
         bounds[0] = pos;
-        bounds[partCount] = span.Length;
+        bounds[partCount] = length;
         for (var i = 1; i < partCount; i++)
         {
-            var from = Math.Max(bounds[i - 1], pos + (int)((long)(span.Length - pos) * i / partCount));
-            var nl = span[from..].IndexOf('\n');
-            bounds[i] = nl < 0 ? span.Length : from + nl + 1;
+            var at = Math.Max(bounds[i - 1], pos + (int)((long)(length - pos) * i / partCount));
+            var nl = utf8.AsSpan(at).IndexOf((byte)'\n');
+            bounds[i] = nl < 0 ? length : at + nl + 1;
         }
 
         var parts = new Part[partCount];
-        Parallel.For(0, partCount, i => parts[i] = Part.Read(text, bounds[i], bounds[i + 1], delimiter, columns));
+        Parallel.For(0, partCount, i => parts[i] = Part.Read(utf8, bounds[i], bounds[i + 1], (byte)delimiter, columns));
         if (parts.Any(p => p.TooLong))
         {
             return null;
@@ -73,17 +77,17 @@ internal static class FastCsv
 
         var lines = new int[rows];
         var starts = new int[rows * (columns + 1)];
-        var at = 0;
+        var offset = 0;
         firstLine = line;
         foreach (var part in parts)
         {
             for (var r = 0; r < part.Rows; r++)
             {
-                lines[at + r] = firstLine + part.LocalLines[r];
+                lines[offset + r] = firstLine + part.LocalLines[r];
             }
 
-            part.Starts.AsSpan(0, part.Rows * (columns + 1)).CopyTo(starts.AsSpan(at * (columns + 1)));
-            at += part.Rows;
+            part.Starts.AsSpan(0, part.Rows * (columns + 1)).CopyTo(starts.AsSpan(offset * (columns + 1)));
+            offset += part.Rows;
             firstLine += part.LineEnds;
         }
 
@@ -106,18 +110,20 @@ internal static class FastCsv
 
         public int ErrorFields { get; private set; }
 
-        public static Part Read(string text, int from, int to, char delimiter, int columns)
+        public static Part Read(byte[] utf8, int from, int to, byte delimiter, int columns)
         {
-            var span = text.AsSpan(0, to);
-            var capacity = span[from..].Count('\n') + 1;
-            var part = new Part { LocalLines = new int[capacity], Starts = new int[capacity * (columns + 1)] };
+            var span = utf8.AsSpan(0, to);
+            var lineEnds = span[from..].Count((byte)'\n');
+            var part = new Part { LocalLines = new int[lineEnds + 1], Starts = new int[(lineEnds + 1) * (columns + 1)], LineEnds = lineEnds };
             var pos = from;
             var local = 0;
             var k = 0;
             while (pos < to)
             {
-                var nl = span[pos..].IndexOf('\n');
+                var nl = span[pos..].IndexOf((byte)'\n');
                 var end = nl < 0 ? to : pos + nl;
+
+                // a byte count at or over the record reader's character limit: it decides (characters ≤ bytes)
                 if (end - pos >= CsvRecordReader.MaxRecordChars - 1)
                 {
                     part.TooLong = true;
@@ -128,7 +134,7 @@ internal static class FastCsv
                 {
                     // fields: starts of each, then one past the record's end
                     var fields = 1;
-                    var row = part.Starts.AsSpan(k);
+                    var row = part.Starts.AsSpan(k, columns + 1);
                     row[0] = pos;
                     var p = pos;
                     while (true)
@@ -164,7 +170,6 @@ internal static class FastCsv
                 pos = end + 1;
             }
 
-            part.LineEnds = span[from..to].Count('\n');
             return part;
         }
     }

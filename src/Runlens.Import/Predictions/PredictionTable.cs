@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Runlens.Import.Tabular;
@@ -12,9 +13,12 @@ namespace Runlens.Import.Predictions;
 /// </summary>
 internal sealed class PredictionTable
 {
+    /// <summary>What <see cref="string.TrimStart()"/> trims, among single bytes.</summary>
+    private static readonly SearchValues<byte> AsciiWhiteSpace = SearchValues.Create("\t\n\v\f\r "u8);
+
     private readonly string?[][]? _cells;
     private readonly IReadOnlyList<int>[]? _structured;
-    private readonly string? _text;
+    private readonly byte[]? _utf8;
     private readonly int[]? _fieldStarts;
 
     /// <summary>A table of text cells (JSONL, or CSV with quotes read by <see cref="CsvRecordReader"/>).</summary>
@@ -28,14 +32,14 @@ internal sealed class PredictionTable
         _structured = structured;
     }
 
-    /// <summary>A CSV table whose cells stay slices of <paramref name="text"/>: field <c>c</c> of row <c>r</c> runs from
-    /// <c>fieldStarts[r * (columns + 1) + c]</c> to one before the next start.</summary>
-    private PredictionTable(string path, IReadOnlyList<string> columns, int[] lines, string text, int[] fieldStarts)
+    /// <summary>A CSV table whose cells stay byte ranges of the file's UTF-8 <paramref name="utf8"/>: field <c>c</c> of row
+    /// <c>r</c> runs from <c>fieldStarts[r * (columns + 1) + c]</c> to one before the next start.</summary>
+    private PredictionTable(string path, IReadOnlyList<string> columns, int[] lines, byte[] utf8, int[] fieldStarts)
     {
         Path = path;
         Columns = columns;
         Rows = Handles(lines);
-        _text = text;
+        _utf8 = utf8;
         _fieldStarts = fieldStarts;
     }
 
@@ -47,21 +51,36 @@ internal sealed class PredictionTable
 
     public IReadOnlyList<TableRow> Rows { get; }
 
-    /// <summary>A cell's text (null: JSON null or key absent).</summary>
-    public string? Cell(TableRow row, int column) => _cells is not null ? _cells[row.Index][column] : new string(Slice(row, column));
+    /// <summary>Whether the cells are byte ranges of the file's UTF-8 (<see cref="CellUtf8"/>).</summary>
+    public bool IsUtf8 => _utf8 is not null;
 
-    /// <summary>A cell's text without making a string of it (empty for null).</summary>
-    public ReadOnlySpan<char> CellText(TableRow row, int column) => _cells is not null ? _cells[row.Index][column] : Slice(row, column);
+    /// <summary>A cell's text (null: JSON null or key absent).</summary>
+    public string? Cell(TableRow row, int column) => _cells is not null ? _cells[row.Index][column] : Encoding.UTF8.GetString(Slice(row, column));
+
+    /// <summary>A cell's text without making a string of it where it fits <paramref name="scratch"/> (empty for null).</summary>
+    public ReadOnlySpan<char> CellText(TableRow row, int column, Span<char> scratch)
+    {
+        if (_cells is not null)
+        {
+            return _cells[row.Index][column];
+        }
+
+        var bytes = Slice(row, column);
+        return bytes.Length <= scratch.Length ? scratch[..Encoding.UTF8.GetChars(bytes, scratch)] : Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>A cell's UTF-8 bytes (only when <see cref="IsUtf8"/>).</summary>
+    public ReadOnlySpan<byte> CellUtf8(TableRow row, int column) => Slice(row, column);
 
     /// <summary>Whether the cell held a JSON object or array.</summary>
     public bool IsStructured(TableRow row, int column) =>
         _structured is not null && _structured[row.Index] is { Count: > 0 } s && s.Contains(column);
 
-    private ReadOnlySpan<char> Slice(TableRow row, int column)
+    private ReadOnlySpan<byte> Slice(TableRow row, int column)
     {
         var at = (row.Index * (Columns.Count + 1)) + column;
         var start = _fieldStarts![at];
-        return _text.AsSpan(start, _fieldStarts[at + 1] - 1 - start);
+        return _utf8.AsSpan(start, _fieldStarts[at + 1] - 1 - start);
     }
 
     private static TableRow[] Handles(int[] lines)
@@ -87,10 +106,10 @@ internal sealed class PredictionTable
             throw new RunImportException(path, null, "no such file", "check the path");
         }
 
-        string text;
+        byte[] bytes;
         try
         {
-            text = Decode(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
@@ -101,12 +120,42 @@ internal sealed class PredictionTable
             throw new RunImportException(path, null, "cannot be read: " + ex.Message, "check the file's permissions", ex);
         }
 
-        return Parse(path, text);
+        return Parse(path, bytes);
     }
 
     /// <summary>A predictions file held in memory (an upload), as UTF-8 or with a byte-order mark; <paramref name="source"/>
-    /// names it in errors.</summary>
-    public static PredictionTable Parse(string source, byte[] bytes) => Parse(source, Decode(bytes));
+    /// names it in errors. A UTF-8 CSV without quotes or carriage returns is read from its bytes (<see cref="FastCsv"/>);
+    /// anything else is decoded to text first.</summary>
+    public static PredictionTable Parse(string source, byte[] bytes)
+    {
+        var utf8 = bytes.AsSpan();
+        var bom = utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var first = utf8[bom..].IndexOfAnyExcept(AsciiWhiteSpace);
+        if (first >= 0 && bytes[bom + first] < 0x80 && bytes[bom + first] != (byte)'{' && FastCsv.Applies(utf8)
+            && TryReadUtf8Csv(source, bytes, bom) is { } table)
+        {
+            return table;
+        }
+
+        return Parse(source, Decode(bytes));
+    }
+
+    /// <summary>The header decoded and read by the record reader (its delimiter sniffing and checks), the rows by
+    /// <see cref="FastCsv"/> over the bytes; null when a record is too long for it (the record reader then reads it all).</summary>
+    private static PredictionTable? TryReadUtf8Csv(string path, byte[] bytes, int bom)
+    {
+        var headerEnd = bom + FastCsv.HeaderEnd(bytes.AsSpan(bom));
+        var reader = new CsvRecordReader(new StringReader(Encoding.UTF8.GetString(bytes, bom, headerEnd - bom)));
+        var columns = Header(path, reader);
+        var line = 1 + bytes.AsSpan(bom, headerEnd - bom).Count((byte)'\n');
+        if (FastCsv.TryRead(bytes, headerEnd, line, reader.Delimiter, columns.Count) is not { } fast)
+        {
+            return null;
+        }
+
+        Refuse(path, fast, columns.Count);
+        return new PredictionTable(path, columns, fast.Lines, bytes, fast.FieldStarts);
+    }
 
     /// <summary>The text as a <see cref="StreamReader"/> that detects byte order marks reads it: UTF-8 (one decode of the
     /// whole buffer) unless a UTF-16 or UTF-32 mark says otherwise.</summary>
@@ -138,6 +187,30 @@ internal sealed class PredictionTable
     private static PredictionTable ReadCsv(string path, string text)
     {
         var reader = new CsvRecordReader(new StringReader(text));
+        var columns = Header(path, reader);
+        var fields = new List<string>();
+        var lines = new List<int>();
+        var cells = new List<string?[]>();
+        while (reader.Read(fields, out var record))
+        {
+            Check(path, record);
+            if (fields.Count != columns.Count)
+            {
+                throw new RunImportException(path, $"line {record.Line}",
+                    $"the row has {fields.Count} field{(fields.Count == 1 ? "" : "s")} but the header has {columns.Count} columns",
+                    "quote fields that contain the delimiter, and give every row one value per column");
+            }
+
+            lines.Add(record.Line);
+            cells.Add([.. fields]);
+        }
+
+        return new PredictionTable(path, false, columns, [.. lines], [.. cells], new IReadOnlyList<int>[cells.Count]);
+    }
+
+    /// <summary>The header's column names (blank ones named by position), refused when a name repeats.</summary>
+    private static List<string> Header(string path, CsvRecordReader reader)
+    {
         var fields = new List<string>();
         if (!reader.Read(fields, out var headerRecord))
         {
@@ -162,35 +235,17 @@ internal sealed class PredictionTable
             }
         }
 
-        if (FastCsv.TryRead(text, reader.Delimiter, columns.Count) is { } fast)
+        return columns;
+    }
+
+    private static void Refuse(string path, FastCsvTable fast, int columns)
+    {
+        if (fast.Error is { } bad)
         {
-            if (fast.Error is { } bad)
-            {
-                throw new RunImportException(path, $"line {bad.Line}",
-                    $"the row has {bad.Fields} field{(bad.Fields == 1 ? "" : "s")} but the header has {columns.Count} columns",
-                    "quote fields that contain the delimiter, and give every row one value per column");
-            }
-
-            return new PredictionTable(path, columns, fast.Lines, text, fast.FieldStarts);
+            throw new RunImportException(path, $"line {bad.Line}",
+                $"the row has {bad.Fields} field{(bad.Fields == 1 ? "" : "s")} but the header has {columns} columns",
+                "quote fields that contain the delimiter, and give every row one value per column");
         }
-
-        var lines = new List<int>();
-        var cells = new List<string?[]>();
-        while (reader.Read(fields, out var record))
-        {
-            Check(path, record);
-            if (fields.Count != columns.Count)
-            {
-                throw new RunImportException(path, $"line {record.Line}",
-                    $"the row has {fields.Count} field{(fields.Count == 1 ? "" : "s")} but the header has {columns.Count} columns",
-                    "quote fields that contain the delimiter, and give every row one value per column");
-            }
-
-            lines.Add(record.Line);
-            cells.Add([.. fields]);
-        }
-
-        return new PredictionTable(path, false, columns, [.. lines], [.. cells], new IReadOnlyList<int>[cells.Count]);
     }
 
     private static void Check(string path, CsvRecord record)

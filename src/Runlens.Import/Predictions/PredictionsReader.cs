@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using csFastFloat;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Runlens.Model.Predictions;
 
 namespace Runlens.Import.Predictions;
@@ -136,7 +137,7 @@ public static class PredictionsReader
         // text of labels and predictions
         var labels = new string[n];
         var preds = predicted >= 0 ? new string[n] : null;
-        var known = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        var known = new KnownTexts();
         for (var r = 0; r < n; r++)
         {
             labels[r] = Required(table, rows[r], label, "label", known);
@@ -147,7 +148,7 @@ public static class PredictionsReader
         }
 
         // the class list: every distinct label and prediction (each row's text is one of these instances)
-        var distinct = known.Dictionary.Values;
+        var distinct = known.Texts.Dictionary.Values;
         var classSet = new HashSet<string>(distinct, StringComparer.Ordinal);
 
         ImmutableArray<string> classes;
@@ -361,20 +362,20 @@ public static class PredictionsReader
                 values[r] = table.Cell(rows[r], c) ?? "";
             }
 
-            slices.Add(new SliceColumn(cols[c], [.. values]));
+            slices.Add(new SliceColumn(cols[c], ImmutableCollectionsMarshal.AsImmutableArray(values)));
         }
 
         return new PredictionSet
         {
             Source = path,
             Classes = classes,
-            ExampleIds = [.. ids],
+            ExampleIds = ImmutableCollectionsMarshal.AsImmutableArray(ids),
             HasExampleIds = idColumn >= 0,
-            Lines = [.. lines],
-            TrueIndices = [.. trueIdx],
-            PredictedIndices = [.. predIdx],
+            Lines = ImmutableCollectionsMarshal.AsImmutableArray(lines),
+            TrueIndices = ImmutableCollectionsMarshal.AsImmutableArray(trueIdx),
+            PredictedIndices = ImmutableCollectionsMarshal.AsImmutableArray(predIdx),
             PredictedFromProbabilities = preds is null,
-            Probabilities = probs is null ? null : ImmutableArray.Create(probs),
+            Probabilities = probs is null ? null : ImmutableCollectionsMarshal.AsImmutableArray(probs),
             Slices = slices.ToImmutable(),
             ColumnUses = uses.ToImmutable(),
             Warnings = warnings.ToImmutable(),
@@ -529,31 +530,60 @@ public static class PredictionsReader
             return false;
         }
 
-        var text = table.CellText(row, column).Trim();
         // fast_float reads what double.TryParse reads, to the same double (both round correctly); anything it does not
-        // take whole, and any value out of range, goes to the row-by-row reading
-        return text.Length > 0 && FastDoubleParser.TryParseDouble(text, out var used, out p) && used == text.Length
-            && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
+        // take whole (a non-ASCII space around the number included), and any value out of range, goes to the row-by-row
+        // reading
+        int used, length;
+        if (table.IsUtf8)
+        {
+            var cell = table.CellUtf8(row, column);
+            var bytes = cell[System.Text.Ascii.Trim(cell)];
+            length = bytes.Length;
+            if (length == 0 || !FastDoubleParser.TryParseDouble(bytes, out used, out p))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            var text = table.CellText(row, column, []).Trim();
+            length = text.Length;
+            if (length == 0 || !FastDoubleParser.TryParseDouble(text, out used, out p))
+            {
+                return false;
+            }
+        }
+
+        return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
     }
 
-    private static string Required(PredictionTable table, TableRow row, int column, string role,
-        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> known)
+    private static string Required(PredictionTable table, TableRow row, int column, string role, KnownTexts known)
     {
+        if (table.IsUtf8 && known.Find(table.CellUtf8(row, column)) is { } seen)
+        {
+            return seen;
+        }
+
         if (table.IsStructured(row, column))
         {
             _ = Cell(table, row, column, role); // throws
         }
 
-        var text = table.CellText(row, column).Trim();
+        var text = table.CellText(row, column, stackalloc char[256]).Trim();
         if (text.IsEmpty)
         {
             return Required(table, row, column, role); // throws
         }
 
-        if (!known.TryGetValue(text, out var value))
+        if (!known.Texts.TryGetValue(text, out var value))
         {
             value = text.ToString();
-            known[value] = value;
+            known.Texts.Dictionary[value] = value;
+        }
+
+        if (table.IsUtf8)
+        {
+            known.Remember(table.CellUtf8(row, column), value);
         }
 
         return value;
@@ -616,6 +646,39 @@ public static class PredictionsReader
     }
 
     private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "…";
+
+    /// <summary>The distinct label and prediction texts (one string instance each), and the raw UTF-8 cells of the first
+    /// few, found again without decoding: a cell is remembered only when it starts and ends with a printable ASCII
+    /// character, so trimming it changes nothing and its bytes alone say its text.</summary>
+    private sealed class KnownTexts
+    {
+        private const int MaxCells = 64;
+        private readonly List<(byte[] Bytes, string Text)> _cells = [];
+
+        public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Texts { get; } =
+            new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string? Find(ReadOnlySpan<byte> cell)
+        {
+            foreach (var (bytes, text) in _cells)
+            {
+                if (cell.SequenceEqual(bytes))
+                {
+                    return text;
+                }
+            }
+
+            return null;
+        }
+
+        public void Remember(ReadOnlySpan<byte> cell, string text)
+        {
+            if (_cells.Count < MaxCells && cell.Length > 0 && cell[0] is > 0x20 and < 0x7F && cell[^1] is > 0x20 and < 0x7F)
+            {
+                _cells.Add((cell.ToArray(), text));
+            }
+        }
+    }
 
     /// <summary>Warnings with at most <see cref="WarningsPerKind"/> of one kind named, the rest counted.</summary>
     private sealed class Warnings

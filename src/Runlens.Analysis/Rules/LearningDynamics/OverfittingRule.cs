@@ -68,7 +68,8 @@ public sealed class OverfittingRule : IRule
         // When the task metric improved a little but far less than the loss degraded, it is still overfitting, capped at
         // a warning and saying so.
         var task = run.TaskMoveAfterLossBest;
-        var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain");
+        // A gain of a metric at chance is noise (a model that learned nothing): it cannot excuse a rising loss.
+        var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain") && !TaskGainAtChance.Of(run, task);
         var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
         // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
         // trend: the minimum is a lucky low (lightning forecast run: 0.008 ... 0.111 ... 0.008 ... 0.052).
@@ -156,6 +157,22 @@ public sealed class OverfittingRule : IRule
                 [Recommendation.Do($"Do not stop or pick checkpoints on {val.Key} alone: {task.Metric.Key} is still improving. See metric-disagreement.")],
                 "The rising validation loss comes from over-confident predictions, not from worse answers; it is not the memorisation pattern of overfitting.",
                 val.Key, task.Metric.Key);
+            yield break;
+        }
+
+        // A mild rise over the few evaluations that early stopping waits for, after which the trainer stopped the run and
+        // reloaded the best checkpoint, is the normal end of a run that early stopping guards: nothing to act on.
+        if (level == "mild" && EarlyStopKeptBest.Of(run.Run, best.Step))
+        {
+            yield return context.Finding(
+                Severity.Info,
+                confidence,
+                $"{val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} over the {evalsAfter} evaluations before early stopping ended the run, and the trainer kept and reloaded {run.Run.Trainer.BestCheckpoint}: the small rise early stopping waits for, not overfitting to act on",
+                evidence,
+                [best.Step, final.Step],
+                [Recommendation.Do($"Nothing to change: the weights the run ended with are those of step {Format.Step(best.Step)}.")],
+                null,
+                val.Key, train.Key);
             yield break;
         }
 

@@ -112,10 +112,10 @@ public sealed class PastBestCheckpointRule : IRule
 
         var direction = greater ? "lower" : "higher";
 
-        // The trainer's EarlyStoppingCallback stopped the run and its best checkpoint is the best evaluation: the HF
-        // callback requires load_best_model_at_end, so the weights the run ended with are the best ones.
+        // The trainer stopped the run early and its best checkpoint is the best evaluation, reloaded at the end: the
+        // weights the run ended with are the best ones.
         var t = run.Run.Trainer;
-        if (t.EarlyStopping is not null && t.BestCheckpoint is not null && t.BestStep == best.Step && t.ShouldTrainingStop == true)
+        if (EarlyStopKeptBest.Of(run.Run, best.Step))
         {
             yield return context.Finding(
                 Severity.Info,
@@ -131,7 +131,8 @@ public sealed class PastBestCheckpointRule : IRule
 
         // Judged by the validation loss while the task metric kept improving: the final weights may well be the better
         // ones for the task, so this is only information (metric-disagreement says which to trust).
-        if (ReferenceEquals(metric, run.ValLoss) && run.TaskMoveAfterLossBest is { } task && task.BestStep > best.Step && task.Gain >= 0.02)
+        if (ReferenceEquals(metric, run.ValLoss) && run.TaskMoveAfterLossBest is { } task && task.BestStep > best.Step && task.Gain >= 0.02
+            && !TaskGainAtChance.Of(run, task))
         {
             yield return context.Finding(
                 Severity.Info,

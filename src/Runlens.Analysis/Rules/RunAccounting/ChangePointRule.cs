@@ -18,6 +18,7 @@ public sealed class ChangePointRule : IRule
         new RuleOption("min_segment_fraction", 0.05, "Shortest segment as a fraction of the series (PELT's min_size)"),
         new RuleOption("penalty_scale", 1, "Multiplier on PELT's default penalty 3·ln(n)·σ²"),
         new RuleOption("min_points", 40, "Training-loss logs needed to judge"),
+        new RuleOption("min_step_fit", 2.5, "Two levels must fit the logs of the segments either side of a change this many times better (residual sum of squares) than one straight line across both; below it the loss drifts rather than jumps"),
         new RuleOption("min_val_steadiness", 0.8, "After a jump at a steady learning rate, a validation loss rising this steadily (rank correlation with time) while the training loss falls again marks changed training data"),
         new RuleOption("restart_decayed", 0.3, "A schedule restart needs the learning rate first decayed to at most this fraction of its peak"),
         new RuleOption("restart_climb", 0.5, "… and then back to at least this fraction of its peak (at most 1.5×: above is a spike, not a restart)"));
@@ -172,7 +173,7 @@ public sealed class ChangePointRule : IRule
             var before = result.Segments[k - 1].Mean[0];
             var after = result.Segments[k].Mean[0];
             var shift = before > 0 ? (after - before) / before : 0;
-            if (shift >= context.Option("min_shift"))
+            if (shift >= context.Option("min_shift") && StepFit(samples, result.Segments[k - 1], result.Segments[k]) >= context.Option("min_step_fit"))
             {
                 rises.Add((result.Segments[k].Start, before, after, shift));
             }
@@ -278,6 +279,43 @@ public sealed class ChangePointRule : IRule
         return valSteadiness >= minSteadiness && trainSteadiness >= 0.5 && after[^1] > best.Value
             ? (val, best.Value, after[^1], valSteadiness, trainSteadiness)
             : null;
+    }
+
+    /// <summary>
+    /// How much better two levels fit the samples of segments <paramref name="a"/> and <paramref name="b"/> than one
+    /// straight line across both: the residual sum of squares of the line over that of the two segment means. A jump is
+    /// far better fitted by two levels; a loss that drifts upward (a learning rate too high for the later, sharper part
+    /// of the loss surface) is fitted about as well by the line, and PELT's split of it into levels is arbitrary.
+    /// </summary>
+    private static double StepFit(List<double> x, Segment a, Segment b)
+    {
+        double rssStep = 0, sum = 0;
+        for (var i = a.Start; i < b.End; i++)
+        {
+            var d = x[i] - (i < a.End ? a.Mean[0] : b.Mean[0]);
+            rssStep += d * d;
+            sum += x[i];
+        }
+
+        var n = b.End - a.Start;
+        var meanT = (a.Start + b.End - 1) / 2.0;
+        var meanY = sum / n;
+        double sxy = 0, sxx = 0;
+        for (var i = a.Start; i < b.End; i++)
+        {
+            sxy += (i - meanT) * (x[i] - meanY);
+            sxx += (i - meanT) * (i - meanT);
+        }
+
+        var slope = sxx > 0 ? sxy / sxx : 0;
+        double rssLine = 0;
+        for (var i = a.Start; i < b.End; i++)
+        {
+            var d = x[i] - (meanY + (slope * (i - meanT)));
+            rssLine += d * d;
+        }
+
+        return rssStep > 0 ? rssLine / rssStep : double.PositiveInfinity;
     }
 
     private static string? LrNear(Series? lr, long step)

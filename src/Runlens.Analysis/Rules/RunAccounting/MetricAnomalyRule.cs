@@ -24,6 +24,7 @@ public sealed class MetricAnomalyRule : IRule
         // On an evaluation set of a few dozen examples the validation metrics move by whole examples: their jumps are the
         // set's noise (eval-too-small says so), not anomalies.
         var evalTooSmall = EvalSetSize.IsTooSmall(run.Run);
+        var chance = ChanceLevel.Of(run);
         foreach (var s in run.Run.Series.Values)
         {
             if (s.Count < context.Option("min_points") || Skip(s.Key) || (evalTooSmall && MetricNames.SplitOf(s.Key) == "val"))
@@ -32,6 +33,13 @@ public sealed class MetricAnomalyRule : IRule
             }
 
             var v = SeriesValues.Of(s);
+            // An accuracy or F1 that never rose well above a uniform guess (1/K) belongs to a model that learned nothing:
+            // its ups and downs are sampling noise.
+            if (chance is not null && AtChance(s.Key, v, chance.Classes))
+            {
+                continue;
+            }
+
             var skipFirst = Math.Max(2, v.Length / 10);
             var (worst, z, expected) = FindWorst(v, half, skipFirst, context.Option("min_z"), context.Option("min_relative"));
             if (worst >= 0)
@@ -119,7 +127,7 @@ public sealed class MetricAnomalyRule : IRule
 
             var r = Residual(v, i, half, out var local) - center;
             var z = mad > 0 ? r / mad : r == 0 ? 0 : double.PositiveInfinity * Math.Sign(r);
-            if (double.IsNaN(z) || Math.Abs(z) < minZ || Math.Abs(r) < minRelative * Math.Abs(local))
+            if (double.IsNaN(z) || Math.Abs(z) < minZ || Math.Abs(r) < minRelative * Math.Abs(local) || !Isolated(v, i, Math.Sign(r)))
             {
                 continue;
             }
@@ -131,6 +139,34 @@ public sealed class MetricAnomalyRule : IRule
         }
 
         return worst;
+    }
+
+    /// <summary>
+    /// Whether v[i] lies beyond both of its nearest finite neighbours in the direction <paramref name="sign"/> of its
+    /// deviation: an isolated outlier stands out of the points on either side. A point between its neighbours is part of a
+    /// move the series makes (a learning curve's steep rise, a level shift), which the trend and change-point rules read.
+    /// </summary>
+    private static bool Isolated(double[] v, int i, int sign)
+    {
+        var seen = 0;
+        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        {
+            for (var j = i + step; j >= 0 && j < v.Length; j += step)
+            {
+                if (double.IsFinite(v[j]))
+                {
+                    if (sign * (v[i] - v[j]) <= 0)
+                    {
+                        return false;
+                    }
+
+                    seen++;
+                    break;
+                }
+            }
+        }
+
+        return seen > 0;
     }
 
     private static double MadScale(List<double> values, double center)
@@ -186,6 +222,23 @@ public sealed class MetricAnomalyRule : IRule
         }
 
         return v[i] - local;
+    }
+
+    private static bool AtChance(string key, double[] v, int classes)
+    {
+        var name = MetricNames.NameOf(key);
+        if (name != "accuracy" && !name.Contains("f1", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var max = double.NegativeInfinity;
+        foreach (var x in v)
+        {
+            max = double.IsFinite(x) ? Math.Max(max, x) : max;
+        }
+
+        return max <= SuddenMetricDropRule.AtChanceFactor / classes;
     }
 
     private static bool Skip(string key)

@@ -13,5 +13,4 @@ public sealed record SuddenMetricDropEvidence(
     double RelativeDrop,
     double Threshold,
     bool Recovered,
-    ImmutableArray<string> OtherSeries,
-    bool EvalSetTooSmall) : Evidence, ISeriesEvidence;
+    ImmutableArray<string> OtherSeries) : Evidence, ISeriesEvidence;

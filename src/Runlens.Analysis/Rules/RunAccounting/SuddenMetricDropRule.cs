@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Rules.LearningDynamics;
 using Runlens.Analysis.Signals;
 using Runlens.Model;
 
@@ -13,7 +14,9 @@ public sealed class SuddenMetricDropRule : IRule
         [typeof(SuddenMetricDropEvidence)],
         new RuleOption("min_drop", 0.15, "Relative worsening between two consecutive evaluations"),
         new RuleOption("min_ratio", 4, "The drop must also be this many times the series' median change between evaluations"),
-        new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"));
+        new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"),
+        new RuleOption("min_decline_evals", 3, "A metric whose best came this many evaluations or more before the drop …"),
+        new RuleOption("min_decline", 0, "… and that was already more than this worse than its best (relative), while the training loss kept falling, was in the decline of an overfitting model: the drop continues that trend"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -23,6 +26,13 @@ public sealed class SuddenMetricDropRule : IRule
         // side metrics with tiny supports jump by nature.
         var watched = new[] { run.Primary, run.ValLoss }.OfType<Series>().Concat(TaskMetrics.FindAll(run)).Distinct().ToList();
         var chance = ChanceLevel.Of(run);
+        // On an evaluation set of a few dozen examples the validation metrics move by whole examples: their jumps are the
+        // set's noise (eval-too-small says so), not a single event.
+        if (EvalSetSize.IsTooSmall(run.Run))
+        {
+            yield break;
+        }
+
         foreach (var s in watched)
         {
             if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || MetricNames.IsBookkeeping(s.Key))
@@ -34,45 +44,29 @@ public sealed class SuddenMetricDropRule : IRule
             var v = SeriesValues.Of(s);
             var typical = SeriesMath.MedianAbsoluteChange(v);
             var worst = (Index: -1, Drop: 0.0);
-            var best = double.NaN;
+            var bestSoFar = double.IsFinite(v[0]) ? 0 : -1;
             for (var i = 1; i < v.Length; i++)
             {
-                if (double.IsFinite(v[i - 1]) && !(greater ? v[i - 1] <= best : v[i - 1] >= best))
-                {
-                    best = v[i - 1];
-                }
-
                 if (!double.IsFinite(v[i]) || !double.IsFinite(v[i - 1]) || v[i - 1] == 0)
                 {
-                    continue;
-                }
-
-                // A metric already well past its best (worse than it by min_drop) was in decline before this step: a
-                // further jump continues that decline (overfitting, a rising loss) and is not a single sudden event.
-                if ((greater ? best - v[i - 1] : v[i - 1] - best) / Math.Abs(best) >= context.Option("min_drop"))
-                {
+                    bestSoFar = UpdateBest(v, i, bestSoFar, greater);
                     continue;
                 }
 
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
-                if (!(worse >= context.Option("min_drop")) || !(worse > worst.Drop))
-                {
-                    continue;
-                }
-
-                // The jump must stand out from the series' usual change between evaluations: over the whole run, or over
-                // the (up to PaceWindow) evaluations before it (a cliff followed by a long decline makes every later
-                // change large). The window keeps the check linear on long series.
-                var jump = Math.Abs(v[i] - v[i - 1]);
-                var ratio = context.Option("min_ratio");
-                if (jump >= ratio * typical || (i >= 4 && jump >= ratio * SeriesMath.MedianAbsoluteChange(v.AsSpan(Math.Max(0, i - PaceWindow), i - Math.Max(0, i - PaceWindow)))))
+                if (worse >= context.Option("min_drop") && StandsOut(v, i, typical, context.Option("min_ratio")) && worse > worst.Drop
+                    && !InDecline(run, s, v, i - 1, bestSoFar, greater, (int)context.Option("min_decline_evals"), context.Option("min_decline")))
                 {
                     worst = (i, worse);
                 }
+
+                bestSoFar = UpdateBest(v, i, bestSoFar, greater);
             }
 
-            // An accuracy that never rose well above a uniform guess (1/K) had nothing to lose: its moves are sampling noise.
-            if (worst.Index > 0 && chance is not null && MetricNames.NameOf(s.Key) == "accuracy" && v[worst.Index - 1] <= AtChanceFactor / chance.Classes)
+            // An accuracy (or F1) that never rose well above a uniform guess (1/K) had nothing to lose: its moves are
+            // sampling noise.
+            if (worst.Index > 0 && chance is not null && MetricNames.NameOf(s.Key) is var name && (name == "accuracy" || name.Contains("f1", StringComparison.Ordinal))
+                && v[worst.Index - 1] <= AtChanceFactor / chance.Classes)
             {
                 continue;
             }
@@ -97,10 +91,6 @@ public sealed class SuddenMetricDropRule : IRule
         }
 
         drops.Sort((a, b) => b.Amount.CompareTo(a.Amount));
-
-        // On an evaluation set of a few dozen examples one example moves accuracy by several points and the loss with it:
-        // a drop there is what eval-too-small reports, so it stays information.
-        var tooSmall = EvalSetSize.IsTooSmall(run.Run);
         var top = drops[0];
         var p = top.Series.Points;
         var evidence = new SuddenMetricDropEvidence(
@@ -112,8 +102,7 @@ public sealed class SuddenMetricDropRule : IRule
             RelativeDrop: top.Amount,
             Threshold: context.Option("min_drop"),
             Recovered: top.Recovered,
-            OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)],
-            EvalSetTooSmall: tooSmall);
+            OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)]);
 
         var lrChange = LrChangeBetween(run, p[top.Index - 1].Step, p[top.Index].Step);
         var recs = new List<Recommendation>
@@ -128,12 +117,11 @@ public sealed class SuddenMetricDropRule : IRule
         }
 
         yield return context.Finding(
-            top.Recovered || tooSmall ? Severity.Info : Severity.Warning,
-            top.Recovered || tooSmall ? 0.55 : 0.75,
+            top.Recovered ? Severity.Info : Severity.Warning,
+            top.Recovered ? 0.55 : 0.75,
             $"{top.Series.Key} {(top.Greater ? "dropped" : "jumped")} sharply: {Format.Number(p[top.Index - 1].Value)} → {Format.Number(p[top.Index].Value)} ({Format.Percent(top.Amount)} worse) between steps {Format.Step(p[top.Index - 1].Step)} and {Format.Step(p[top.Index].Step)}"
                 + (top.Recovered ? ", then recovered" : ", and did not recover")
-                + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : "")
-                + (tooSmall ? $"; the evaluation set holds under {Format.Number(EvalSetSize.DefaultMinExamples)} examples, so one example moves the scores by whole points" : ""),
+                + (drops.Count > 1 ? $" (also {string.Join(", ", drops.Skip(1).Take(3).Select(d => d.Series.Key))})" : ""),
             evidence,
             [p[top.Index - 1].Step, p[top.Index].Step],
             recs,
@@ -141,8 +129,47 @@ public sealed class SuddenMetricDropRule : IRule
             [.. drops.Select(d => d.Series.Key)]);
     }
 
+    /// <summary>
+    /// Whether <paramref name="s"/> (values <paramref name="v"/>) at <paramref name="at"/> was already in the decline of an
+    /// overfitting model: worse than its best so far (<paramref name="best"/>) by at least <paramref name="minDecline"/>
+    /// (relative), reached <paramref name="minEvals"/> or more evaluations earlier, while the training loss kept falling
+    /// from the best evaluation to <paramref name="at"/>. A larger step down from there is that trend's noise, which the
+    /// overfitting rule reads; there is no single event between the two evaluations to look for.
+    /// </summary>
+    private static bool InDecline(RunView run, Series s, double[] v, int at, int best, bool greater, int minEvals, double minDecline)
+    {
+        if (best < 0 || at - best < minEvals || v[best] == 0 || run.TrainLoss is not { } train)
+        {
+            return false;
+        }
+
+        var worse = (greater ? v[best] - v[at] : v[at] - v[best]) / Math.Abs(v[best]);
+        var trainAtBest = OverfittingRule.WindowMedian(train, best > 0 ? s.Points[best - 1].Step : long.MinValue, s.Points[best].Step);
+        var trainAt = OverfittingRule.WindowMedian(train, s.Points[at - 1].Step, s.Points[at].Step);
+        return worse > minDecline && trainAt < trainAtBest;
+    }
+
+    private static int UpdateBest(double[] v, int i, int best, bool greater) =>
+        double.IsFinite(v[i]) && (best < 0 || (greater ? v[i] > v[best] : v[i] < v[best])) ? i : best;
+
     /// <summary>Evaluations before a drop whose usual change it is also judged against.</summary>
     private const int PaceWindow = 20;
+
+    /// <summary>Whether the change into evaluation <paramref name="i"/> is at least <paramref name="ratio"/> times the series'
+    /// usual change between evaluations: over the whole run (<paramref name="typical"/>), or over the (up to
+    /// <see cref="PaceWindow"/>) evaluations before it — a cliff followed by a long decline makes every later change large,
+    /// and still stands out from the changes before it. The window keeps the check linear on long series.</summary>
+    private static bool StandsOut(double[] v, int i, double typical, double ratio)
+    {
+        var jump = Math.Abs(v[i] - v[i - 1]);
+        if (jump >= ratio * typical)
+        {
+            return true;
+        }
+
+        var from = Math.Max(0, i - PaceWindow);
+        return i >= 4 && jump >= ratio * SeriesMath.MedianAbsoluteChange(v.AsSpan(from, i - from));
+    }
 
     /// <summary>An accuracy at most this many times 1/K (K classes) counts as still at chance level.</summary>
     public const double AtChanceFactor = 1.5;

@@ -34,10 +34,10 @@ public sealed class BootstrapTests
     }
 
     [Fact]
-    public void A_large_sample_drawn_ahead_on_another_core_gets_the_draws_of_one_random_sequence()
+    public void A_large_sample_drawn_ahead_on_another_core_gets_each_resamples_own_random_sequence()
     {
-        // 60,000 examples: each next resample is drawn while the current one is measured; the draws must still be
-        // System.Random(seed)'s sequence, one resample after the other.
+        // 60,000 examples: each next resample is drawn while the current one is measured; resample r's draws must still be
+        // ResampleGenerator(seed, r)'s sequence
         const int n = 60_000;
         const int resamples = 5;
         var seen = new List<long>();
@@ -52,10 +52,10 @@ public sealed class BootstrapTests
             seen.Add(sum);
             return 0.0;
         }, resamples, seed: 7);
-        var rng = new Random(7);
         var expected = new List<long> { Enumerable.Range(0, n).Aggregate(0L, (s, i) => (s * 31) + i) };
         for (var r = 0; r < resamples; r++)
         {
+            var rng = new ResampleGenerator(7, r);
             var sum = 0L;
             for (var i = 0; i < n; i++)
             {
@@ -66,6 +66,32 @@ public sealed class BootstrapTests
         }
 
         Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public void Resample_draws_are_uniform_and_differ_between_resamples_and_seeds()
+    {
+        // 1,000,000 draws below 7: each value about 1/7 of them (a chi-square of 6 degrees of freedom stays under 22.5 at
+        // p = 0.001), and the first draws of neighbouring resamples and seeds differ
+        var counts = new long[7];
+        var g = new ResampleGenerator(12345, 0);
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            counts[g.Next(7)]++;
+        }
+
+        var chi2 = counts.Sum(c => Math.Pow(c - (1_000_000 / 7.0), 2) / (1_000_000 / 7.0));
+        Assert.InRange(chi2, 0, 22.5);
+        static int[] First(int seed, int resample)
+        {
+            var r = new ResampleGenerator(seed, resample);
+            return [.. Enumerable.Range(0, 20).Select(_ => r.Next(1_000_000))];
+        }
+
+        Assert.NotEqual(First(12345, 0), First(12345, 1));
+        Assert.NotEqual(First(12345, 0), First(12346, 0));
+        Assert.Equal(First(12345, 3), First(12345, 3));
+        Assert.InRange(new ResampleGenerator(1, 1).Next(int.MaxValue), 0, int.MaxValue - 1);
     }
 
     [Fact]
@@ -98,6 +124,22 @@ public sealed class LabelBootstrapTests
         }, resamples: 500);
         Assert.Equal(generic, label["accuracy"]);
         Assert.InRange(label["f1_macro"].Estimate, label["f1_macro"].Low, label["f1_macro"].High);
+    }
+
+    [Fact]
+    public void The_accuracy_interval_has_the_width_theory_gives_and_is_the_same_on_every_call()
+    {
+        // 10,000 examples, 80% right: a 95% interval about 2 × 1.96 × √(0.8 × 0.2 / 10,000) = 0.0157 wide
+        var rng = new Random(5);
+        var truth = Enumerable.Range(0, 10_000).Select(_ => rng.Next(4)).ToArray();
+        var predicted = truth.Select(t => rng.NextDouble() < 0.8 ? t : (t + 1) % 4).ToArray();
+        var first = LabelBootstrap.Intervals(truth, predicted, 4, resamples: 400);
+        Assert.InRange(first["accuracy"].High - first["accuracy"].Low, 0.0137, 0.0177);
+        Assert.InRange(first["accuracy"].Estimate, first["accuracy"].Low, first["accuracy"].High);
+        var again = LabelBootstrap.Intervals(truth, predicted, 4, resamples: 400);
+        Assert.Equal(first["accuracy"], again["accuracy"]);
+        Assert.Equal(first["f1_macro"], again["f1_macro"]);
+        Assert.Equal(first["balanced_accuracy"], again["balanced_accuracy"]);
     }
 }
 

@@ -4,8 +4,8 @@ using Runlens.Tests.Support;
 
 namespace Runlens.Tests.Analysis.Rules;
 
-/// <summary>RL0402 on the shapes that are and are not one sudden event: a cliff from the best value followed by a long
-/// decline, a jump inside a decline that began earlier, and a drop read from an evaluation set of a dozen examples.</summary>
+/// <summary>RL0402 on a cliff from the best value followed by a long decline: every later change is large, the cliff still
+/// stands out from the changes before it.</summary>
 public sealed class SuddenDropShapeTests : RuleTestBase
 {
     [Fact]
@@ -21,26 +21,5 @@ public sealed class SuddenDropShapeTests : RuleTestBase
         var e = EvidenceOf<SuddenMetricDropEvidence>(f);
         Assert.Equal(14 * 19 + 19, e.FromStep);
         Assert.Equal(0.597, e.ToValue, 12);
-        Assert.False(e.EvalSetTooSmall);
-    }
-
-    [Fact]
-    public void A_jump_inside_a_decline_that_began_earlier_is_not_a_sudden_drop()
-    {
-        // Overfitting: the validation loss is best at 0.70, climbs steadily, and one evaluation jumps 18% on the way up.
-        double[] val = [1.0, 0.85, 0.76, 0.70, 0.72, 0.76, 0.80, 0.85, 0.90, 0.95, 1.00, 1.05, 1.10, 1.30, 1.33, 1.37, 1.40, 1.45];
-        var run = new RunBuilder().Series("val/loss", 13, val).Build();
-        Assert.Empty(Findings(run, "sudden-metric-drop"));
-    }
-
-    [Fact]
-    public void A_drop_read_from_a_dozen_evaluation_examples_is_information_only()
-    {
-        // Accuracy in steps of 1/12: 11/12 → 6/12 is five examples.
-        double[] accuracy = [3 / 12.0, 6 / 12.0, 8 / 12.0, 9 / 12.0, 10 / 12.0, 11 / 12.0, 11 / 12.0, 10 / 12.0, 11 / 12.0, 6 / 12.0, 6 / 12.0, 6 / 12.0];
-        var run = new RunBuilder().Series("val/accuracy", 19, accuracy).Build();
-        var f = Assert.Single(Findings(run, "sudden-metric-drop"));
-        Assert.Equal(Severity.Info, f.Severity);
-        Assert.True(EvidenceOf<SuddenMetricDropEvidence>(f).EvalSetTooSmall);
     }
 }
