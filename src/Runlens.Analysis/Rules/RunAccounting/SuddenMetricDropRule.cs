@@ -33,6 +33,10 @@ public sealed class SuddenMetricDropRule : IRule
             yield break;
         }
 
+        var minDrop = context.Option("min_drop");
+        var minRatio = context.Option("min_ratio");
+        var minDeclineEvals = (int)context.Option("min_decline_evals");
+        var minDecline = context.Option("min_decline");
         foreach (var s in watched)
         {
             if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || MetricNames.IsBookkeeping(s.Key))
@@ -54,8 +58,9 @@ public sealed class SuddenMetricDropRule : IRule
                 }
 
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
-                if (worse >= context.Option("min_drop") && StandsOut(v, i, typical, context.Option("min_ratio")) && worse > worst.Drop
-                    && !InDecline(run, s, v, i - 1, bestSoFar, greater, (int)context.Option("min_decline_evals"), context.Option("min_decline")))
+                // The cheap tests first: only a drop larger than the worst so far needs the window and the decline checked.
+                if (worse >= minDrop && worse > worst.Drop && StandsOut(v, i, typical, minRatio)
+                    && !InDecline(run, s, v, i - 1, bestSoFar, greater, minDeclineEvals, minDecline))
                 {
                     worst = (i, worse);
                 }
