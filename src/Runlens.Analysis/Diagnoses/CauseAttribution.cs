@@ -215,8 +215,10 @@ internal sealed class CauseAttribution
 
         if (peak >= 3 * before)
         {
+            // A restart comes after a decay: the rate was higher before the window than at its lowest in it. A warmup still
+            // climbing through the window was lower before it (its latest values, inside the window, are no decay).
             return _lr[to + (2 * window)] < 1.5 * before ? "lr-spike"
-                : _lr.Max(long.MinValue, from - 1) >= 1.5 * before ? "schedule-restart" : "rising";
+                : _lr.Max(long.MinValue, from - (3 * window) - 1) >= 1.5 * before ? "schedule-restart" : "rising";
         }
 
         return peak <= 1.2 * before ? "steady" : "moved";

@@ -69,6 +69,11 @@ public sealed class RootCauseTests
 
         // The rate had decayed and climbed back to its peak for the rest of the run: the schedule restarted.
         Assert.Equal("schedule-restart", Run([.. Enumerable.Range(0, n).Select(i => i < 48 ? 1e-3 * (1 - (i / 50.0)) + 1e-5 : 1e-3)]).RootCauses[0].Id);
+
+        // A warmup still climbing through the logs before the drop (up 3x within them, never higher before) is no restart:
+        // its latest values before the drop are above the window's low point, which is no decay.
+        var warmup = Run([.. Enumerable.Range(0, n).Select(i => Math.Min(1e-3, 1e-5 * Math.Pow(1.1, i)))]);
+        Assert.DoesNotContain(warmup.RootCauses, c => c.Id == "schedule-restart");
     }
 
     [Fact]
