@@ -15,14 +15,19 @@ internal sealed class LineLogTail : ILogTail
     private readonly TailCounts _counts = new();
     private TailStream _stream = null!;
     private LineReader _lines = null!;
+    private readonly string _file;
     private readonly int _maxLineBytes;
     private readonly Func<LineReader, ILineRecords> _start;
     private ILineRecords _records = null!;
 
+    /// <param name="path">What the watch was asked for.</param>
+    /// <param name="maxLineBytes">The importer's longest line.</param>
     /// <param name="start">The importer's state over a line reader, read on at each look.</param>
-    public LineLogTail(string path, int maxLineBytes, Func<LineReader, ILineRecords> start)
+    /// <param name="file">The log read, when <paramref name="path"/> is the folder that holds it.</param>
+    public LineLogTail(string path, int maxLineBytes, Func<LineReader, ILineRecords> start, string? file = null)
     {
         Path = path;
+        _file = file ?? path;
         _maxLineBytes = maxLineBytes;
         _start = start;
         Start();
@@ -62,8 +67,8 @@ internal sealed class LineLogTail : ILogTail
 
     private void Start()
     {
-        _stream = new TailStream(Path);
-        _lines = new LineReader(Path, _stream, Live, _maxLineBytes);
+        _stream = new TailStream(_file);
+        _lines = new LineReader(_file, _stream, Live, _maxLineBytes);
         _records = _start(_lines);
         _records.Collector.Added = _counts.Added;
         _counts.Restart();

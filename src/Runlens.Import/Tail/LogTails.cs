@@ -33,7 +33,7 @@ public static class LogTails
                     Lightning(path, System.IO.Path.Combine(path, Tabular.LightningCsvImporter.MetricsFileName), System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path))),
                 Mlflow.MlflowImporter when RunFolder(path) is { } run => new MlflowRunTail(run),
                 Wandb.WandbImporter when WandbRun(path) is { LogFile: not null } run => new WandbLogTail(path, run),
-                Wandb.WandbImporter when WandbRun(path) is { HistoryFile: not null } run => new WandbHistoryTail(path, run),
+                Wandb.WandbImporter when WandbRun(path) is { HistoryFile: not null } run => new LineLogTail(path, Tabular.JsonlMetricReader.MaxLineBytes, lines => new WandbHistoryRecords(lines, run), run.HistoryFile),
                 _ when !File.Exists(path) => null,
                 Tabular.LightningCsvImporter => Lightning(path, path, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "."),
                 Tabular.KerasCsvImporter => new CsvLogTail(path, path, Tabular.KerasCsvImporter.Options, table => Tabular.KerasCsvImporter.RunOf(path, path, table)),

@@ -84,7 +84,7 @@ public sealed class WandbLogTailTests
         await File.WriteAllBytesAsync(history, []);
         var path = asFile ? history : folder;
         using var tail = LogTails.TryOpen(path) ?? throw new InvalidOperationException("an older W&B run is tailable");
-        Assert.IsType<WandbHistoryTail>(tail);
+        Assert.IsType<LineLogTail>(tail);
 
         var compared = await TailAssert.AppendInPieces(tail, path, [new GrowingFile(history, bytes, 0)], _ => 150, seed: 13, counted: History);
 
