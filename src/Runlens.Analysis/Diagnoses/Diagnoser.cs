@@ -27,11 +27,9 @@ public sealed class Diagnoser
         Evaluation.SeedAggregate? seeds = null)
     {
         var view = new RunView(run, predictions, trainingPredictions, seeds);
-        var findings = new List<Finding>();
-        var rulesRun = new List<string>();
-        var errors = new List<string>();
         var blocked = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var missingTelemetry = new List<IRule>();
+        var runnable = new List<IRule>();
 
         // Rules across runs (seed variance) only apply when several runs are given; a single run is not "missing" them.
         var rules = view.Seeds is null ? _rules.Where(r => r.Descriptor.Category != RuleCategory.AcrossRuns).ToList() : [.. _rules];
@@ -62,7 +60,16 @@ public sealed class Diagnoser
                 continue;
             }
 
-            Evaluate(rule, view, findings, rulesRun, errors);
+            runnable.Add(rule);
+        }
+
+        var results = EvaluateAll(runnable, view);
+        var findings = new List<Finding>();
+        var rulesRun = new List<string>();
+        var errors = new List<string>();
+        foreach (var r in results)
+        {
+            r.AddTo(findings, rulesRun, errors);
         }
 
         var present = Signal.All.Where(view.Has).Select(s => s.Id).ToImmutableArray();
@@ -83,7 +90,7 @@ public sealed class Diagnoser
         var coverageView = new CoverageView(coverage);
         foreach (var rule in missingTelemetry)
         {
-            Evaluate(rule, view, findings, rulesRun, errors, coverageView);
+            Evaluate(rule, view, coverageView).AddTo(findings, rulesRun, errors);
         }
 
         coverage = coverage with { RulesRun = [.. rulesRun], RuleErrors = [.. errors] };
@@ -121,20 +128,85 @@ public sealed class Diagnoser
             : string.CompareOrdinal(a.RuleId, b.RuleId) < 0;
     }
 
-    private void Evaluate(IRule rule, RunView view, List<Finding> findings, List<string> rulesRun, List<string> errors,
-        CoverageView? coverage = null)
+    /// <summary>Points from which a run's rules are evaluated on every core: below it one core is faster than starting the
+    /// others (and a short command loads no thread pool work). The rules are pure over an immutable run; each result keeps
+    /// its rule's place, so the diagnosis is the same either way.</summary>
+    public const long DefaultParallelFromPoints = 200_000;
+
+    /// <summary>Points from which the rules run on every core (<see cref="DefaultParallelFromPoints"/>; 0: always, as a
+    /// test that the two ways agree does).</summary>
+    public long ParallelFromPoints { get; init; } = DefaultParallelFromPoints;
+
+    private RuleResult[] EvaluateAll(List<IRule> rules, RunView view)
+    {
+        var results = new RuleResult[rules.Count];
+        if (Environment.ProcessorCount > 1 && Points(view.Run) >= ParallelFromPoints)
+        {
+            EvaluateInParallel(rules, view, results);
+        }
+        else
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = Evaluate(rules[i], view);
+            }
+        }
+
+        return results;
+    }
+
+    private static long Points(Run run)
+    {
+        var n = 0L;
+        foreach (var series in run.Series.Values)
+        {
+            n += series.Count;
+        }
+
+        return n;
+    }
+
+    // Kept out of EvaluateAll so that a small run's diagnosis does not load the parallel library.
+    private void EvaluateInParallel(List<IRule> rules, RunView view, RuleResult[] results) =>
+        Parallel.For(0, results.Length, i => results[i] = Evaluate(rules[i], view));
+
+    private RuleResult Evaluate(IRule rule, RunView view, CoverageView? coverage = null)
     {
         var context = new RuleContext(view, rule.Descriptor, _settings) { Coverage = coverage };
+        var findings = new List<Finding>();
         try
         {
-            findings.AddRange(rule.Evaluate(context));
-            rulesRun.Add(rule.Descriptor.Slug);
+            foreach (var finding in rule.Evaluate(context))
+            {
+                findings.Add(finding);
+            }
+
+            return new RuleResult(rule.Descriptor.Slug, findings, null);
         }
 #pragma warning disable CA1031 // one failing rule must not stop the others; the failure is reported in coverage
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            errors.Add($"{rule.Descriptor.Slug}: {ex.GetType().Name}: {ex.Message}");
+            // the findings it gave before failing are kept, as they always were
+            return new RuleResult(rule.Descriptor.Slug, findings, $"{rule.Descriptor.Slug}: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>One rule's findings, or the error that stopped it (a class: a list of tuples would be JIT-compiled at
+    /// every start).</summary>
+    private sealed record RuleResult(string Slug, List<Finding> Findings, string? Error)
+    {
+        public void AddTo(List<Finding> findings, List<string> rulesRun, List<string> errors)
+        {
+            findings.AddRange(Findings);
+            if (Error is null)
+            {
+                rulesRun.Add(Slug);
+            }
+            else
+            {
+                errors.Add(Error);
+            }
         }
     }
 
