@@ -35,9 +35,6 @@ public sealed class CsvLogTailTests
         return b.ToString();
     }
 
-    private static async Task<Run> ImportWhole(string path) =>
-        (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
-
     [Fact]
     public async Task A_metric_csv_appended_in_pieces_cut_anywhere_reads_as_the_importer_reads_it_whole()
     {
@@ -93,7 +90,7 @@ public sealed class CsvLogTailTests
 
         await File.AppendAllTextAsync(path, "0,0.9,1.1\n1,0.7,0.95\n");
         Assert.Equal(4, tail.Read().NewPoints);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
     }
 
     public static TheoryData<string, string> RealCsvLogs() => new()
@@ -161,7 +158,7 @@ public sealed class CsvLogTailTests
         Assert.NotNull(read.Restarted);
         Assert.Contains("reading it again from the start", read.Restarted, StringComparison.Ordinal);
         Assert.Equal(81, read.Points);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
         Assert.Equal([(39L, 1.5)], tail.Snapshot().Series["val/loss"].Points.Select(p => (p.Step, p.Value)));
 
         // and the writer appends as before
@@ -169,7 +166,7 @@ public sealed class CsvLogTailTests
         read = tail.Read();
         Assert.Null(read.Restarted);
         Assert.Equal(1, read.NewPoints);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
     }
 
     [Fact]
@@ -188,7 +185,7 @@ public sealed class CsvLogTailTests
         await File.WriteAllBytesAsync(path, rewritten.AsSpan(0, 4000).ToArray());
         var read = tail.Read();
         Assert.NotNull(read.Restarted);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
 
         await using (var f = new FileStream(path, FileMode.Append))
         {
@@ -197,7 +194,7 @@ public sealed class CsvLogTailTests
 
         read = tail.Read();
         Assert.Null(read.Restarted);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
         Assert.Equal(301, read.Points);
     }
 

@@ -39,9 +39,6 @@ public sealed class JsonlLogTailTests
         return b.ToString();
     }
 
-    private static async Task<Run> ImportWhole(string path) =>
-        (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
-
     [Fact]
     public async Task A_log_appended_in_pieces_cut_anywhere_reads_as_the_importer_reads_it_whole()
     {
@@ -96,7 +93,7 @@ public sealed class JsonlLogTailTests
         Assert.NotNull(read.Restarted);
         Assert.Contains("metrics.jsonl became shorter", read.Restarted, StringComparison.Ordinal);
         Assert.Contains("reading it again from the start", read.Restarted, StringComparison.Ordinal);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
         Assert.Null(tail.Read().Restarted);
     }
 
@@ -115,7 +112,7 @@ public sealed class JsonlLogTailTests
         File.Move(other, path, overwrite: true);
         var read = tail.Read();
         Assert.Contains("begins differently than before: it was replaced", read.Restarted, StringComparison.Ordinal);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
 
         // the same beginning, but what was read before is no longer there: rewritten
         var text = await File.ReadAllTextAsync(path);
@@ -123,7 +120,7 @@ public sealed class JsonlLogTailTests
         File.Move(other, path, overwrite: true);
         read = tail.Read();
         Assert.Contains("it was rewritten", read.Restarted, StringComparison.Ordinal);
-        TailAssert.SameRun(await ImportWhole(path), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(path), tail.Snapshot());
     }
 
     public static TheoryData<string> CallbackLogs() =>

@@ -13,9 +13,6 @@ public sealed class MlflowRunTailTests
 {
     private const string Id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-    private static async Task<Run> ImportWhole(string path) =>
-        (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
-
     private static async Task Append(string file, ReadOnlyMemory<byte> bytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -37,7 +34,7 @@ public sealed class MlflowRunTailTests
             points += read.NewPoints;
             Assert.Null(read.Restarted);
             Assert.Equal(points, read.Points);
-            var whole = await ImportWhole(runDir);
+            var whole = await TailAssert.ImportWhole(runDir);
             TailAssert.SameRun(whole, tail.Snapshot());
             Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
             Assert.Equal(whole.LastStep, read.LastStep);
@@ -117,13 +114,13 @@ public sealed class MlflowRunTailTests
         Assert.Contains("became shorter", read.Restarted, StringComparison.Ordinal);
         Assert.Equal(60, read.Points);
         Assert.Equal(10, read.NewPoints);
-        TailAssert.SameRun(await ImportWhole(run), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(run), tail.Snapshot());
 
         File.Delete(Path.Combine(run, "metrics", "acc"));
         read = tail.Read();
         Assert.Contains("metric 'acc' went away", read.Restarted, StringComparison.Ordinal);
         Assert.Equal(10, read.Points);
-        TailAssert.SameRun(await ImportWhole(run), tail.Snapshot());
+        TailAssert.SameRun(await TailAssert.ImportWhole(run), tail.Snapshot());
     }
 
     [Fact]

@@ -7,6 +7,27 @@ namespace Runlens.Tests.Import.Tail;
 /// <summary>Checks that a tailed log's snapshot is the run the importer gives for the same bytes.</summary>
 internal static class TailAssert
 {
+    /// <summary>The run the importer gives for <paramref name="path"/> read whole as a watched log (its unfinished end is
+    /// not damage): what a tail's snapshot must equal.</summary>
+    public static async Task<Run> ImportWhole(string path) =>
+        (await ImporterCatalog.ImportAsync(path, new ImportContext { Live = true })).Runs.Single();
+
+    /// <summary>Cuts <paramref name="file"/> (written whole as <paramref name="bytes"/>, the tail read to its end) to its
+    /// first half: the next look must say it became shorter, read the run again from the start and count fewer points.
+    /// Returns that look.</summary>
+    public static async Task<TailRead> RestartsWhenShortened(ILogTail tail, string file, byte[] bytes)
+    {
+        var all = tail.Read().Points;
+        Assert.True(all > 0);
+
+        await File.WriteAllBytesAsync(file, bytes[..(bytes.Length / 2)]);
+        var read = tail.Read();
+        Assert.Contains("became shorter", read.Restarted, StringComparison.Ordinal);
+        Assert.Contains("reading the run again from the start", read.Restarted, StringComparison.Ordinal);
+        Assert.True(read.Points < all);
+        return read;
+    }
+
     /// <summary>Identity, status, trainer state, config, every series point by point (NaN equals NaN), checkpoints and
     /// every event.</summary>
     public static void SameRun(Run expected, Run actual)
@@ -52,7 +73,7 @@ internal static class TailAssert
                 Run? whole = null;
                 try
                 {
-                    whole = (await ImporterCatalog.ImportAsync(importPath, new ImportContext { Live = true })).Runs.Single();
+                    whole = await ImportWhole(importPath);
                 }
                 catch (RunImportException)
                 {

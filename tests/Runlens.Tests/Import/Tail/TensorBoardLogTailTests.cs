@@ -53,15 +53,8 @@ public sealed class TensorBoardLogTailTests
         var bytes = await File.ReadAllBytesAsync(file);
         await File.WriteAllBytesAsync(target, bytes);
         using var tail = LogTails.TryOpen(target)!;
-        var all = tail.Read().Points;
-        Assert.True(all > 0);
-
-        await File.WriteAllBytesAsync(target, bytes[..(bytes.Length / 2)]);
-        var read = tail.Read();
-        Assert.Contains("became shorter", read.Restarted, StringComparison.Ordinal);
-        Assert.Contains("reading the run again from the start", read.Restarted, StringComparison.Ordinal);
-        Assert.True(read.Points < all);
-        var whole = (await ImporterCatalog.ImportAsync(target, new ImportContext { Live = true })).Runs.Single();
+        var read = await TailAssert.RestartsWhenShortened(tail, target, bytes);
+        var whole = await TailAssert.ImportWhole(target);
         Assert.Equal(whole.Series.Values.Sum(s => (long)s.Count), read.Points);
     }
 }

@@ -167,15 +167,8 @@ public sealed class WandbLogTailTests
         var folder = WandbTestRuns.Folder(dir.Path, bytes);
         var log = Path.Combine(folder, "run-" + WandbTestRuns.Id + ".wandb");
         using var tail = LogTails.TryOpen(folder)!;
-        var all = tail.Read().Points;
-        Assert.True(all > 0);
-
-        await File.WriteAllBytesAsync(log, bytes[..(bytes.Length / 2)]);
-        var read = tail.Read();
-        Assert.Contains("became shorter", read.Restarted, StringComparison.Ordinal);
-        Assert.Contains("reading the run again from the start", read.Restarted, StringComparison.Ordinal);
-        Assert.True(read.Points < all);
-        var whole = (await ImporterCatalog.ImportAsync(folder, new ImportContext { Live = true })).Runs.Single();
+        var read = await TailAssert.RestartsWhenShortened(tail, log, bytes);
+        var whole = await TailAssert.ImportWhole(folder);
         TailAssert.SameRun(whole, tail.Snapshot());
         Assert.Equal(History(whole).Sum(s => (long)s.Count), read.Points);
     }
@@ -187,7 +180,7 @@ public sealed class WandbLogTailTests
         var bytes = WandbTestRuns.StandardLog(60);
         var folder = WandbTestRuns.Folder(dir.Path, bytes[..(bytes.Length - 3)]);
 
-        var live = (await ImporterCatalog.ImportAsync(folder, new ImportContext { Live = true })).Runs.Single();
+        var live = await TailAssert.ImportWhole(folder);
         var after = (await ImporterCatalog.ImportAsync(folder, ImportContext.None)).Runs.Single();
 
         Assert.DoesNotContain(live.Events, e => e.Kind == RunEventKind.ImportDamage);
