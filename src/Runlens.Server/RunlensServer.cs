@@ -43,7 +43,14 @@ public static class RunlensServer
         var tokens = options.AuthFile is { } file ? TokenFile.Load(file) : null;
         Directory.CreateDirectory(options.ArtifactRoot);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // Runlens reads no appsettings.json: with the working folder as content root and the default
+        // reloadConfigOnChange, the host put an inotify watch on every folder under it (101 watches in a folder of 100
+        // subfolders), and a store beside a large data tree could exhaust the user's inotify limit.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k =>

@@ -21,6 +21,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server process' id (to read its /proc entries).</summary>
+    public int ProcessId => _process.Id;
+
     public string StdErr
     {
         get

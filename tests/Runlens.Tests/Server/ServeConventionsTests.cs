@@ -15,6 +15,40 @@ namespace Runlens.Tests.Server;
 public sealed class ServeConventionsTests
 {
     [Fact]
+    public async Task Serve_puts_no_file_watch_on_the_folders_under_its_working_folder()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // inotify and /proc are Linux's
+        }
+
+        using var dir = new TempDir();
+        for (var i = 0; i < 40; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(dir.Path, $"data-{i}", "images"));
+        }
+
+        var environment = new Dictionary<string, string> { ["RUNLENS_STORE"] = "" };
+        await using var server = await ServeProcess.StartAsync(dir.Path, environment, "--store", dir.File("runs.db"));
+        // Each inotify watch is one "inotify wd:" line in the fdinfo of the process' inotify descriptors; a host that
+        // watched its content root for appsettings.json changes held one per folder here (81).
+        var watches = 0;
+        foreach (var info in Directory.GetFiles($"/proc/{server.ProcessId}/fdinfo"))
+        {
+            try
+            {
+                watches += File.ReadLines(info).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                // a descriptor closed while it was read
+            }
+        }
+
+        Assert.True(watches < 5, $"runlens serve holds {watches} inotify watches in a folder of 81 folders");
+    }
+
+    [Fact]
     public async Task Serve_reads_its_options_from_the_file_lets_the_environment_override_them_and_reports_metrics_and_request_logs()
     {
         using var dir = new TempDir();
