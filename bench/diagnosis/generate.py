@@ -163,6 +163,9 @@ def main():
     parser.add_argument("--seeds", default=None, help="comma-separated seeds (default 0-7)")
     parser.add_argument("--force", action="store_true", help="regenerate runs that already exist")
     parser.add_argument("--truth-only", action="store_true", help="rewrite faults/allowed/root_cause from conditions.json")
+    parser.add_argument("--configs-only", action="store_true",
+                        help="rewrite only the architecture files (config.json, hparams.yaml, the callback's run record) "
+                             "from each truth.json, without training")
     parser.add_argument("--table", action="store_true", help="print the conditions table (Markdown) and exit")
     args = parser.parse_args()
 
@@ -179,6 +182,14 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     if args.truth_only:
         rewrite_truth(conditions, args.out)
+        return
+
+    if args.configs_only:
+        for run_id in sorted(os.listdir(args.out)):
+            truth = os.path.join(args.out, run_id, "truth.json")
+            if os.path.exists(truth) and (args.only is None or args.only in run_id):
+                with open(truth) as f:
+                    writers.rewrite_configs(os.path.join(args.out, run_id), json.load(f))
         return
 
     torch.set_num_threads(1)

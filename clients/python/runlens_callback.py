@@ -368,9 +368,19 @@ class RunlensCallback(_Base):
                 total += n
                 if getattr(p, "requires_grad", False):
                     trainable += n
-            return {"parameters": total, "trainable_parameters": trainable, "class": type(model).__name__}
+            info = {"parameters": total, "trainable_parameters": trainable, "class": type(model).__name__}
         except Exception:
             return None
+        # A Hugging Face model carries its architecture in model.config (PretrainedConfig): depth, width, activation.
+        to_dict = getattr(getattr(model, "config", None), "to_dict", None)
+        if callable(to_dict):
+            try:
+                config = to_dict()
+                if isinstance(config, dict):
+                    info["config"] = _jsonable(_redacted(config))
+            except Exception:
+                pass
+        return info
 
     def _dataset_info(self, kwargs):
         sizes = {}
@@ -480,7 +490,10 @@ class RunlensCallback(_Base):
         _flatten("", record.get("config") or {}, config)
         for section in ("trainer", "model"):
             for k, v in (record.get(section) or {}).items():
-                config[("model." + k) if section == "model" else k] = v
+                if section == "model" and isinstance(v, dict):
+                    _flatten("model.", v, config)  # model.config: the same model.* keys as an HF config.json
+                else:
+                    config[("model." + k) if section == "model" else k] = v
         for k, v in (record.get("datasets") or {}).items():
             config["dataset." + k + "_examples"] = v
         body["config"] = config

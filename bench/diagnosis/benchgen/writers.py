@@ -70,12 +70,85 @@ def training_arguments(spec, trace, out_dir, name):
     return args
 
 
+def _hidden(spec):
+    """The MLP's hidden widths, its activation (models.py's default is ReLU) and dropout."""
+    args = spec.get("model_args", {})
+    return list(args.get("hidden", [128])), args.get("activation", "relu"), args.get("dropout", 0.0)
+
+
+def model_config(spec, trace):
+    """The model's config as a Hugging Face `config.json` holds it (`PretrainedConfig.to_dict()`): the architecture in
+    the keys HF configs use for its kind (BERT-style `num_hidden_layers`, `hidden_size`, `hidden_act`,
+    `intermediate_size`, …; ResNet-style `num_channels`, `hidden_sizes`), and the labels. What the HF Trainer saves
+    beside the checkpoints, and what the Runlens callback records from `model.config`."""
+    arch, args = spec["arch"], spec.get("model_args", {})
+    config = {"architectures": [MODEL_CLASS[arch]], "model_type": arch}
+    if arch == "mlp":
+        hidden, activation, dropout = _hidden(spec)
+        config["num_hidden_layers"] = len(hidden)
+        if hidden and len(set(hidden)) == 1:
+            config["hidden_size"] = hidden[0]
+        elif hidden:
+            config["hidden_sizes"] = hidden
+        config["hidden_act"] = activation.replace("-", "_")
+        config["hidden_dropout_prob"] = dropout
+        if args.get("init_std") is not None:
+            config["initializer_range"] = args["init_std"]
+    elif arch == "cnn":
+        channels = args.get("channels", 16)
+        config.update({"num_channels": 1, "hidden_sizes": [channels, 2 * channels], "depths": [1, 1], "hidden_act": "relu",
+                       "classifier_dropout": args.get("dropout", 0.0)})
+    elif arch in ("gru", "lstm", "rnn-relu", "rnn-tanh"):
+        config.update({"embedding_size": args.get("embed", 32), "hidden_size": args.get("hidden_size", 64),
+                       "num_hidden_layers": 1, "rnn_type": arch.split("-")[0]})
+        if arch.startswith("rnn"):
+            config["hidden_act"] = arch.split("-")[1]
+    elif arch == "transformer":
+        config.update({"hidden_size": args.get("d_model", 32), "num_hidden_layers": args.get("layers", 2),
+                       "num_attention_heads": args.get("heads", 4), "intermediate_size": args.get("ff", 64),
+                       "hidden_act": "relu", "hidden_dropout_prob": args.get("dropout", 0.0), "layer_norm_eps": 1e-05})
+    config.update({"num_labels": len(trace.classes), "id2label": {str(i): c for i, c in enumerate(trace.classes)},
+                   "label2id": {c: i for i, c in enumerate(trace.classes)}, "torch_dtype": "float32"})
+    return config
+
+
+def module_hparams(spec, trace):
+    """The LightningModule's own __init__ arguments, as save_hyperparameters() records them (PyTorch's argument names:
+    nn.RNN's `nonlinearity`, nn.TransformerEncoderLayer's `nhead` and `dim_feedforward`)."""
+    arch, args = spec["arch"], spec.get("model_args", {})
+    if arch == "mlp":
+        hidden, activation, dropout = _hidden(spec)
+        h = {"num_layers": len(hidden)}
+        if hidden and len(set(hidden)) == 1:
+            h["hidden_size"] = hidden[0]
+        elif hidden:
+            h["hidden_sizes"] = hidden
+        h.update({"activation": activation, "dropout": dropout})
+        if args.get("init_std") is not None:
+            h["init_std"] = args["init_std"]
+    elif arch == "cnn":
+        h = {"channels": args.get("channels", 16), "dropout": args.get("dropout", 0.0)}
+    elif arch in ("gru", "lstm", "rnn-relu", "rnn-tanh"):
+        h = {"cell": arch.split("-")[0], "embed_dim": args.get("embed", 32), "hidden_size": args.get("hidden_size", 64),
+             "num_layers": 1}
+        if arch.startswith("rnn"):
+            h["nonlinearity"] = arch.split("-")[1]
+    else:
+        h = {"d_model": args.get("d_model", 32), "nhead": args.get("heads", 4), "num_layers": args.get("layers", 2),
+             "dim_feedforward": args.get("ff", 64), "dropout": args.get("dropout", 0.0), "norm_first": True}
+    h["num_classes"] = len(trace.classes)
+    return h
+
+
 def hparams(spec, trace):
-    """What a LightningModule's save_hyperparameters() and the script's Trainer arguments put in hparams.yaml."""
-    h = {"arch": spec["arch"], "optimizer": OPTIMIZER_CLASS[spec.get("optimizer", "adamw")], "lr": spec["lr"],
+    """What a LightningModule's save_hyperparameters() (the module's arguments, then the optimisation ones the script
+    passes it) and the script's Trainer arguments put in hparams.yaml."""
+    h = {"arch": spec["arch"]}
+    h.update(module_hparams(spec, trace))
+    h.update({"optimizer": OPTIMIZER_CLASS[spec.get("optimizer", "adamw")], "lr": spec["lr"],
          "weight_decay": spec.get("weight_decay", 0.0), "scheduler": spec.get("schedule", "constant"),
          "warmup_ratio": spec.get("warmup_frac", 0.0), "batch_size": spec.get("batch_size", 64),
-         "max_epochs": trace.num_train_epochs, "accumulate_grad_batches": spec.get("accumulation", 1)}
+         "max_epochs": trace.num_train_epochs, "accumulate_grad_batches": spec.get("accumulation", 1)})
     if spec.get("max_steps"):
         h["max_steps"] = spec["max_steps"]
     if spec.get("clip"):
@@ -176,10 +249,7 @@ def write_hf(run_dir, name, spec, trace, clock):
     out = os.path.join(run_dir, "log")
     os.makedirs(out)
     out_dir = "runs/" + name  # the output_dir the script was given (relative, as most scripts pass it)
-    model_config = {"architectures": [MODEL_CLASS[spec["arch"]]], "model_type": spec["arch"],
-                    "num_labels": len(trace.classes), "id2label": {str(i): c for i, c in enumerate(trace.classes)},
-                    "label2id": {c: i for i, c in enumerate(trace.classes)}, "torch_dtype": "float32"}
-    model_config.update({k: v for k, v in spec.get("model_args", {}).items() if not isinstance(v, list)})
+    hf_config = model_config(spec, trace)
     # save_total_limit=2 with load_best_model_at_end: the best checkpoint and the last one are kept.
     last = trace.checkpoints[-1] if trace.checkpoints else None
     best_step = _best_eval(trace, trace.global_step)[1]
@@ -187,8 +257,8 @@ def write_hf(run_dir, name, spec, trace, clock):
         ck = os.path.join(out, "checkpoint-%d" % step)
         os.makedirs(ck)
         _dump_hf(_hf_state(spec, trace, clock, step, out_dir, _best_eval(trace, step)), os.path.join(ck, "trainer_state.json"))
-        _dump_hf(model_config, os.path.join(ck, "config.json"))
-    _dump_hf(model_config, os.path.join(out, "config.json"))
+        _dump_hf(hf_config, os.path.join(ck, "config.json"))
+    _dump_hf(hf_config, os.path.join(out, "config.json"))
     _dump_hf(_hf_state(spec, trace, clock, trace.global_step, out_dir, _best_eval(trace, trace.global_step)),
              os.path.join(out, "trainer_state.json"))
     # What run_glue-style example scripts write after trainer.train() and trainer.evaluate().
@@ -234,8 +304,9 @@ def write_callback(run_dir, name, spec, trace, clock):
                                   train_batch_size=spec.get("batch_size", 64), best_metric=None,
                                   best_model_checkpoint=None, is_world_process_zero=True)
     control = types.SimpleNamespace(should_training_stop=False)
+    hf_config = model_config(spec, trace)
     model_cls = type(MODEL_CLASS[spec["arch"]], (), {"parameters": lambda self: [types.SimpleNamespace(
-        numel=lambda: trace.parameters, requires_grad=True)]})
+        numel=lambda: trace.parameters, requires_grad=True)], "config": types.SimpleNamespace(to_dict=lambda: dict(hf_config))})
     cb = runlens_callback.RunlensCallback(dir=out, run_name=name, poll_seconds=1e9)
     clock.at(0)
     cb.on_train_begin(args, state, control, model=model_cls(), train_dataloader=_Loader(trace.n_train),
@@ -364,6 +435,39 @@ def write_jsonl(run_dir, name, spec, trace, clock):
                     rec["val_macro_f1"] = item["macro_f1"]
             f.write(json.dumps(rec) + "\n")
     return "log/metrics.jsonl", lambda step: step
+
+
+def rewrite_configs(run_dir, truth):
+    """Rewrites only the files that record the model's architecture (config.json, hparams.yaml, the callback's run
+    record) from the run's truth.json, leaving every curve as it is: what a full regeneration would write for them,
+    without the training (the files depend on the spec and the class names alone). Returns the paths rewritten."""
+    spec, fmt = truth["config"], truth["format"]
+    trace = types.SimpleNamespace(classes=spec["classes"])
+    log = os.path.join(run_dir, "log")
+    written = []
+    if fmt == "hf-trainer-state":
+        for folder in [log] + sorted(os.path.join(log, d) for d in os.listdir(log) if d.startswith("checkpoint-")):
+            _dump_hf(model_config(spec, trace), os.path.join(folder, "config.json"))
+            written.append(os.path.join(folder, "config.json"))
+    elif fmt in ("tensorboard", "lightning-csv"):
+        path = os.path.join(log, "lightning_logs", "version_0", "hparams.yaml")
+        with open(path) as f:
+            lines = [l for l in f.read().splitlines(True) if not l.startswith("arch: ")]
+        module = _yaml(dict({"arch": spec["arch"]}, **module_hparams(spec, trace)))
+        kept = [l for l in lines if l.split(":")[0] not in module_hparams(spec, trace)]
+        with open(path, "w") as f:
+            f.write(module + "".join(kept))
+        written.append(path)
+    elif fmt == "runlens-callback":
+        path = os.path.join(log, "runlens.jsonl")
+        with open(path, encoding="utf-8") as f:
+            first, rest = f.readline(), f.read()
+        record = json.loads(first)
+        record["model"]["config"] = model_config(spec, trace)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(runlens_callback._dumps(record) + "\n" + rest)
+        written.append(path)
+    return written
 
 
 WRITERS = {

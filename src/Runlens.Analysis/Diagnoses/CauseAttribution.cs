@@ -36,11 +36,13 @@ internal sealed class CauseAttribution
             && findings.Any(f => f.Evidence is LossStdEvidence { Level: "severe" or "never-settles" })
             && findings.Any(f => f.Evidence is GradNormStdEvidence { Level: "concerning" } || f.Rule == "clipping-saturation")
             && !findings.Any(f => f.Rule is "divergence" || f.Evidence is ExplodingGradientsEvidence { Jumps: > 0 } || f.Evidence is GradNormStdEvidence { Level: "critical" });
+        _vanishing = findings.Any(f => f.Rule == "vanishing-gradients" && f.Severity >= Severity.Warning);
         _capacity = findings.FirstOrDefault(f => f.Evidence is PredictionEntropyEvidence { Level: "uncertain" })?.Evidence is PredictionEntropyEvidence h
             && (findings.Any(f => f.Rule is "underfitting" or "plateau")
                 || (h.Accuracy is { } val && h.TrainAccuracy is { } train && Math.Abs(train - val) <= 0.1 && train < 0.6));
     }
 
+    private readonly bool _vanishing;
     private readonly bool _mislabelled;
     private readonly bool _memorising;
     private readonly bool _capacity;
@@ -74,7 +76,7 @@ internal sealed class CauseAttribution
         ClassImbalanceEvidence => ("weak-classes", ["eval-too-small", "class-imbalance", "has-not-learned-the-task", "label-noise"]),
         // A loss that never left ln K: the model learned nothing; a deep sigmoid/tanh stack in the config names the cause.
         UnderfittingEvidence { AtChance: true } u => u.SaturatingActivation is not null && u.Layers >= u.ThresholdDeepLayers
-            ? ("vanishing-gradients", ["lr-too-low", "vanishing-gradients"])
+            ? ("vanishing-gradients", ["vanishing-gradients", "lr-too-low"])
             : ("has-not-learned-the-task", ["lr-too-low", "vanishing-gradients", "has-not-learned-the-task"]),
         PredictionCollapseEvidence p => Imbalanced(p.MajorityLabelFraction, p.ClassesLabelled) ? ("class-imbalance", []) : ("has-not-learned-the-task", []),
         _ => ByRule(f.Rule),
@@ -100,6 +102,13 @@ internal sealed class CauseAttribution
             && f.Evidence is not PredictionEntropyEvidence { Level: "uncertain" } && f.Evidence is not LossStdEvidence { Level: "severe" or "never-settles" })
         {
             return (f.Rule, ["memorising-groups"]);
+        }
+
+        // Vanishing gradients (measured, or read from a deep sigmoid/tanh stack in the config): a slow or flat loss is their
+        // consequence, and the architecture is what to change before the learning rate.
+        if (_vanishing && f.Rule is "lr-too-low" or "plateau" or "underfitting")
+        {
+            return (f.Rule, ["vanishing-gradients"]);
         }
 
         if (_capacity && f.Rule is "underfitting" or "plateau" or "early-stopping" or "lr-too-low")

@@ -58,6 +58,8 @@ namespace Runlens.Analysis.Findings;
 [JsonSerializable(typeof(LossStdEvidence))]
 [JsonSerializable(typeof(GradNormStdEvidence))]
 [JsonSerializable(typeof(VanishingGradientsEvidence))]
+[JsonSerializable(typeof(DeepSaturatingStackEvidence))]
+[JsonSerializable(typeof(LayerGradientNormsEvidence))]
 [JsonSerializable(typeof(ChangePointEvidence))]
 [JsonSerializable(typeof(ScheduleRestartEvidence))]
 [JsonSerializable(typeof(EvalTooSmallEvidence))]

@@ -305,7 +305,12 @@ internal sealed class CallbackJsonlImporter : IRunImporter
             {
                 foreach (var (key, node) in model)
                 {
-                    if (Number(node) is { } v)
+                    if (key == "config" && node is JsonObject modelConfig)
+                    {
+                        // model.config (a Hugging Face PretrainedConfig): the same model.* keys as the HF Trainer's config.json.
+                        ConfigFlattener.Flatten("model", modelConfig, _config);
+                    }
+                    else if (Number(node) is { } v)
                     {
                         _config["model." + key] = ConfigScalars.Number(v);
                     }

@@ -76,12 +76,9 @@ public sealed class UnderfittingRule : IRule
         }
 
         var atChance = !settled && chance is not null && AtChance(v, tail, run.ValLoss, chance.Loss, context.Option("chance_band"), context.Option("max_late_fall"));
-        var config = run.Run.Config;
-        var activation = config.Get("model.hidden_act") ?? config.Get("model.activation") ?? config.Get("model.activation_function")
-            ?? config.Get("hidden_act") ?? config.Get("activation");
-        var saturating = activation is { Kind: ConfigValueKind.String, Text: { } a } && (a.Contains("sigmoid", StringComparison.OrdinalIgnoreCase)
-            || a.Contains("tanh", StringComparison.OrdinalIgnoreCase)) ? a : null;
-        var layers = config.Number("model.num_hidden_layers", "model.n_layer", "model.num_layers", "num_hidden_layers", "num_layers", "n_layers", "depth");
+        var architecture = ModelArchitecture.Of(run.Run.Config);
+        var saturating = architecture.Saturating;
+        double? layers = architecture.Layers;
 
         var vocab = new TrainerVocabulary(run.Run);
         var evidence = new UnderfittingEvidence(
@@ -191,8 +188,9 @@ public sealed class UnderfittingRule : IRule
             loss.Key);
     }
 
-    /// <summary>Layers from which a sigmoid/tanh stack counts as deep enough for its gradient to vanish.</summary>
-    public const int DeepLayers = 6;
+    /// <summary>Layers from which a sigmoid/tanh stack counts as deep enough for its gradient to vanish (see
+    /// <see cref="ModelArchitecture.DeepLayers"/>).</summary>
+    public const int DeepLayers = ModelArchitecture.DeepLayers;
 
     /// <summary>Whether the loss never left chance level: its best validation value (else the training loss's last tenth) is
     /// no lower than ln K by more than <paramref name="band"/> (relative), its last tenth no higher by more than twice that,
