@@ -5,6 +5,7 @@ show one condition, written the way real trainers write their logs, with a truth
     nice /usr/bin/python3 bench/diagnosis/generate.py              # every run not written yet (resumable)
     nice /usr/bin/python3 bench/diagnosis/generate.py --only lr-too  # runs whose id contains the text
     /usr/bin/python3 bench/diagnosis/generate.py --truth-only       # rewrite labels from conditions.json, no training
+    /usr/bin/python3 bench/diagnosis/generate.py --data-only        # write data/ of the runs that carry it, no training
     /usr/bin/python3 bench/diagnosis/generate.py --table            # the conditions table for README.md
 
 A run's id is CONDITION--VARIANT--sSEED. Seeds 0-1 are the tuning split, seeds 2 and up the held-out split (never used to
@@ -24,7 +25,7 @@ sys.path.insert(0, HERE)
 
 import torch  # noqa: E402
 
-from benchgen import recipes, trainer, writers  # noqa: E402
+from benchgen import datasets, recipes, trainer, writers  # noqa: E402
 
 SEEDS = list(range(8))
 TUNING_SEEDS = {0, 1}
@@ -65,7 +66,8 @@ def best_step(trace, fmt, step_in_log):
     return None if best is None else step_in_log(best[1])
 
 
-def generate_one(conditions, condition, variant, seed, run_id, out_root):
+def run_spec(condition, variant, seed):
+    """The run's log format, training spec and training seed."""
     base, formats = recipes.RECIPES[(condition, variant)]
     fmt = choose_format(condition, variant, seed, formats)
     spec = dict(base)
@@ -73,6 +75,11 @@ def generate_one(conditions, condition, variant, seed, run_id, out_root):
     if fmt in HF_LIKE and "clip" not in spec:
         spec["clip"] = 1.0  # the HF Trainer clips at max_grad_norm=1.0 unless told otherwise
     train_seed = (zlib.crc32(("%s/%s" % (condition, variant)).encode()) + 7919 * seed) % (2**31 - 1)
+    return fmt, spec, train_seed
+
+
+def generate_one(conditions, condition, variant, seed, run_id, out_root):
+    fmt, spec, train_seed = run_spec(condition, variant, seed)
     cpu = time.process_time()
     trace = trainer.train(spec, train_seed)
     cpu = time.process_time() - cpu
@@ -90,6 +97,8 @@ def generate_one(conditions, condition, variant, seed, run_id, out_root):
     if trace.cv_predictions is not None:
         cv_predictions = "cv_predictions.csv"
         writers.write_predictions(os.path.join(tmp, cv_predictions), trace.cv_predictions, trace.classes)
+    if datasets.carries_data(condition, variant):
+        datasets.write(tmp, spec, train_seed)
 
     faults, allowed, cause = labels(conditions, condition, variant)
     truth = {
@@ -119,6 +128,24 @@ def generate_one(conditions, condition, variant, seed, run_id, out_root):
     shutil.rmtree(final, ignore_errors=True)
     os.rename(tmp, final)
     return fmt, cpu
+
+
+def write_data(todo, out_root):
+    """--data-only: the data/ folder of every existing run that carries data, rebuilt from its seed (no training)."""
+    n = 0
+    for condition, variant, seed, run_id in todo:
+        run_dir = os.path.join(out_root, run_id)
+        if not datasets.carries_data(condition, variant) or not os.path.exists(os.path.join(run_dir, "truth.json")):
+            continue
+        _, spec, train_seed = run_spec(condition, variant, seed)
+        tmp = os.path.join(out_root, "." + run_id + ".data.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        written = datasets.write(tmp, spec, train_seed)
+        shutil.rmtree(os.path.join(run_dir, "data"), ignore_errors=True)
+        os.rename(written, os.path.join(run_dir, "data"))
+        shutil.rmtree(tmp)
+        n += 1
+    print("wrote the data of %d runs" % n)
 
 
 def rewrite_truth(conditions, out_root):
@@ -166,6 +193,7 @@ def main():
     parser.add_argument("--configs-only", action="store_true",
                         help="rewrite only the architecture files (config.json, hparams.yaml, the callback's run record) "
                              "from each truth.json, without training")
+    parser.add_argument("--data-only", action="store_true", help="write data/ (the training data) of existing runs that carry it, without training")
     parser.add_argument("--table", action="store_true", help="print the conditions table (Markdown) and exit")
     args = parser.parse_args()
 
@@ -195,6 +223,9 @@ def main():
     torch.set_num_threads(1)
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else SEEDS
     todo = [r for r in run_ids(seeds) if args.only is None or args.only in r[3]]
+    if args.data_only:
+        write_data(todo, args.out)
+        return
     written = skipped = 0
     cpu_total = 0.0
     for i, (condition, variant, seed, run_id) in enumerate(todo, 1):

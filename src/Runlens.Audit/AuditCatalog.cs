@@ -35,6 +35,7 @@ public static class AuditCatalog
         new ConstantColumnCheck(),
         new OutOfRangeCheck(),
         new IdColumnCheck(),
+        new LabelFeatureCheck(),
     ];
 
     /// <summary>The run rules and the audit checks together: what <c>runlens rules</c> lists.</summary>

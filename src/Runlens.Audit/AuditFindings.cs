@@ -32,7 +32,9 @@ public static class AuditFindings
 
     /// <summary>The diagnosis with the audit's findings added (most severe first, run findings before audit findings of
     /// the same severity) and its status raised to the worst finding; the headline becomes the audit's when the run
-    /// itself had nothing as severe.</summary>
+    /// itself had nothing as severe. When the audit finds leaked validation data (split leakage, a feature that encodes the
+    /// label), the root causes lead with <c>leakage</c>, which groups the run findings it explains, and the headline
+    /// says so.</summary>
     public static Diagnosis Merge(Diagnosis diagnosis, AuditResult audit)
     {
         ArgumentNullException.ThrowIfNull(diagnosis);
@@ -51,11 +53,27 @@ public static class AuditFindings
             summary = summary with { Status = status, Headline = $"Data: {added.First(f => f.Severity == worst).Title}" };
         }
 
-        return new Diagnosis(diagnosis.Run, summary, findings, diagnosis.Coverage, diagnosis.ConfigChanges, diagnosis.NextSteps, diagnosis.Metrics)
+        var merged = With(diagnosis, summary, findings);
+        if (merged.RootCauses is [{ Id: "leakage" } leak, ..])
+        {
+            // The leak comes first: what the run's own findings said (overfitting, perfect scores) was judged on leaked data.
+            var lead = added.First(f => leak.Rules.Contains(f.Rule));
+            var explains = leak.Rules.Where(r => r != lead.Rule).ToList();
+            merged = With(diagnosis, summary with
+            {
+                Status = DiagnosisStatus.Critical,
+                Headline = $"Data leakage: {lead.Title}" + (explains.Count == 0 ? "" : $"; it explains {string.Join(", ", explains)}"),
+            }, findings);
+        }
+
+        return merged;
+    }
+
+    private static Diagnosis With(Diagnosis diagnosis, DiagnosisSummary summary, ImmutableArray<Finding> findings) =>
+        new(diagnosis.Run, summary, findings, diagnosis.Coverage, diagnosis.ConfigChanges, diagnosis.NextSteps, diagnosis.Metrics)
         {
             Predictions = diagnosis.Predictions,
         };
-    }
 
     /// <summary>The check's typed evidence (through its JSON form, so the keys are the audit JSON's), where the data is,
     /// the first files and how many issues there are.</summary>

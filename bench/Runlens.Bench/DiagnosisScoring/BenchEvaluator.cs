@@ -15,12 +15,16 @@ internal static class BenchEvaluator
     {
         try
         {
-            var (diagnosis, format) = await BenchDiagnoser.DiagnoseAsync(run.LogPath, run.PredictionsPath, cancellationToken).ConfigureAwait(false);
+            var (diagnosis, format) = await BenchDiagnoser.DiagnoseAsync(run.LogPath, run.PredictionsPath, run.DataPath, cancellationToken).ConfigureAwait(false);
             return Outcome(run, diagnosis, format);
         }
         catch (RunImportException ex)
         {
             return new RunOutcome(run, null, ex.Message, [], [], null, null);
+        }
+        catch (global::Runlens.Audit.AuditInputException ex)
+        {
+            return new RunOutcome(run, null, $"{run.DataPath}: {ex.Message}", [], [], null, null);
         }
         catch (ArgumentException ex)
         {
@@ -28,12 +32,15 @@ internal static class BenchEvaluator
         }
     }
 
-    /// <summary>The outcome of a diagnosis: which rules fired (at or above their default severity), which reported errors,
+    /// <summary>The outcome of a diagnosis: which run rules fired (at or above their default severity), which findings
+    /// (run rules and data-audit checks) reported errors,
     /// the first root cause and the best step.</summary>
     public static RunOutcome Outcome(BenchRun run, Analysis.Diagnoses.Diagnosis diagnosis, string format)
     {
+        // Only the run rules are scored: data-audit findings (runs with data/) describe the data, and show in the root cause
+        // and among the errors.
         var fired = diagnosis.Findings
-            .Where(f => f.Severity >= DefaultSeverity.GetValueOrDefault(f.Rule, Severity.Warning))
+            .Where(f => DefaultSeverity.TryGetValue(f.Rule, out var floor) && f.Severity >= floor)
             .Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToImmutableArray();
         var errors = diagnosis.Findings.Where(f => f.Severity == Severity.Error)
             .Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToImmutableArray();

@@ -41,6 +41,7 @@ internal static class BenchReport
         w.WriteLine(Inv($"| healthy runs with an error finding | {score.HealthyWithErrors} of {score.HealthyRuns}{(healthyErrors.Count > 0 ? ": " + string.Join("; ", healthyErrors) : "")} |"));
         w.WriteLine(Inv($"| best step exact (summary best step = truth) | {score.BestStepExact}/{score.BestStepRuns} = {score.BestStepExactness:0.000} |"));
         w.WriteLine(Inv($"| imported (log and predictions read) | {score.Imported}/{score.Runs} |"));
+        w.WriteLine(Inv($"| with data (diagnosed with --data-dir: the training data audited) | {score.Outcomes.Count(o => o.Run.DataPath is not null)}/{score.Runs} |"));
         w.WriteLine();
         WriteConditions(w, score, causes, ignored);
         if (misses)

@@ -29,6 +29,7 @@ internal sealed class CauseAttribution
         var lr = run?.Get(MetricNames.LearningRate);
         _lr = LearningRateAt.Of(lr);
         _span = lr is { Count: >= 2 } s ? Math.Max(1, s.Last.Step - s.First.Step) : 1;
+        _leaked = findings.Any(f => f.Severity >= Severity.Warning && Leakage.Contains(f.Rule));
         _memorising = findings.Any(f => f.Severity >= Severity.Warning && f.Rule is "group-consistency" or "group-memorization");
         // Mislabelled data shows as modest gradients at the clip and a concerning (not exploding) spread, with a finite
         // loss that does not climb: bursts, overflow or divergence point at the optimisation instead.
@@ -41,6 +42,22 @@ internal sealed class CauseAttribution
             && (findings.Any(f => f.Rule is "underfitting" or "plateau")
                 || (h.Accuracy is { } val && h.TrainAccuracy is { } train && Math.Abs(train - val) <= 0.1 && train < 0.6));
     }
+
+    /// <summary>Data-audit checks (<c>--data-dir</c>) whose findings mean the validation data leaks from training.</summary>
+    private static readonly string[] Leakage = ["split-leakage", "feature-encodes-label", "id-predicts-label"];
+
+    /// <summary>Run findings that leaked validation data explains: scores judged on copies of training examples (overfitting
+    /// on the fresh rest, a past-best or missed stop read from them) or on an answer in the inputs (values that cannot be
+    /// right, a loss and a metric that part ways).</summary>
+    private static readonly string[] LeakageExplains = ["suspicious-values", "overfitting", "past-best-checkpoint", "early-stopping",
+        "stop-criteria", "metric-disagreement", "overconfidence", "prediction-entropy"];
+
+    private readonly bool _leaked;
+
+    /// <summary>A data-audit finding (RL07xx, added by <c>--data-dir</c>) other than leaked validation data: it describes
+    /// the dataset (out-of-range values, a missing column value, class shares), not how the run trained, so it is reported
+    /// but is no root cause of the run.</summary>
+    public static bool DescribesOnlyTheData(Finding f) => f.RuleId.StartsWith("RL07", StringComparison.Ordinal) && !Leakage.Contains(f.Rule);
 
     private readonly bool _vanishing;
     private readonly bool _mislabelled;
@@ -83,7 +100,9 @@ internal sealed class CauseAttribution
     };
 
     /// <summary>
-    /// The named patterns of a training-metrics reference, attributed when their signals agree. Mislabelled data: a
+    /// The named patterns of a training-metrics reference, attributed when their signals agree. Leaked validation data (a
+    /// data-audit finding of split leakage or of a feature that encodes the label): the scores judged on it — overfitting,
+    /// a past-best checkpoint, values that cannot be right — are the leak's doing. Mislabelled data: a
     /// per-batch loss spread that stays high (loss-std severe or never settling) together with unstable or clipped
     /// gradients — the gradient findings are then the labels' doing, not the learning rate's. Memorising groups: a group
     /// (speaker) consistency far above what generalisation gives — overfitting, overconfidence and a missed stop are then
@@ -93,6 +112,11 @@ internal sealed class CauseAttribution
     /// </summary>
     private (string, string[])? TrainingPattern(Finding f)
     {
+        if (_leaked && LeakageExplains.Contains(f.Rule))
+        {
+            return (ByRule(f.Rule).Item1, ["leakage"]);
+        }
+
         if (_mislabelled && f.Rule is "grad-norm-std" or "clipping-saturation" or "lr-too-high" or "exploding-gradients" or "loss-spikes")
         {
             return (f.Rule, ["label-noise"]);
@@ -122,6 +146,7 @@ internal sealed class CauseAttribution
     private static (string, string[]) ByRule(string rule) => rule switch
     {
         "failed-run" => ("run-failed", []),
+        "split-leakage" or "feature-encodes-label" or "id-predicts-label" => ("leakage", []),
         "suspicious-values" => ("broken-values", []),
         "metric-anomaly" => ("broken-values", ["broken-values", "eval-too-small", .. Sudden, .. Instability]),
         "epoch-step-mismatch" => ("step-accounting", []),

@@ -9,7 +9,7 @@ namespace Runlens.Analysis.Diagnoses;
 /// clip; a run that overfits shows a past-best checkpoint and a missed early stop), ranked so that the first is the one
 /// thing to fix first.
 /// </summary>
-/// <param name="Id">Stable cause id (the table in <see cref="Causes"/>): <c>run-failed</c>, <c>broken-values</c>,
+/// <param name="Id">Stable cause id (the table in <see cref="Causes"/>): <c>run-failed</c>, <c>leakage</c>, <c>broken-values</c>,
 /// <c>step-accounting</c>, <c>eval-too-small</c>, <c>numerical-overflow</c>, <c>exploding-gradients</c>, <c>lr-spike</c>, <c>schedule-restart</c>,
 /// <c>unstable-gradients</c>, <c>lr-too-high</c>, <c>diverging</c>, <c>data-shift</c>, <c>sudden-change</c>, <c>label-noise</c>, <c>class-imbalance</c>,
 /// <c>has-not-learned-the-task</c>, <c>vanishing-gradients</c>, <c>lr-too-low</c>, <c>underfitting-capacity</c>, <c>underfitting</c>,
@@ -28,6 +28,7 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
     public static readonly ImmutableArray<(string Id, string Title)> Causes =
     [
         ("run-failed", "The run crashed before it finished"),
+        ("leakage", "The validation data leaks from training (copied examples, or a feature that encodes the label): its scores cannot be trusted"),
         ("broken-values", "Logged values that cannot be right (a bug in the objective, the data or the logging)"),
         ("step-accounting", "The step and epoch bookkeeping is wrong (the epoch counter or the recorded config)"),
         ("eval-too-small", "The evaluation set is too small to measure the model: its scores move by whole examples"),
@@ -61,13 +62,13 @@ public sealed record RootCause(string Id, string Title, Severity Severity, strin
         ("seed-variance", "Seeds spread too widely to trust small differences"),
     ];
 
-    /// <summary>Groups findings (sorted most important first) by cause, leaving out information-only findings and missing
-    /// telemetry; causes are ranked by their most severe finding, then upstream first (<see cref="Causes"/>), then by their
+    /// <summary>Groups findings (sorted most important first) by cause, leaving out information-only findings, missing
+    /// telemetry and data-audit findings other than leaked validation data (they describe the dataset, not the run); causes are ranked by their most severe finding, then upstream first (<see cref="Causes"/>), then by their
     /// findings' total confidence. Without the run, causes that need its learning rate are not told apart.</summary>
     public static ImmutableArray<RootCause> Group(IReadOnlyList<Finding> findings, Run? run = null)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        var serious = findings.Where(f => f.Severity >= Severity.Warning && f.Rule != "missing-telemetry").ToList();
+        var serious = findings.Where(f => f.Severity >= Severity.Warning && f.Rule != "missing-telemetry" && !CauseAttribution.DescribesOnlyTheData(f)).ToList();
         var attribution = new CauseAttribution(findings, run);
         var members = new Dictionary<string, List<(Finding Finding, bool Lead)>>(StringComparer.Ordinal);
         var supports = new List<(Finding Finding, string[] Joins, string Own)>();

@@ -6,7 +6,8 @@ using Runlens.Audit.Results;
 namespace Runlens.Audit.Checks;
 
 /// <summary>
-/// RL0725: an id-like column (named like an id, or with a distinct value in nearly every row) whose order predicts the
+/// RL0725: an id-like column (named like an id, or integers or strings with a distinct value in nearly every row; a column
+/// of fractional numbers is a measurement, not an id) whose order predicts the
 /// label: the rows sorted by the column and cut into 10 equal bins, each bin's majority label is right far more often
 /// than the majority label alone. The data was assembled class by class, and a model given the column learns the
 /// assembly order instead of the task.
@@ -34,7 +35,7 @@ internal sealed class IdColumnCheck : AuditCheck
             {
                 var col = t.Columns[c];
                 var unique = (double)col.Distinct / t.Rows;
-                if (c == t.Label || col.Role is "text" or "file" || !(col.Role == "id" || unique >= minUnique))
+                if (c == t.Label || col.Role is "text" or "file" || !(col.Role == "id" || (unique >= minUnique && !Measurement(t.Numbers[c]))))
                 {
                     continue;
                 }
@@ -88,4 +89,9 @@ internal sealed class IdColumnCheck : AuditCheck
             "The rows were numbered class by class (or the source changes with the id): a model given the column scores well by reading the id, and fails on new data whose ids mean nothing.",
             $"Drop {worst.Column} (and every id-like column) from the features; shuffle the rows before splitting so ids carry no label information.");
     }
+
+    /// <summary>A numeric column with fractional values: a measurement, whose values are distinct because they are
+    /// continuous, not an id (ids are integers or strings); its order predicting the label is what a feature is for.</summary>
+    private static bool Measurement(double[]? numbers) =>
+        numbers is not null && numbers.Any(v => double.IsFinite(v) && v != Math.Floor(v));
 }

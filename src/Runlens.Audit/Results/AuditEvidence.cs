@@ -12,4 +12,5 @@ namespace Runlens.Audit.Results;
 [JsonDerivedType(typeof(AudioFormatEvidence))]
 [JsonDerivedType(typeof(ColumnsEvidence))]
 [JsonDerivedType(typeof(IdColumnEvidence))]
+[JsonDerivedType(typeof(LabelFeatureEvidence))]
 public abstract record AuditEvidence(int Examined, int Count);

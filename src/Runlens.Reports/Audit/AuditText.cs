@@ -64,6 +64,9 @@ internal static class AuditText
             case ColumnsEvidence c:
                 yield return $"{c.Count} of {c.Examined}" + (c.Threshold is { } t2 ? $" (threshold {Format.Number(t2)})" : "");
                 break;
+            case LabelFeatureEvidence l:
+                yield return $"{l.Table}:{l.Column} ({l.Split}, {l.Rows} rows): accuracy {Format.Number(l.Accuracy)} from {(l.Rule == "values" ? "each value's majority label" : "its best thresholds")} vs majority {Format.Number(l.Baseline)} (limit {Format.Number(l.MinAccuracy)})";
+                break;
             case IdColumnEvidence i:
                 yield return $"{i.Table}:{i.Column}: {Format.Percent(i.Unique)} distinct; accuracy from {i.Bins} bins of its order {Format.Number(i.Accuracy)} vs majority {Format.Number(i.Baseline)} (lift limit {Format.Number(i.MinLift)})";
                 break;

@@ -14,7 +14,7 @@ public sealed class AuditCommandTests
         using var doc = JsonDocument.Parse(run.StdOut);
         var root = doc.RootElement;
         Assert.Equal("runlens.audit/v1", root.GetProperty("schema").GetString());
-        Assert.Equal(25, root.GetProperty("checks").GetArrayLength());
+        Assert.Equal(26, root.GetProperty("checks").GetArrayLength());
         var finding = root.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("rule").GetString() == "blurry-image");
         Assert.Equal("RL0706", finding.GetProperty("id").GetString());
         Assert.Equal("warning", finding.GetProperty("severity").GetString());

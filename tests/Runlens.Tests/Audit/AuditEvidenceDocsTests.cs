@@ -24,11 +24,12 @@ public sealed class AuditEvidenceDocsTests
     public async Task Every_RL07_page_documents_exactly_the_evidence_fields_and_types_its_rule_emits()
     {
         var pages = Pages();
-        Assert.Equal(25, pages.Count);
+        Assert.Equal(26, pages.Count);
         var findings = new Dictionary<string, (AuditFinding Finding, JsonElement Json)>(StringComparer.Ordinal);
-        foreach (var folder in Folders)
+        // the media, and the oracle table whose columns encode the label (RL0726)
+        foreach (var folder in Folders.Select(AuditMedia.Path).Append(Fixtures.Test(Path.Combine("oracles", "sklearn", "label_feature", "leaky"))))
         {
-            var result = await AuditRunner.RunAsync(AuditMedia.Path(folder), new AuditOptions());
+            var result = await AuditRunner.RunAsync(folder, new AuditOptions());
             using var stream = new MemoryStream();
             AuditRenderers.For("json").Render(result, stream);
             var json = JsonDocument.Parse(stream.ToArray()).RootElement.GetProperty("findings").EnumerateArray().ToList();
