@@ -67,18 +67,21 @@ public sealed record PredictionEvaluation(
         // the set's arrays as they are (no copy): the input only reads them
         var input = ClassificationInput.Create(set.Classes, ImmutableCollectionsMarshal.AsArray(set.TrueIndices)!,
             ImmutableCollectionsMarshal.AsArray(set.PredictedIndices), set.Probabilities is { } p ? ImmutableCollectionsMarshal.AsArray(p) : null);
-        // the bootstrap (one random sequence, so mostly one core) runs beside the metrics and curves
+        // the bootstrap, the example samples and the batches (each independent of the rest) run beside the curves and the
+        // metrics, so that no core waits for another
         var intervals = Task.Run(() => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
+        var samples = Task.Run(() => (ExampleSamples.Of(set), BatchReport.Of(set)));
         // the curves first: each class's scores are sorted once, for its curves and its ROC-AUC and average precision
         var ranked = new RankedScores?[set.Classes.Length];
         var curves = ClassCurves.Of(input, ClassCurves.MaxPoints, ranked);
         var metrics = ClassificationMetrics.Compute(input, ranked);
+        var (examples, batches) = samples.GetAwaiter().GetResult();
         return new PredictionEvaluation(set.Source, metrics, null, [.. set.Warnings.Select(w => w.ToString())])
         {
-            Samples = ExampleSamples.Of(set),
+            Samples = examples,
             Curves = curves,
             Intervals = intervals.GetAwaiter().GetResult(),
-            Batches = BatchReport.Of(set),
+            Batches = batches,
         };
     }
 

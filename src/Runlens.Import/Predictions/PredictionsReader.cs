@@ -138,17 +138,10 @@ public static class PredictionsReader
         var labels = new string[n];
         var preds = predicted >= 0 ? new string[n] : null;
         var known = new KnownTexts();
-        for (var r = 0; r < n; r++)
-        {
-            labels[r] = Required(table, rows[r], label, "label", known);
-            if (preds is not null)
-            {
-                preds[r] = Required(table, rows[r], predicted, "prediction", known);
-            }
-        }
+        ReadLabels(table, label, predicted, labels, preds, known);
 
         // the class list: every distinct label and prediction (each row's text is one of these instances)
-        var distinct = known.Texts.Dictionary.Values;
+        var distinct = known.Distinct;
         var classSet = new HashSet<string>(distinct, StringComparer.Ordinal);
 
         ImmutableArray<string> classes;
@@ -232,73 +225,73 @@ public static class PredictionsReader
         if (probColumns.Count > 0 || positive >= 0)
         {
             probs = new double[n * k];
-            var order = probColumns.Select(p => (Index: classIndex[p.Class], p.Column)).ToArray();
             if (positive < 0)
             {
-                ReadProbabilities(table, order, k, probs);
+                ReadProbabilities(table, [.. probColumns.Select(p => (Index: classIndex[p.Class], p.Column))], k, probs);
             }
-
-            for (var r = 0; r < n; r++)
+            else
             {
-                if (positive >= 0)
+                for (var r = 0; r < n; r++)
                 {
                     var p = Probability(table, rows[r], positive);
                     probs[(r * k) + 1] = p;
                     probs[r * k] = 1.0 - p;
+                }
+            }
+        }
+
+        // indices, predictions from the argmax when there is no prediction column, and the rows whose probabilities do
+        // not sum to 1 or whose prediction is not the most probable class: on every core, the warnings then in file order
+        var trueIdx = new int[n];
+        var predIdx = new int[n];
+        var parts = RowParts.Count(n);
+        var offSum = new List<int>[parts];
+        var notArgmax = new List<int>[parts];
+        var sumColumns = positive < 0 ? probColumns.Select(p => classIndex[p.Class]).ToArray() : null;
+        RowParts.For(n, parts, (part, start, end) =>
+        {
+            offSum[part] = [];
+            notArgmax[part] = [];
+            for (var r = start; r < end; r++)
+            {
+                trueIdx[r] = indexOf[labels[r]];
+                var row = probs is null ? default : probs.AsSpan(r * k, k);
+                if (probs is not null && sumColumns is not null && Math.Abs(Sum(row, sumColumns) - 1.0) > SumTolerance)
+                {
+                    offSum[part].Add(r);
+                }
+
+                if (preds is null)
+                {
+                    predIdx[r] = row.IndexOf(Max(row));
                     continue;
                 }
 
-                var sum = 0.0;
-                foreach (var (index, _) in order)
-                {
-                    sum += probs[(r * k) + index];
-                }
-
-                if (Math.Abs(sum - 1.0) > SumTolerance)
-                {
-                    warnings.Add("sum", rows[r].Line,
-                        $"probabilities sum to {sum.ToString("R", CultureInfo.InvariantCulture)} (off by {(sum - 1.0).ToString("+0.######;-0.######", CultureInfo.InvariantCulture)}); kept as written",
-                        c => $"{c} more rows whose probabilities do not sum to 1");
-                }
-            }
-        }
-
-        // indices; predictions from the argmax when there is no prediction column
-        var trueIdx = new int[n];
-        var predIdx = new int[n];
-        var notArgmax = 0;
-        var firstNotArgmax = 0;
-        for (var r = 0; r < n; r++)
-        {
-            trueIdx[r] = indexOf[labels[r]];
-            if (preds is not null)
-            {
                 predIdx[r] = indexOf[preds[r]];
-                if (probs is not null)
+                if (probs is not null && row[predIdx[r]] < row[row.IndexOf(Max(row))])
                 {
-                    var best = probs.AsSpan(r * k, k).IndexOf(Max(probs.AsSpan(r * k, k)));
-                    if (probs[(r * k) + predIdx[r]] < probs[(r * k) + best])
-                    {
-                        notArgmax++;
-                        firstNotArgmax = firstNotArgmax == 0 ? rows[r].Line : firstNotArgmax;
-                    }
+                    notArgmax[part].Add(r);
                 }
             }
-            else
-            {
-                var row = probs.AsSpan(r * k, k);
-                predIdx[r] = row.IndexOf(Max(row));
-            }
+        });
+
+        foreach (var r in offSum.SelectMany(o => o))
+        {
+            var sum = Sum(probs.AsSpan(r * k, k), sumColumns!);
+            warnings.Add("sum", rows[r].Line,
+                $"probabilities sum to {sum.ToString("R", CultureInfo.InvariantCulture)} (off by {(sum - 1.0).ToString("+0.######;-0.######", CultureInfo.InvariantCulture)}); kept as written",
+                c => $"{c} more rows whose probabilities do not sum to 1");
         }
 
-        if (notArgmax > 0)
+        if (notArgmax.Sum(a => a.Count) is var wrong and > 0)
         {
-            warnings.Add("argmax", firstNotArgmax,
-                $"the prediction is not the most probable class in {notArgmax} row{(notArgmax == 1 ? "" : "s")} (this is the first); predictions kept as written",
+            warnings.Add("argmax", rows[notArgmax.First(a => a.Count > 0)[0]].Line,
+                $"the prediction is not the most probable class in {wrong} row{(wrong == 1 ? "" : "s")} (this is the first); predictions kept as written",
                 _ => "");
         }
 
-        // ids: the cells made strings on every core, then checked for duplicates in file order
+        // ids: the cells made strings on every core, then checked for duplicates on every core (FirstOccurrences), the
+        // warnings in file order
         var ids = new string[n];
         var lines = new int[n];
         for (var r = 0; r < n; r++)
@@ -306,44 +299,33 @@ public static class PredictionsReader
             lines[r] = rows[r].Line;
         }
 
-        if (idColumn >= 0)
+        if (idColumn >= 0 && Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
         {
-            if (Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
-            {
-                _ = Enumerable.Range(0, n).Select(r => Cell(table, rows[r], idColumn, "example_id")).ToList(); // throws at the first
-            }
-
-            var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 65_536));
-            Parallel.For(0, parts, part =>
-            {
-                var end = (int)((long)n * (part + 1) / parts);
-                for (var r = (int)((long)n * part / parts); r < end; r++)
-                {
-                    ids[r] = table.Cell(rows[r], idColumn) ?? "";
-                }
-            });
+            _ = Enumerable.Range(0, n).Select(r => Cell(table, rows[r], idColumn, "example_id")).ToList(); // throws at the first
         }
 
-        var firstLine = new Dictionary<string, int>(idColumn >= 0 ? n : 0, StringComparer.Ordinal);
-        for (var r = 0; r < n; r++)
+        RowParts.For(n, parts, (_, start, end) =>
         {
-            if (idColumn < 0)
+            for (var r = start; r < end; r++)
             {
-                ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
-                continue;
+                ids[r] = idColumn >= 0 ? table.Cell(rows[r], idColumn) ?? "" : (r + 1).ToString(CultureInfo.InvariantCulture);
             }
+        });
 
-            var id = ids[r];
-            if (string.IsNullOrWhiteSpace(id))
+        if (idColumn >= 0)
+        {
+            var first = FirstOccurrences.Of(ids);
+            for (var r = 0; r < n; r++)
             {
-                ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
-                warnings.Add("id-empty", rows[r].Line, $"empty example_id; the row number {ids[r]} stands in", c => $"{c} more rows with an empty example_id");
-                continue;
-            }
-
-            if (!firstLine.TryAdd(id, rows[r].Line))
-            {
-                warnings.Add("id-dup", rows[r].Line, $"example_id '{Short(id)}' also at line {firstLine[id]}", c => $"{c} more duplicated example ids");
+                if (first[r] == FirstOccurrences.Blank)
+                {
+                    ids[r] = (r + 1).ToString(CultureInfo.InvariantCulture);
+                    warnings.Add("id-empty", rows[r].Line, $"empty example_id; the row number {ids[r]} stands in", c => $"{c} more rows with an empty example_id");
+                }
+                else if (first[r] >= 0)
+                {
+                    warnings.Add("id-dup", rows[r].Line, $"example_id '{Short(ids[r])}' also at line {rows[first[r]].Line}", c => $"{c} more duplicated example ids");
+                }
             }
         }
 
@@ -493,13 +475,12 @@ public static class PredictionsReader
     private static void ReadProbabilities(PredictionTable table, (int Index, int Column)[] order, int k, double[] probs)
     {
         var rows = table.Rows;
-        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, rows.Count / 65_536));
+        var parts = RowParts.Count(rows.Count);
         var again = new List<int>[parts];
-        Parallel.For(0, parts, part =>
+        RowParts.For(rows.Count, parts, (part, start, end) =>
         {
             again[part] = [];
-            var end = (int)((long)rows.Count * (part + 1) / parts);
-            for (var r = (int)((long)rows.Count * part / parts); r < end; r++)
+            for (var r = start; r < end; r++)
             {
                 foreach (var (index, column) in order)
                 {
@@ -557,6 +538,44 @@ public static class PredictionsReader
         return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
     }
 
+    /// <summary>Fills <paramref name="labels"/> (and <paramref name="predicted"/>'s texts into <paramref name="preds"/>) with
+    /// the instances of <paramref name="known"/>'s distinct texts, on every core for a UTF-8 table (each part with its own
+    /// raw cells, the texts shared). When a row is refused, the rows are read again in file order, so the error thrown is
+    /// the one a row-by-row pass would throw.</summary>
+    private static void ReadLabels(PredictionTable table, int label, int predicted, string[] labels, string[]? preds, KnownTexts known)
+    {
+        var rows = table.Rows;
+        var refused = 0;
+        RowParts.For(rows.Count, table.IsUtf8 ? RowParts.Count(rows.Count) : 1, (_, start, end) =>
+        {
+            var part = known.Part();
+            try
+            {
+                for (var r = start; r < end; r++)
+                {
+                    labels[r] = Required(table, rows[r], label, "label", part);
+                    if (preds is not null)
+                    {
+                        preds[r] = Required(table, rows[r], predicted, "prediction", part);
+                    }
+                }
+            }
+            catch (RunImportException)
+            {
+                Interlocked.Exchange(ref refused, 1);
+            }
+        });
+
+        for (var r = 0; refused == 1 && r < rows.Count; r++)
+        {
+            _ = Required(table, rows[r], label, "label", known);
+            if (preds is not null)
+            {
+                _ = Required(table, rows[r], predicted, "prediction", known);
+            }
+        }
+    }
+
     private static string Required(PredictionTable table, TableRow row, int column, string role, KnownTexts known)
     {
         if (table.IsUtf8 && known.Find(table.CellUtf8(row, column)) is { } seen)
@@ -575,12 +594,7 @@ public static class PredictionsReader
             return Required(table, row, column, role); // throws
         }
 
-        if (!known.Texts.TryGetValue(text, out var value))
-        {
-            value = text.ToString();
-            known.Texts.Dictionary[value] = value;
-        }
-
+        var value = known.Intern(text);
         if (table.IsUtf8)
         {
             known.Remember(table.CellUtf8(row, column), value);
@@ -645,18 +659,61 @@ public static class PredictionsReader
         return m;
     }
 
+    /// <summary>A row's probabilities summed in the order of the columns (<paramref name="classes"/>: each column's class).</summary>
+    private static double Sum(ReadOnlySpan<double> row, int[] classes)
+    {
+        var sum = 0.0;
+        foreach (var c in classes)
+        {
+            sum += row[c];
+        }
+
+        return sum;
+    }
+
     private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "…";
 
-    /// <summary>The distinct label and prediction texts (one string instance each), and the raw UTF-8 cells of the first
-    /// few, found again without decoding: a cell is remembered only when it starts and ends with a printable ASCII
-    /// character, so trimming it changes nothing and its bytes alone say its text.</summary>
+    /// <summary>The distinct label and prediction texts (one string instance each, shared by every part under a lock), and
+    /// each part's raw UTF-8 cells of the first few, found again without decoding: a cell is remembered only when it starts
+    /// and ends with a printable ASCII character, so trimming it changes nothing and its bytes alone say its text.</summary>
     private sealed class KnownTexts
     {
         private const int MaxCells = 64;
         private readonly List<(byte[] Bytes, string Text)> _cells = [];
+        private readonly Dictionary<string, string> _texts;
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-        public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Texts { get; } =
-            new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        public KnownTexts()
+            : this(new Dictionary<string, string>(StringComparer.Ordinal))
+        {
+        }
+
+        private KnownTexts(Dictionary<string, string> texts)
+        {
+            _texts = texts;
+            _lookup = texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        /// <summary>The distinct texts (read once every part is done).</summary>
+        public IReadOnlyCollection<string> Distinct => _texts.Values;
+
+        /// <summary>The same texts with no raw cells of its own, for one part of the rows.</summary>
+        public KnownTexts Part() => new(_texts);
+
+        /// <summary>The one instance of <paramref name="text"/>.</summary>
+        public string Intern(ReadOnlySpan<char> text)
+        {
+            lock (_texts)
+            {
+                if (!_lookup.TryGetValue(text, out var value))
+                {
+                    value = text.ToString();
+                    _texts[value] = value;
+                }
+
+                return value;
+            }
+        }
 
         public string? Find(ReadOnlySpan<byte> cell)
         {
