@@ -23,6 +23,7 @@ internal sealed class HfLogChunk
     private readonly HfPropertyNames _names = new();
     private readonly List<(string Name, double Value)> _values = new(16);
     private readonly Dictionary<long, double> _literals = [];
+    private readonly (string? Name, HfPointChunks? Points)[] _recent = new (string?, HfPointChunks?)[16];
     private byte[] _buffer;
     private long _bufferOffset;
     private int _pos;
@@ -174,6 +175,19 @@ internal sealed class HfLogChunk
     {
         consumed = 0;
         var span = _buffer.AsSpan(_pos, _len - _pos);
+        var scanned = HfEntryScanner.Scan(span, _eof, _names, _values, _literals, _bufferOffset + _pos, out var plainStep, out var plainEpoch);
+        if (scanned != HfEntryScanner.Unusual)
+        {
+            if (scanned == HfEntryScanner.More)
+            {
+                return EntryRead.More;
+            }
+
+            consumed = scanned;
+            Commit(plainStep, plainEpoch);
+            return EntryRead.Done;
+        }
+
         var reader = new Utf8JsonReader(span, _eof, new JsonReaderState(PythonJson.ReaderOptions));
         _values.Clear();
         long? step = null;
@@ -233,13 +247,7 @@ internal sealed class HfLogChunk
         }
 
         consumed = (int)reader.BytesConsumed;
-        if (step is { } s)
-        {
-            LastStep = s;
-            _sawStep = true;
-        }
-
-        Commit(LastStep, epoch);
+        Commit(step, epoch);
         return EntryRead.Done;
     }
 
@@ -343,8 +351,17 @@ internal sealed class HfLogChunk
         }
     }
 
-    private void Commit(long step, double epoch)
+    /// <summary>Takes the entry just read: its step (when it has one) becomes the last step, its values go to their
+    /// names' points, or the whole entry to <see cref="Summaries"/> when it is the closing summary.</summary>
+    private void Commit(long? entryStep, double epoch)
     {
+        if (entryStep is { } s)
+        {
+            LastStep = s;
+            _sawStep = true;
+        }
+
+        var step = LastStep;
         foreach (var (name, _) in _values)
         {
             if (name is "train_runtime" or "total_flos" or "train_loss")
@@ -354,20 +371,40 @@ internal sealed class HfLogChunk
             }
         }
 
-        foreach (var (name, value) in _values)
+        for (var k = 0; k < _values.Count; k++)
         {
-            if (!_byName.TryGetValue(name, out var points))
-            {
-                points = new HfPointChunks();
-                _byName[name] = points;
-                Order.Add(name);
-            }
-
+            var (name, value) = _values[k];
+            var points = PointsOf(name, k);
             points.Add(new SeriesPoint(step, value, epoch));
             if (!_sawStep)
             {
                 points.Leading++;
             }
         }
+    }
+
+    /// <summary>The points of <paramref name="name"/>, the <paramref name="k"/>-th value of its entry: entries repeat their
+    /// names in the same order, so the name at each place in the entry before is tried first (the names are shared
+    /// strings: one reference compare), then the dictionary.</summary>
+    private HfPointChunks PointsOf(string name, int k)
+    {
+        if (k < _recent.Length && ReferenceEquals(_recent[k].Name, name))
+        {
+            return _recent[k].Points!;
+        }
+
+        if (!_byName.TryGetValue(name, out var points))
+        {
+            points = new HfPointChunks();
+            _byName[name] = points;
+            Order.Add(name);
+        }
+
+        if (k < _recent.Length)
+        {
+            _recent[k] = (name, points);
+        }
+
+        return points;
     }
 }

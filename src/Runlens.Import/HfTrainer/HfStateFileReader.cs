@@ -201,23 +201,36 @@ internal static class HfStateFileReader
             }
         }
 
-        foreach (var name in order)
+        // Each name's copy on its own core (the three largest series are most of the bytes), then added in order.
+        var joined = new SeriesPoint[order.Count][];
+        Parallel.For(0, order.Count, k => joined[k] = Concatenate(chunks, order[k], carried));
+        for (var k = 0; k < order.Count; k++)
         {
-            var total = chunks.Sum(c => c.Points.TryGetValue(name, out var p) ? p.Count : 0);
-            var points = GC.AllocateUninitializedArray<SeriesPoint>(total);
-            var at = 0;
-            for (var c = 0; c < chunks.Count; c++)
-            {
-                if (chunks[c].Points.TryGetValue(name, out var part))
-                {
-                    var n = part.Count;
-                    part.MoveTo(points.AsSpan(at, n), carried[c]);
-                    at += n;
-                }
-            }
-
-            state.Series.AddOwned(name, points);
+            state.Series.AddOwned(order[k], joined[k]);
         }
+    }
+
+    private static SeriesPoint[] Concatenate(List<HfLogChunk> chunks, string name, long[] carried)
+    {
+        var total = 0;
+        foreach (var chunk in chunks)
+        {
+            total += chunk.Points.TryGetValue(name, out var p) ? p.Count : 0;
+        }
+
+        var points = GC.AllocateUninitializedArray<SeriesPoint>(total);
+        var at = 0;
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            if (chunks[c].Points.TryGetValue(name, out var part))
+            {
+                var n = part.Count;
+                part.MoveTo(points.AsSpan(at, n), carried[c]);
+                at += n;
+            }
+        }
+
+        return points;
     }
 
     /// <summary>The file offset of the <c>[</c> that opens the top-level <c>log_history</c>, read from the first bytes

@@ -87,6 +87,50 @@ public sealed class HfStateFileReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Reads_entries_of_every_token_shape_cut_by_every_buffer_position_as_the_one_pass_reader_does()
+    {
+        // Between plain entries, entries holding what the byte scanner reads itself (exponents, negative zero, strings,
+        // true/false/null, a rewritten literal, no white space, odd white space, an empty entry, repeated names) and what it
+        // leaves to the reader (an overflowing number, an escaped or non-ASCII name, a comment, a trailing comma, steps that
+        // are not plain integers, a non-ASCII string): every one must read as the one-pass reader reads it.
+        string[] shapes =
+        [
+            "\"loss\": 1E5, \"grad_norm\": 2.5e-3, \"step\": 3",
+            "\"loss\": -0, \"grad_norm\": -1.25E+2, \"step\": -0",
+            "\"loss\": 1e400, \"grad_norm\": -1e400, \"step\": 4",
+            "\"loss\": 0.5, \"note\": \"a string\", \"flag\": true, \"other\": false, \"none\": null, \"step\": 5",
+            "\"lo\\u0073s\": 0.25, \"step\": 6",
+            "\"l\u00e4ss\": 0.25, \"step\": 7",
+            "\"loss\": 0.125 /* a comment */, \"step\": 8",
+            "\"loss\": 0.1, \"step\": 9,",
+            "\"loss\": 0.1, \"step\": 10.0",
+            "\"loss\": 0.1, \"step\": 1e1",
+            "\"loss\": 0.1, \"step\": \"11\"",
+            "\"loss\": 0.1, \"step\": 123456789012345678901",
+            "\"epoch\": \"x\", \"loss\": 0.3, \"epoch\": null, \"step\": 12",
+            "\"step\": 13, \"loss\": NaN, \"step\": 14, \"epoch\": -Infinity",
+            "",
+            "\"loss\":0.7,\"step\":15",
+            "\"loss\" : 0.1 ,\t\"step\"\r\n: 16",
+            "\"loss\": 0.2, \"note\": \"caf\u00e9\", \"step\": 17",
+            "\"loss\": 0.2, \"loss\": 0.4, \"step\": 18",
+        ];
+        var text = new StringBuilder("{\"global_step\": 100, \"log_history\": [\n");
+        for (var i = 0; i < 120; i++)
+        {
+            var body = i % 3 == 1 ? shapes[i / 3 % shapes.Length] : string.Create(CultureInfo.InvariantCulture, $"\"epoch\": {i / 10.0}, \"grad_norm\": {i + 0.5}, \"loss\": {1.0 / (i + 1):R}, \"step\": {i * 10}");
+            text.Append(CultureInfo.InvariantCulture, $"    {{{body}}}{(i < 119 ? "," : "")}\n");
+        }
+
+        text.Append("], \"max_steps\": 1000}");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        for (var buffer = 24; buffer < 400; buffer += 7)
+        {
+            Assert.True(await AssertSameAsync(bytes, 4, buffer, expectEntries: true) > 1, $"buffer {buffer}");
+        }
+    }
+
+    [Fact]
     public async Task Reports_damage_in_mutated_files_exactly_as_the_one_pass_reader_does()
     {
         var seedBytes = await File.ReadAllBytesAsync(Path.Combine(Fixtures.Example("hf-trainer-multi-eval-overfit"), "trainer_state.json"));
