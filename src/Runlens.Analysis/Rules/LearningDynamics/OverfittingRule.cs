@@ -12,6 +12,7 @@ public sealed class OverfittingRule : IRule
         [Signal.TrainLoss, Signal.ValLoss],
         [typeof(OverfittingEvidence), typeof(OverfittingNoiseEvidence)],
         new RuleOption("min_rise", 0.05, "Smallest rise of the final validation loss above its minimum, relative to the minimum"),
+        new RuleOption("min_train_fall", 0.05, "Smallest relative fall of the training loss from the validation minimum to the end: a model that overfits keeps fitting its training data better"),
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
         new RuleOption("severe_rise", 0.40, "Relative rise from which overfitting is severe (severity error)"),
@@ -46,9 +47,11 @@ public sealed class OverfittingRule : IRule
         var prevStep = m > 0 ? val.Points[m - 1].Step : long.MinValue;
         var trainAtBest = WindowMedian(train, prevStep, best.Step);
         var trainEnd = WindowMedian(train, val.Points[last - 1].Step, final.Step);
-        if (double.IsNaN(trainAtBest) || double.IsNaN(trainEnd) || !(trainEnd < trainAtBest))
+        if (double.IsNaN(trainAtBest) || double.IsNaN(trainEnd) || !(trainEnd <= (1 - context.Option("min_train_fall")) * trainAtBest))
         {
-            yield break; // validation rises but training does not fall: not the overfitting pattern
+            // Validation rises but training does not fall, or barely (1.026 → 0.993 while validation went 0.98 → 6.7 on its
+            // way to NaN): nothing is being memorised, the model is being thrown about. Not the overfitting pattern.
+            yield break;
         }
 
         // Level from the size of the rise and from how much the train/validation gap widened since the best evaluation.
@@ -70,7 +73,10 @@ public sealed class OverfittingRule : IRule
         var task = run.TaskMoveAfterLossBest;
         // A gain of a metric at chance is noise (a model that learned nothing): it cannot excuse a rising loss.
         var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain") && !TaskGainAtChance.Of(run, task);
-        var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
+        // A metric that gained early, then stopped improving while the loss rose and the training loss kept falling for
+        // the rest of the run, excuses nothing: overfitting from the metric's best, its level from the rise since then.
+        var memorising = taskImproved ? MemorisingAfterTaskBest.Of(run, task!) : null;
+        var lossOnly = taskImproved && memorising is null && task!.Gain >= context.Option("task_gain_ratio") * rise;
         // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
         // trend: the minimum is a lucky low (lightning forecast run: 0.008 ... 0.111 ... 0.008 ... 0.052).
         var typicalChange = SeriesMath.MedianAbsoluteChange(v);
@@ -111,6 +117,10 @@ public sealed class OverfittingRule : IRule
         {
             (level, severity) = ("loss-only", Severity.Info);
         }
+        else if (memorising is not null)
+        {
+            (level, severity) = memorising.RelativeRise >= context.Option("severe_rise") ? ("severe", Severity.Error) : ("moderate", Severity.Warning);
+        }
         else if (taskImproved && severity == Severity.Error)
         {
             severity = Severity.Warning;
@@ -144,7 +154,8 @@ public sealed class OverfittingRule : IRule
             MetricValueAtLossBest: taskImproved ? task!.AtLossBest : null,
             MetricBestValue: taskImproved ? task!.Best : null,
             MetricBestStep: taskImproved ? task!.BestStep : null,
-            RelativeMetricGain: taskImproved ? task!.Gain : null);
+            RelativeMetricGain: taskImproved ? task!.Gain : null,
+            RelativeRiseAfterMetricBest: memorising?.RelativeRise);
 
         if (lossOnly)
         {
@@ -204,7 +215,9 @@ public sealed class OverfittingRule : IRule
             severity,
             confidence,
             $"{Cap(level)} overfitting: {val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)} at step {Format.Step(final.Step)} while {train.Key} fell {Format.Number(trainAtBest)} → {Format.Number(trainEnd)}"
-                + (taskImproved ? $" ({task!.Metric.Key} still crept up {Format.Number(task.AtLossBest)} → {Format.Number(task.Best)})" : ""),
+                + (memorising is not null
+                    ? $"; {task!.Metric.Key} stopped improving at step {Format.Step(task.BestStep)} ({Format.Number(task.AtLossBest)} → {Format.Number(task.Best)}), and {val.Key} rose {Format.Percent(memorising.RelativeRise)} after it ({Format.Number(memorising.LossAtMetricBest)} → {Format.Number(memorising.FinalLoss)})"
+                    : taskImproved ? $" ({task!.Metric.Key} still crept up {Format.Number(task.AtLossBest)} → {Format.Number(task.Best)})" : ""),
             evidence,
             [best.Step, final.Step],
             recs,
