@@ -85,10 +85,9 @@ public sealed class ExplodingGradientsRule : IRule
         var vocab = new TrainerVocabulary(context.Run.Run);
         var clip = vocab.MaxGradNorm;
 
-        // Bursts: without clipping nothing caps the update a burst makes, so one jump of an order of magnitude is already
-        // the recurrent-net picture of exploding gradients (a ReLU RNN under SGD: one burst to 15x a median of 0.49, the
-        // loss knocked back to chance), whether the norms swing between bursts or not; two or more jumps are, clipped or not.
-        var severe = nonFinite > 0 || huge || jumps.Count >= 2 || (jumps.Count == 1 && clip is null);
+        // Bursts: without clipping nothing caps the update a burst makes, so one jump in norms that swing from log to log
+        // is already the recurrent-net picture of exploding gradients; two or more jumps are, clipped or not.
+        var severe = nonFinite > 0 || huge || jumps.Count >= 2 || (jumps.Count == 1 && clip is null && unstable);
 
         // Unstable norms alone (no jump, nothing huge or non-finite) say the gradient is noisy, not that it exploded: a
         // short run or a small batch looks like this. Reported as information, without advice to change the learning rate.
