@@ -12,7 +12,6 @@ public sealed class OverfittingRule : IRule
         [Signal.TrainLoss, Signal.ValLoss],
         [typeof(OverfittingEvidence), typeof(OverfittingNoiseEvidence)],
         new RuleOption("min_rise", 0.05, "Smallest rise of the final validation loss above its minimum, relative to the minimum"),
-        new RuleOption("min_train_fall", 0.05, "Smallest relative fall of the training loss from the validation minimum to the end: a model that overfits keeps fitting its training data better"),
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
         new RuleOption("severe_rise", 0.40, "Relative rise from which overfitting is severe (severity error)"),
@@ -47,11 +46,9 @@ public sealed class OverfittingRule : IRule
         var prevStep = m > 0 ? val.Points[m - 1].Step : long.MinValue;
         var trainAtBest = WindowMedian(train, prevStep, best.Step);
         var trainEnd = WindowMedian(train, val.Points[last - 1].Step, final.Step);
-        if (double.IsNaN(trainAtBest) || double.IsNaN(trainEnd) || !(trainEnd <= (1 - context.Option("min_train_fall")) * trainAtBest))
+        if (double.IsNaN(trainAtBest) || double.IsNaN(trainEnd) || !(trainEnd < trainAtBest))
         {
-            // Validation rises but training does not fall, or barely (1.026 → 0.993 while validation went 0.98 → 6.7 on its
-            // way to NaN): nothing is being memorised, the model is being thrown about. Not the overfitting pattern.
-            yield break;
+            yield break; // validation rises but training does not fall: not the overfitting pattern
         }
 
         // Level from the size of the rise and from how much the train/validation gap widened since the best evaluation.

@@ -75,24 +75,6 @@ public sealed class OverfittingRuleTests : RuleTestBase
     }
 
     [Fact]
-    public void Does_not_fire_when_train_loss_barely_falls()
-    {
-        // A ReLU RNN thrown about by gradient bursts: validation 0.98 → 6.7 while the training loss goes 1.026 → 0.993.
-        var run = new RunBuilder()
-            .Series("train/loss", 25, [.. Enumerable.Range(0, 140).Select(i => 1.026 - (i * 0.033 / 139))])
-            .Series("val/loss", 250, 1.2, 1.1, 0.98, 1.05, 2.4, 4.1, 6.7)
-            .Build();
-        Assert.Empty(Findings(run, "overfitting"));
-
-        // The same validation curve while the training loss falls 1.026 → 0.5: the model fits its training data better.
-        var fitting = new RunBuilder()
-            .Series("train/loss", 25, [.. Enumerable.Range(0, 140).Select(i => 1.026 - (i * 0.526 / 139))])
-            .Series("val/loss", 250, 1.2, 1.1, 0.98, 1.05, 2.4, 4.1, 6.7)
-            .Build();
-        Assert.Single(Findings(fitting, "overfitting"));
-    }
-
-    [Fact]
     public void The_threshold_can_be_raised_with_set()
     {
         Assert.Empty(Findings(Overfit().Build(), "overfitting", "overfitting.min_rise=0.5"));
