@@ -160,7 +160,7 @@ internal sealed class CauseAttribution
         "slice-gap" or "dataset-gap" => ("slice-gap", []),
         "vanishing-gradients" => ("vanishing-gradients", []),
         "lr-too-low" => ("lr-too-low", []),
-        "underfitting" => ("underfitting", ["vanishing-gradients", "lr-too-low", "has-not-learned-the-task"]),
+        "underfitting" => ("underfitting", ["exploding-gradients", "vanishing-gradients", "lr-too-low", "has-not-learned-the-task"]),
         "not-converged" => ("stopped-too-early", ["lr-too-low"]),
         "overfitting" => ("overfitting", []),
         "past-best-checkpoint" or "early-stopping" => ("trained-past-best", ["overfitting", .. Instability, .. Sudden, "diverging", "plateau", "eval-too-small"]),

@@ -72,6 +72,13 @@ public sealed class MetricDisagreementRule : IRule
             }
         }
 
+        // A metric that stopped improving early while the loss kept rising and the training loss falling is overfitting
+        // from the metric's best (RL0101 says so), not a loss overstating a model that still gets better at the task.
+        if (MemorisingAfterTaskBest.Of(run, move) is not null)
+        {
+            yield break;
+        }
+
         // Predictions no better than chance, or an evaluation set of a few dozen examples: the metric's gain is noise.
         var atChance = run.Predictions is { } predictions && DataAndLabels.PredictionsAtChance.Of(predictions.Evaluation.Metrics).AtChance;
         var tooSmall = RunAccounting.EvalSetSize.IsTooSmall(run.Run);

@@ -27,4 +27,5 @@ public sealed record OverfittingEvidence(
     double? MetricValueAtLossBest,
     double? MetricBestValue,
     long? MetricBestStep,
-    double? RelativeMetricGain) : Evidence, ISeriesEvidence;
+    double? RelativeMetricGain,
+    double? RelativeRiseAfterMetricBest) : Evidence, ISeriesEvidence;

@@ -70,7 +70,10 @@ public sealed class OverfittingRule : IRule
         var task = run.TaskMoveAfterLossBest;
         // A gain of a metric at chance is noise (a model that learned nothing): it cannot excuse a rising loss.
         var taskImproved = task is { BestStep: var ts } && ts > best.Step && task.Gain >= context.Option("task_gain") && !TaskGainAtChance.Of(run, task);
-        var lossOnly = taskImproved && task!.Gain >= context.Option("task_gain_ratio") * rise;
+        // A metric that gained early, then stopped improving while the loss rose and the training loss kept falling for
+        // the rest of the run, excuses nothing: overfitting from the metric's best, its level from the rise since then.
+        var memorising = taskImproved ? MemorisingAfterTaskBest.Of(run, task!) : null;
+        var lossOnly = taskImproved && memorising is null && task!.Gain >= context.Option("task_gain_ratio") * rise;
         // A validation loss that swings as much between any two evaluations as it rose after its minimum is noise, not a
         // trend: the minimum is a lucky low (lightning forecast run: 0.008 ... 0.111 ... 0.008 ... 0.052).
         var typicalChange = SeriesMath.MedianAbsoluteChange(v);
@@ -111,6 +114,10 @@ public sealed class OverfittingRule : IRule
         {
             (level, severity) = ("loss-only", Severity.Info);
         }
+        else if (memorising is not null)
+        {
+            (level, severity) = memorising.RelativeRise >= context.Option("severe_rise") ? ("severe", Severity.Error) : ("moderate", Severity.Warning);
+        }
         else if (taskImproved && severity == Severity.Error)
         {
             severity = Severity.Warning;
@@ -144,7 +151,8 @@ public sealed class OverfittingRule : IRule
             MetricValueAtLossBest: taskImproved ? task!.AtLossBest : null,
             MetricBestValue: taskImproved ? task!.Best : null,
             MetricBestStep: taskImproved ? task!.BestStep : null,
-            RelativeMetricGain: taskImproved ? task!.Gain : null);
+            RelativeMetricGain: taskImproved ? task!.Gain : null,
+            RelativeRiseAfterMetricBest: memorising?.RelativeRise);
 
         if (lossOnly)
         {
@@ -204,7 +212,9 @@ public sealed class OverfittingRule : IRule
             severity,
             confidence,
             $"{Cap(level)} overfitting: {val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)} at step {Format.Step(final.Step)} while {train.Key} fell {Format.Number(trainAtBest)} → {Format.Number(trainEnd)}"
-                + (taskImproved ? $" ({task!.Metric.Key} still crept up {Format.Number(task.AtLossBest)} → {Format.Number(task.Best)})" : ""),
+                + (memorising is not null
+                    ? $"; {task!.Metric.Key} stopped improving at step {Format.Step(task.BestStep)} ({Format.Number(task.AtLossBest)} → {Format.Number(task.Best)}), and {val.Key} rose {Format.Percent(memorising.RelativeRise)} after it ({Format.Number(memorising.LossAtMetricBest)} → {Format.Number(memorising.FinalLoss)})"
+                    : taskImproved ? $" ({task!.Metric.Key} still crept up {Format.Number(task.AtLossBest)} → {Format.Number(task.Best)})" : ""),
             evidence,
             [best.Step, final.Step],
             recs,

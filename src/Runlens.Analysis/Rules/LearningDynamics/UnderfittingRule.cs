@@ -13,6 +13,7 @@ public sealed class UnderfittingRule : IRule
         [typeof(UnderfittingEvidence)],
         new RuleOption("max_drop", 0.1, "The training loss counts as stuck when it fell less than this, relative, from the first to the last tenth of its logs"),
         new RuleOption("max_gap", 0.1, "Largest relative gap between the final validation and training loss for the two to count as close"),
+        new RuleOption("max_lost", 0.15, "A validation loss whose best was more than this, relative, below its final value learned and lost it (an instability such as gradient bursts), which is not underfitting"),
         new RuleOption("min_points", 20, "Training-loss logs needed to judge"),
         new RuleOption("metric_gain", 0.1, "Relative improvement of a validation task metric, its last third of evaluations over its first third, that shows the model is learning (no underfitting)"),
         new RuleOption("noise_factor", 3, "The task metric's improvement must also exceed this many times its median change between evaluations"),
@@ -68,6 +69,14 @@ public sealed class UnderfittingRule : IRule
             if (Math.Abs(gap.Value) > context.Option("max_gap"))
             {
                 yield break; // a gap between train and validation is not the underfitting picture
+            }
+
+            // A validation loss that was once far below where it ended shows a model that fit the task and lost it
+            // (gradient bursts knocking it back): an instability, not a model that cannot fit.
+            var bestVal = SeriesValues.Of(val).Where(double.IsFinite).Min();
+            if (bestVal < (1 - context.Option("max_lost")) * val.Points[li].Value)
+            {
+                yield break;
             }
         }
         else if (settled)

@@ -57,9 +57,23 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
             // both sit on k/n for a small n (7/12 and 11/12) are still beyond coincidence for a large set.
             examples = SmallestDenominator(values, (int)fewDistinctMax);
         }
+        else if (distinct == minDistinct - 2 && values.Length >= MinEvalsForTwoValues && InformativeValues(values) >= 1)
+        {
+            // A model that reaches its plateau at the first evaluation logs two accuracies, 11/12 and 12/12, over dozens of
+            // evaluations: a set of hundreds moves by a few examples between evaluations and does not stay on two values
+            // one twelfth apart with nothing in between. They must be one example apart on a small n.
+            examples = SmallestDenominator(values, (int)fewDistinctMax) is { } n && OneExampleApart(values, n) ? n : null;
+        }
 
         return new EvalSetSize(examples, "accuracy-steps", accuracy, values, distinct);
     }
+
+    /// <summary>Evaluations needed before two distinct accuracies, one example apart, are read as a small set's steps.</summary>
+    public const int MinEvalsForTwoValues = 8;
+
+    /// <summary>Whether the two distinct values differ by exactly one example out of <paramref name="n"/>.</summary>
+    private static bool OneExampleApart(double[] values, long n) =>
+        Math.Abs(((values.Max() - values.Min()) * n) - 1) <= Tolerance * n;
 
     /// <summary>Distinct values strictly between 0 and 1 other than 0.5 (which many denominators share).</summary>
     private static int InformativeValues(double[] values) =>

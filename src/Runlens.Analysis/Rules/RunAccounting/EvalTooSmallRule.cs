@@ -31,7 +31,7 @@ public sealed class EvalTooSmallRule : IRule
         var final = values.Length > 0 ? values[^1] : double.NaN;
         var se = double.IsFinite(final) ? Math.Sqrt(Math.Max(final * (1 - final), 1.0 / n) / n) : double.NaN;
         var evidence = new EvalTooSmallEvidence(source, accuracy?.Key, n, distinct, final, se, minExamples,
-            distinct >= context.Option("min_distinct") ? context.Option("min_distinct") : context.Option("min_distinct") - 1);
+            Math.Min(distinct, context.Option("min_distinct")));
         var how = source == "dataset"
             ? $"the run records {n} evaluation examples"
             : $"every one of the {distinct} distinct values of {accuracy!.Key} is a whole number of examples out of {n}";

@@ -60,7 +60,8 @@ public sealed class SuddenMetricDropRule : IRule
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
                 // The cheap tests first: only a drop larger than the worst so far needs the window and the decline checked.
                 if (worse >= minDrop && worse > worst.Drop && StandsOut(v, i, typical, minRatio)
-                    && !InDecline(run, s, v, i - 1, bestSoFar, greater, minDeclineEvals, minDecline))
+                    && !InDecline(run, s, v, i - 1, bestSoFar, greater, minDeclineEvals, minDecline)
+                    && !OverfittingOnset(run, s, v, i, bestSoFar, greater))
                 {
                     worst = (i, worse);
                 }
@@ -152,6 +153,26 @@ public sealed class SuddenMetricDropRule : IRule
         var trainAtBest = OverfittingRule.WindowMedian(train, best > 0 ? s.Points[best - 1].Step : long.MinValue, s.Points[best].Step);
         var trainAt = OverfittingRule.WindowMedian(train, s.Points[at - 1].Step, s.Points[at].Step);
         return worse > minDecline && trainAt < trainAtBest;
+    }
+
+    /// <summary>
+    /// Whether the drop into evaluation <paramref name="i"/> is the first step of an overfitting model's decline: it starts
+    /// at the best evaluation so far, the training loss kept falling over the drop and on to the end (a data change or a
+    /// learning-rate spike makes it jump instead), and the metric ended worse still than right after the drop. The
+    /// overfitting rule reads that trend; there is no single event between the two evaluations to look for.
+    /// </summary>
+    private static bool OverfittingOnset(RunView run, Series s, double[] v, int i, int best, bool greater)
+    {
+        var last = SeriesMath.LastFinite(v);
+        if (best != i - 1 || i < 2 || last <= i || run.TrainLoss is not { } train)
+        {
+            return false;
+        }
+
+        var before = OverfittingRule.WindowMedian(train, s.Points[i - 2].Step, s.Points[i - 1].Step);
+        var across = OverfittingRule.WindowMedian(train, s.Points[i - 1].Step, s.Points[i].Step);
+        var end = OverfittingRule.WindowMedian(train, s.Points[last - 1].Step, s.Points[last].Step);
+        return across < before && end < across && (greater ? v[last] < v[i] : v[last] > v[i]);
     }
 
     private static int UpdateBest(double[] v, int i, int best, bool greater) =>

@@ -22,6 +22,20 @@ public sealed class ConvergenceRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Underfitting_stays_quiet_when_validation_was_once_far_lower_than_where_it_ended()
+    {
+        // Train and validation loss end together near ln 3, but validation was 0.83 at its best: learned, then lost.
+        var lost = new RunBuilder().Series("train/loss", 10, Flat(100, 1.09, 0.02, 1))
+            .Series("val/loss", 100, 1.05, 0.95, 0.88, 0.83, 0.9, 1.0, 1.06, 1.08, 1.07, 1.07).Build();
+        Assert.Empty(Findings(lost, "underfitting"));
+
+        // A dip of 10% below the end is within what a flat validation loss wanders: still underfitting.
+        var flat = new RunBuilder().Series("train/loss", 10, Flat(100, 1.09, 0.02, 1))
+            .Series("val/loss", 100, 1.10, 1.05, 0.99, 1.04, 1.08, 1.10, 1.09, 1.10, 1.10, 1.10).Build();
+        Assert.Single(Findings(flat, "underfitting"));
+    }
+
+    [Fact]
     public void Underfitting_stays_quiet_when_the_loss_falls_or_a_gap_opens()
     {
         Assert.Empty(Findings(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(100, 2, 0.5, 0.05)).Build(), "underfitting"));

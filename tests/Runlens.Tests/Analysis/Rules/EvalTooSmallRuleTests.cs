@@ -47,4 +47,17 @@ public sealed class EvalTooSmallRuleTests : RuleTestBase
         var enough = Base().Build() with { Dataset = new DatasetStats(EvalExamples: 600) };
         Assert.Empty(Findings(enough, "eval-too-small"));
     }
+
+    [Fact]
+    public void Two_accuracies_one_example_apart_over_many_evaluations_give_the_set_size()
+    {
+        // A run at its plateau from the first evaluation: 11/12 once, then 12/12 for 29 evaluations (as float32 logs them).
+        var plateau = Base().Series("val/accuracy", 10, [0.9166666865348816, .. Enumerable.Repeat(1.0, 29)]).Build();
+        var e = EvidenceOf<EvalTooSmallEvidence>(Assert.Single(Findings(plateau, "eval-too-small")));
+        Assert.Equal((12L, 2, 2.0), (e.Examples, e.DistinctValues, e.ThresholdDistinct));
+
+        // The same two values over only four evaluations, or two values three examples apart out of five: not enough.
+        Assert.Empty(Findings(Base().Series("val/accuracy", 500, 0.9166666865348816, 1.0, 1.0, 1.0).Build(), "eval-too-small"));
+        Assert.Empty(Findings(Base().Series("val/accuracy", 100, [.. Enumerable.Repeat(0.4, 5), .. Enumerable.Repeat(1.0, 5)]).Build(), "eval-too-small"));
+    }
 }

@@ -88,4 +88,40 @@ public sealed class OverfittingRuleTests : RuleTestBase
         Assert.DoesNotContain(d.Findings, f => f.Rule == "overfitting");
         Assert.Contains(d.Coverage.Missing, m => m.Signal == "val/loss" && m.Blocks.Contains("overfitting"));
     }
+
+    // A real run (a wide MLP on 150 examples of a 3-class task, AdamW, 60 epochs, logged by Lightning's CSVLogger): the
+    // validation loss is lowest at the first evaluation, val/macro_f1 gains 0.47 → 0.61 by step 140 and stays there while
+    // the validation loss doubles and the training loss goes to 0.001 (every fifth training log).
+    private static readonly double[] MemorisingValLoss = [1.0441, 1.0968, 1.0583, 1.0673, 1.0715, 1.0821, 1.0780, 1.0720, 1.1090, 1.1644, 1.2419, 1.2672, 1.3699, 1.4246, 1.4712, 1.5279, 1.5784, 1.6102, 1.6475, 1.6831, 1.7143, 1.7464, 1.7859, 1.8104, 1.8389, 1.8676, 1.8969, 1.9170, 1.9330, 1.9490, 1.9706, 1.9906, 2.0128, 2.0273, 2.0419, 2.0606, 2.0729, 2.0892, 2.1083, 2.1194, 2.1336, 2.1504, 2.1602, 2.1728, 2.1874, 2.1999, 2.2144, 2.2274, 2.2376, 2.2519, 2.2637, 2.2696, 2.2795, 2.2927, 2.2990, 2.3082, 2.3217, 2.3317, 2.3439, 2.3526];
+    private static readonly double[] MemorisingF1 = [0.4718, 0.4436, 0.5152, 0.5385, 0.5359, 0.5576, 0.5806, 0.6036, 0.5878, 0.6017, 0.5834, 0.6083, 0.5905, 0.6102, 0.6020, 0.5954, 0.5951, 0.6018, 0.6055, 0.5939, 0.5984, 0.6000, 0.5953, 0.5967, 0.5936, 0.5969, 0.5924, 0.5953, 0.5987, 0.5970, 0.5969, 0.5954, 0.5968, 0.5953, 0.5954, 0.5953, 0.5937, 0.5921, 0.5921, 0.5921, 0.5937, 0.5937, 0.5937, 0.5954, 0.5954, 0.5938, 0.5953, 0.5937, 0.5954, 0.5954, 0.5921, 0.5954, 0.5972, 0.5936, 0.5921, 0.5937, 0.5919, 0.5954, 0.5936, 0.5937];
+    private static readonly double[] MemorisingTrainLoss = [1.0997, 0.8021, 0.6991, 0.5587, 0.6233, 0.4633, 0.3659, 0.3212, 0.1920, 0.1414, 0.0928, 0.0723, 0.0646, 0.0437, 0.0328, 0.0297, 0.0195, 0.0156, 0.0139, 0.0103, 0.0102, 0.0090, 0.0084, 0.0077, 0.0068, 0.0072, 0.0056, 0.0050, 0.0056, 0.0038, 0.0038, 0.0039, 0.0039, 0.0033, 0.0029, 0.0030, 0.0027, 0.0026, 0.0026, 0.0023, 0.0022, 0.0020, 0.0021, 0.0019, 0.0016, 0.0016, 0.0014, 0.0013, 0.0016, 0.0014, 0.0014, 0.0010, 0.0012, 0.0011, 0.0012, 0.0012, 0.0011, 0.0011, 0.0010, 0.0009];
+
+    [Fact]
+    public void A_task_metric_that_gained_early_and_then_stopped_does_not_excuse_a_loss_that_kept_rising()
+    {
+        var run = new RunBuilder().Series("train/loss", 10, MemorisingTrainLoss).Series("val/loss", 10, MemorisingValLoss)
+            .Series("val/macro_f1", 10, MemorisingF1).Build();
+        var f = Assert.Single(Findings(run, "overfitting"));
+        Assert.Equal(Severity.Error, f.Severity);
+        var e = EvidenceOf<OverfittingEvidence>(f);
+        Assert.Equal("severe", e.Level);
+        Assert.Equal(140L, e.MetricBestStep);
+        Assert.Equal((2.3526 - 1.4246) / 1.4246, e.RelativeRiseAfterMetricBest!.Value, 9); // from the loss at the metric's best
+        Assert.Contains("stopped improving at step 140", f.Title, StringComparison.Ordinal);
+        Assert.Empty(Findings(run, "metric-disagreement"));
+        Assert.Equal("overfitting", Diagnose(run).RootCauses[0].Id);
+    }
+
+    [Fact]
+    public void A_task_metric_still_improving_into_the_second_half_leaves_the_rise_to_the_loss()
+    {
+        // The same losses with the metric's gain spread over the run (best at the last evaluation): only the loss got worse.
+        var climbing = MemorisingF1.Select((_, i) => 0.47 + (0.14 * i / 59.0)).ToArray();
+        var run = new RunBuilder().Series("train/loss", 10, MemorisingTrainLoss).Series("val/loss", 10, MemorisingValLoss)
+            .Series("val/macro_f1", 10, climbing).Build();
+        var f = Assert.Single(Findings(run, "overfitting"));
+        Assert.Equal((Severity.Info, "loss-only"), (f.Severity, EvidenceOf<OverfittingEvidence>(f).Level));
+        Assert.Null(EvidenceOf<OverfittingEvidence>(f).RelativeRiseAfterMetricBest);
+        Assert.Single(Findings(run, "metric-disagreement"));
+    }
 }

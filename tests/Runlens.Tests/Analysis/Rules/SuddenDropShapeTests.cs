@@ -22,4 +22,27 @@ public sealed class SuddenDropShapeTests : RuleTestBase
         Assert.Equal(14 * 19 + 19, e.FromStep);
         Assert.Equal(0.597, e.ToValue, 12);
     }
+
+    // A real GRU run built to overfit (logged by the Runlens callback, evaluated every 13 steps): the validation loss goes
+    // 0.618 → 0.733 right after its minimum and on to 1.78, while the training loss (median of the logs between two
+    // evaluations) falls to 0.002.
+    private static readonly double[] OverfitVal = [0.9820, 0.7852, 0.6993, 0.6464, 0.6801, 0.6943, 0.7178, 0.6193, 0.6183, 0.7330, 0.7413, 0.7272, 0.7291, 0.9485, 0.8576, 0.9403, 1.0697, 0.9766, 1.1182, 1.1387, 1.2047, 1.2031, 1.3352, 1.3302, 1.3870, 1.4235, 1.4504, 1.5063, 1.5383, 1.5549, 1.6056, 1.6289, 1.6400, 1.6664, 1.6832, 1.7110, 1.7261, 1.7435, 1.7681, 1.7786];
+    private static readonly double[] OverfitTrain = [1.0585, 0.9101, 0.6594, 0.5162, 0.6121, 0.4860, 0.4325, 0.4149, 0.3808, 0.3415, 0.2654, 0.3409, 0.2296, 0.2594, 0.1720, 0.1007, 0.1356, 0.0843, 0.0633, 0.0465, 0.0412, 0.0254, 0.0192, 0.0191, 0.0135, 0.0119, 0.0123, 0.0106, 0.0066, 0.0060, 0.0057, 0.0046, 0.0037, 0.0035, 0.0032, 0.0034, 0.0029, 0.0027, 0.0027, 0.0020];
+
+    [Fact]
+    public void The_first_step_of_an_overfitting_decline_is_no_sudden_drop()
+    {
+        var run = new RunBuilder().Series("train/loss", 13, OverfitTrain).Series("val/loss", 13, OverfitVal).Build();
+        Assert.Empty(Findings(run, "sudden-metric-drop"));
+    }
+
+    [Fact]
+    public void The_same_step_with_a_training_loss_that_jumps_there_is_a_sudden_drop()
+    {
+        // A changed data shard: the training loss jumps at the tenth evaluation instead of falling on.
+        var jumped = OverfitTrain.Select((x, i) => i == 9 ? 0.9 : x).ToArray();
+        var run = new RunBuilder().Series("train/loss", 13, jumped).Series("val/loss", 13, OverfitVal).Build();
+        var e = EvidenceOf<SuddenMetricDropEvidence>(Assert.Single(Findings(run, "sudden-metric-drop")));
+        Assert.Equal((117L, 130L), (e.FromStep, e.ToStep));
+    }
 }
