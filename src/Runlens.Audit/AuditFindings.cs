@@ -59,11 +59,15 @@ public static class AuditFindings
             // The leak comes first: what the run's own findings said (overfitting, perfect scores) was judged on leaked data.
             var lead = added.First(f => leak.Rules.Contains(f.Rule));
             var explains = leak.Rules.Where(r => r != lead.Rule).ToList();
-            merged = With(diagnosis, summary with
+            // The findings are the same, so the root causes already grouped stay (a record's copy keeps them).
+            merged = merged with
             {
-                Status = DiagnosisStatus.Critical,
-                Headline = $"Data leakage: {lead.Title}" + (explains.Count == 0 ? "" : $"; it explains {string.Join(", ", explains)}"),
-            }, findings);
+                Summary = summary with
+                {
+                    Status = DiagnosisStatus.Critical,
+                    Headline = $"Data leakage: {lead.Title}" + (explains.Count == 0 ? "" : $"; it explains {string.Join(", ", explains)}"),
+                },
+            };
         }
 
         return merged;
@@ -73,6 +77,7 @@ public static class AuditFindings
         new(diagnosis.Run, summary, findings, diagnosis.Coverage, diagnosis.ConfigChanges, diagnosis.NextSteps, diagnosis.Metrics)
         {
             Predictions = diagnosis.Predictions,
+            TrainingPredictions = diagnosis.TrainingPredictions,
         };
 
     /// <summary>The check's typed evidence (through its JSON form, so the keys are the audit JSON's), where the data is,

@@ -128,12 +128,14 @@ internal static class AnalyzeCommand
         IReadOnlyList<Analysis.Diagnoses.Diagnosis> diagnoses = new DiagnosisService(settings).DiagnoseAll(runs);
         if (dataDir is not null)
         {
-            if (await WithDataAuditAsync(diagnoses, dataDir, ct) is not { } audited)
+            var audited = await DiagnosisService.TryWithDataAuditAsync(diagnoses, dataDir, ct);
+            if (audited.Diagnoses is null)
             {
+                await Console.Error.WriteLineAsync("runlens: --data-dir " + audited.Error);
                 return ExitCodes.BadInput;
             }
 
-            diagnoses = audited;
+            diagnoses = audited.Diagnoses;
         }
 
         var renderer = format == "text"
@@ -147,21 +149,5 @@ internal static class AnalyzeCommand
 
         return await ReportOutput.WriteAsync(outFile, stream => renderer.Render(diagnoses, stream), "report",
             $"{diagnoses.Count} run{(diagnoses.Count == 1 ? "" : "s")}, {findings} findings");
-    }
-
-    /// <summary>The diagnoses with the <c>--data-dir</c> audit added, or null after one line on stderr. A method of its own:
-    /// the audit assembly loads only when a command asks for an audit.</summary>
-    private static async Task<IReadOnlyList<Analysis.Diagnoses.Diagnosis>?> WithDataAuditAsync(
-        IReadOnlyList<Analysis.Diagnoses.Diagnosis> diagnoses, string dataDir, CancellationToken ct)
-    {
-        try
-        {
-            return await DiagnosisService.WithDataAuditAsync(diagnoses, dataDir, ct);
-        }
-        catch (Runlens.Audit.AuditInputException ex)
-        {
-            await Console.Error.WriteLineAsync("runlens: --data-dir " + ex.Message);
-            return null;
-        }
     }
 }

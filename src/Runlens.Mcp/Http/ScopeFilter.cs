@@ -6,9 +6,10 @@ namespace Runlens.Mcp.Http;
 
 /// <summary>
 /// Over HTTP with bearer tokens, a tool runs only for a token with the scope it needs: <c>read</c> for a read-only tool,
-/// <c>write</c> for one that changes the store (<c>import_run</c>). The server's token check puts the token's scopes on
-/// the request's user as <see cref="ScopeClaim"/> claims; a request without an authenticated user (a server without
-/// <c>--auth</c>, or stdio) is not limited. A refusal is a tool error that names the token and the scope to ask for.
+/// <c>write</c> for one that changes the store (<c>import_run</c>) or reads the server's disk (<c>diagnose_run</c> with
+/// <c>data_dir</c>). The server's token check puts the token's scopes on the request's user as <see cref="ScopeClaim"/>
+/// claims; a request without an authenticated user (a server without <c>--auth</c>, or stdio) is not limited. A refusal
+/// is a tool error that names the token and the scope to ask for.
 /// </summary>
 internal static class ScopeFilter
 {
@@ -22,11 +23,12 @@ internal static class ScopeFilter
             if (request.User is { Identity.IsAuthenticated: true } user)
             {
                 var tool = request.MatchedPrimitive as McpServerTool;
-                var needed = tool?.ProtocolTool.Annotations?.ReadOnlyHint == true ? "read" : "write";
+                var readsDisk = ReadsServerDisk(request.Params);
+                var needed = tool?.ProtocolTool.Annotations?.ReadOnlyHint == true && !readsDisk ? "read" : "write";
                 if (!user.HasClaim(ScopeClaim, needed))
                 {
                     var name = request.Params?.Name ?? "tool";
-                    var what = needed == "write" ? "changes the store" : "reads runs";
+                    var what = readsDisk ? "reads the server's disk with data_dir" : needed == "write" ? "changes the store" : "reads runs";
                     return ValueTask.FromResult(new CallToolResult
                     {
                         IsError = true,
@@ -37,4 +39,12 @@ internal static class ScopeFilter
 
             return next(request, cancellationToken);
         };
+
+    /// <summary>A call that names a folder on the server's machine (<c>diagnose_run</c>'s <c>data_dir</c>) reads the
+    /// server's disk as <c>import_run</c> does, so it needs the same <c>write</c> scope.</summary>
+    private static bool ReadsServerDisk(CallToolRequestParams? call) =>
+        call?.Arguments is { } arguments
+        && arguments.TryGetValue("data_dir", out var dir)
+        && (dir.ValueKind != System.Text.Json.JsonValueKind.String || !string.IsNullOrWhiteSpace(dir.GetString()))
+        && dir.ValueKind != System.Text.Json.JsonValueKind.Null;
 }

@@ -4,6 +4,7 @@ using ModelContextProtocol.Server;
 using Runlens.Analysis.Comparison;
 using Runlens.Analysis.Findings;
 using Runlens.Analysis.Rules;
+using Runlens.Pipeline.Diagnosing;
 using Runlens.Reports.Contracts;
 
 namespace Runlens.Mcp.Tools;
@@ -29,11 +30,14 @@ internal sealed class AnalysisTools(McpRunContext context)
         + "signals), a merged recommended config diff and next steps; when predictions were uploaded for the run, their "
         + "metrics ('predictions') and the data and label rules too. With compact=true (default) the per-series statistics "
         + "('metrics') and the run's config are left out (get_run has them): typically 3-15 KB; compact=false adds them. "
-        + "min_severity keeps only findings (and root causes) at or above that level. explain_rule explains a finding's rule.")]
+        + "min_severity keeps only findings (and root causes) at or above that level. data_dir (a folder of the run's training "
+        + "data on the server's machine, as `runlens analyze RUN --data-dir DIR`) adds the data audit's findings: a label "
+        + "leaked into a feature, validation rows copied from training, etc. explain_rule explains a finding's rule.")]
     public Task<string> DiagnoseRunAsync(
         [Description("Run id, or the run's exact name when it is unique.")] string run,
         [Description("Lowest severity of the findings to return: info (all, default), warning, or error.")] string min_severity = "info",
         [Description("Leave out per-series statistics and the run's config (default true) to keep the answer small.")] bool compact = true,
+        [Description("Optional: absolute path (or relative to the server's working folder) of the run's training data on the server's machine; its audit joins the diagnosis.")] string? data_dir = null,
         CancellationToken cancellationToken = default) =>
         ToolError.GuardAsync(DiagnoseRun, async () =>
         {
@@ -44,6 +48,12 @@ internal sealed class AnalysisTools(McpRunContext context)
 
             var record = await context.ResolveAsync(run, "run", cancellationToken).ConfigureAwait(false);
             var diagnosis = await context.DiagnoseAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrWhiteSpace(data_dir))
+            {
+                var audited = await DiagnosisService.TryWithDataAuditAsync([diagnosis], Path.GetFullPath(data_dir), cancellationToken).ConfigureAwait(false);
+                diagnosis = audited.Diagnoses is { } d ? d[0] : throw ToolError.Bad("data_dir: " + audited.Error);
+            }
+
             var doc = DiagnosisDocument.From(diagnosis);
             if (floor > Severity.Info)
             {

@@ -56,4 +56,24 @@ public sealed class DiagnosisService
         var audit = await Audit.AuditRunner.RunAsync(dataDir, new Audit.AuditOptions(), null, cancellationToken).ConfigureAwait(false);
         return [.. diagnoses.Select(d => Audit.AuditFindings.Merge(d, audit))];
     }
+
+    /// <summary><see cref="WithDataAuditAsync"/> for hosts that report a folder which cannot be audited as bad input: the
+    /// diagnoses with the audit added, or the reason (no such folder, nothing to audit in it) and no diagnoses. The CLI's
+    /// <c>--data-dir</c> and the MCP tool <c>diagnose_run</c>'s <c>data_dir</c> both come here, so they add the same
+    /// findings to the same diagnosis.</summary>
+    public static async Task<DataAuditOutcome> TryWithDataAuditAsync(IReadOnlyList<Diagnosis> diagnoses, string dataDir, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return new DataAuditOutcome(await WithDataAuditAsync(diagnoses, dataDir, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Audit.AuditInputException ex)
+        {
+            return new DataAuditOutcome(null, ex.Message);
+        }
+    }
 }
+
+/// <summary>What <see cref="DiagnosisService.TryWithDataAuditAsync"/> gives: the audited diagnoses, or why the folder could
+/// not be audited.</summary>
+public sealed record DataAuditOutcome(IReadOnlyList<Diagnosis>? Diagnoses, string? Error);

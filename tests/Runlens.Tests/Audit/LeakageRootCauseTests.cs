@@ -55,4 +55,24 @@ public sealed class LeakageRootCauseTests
         static List<string?> Errors(JsonElement d) => [.. d.GetProperty("findings").EnumerateArray()
             .Where(f => f.GetProperty("severity").GetString() == "error").Select(f => f.GetProperty("rule").GetString())];
     }
+    /// <summary>The audit's findings join the diagnosis without losing what the predictions gave it: the validation and
+    /// the training-set predictions' sections are the same with and without <c>--data-dir</c>.</summary>
+    [Fact]
+    public async Task The_data_audit_keeps_the_validation_and_training_predictions_sections()
+    {
+        const string id = "leakage--duplicates--s0";
+        using var truth = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Run(id), "truth.json")));
+        var log = Path.Combine(Run(id), truth.RootElement.GetProperty("log").GetString()!);
+        var predictions = Path.Combine(Run(id), truth.RootElement.GetProperty("predictions").GetString()!);
+        string[] args = ["analyze", log, "--predictions", predictions, "--training-predictions", predictions, "--format", "json"];
+        var plain = await RunlensProcess.RunAsync(args);
+        var audited = await RunlensProcess.RunAsync([.. args, "--data-dir", Path.Combine(Run(id), "data")]);
+        Assert.True(plain.ExitCode == 0, plain.StdErr);
+        Assert.True(audited.ExitCode == 0, audited.StdErr);
+        var before = JsonDocument.Parse(plain.StdOut).RootElement;
+        var after = JsonDocument.Parse(audited.StdOut).RootElement;
+        Assert.Equal(before.GetProperty("training_predictions").GetRawText(), after.GetProperty("training_predictions").GetRawText());
+        Assert.Equal(before.GetProperty("predictions").GetRawText(), after.GetProperty("predictions").GetRawText());
+        Assert.Equal("leakage", after.GetProperty("root_causes")[0].GetProperty("id").GetString());
+    }
 }

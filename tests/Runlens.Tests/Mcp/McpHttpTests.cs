@@ -135,6 +135,20 @@ public sealed class McpHttpTests
         Assert.Contains("\"total\":1", listed.Text, StringComparison.Ordinal);
         Assert.Single(await server.Store.ListRecordsAsync(new Runlens.Storage.RecordQuery()));
 
+        // diagnose_run reads for a read token, but with data_dir it reads the server's disk, as import_run does
+        using (var answer = System.Text.Json.JsonDocument.Parse(imported.Text))
+        {
+            var run = answer.RootElement.GetProperty("runs")[0].GetProperty("id").GetString()!;
+            Assert.False((await CallAsync(reader, "diagnose_run", new() { ["run"] = run })).Error);
+            var disk = await CallAsync(reader, "diagnose_run", new() { ["run"] = run, ["data_dir"] = folder });
+            Assert.True(disk.Error);
+            Assert.Equal("diagnose_run: token 'dashboard' lacks the write scope; this tool reads the server's disk with data_dir, so it needs a token with the write scope in the server's tokens file.", disk.Text);
+            var data = Path.Combine(Fixtures.RepoRoot, "bench", "diagnosis", "runs", "leakage--target-feature--s2", "data");
+            var withData = await CallAsync(writer, "diagnose_run", new() { ["run"] = run, ["data_dir"] = data });
+            Assert.False(withData.Error, withData.Text);
+            Assert.Contains("\"rule\":\"feature-encodes-label\"", withData.Text, StringComparison.Ordinal);
+        }
+
         // a token listed without the read scope reads over MCP exactly as over the API, where every writer reads (an
         // MLflow client reads the run it writes to)
         await using var ingest = await ConnectAsync(server, WriteOnlyToken);

@@ -81,4 +81,37 @@ public sealed class OneDiagnosisEverywhereTests
         Assert.Equal(1, (int)doc["findings"]!.AsArray().Single(f => (string?)f!["rule"] == "early-stopping")!["evidence"]!["patience"]!);
         Assert.NotEqual(first.Cli, second.Cli);
     }
+    /// <summary>A run whose validation accuracy reaches 1.0 because one input column is the label: the curves cannot tell
+    /// it from an easy task, the training data can. <c>runlens analyze RUN-ID --data-dir DATA</c> and the MCP tool
+    /// <c>diagnose_run</c> with <c>data_dir</c> add the same audit findings and give the same bytes, leakage first.</summary>
+    [Fact]
+    public async Task The_cli_and_mcp_add_the_same_data_audit_to_a_stored_run()
+    {
+        using var dir = new TempDir();
+        var benchRun = Path.Combine(Fixtures.RepoRoot, "bench", "diagnosis", "runs", "leakage--target-feature--s2");
+        var data = Path.Combine(benchRun, "data");
+        var storePath = dir.File("runlens.db");
+        string id;
+        await using (var store = await SqliteRunStore.OpenAsync(storePath))
+        {
+            var run = Assert.Single((await ImporterCatalog.ImportAsync(Path.Combine(benchRun, "log"))).Runs);
+            id = run.Identity.Id;
+            await store.SaveRunAsync(run);
+        }
+
+        var cli = await RunlensProcess.RunInAsync(dir.Path, "analyze", id, "--store", storePath, "--data-dir", data, "--format", "json");
+        Assert.True(cli.ExitCode == 0, cli.StdErr);
+        await using var mcp = await McpServer.StartAsync(storePath);
+        var fromMcp = await mcp.TextAsync("diagnose_run", new() { ["run"] = id, ["compact"] = false, ["data_dir"] = data });
+        Assert.Equal(JsonNode.Parse(cli.StdOut)!.ToJsonString(Compact), fromMcp);
+
+        var doc = JsonNode.Parse(cli.StdOut)!;
+        Assert.Equal("leakage", (string?)doc["root_causes"]![0]!["id"]);
+        Assert.Contains(doc["findings"]!.AsArray(), f => (string?)f!["rule"] == "feature-encodes-label");
+        var without = JsonNode.Parse(await mcp.TextAsync("diagnose_run", new() { ["run"] = id, ["compact"] = false }))!;
+        Assert.DoesNotContain(without["findings"]!.AsArray(), f => (string?)f!["rule"] == "feature-encodes-label");
+
+        var missing = await mcp.ErrorAsync("diagnose_run", new() { ["run"] = id, ["data_dir"] = Path.Combine(dir.Path, "no-such-folder") });
+        Assert.StartsWith("diagnose_run: data_dir: ", missing, StringComparison.Ordinal);
+    }
 }
