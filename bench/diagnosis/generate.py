@@ -5,6 +5,7 @@ show one condition, written the way real trainers write their logs, with a truth
     nice /usr/bin/python3 bench/diagnosis/generate.py              # every run not written yet (resumable)
     nice /usr/bin/python3 bench/diagnosis/generate.py --only lr-too  # runs whose id contains the text
     /usr/bin/python3 bench/diagnosis/generate.py --truth-only       # rewrite labels from conditions.json, no training
+                                                                     # (of seeds 0-7, or of --seeds)
     /usr/bin/python3 bench/diagnosis/generate.py --data-only        # write data/ of the runs that carry it, no training
     /usr/bin/python3 bench/diagnosis/generate.py --table            # the conditions table for README.md
 
@@ -148,9 +149,9 @@ def write_data(todo, out_root):
     print("wrote the data of %d runs" % n)
 
 
-def rewrite_truth(conditions, out_root):
+def rewrite_truth(conditions, out_root, seeds):
     n = 0
-    for condition, variant, seed, run_id in run_ids(SEEDS):
+    for condition, variant, seed, run_id in run_ids(seeds):
         path = os.path.join(out_root, run_id, "truth.json")
         if not os.path.exists(path):
             continue
@@ -208,8 +209,9 @@ def main():
         table(conditions)
         return
     os.makedirs(args.out, exist_ok=True)
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else SEEDS
     if args.truth_only:
-        rewrite_truth(conditions, args.out)
+        rewrite_truth(conditions, args.out, seeds)
         return
 
     if args.configs_only:
@@ -221,7 +223,6 @@ def main():
         return
 
     torch.set_num_threads(1)
-    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else SEEDS
     todo = [r for r in run_ids(seeds) if args.only is None or args.only in r[3]]
     if args.data_only:
         write_data(todo, args.out)

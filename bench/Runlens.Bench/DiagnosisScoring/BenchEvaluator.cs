@@ -8,8 +8,9 @@ namespace Runlens.Bench.DiagnosisScoring;
 /// <summary>Diagnoses benchmark runs and reduces each diagnosis to a <see cref="RunOutcome"/>.</summary>
 internal static class BenchEvaluator
 {
+    /// <summary>Every run rule's and data-audit check's default severity, by slug.</summary>
     private static readonly ImmutableDictionary<string, Severity> DefaultSeverity =
-        RuleCatalog.All.ToImmutableDictionary(r => r.Descriptor.Slug, r => r.Descriptor.DefaultSeverity, StringComparer.Ordinal);
+        global::Runlens.Audit.AuditCatalog.Descriptors.ToImmutableDictionary(d => d.Slug, d => d.DefaultSeverity, StringComparer.Ordinal);
 
     public static async Task<RunOutcome> EvaluateAsync(BenchRun run, CancellationToken cancellationToken = default)
     {
@@ -32,13 +33,12 @@ internal static class BenchEvaluator
         }
     }
 
-    /// <summary>The outcome of a diagnosis: which run rules fired (at or above their default severity), which findings
-    /// (run rules and data-audit checks) reported errors,
-    /// the first root cause and the best step.</summary>
+    /// <summary>The outcome of a diagnosis: which rules fired (run rules, and on runs with data/ the data-audit checks, each
+    /// at or above its default severity), which findings reported errors, the first root cause and the best step.</summary>
     public static RunOutcome Outcome(BenchRun run, Analysis.Diagnoses.Diagnosis diagnosis, string format)
     {
-        // Only the run rules are scored: data-audit findings (runs with data/) describe the data, and show in the root cause
-        // and among the errors.
+        // The data-audit checks are scored like run rules: a fault that only the training data shows (a feature column
+        // that encodes the label) is labelled with the check that can see it.
         var fired = diagnosis.Findings
             .Where(f => DefaultSeverity.TryGetValue(f.Rule, out var floor) && f.Severity >= floor)
             .Select(f => f.Rule).Distinct().Order(StringComparer.Ordinal).ToImmutableArray();

@@ -6,6 +6,9 @@ namespace Runlens.Bench.DiagnosisScoring;
 /// <summary>Prints a split's figures as Markdown tables (readable in a terminal, pasteable into the README). Renders only.</summary>
 internal static class BenchReport
 {
+    private static readonly ImmutableHashSet<string> AuditChecks =
+        [.. global::Runlens.Audit.AuditCatalog.All.Select(c => c.Descriptor.Slug)];
+
     public static string Title(string split) => split == BenchTruth.Tuning ? "tuning (seeds 0-1)" : "held-out (seeds 2 and up)";
 
     public static void Write(TextWriter w, SplitScore score, CauseTable causes, ImmutableHashSet<string> ignored, bool misses = true)
@@ -26,10 +29,18 @@ internal static class BenchReport
         }
 
         var idle = score.Rules.Where(r => !r.Active).Select(r => r.Rule).ToList();
-        if (idle.Count > 0)
+        var idleChecks = idle.Where(AuditChecks.Contains).ToList();
+        var idleRules = idle.Where(r => !AuditChecks.Contains(r)).ToList();
+        if (idleRules.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine("Neither needed nor fired: " + string.Join(", ", idle) + ".");
+            w.WriteLine("Neither needed nor fired: " + string.Join(", ", idleRules) + ".");
+        }
+
+        if (idleChecks.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("Data-audit checks neither needed nor fired: " + string.Join(", ", idleChecks) + ".");
         }
 
         w.WriteLine();

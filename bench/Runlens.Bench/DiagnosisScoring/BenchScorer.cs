@@ -6,10 +6,12 @@ namespace Runlens.Bench.DiagnosisScoring;
 /// <summary>Scores outcomes against their truth, per split. Pure.</summary>
 internal static class BenchScorer
 {
-    /// <summary>The rules scored: the catalogue without those that need several runs (seed variance) and the ignored ones.</summary>
+    /// <summary>The rules scored: the run rules without those that need several runs (seed variance), then the data-audit
+    /// checks (they judge the runs that carry data/), without the ignored ones.</summary>
     public static ImmutableArray<string> ScoredRules(ImmutableHashSet<string> ignored) =>
-        [.. RuleCatalog.All.Where(r => r.Descriptor.Category != RuleCategory.AcrossRuns && !ignored.Contains(r.Descriptor.Slug))
-            .Select(r => r.Descriptor.Slug)];
+        [.. RuleCatalog.All.Where(r => r.Descriptor.Category != RuleCategory.AcrossRuns).Select(r => r.Descriptor.Slug)
+            .Concat(global::Runlens.Audit.AuditCatalog.All.Select(c => c.Descriptor.Slug))
+            .Where(slug => !ignored.Contains(slug))];
 
     public static SplitScore Score(string split, IReadOnlyList<RunOutcome> outcomes, CauseTable causes, ImmutableHashSet<string> ignored)
     {

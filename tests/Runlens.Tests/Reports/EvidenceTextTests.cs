@@ -14,7 +14,8 @@ public sealed class EvidenceTextTests
         var evidence = new LabelNoiseEvidence("validation-predictions", 2000, 201, 0.1005, 0.13, 0.05, 4, 0.83,
             [new ClassThreshold("2", 0, double.NaN), new ClassThreshold("3", 120, 0.8123)],
             [new LabelPair("3", "2", 19)],
-            [new SuspectedLabel("268", "3", "2", 0.01009, 0.9022, 0.8921), new SuspectedLabel("17", "2", "3", 0.1, 0.85, 0.75)]);
+            [new SuspectedLabel("268", "3", "2", 0.01009, 0.9022, 0.8921), new SuspectedLabel("17", "2", "3", 0.1, 0.85, 0.75)],
+            double.NaN, 0.15);
         var items = EvidenceText.Items(evidence).ToDictionary(i => i.Label, i => i.Value);
 
         Assert.Equal("268: given 3, suspected 2, p given 0.01009, p suspected 0.9022, margin 0.8921; 17: given 2, suspected 3, p given 0.1, p suspected 0.85, margin 0.75",

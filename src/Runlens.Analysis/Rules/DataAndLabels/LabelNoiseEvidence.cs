@@ -15,4 +15,6 @@ public sealed record LabelNoiseEvidence(
     double Accuracy,
     ImmutableArray<ClassThreshold> ClassThresholds,
     ImmutableArray<LabelPair> TopPairs,
-    ImmutableArray<SuspectedLabel> SuspectedExamples) : Evidence;
+    ImmutableArray<SuspectedLabel> SuspectedExamples,
+    double ValLossRise,
+    double ThresholdValLossRise) : Evidence;

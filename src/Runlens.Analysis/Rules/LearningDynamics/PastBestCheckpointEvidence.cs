@@ -20,4 +20,6 @@ public sealed record PastBestCheckpointEvidence(
     int CheckpointsSaved,
     double MedianChangeBetweenEvals,
     double RelativeGainOnFirst,
-    double RelativeTrainLossDrop) : Evidence, ISeriesEvidence;
+    double RelativeTrainLossDrop,
+    double GapShareOfGain,
+    double ThresholdShareOfGain) : Evidence, ISeriesEvidence;

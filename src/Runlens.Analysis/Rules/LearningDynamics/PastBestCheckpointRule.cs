@@ -13,7 +13,8 @@ public sealed class PastBestCheckpointRule : IRule
         new RuleOption("min_evals_past", 2, "Evaluations after the best one before the rule fires"),
         new RuleOption("min_relative_gap", 0.01, "Smallest relative gap between the final and the best value"),
         new RuleOption("error_gap", 0.10, "Relative gap from which the finding is an error"),
-        new RuleOption("noise_factor", 3, "A gap no larger than this many median changes between evaluations, reached by ups and downs, is noise: information only"));
+        new RuleOption("noise_factor", 3, "A gap no larger than this many median changes between evaluations, reached by ups and downs, is noise: information only"),
+        new RuleOption("min_share_of_gain", 0.01, "A gap smaller than this share of what the run gained before its best (first evaluation to best) leaves the final weights practically as good: information only"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -56,6 +57,14 @@ public sealed class PastBestCheckpointRule : IRule
         }
 
         var typicalChange = SeriesMath.MedianAbsoluteChange(v);
+
+        // A gap is judged against what the run gained too: relative to a best value near zero (a loss that converged to
+        // 0.0006) a drift of a hundred-thousandth is "1%", though the final weights gave back nothing the run had won.
+        var first = Array.FindIndex(v, double.IsFinite);
+        var gain = first >= 0 && first < b ? (greater ? best.Value - v[first] : v[first] - best.Value) : double.NaN;
+        var shareOfGain = gain > 0 && double.IsFinite(final.Value) ? Math.Abs(final.Value - best.Value) / gain : double.NaN;
+        var minShare = context.Option("min_share_of_gain");
+        var practicallyBest = shareOfGain < minShare;
         var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
         // A run that learned nothing has no best checkpoint worth keeping: its "best" is where a flat curve happened to dip.
         var progress = LearningProgress.Of(run, metric, greater);
@@ -76,7 +85,9 @@ public sealed class PastBestCheckpointRule : IRule
             CheckpointsSaved: run.Run.Checkpoints.Length,
             MedianChangeBetweenEvals: typicalChange,
             RelativeGainOnFirst: progress.GainOnFirst,
-            RelativeTrainLossDrop: progress.RelativeTrainLossDrop);
+            RelativeTrainLossDrop: progress.RelativeTrainLossDrop,
+            GapShareOfGain: shareOfGain,
+            ThresholdShareOfGain: minShare);
 
         var recs = new List<Recommendation>();
         if (checkpoint is not null)
@@ -105,7 +116,7 @@ public sealed class PastBestCheckpointRule : IRule
 
         var severity = gap >= context.Option("error_gap") ? Severity.Error : Severity.Warning;
 
-        if (noisy || progress.NeverLearned)
+        if (noisy || progress.NeverLearned || practicallyBest)
         {
             severity = Severity.Info;
         }
@@ -155,6 +166,7 @@ public sealed class PastBestCheckpointRule : IRule
             severity,
             0.9,
             $"The final {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best {Format.Number(best.Value)} at step {Format.Step(best.Step)}: {Format.Step(stepsPast)} steps ({f - b} evaluations) past the best checkpoint"
+                + (practicallyBest && !progress.NeverLearned ? $"; but that is {Format.Percent(shareOfGain)} of the {Format.Number(gain)} the run gained before its best (under {Format.Percent(minShare)}): the final weights are practically as good" : "")
                 + (progress.NeverLearned && !noisy ? $"; but {metric.Key} never improved on its first evaluation by {Format.Percent(LearningProgress.MinGain)} and the training loss fell less than {Format.Percent(LearningProgress.MinTrainDrop)}, so no checkpoint of this run is worth keeping" : ""),
             evidence,
             [best.Step, final.Step],

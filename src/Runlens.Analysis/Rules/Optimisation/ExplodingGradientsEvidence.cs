@@ -11,6 +11,7 @@ public sealed record ExplodingGradientsEvidence(
     double MaxValue,
     long? MaxStep,
     int Jumps,
+    int SpreadJumps,
     double ThresholdJumpFactor,
     long? FirstJumpStep,
     ImmutableArray<long> JumpSteps,

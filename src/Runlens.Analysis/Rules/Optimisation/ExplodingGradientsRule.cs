@@ -3,7 +3,8 @@ using Runlens.Analysis.Signals;
 
 namespace Runlens.Analysis.Rules.Optimisation;
 
-/// <summary>RL0203: the gradient norm jumps by orders of magnitude, is persistently huge, or becomes NaN/Infinity.</summary>
+/// <summary>RL0203: the gradient norm jumps by orders of magnitude (at a logged step, or inside a logging window as its
+/// logged spread shows), is persistently huge, or becomes NaN/Infinity.</summary>
 public sealed class ExplodingGradientsRule : IRule
 {
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
@@ -40,11 +41,27 @@ public sealed class ExplodingGradientsRule : IRule
         var lrRise = context.Option("lr_rise");
         var jumps = new List<int>();
         var lrDriven = 0;
+        var spreadJumps = 0;
+
+        // A trainer that logs the norm of one step in each logging window and the spread of the norms over the window
+        // (grad_norm_std) shows a burst between two logged steps only in the spread. Some norm in a window is at least
+        // std / √2 (whether the spread is the population or the sample standard deviation, over two or more steps), so a
+        // window whose spread is that large is a jump inside it, though its logged norm is not.
+        var vocab = new TrainerVocabulary(context.Run.Run);
+        var spread = SpreadAt(vocab.GradNormStd);
         for (var i = 0; i < v.Length; i++)
         {
             // The first window has no block before it: judge its points against the logs before them once there are five.
             var baseline = i < window ? (i >= 5 ? SeriesMath.Median(v.AsSpan(0, i)) : double.NaN) : stats.Before(i).Median;
-            if (!(double.IsFinite(v[i]) && baseline > 0 && v[i] >= factor * baseline))
+            if (!(baseline > 0))
+            {
+                continue;
+            }
+
+            var logged = double.IsFinite(v[i]) && v[i] >= factor * baseline;
+            var inWindow = !logged && spread is not null && spread.TryGetValue(points[i].Step, out var std)
+                && double.IsFinite(std) && std / Math.Sqrt(2) >= factor * baseline;
+            if (!logged && !inWindow)
             {
                 continue;
             }
@@ -67,6 +84,7 @@ public sealed class ExplodingGradientsRule : IRule
             }
 
             jumps.Add(i);
+            spreadJumps += inWindow ? 1 : 0;
         }
 
         var huge = median > context.Option("huge_norm");
@@ -82,7 +100,6 @@ public sealed class ExplodingGradientsRule : IRule
         }
 
         var maxIndex = SeriesMath.ArgBest(v, greaterIsBetter: true);
-        var vocab = new TrainerVocabulary(context.Run.Run);
         var clip = vocab.MaxGradNorm;
 
         // Bursts: without clipping nothing caps the update a burst makes, so one jump in norms that swing from log to log
@@ -99,6 +116,7 @@ public sealed class ExplodingGradientsRule : IRule
             MaxValue: maxIndex >= 0 ? v[maxIndex] : double.NaN,
             MaxStep: maxIndex >= 0 ? grad.Points[maxIndex].Step : null,
             Jumps: jumps.Count,
+            SpreadJumps: spreadJumps,
             ThresholdJumpFactor: factor,
             FirstJumpStep: jumps.Count > 0 ? grad.Points[jumps[0]].Step : null,
             JumpSteps: [.. jumps.Take(10).Select(i => grad.Points[i].Step)],
@@ -118,6 +136,7 @@ public sealed class ExplodingGradientsRule : IRule
                 ? $"Gradient norm is huge throughout: median {Format.Number(median)}, up to {Format.Number(v[maxIndex])} at step {Format.Step(grad.Points[maxIndex].Step)} (healthy runs sit near 0.2–1)"
                 : jumps.Count > 0
                     ? $"Gradient norm jumped {jumps.Count} time{(jumps.Count == 1 ? "" : "s")} to ≥{Format.Number(factor)}× its recent median, first at step {Format.Step(grad.Points[jumps[0]].Step)} (max {Format.Number(v[maxIndex])})"
+                        + (spreadJumps > 0 ? $"; {spreadJumps} of the jumps fell between logged steps, shown by a grad_norm_std at least {Format.Number(factor * Math.Sqrt(2))}× the recent median" : "")
                     : $"Gradient norms are noisy but did not jump: grad_norm_std {Format.Number(gradStd)} around a median of {Format.Number(median)}, no norm {Format.Number(factor)}× its recent median (above {Format.Number(context.Option("std_concerning"))} is unstable for norms clipped near 0.5)";
 
         var recs = new List<Recommendation>();
@@ -160,5 +179,22 @@ public sealed class ExplodingGradientsRule : IRule
             recs,
             "Gradients far larger than usual make single updates move the weights a long way: training becomes unstable, and a non-finite gradient destroys the weights.",
             grad.Key);
+    }
+
+    /// <summary>The logged spread of the gradient norm by step, or null when none is logged.</summary>
+    private static Dictionary<long, double>? SpreadAt(Model.Series? spread)
+    {
+        if (spread is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var at = new Dictionary<long, double>(spread.Count);
+        foreach (var p in spread.Points)
+        {
+            at[p.Step] = p.Value;
+        }
+
+        return at;
     }
 }

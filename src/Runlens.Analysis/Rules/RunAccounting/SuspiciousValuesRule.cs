@@ -68,8 +68,43 @@ public sealed class SuspiciousValuesRule : IRule
             yield break;
         }
 
-        var zeros = train.Points.Where(p => p.Value == 0.0).ToList();
-        if (zeros.Count < context.Option("min_zero_points"))
+        // A trainer that rounds the loss it logs (the HF Trainer keeps 4 decimals) writes 0.0 for any loss under half a
+        // unit of its last decimal. In such a log, zeros scattered among the smallest non-zero values are a loss hovering
+        // around that half unit, rounded down now and then: they are not counted. A stretch of min_zero_points or more
+        // zeros in a row is a loss that stayed under the log's precision, and counts as before.
+        var minZeros = (int)context.Option("min_zero_points");
+        var resolution = LogResolution(train);
+        var zeros = new List<SeriesPoint>();
+        var rounded = 0;
+        var stretch = new List<SeriesPoint>();
+        void EndStretch()
+        {
+            if (resolution is null || stretch.Count >= minZeros)
+            {
+                zeros.AddRange(stretch);
+            }
+            else
+            {
+                rounded += stretch.Count;
+            }
+
+            stretch.Clear();
+        }
+
+        foreach (var p in train.Points)
+        {
+            if (p.Value == 0.0)
+            {
+                stretch.Add(p);
+            }
+            else
+            {
+                EndStretch();
+            }
+        }
+
+        EndStretch();
+        if (zeros.Count < minZeros)
         {
             yield break;
         }
@@ -86,11 +121,35 @@ public sealed class SuspiciousValuesRule : IRule
                 ZeroFraction: fraction,
                 FirstStep: zeros[0].Step,
                 LastStep: zeros[^1].Step,
-                Threshold: context.Option("min_zero_points")),
+                Threshold: context.Option("min_zero_points"),
+                LogResolution: resolution,
+                RoundedZeroPoints: rounded),
             [zeros[0].Step],
             [Recommendation.Do("Check for label leakage (the label or an ID that determines it among the inputs), duplicated train/validation examples, a trivially easy task, or a loss that ignores most tokens (e.g. all labels masked with -100).")],
             "A real training loss is essentially never exactly zero: the model can read the answer from its inputs, or the loss is computed over (almost) nothing.",
             train.Key);
+    }
+
+    /// <summary>The resolution a series was rounded to when logged: the coarsest 10^-d (d = 1..6) of which every finite
+    /// value is a whole multiple, from at least 10 non-zero values; null when the values are not rounded.</summary>
+    internal static double? LogResolution(Series series)
+    {
+        var values = series.Points.Select(p => p.Value).Where(v => double.IsFinite(v) && v != 0).ToArray();
+        if (values.Length < 10)
+        {
+            return null;
+        }
+
+        for (var d = 1; d <= 6; d++)
+        {
+            var scale = Math.Pow(10, d);
+            if (values.All(v => Math.Abs((v * scale) - Math.Round(v * scale)) <= 1e-6))
+            {
+                return 1 / scale;
+            }
+        }
+
+        return null;
     }
 
     private static IEnumerable<Finding> PerfectAccuracyWithZeroF1(RuleContext context)

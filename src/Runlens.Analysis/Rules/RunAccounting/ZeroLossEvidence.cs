@@ -10,4 +10,6 @@ public sealed record ZeroLossEvidence(
     double ZeroFraction,
     long FirstStep,
     long LastStep,
-    double Threshold) : Evidence, ISeriesEvidence;
+    double Threshold,
+    double? LogResolution,
+    int RoundedZeroPoints) : Evidence, ISeriesEvidence;

@@ -94,6 +94,34 @@ public sealed class GradientRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Exploding_counts_bursts_between_logged_steps_that_the_logged_spread_shows()
+    {
+        // A recurrent net without clipping, logging every 5th step's norm (steady near 0.5) and the spread of the norms
+        // over each window (grad_norm_std, near 0.1): two windows spread 12 and 15, so each held a norm of at least
+        // 12 / √2 = 8.5, more than 10x the median 0.5, that no logged step caught.
+        var g = HealthyGradNorm(120, 2).Select(x => x + 0.2).ToArray();
+        var spread = RunBuilder.Noise(120, 0.02, 3).Select(e => Math.Abs(0.1 + e)).ToArray();
+        spread[60] = 12;
+        spread[95] = 15;
+        var run = new RunBuilder("lightning-csv").Series("train/loss", 5, RunBuilder.Falling(120, 1.1, 0.9, 0.05))
+            .Series("train/grad_norm", 5, g).Series("train/grad_norm_std", 5, spread).Config("learning_rate", 0.05).Build();
+        var f = Assert.Single(Findings(run, "exploding-gradients"));
+        var e = EvidenceOf<ExplodingGradientsEvidence>(f);
+        Assert.Equal(Severity.Error, f.Severity); // two jumps
+        Assert.Equal(2, e.Jumps);
+        Assert.Equal(2, e.SpreadJumps);
+        Assert.Equal(305L, e.FirstJumpStep);
+        Assert.Contains("between logged steps", f.Title, StringComparison.Ordinal);
+
+        // Spreads of 6 imply a norm of at least 4.2, under 10x the median: no jump, and the steady logged norms are fine.
+        spread[60] = 6;
+        spread[95] = 6;
+        var milder = new RunBuilder("lightning-csv").Series("train/loss", 5, RunBuilder.Falling(120, 1.1, 0.9, 0.05))
+            .Series("train/grad_norm", 5, g).Series("train/grad_norm_std", 5, spread).Config("learning_rate", 0.05).Build();
+        Assert.Empty(Findings(milder, "exploding-gradients"));
+    }
+
+    [Fact]
     public void Exploding_does_not_count_jumps_that_come_with_a_restarted_learning_rate_schedule()
     {
         // A resume at step 700 restarts a decayed schedule: the rate climbs from 1e-5 back to 3e-3 and the norms jump 50x.

@@ -108,6 +108,34 @@ public sealed class LabelNoiseRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Is_info_when_the_predictions_come_from_a_model_trained_well_past_its_best_validation_loss()
+    {
+        // The same noisy predictions: a warning from a run whose validation loss levelled off, information from one whose
+        // validation loss ended 40% above its minimum with the final weights kept (a memorising, overconfident model).
+        var (ctx, _) = Generate(800, 4, 0.1, 4.0, seed: 9);
+        double[] levelled = [1.2, 0.8, 0.6, 0.55, 0.54, 0.54, 0.55, 0.54];
+        double[] rising = [1.2, 0.8, 0.6, 0.5, 0.55, 0.6, 0.65, 0.7];
+        Run WithValLoss(double[] val) => new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(20, 1.6, 0.1, 0.02))
+            .Series("val/loss", 125, val).Build();
+
+        var warning = Assert.Single(Findings(WithValLoss(levelled), ctx, "label-noise"));
+        Assert.Equal(Severity.Warning, warning.Severity);
+        Assert.Equal(0.0, EvidenceOf<LabelNoiseEvidence>(warning).ValLossRise, 3);
+
+        var info = Assert.Single(Findings(WithValLoss(rising), ctx, "label-noise"));
+        Assert.Equal(Severity.Info, info.Severity);
+        Assert.Equal(0.4, EvidenceOf<LabelNoiseEvidence>(info).ValLossRise, 9);
+        Assert.Equal(0.15, EvidenceOf<LabelNoiseEvidence>(info).ThresholdValLossRise);
+        Assert.Contains("memorising", info.Title, StringComparison.Ordinal);
+
+        // The trainer stopped early and reloaded its best checkpoint: the predictions are the best weights', a warning.
+        var reloaded = new RunBuilder().Series("train/loss", 50, RunBuilder.Falling(20, 1.6, 0.1, 0.02)).Series("val/loss", 125, rising)
+            .Trainer(t => t with { BestCheckpoint = "out/checkpoint-500", BestStep = 500, ShouldTrainingStop = true, EarlyStopping = new EarlyStoppingState(3, 0.0, 4) })
+            .Build();
+        Assert.Equal(Severity.Warning, Assert.Single(Findings(reloaded, ctx, "label-noise")).Severity);
+    }
+
+    [Fact]
     public void No_finding_without_probabilities_or_predictions()
     {
         var (ctx, _) = Generate(500, 4, 0.2, 3.0, seed: 4, probabilities: false);

@@ -55,6 +55,27 @@ public sealed class PastBestCheckpointRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Is_information_when_the_gap_is_a_sliver_of_what_the_run_gained()
+    {
+        // A converged loss: 1.1 down to 0.000629, then two evaluations that end 1% higher (0.0006355). The gap is
+        // 0.0000065, a ten-thousandth of the 1.1 gained: the final weights are practically the best ones.
+        double[] converged = [1.1, 0.3, 0.05, 0.004, 0.0009, 0.000629, 0.000632, 0.0006355];
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(80, 1.2, 0.0005, 0.0)).Series("val/loss", 100, converged).Build();
+        var f = Assert.Single(Findings(run, "past-best-checkpoint"));
+        var e = EvidenceOf<PastBestCheckpointEvidence>(f);
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Equal((0.0006355 - 0.000629) / (1.1 - 0.000629), e.GapShareOfGain, 12);
+        Assert.Equal(0.01, e.ThresholdShareOfGain);
+        Assert.Contains("practically as good", f.Title, StringComparison.Ordinal);
+
+        // The same 1% drift after a run that gained little (0.70 to 0.60, ending 0.606): 6% of the gain, a warning.
+        double[] modest = [0.70, 0.66, 0.63, 0.61, 0.60, 0.603, 0.606];
+        var g = Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(70, 0.8, 0.5, 0.0)).Series("val/loss", 100, modest).Build(), "past-best-checkpoint"));
+        Assert.Equal(Severity.Warning, g.Severity);
+        Assert.Equal(0.006 / 0.1, EvidenceOf<PastBestCheckpointEvidence>(g).GapShareOfGain, 9);
+    }
+
+    [Fact]
     public void Does_not_fire_when_the_last_evaluation_is_the_best()
     {
         var run = new RunBuilder().Series("val/loss", 200, 1.62, 1.4, 1.3, 1.2, 1.15, 1.122).Build();

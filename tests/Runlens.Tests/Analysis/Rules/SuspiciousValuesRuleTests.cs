@@ -15,6 +15,28 @@ public sealed class SuspiciousValuesRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Zeros_scattered_through_a_loss_rounded_to_four_decimals_are_not_counted()
+    {
+        // The HF Trainer logs the loss rounded to 4 decimals: a converged loss hovering near 5e-5 reads 0.0 now and then
+        // between logs of 0.0001 and 0.0002. Seven such zeros, never five in a row, are rounding, not a loss of exactly zero.
+        double[] converging = [.. RunBuilder.Falling(60, 1.1, 0.0002, 0.0).Select(v => Math.Round(v, 4))];
+        double[] hovering = [.. converging, 0.0002, 0.0, 0.0, 0.0001, 0.0, 0.0, 0.0, 0.0002, 0.0, 0.0001, 0.0, 0.0002];
+        Assert.Empty(Findings(new RunBuilder().Series("train/loss", 5, hovering).Build(), "suspicious-values"));
+
+        // The same log ending in six zeros in a row: the loss stayed under the log's precision, still counted.
+        double[] stayed = [.. hovering, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 5, stayed).Build(), "suspicious-values"));
+        var e = EvidenceOf<ZeroLossEvidence>(f);
+        Assert.Equal(6, e.ZeroPoints);
+        Assert.Equal(0.0001, e.LogResolution);
+        Assert.Equal(7, e.RoundedZeroPoints);
+
+        // Unrounded values: every zero counts, scattered or not.
+        double[] unrounded = [.. RunBuilder.Falling(60, 1.1, 0.0002, 0.00001), 0.0, 0.00013, 0.0, 0.00021, 0.0, 0.00011, 0.0, 0.0, 0.00017];
+        Assert.Null(EvidenceOf<ZeroLossEvidence>(Assert.Single(Findings(new RunBuilder().Series("train/loss", 5, unrounded).Build(), "suspicious-values"))).LogResolution);
+    }
+
+    [Fact]
     public void Fires_on_a_negative_loss()
     {
         var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 50, -35000, -90000, -200000, -463000).Build(), "suspicious-values"));

@@ -17,7 +17,7 @@ public sealed class AlertEvidenceTests
         // The run records no checkpoint and no trainer best: only the evidence names one.
         var run = new RunBuilder().Series("val/loss", 100, 1.0, 0.6, 0.5, 0.7, 0.8).Build();
         var evidence = new PastBestCheckpointEvidence("val/loss", false, 300, 0.5, double.NaN, 500, 0.8, 0.6, 0.01, 200, 2, 0.4,
-            "out/checkpoint-300", 1, 0.1, 0.5, double.NaN);
+            "out/checkpoint-300", 1, 0.1, 0.5, double.NaN, 0.6, 0.01);
         var past = NewFinding("RL0102", "past-best-checkpoint", Severity.Warning, "the last eval is 200 steps past the best", evidence, "val/loss");
 
         var e = await engine.EvaluateAsync(Diag(run, past), T0, T0, true, CancellationToken.None);
