@@ -69,6 +69,14 @@ internal sealed class PredictionTable
         return bytes.Length <= scratch.Length ? scratch[..Encoding.UTF8.GetChars(bytes, scratch)] : Encoding.UTF8.GetString(bytes);
     }
 
+    /// <summary>The file's UTF-8 bytes and the field starts (<see cref="CellUtf8"/>'s layout), when <see cref="IsUtf8"/>.</summary>
+    public bool Utf8Cells(out byte[] utf8, out int[] fieldStarts)
+    {
+        utf8 = _utf8!;
+        fieldStarts = _fieldStarts!;
+        return _utf8 is not null;
+    }
+
     /// <summary>A cell's UTF-8 bytes (only when <see cref="IsUtf8"/>).</summary>
     public ReadOnlySpan<byte> CellUtf8(TableRow row, int column) => Slice(row, column);
 

@@ -477,21 +477,46 @@ public static class PredictionsReader
         var rows = table.Rows;
         var parts = RowParts.Count(rows.Count);
         var again = new List<int>[parts];
-        RowParts.For(rows.Count, parts, (part, start, end) =>
+        if (table.Utf8Cells(out var utf8, out var starts))
         {
-            again[part] = [];
-            for (var r = start; r < end; r++)
+            // the cells' byte ranges read straight from the field starts: the same bytes TryProbability reads
+            var stride = table.Columns.Count + 1;
+            RowParts.For(rows.Count, parts, (part, start, end) =>
             {
-                foreach (var (index, column) in order)
+                again[part] = [];
+                for (var r = start; r < end; r++)
                 {
-                    if (!TryProbability(table, rows[r], column, out probs[(r * k) + index]))
+                    var row = r * stride;
+                    foreach (var (index, column) in order)
                     {
-                        again[part].Add(r);
-                        break;
+                        var from = starts[row + column];
+                        if (!TryNumber(utf8.AsSpan(from, starts[row + column + 1] - 1 - from), out probs[(r * k) + index]))
+                        {
+                            again[part].Add(r);
+                            break;
+                        }
                     }
                 }
-            }
-        });
+            });
+        }
+        else
+        {
+            RowParts.For(rows.Count, parts, (part, start, end) =>
+            {
+                again[part] = [];
+                for (var r = start; r < end; r++)
+                {
+                    foreach (var (index, column) in order)
+                    {
+                        if (!TryProbability(table, rows[r], column, out probs[(r * k) + index]))
+                        {
+                            again[part].Add(r);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
 
         foreach (var r in again.SelectMany(a => a))
         {
@@ -514,25 +539,31 @@ public static class PredictionsReader
         // fast_float reads what double.TryParse reads, to the same double (both round correctly); anything it does not
         // take whole (a non-ASCII space around the number included), and any value out of range, goes to the row-by-row
         // reading
-        int used, length;
         if (table.IsUtf8)
         {
-            var cell = table.CellUtf8(row, column);
-            var bytes = cell[System.Text.Ascii.Trim(cell)];
-            length = bytes.Length;
-            if (length == 0 || !FastDoubleParser.TryParseDouble(bytes, out used, out p))
-            {
-                return false;
-            }
+            return TryNumber(table.CellUtf8(row, column), out p);
         }
-        else
+
+        var text = table.CellText(row, column, []).Trim();
+        var length = text.Length;
+        if (length == 0 || !FastDoubleParser.TryParseDouble(text, out var used, out p))
         {
-            var text = table.CellText(row, column, []).Trim();
-            length = text.Length;
-            if (length == 0 || !FastDoubleParser.TryParseDouble(text, out used, out p))
-            {
-                return false;
-            }
+            return false;
+        }
+
+        return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
+    }
+
+    /// <summary><see cref="TryProbability"/> of a cell's UTF-8 bytes.</summary>
+    private static bool TryNumber(ReadOnlySpan<byte> cell, out double p)
+    {
+        p = 0;
+        // ASCII white space is at or below the space: a cell that starts and ends above it has nothing to trim
+        var bytes = cell.Length > 0 && cell[0] > (byte)' ' && cell[^1] > (byte)' ' ? cell : cell[System.Text.Ascii.Trim(cell)];
+        var length = bytes.Length;
+        if (length == 0 || !FastDoubleParser.TryParseDouble(bytes, out var used, out p))
+        {
+            return false;
         }
 
         return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
