@@ -299,7 +299,8 @@ public static class PredictionsReader
             lines[r] = rows[r].Line;
         }
 
-        if (idColumn >= 0 && Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
+        // (a CSV read from its bytes has no JSON object or array cells)
+        if (idColumn >= 0 && !table.IsUtf8 && Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
         {
             _ = Enumerable.Range(0, n).Select(r => Cell(table, rows[r], idColumn, "example_id")).ToList(); // throws at the first
         }
@@ -710,7 +711,9 @@ public static class PredictionsReader
     private sealed class KnownTexts
     {
         private const int MaxCells = 64;
-        private readonly List<(byte[] Bytes, string Text)> _cells = [];
+        private const int Slots = 128;
+        private readonly List<(byte[] Bytes, string Text)>?[] _cells = new List<(byte[] Bytes, string Text)>?[Slots];
+        private int _cellCount;
         private readonly Dictionary<string, string> _texts;
         private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
@@ -746,13 +749,17 @@ public static class PredictionsReader
             }
         }
 
+        /// <summary>The text of a raw cell seen before (the same bytes), or null.</summary>
         public string? Find(ReadOnlySpan<byte> cell)
         {
-            foreach (var (bytes, text) in _cells)
+            if (_cells[Slot(cell)] is { } slot)
             {
-                if (cell.SequenceEqual(bytes))
+                foreach (var (bytes, text) in slot)
                 {
-                    return text;
+                    if (cell.SequenceEqual(bytes))
+                    {
+                        return text;
+                    }
                 }
             }
 
@@ -761,10 +768,32 @@ public static class PredictionsReader
 
         public void Remember(ReadOnlySpan<byte> cell, string text)
         {
-            if (_cells.Count < MaxCells && cell.Length > 0 && cell[0] is > 0x20 and < 0x7F && cell[^1] is > 0x20 and < 0x7F)
+            if (_cellCount < MaxCells && cell.Length > 0 && cell[0] is > 0x20 and < 0x7F && cell[^1] is > 0x20 and < 0x7F)
             {
-                _cells.Add((cell.ToArray(), text));
+                (_cells[Slot(cell)] ??= []).Add((cell.ToArray(), text));
+                _cellCount++;
             }
+        }
+
+        /// <summary>The cell's slot: its length and up to its first and last eight bytes mixed (equal cells, equal slots).</summary>
+        private static int Slot(ReadOnlySpan<byte> cell)
+        {
+            ulong head = 0, tail = 0;
+            if (cell.Length >= 8)
+            {
+                head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(cell);
+                tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(cell[^8..]);
+            }
+            else
+            {
+                foreach (var b in cell)
+                {
+                    head = (head << 8) | b;
+                }
+            }
+
+            var h = (head ^ (tail * 0x9E37_79B9_7F4A_7C15UL) ^ (ulong)cell.Length) * 0xBF58_476D_1CE4_E5B9UL;
+            return (int)(h >> 57);
         }
     }
 
