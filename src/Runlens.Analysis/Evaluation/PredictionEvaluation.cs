@@ -71,10 +71,12 @@ public sealed record PredictionEvaluation(
         // metrics, so that no core waits for another
         var intervals = Task.Run(() => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
         var samples = Task.Run(() => (ExampleSamples.Of(set), BatchReport.Of(set)));
+        // the metrics' pass over the probability rows (one core) beside the curves too
+        var rowScan = ClassificationMetrics.StartRowScan(input);
         // the curves first: each class's scores are sorted once, for its curves and its ROC-AUC and average precision
         var ranked = new RankedScores?[set.Classes.Length];
         var curves = ClassCurves.Of(input, ClassCurves.MaxPoints, ranked);
-        var metrics = ClassificationMetrics.Compute(input, ranked);
+        var metrics = ClassificationMetrics.Compute(input, ranked, rowScan);
         var (examples, batches) = samples.GetAwaiter().GetResult();
         return new PredictionEvaluation(set.Source, metrics, null, [.. set.Warnings.Select(w => w.ToString())])
         {
