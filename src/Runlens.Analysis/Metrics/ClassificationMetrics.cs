@@ -32,13 +32,15 @@ public static class ClassificationMetrics
     /// <summary>The pass over the probability rows that <see cref="Compute(ClassificationInput, RankedScores?[], Task{RowTotals}?)"/>
     /// needs (log loss, Brier, entropy, top-k, calibration), started on its own so that it runs beside the curves; null
     /// without probabilities. The same pass, so the same sums.</summary>
-    internal static Task<RowTotals>? StartRowScan(ClassificationInput input)
+    /// <remarks>Each row's entropy (−Σ p ln p over its probabilities in class order, as the example samples compute it) is
+    /// written to <paramref name="entropies"/> where given, so that the samples need not compute it again.</remarks>
+    internal static Task<RowTotals>? StartRowScan(ClassificationInput input, double[]? entropies = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var probs = input.ProbabilityArray;
         var y = input.TrueArray;
         var k = input.Classes.Count;
-        return probs is not null && input.Count > 0 ? Task.Run(() => ScanRows(probs, y, k)) : null;
+        return probs is not null && input.Count > 0 ? Task.Run(() => ScanRows(probs, y, k, entropies)) : null;
     }
 
     /// <summary><see cref="Compute(ClassificationInput, RankedScores?[])"/> with the row pass taken from
@@ -347,7 +349,7 @@ public static class ClassificationMetrics
         double Ece, bool RowsSumToOne);
 
     /// <summary>One pass over the probability rows.</summary>
-    private static RowTotals ScanRows(double[] probs, int[] y, int k)
+    private static RowTotals ScanRows(double[] probs, int[] y, int k, double[]? entropies = null)
     {
         var n = y.Length;
         var eps = LogLossEpsilon;
@@ -426,6 +428,11 @@ public static class ClassificationMetrics
             }
 
             entropy += h;
+            if (entropies is not null)
+            {
+                entropies[i] = h;
+            }
+
             if (Math.Abs(1 - rowSum) > 1e-8 + (1e-5 * Math.Abs(rowSum)))
             {
                 sumsToOne = false; // numpy.allclose(1, row sums), scikit-learn's check
