@@ -39,7 +39,7 @@ internal struct ResampleGenerator
     }
 
     /// <summary>The next <c>draws.Length</c> indices in [0, <paramref name="n"/>): the same as that many calls of
-    /// <see cref="Next"/>, eight at a time where the hardware multiplies vectors of 64-bit integers (SplitMix64's outputs
+    /// <see cref="Next"/>, eight at a time where 256-bit vectors are accelerated (SplitMix64's outputs
     /// are its state plus a multiple of its step, mixed, so eight follow from one state). A block in which any draw could
     /// be rejected (low half below <paramref name="n"/>: about one draw in 4,000 for a million examples) takes its first
     /// draw from <see cref="Next"/> and goes on from there, so the sequence is Next's exactly.</summary>

@@ -140,13 +140,14 @@ internal sealed class PredictionTable
     /// an array, is left to ReadAllBytes.</summary>
     private static async Task<byte[]> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {
-        var parts = Environment.ProcessorCount;
-        if (parts > 1)
+        if (Environment.ProcessorCount > 1)
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             var length = RandomAccess.GetLength(handle);
             if (length >= PartedReadBytes && length <= Array.MaxLength)
             {
+                // one part per core, each at least 8 MB
+                var parts = (int)Math.Min(Environment.ProcessorCount, length / (8 << 20));
                 var bytes = GC.AllocateUninitializedArray<byte>((int)length);
                 var reads = new Task<bool>[parts];
                 for (var i = 0; i < parts; i++)
