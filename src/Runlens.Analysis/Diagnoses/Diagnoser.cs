@@ -140,7 +140,7 @@ public sealed class Diagnoser
     private RuleResult[] EvaluateAll(List<IRule> rules, RunView view)
     {
         var results = new RuleResult[rules.Count];
-        if (Environment.ProcessorCount > 1 && Points(view.Run) >= ParallelFromPoints)
+        if (Environment.ProcessorCount > 1 && Points(view) >= ParallelFromPoints)
         {
             EvaluateInParallel(rules, view, results);
         }
@@ -155,14 +155,18 @@ public sealed class Diagnoser
         return results;
     }
 
-    private static long Points(Run run)
+    /// <summary>The run's logged points, and one per example of its per-example predictions (a predictions file on its own
+    /// has no points, but its rules read every example).</summary>
+    private static long Points(RunView view)
     {
         var n = 0L;
-        foreach (var series in run.Series.Values)
+        foreach (var series in view.Run.Series.Values)
         {
             n += series.Count;
         }
 
+        n += view.Predictions?.Set?.Count ?? 0;
+        n += view.TrainingPredictions?.Set?.Count ?? 0;
         return n;
     }
 

@@ -14,7 +14,11 @@ public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, 
 {
     public static ExampleSamples Empty { get; } = new([], [], []);
 
-    public static ExampleSamples Of(PredictionSet set, int count = 10)
+    public static ExampleSamples Of(PredictionSet set, int count = 10) => Of(set, count, null);
+
+    /// <summary>The same, with each example's entropy taken from <paramref name="entropies"/> where given (the metrics'
+    /// pass over the rows computes the same −Σ p ln p, in the same order).</summary>
+    internal static ExampleSamples Of(PredictionSet set, int count, double[]? entropies)
     {
         ArgumentNullException.ThrowIfNull(set);
         var k = set.Classes.Length;
@@ -37,7 +41,7 @@ public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, 
             return new ExampleView(set.ExampleIds[i], set.Lines[i], set.Classes[set.TrueIndices[i]], set.Classes[set.PredictedIndices[i]], entropy, confidence);
         }
 
-        var highest = set.Probabilities is null ? ImmutableArray<ExampleView>.Empty : [.. TopEntropy(set, count).Select(View)];
+        var highest = set.Probabilities is null ? ImmutableArray<ExampleView>.Empty : [.. TopEntropy(set, count, entropies).Select(View)];
         var truth = set.TrueIndices.AsSpan();
         var predicted = set.PredictedIndices.AsSpan();
         var right = 0;
@@ -77,7 +81,7 @@ public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, 
     }
 
     /// <summary>The <paramref name="count"/> examples with the highest entropy (earliest first on ties), in one pass.</summary>
-    private static IEnumerable<int> TopEntropy(PredictionSet set, int count)
+    private static IEnumerable<int> TopEntropy(PredictionSet set, int count, double[]? entropies)
     {
         var p = set.Probabilities!.Value;
         var k = set.Classes.Length;
@@ -85,10 +89,17 @@ public sealed record ExampleSamples(ImmutableArray<ExampleView> HighestEntropy, 
         for (var i = 0; i < set.Count; i++)
         {
             var h = 0.0;
-            for (var c = 0; c < k; c++)
+            if (entropies is not null)
             {
-                var v = p[(i * k) + c];
-                h -= v > 0 ? v * Math.Log(v) : 0;
+                h = entropies[i];
+            }
+            else
+            {
+                for (var c = 0; c < k; c++)
+                {
+                    var v = p[(i * k) + c];
+                    h -= v > 0 ? v * Math.Log(v) : 0;
+                }
             }
 
             if (best.Count < count || h > best[^1].Entropy)

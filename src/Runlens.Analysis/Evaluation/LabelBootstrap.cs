@@ -99,26 +99,39 @@ public static class LabelBootstrap
         }
 
         var values = new double[draws][];
-        Parallel.For(0, draws, () => new long[classes * classes], (r, _, counts) =>
+        var cellCount = classes * classes;
+        Parallel.For(0, draws, () => new long[(Tables + 1) * cellCount], (r, _, counts) =>
         {
             Array.Clear(counts);
             var rng = new ResampleGenerator(seed, r);
-            if (small is not null)
+            // the draws a block at a time (eight to a vector step), each block's cells then counted in four tables
+            Span<int> block = stackalloc int[BlockDraws];
+            var tables = counts.AsSpan(cellCount);
+            for (var done = 0; done < n; done += BlockDraws)
             {
-                for (var i = 0; i < n; i++)
+                var drawn = block[..Math.Min(BlockDraws, n - done)];
+                rng.Fill(drawn, n);
+                if (small is not null)
                 {
-                    counts[small[rng.Next(n)]]++;
+                    Count(drawn, small, tables, cellCount);
                 }
-            }
-            else
-            {
-                for (var i = 0; i < n; i++)
+                else
                 {
-                    counts[cells[rng.Next(n)]]++;
+                    Count(drawn, cells, tables, cellCount);
                 }
             }
 
-            values[r] = Metrics(counts, n);
+            var total = counts.AsSpan(0, cellCount);
+            for (var t = 0; t < Tables; t++)
+            {
+                var table = tables.Slice(t * cellCount, cellCount);
+                for (var c = 0; c < cellCount; c++)
+                {
+                    total[c] += table[c];
+                }
+            }
+
+            values[r] = Metrics(counts[..cellCount], n);
             return counts;
         }, _ => { });
         var intervals = Bootstrap.Summarise(Metrics(full, n), values, names.Length);
@@ -129,5 +142,34 @@ public static class LabelBootstrap
         }
 
         return result;
+    }
+
+    /// <summary>Draws made a block at a time (on the stack: 16 KB).</summary>
+    private const int BlockDraws = 4096;
+
+    /// <summary>Count tables per resample: consecutive draws of the same cell then increment different counters, so that
+    /// one increment need not wait for the one before (the counts are summed after: the same integers).</summary>
+    private const int Tables = 4;
+
+    private static void Count<T>(ReadOnlySpan<int> drawn, T[] cells, Span<long> tables, int cellCount)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        var t0 = tables[..cellCount];
+        var t1 = tables.Slice(cellCount, cellCount);
+        var t2 = tables.Slice(2 * cellCount, cellCount);
+        var t3 = tables.Slice(3 * cellCount, cellCount);
+        var i = 0;
+        for (; i <= drawn.Length - 4; i += 4)
+        {
+            t0[int.CreateTruncating(cells[drawn[i]])]++;
+            t1[int.CreateTruncating(cells[drawn[i + 1]])]++;
+            t2[int.CreateTruncating(cells[drawn[i + 2]])]++;
+            t3[int.CreateTruncating(cells[drawn[i + 3]])]++;
+        }
+
+        for (; i < drawn.Length; i++)
+        {
+            t0[int.CreateTruncating(cells[drawn[i]])]++;
+        }
     }
 }

@@ -70,11 +70,21 @@ public sealed record PredictionEvaluation(
         // the bootstrap, the example samples and the batches (each independent of the rest) run beside the curves and the
         // metrics, so that no core waits for another
         var intervals = Task.Run(() => LabelBootstrap.Intervals(set.TrueIndices, set.PredictedIndices, set.Classes.Length));
-        var samples = Task.Run(() => (ExampleSamples.Of(set), BatchReport.Of(set)));
+        // the metrics' pass over the probability rows (one core) beside the curves too; it keeps each row's entropy for the
+        // example samples, which follow it
+        var entropies = set.Probabilities is not null ? new double[set.Count] : null;
+        var rowScan = ClassificationMetrics.StartRowScan(input, entropies);
+        var samples = rowScan is null
+            ? Task.Run(() => (ExampleSamples.Of(set), BatchReport.Of(set)))
+            : rowScan.ContinueWith(scan =>
+            {
+                _ = scan.GetAwaiter().GetResult();
+                return (ExampleSamples.Of(set, 10, entropies), BatchReport.Of(set));
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         // the curves first: each class's scores are sorted once, for its curves and its ROC-AUC and average precision
         var ranked = new RankedScores?[set.Classes.Length];
         var curves = ClassCurves.Of(input, ClassCurves.MaxPoints, ranked);
-        var metrics = ClassificationMetrics.Compute(input, ranked);
+        var metrics = ClassificationMetrics.Compute(input, ranked, rowScan);
         var (examples, batches) = samples.GetAwaiter().GetResult();
         return new PredictionEvaluation(set.Source, metrics, null, [.. set.Warnings.Select(w => w.ToString())])
         {

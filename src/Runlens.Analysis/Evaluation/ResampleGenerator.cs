@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Runlens.Analysis.Evaluation;
 
 /// <summary>
@@ -33,6 +36,52 @@ internal struct ResampleGenerator
         }
 
         return (int)(m >> 32);
+    }
+
+    /// <summary>The next <c>draws.Length</c> indices in [0, <paramref name="n"/>): the same as that many calls of
+    /// <see cref="Next"/>, eight at a time where 256-bit vectors are accelerated (SplitMix64's outputs
+    /// are its state plus a multiple of its step, mixed, so eight follow from one state). A block in which any draw could
+    /// be rejected (low half below <paramref name="n"/>: about one draw in 4,000 for a million examples) takes its first
+    /// draw from <see cref="Next"/> and goes on from there, so the sequence is Next's exactly.</summary>
+    public void Fill(Span<int> draws, int n)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && draws.Length >= 8)
+        {
+            var bound = (ulong)(uint)n;
+            var bounds = Vector256.Create(bound);
+            var lowMask = Vector256.Create(0xFFFF_FFFFUL);
+            var steps0 = Vector256.Create(Gamma, unchecked(2 * Gamma), unchecked(3 * Gamma), unchecked(4 * Gamma));
+            var steps1 = Vector256.Create(unchecked(5 * Gamma), unchecked(6 * Gamma), unchecked(7 * Gamma), unchecked(8 * Gamma));
+            while (i <= draws.Length - 8)
+            {
+                var state = Vector256.Create(_state);
+                var m0 = (Mix(state + steps0) >>> 32) * bounds;
+                var m1 = (Mix(state + steps1) >>> 32) * bounds;
+                if (Vector256.LessThanAny(m0 & lowMask, bounds) || Vector256.LessThanAny(m1 & lowMask, bounds))
+                {
+                    draws[i++] = Next(n);
+                    continue;
+                }
+
+                Vector256.Narrow(m0 >>> 32, m1 >>> 32).AsInt32().StoreUnsafe(ref draws[i]);
+                _state += unchecked(8 * Gamma);
+                i += 8;
+            }
+        }
+
+        for (; i < draws.Length; i++)
+        {
+            draws[i] = Next(n);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Mix(Vector256<ulong> z)
+    {
+        z = (z ^ (z >>> 30)) * Vector256.Create(0xBF58_476D_1CE4_E5B9UL);
+        z = (z ^ (z >>> 27)) * Vector256.Create(0x94D0_49BB_1331_11EBUL);
+        return z ^ (z >>> 31);
     }
 
     private uint Next32()

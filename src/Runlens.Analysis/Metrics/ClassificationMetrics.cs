@@ -27,7 +27,25 @@ public static class ClassificationMetrics
     /// <summary>Every metric of <paramref name="input"/>, taking each class's ROC-AUC and average precision from
     /// <paramref name="ranked"/> where it holds them (<see cref="ClassCurves.Of(ClassificationInput, int, RankedScores?[])"/>
     /// computes them from the same sorted scores), so that no class's scores are sorted twice.</summary>
-    internal static ClassificationMetricsResult Compute(ClassificationInput input, RankedScores?[]? ranked)
+    internal static ClassificationMetricsResult Compute(ClassificationInput input, RankedScores?[]? ranked) => Compute(input, ranked, null);
+
+    /// <summary>The pass over the probability rows that <see cref="Compute(ClassificationInput, RankedScores?[], Task{RowTotals}?)"/>
+    /// needs (log loss, Brier, entropy, top-k, calibration), started on its own so that it runs beside the curves; null
+    /// without probabilities. The same pass, so the same sums.</summary>
+    /// <remarks>Each row's entropy (−Σ p ln p over its probabilities in class order, as the example samples compute it) is
+    /// written to <paramref name="entropies"/> where given, so that the samples need not compute it again.</remarks>
+    internal static Task<RowTotals>? StartRowScan(ClassificationInput input, double[]? entropies = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var probs = input.ProbabilityArray;
+        var y = input.TrueArray;
+        var k = input.Classes.Count;
+        return probs is not null && input.Count > 0 ? Task.Run(() => ScanRows(probs, y, k, entropies)) : null;
+    }
+
+    /// <summary><see cref="Compute(ClassificationInput, RankedScores?[])"/> with the row pass taken from
+    /// <paramref name="rowScan"/> (<see cref="StartRowScan"/> of the same input) where given.</summary>
+    internal static ClassificationMetricsResult Compute(ClassificationInput input, RankedScores?[]? ranked, Task<RowTotals>? rowScan)
     {
         ArgumentNullException.ThrowIfNull(input);
         var n = input.Count;
@@ -187,7 +205,7 @@ public static class ClassificationMetrics
         var probs = input.ProbabilityArray;
         if (probs is not null)
         {
-            var rows = ScanRows(probs, y, k);
+            var rows = rowScan is not null ? rowScan.GetAwaiter().GetResult() : ScanRows(probs, y, k);
             top2 = TopK(rows.Top2Hits, 2, k, n, warnings);
             top3 = TopK(rows.Top3Hits, 3, k, n, warnings);
             logLoss = k >= 2 ? rows.LogLossSum / n : null;
@@ -327,11 +345,11 @@ public static class ClassificationMetrics
         return new ConfusionMatrix(classes, counts, byTrue, byPredicted, byAll);
     }
 
-    private readonly record struct RowTotals(long Top2Hits, long Top3Hits, double LogLossSum, double BrierSum, double EntropySum,
+    internal readonly record struct RowTotals(long Top2Hits, long Top3Hits, double LogLossSum, double BrierSum, double EntropySum,
         double Ece, bool RowsSumToOne);
 
     /// <summary>One pass over the probability rows.</summary>
-    private static RowTotals ScanRows(double[] probs, int[] y, int k)
+    private static RowTotals ScanRows(double[] probs, int[] y, int k, double[]? entropies = null)
     {
         var n = y.Length;
         var eps = LogLossEpsilon;
@@ -410,6 +428,11 @@ public static class ClassificationMetrics
             }
 
             entropy += h;
+            if (entropies is not null)
+            {
+                entropies[i] = h;
+            }
+
             if (Math.Abs(1 - rowSum) > 1e-8 + (1e-5 * Math.Abs(rowSum)))
             {
                 sumsToOne = false; // numpy.allclose(1, row sums), scikit-learn's check

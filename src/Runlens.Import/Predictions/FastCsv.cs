@@ -55,40 +55,59 @@ internal static class FastCsv
             bounds[i] = nl < 0 ? length : at + nl + 1;
         }
 
+        // each part's line ends, then its rows (at most one per line, one more for a last line without a line end) written
+        // straight into the table's arrays at the part's place; blank lines leave gaps, closed after
+        var lineEnds = new int[partCount];
+        Parallel.For(0, partCount, i => lineEnds[i] = utf8.AsSpan(bounds[i], bounds[i + 1] - bounds[i]).Count((byte)'\n'));
+        var firstRows = new int[partCount + 1];
+        var firstLines = new int[partCount];
+        firstLines[0] = line;
+        for (var i = 0; i < partCount; i++)
+        {
+            var open = bounds[i + 1] > bounds[i] && utf8[bounds[i + 1] - 1] != (byte)'\n' ? 1 : 0;
+            firstRows[i + 1] = firstRows[i] + lineEnds[i] + open;
+            if (i + 1 < partCount)
+            {
+                firstLines[i + 1] = firstLines[i] + lineEnds[i];
+            }
+        }
+
+        var lines = new int[firstRows[partCount]];
+        var starts = new int[firstRows[partCount] * (columns + 1)];
         var parts = new Part[partCount];
-        Parallel.For(0, partCount, i => parts[i] = Part.Read(utf8, bounds[i], bounds[i + 1], (byte)delimiter, columns));
+        Parallel.For(0, partCount, i => parts[i] = Part.Read(utf8, bounds[i], bounds[i + 1], (byte)delimiter, columns,
+            lines.AsSpan(firstRows[i], firstRows[i + 1] - firstRows[i]), starts.AsSpan(firstRows[i] * (columns + 1)), firstLines[i]));
         if (parts.Any(p => p.TooLong))
         {
             return null;
         }
 
-        var rows = 0;
-        var firstLine = line;
         foreach (var part in parts)
         {
             if (part.ErrorLine >= 0)
             {
-                return new FastCsvTable([], [], (firstLine + part.ErrorLine, part.ErrorFields));
+                return new FastCsvTable([], [], (part.ErrorLine, part.ErrorFields));
             }
-
-            rows += part.Rows;
-            firstLine += part.LineEnds;
         }
 
-        var lines = new int[rows];
-        var starts = new int[rows * (columns + 1)];
-        var offset = 0;
-        firstLine = line;
-        foreach (var part in parts)
+        // close the gaps blank lines left (none in the common file)
+        var rows = 0;
+        for (var i = 0; i < partCount; i++)
         {
-            for (var r = 0; r < part.Rows; r++)
+            var count = parts[i].Rows;
+            if (rows != firstRows[i])
             {
-                lines[offset + r] = firstLine + part.LocalLines[r];
+                lines.AsSpan(firstRows[i], count).CopyTo(lines.AsSpan(rows));
+                starts.AsSpan(firstRows[i] * (columns + 1), count * (columns + 1)).CopyTo(starts.AsSpan(rows * (columns + 1)));
             }
 
-            part.Starts.AsSpan(0, part.Rows * (columns + 1)).CopyTo(starts.AsSpan(offset * (columns + 1)));
-            offset += part.Rows;
-            firstLine += part.LineEnds;
+            rows += count;
+        }
+
+        if (rows != lines.Length)
+        {
+            lines = lines[..rows];
+            starts = starts[..(rows * (columns + 1))];
         }
 
         return new FastCsvTable(lines, starts, null);
@@ -96,13 +115,7 @@ internal static class FastCsv
 
     private sealed class Part
     {
-        public int[] LocalLines { get; private init; } = [];
-
-        public int[] Starts { get; private init; } = [];
-
         public int Rows { get; private set; }
-
-        public int LineEnds { get; private set; }
 
         public bool TooLong { get; private set; }
 
@@ -110,11 +123,12 @@ internal static class FastCsv
 
         public int ErrorFields { get; private set; }
 
-        public static Part Read(byte[] utf8, int from, int to, byte delimiter, int columns)
+        /// <summary>Reads the records of bytes [<paramref name="from"/>, <paramref name="to"/>), whose first line is
+        /// <paramref name="firstLine"/>, into <paramref name="lines"/> and <paramref name="starts"/> from their first element.</summary>
+        public static Part Read(byte[] utf8, int from, int to, byte delimiter, int columns, Span<int> lines, Span<int> starts, int firstLine)
         {
             var span = utf8.AsSpan(0, to);
-            var lineEnds = span[from..].Count((byte)'\n');
-            var part = new Part { LocalLines = new int[lineEnds + 1], Starts = new int[(lineEnds + 1) * (columns + 1)], LineEnds = lineEnds };
+            var part = new Part();
             var pos = from;
             var local = 0;
             var k = 0;
@@ -134,7 +148,7 @@ internal static class FastCsv
                 {
                     // fields: starts of each, then one past the record's end
                     var fields = 1;
-                    var row = part.Starts.AsSpan(k, columns + 1);
+                    var row = starts.Slice(k, columns + 1);
                     row[0] = pos;
                     var p = pos;
                     while (true)
@@ -156,13 +170,13 @@ internal static class FastCsv
 
                     if (fields != columns)
                     {
-                        part.ErrorLine = local;
+                        part.ErrorLine = firstLine + local;
                         part.ErrorFields = fields;
                         return part;
                     }
 
                     row[columns] = end + 1;
-                    part.LocalLines[part.Rows++] = local;
+                    lines[part.Rows++] = firstLine + local;
                     k += columns + 1;
                 }
 

@@ -69,6 +69,14 @@ internal sealed class PredictionTable
         return bytes.Length <= scratch.Length ? scratch[..Encoding.UTF8.GetChars(bytes, scratch)] : Encoding.UTF8.GetString(bytes);
     }
 
+    /// <summary>The file's UTF-8 bytes and the field starts (<see cref="CellUtf8"/>'s layout), when <see cref="IsUtf8"/>.</summary>
+    public bool Utf8Cells(out byte[] utf8, out int[] fieldStarts)
+    {
+        utf8 = _utf8!;
+        fieldStarts = _fieldStarts!;
+        return _utf8 is not null;
+    }
+
     /// <summary>A cell's UTF-8 bytes (only when <see cref="IsUtf8"/>).</summary>
     public ReadOnlySpan<byte> CellUtf8(TableRow row, int column) => Slice(row, column);
 
@@ -109,7 +117,7 @@ internal sealed class PredictionTable
         byte[] bytes;
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            bytes = await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
@@ -121,6 +129,62 @@ internal sealed class PredictionTable
         }
 
         return Parse(path, bytes);
+    }
+
+    /// <summary>Files from this size are read in as many parts as there are cores, each part on its own core (the copy from
+    /// the page cache and the page faults of the fresh array then share the cores); smaller ones in one read.</summary>
+    private const long PartedReadBytes = 16L << 20;
+
+    /// <summary>The file's bytes, as <see cref="File.ReadAllBytesAsync(string, CancellationToken)"/> gives them (the same
+    /// exceptions): a large file in parts read at once; a file whose length changes while it is read, or one too large for
+    /// an array, is left to ReadAllBytes.</summary>
+    private static async Task<byte[]> ReadBytesAsync(string path, CancellationToken cancellationToken)
+    {
+        if (Environment.ProcessorCount > 1)
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var length = RandomAccess.GetLength(handle);
+            if (length >= PartedReadBytes && length <= Array.MaxLength)
+            {
+                // one part per core, each at least 8 MB
+                var parts = (int)Math.Min(Environment.ProcessorCount, length / (8 << 20));
+                var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+                var reads = new Task<bool>[parts];
+                for (var i = 0; i < parts; i++)
+                {
+                    var from = (int)(length * i / parts);
+                    var to = (int)(length * (i + 1) / parts);
+                    reads[i] = Task.Run(() => ReadRange(handle, bytes, from, to), cancellationToken);
+                }
+
+                // every part ends before the handle is closed (an error is thrown once all have)
+                var whole = await Task.WhenAll(reads).ConfigureAwait(false);
+                if (Array.TrueForAll(whole, w => w) && RandomAccess.GetLength(handle) == length)
+                {
+                    return bytes;
+                }
+            }
+        }
+
+        return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Fills bytes [<paramref name="from"/>, <paramref name="to"/>) from the same offsets of the file; false when the
+    /// file ends first.</summary>
+    private static bool ReadRange(Microsoft.Win32.SafeHandles.SafeFileHandle handle, byte[] bytes, int from, int to)
+    {
+        while (from < to)
+        {
+            var read = RandomAccess.Read(handle, bytes.AsSpan(from, to - from), from);
+            if (read <= 0)
+            {
+                return false;
+            }
+
+            from += read;
+        }
+
+        return true;
     }
 
     /// <summary>A predictions file held in memory (an upload), as UTF-8 or with a byte-order mark; <paramref name="source"/>

@@ -299,7 +299,8 @@ public static class PredictionsReader
             lines[r] = rows[r].Line;
         }
 
-        if (idColumn >= 0 && Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
+        // (a CSV read from its bytes has no JSON object or array cells)
+        if (idColumn >= 0 && !table.IsUtf8 && Enumerable.Range(0, n).Any(r => table.IsStructured(rows[r], idColumn)))
         {
             _ = Enumerable.Range(0, n).Select(r => Cell(table, rows[r], idColumn, "example_id")).ToList(); // throws at the first
         }
@@ -477,21 +478,46 @@ public static class PredictionsReader
         var rows = table.Rows;
         var parts = RowParts.Count(rows.Count);
         var again = new List<int>[parts];
-        RowParts.For(rows.Count, parts, (part, start, end) =>
+        if (table.Utf8Cells(out var utf8, out var starts))
         {
-            again[part] = [];
-            for (var r = start; r < end; r++)
+            // the cells' byte ranges read straight from the field starts: the same bytes TryProbability reads
+            var stride = table.Columns.Count + 1;
+            RowParts.For(rows.Count, parts, (part, start, end) =>
             {
-                foreach (var (index, column) in order)
+                again[part] = [];
+                for (var r = start; r < end; r++)
                 {
-                    if (!TryProbability(table, rows[r], column, out probs[(r * k) + index]))
+                    var row = r * stride;
+                    foreach (var (index, column) in order)
                     {
-                        again[part].Add(r);
-                        break;
+                        var from = starts[row + column];
+                        if (!TryNumber(utf8.AsSpan(from, starts[row + column + 1] - 1 - from), out probs[(r * k) + index]))
+                        {
+                            again[part].Add(r);
+                            break;
+                        }
                     }
                 }
-            }
-        });
+            });
+        }
+        else
+        {
+            RowParts.For(rows.Count, parts, (part, start, end) =>
+            {
+                again[part] = [];
+                for (var r = start; r < end; r++)
+                {
+                    foreach (var (index, column) in order)
+                    {
+                        if (!TryProbability(table, rows[r], column, out probs[(r * k) + index]))
+                        {
+                            again[part].Add(r);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
 
         foreach (var r in again.SelectMany(a => a))
         {
@@ -514,25 +540,31 @@ public static class PredictionsReader
         // fast_float reads what double.TryParse reads, to the same double (both round correctly); anything it does not
         // take whole (a non-ASCII space around the number included), and any value out of range, goes to the row-by-row
         // reading
-        int used, length;
         if (table.IsUtf8)
         {
-            var cell = table.CellUtf8(row, column);
-            var bytes = cell[System.Text.Ascii.Trim(cell)];
-            length = bytes.Length;
-            if (length == 0 || !FastDoubleParser.TryParseDouble(bytes, out used, out p))
-            {
-                return false;
-            }
+            return TryNumber(table.CellUtf8(row, column), out p);
         }
-        else
+
+        var text = table.CellText(row, column, []).Trim();
+        var length = text.Length;
+        if (length == 0 || !FastDoubleParser.TryParseDouble(text, out var used, out p))
         {
-            var text = table.CellText(row, column, []).Trim();
-            length = text.Length;
-            if (length == 0 || !FastDoubleParser.TryParseDouble(text, out used, out p))
-            {
-                return false;
-            }
+            return false;
+        }
+
+        return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
+    }
+
+    /// <summary><see cref="TryProbability"/> of a cell's UTF-8 bytes.</summary>
+    private static bool TryNumber(ReadOnlySpan<byte> cell, out double p)
+    {
+        p = 0;
+        // ASCII white space is at or below the space: a cell that starts and ends above it has nothing to trim
+        var bytes = cell.Length > 0 && cell[0] > (byte)' ' && cell[^1] > (byte)' ' ? cell : cell[System.Text.Ascii.Trim(cell)];
+        var length = bytes.Length;
+        if (length == 0 || !FastDoubleParser.TryParseDouble(bytes, out var used, out p))
+        {
+            return false;
         }
 
         return used == length && double.IsFinite(p) && p >= -RangeTolerance && p <= 1 + RangeTolerance;
@@ -679,7 +711,9 @@ public static class PredictionsReader
     private sealed class KnownTexts
     {
         private const int MaxCells = 64;
-        private readonly List<(byte[] Bytes, string Text)> _cells = [];
+        private const int Slots = 128;
+        private readonly List<(byte[] Bytes, string Text)>?[] _cells = new List<(byte[] Bytes, string Text)>?[Slots];
+        private int _cellCount;
         private readonly Dictionary<string, string> _texts;
         private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
@@ -715,13 +749,17 @@ public static class PredictionsReader
             }
         }
 
+        /// <summary>The text of a raw cell seen before (the same bytes), or null.</summary>
         public string? Find(ReadOnlySpan<byte> cell)
         {
-            foreach (var (bytes, text) in _cells)
+            if (_cells[Slot(cell)] is { } slot)
             {
-                if (cell.SequenceEqual(bytes))
+                foreach (var (bytes, text) in slot)
                 {
-                    return text;
+                    if (cell.SequenceEqual(bytes))
+                    {
+                        return text;
+                    }
                 }
             }
 
@@ -730,10 +768,32 @@ public static class PredictionsReader
 
         public void Remember(ReadOnlySpan<byte> cell, string text)
         {
-            if (_cells.Count < MaxCells && cell.Length > 0 && cell[0] is > 0x20 and < 0x7F && cell[^1] is > 0x20 and < 0x7F)
+            if (_cellCount < MaxCells && cell.Length > 0 && cell[0] is > 0x20 and < 0x7F && cell[^1] is > 0x20 and < 0x7F)
             {
-                _cells.Add((cell.ToArray(), text));
+                (_cells[Slot(cell)] ??= []).Add((cell.ToArray(), text));
+                _cellCount++;
             }
+        }
+
+        /// <summary>The cell's slot: its length and up to its first and last eight bytes mixed (equal cells, equal slots).</summary>
+        private static int Slot(ReadOnlySpan<byte> cell)
+        {
+            ulong head = 0, tail = 0;
+            if (cell.Length >= 8)
+            {
+                head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(cell);
+                tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(cell[^8..]);
+            }
+            else
+            {
+                foreach (var b in cell)
+                {
+                    head = (head << 8) | b;
+                }
+            }
+
+            var h = (head ^ (tail * 0x9E37_79B9_7F4A_7C15UL) ^ (ulong)cell.Length) * 0xBF58_476D_1CE4_E5B9UL;
+            return (int)(h >> 57);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Runlens.Analysis.Rules.DataAndLabels;
 
 /// <summary>One example whose given label disagrees confidently with its predicted probabilities.</summary>
@@ -38,11 +40,17 @@ public static class ConfidentLearning
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(probabilities);
-        var n = labels.Count;
+        return FindIn(classes, Span(labels), Span(probabilities));
+    }
+
+    /// <summary>The same over spans: a predictions set's arrays read directly (no interface call per value).</summary>
+    public static ConfidentLearningResult FindIn(int classes, ReadOnlySpan<int> labels, ReadOnlySpan<double> probabilities)
+    {
+        var n = labels.Length;
         var k = classes;
-        if (probabilities.Count != n * k)
+        if (probabilities.Length != n * k)
         {
-            throw new ArgumentException($"expected {n}×{k} probabilities, got {probabilities.Count}", nameof(probabilities));
+            throw new ArgumentException($"expected {n}×{k} probabilities, got {probabilities.Length}", nameof(probabilities));
         }
 
         var sums = new double[k];
@@ -94,6 +102,14 @@ public static class ConfidentLearning
         issues.Sort((a, b) => b.Margin != a.Margin ? b.Margin.CompareTo(a.Margin) : a.Example.CompareTo(b.Example));
         return new ConfidentLearningResult(thresholds, joint, issues, NoiseRate(joint, counts, k), unassigned);
     }
+
+    private static ReadOnlySpan<T> Span<T>(IReadOnlyList<T> values) => values switch
+    {
+        ImmutableArray<T> a => a.AsSpan(),
+        T[] a => a,
+        List<T> l => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(l),
+        _ => values.ToArray(),
+    };
 
     /// <summary>Calibrates each row of the joint to the number of examples with that label, normalises to sum 1, and
     /// returns the off-diagonal mass.</summary>

@@ -34,7 +34,7 @@ public sealed class LabelNoiseRule : IRule
         }
 
         var k = set.Classes.Length;
-        var result = ConfidentLearning.Find(k, set.TrueIndices, probabilities);
+        var result = ConfidentLearning.FindIn(k, set.TrueIndices.AsSpan(), probabilities.AsSpan());
         if (result.Issues.Count == 0)
         {
             yield break;

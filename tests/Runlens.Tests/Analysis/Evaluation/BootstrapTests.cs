@@ -68,6 +68,26 @@ public sealed class BootstrapTests
         Assert.Equal(expected, seen);
     }
 
+    [Theory]
+    [InlineData(7, 10_003)]
+    [InlineData(1_000_000, 100_000)]
+    [InlineData(int.MaxValue, 20_001)] // about half of the draws land in the rejection check: the vector blocks give way
+    public void A_block_of_draws_is_the_draws_of_Next_one_by_one(int n, int count)
+    {
+        var one = new ResampleGenerator(12345, 3);
+        var expected = Enumerable.Range(0, count).Select(_ => one.Next(n)).ToArray();
+        var blocks = new ResampleGenerator(12345, 3);
+        var drawn = new int[count];
+        // blocks of uneven lengths, as the bootstrap's last block is
+        for (var at = 0; at < count; at += 4096)
+        {
+            blocks.Fill(drawn.AsSpan(at, Math.Min(4096, count - at)), n);
+        }
+
+        Assert.Equal(expected, drawn);
+        Assert.Equal(one.Next(n), blocks.Next(n)); // the same state after
+    }
+
     [Fact]
     public void Resample_draws_are_uniform_and_differ_between_resamples_and_seeds()
     {

@@ -22,6 +22,33 @@ public sealed class PredictionsFastCsvTests
     }
 
     [Fact]
+    public void Reads_blank_lines_in_every_part_of_a_large_file_as_the_record_reader_does()
+    {
+        // each part's rows are written at the part's place; blank lines leave gaps that must be closed in file order
+        var text = Generate(60_000, r => r % 9_001 == 5 ? "0.5,0.4,0.3" : null).Replace("\n1", "\n\n\n1", StringComparison.Ordinal).TrimEnd('\n');
+        Assert.True(text.Length > 2 << 20, "large enough to be cut into parts");
+        Assert.Equal(Describe(Read(Slow(text))), Describe(Read(text)));
+    }
+
+    [Fact]
+    public async Task Reads_a_file_large_enough_to_be_read_in_parts_as_its_bytes_in_memory()
+    {
+        var text = Generate(500_000, _ => null);
+        Assert.True(text.Length > 16 << 20, "large enough to be read one part per core");
+        var path = Path.Combine(Path.GetTempPath(), $"runlens-parted-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, text);
+        try
+        {
+            var fromFile = (await PredictionsReader.ReadAsync(path)).Classification!;
+            Assert.Equal(Describe(Read(text)), Describe(fromFile));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Reads_blank_lines_a_missing_last_line_end_and_warnings_as_the_record_reader_does()
     {
         var text = "\n\n" + Generate(3_000, r => r % 500 == 7 ? "0.5,0.4,0.3" : null).Replace("\n1,", "\n\n1,", StringComparison.Ordinal).TrimEnd('\n');
