@@ -11,6 +11,7 @@ namespace Runlens.Audit.Results;
 [JsonDerivedType(typeof(LabelDriftEvidence))]
 [JsonDerivedType(typeof(AudioFormatEvidence))]
 [JsonDerivedType(typeof(ColumnsEvidence))]
+[JsonDerivedType(typeof(OutOfRangeEvidence))]
 [JsonDerivedType(typeof(IdColumnEvidence))]
 [JsonDerivedType(typeof(LabelFeatureEvidence))]
 public abstract record AuditEvidence(int Examined, int Count);
