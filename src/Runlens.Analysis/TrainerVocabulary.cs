@@ -57,8 +57,18 @@ public sealed class TrainerVocabulary
                 return lr;
             }
 
+            // the largest finite value, the first of equal ones kept (as Enumerable.Max keeps it), over the series' shared
+            // values: a loop ReadyToRun compiles, where LINQ over a million points was JIT-compiled in each process
             var series = _run.Get(MetricNames.LearningRate);
-            var max = series is null ? double.NaN : series.Points.Select(p => p.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+            var max = double.NaN;
+            foreach (var x in series is null ? [] : Signals.SeriesValues.Of(series))
+            {
+                if (double.IsFinite(x) && (double.IsNaN(max) || x > max))
+                {
+                    max = x;
+                }
+            }
+
             return max > 0 ? Round3(max) : null;
         }
     }

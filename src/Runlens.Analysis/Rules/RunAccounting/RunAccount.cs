@@ -206,7 +206,7 @@ public sealed record RunAccount(
                 continue;
             }
 
-            foreach (var p in s.Points)
+            foreach (var p in s.Points.AsSpan())
             {
                 if (!double.IsFinite(p.Epoch) || p.Epoch <= 0 || p.Step <= 0)
                 {
@@ -235,7 +235,7 @@ public sealed record RunAccount(
                 continue;
             }
 
-            foreach (var p in s.Points)
+            foreach (var p in s.Points.AsSpan())
             {
                 if (!double.IsFinite(p.Epoch) || p.Epoch != p.Step)
                 {
@@ -333,7 +333,7 @@ public sealed record RunAccount(
         double? max = null;
         foreach (var s in run.Series.Values)
         {
-            foreach (var p in s.Points)
+            foreach (var p in s.Points.AsSpan())
             {
                 if (double.IsFinite(p.Epoch) && (max is null || p.Epoch > max))
                 {
