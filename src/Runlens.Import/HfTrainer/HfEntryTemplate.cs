@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using csFastFloat;
 
 namespace Runlens.Import.HfTrainer;
@@ -266,11 +267,7 @@ internal sealed class HfEntryTemplate
         }
         else if (IsDigit(s[p]))
         {
-            while (p < s.Length && IsDigit(s[p]))
-            {
-                w = unchecked((w * 10) + (uint)(s[p] - '0'));
-                p++;
-            }
+            w = Digits(s, ref p, w);
         }
         else
         {
@@ -282,11 +279,7 @@ internal sealed class HfEntryTemplate
         if (p < s.Length && s[p] == (byte)'.')
         {
             var fractionStart = ++p;
-            while (p < s.Length && IsDigit(s[p]))
-            {
-                w = unchecked((w * 10) + (uint)(s[p] - '0'));
-                p++;
-            }
+            w = Digits(s, ref p, w);
 
             fraction = p - fractionStart;
             if (fraction == 0)
@@ -356,6 +349,45 @@ internal sealed class HfEntryTemplate
 
         i = p;
         return true;
+    }
+
+    /// <summary>Appends the digits at <paramref name="s"/>[<paramref name="p"/>] to <paramref name="w"/> (wrapping past
+    /// 19 digits: the caller counts them), eight at a time while eight are there, and moves past them.</summary>
+    private static ulong Digits(ReadOnlySpan<byte> s, ref int p, ulong w)
+    {
+        while (s.Length - p >= 8)
+        {
+            var eight = BinaryPrimitives.ReadUInt64LittleEndian(s[p..]);
+            if (!AreEightDigits(eight))
+            {
+                break;
+            }
+
+            w = unchecked((w * 100_000_000) + EightDigits(eight));
+            p += 8;
+        }
+
+        while (p < s.Length && IsDigit(s[p]))
+        {
+            w = unchecked((w * 10) + (uint)(s[p] - '0'));
+            p++;
+        }
+
+        return w;
+    }
+
+    /// <summary>Whether each of the eight bytes is an ASCII digit: its high nibble is 3, and adding 6 leaves it 3.</summary>
+    private static bool AreEightDigits(ulong v) =>
+        ((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) == 0x3333333333333333;
+
+    /// <summary>The value of eight ASCII digits read little-endian (the first digit in the lowest byte): pairs, then
+    /// fours, then the eight combined by multiplications within the word.</summary>
+    private static uint EightDigits(ulong v)
+    {
+        v -= 0x3030303030303030;
+        v = (v * 10) + (v >> 8);
+        v = (((v & 0x000000FF000000FF) * 0x000F424000000064) + (((v >> 16) & 0x000000FF000000FF) * 0x0000271000000001)) >> 32;
+        return (uint)v;
     }
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
