@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
 using Runlens.Model;
 
 namespace Runlens.Analysis;
@@ -61,9 +62,9 @@ public sealed class TrainerVocabulary
             // values: a loop ReadyToRun compiles, where LINQ over a million points was JIT-compiled in each process
             var series = _run.Get(MetricNames.LearningRate);
             var max = double.NaN;
-            foreach (var x in series is null ? [] : Signals.SeriesValues.Of(series))
+            foreach (var x in series is null ? [] : SeriesValues.Of(series))
             {
-                if (double.IsFinite(x) && (double.IsNaN(max) || x > max))
+                if (Finite.Is(x) && (double.IsNaN(max) || x > max))
                 {
                     max = x;
                 }
@@ -83,7 +84,7 @@ public sealed class TrainerVocabulary
 
     /// <summary><paramref name="v"/> rounded to 3 significant digits (logged float32 learning rates read 4.99999e-06).</summary>
     public static double Round3(double v) =>
-        double.IsFinite(v) ? double.Parse(v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : v;
+        Finite.Is(v) ? double.Parse(v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : v;
 
     public string EarlyStoppingPatience => Kind switch
     {
@@ -142,7 +143,7 @@ public sealed class TrainerVocabulary
                 return true;
             }
 
-            var lr = _run.Get(MetricNames.LearningRate)?.Points.Select(p => p.Value).Where(double.IsFinite).ToList();
+            var lr = _run.Get(MetricNames.LearningRate)?.Points.Select(p => p.Value).Where(Finite.Is).ToList();
             if (lr is null || lr.Count < 3)
             {
                 return false;

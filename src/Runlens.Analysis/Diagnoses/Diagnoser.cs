@@ -307,7 +307,7 @@ public sealed class Diagnoser
     /// <summary>The relative worsening of the final value on the best, or null when it is under the threshold.</summary>
     private static double? FinalDamage(double best, double final, bool greaterIsBetter)
     {
-        if (!double.IsFinite(best) || !double.IsFinite(final) || best == 0)
+        if (!Finite.Is(best) || !Finite.Is(final) || best == 0)
         {
             return null;
         }

@@ -27,7 +27,7 @@ internal sealed class BlockStats
             foreach (var x in slice)
             {
                 var dev = Math.Abs(x - m);
-                if (double.IsFinite(dev))
+                if (Finite.Is(dev))
                 {
                     scratch[n++] = dev;
                 }
@@ -42,13 +42,13 @@ internal sealed class BlockStats
     /// <see cref="SeriesMath.Median"/> gives it.</summary>
     private static double FiniteMedian(ReadOnlySpan<double> slice, Span<double> scratch)
     {
-        var n = Finite(slice, scratch);
+        var n = CopyFinite(slice, scratch);
         var median = SortedMedian(scratch[..n]);
         if (median == 0 && n > 1)
         {
             // A zero median may be +0 or -0 depending on where a sort puts equal zeros of both signs: sorted again from the
             // same order with the framework's sort, it is the zero it always was.
-            n = Finite(slice, scratch);
+            n = CopyFinite(slice, scratch);
             scratch[..n].Sort();
             var mid = n / 2;
             median = n % 2 == 1 ? scratch[mid] : (scratch[mid - 1] + scratch[mid]) / 2;
@@ -57,12 +57,12 @@ internal sealed class BlockStats
         return median;
     }
 
-    private static int Finite(ReadOnlySpan<double> slice, Span<double> into)
+    private static int CopyFinite(ReadOnlySpan<double> slice, Span<double> into)
     {
         var n = 0;
         foreach (var x in slice)
         {
-            if (double.IsFinite(x))
+            if (Finite.Is(x))
             {
                 into[n++] = x;
             }

@@ -10,7 +10,7 @@ public static class SeriesMath
         for (var i = 0; i < values.Length; i++)
         {
             var v = values[i];
-            if (!double.IsFinite(v))
+            if (!Finite.Is(v))
             {
                 continue;
             }
@@ -29,7 +29,7 @@ public static class SeriesMath
     {
         for (var i = values.Length - 1; i >= 0; i--)
         {
-            if (double.IsFinite(values[i]))
+            if (Finite.Is(values[i]))
             {
                 return i;
             }
@@ -43,7 +43,7 @@ public static class SeriesMath
         var n = 0;
         foreach (var v in values)
         {
-            if (!double.IsFinite(v))
+            if (!Finite.Is(v))
             {
                 n++;
             }
@@ -72,7 +72,7 @@ public static class SeriesMath
         var n = 0;
         foreach (var v in values)
         {
-            if (double.IsFinite(v))
+            if (Finite.Is(v))
             {
                 finite[n++] = v;
             }
@@ -259,7 +259,7 @@ public static class SeriesMath
         var finite = 0;
         foreach (var v in values)
         {
-            if (double.IsFinite(v))
+            if (Finite.Is(v))
             {
                 finite++;
             }
@@ -275,7 +275,7 @@ public static class SeriesMath
         var k = 0;
         foreach (var v in values)
         {
-            if (double.IsFinite(v) && k++ % stride == 0)
+            if (Finite.Is(v) && k++ % stride == 0)
             {
                 ys.Add(v);
             }
@@ -298,7 +298,7 @@ public static class SeriesMath
         var n = 0;
         for (var i = 1; i < values.Length; i++)
         {
-            if (double.IsFinite(values[i]) && double.IsFinite(values[i - 1]))
+            if (Finite.Is(values[i]) && Finite.Is(values[i - 1]))
             {
                 changes[n++] = Math.Abs(values[i] - values[i - 1]);
             }

@@ -29,7 +29,7 @@ public sealed class ExplodingGradientsRule : IRule
 
         var v = SeriesValues.Of(grad);
         var nonFinite = SeriesMath.CountNonFinite(v);
-        var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !double.IsFinite(x));
+        var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !Finite.Is(x));
         var median = SeriesMath.Median(v);
         var factor = context.Option("jump_factor");
         var window = (int)context.Option("window");
@@ -44,7 +44,7 @@ public sealed class ExplodingGradientsRule : IRule
         {
             // The first window has no block before it: judge its points against the logs before them once there are five.
             var baseline = i < window ? (i >= 5 ? SeriesMath.Median(v.AsSpan(0, i)) : double.NaN) : stats.Before(i).Median;
-            if (!(double.IsFinite(v[i]) && baseline > 0 && v[i] >= factor * baseline))
+            if (!(Finite.Is(v[i]) && baseline > 0 && v[i] >= factor * baseline))
             {
                 continue;
             }

@@ -109,8 +109,8 @@ public sealed record RunAccount(
         // config says checkpoints are saved by steps.
         var bySteps = config.Get("save_strategy") is { Kind: ConfigValueKind.String } strategy && strategy.Text == "steps";
         long? saveEvery = MedianGap(checkpointSteps) ?? (bySteps ? PositiveWhole(config.Number("save_steps")) ?? run.Trainer.SaveSteps : null);
-        double? runtime = run.Summary.TryGetValue("train_runtime", out var rt) && double.IsFinite(rt) && rt > 0 ? rt : null;
-        double? flos = run.Summary.TryGetValue("total_flos", out var fl) && double.IsFinite(fl) && fl > 0 ? fl : null;
+        double? runtime = run.Summary.TryGetValue("train_runtime", out var rt) && Finite.Is(rt) && rt > 0 ? rt : null;
+        double? flos = run.Summary.TryGetValue("total_flos", out var fl) && Finite.Is(fl) && fl > 0 ? fl : null;
         var planned = run.Trainer.NumTrainEpochs ?? config.Number("num_train_epochs", "max_epochs", "epochs");
         var maxSteps = run.Trainer.MaxSteps is > 0 ? run.Trainer.MaxSteps : PositiveWhole(config.Number("max_steps"));
 
@@ -172,7 +172,7 @@ public sealed record RunAccount(
 
     /// <summary>A count as people write it: thousands separated, no decimals when whole.</summary>
     public static string Count(double v) =>
-        double.IsFinite(v) && v == Math.Round(v) && Math.Abs(v) < 1e15
+        Finite.Is(v) && v == Math.Round(v) && Math.Abs(v) < 1e15
             ? ((long)v).ToString("N0", CultureInfo.InvariantCulture)
             : Format.Number(v);
 
@@ -236,7 +236,7 @@ public sealed record RunAccount(
         {
             var epoch = p.Epoch;
             var step = p.Step;
-            if (!double.IsFinite(epoch) || epoch <= 0 || step <= 0)
+            if (!Finite.Is(epoch) || epoch <= 0 || step <= 0)
             {
                 continue;
             }
@@ -264,7 +264,7 @@ public sealed record RunAccount(
 
             foreach (var p in s.Points.AsSpan())
             {
-                if (!double.IsFinite(p.Epoch) || p.Epoch != p.Step)
+                if (!Finite.Is(p.Epoch) || p.Epoch != p.Step)
                 {
                     return null;
                 }
@@ -362,7 +362,7 @@ public sealed record RunAccount(
         {
             foreach (var p in s.Points.AsSpan())
             {
-                if (double.IsFinite(p.Epoch) && (max is null || p.Epoch > max))
+                if (Finite.Is(p.Epoch) && (max is null || p.Epoch > max))
                 {
                     max = p.Epoch;
                 }

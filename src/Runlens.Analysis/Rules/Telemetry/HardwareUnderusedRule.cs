@@ -183,7 +183,7 @@ public sealed class HardwareUnderusedRule : IRule
 
     /// <summary>The finite points after warm-up and up to the last training log (when the training series carry wall times).</summary>
     private static List<SeriesPoint> Window(Series? series, long from, double end) =>
-        series is null ? [] : [.. series.Points.Where(p => double.IsFinite(p.Value) && p.Step >= from && !(p.WallTime > end))];
+        series is null ? [] : [.. series.Points.Where(p => Finite.Is(p.Value) && p.Step >= from && !(p.WallTime > end))];
 
     /// <summary>Wall time of the last training-loss log; +∞ when the training series carry no wall times.</summary>
     private static double TrainingEnd(RunView view)
@@ -193,13 +193,13 @@ public sealed class HardwareUnderusedRule : IRule
         var last = double.NaN;
         foreach (var p in view.TrainLoss is { } loss ? loss.Points.AsSpan() : [])
         {
-            if (double.IsFinite(p.WallTime) && (double.IsNaN(last) || p.WallTime > last))
+            if (Finite.Is(p.WallTime) && (double.IsNaN(last) || p.WallTime > last))
             {
                 last = p.WallTime;
             }
         }
 
-        return double.IsFinite(last) ? last : double.PositiveInfinity;
+        return Finite.Is(last) ? last : double.PositiveInfinity;
     }
 
     private static bool Enough(List<SeriesPoint> points, RuleContext context) =>
