@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
 using Runlens.Model;
 
 namespace Runlens.Analysis;
@@ -57,8 +58,18 @@ public sealed class TrainerVocabulary
                 return lr;
             }
 
+            // the largest finite value, the first of equal ones kept (as Enumerable.Max keeps it), over the series' shared
+            // values: a loop ReadyToRun compiles, where LINQ over a million points was JIT-compiled in each process
             var series = _run.Get(MetricNames.LearningRate);
-            var max = series is null ? double.NaN : series.Points.Select(p => p.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+            var max = double.NaN;
+            foreach (var x in series is null ? [] : SeriesValues.Of(series))
+            {
+                if (Finite.Is(x) && (double.IsNaN(max) || x > max))
+                {
+                    max = x;
+                }
+            }
+
             return max > 0 ? Round3(max) : null;
         }
     }
@@ -73,7 +84,7 @@ public sealed class TrainerVocabulary
 
     /// <summary><paramref name="v"/> rounded to 3 significant digits (logged float32 learning rates read 4.99999e-06).</summary>
     public static double Round3(double v) =>
-        double.IsFinite(v) ? double.Parse(v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : v;
+        Finite.Is(v) ? double.Parse(v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : v;
 
     public string EarlyStoppingPatience => Kind switch
     {
@@ -132,7 +143,7 @@ public sealed class TrainerVocabulary
                 return true;
             }
 
-            var lr = _run.Get(MetricNames.LearningRate)?.Points.Select(p => p.Value).Where(double.IsFinite).ToList();
+            var lr = _run.Get(MetricNames.LearningRate)?.Points.Select(p => p.Value).Where(Finite.Is).ToList();
             if (lr is null || lr.Count < 3)
             {
                 return false;

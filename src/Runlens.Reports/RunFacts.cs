@@ -22,7 +22,7 @@ internal static class RunFacts
                 continue; // its steps are seconds, not training steps
             }
 
-            foreach (var p in s.Points)
+            foreach (var p in s.Points.AsSpan())
             {
                 if (max is null || p.Step > max)
                 {

@@ -63,7 +63,7 @@ public sealed class Diagnoser
             runnable.Add(rule);
         }
 
-        var results = EvaluateAll(runnable, view);
+        var (results, stats) = EvaluateAll(runnable, view, run);
         var findings = new List<Finding>();
         var rulesRun = new List<string>();
         var errors = new List<string>();
@@ -98,7 +98,7 @@ public sealed class Diagnoser
         var sorted = MostImportantFirst(findings, vocab);
 
         return new Diagnosis(run, Summarise(view, sorted), sorted, coverage, MergeChanges(sorted), NextSteps(sorted, coverage),
-            Stats(run)) { Predictions = predictions?.Evaluation, TrainingPredictions = trainingPredictions?.Evaluation };
+            stats ?? Stats(run)) { Predictions = predictions?.Evaluation, TrainingPredictions = trainingPredictions?.Evaluation };
     }
 
     /// <summary>The findings made pasteable, most severe first, then most confident, then by rule id; ties keep the order the
@@ -137,22 +137,22 @@ public sealed class Diagnoser
     /// test that the two ways agree does).</summary>
     public long ParallelFromPoints { get; init; } = DefaultParallelFromPoints;
 
-    private RuleResult[] EvaluateAll(List<IRule> rules, RunView view)
+    /// <summary>The rules' results in the rules' order; with them, on a large run, the series statistics, computed on a
+    /// core beside the rules instead of after them (null: compute them after).</summary>
+    private (RuleResult[] Results, ImmutableArray<SeriesStats>? Stats) EvaluateAll(List<IRule> rules, RunView view, Run run)
     {
         var results = new RuleResult[rules.Count];
         if (Environment.ProcessorCount > 1 && Points(view) >= ParallelFromPoints)
         {
-            EvaluateInParallel(rules, view, results);
-        }
-        else
-        {
-            for (var i = 0; i < results.Length; i++)
-            {
-                results[i] = Evaluate(rules[i], view);
-            }
+            return (results, EvaluateInParallel(rules, view, run, results));
         }
 
-        return results;
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = Evaluate(rules[i], view);
+        }
+
+        return (results, null);
     }
 
     /// <summary>The run's logged points, and one per example of its per-example predictions (a predictions file on its own
@@ -171,8 +171,22 @@ public sealed class Diagnoser
     }
 
     // Kept out of EvaluateAll so that a small run's diagnosis does not load the parallel library.
-    private void EvaluateInParallel(List<IRule> rules, RunView view, RuleResult[] results) =>
-        Parallel.For(0, results.Length, i => results[i] = Evaluate(rules[i], view));
+    private ImmutableArray<SeriesStats> EvaluateInParallel(List<IRule> rules, RunView view, Run run, RuleResult[] results)
+    {
+        var stats = ImmutableArray<SeriesStats>.Empty;
+        Parallel.For(0, results.Length + 1, i =>
+        {
+            if (i == 0)
+            {
+                stats = Stats(run);
+            }
+            else
+            {
+                results[i - 1] = Evaluate(rules[i - 1], view);
+            }
+        });
+        return stats;
+    }
 
     private RuleResult Evaluate(IRule rule, RunView view, CoverageView? coverage = null)
     {
@@ -311,7 +325,7 @@ public sealed class Diagnoser
     /// <summary>The relative worsening of the final value on the best, or null when it is under the threshold.</summary>
     private static double? FinalDamage(double best, double final, bool greaterIsBetter)
     {
-        if (!double.IsFinite(best) || !double.IsFinite(final) || best == 0)
+        if (!Finite.Is(best) || !Finite.Is(final) || best == 0)
         {
             return null;
         }

@@ -27,7 +27,7 @@ internal sealed class BlockStats
             foreach (var x in slice)
             {
                 var dev = Math.Abs(x - m);
-                if (double.IsFinite(dev))
+                if (Finite.Is(dev))
                 {
                     scratch[n++] = dev;
                 }
@@ -42,20 +42,39 @@ internal sealed class BlockStats
     /// <see cref="SeriesMath.Median"/> gives it.</summary>
     private static double FiniteMedian(ReadOnlySpan<double> slice, Span<double> scratch)
     {
+        var n = CopyFinite(slice, scratch);
+        var median = SortedMedian(scratch[..n]);
+        if (median == 0 && n > 1)
+        {
+            // A zero median may be +0 or -0 depending on where a sort puts equal zeros of both signs: sorted again from the
+            // same order with the framework's sort, it is the zero it always was.
+            n = CopyFinite(slice, scratch);
+            scratch[..n].Sort();
+            var mid = n / 2;
+            median = n % 2 == 1 ? scratch[mid] : (scratch[mid - 1] + scratch[mid]) / 2;
+        }
+
+        return median;
+    }
+
+    private static int CopyFinite(ReadOnlySpan<double> slice, Span<double> into)
+    {
         var n = 0;
         foreach (var x in slice)
         {
-            if (double.IsFinite(x))
+            if (Finite.Is(x))
             {
-                scratch[n++] = x;
+                into[n++] = x;
             }
         }
 
-        return SortedMedian(scratch[..n]);
+        return n;
     }
 
     /// <summary>Sorts <paramref name="a"/> (finite values) and gives its median: the middle value, or the mean of the two
-    /// middle ones computed as <see cref="SeriesMath.Median"/> does ((lower + upper) / 2); NaN when empty.</summary>
+    /// middle ones computed as <see cref="SeriesMath.Median"/> does ((lower + upper) / 2); NaN when empty. Finite values
+    /// that compare equal are the same bits except +0 and -0, so any sort gives the same median unless it is zero (see
+    /// <see cref="FiniteMedian"/>; the absolute deviations are never -0).</summary>
     private static double SortedMedian(Span<double> a)
     {
         if (a.Length == 0)
@@ -63,9 +82,38 @@ internal sealed class BlockStats
             return double.NaN;
         }
 
-        a.Sort();
+        if (a.Length <= InsertionSortUpTo)
+        {
+            InsertionSort(a);
+        }
+        else
+        {
+            a.Sort();
+        }
+
         var mid = a.Length / 2;
         return a.Length % 2 == 1 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
+    }
+
+    /// <summary>Blocks up to this size are sorted by <see cref="InsertionSort"/>: the framework's sort of doubles is a
+    /// generic instantiation ReadyToRun leaves to the JIT, and a one-off process ran its unoptimised first compilation
+    /// over most of a million-point series' blocks.</summary>
+    private const int InsertionSortUpTo = 64;
+
+    private static void InsertionSort(Span<double> a)
+    {
+        for (var i = 1; i < a.Length; i++)
+        {
+            var x = a[i];
+            var j = i - 1;
+            while (j >= 0 && a[j] > x)
+            {
+                a[j + 1] = a[j];
+                j--;
+            }
+
+            a[j + 1] = x;
+        }
     }
 
     public int Block { get; }

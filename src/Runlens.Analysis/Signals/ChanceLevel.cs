@@ -44,7 +44,7 @@ public sealed record ChanceLevel(int Classes, double Loss, string Source)
 
         var fromLoss = Math.Exp(SeriesMath.Median(SeriesValues.Of(loss)));
         var acc = SeriesMath.Median(SeriesValues.Of(accuracy));
-        if (!double.IsFinite(fromLoss) || !(acc > 0))
+        if (!Finite.Is(fromLoss) || !(acc > 0))
         {
             return null;
         }

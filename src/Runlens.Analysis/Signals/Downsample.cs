@@ -53,7 +53,7 @@ public static class Downsample
             for (var i = start; i < end; i++)
             {
                 var v = span[i].Value;
-                if (!double.IsFinite(v))
+                if (!Finite.Is(v))
                 {
                     if (nonFinite < 0)
                     {

@@ -42,7 +42,7 @@ internal sealed class LearningRateAt
         for (i = i >= 0 ? i : ~i; i < _steps.Length && _steps[i] <= to; i++)
         {
             var x = _values[i];
-            if (double.IsFinite(x) && (!double.IsFinite(result) || (max ? x > result : x < result)))
+            if (Finite.Is(x) && (!Finite.Is(result) || (max ? x > result : x < result)))
             {
                 result = x;
             }

@@ -15,14 +15,14 @@ public sealed record LoggedEpochs(long[] Steps, double[] Values, double[] Epochs
     public static LoggedEpochs Of(Series series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        var points = series.Points.Where(p => double.IsFinite(p.Value)).ToList();
-        var fromIndex = !points.Any(p => double.IsFinite(p.Epoch));
+        var points = series.Points.Where(p => Finite.Is(p.Value)).ToList();
+        var fromIndex = !points.Any(p => Finite.Is(p.Epoch));
         var epochs = new double[points.Count];
         var last = 1.0;
         for (var i = 0; i < points.Count; i++)
         {
             var e = fromIndex ? i + 1 : points[i].Epoch;
-            last = double.IsFinite(e) ? Math.Max(1, e) : last; // a point logged without its epoch keeps the one before
+            last = Finite.Is(e) ? Math.Max(1, e) : last; // a point logged without its epoch keeps the one before
             epochs[i] = last;
         }
 

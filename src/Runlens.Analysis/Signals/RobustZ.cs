@@ -16,7 +16,7 @@ public static class RobustZ
         var deviations = new double[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            deviations[i] = double.IsFinite(values[i]) ? Math.Abs(values[i] - median) : double.NaN;
+            deviations[i] = Finite.Is(values[i]) ? Math.Abs(values[i] - median) : double.NaN;
         }
 
         var mad = SeriesMath.Median(deviations) * NormalScale;
@@ -24,7 +24,7 @@ public static class RobustZ
         for (var i = 0; i < values.Length; i++)
         {
             var d = values[i] - median;
-            scores[i] = !double.IsFinite(values[i]) ? double.NaN
+            scores[i] = !Finite.Is(values[i]) ? double.NaN
                 : mad > 0 ? d / mad
                 : d == 0 ? 0
                 : d > 0 ? double.PositiveInfinity : double.NegativeInfinity;

@@ -54,7 +54,7 @@ public static class Rolling
             }
 
             means[b] = mean;
-            stds[b] = double.IsFinite(mean) ? Math.Sqrt(ss / (window - 1)) : double.NaN;
+            stds[b] = Finite.Is(mean) ? Math.Sqrt(ss / (window - 1)) : double.NaN;
         }
 
         return (means, stds);
@@ -73,7 +73,7 @@ public static class Rolling
         var lastNonFinite = -1;
         for (var i = 0; i < values.Length; i++)
         {
-            if (!double.IsFinite(values[i]))
+            if (!Finite.Is(values[i]))
             {
                 lastNonFinite = i;
             }

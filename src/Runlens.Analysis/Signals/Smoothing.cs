@@ -20,7 +20,7 @@ public static class Smoothing
         for (var i = 0; i < values.Length; i++)
         {
             var x = values[i];
-            if (double.IsFinite(x))
+            if (Finite.Is(x))
             {
                 s = double.IsNaN(s) ? x : (alpha * x) + ((1 - alpha) * s);
             }

@@ -24,7 +24,7 @@ public static class Trend
         var finite = 0;
         for (var i = 0; i < x.Length; i++)
         {
-            if (double.IsFinite(x[i]) && double.IsFinite(y[i]))
+            if (Finite.Is(x[i]) && Finite.Is(y[i]))
             {
                 finite++;
             }
@@ -34,7 +34,7 @@ public static class Trend
         var seen = 0;
         for (var i = 0; i < x.Length; i++)
         {
-            if (double.IsFinite(x[i]) && double.IsFinite(y[i]) && seen++ % stride == 0)
+            if (Finite.Is(x[i]) && Finite.Is(y[i]) && seen++ % stride == 0)
             {
                 xs.Add(x[i]);
                 ys.Add(y[i]);
@@ -103,7 +103,7 @@ public static class Trend
         {
             var prev = i == 0 ? double.NaN : values[i - 1];
             var cur = values[i];
-            rates[i] = !double.IsFinite(prev) || !double.IsFinite(cur) || prev == 0
+            rates[i] = !Finite.Is(prev) || !Finite.Is(cur) || prev == 0
                 ? double.NaN
                 : (greaterIsBetter ? cur - prev : prev - cur) / Math.Abs(prev);
         }

@@ -33,10 +33,12 @@ internal static class HfEntryScanner
     /// <param name="literals">Rewritten non-finite literals by file offset; <paramref name="offset"/> is the file offset of
     /// <paramref name="s"/>[0].</param>
     /// <returns>The bytes the entry takes (through its closing brace), <see cref="More"/> or <see cref="Unusual"/>.</returns>
+    /// <param name="shape">Filled with where each value lies and what it is, for <see cref="HfEntryTemplate"/>.</param>
     public static int Scan(ReadOnlySpan<byte> s, bool final, HfPropertyNames names, List<(string Name, double Value)> values,
-        Dictionary<long, double> literals, long offset, out long? step, out double epoch)
+        Dictionary<long, double> literals, long offset, HfEntryShape shape, out long? step, out double epoch)
     {
         values.Clear();
+        shape.Count = 0;
         step = null;
         epoch = double.NaN;
         var cut = final ? Unusual : More;
@@ -86,11 +88,16 @@ internal static class HfEntryScanner
                 return cut;
             }
 
+            var valueStart = i;
             var read = Value(s, ref i, name, literals, offset, values, ref step, ref epoch);
             if (read != 1)
             {
                 return read == More ? cut : Unusual;
             }
+
+            shape.Add(valueStart, i, s[valueStart] == (byte)'-' || IsDigit(s[valueStart])
+                ? name == "step" ? HfSlot.Step : name == "epoch" ? HfSlot.Epoch : HfSlot.Value
+                : HfSlot.Other);
 
             if (!SkipWhiteSpace(s, ref i))
             {

@@ -24,6 +24,10 @@ internal sealed class HfLogChunk
     private readonly List<(string Name, double Value)> _values = new(16);
     private readonly Dictionary<long, double> _literals = [];
     private readonly (string? Name, HfPointChunks? Points)[] _recent = new (string?, HfPointChunks?)[16];
+    private readonly HfEntryShape _shape = new();
+    private readonly List<HfPointChunks> _committed = new(16);
+    private readonly HfEntryTemplate[] _templates = [new(), new(), new(), new()];
+    private readonly double[] _templateValues = new double[HfEntryShape.MaxSlots];
     private byte[] _buffer;
     private long _bufferOffset;
     private int _pos;
@@ -175,7 +179,20 @@ internal sealed class HfLogChunk
     {
         consumed = 0;
         var span = _buffer.AsSpan(_pos, _len - _pos);
-        var scanned = HfEntryScanner.Scan(span, _eof, _names, _values, _literals, _bufferOffset + _pos, out var plainStep, out var plainEpoch);
+        for (var t = 0; t < _templates.Length && _templates[t].IsSet; t++)
+        {
+            var template = _templates[t];
+            var matched = template.Match(span, _templateValues, out var templateStep, out var templateEpoch);
+            if (matched > 0)
+            {
+                consumed = matched;
+                Commit(template, templateStep, templateEpoch);
+                MoveToFront(t);
+                return EntryRead.Done;
+            }
+        }
+
+        var scanned = HfEntryScanner.Scan(span, _eof, _names, _values, _literals, _bufferOffset + _pos, _shape, out var plainStep, out var plainEpoch);
         if (scanned != HfEntryScanner.Unusual)
         {
             if (scanned == HfEntryScanner.More)
@@ -184,7 +201,13 @@ internal sealed class HfLogChunk
             }
 
             consumed = scanned;
-            Commit(plainStep, plainEpoch);
+            if (Commit(plainStep, plainEpoch) && HfEntryTemplate.CanHold(_shape))
+            {
+                // the entry's bytes around its numbers, to read the next entries of the same shape at once
+                MoveToFront(_templates.Length - 1); // the template used least lately becomes this entry's
+                _templates[0].Set(span[..scanned], _shape, _committed);
+            }
+
             return EntryRead.Done;
         }
 
@@ -249,6 +272,19 @@ internal sealed class HfLogChunk
         consumed = (int)reader.BytesConsumed;
         Commit(step, epoch);
         return EntryRead.Done;
+    }
+
+    /// <summary>Puts the template at <paramref name="t"/> first (the templates are tried in order, the one used last first).</summary>
+    private void MoveToFront(int t)
+    {
+        if (t == 0)
+        {
+            return;
+        }
+
+        var template = _templates[t];
+        Array.Copy(_templates, 0, _templates, 1, t);
+        _templates[0] = template;
     }
 
     private void Fill()
@@ -352,8 +388,9 @@ internal sealed class HfLogChunk
     }
 
     /// <summary>Takes the entry just read: its step (when it has one) becomes the last step, its values go to their
-    /// names' points, or the whole entry to <see cref="Summaries"/> when it is the closing summary.</summary>
-    private void Commit(long? entryStep, double epoch)
+    /// names' points (which <see cref="_committed"/> then lists in order), or the whole entry to <see cref="Summaries"/>
+    /// when it is the closing summary (false).</summary>
+    private bool Commit(long? entryStep, double epoch)
     {
         if (entryStep is { } s)
         {
@@ -362,12 +399,13 @@ internal sealed class HfLogChunk
         }
 
         var step = LastStep;
+        _committed.Clear();
         foreach (var (name, _) in _values)
         {
             if (name is "train_runtime" or "total_flos" or "train_loss")
             {
                 Summaries.Add([.. _values]);
-                return;
+                return false;
             }
         }
 
@@ -375,7 +413,33 @@ internal sealed class HfLogChunk
         {
             var (name, value) = _values[k];
             var points = PointsOf(name, k);
+            _committed.Add(points);
             points.Add(new SeriesPoint(step, value, epoch));
+            if (!_sawStep)
+            {
+                points.Leading++;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><see cref="Commit(long?, double)"/> for an entry <paramref name="template"/> matched: the same names, so
+    /// the same series, in the same order (a template is never a summary entry).</summary>
+    private void Commit(HfEntryTemplate template, long? entryStep, double epoch)
+    {
+        if (entryStep is { } s)
+        {
+            LastStep = s;
+            _sawStep = true;
+        }
+
+        var step = LastStep;
+        var series = template.Series;
+        for (var k = 0; k < template.Values; k++)
+        {
+            var points = series[k];
+            points.Add(new SeriesPoint(step, _templateValues[k], epoch));
             if (!_sawStep)
             {
                 points.Leading++;

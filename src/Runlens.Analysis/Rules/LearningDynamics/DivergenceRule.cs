@@ -22,14 +22,14 @@ public sealed class DivergenceRule : IRule
         var lossSeries = run.Run.Series.Values.Where(s => s.Count > 0 && MetricNames.IsLossName(s.Key)).ToList();
         var nonFiniteSeries = lossSeries
             .OrderBy(s => s == run.TrainLoss ? 0 : s == run.ValLoss ? 1 : 2)
-            .Where(s => s.Points.Any(p => !double.IsFinite(p.Value)))
+            .Where(s => s.Points.Any(p => !Finite.Is(p.Value)))
             .ToList();
         var reported = nonFiniteSeries.Count > 0;
         if (reported)
         {
             var s = nonFiniteSeries[0];
             var v = SeriesValues.Of(s);
-            var bad = Array.FindIndex(v, x => !double.IsFinite(x));
+            var bad = Array.FindIndex(v, x => !Finite.Is(x));
             var nonFinite = SeriesMath.CountNonFinite(v);
             var fromStart = bad == 0;
             var lastGood = bad > 0 ? s.Points[bad - 1] : (SeriesPoint?)null;
@@ -84,7 +84,7 @@ public sealed class DivergenceRule : IRule
         }
 
         var train = run.TrainLoss!;
-        var values = SeriesValues.Of(train).Where(double.IsFinite).ToArray();
+        var values = SeriesValues.Of(train).Where(Finite.Is).ToArray();
         if (values.Length < context.Option("min_points"))
         {
             yield break;

@@ -23,7 +23,7 @@ public sealed class PlateauRule : IRule
         var run = context.Run;
         var metric = run.Primary!;
         var greater = run.PrimaryGreaterIsBetter;
-        var points = metric.Points.Where(p => double.IsFinite(p.Value)).ToList();
+        var points = metric.Points.Where(p => Finite.Is(p.Value)).ToList();
         var window = (int)context.Option("window");
         if (window < 2 || points.Count < window + 2)
         {
@@ -62,7 +62,7 @@ public sealed class PlateauRule : IRule
         }
 
         var rates = Trend.ImprovementRates(points.Select(p => p.Value).ToArray(), greater)[^window..];
-        var meanRate = rates.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+        var meanRate = rates.Where(Finite.Is).DefaultIfEmpty(double.NaN).Average();
         var start = points[points.Count - window];
         var end = points[^1];
         var floor = ScheduleRanOut(run.LearningRate, start.Step, context.Option("lr_floor"), context.Option("lr_floor_share"));
@@ -78,7 +78,7 @@ public sealed class PlateauRule : IRule
             RelativeSpread: spread,
             ThresholdSpread: context.Option("band"),
             MeanRelativeImprovement: meanRate,
-            GainRatio: double.IsFinite(shareOfGain) ? shareOfGain : null,
+            GainRatio: Finite.Is(shareOfGain) ? shareOfGain : null,
             ThresholdGainRatio: context.Option("min_share_of_gain"),
             FlatSinceStep: points[lastGain].Step,
             FlatFraction: flatFraction,
@@ -90,7 +90,7 @@ public sealed class PlateauRule : IRule
 
         var vocab = new TrainerVocabulary(run.Run);
         var lrSeries = run.LearningRate;
-        var lrConstant = lrSeries is { Count: > 1 } && lrSeries.Points.Select(p => p.Value).Where(double.IsFinite).Distinct().Count() == 1;
+        var lrConstant = lrSeries is { Count: > 1 } && lrSeries.Points.Select(p => p.Value).Where(Finite.Is).Distinct().Count() == 1;
         var recs = new List<Recommendation>();
         if (floor is { } f)
         {
@@ -116,7 +116,7 @@ public sealed class PlateauRule : IRule
             floor is null ? Severity.Info : Severity.Warning,
             0.6 + Math.Min(0.3, 0.05 * (window - 2)),
             $"{metric.Key} has plateaued: the last {window} evaluations (steps {Format.Step(start.Step)}–{Format.Step(end.Step)}) improved {Format.Percent(Math.Max(0, improvement))} on the earlier best {Format.Number(bestBefore)}"
-                + (improvement >= context.Option("min_improvement") && double.IsFinite(shareOfGain) ? $", {Format.Percent(shareOfGain)} of what the run had gained before them" : "")
+                + (improvement >= context.Option("min_improvement") && Finite.Is(shareOfGain) ? $", {Format.Percent(shareOfGain)} of what the run had gained before them" : "")
                 + (floor is { } g ? $", while the learning rate has been under {Format.Percent(context.Option("lr_floor"))} of its peak since step {Format.Step(g.Since)} ({Format.Percent(g.Share)} of the run): the schedule ended long before training did" : ""),
             evidence,
             [start.Step, end.Step],
@@ -155,7 +155,7 @@ public sealed class PlateauRule : IRule
             return null;
         }
 
-        var points = lr.Points.Where(p => double.IsFinite(p.Value) && p.Value >= 0).ToList();
+        var points = lr.Points.Where(p => Finite.Is(p.Value) && p.Value >= 0).ToList();
         if (points.Count < 4)
         {
             return null;

@@ -73,7 +73,7 @@ public sealed class UnderfittingRule : IRule
 
             // A validation loss that was once far below where it ended shows a model that fit the task and lost it
             // (gradient bursts knocking it back): an instability, not a model that cannot fit.
-            var bestVal = SeriesValues.Of(val).Where(double.IsFinite).Min();
+            var bestVal = SeriesValues.Of(val).Where(Finite.Is).Min();
             if (bestVal < (1 - context.Option("max_lost")) * val.Points[li].Value)
             {
                 yield break;
@@ -168,7 +168,7 @@ public sealed class UnderfittingRule : IRule
             return null;
         }
 
-        return chance?.Loss ?? (final is not null && train.FirstOrDefault(double.IsFinite) is var first and > 0 ? first : null);
+        return chance?.Loss ?? (final is not null && train.FirstOrDefault(Finite.Is) is var first and > 0 ? first : null);
     }
 
     private static Finding SettledFinding(RuleContext context, Series loss, UnderfittingEvidence evidence, ChanceLevel? chance, double reference)
@@ -206,7 +206,7 @@ public sealed class UnderfittingRule : IRule
     /// and it did not keep falling over the second half (which would be a slow descent, not a loss stuck at ln K).</summary>
     private static bool AtChance(double[] train, double tail, Series? val, double lnK, double band, double maxLateFall)
     {
-        var best = val is { Count: >= 3 } ? SeriesValues.Of(val).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min() : tail;
+        var best = val is { Count: >= 3 } ? SeriesValues.Of(val).Where(Finite.Is).DefaultIfEmpty(double.NaN).Min() : tail;
         if (!(best >= (1 - band) * lnK) || !(tail <= (1 + (2 * band)) * lnK))
         {
             return false;
@@ -257,7 +257,7 @@ public sealed class UnderfittingRule : IRule
             return false;
         }
 
-        var values = SeriesValues.Of(metric).Where(double.IsFinite).ToArray();
+        var values = SeriesValues.Of(metric).Where(Finite.Is).ToArray();
         if (values.Length < 3 || values[0] == 0)
         {
             return false;

@@ -29,7 +29,7 @@ public sealed class ClippingSaturationRule : IRule
         var firstClipped = -1;
         for (var i = 0; i < v.Length; i++)
         {
-            if (!double.IsFinite(v[i]))
+            if (!Finite.Is(v[i]))
             {
                 continue;
             }

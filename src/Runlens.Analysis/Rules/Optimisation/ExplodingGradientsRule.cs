@@ -30,7 +30,7 @@ public sealed class ExplodingGradientsRule : IRule
 
         var v = SeriesValues.Of(grad);
         var nonFinite = SeriesMath.CountNonFinite(v);
-        var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !double.IsFinite(x));
+        var firstNonFinite = nonFinite == 0 ? -1 : Array.FindIndex(v, x => !Finite.Is(x));
         var median = SeriesMath.Median(v);
         var factor = context.Option("jump_factor");
         var window = (int)context.Option("window");
@@ -58,9 +58,9 @@ public sealed class ExplodingGradientsRule : IRule
                 continue;
             }
 
-            var logged = double.IsFinite(v[i]) && v[i] >= factor * baseline;
+            var logged = Finite.Is(v[i]) && v[i] >= factor * baseline;
             var inWindow = !logged && spread is not null && spread.TryGetValue(points[i].Step, out var std)
-                && double.IsFinite(std) && std / Math.Sqrt(2) >= factor * baseline;
+                && Finite.Is(std) && std / Math.Sqrt(2) >= factor * baseline;
             if (!logged && !inWindow)
             {
                 continue;

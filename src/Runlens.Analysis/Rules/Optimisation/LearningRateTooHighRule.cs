@@ -52,7 +52,7 @@ public sealed class LearningRateTooHighRule : IRule
         var clippedFraction = double.NaN;
         if (run.GradNorm is { Count: >= 10 } g && vocab.MaxGradNorm is { } clip)
         {
-            var gv = SeriesValues.Of(g).Where(double.IsFinite).ToArray();
+            var gv = SeriesValues.Of(g).Where(Finite.Is).ToArray();
             clippedFraction = gv.Length == 0 ? double.NaN : gv.Count(x => x >= clip) / (double)gv.Length;
         }
 

@@ -63,7 +63,7 @@ public sealed class LearningRateTooLowRule : IRule
 
         // Gradients at the clip on most steps mean the steps are already as large as allowed: not a small learning rate.
         if (!tinyLr && run.GradNorm is { Count: >= 10 } g && vocab.MaxGradNorm is { } clip
-            && SeriesValues.Of(g).Count(x => double.IsFinite(x) && x >= clip) >= 0.5 * g.Count)
+            && SeriesValues.Of(g).Count(x => Finite.Is(x) && x >= clip) >= 0.5 * g.Count)
         {
             yield break;
         }

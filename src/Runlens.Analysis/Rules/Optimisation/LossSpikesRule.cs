@@ -52,7 +52,7 @@ public sealed class LossSpikesRule : IRule
         for (var i = 0; i < v.Length; i++)
         {
             var (logMedian, logMad) = stats.Before(i);
-            if (!double.IsFinite(logs[i]) || !double.IsFinite(logMedian))
+            if (!Finite.Is(logs[i]) || !Finite.Is(logMedian))
             {
                 continue;
             }
@@ -83,7 +83,7 @@ public sealed class LossSpikesRule : IRule
             var back = false;
             for (var j = i + 1; j < Math.Min(v.Length, i + 1 + recover + 1); j++)
             {
-                if (double.IsFinite(logs[j]) && logs[j] <= logMedian + (3 * logScale) && v[j] < minRatio * median)
+                if (Finite.Is(logs[j]) && logs[j] <= logMedian + (3 * logScale) && v[j] < minRatio * median)
                 {
                     back = true;
                     break;
@@ -147,7 +147,7 @@ public sealed class LossSpikesRule : IRule
         for (var i = 0; i < loss.Count && from < 0; i++)
         {
             var epoch = loss.Points[i].Epoch;
-            hasEpochs |= double.IsFinite(epoch);
+            hasEpochs |= Finite.Is(epoch);
             from = epoch >= settled ? i : -1;
         }
 

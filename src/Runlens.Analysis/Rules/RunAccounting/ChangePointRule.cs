@@ -53,7 +53,7 @@ public sealed class ChangePointRule : IRule
         for (var i = 0; i < lr.Count; i++)
         {
             var v = lr.Points[i].Value;
-            if (!double.IsFinite(v) || v < 0)
+            if (!Finite.Is(v) || v < 0)
             {
                 continue;
             }
@@ -88,8 +88,8 @@ public sealed class ChangePointRule : IRule
         const int window = 5;
         if (run.TrainLoss is { } loss)
         {
-            var pre = loss.Points.Where(p => p.Step < restartStep && double.IsFinite(p.Value)).TakeLast(window).Select(p => p.Value).ToList();
-            var post = loss.Points.Where(p => p.Step >= climbedStep && double.IsFinite(p.Value)).Take(window).Select(p => p.Value).ToList();
+            var pre = loss.Points.Where(p => p.Step < restartStep && Finite.Is(p.Value)).TakeLast(window).Select(p => p.Value).ToList();
+            var post = loss.Points.Where(p => p.Step >= climbedStep && Finite.Is(p.Value)).Take(window).Select(p => p.Value).ToList();
             before = pre.Count > 0 ? Median(pre) : null;
             after = post.Count > 0 ? Median(post) : null;
         }
@@ -126,7 +126,7 @@ public sealed class ChangePointRule : IRule
         var finite = new List<int>(values.Length);
         for (var i = 0; i < values.Length; i++)
         {
-            if (double.IsFinite(values[i]))
+            if (Finite.Is(values[i]))
             {
                 finite.Add(i);
             }
@@ -250,14 +250,14 @@ public sealed class ChangePointRule : IRule
             return null;
         }
 
-        var lrBefore = lr.Points.Where(p => p.Step < step && double.IsFinite(p.Value)).Select(p => p.Value).TakeLast(5).ToList();
-        var lrAfter = lr.Points.Where(p => p.Step >= step && double.IsFinite(p.Value)).Select(p => p.Value).Take(5).ToList();
+        var lrBefore = lr.Points.Where(p => p.Step < step && Finite.Is(p.Value)).Select(p => p.Value).TakeLast(5).ToList();
+        var lrAfter = lr.Points.Where(p => p.Step >= step && Finite.Is(p.Value)).Select(p => p.Value).Take(5).ToList();
         if (lrBefore.Count == 0 || lrAfter.Count == 0 || !(lrBefore.Min() > 0) || lrAfter.Max() > 1.2 * lrBefore.Min() || lrAfter.Min() < lrBefore.Max() / 1.2)
         {
             return null;
         }
 
-        var points = val.Points.Where(p => double.IsFinite(p.Value)).ToList();
+        var points = val.Points.Where(p => Finite.Is(p.Value)).ToList();
         var before = points.Where(p => p.Step <= step).ToList();
         var after = points.Where(p => p.Step > step).Select(p => p.Value).ToArray();
         if (before.Count < 2 || after.Length < 3)
@@ -267,7 +267,7 @@ public sealed class ChangePointRule : IRule
 
         var best = before.MinBy(p => p.Value);
         var bestIndex = before.IndexOf(best);
-        var trainAfter = train.Points.Where(p => p.Step > step && double.IsFinite(p.Value)).Select(p => p.Value).ToArray();
+        var trainAfter = train.Points.Where(p => p.Step > step && Finite.Is(p.Value)).Select(p => p.Value).ToArray();
         if (bestIndex < before.Count - 2 || points.Any(p => p.Value < best.Value) || trainAfter.Length < 5)
         {
             return null;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Runlens.Analysis.Signals;
 using Runlens.Model;
 
@@ -108,8 +109,8 @@ public sealed record RunAccount(
         // config says checkpoints are saved by steps.
         var bySteps = config.Get("save_strategy") is { Kind: ConfigValueKind.String } strategy && strategy.Text == "steps";
         long? saveEvery = MedianGap(checkpointSteps) ?? (bySteps ? PositiveWhole(config.Number("save_steps")) ?? run.Trainer.SaveSteps : null);
-        double? runtime = run.Summary.TryGetValue("train_runtime", out var rt) && double.IsFinite(rt) && rt > 0 ? rt : null;
-        double? flos = run.Summary.TryGetValue("total_flos", out var fl) && double.IsFinite(fl) && fl > 0 ? fl : null;
+        double? runtime = run.Summary.TryGetValue("train_runtime", out var rt) && Finite.Is(rt) && rt > 0 ? rt : null;
+        double? flos = run.Summary.TryGetValue("total_flos", out var fl) && Finite.Is(fl) && fl > 0 ? fl : null;
         var planned = run.Trainer.NumTrainEpochs ?? config.Number("num_train_epochs", "max_epochs", "epochs");
         var maxSteps = run.Trainer.MaxSteps is > 0 ? run.Trainer.MaxSteps : PositiveWhole(config.Number("max_steps"));
 
@@ -171,7 +172,7 @@ public sealed record RunAccount(
 
     /// <summary>A count as people write it: thousands separated, no decimals when whole.</summary>
     public static string Count(double v) =>
-        double.IsFinite(v) && v == Math.Round(v) && Math.Abs(v) < 1e15
+        Finite.Is(v) && v == Math.Round(v) && Math.Abs(v) < 1e15
             ? ((long)v).ToString("N0", CultureInfo.InvariantCulture)
             : Format.Number(v);
 
@@ -197,31 +198,57 @@ public sealed record RunAccount(
     public static (long Step, double Epoch, bool Whole)? LastCounted(Run run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        SeriesPoint? last = null;
+        (long Step, double Epoch)? last = null;
         var whole = true;
         foreach (var s in run.Series.Values)
         {
-            if (SystemMetrics.IsSystem(s.Key))
+            if (SystemMetrics.IsSystem(s.Key) || CountedOf(s) is not { } counted)
             {
                 continue;
             }
 
-            foreach (var p in s.Points)
+            // each series' latest counted log is the first of its largest (step, epoch): the first of those over the series
+            // in order is the first over all their points, as one pass over every point finds it
+            whole &= counted.Whole;
+            if (last is not { } cur || counted.Step > cur.Step || (counted.Step == cur.Step && counted.Epoch > cur.Epoch))
             {
-                if (!double.IsFinite(p.Epoch) || p.Epoch <= 0 || p.Step <= 0)
-                {
-                    continue;
-                }
-
-                whole &= p.Epoch == Math.Round(p.Epoch);
-                if (last is not { } cur || p.Step > cur.Step || (p.Step == cur.Step && p.Epoch > cur.Epoch))
-                {
-                    last = p;
-                }
+                last = (counted.Step, counted.Epoch);
             }
         }
 
         return last is { } l ? (l.Step, l.Epoch, whole) : null;
+    }
+
+    /// <summary><see cref="LastCounted"/> of one series, computed once per series: the rules and the report each ask for
+    /// it, and a million-point run's three series took a pass over every point each time.</summary>
+    private static (long Step, double Epoch, bool Whole)? CountedOf(Series series) =>
+        Counted.GetValue(series, static s => new StrongBox<(long Step, double Epoch, bool Whole)?>(Count(s))).Value;
+
+    private static readonly ConditionalWeakTable<Series, StrongBox<(long Step, double Epoch, bool Whole)?>> Counted = new();
+
+    private static (long Step, double Epoch, bool Whole)? Count(Series s)
+    {
+        long lastStep = 0;
+        var lastEpoch = double.NaN;
+        var found = false;
+        var whole = true;
+        foreach (var p in s.Points.AsSpan())
+        {
+            var epoch = p.Epoch;
+            var step = p.Step;
+            if (!Finite.Is(epoch) || epoch <= 0 || step <= 0)
+            {
+                continue;
+            }
+
+            whole &= epoch == Math.Round(epoch);
+            if (!found || step > lastStep || (step == lastStep && epoch > lastEpoch))
+            {
+                (lastStep, lastEpoch, found) = (step, epoch, true);
+            }
+        }
+
+        return found ? (lastStep, lastEpoch, whole) : null;
     }
 
     /// <summary>The number of epochs logged when every training-log point's step is its (whole) epoch number, else null.</summary>
@@ -235,9 +262,9 @@ public sealed record RunAccount(
                 continue;
             }
 
-            foreach (var p in s.Points)
+            foreach (var p in s.Points.AsSpan())
             {
-                if (!double.IsFinite(p.Epoch) || p.Epoch != p.Step)
+                if (!Finite.Is(p.Epoch) || p.Epoch != p.Step)
                 {
                     return null;
                 }
@@ -333,9 +360,9 @@ public sealed record RunAccount(
         double? max = null;
         foreach (var s in run.Series.Values)
         {
-            foreach (var p in s.Points)
+            foreach (var p in s.Points.AsSpan())
             {
-                if (double.IsFinite(p.Epoch) && (max is null || p.Epoch > max))
+                if (Finite.Is(p.Epoch) && (max is null || p.Epoch > max))
                 {
                     max = p.Epoch;
                 }

@@ -1,4 +1,5 @@
 using Runlens.Analysis.Findings;
+using Runlens.Analysis.Signals;
 using Runlens.Model;
 
 namespace Runlens.Analysis.Rules.RunAccounting;
@@ -214,7 +215,7 @@ public sealed class SuspiciousValuesRule : IRule
                 var a = train.Points[i].Value;
                 var b = val.Points[i].Value;
                 same = a.Equals(b) || Math.Abs(a - b) <= 1e-12 * Math.Max(Math.Abs(a), Math.Abs(b));
-                if (double.IsFinite(a))
+                if (Finite.Is(a))
                 {
                     finite++;
                 }

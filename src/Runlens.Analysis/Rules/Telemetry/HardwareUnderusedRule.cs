@@ -183,13 +183,23 @@ public sealed class HardwareUnderusedRule : IRule
 
     /// <summary>The finite points after warm-up and up to the last training log (when the training series carry wall times).</summary>
     private static List<SeriesPoint> Window(Series? series, long from, double end) =>
-        series is null ? [] : [.. series.Points.Where(p => double.IsFinite(p.Value) && p.Step >= from && !(p.WallTime > end))];
+        series is null ? [] : [.. series.Points.Where(p => Finite.Is(p.Value) && p.Step >= from && !(p.WallTime > end))];
 
     /// <summary>Wall time of the last training-loss log; +∞ when the training series carry no wall times.</summary>
     private static double TrainingEnd(RunView view)
     {
-        var last = view.TrainLoss?.Points.Select(p => p.WallTime).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max() ?? double.NaN;
-        return double.IsFinite(last) ? last : double.PositiveInfinity;
+        // the largest finite wall time, the first of equal ones kept (as Enumerable.Max keeps it); a loop over the span,
+        // which ReadyToRun compiles, instead of LINQ over a million points, which the JIT compiles for each process
+        var last = double.NaN;
+        foreach (var p in view.TrainLoss is { } loss ? loss.Points.AsSpan() : [])
+        {
+            if (Finite.Is(p.WallTime) && (double.IsNaN(last) || p.WallTime > last))
+            {
+                last = p.WallTime;
+            }
+        }
+
+        return Finite.Is(last) ? last : double.PositiveInfinity;
     }
 
     private static bool Enough(List<SeriesPoint> points, RuleContext context) =>

@@ -53,4 +53,43 @@ public sealed class BlockStatsTests
 
         Assert.True(double.IsNaN(stats.Before(block - 1).Median));
     }
+
+    [Theory]
+    [InlineData(20, 5)]
+    [InlineData(7, 6)]
+    [InlineData(64, 7)]
+    [InlineData(65, 8)]
+    public void Zero_medians_keep_the_sign_the_framework_sort_gives_them(int block, int seed)
+    {
+        // Blocks of signed zeros, ties and values of both signs: their medians are often a zero whose sign depends on where
+        // the sort puts equal zeros. Each must be what the framework's sort of the block's finite values gave before the
+        // blocks were sorted by insertion, bit for bit.
+        var random = new Random(seed);
+        var values = new double[20_000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = random.Next(8) switch
+            {
+                0 or 1 => 0.0,
+                2 or 3 => -0.0,
+                4 => double.NaN,
+                5 => random.Next(2) == 0 ? 0.5 : -0.5,
+                _ => (random.NextDouble() - 0.5) * 1e-3,
+            };
+        }
+
+        var stats = new BlockStats(values, block);
+        var zeros = 0;
+        for (var b = 0; b * block < values.Length; b++)
+        {
+            var finite = values.AsSpan(b * block, Math.Min(block, values.Length - (b * block))).ToArray().Where(double.IsFinite).ToArray();
+            finite.AsSpan().Sort();
+            var mid = finite.Length / 2;
+            var median = finite.Length == 0 ? double.NaN : finite.Length % 2 == 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+            zeros += median == 0 ? 1 : 0;
+            Assert.Equal(BitConverter.DoubleToInt64Bits(median), BitConverter.DoubleToInt64Bits(stats.Before((b + 1) * block).Median));
+        }
+
+        Assert.True(zeros > 10, $"{zeros} zero medians");
+    }
 }

@@ -131,6 +131,73 @@ public sealed class HfStateFileReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Reads_entries_of_the_shape_before_with_every_kind_of_value_as_the_one_pass_reader_does()
+    {
+        // json.dump's indented entries, each the same bytes around its values as the entry before (what HfEntryTemplate
+        // compares at once), holding numbers of every form, and now and then a value that is not a plain number or a byte
+        // that differs: each must read as the one-pass reader reads it, whatever the buffer cuts.
+        string[] numbers =
+        [
+            "0.35227642760252414", "4.999995E-05", "4.9999850000000005E-05", "-0", "-0.0", "0", "0.0", "1e22", "1e23",
+            "9007199254740993", "9007199254740992", "12345678901234567890", "0.1", "2.2250738585072014E-308", "5e-324",
+            "1e-400", "1.7976931348623157e308", "123456789012345678e-40", "1E+2", "7e0", "0.000001234", "-3.5e-7", "1e400",
+            "\"a string\"", "null", "true", "NaN", "-Infinity", "{\"nested\": 1}", "[1, 2]", "1.", "01", "-", ".5", "1e", "0x10",
+        ];
+        string[] steps = ["7", "-3", "0", "123456789012345678", "1234567890123456789", "1.5", "1e3", "\"4\"", "null", "-0", "00"];
+        var rng = new Random(7);
+        var text = new StringBuilder("{\n  \"global_step\": 100,\n  \"log_history\": [\n");
+        for (var i = 0; i < 400; i++)
+        {
+            var plain = rng.Next(3) > 0;
+            string Number() => plain ? (rng.NextDouble() * 3).ToString("R", CultureInfo.InvariantCulture) : numbers[rng.Next(numbers.Length)];
+            var step = plain || rng.Next(2) == 0 ? (i * 5).ToString(CultureInfo.InvariantCulture) : steps[rng.Next(steps.Length)];
+            var indent = plain || rng.Next(4) > 0 ? "      " : "     ";
+            text.Append(i % 7 == 6
+                ? $"    {{\n{indent}\"epoch\": {Number()},\n{indent}\"eval_loss\": {Number()},\n{indent}\"step\": {step}\n    }}"
+                : $"    {{\n{indent}\"epoch\": {Number()},\n{indent}\"grad_norm\": {Number()},\n{indent}\"learning_rate\": {Number()},\n{indent}\"loss\": {Number()},\n{indent}\"step\": {step}\n    }}");
+            text.Append(i < 399 ? ",\n" : "\n");
+        }
+
+        text.Append("  ],\n  \"max_steps\": 1000\n}\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        for (var buffer = 30; buffer < 500; buffer += 11)
+        {
+            await AssertSameAsync(bytes, 3, buffer, expectEntries: false);
+        }
+
+        // numbers of every form that is not damage, in the generated file of plain entries: read in parts
+        Assert.Equal(3, await AssertSameAsync(Encoding.UTF8.GetBytes(Generated(300, i => numbers[i % 23])), 3, 256, expectEntries: true));
+    }
+
+    [Fact]
+    public void Reads_each_number_to_the_double_fast_float_gives()
+    {
+        // the template's own parse (whole digits times or over an exact power of ten) must give fast_float's double, bit for bit
+        var rng = new Random(11);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var digits = rng.Next(1, 21);
+            var mantissa = new StringBuilder();
+            for (var d = 0; d < digits; d++)
+            {
+                mantissa.Append((char)('0' + rng.Next(10)));
+            }
+
+            var m = mantissa.ToString().TrimStart('0');
+            m = m.Length == 0 ? "0" : m;
+            var point = rng.Next(m.Length + 1);
+            var text = (rng.Next(4) == 0 ? "-" : "") + (point == m.Length ? m : (point == 0 ? "0" : m[..point]) + "." + m[point..])
+                + (rng.Next(3) == 0 ? (rng.Next(2) == 0 ? "e" : "E-") + rng.Next(30).ToString(CultureInfo.InvariantCulture) : "");
+            var bytes = Encoding.ASCII.GetBytes(text + ",");
+            var at = 0;
+            Assert.True(HfEntryTemplate.TryNumber(bytes, ref at, out var value), text);
+            Assert.Equal(text.Length, at);
+            var expected = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(value), $"{text}: {value:R} against {expected:R}");
+        }
+    }
+
+    [Fact]
     public async Task Reports_damage_in_mutated_files_exactly_as_the_one_pass_reader_does()
     {
         var seedBytes = await File.ReadAllBytesAsync(Path.Combine(Fixtures.Example("hf-trainer-multi-eval-overfit"), "trainer_state.json"));
