@@ -7,19 +7,19 @@ namespace Runlens.Audit.Checks;
 
 /// <summary>RL0724: numeric values far outside their column's range: infinite, or beyond Tukey's far-out fences (more
 /// than 3 interquartile ranges below the first quartile or above the third) — sentinels such as −999, unit mix-ups,
-/// typos. A warning when they distort the column's scale (infinite, or at least <c>min_variance_share</c> of its
+/// typos. A warning when they distort the column's scale (infinite, or at least <c>min_variance_fraction</c> of its
 /// variance); information when they are a few values of a heavy but natural tail.</summary>
 internal sealed class OutOfRangeCheck : AuditCheck
 {
     public override RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0724", "out-of-range-values", "Numeric values far outside their column's range", RuleCategory.DataAudit, Severity.Warning, [], [typeof(DataAuditEvidence)],
         new RuleOption("max_iqr", 3, "Values more than this many interquartile ranges below the first quartile or above the third are flagged (Tukey's far-out fences)"),
-        new RuleOption("min_variance_share", 0.2, "Flagged values that make less than this share of their column's variance (so that leaving them out would change its standard deviation by under about 10%) are reported as information: a heavy but natural tail rather than a value that distorts the column's scale"));
+        new RuleOption("min_variance_fraction", 0.2, "Flagged values that make less than this share of their column's variance (so that leaving them out would change its standard deviation by under about 10%) are reported as information: a heavy but natural tail rather than a value that distorts the column's scale"));
 
     internal override AuditCheckOutcome Evaluate(AuditCheckContext context)
     {
         var k = context.Option("max_iqr");
-        var minShare = context.Option("min_variance_share");
+        var minShare = context.Option("min_variance_fraction");
         var examined = 0;
         var infinite = 0;
         var largestShare = 0.0;

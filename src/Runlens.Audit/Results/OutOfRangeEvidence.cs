@@ -9,9 +9,9 @@ namespace Runlens.Audit.Results;
 /// <param name="Threshold">The fence, in interquartile ranges beyond the quartiles (<c>max_iqr</c>).</param>
 /// <param name="Columns">The flagged columns with their profile.</param>
 /// <param name="Infinite">Infinite values among those flagged.</param>
-/// <param name="LargestVarianceShare">The largest share, over the flagged columns, of a column's variance (squared
+/// <param name="LargestVarianceFraction">The largest share, over the flagged columns, of a column's variance (squared
 /// deviations from its mean, finite values) that its flagged values make.</param>
-/// <param name="MinVarianceShare">The share from which the finding is a warning (<c>min_variance_share</c>).</param>
+/// <param name="MinVarianceFraction">The share from which the finding is a warning (<c>min_variance_fraction</c>).</param>
 public sealed record OutOfRangeEvidence(
-    int Examined, int Count, double Threshold, ImmutableArray<AuditColumn> Columns, int Infinite, double LargestVarianceShare, double MinVarianceShare)
+    int Examined, int Count, double Threshold, ImmutableArray<AuditColumn> Columns, int Infinite, double LargestVarianceFraction, double MinVarianceFraction)
     : AuditEvidence(Examined, Count);

@@ -67,7 +67,7 @@ internal static class AuditText
             case OutOfRangeEvidence o:
                 yield return $"{o.Count} values beyond {Format.Number(o.Threshold)} interquartile ranges"
                     + (o.Infinite > 0 ? $", {o.Infinite} infinite" : "")
-                    + $"; at most {Format.Percent(o.LargestVarianceShare)} of a column's variance (warning from {Format.Percent(o.MinVarianceShare)})";
+                    + $"; at most {Format.Percent(o.LargestVarianceFraction)} of a column's variance (warning from {Format.Percent(o.MinVarianceFraction)})";
                 break;
             case LabelFeatureEvidence l:
                 yield return $"{l.Table}:{l.Column} ({l.Split}, {l.Rows} rows): accuracy {Format.Number(l.Accuracy)} from {(l.Rule == "values" ? "each value's majority label" : "its best thresholds")} vs majority {Format.Number(l.Baseline)} (limit {Format.Number(l.MinAccuracy)})";

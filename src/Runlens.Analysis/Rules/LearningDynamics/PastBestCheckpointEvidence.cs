@@ -21,5 +21,5 @@ public sealed record PastBestCheckpointEvidence(
     double MedianChangeBetweenEvals,
     double RelativeGainOnFirst,
     double RelativeTrainLossDrop,
-    double GapShareOfGain,
-    double ThresholdShareOfGain) : Evidence, ISeriesEvidence;
+    double GapFractionOfGain,
+    double ThresholdFractionOfGain) : Evidence, ISeriesEvidence;

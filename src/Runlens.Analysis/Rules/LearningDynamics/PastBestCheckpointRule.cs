@@ -14,7 +14,7 @@ public sealed class PastBestCheckpointRule : IRule
         new RuleOption("min_relative_gap", 0.01, "Smallest relative gap between the final and the best value"),
         new RuleOption("error_gap", 0.10, "Relative gap from which the finding is an error"),
         new RuleOption("noise_factor", 3, "A gap no larger than this many median changes between evaluations, reached by ups and downs, is noise: information only"),
-        new RuleOption("min_share_of_gain", 0.01, "A gap smaller than this share of what the run gained before its best (first evaluation to best) leaves the final weights practically as good: information only"));
+        new RuleOption("min_fraction_of_gain", 0.01, "A gap smaller than this share of what the run gained before its best (first evaluation to best) leaves the final weights practically as good: information only"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -63,7 +63,7 @@ public sealed class PastBestCheckpointRule : IRule
         var first = Array.FindIndex(v, double.IsFinite);
         var gain = first >= 0 && first < b ? (greater ? best.Value - v[first] : v[first] - best.Value) : double.NaN;
         var shareOfGain = gain > 0 && double.IsFinite(final.Value) ? Math.Abs(final.Value - best.Value) / gain : double.NaN;
-        var minShare = context.Option("min_share_of_gain");
+        var minShare = context.Option("min_fraction_of_gain");
         var practicallyBest = shareOfGain < minShare;
         var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
         // A run that learned nothing has no best checkpoint worth keeping: its "best" is where a flat curve happened to dip.
@@ -86,8 +86,8 @@ public sealed class PastBestCheckpointRule : IRule
             MedianChangeBetweenEvals: typicalChange,
             RelativeGainOnFirst: progress.GainOnFirst,
             RelativeTrainLossDrop: progress.RelativeTrainLossDrop,
-            GapShareOfGain: shareOfGain,
-            ThresholdShareOfGain: minShare);
+            GapFractionOfGain: shareOfGain,
+            ThresholdFractionOfGain: minShare);
 
         var recs = new List<Recommendation>();
         if (checkpoint is not null)

@@ -12,7 +12,7 @@ public sealed class PlateauRule : IRule
         [typeof(PlateauEvidence)],
         new RuleOption("window", 5, "Last evaluations examined (usual guidance: 5+ epochs)"),
         new RuleOption("min_improvement", 0.005, "Relative improvement over the best before the window below which the metric is flat (usual guidance: < 0.5%)"),
-        new RuleOption("min_share_of_gain", 0.02, "Improvement over the window, as a share of everything gained before it, below which a metric still creeping is flat"),
+        new RuleOption("min_fraction_of_gain", 0.02, "Improvement over the window, as a share of everything gained before it, below which a metric still creeping is flat"),
         new RuleOption("band", 0.02, "Largest spread of the window's values, relative to the earlier best, for the metric to count as flat rather than getting worse"),
         new RuleOption("lr_floor", 0.01, "Learning rate, as a share of its peak, below which the schedule has run out"),
         new RuleOption("lr_floor_share", 0.5, "Share of the run spent below lr_floor that makes a plateau the schedule's doing (a warning)"),
@@ -46,7 +46,7 @@ public sealed class PlateauRule : IRule
         // gained before: the first value to the best before the window.
         var gained = greater ? bestBefore - before[0] : before[0] - bestBefore;
         var shareOfGain = gained > 0 ? improvement * scale / gained : double.PositiveInfinity;
-        var creeping = improvement >= context.Option("min_improvement") && shareOfGain >= context.Option("min_share_of_gain");
+        var creeping = improvement >= context.Option("min_improvement") && shareOfGain >= context.Option("min_fraction_of_gain");
         if (creeping || spread > context.Option("band") || improvement < -context.Option("band"))
         {
             // Still improving, moving too much to be a plateau, or flat at a level worse than the earlier best by more than
@@ -79,7 +79,7 @@ public sealed class PlateauRule : IRule
             ThresholdSpread: context.Option("band"),
             MeanRelativeImprovement: meanRate,
             GainRatio: Finite.Is(shareOfGain) ? shareOfGain : null,
-            ThresholdGainRatio: context.Option("min_share_of_gain"),
+            ThresholdGainRatio: context.Option("min_fraction_of_gain"),
             FlatSinceStep: points[lastGain].Step,
             FlatFraction: flatFraction,
             ThresholdFlatFraction: context.Option("min_flat_fraction"),

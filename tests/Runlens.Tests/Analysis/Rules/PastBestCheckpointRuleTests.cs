@@ -64,15 +64,15 @@ public sealed class PastBestCheckpointRuleTests : RuleTestBase
         var f = Assert.Single(Findings(run, "past-best-checkpoint"));
         var e = EvidenceOf<PastBestCheckpointEvidence>(f);
         Assert.Equal(Severity.Info, f.Severity);
-        Assert.Equal((0.0006355 - 0.000629) / (1.1 - 0.000629), e.GapShareOfGain, 12);
-        Assert.Equal(0.01, e.ThresholdShareOfGain);
+        Assert.Equal((0.0006355 - 0.000629) / (1.1 - 0.000629), e.GapFractionOfGain, 12);
+        Assert.Equal(0.01, e.ThresholdFractionOfGain);
         Assert.Contains("practically as good", f.Title, StringComparison.Ordinal);
 
         // The same 1% drift after a run that gained little (0.70 to 0.60, ending 0.606): 6% of the gain, a warning.
         double[] modest = [0.70, 0.66, 0.63, 0.61, 0.60, 0.603, 0.606];
         var g = Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(70, 0.8, 0.5, 0.0)).Series("val/loss", 100, modest).Build(), "past-best-checkpoint"));
         Assert.Equal(Severity.Warning, g.Severity);
-        Assert.Equal(0.006 / 0.1, EvidenceOf<PastBestCheckpointEvidence>(g).GapShareOfGain, 9);
+        Assert.Equal(0.006 / 0.1, EvidenceOf<PastBestCheckpointEvidence>(g).GapFractionOfGain, 9);
     }
 
     [Fact]
