@@ -240,7 +240,7 @@ def main():
 
     all_cpu = 0.0
     count = 0
-    for _, _, _, run_id in run_ids(SEEDS):
+    for _, _, _, run_id in run_ids(seeds):
         path = os.path.join(args.out, run_id, "truth.json")
         if os.path.exists(path):
             with open(path) as f:
