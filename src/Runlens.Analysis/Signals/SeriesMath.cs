@@ -91,16 +91,23 @@ public static class SeriesMath
             return sampled;
         }
 
-        var mid = n / 2;
-        var upper = Select(a, mid);
-        if (n % 2 == 1)
+        return Middle(a, n / 2, odd: n % 2 == 1);
+    }
+
+    /// <summary>The median of values whose upper middle is the <paramref name="upperRank"/>-th smallest of
+    /// <paramref name="a"/> (reordered in place): that value for an odd count, else its mean with the lower middle, the
+    /// next smaller value (after the selection every value left of the upper middle is ≤ it: the lower middle is their
+    /// maximum).</summary>
+    private static double Middle(Span<double> a, int upperRank, bool odd)
+    {
+        var upper = Select(a, upperRank);
+        if (odd)
         {
             return upper;
         }
 
-        // After selecting mid, every value left of it is ≤ a[mid]: the lower middle is their maximum.
         var lower = double.NegativeInfinity;
-        foreach (var v in a[..mid])
+        foreach (var v in a[..upperRank])
         {
             lower = Math.Max(lower, v);
         }
@@ -164,20 +171,7 @@ public static class SeriesMath
                 return null;
             }
 
-            var b = band.AsSpan(0, count);
-            var upper = Select(b, upperRank);
-            if (n % 2 == 1)
-            {
-                return upper;
-            }
-
-            var lower = double.NegativeInfinity;
-            foreach (var v in b[..upperRank])
-            {
-                lower = Math.Max(lower, v);
-            }
-
-            return (lower + upper) / 2;
+            return Middle(band.AsSpan(0, count), upperRank, odd: n % 2 == 1);
         }
         finally
         {

@@ -40,7 +40,7 @@ internal sealed class OutOfRangeCheck : AuditCheck
                 var low = (col.Q1 ?? 0) - (k * iqr);
                 var high = (col.Q3 ?? 0) + (k * iqr);
                 var before = issues.Count;
-                var (mean, _) = FiniteMean(values);
+                var mean = FiniteMean(values);
                 double flaggedSquares = 0, allSquares = 0;
                 for (var r = 0; r < values.Length; r++)
                 {
@@ -100,8 +100,8 @@ internal sealed class OutOfRangeCheck : AuditCheck
             "Look at the flagged values: replace sentinels with missing values, convert units, and fix typos at the source; clip or winsorise only once the cause is known.");
     }
 
-    /// <summary>The mean of the finite values (NaN and infinities left out), and how many there are.</summary>
-    private static (double Mean, int Count) FiniteMean(double[] values)
+    /// <summary>The mean of the finite values (NaN and infinities left out); 0 when there are none.</summary>
+    private static double FiniteMean(double[] values)
     {
         double sum = 0;
         var n = 0;
@@ -114,6 +114,6 @@ internal sealed class OutOfRangeCheck : AuditCheck
             }
         }
 
-        return (n == 0 ? 0 : sum / n, n);
+        return n == 0 ? 0 : sum / n;
     }
 }

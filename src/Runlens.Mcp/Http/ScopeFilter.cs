@@ -45,6 +45,10 @@ internal static class ScopeFilter
     private static bool ReadsServerDisk(CallToolRequestParams? call) =>
         call?.Arguments is { } arguments
         && arguments.TryGetValue("data_dir", out var dir)
-        && (dir.ValueKind != System.Text.Json.JsonValueKind.String || !string.IsNullOrWhiteSpace(dir.GetString()))
-        && dir.ValueKind != System.Text.Json.JsonValueKind.Null;
+        && dir.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.Null => false,
+            System.Text.Json.JsonValueKind.String => !string.IsNullOrWhiteSpace(dir.GetString()),
+            _ => true,
+        };
 }

@@ -62,9 +62,9 @@ public sealed class PastBestCheckpointRule : IRule
         // 0.0006) a drift of a hundred-thousandth is "1%", though the final weights gave back nothing the run had won.
         var first = Array.FindIndex(v, double.IsFinite);
         var gain = first >= 0 && first < b ? (greater ? best.Value - v[first] : v[first] - best.Value) : double.NaN;
-        var shareOfGain = gain > 0 && double.IsFinite(final.Value) ? Math.Abs(final.Value - best.Value) / gain : double.NaN;
-        var minShare = context.Option("min_fraction_of_gain");
-        var practicallyBest = shareOfGain < minShare;
+        var fractionOfGain = gain > 0 && double.IsFinite(final.Value) ? Math.Abs(final.Value - best.Value) / gain : double.NaN;
+        var minFraction = context.Option("min_fraction_of_gain");
+        var practicallyBest = fractionOfGain < minFraction;
         var noisy = Math.Abs(final.Value - best.Value) < context.Option("noise_factor") * typicalChange && worseSteps < 0.75 * (f - b);
         // A run that learned nothing has no best checkpoint worth keeping: its "best" is where a flat curve happened to dip.
         var progress = LearningProgress.Of(run, metric, greater);
@@ -86,8 +86,8 @@ public sealed class PastBestCheckpointRule : IRule
             MedianChangeBetweenEvals: typicalChange,
             RelativeGainOnFirst: progress.GainOnFirst,
             RelativeTrainLossDrop: progress.RelativeTrainLossDrop,
-            GapFractionOfGain: shareOfGain,
-            ThresholdFractionOfGain: minShare);
+            GapFractionOfGain: fractionOfGain,
+            ThresholdFractionOfGain: minFraction);
 
         var recs = new List<Recommendation>();
         if (checkpoint is not null)
@@ -166,7 +166,7 @@ public sealed class PastBestCheckpointRule : IRule
             severity,
             0.9,
             $"The final {metric.Key} {Format.Number(final.Value)} is {Format.Percent(gap)} {direction} than the best {Format.Number(best.Value)} at step {Format.Step(best.Step)}: {Format.Step(stepsPast)} steps ({f - b} evaluations) past the best checkpoint"
-                + (practicallyBest && !progress.NeverLearned ? $"; but that is {Format.Percent(shareOfGain)} of the {Format.Number(gain)} the run gained before its best (under {Format.Percent(minShare)}): the final weights are practically as good" : "")
+                + (practicallyBest && !progress.NeverLearned ? $"; but that is {Format.Percent(fractionOfGain)} of the {Format.Number(gain)} the run gained before its best (under {Format.Percent(minFraction)}): the final weights are practically as good" : "")
                 + (progress.NeverLearned && !noisy ? $"; but {metric.Key} never improved on its first evaluation by {Format.Percent(LearningProgress.MinGain)} and the training loss fell less than {Format.Percent(LearningProgress.MinTrainDrop)}, so no checkpoint of this run is worth keeping" : ""),
             evidence,
             [best.Step, final.Step],
