@@ -62,7 +62,11 @@ public sealed class ClassImbalanceRule : IRule
             }
         }
 
-        if (worst.Step < 0 || !(worst.Gap > context.Option("max_gap")))
+        // The imbalance is judged on the model the run ended with: the last evaluation with both scores must show the gap
+        // too. A gap that closed again was a phase of training, and a last evaluation left out above (every example right,
+        // or one class predicted among even ones: a run that collapsed or diverged) is not rare classes being missed.
+        var final = accuracy.Points.LastOrDefault(p => f1ByStep.TryGetValue(p.Step, out var f) && double.IsFinite(p.Value) && double.IsFinite(f));
+        if (worst.Step < 0 || !(worst.Gap > context.Option("max_gap")) || final.Step != last.Step || !(last.Gap > context.Option("max_gap")))
         {
             yield break;
         }
@@ -80,15 +84,18 @@ public sealed class ClassImbalanceRule : IRule
             FinalGap: last.Gap);
 
         // On an evaluation set of a few dozen examples some classes have one example or none, and macro-F1 counts each of
-        // them as a whole class: the gap is the set's size, not rare classes being ignored (eval-too-small says so).
+        // them as a whole class: the gap is the set's size, not rare classes being ignored (eval-too-small says so). The set
+        // is known to be that small from its size, or from classes it lacks (accuracy 1 with macro-F1 below 1).
         var evalSize = RunAccounting.EvalSetSize.Of(run, RunAccounting.EvalSetSize.DefaultMinExamples, RunAccounting.EvalSetSize.DefaultMinDistinct, RunAccounting.EvalSetSize.DefaultFewDistinctMax).Examples;
-        var tooSmall = evalSize is { } examples && examples < RunAccounting.EvalSetSize.DefaultMinExamples;
+        var tooSmall = RunAccounting.EvalSetSize.IsTooSmall(run);
         var vocab = new TrainerVocabulary(run);
         yield return context.Finding(
             tooSmall ? Severity.Info : Severity.Warning,
             0.8,
             $"Class imbalance: {accuracy.Key} {Format.Number(worst.Accuracy)} but {macroF1.Key} {Format.Number(worst.F1)} at step {Format.Step(worst.Step)} (gap {Format.Number(worst.Gap)} > {Format.Number(context.Option("max_gap"))})"
-                + (tooSmall ? $", on only {evalSize} evaluation examples: too few for per-class scores, so the gap may be the set's size rather than rare classes" : ""),
+                + (!tooSmall ? ""
+                    : evalSize is { } examples ? $", on only {examples} evaluation examples: too few for per-class scores, so the gap may be the set's size rather than rare classes"
+                    : ", on an evaluation set that lacks some classes (accuracy 1 with macro-F1 below 1 elsewhere in the run): macro-F1 counts each missing class as 0, so the gap is the set's size rather than rare classes"),
             evidence,
             [worst.Step],
             [
@@ -143,13 +150,17 @@ public sealed class ClassImbalanceRule : IRule
             yield break;
         }
 
+        // Fewer rows than eval-too-small's minimum: a class of a few examples, or none, is sampling noise of a small set, and
+        // macro-F1 counts it as a whole class; the gap cannot say that rare classes are missed (eval-too-small says why).
+        var tooFew = m.Examples < RunAccounting.EvalSetSize.DefaultMinExamples;
         var vocab = new TrainerVocabulary(context.Run.Run);
         var minority = m.PerClass.Where(c => c.Support > 0).MinBy(c => c.Support)!;
         yield return context.Finding(
-            belowBaseline ? Severity.Error : Severity.Warning,
+            tooFew ? Severity.Info : belowBaseline ? Severity.Error : Severity.Warning,
             0.85,
             $"Class imbalance: accuracy {Format.Number(m.Accuracy)} but macro-F1 {Format.Number(m.F1.Macro)}; '{m.Classes[majority]}' is {Format.Percent(baseline)} of the labels"
-                + (belowBaseline ? $", and always predicting it would score {Format.Number(baseline)} — above the model" : ""),
+                + (belowBaseline ? $", and always predicting it would score {Format.Number(baseline)} — above the model" : "")
+                + (tooFew ? $", on only {m.Examples} predictions (under {Format.Number(RunAccounting.EvalSetSize.DefaultMinExamples)}): too few for per-class scores, so the gap may be the set's size rather than rare classes" : ""),
             new ClassImbalancePredictionsEvidence(
                 EvidenceSource: "validation-predictions",
                 Accuracy: m.Accuracy,

@@ -29,8 +29,72 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
     /// <summary>How far a logged accuracy may sit from k/n and still count as k examples out of n (float32 logging).</summary>
     private const double Tolerance = 5e-5;
 
-    /// <summary>Whether the evaluation set is known to hold fewer than <see cref="DefaultMinExamples"/> examples.</summary>
-    public static bool IsTooSmall(Run run) => Of(run, DefaultMinExamples, DefaultMinDistinct, DefaultFewDistinctMax).Examples is { } n && n < DefaultMinExamples;
+    /// <summary>Whether the evaluation set is known to hold fewer than <see cref="DefaultMinExamples"/> examples, or to lack
+    /// some of the task's classes altogether while its size is unknown (<see cref="AbsentClassesOf"/>): either way its
+    /// scores move by whole examples.</summary>
+    public static bool IsTooSmall(Run run) =>
+        Of(run, DefaultMinExamples, DefaultMinDistinct, DefaultFewDistinctMax).Examples is { } n ? n < DefaultMinExamples : AbsentClassesOf(run) is not null;
+
+    private static readonly string[] MacroF1Names = ["macro_f1", "f1_macro", "macro_avg_f1", "f1_macro_avg", "overall_macro_f1"];
+
+    /// <summary>Accuracy at or above which every evaluation example was right (float32 logs 1.0 exactly).</summary>
+    private const double FullAccuracy = 1 - 1e-6;
+
+    /// <summary>Macro-F1 at full accuracy must lie at least this far below 1 to count classes without examples (a value
+    /// rounded to 4 decimals, or an F1 averaged over one class of 100, stays above it).</summary>
+    public const double MinAbsentClassFraction = 0.01;
+
+    /// <summary>
+    /// Classes the evaluation set does not hold, read from an evaluation where every example was right: accuracy 1 means
+    /// every class present in the set has F1 1, so a macro-F1 averaged over all K classes (scikit-learn's
+    /// <c>f1_score(average="macro", labels=range(K))</c>, which scores a class without examples 0) is the share of the
+    /// classes present, and 1 − macro-F1 the share absent. With K from the config (<c>num_labels</c>, <c>num_classes</c>)
+    /// the count is K − K·macro-F1, read only when K·macro-F1 is a whole number. Null when no evaluation shows it (the
+    /// latest one that does is reported).
+    /// </summary>
+    public static AbsentClasses? AbsentClassesOf(Run run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var accuracy = AccuracyNames.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
+        var macroF1 = MacroF1Names.Select(n => run.Get("val/" + n)).FirstOrDefault(s => s is { Count: > 0 });
+        if (accuracy is null || macroF1 is null)
+        {
+            return null;
+        }
+
+        var f1ByStep = new Dictionary<long, double>();
+        foreach (var p in macroF1.Points)
+        {
+            f1ByStep[p.Step] = p.Value;
+        }
+
+        var classes = run.Config.Number("model.num_labels", "num_labels", "num_classes", "model.num_classes", "n_classes") is { } k
+            && k >= 2 && k == Math.Floor(k) && k < 1e6 ? (int?)k : null;
+        AbsentClasses? found = null;
+        foreach (var p in accuracy.Points)
+        {
+            if (!(p.Value >= FullAccuracy && p.Value <= 1) || !f1ByStep.TryGetValue(p.Step, out var f1) || !(f1 >= 0 && f1 <= 1 - MinAbsentClassFraction))
+            {
+                continue;
+            }
+
+            int? absent = null;
+            if (classes is { } K)
+            {
+                var present = f1 * K;
+                if (Math.Abs(present - Math.Round(present)) > 0.01 || Math.Round(present) < 1)
+                {
+                    continue; // not a share of K classes: macro-F1 averaged some other way
+                }
+
+                absent = K - (int)Math.Round(present);
+            }
+
+            found = new AbsentClasses(p.Step, accuracy.Key, macroF1.Key, f1, 1 - f1, classes, absent);
+        }
+
+        return found;
+    }
 
     /// <summary>The size as the run records it, else as its accuracy steps show it (sizes under <paramref name="minExamples"/>
     /// only, from at least <paramref name="minDistinct"/> distinct values; from one fewer when all but one lie strictly
@@ -93,3 +157,13 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
         return null;
     }
 }
+
+/// <summary>Classes absent from the evaluation set, read at an evaluation where every example was right.</summary>
+/// <param name="Step">The evaluation read (the latest that shows it).</param>
+/// <param name="AccuracySeries">The validation accuracy series (1 at <paramref name="Step"/>).</param>
+/// <param name="MacroF1Series">The validation macro-F1 series.</param>
+/// <param name="MacroF1">Macro-F1 at <paramref name="Step"/>: the share of the classes that the set holds.</param>
+/// <param name="AbsentFraction">1 − <paramref name="MacroF1"/>: the share of the classes without an example.</param>
+/// <param name="Classes">K from the config, when it records it.</param>
+/// <param name="Absent">K − K·macro-F1, when K is known.</param>
+internal sealed record AbsentClasses(long Step, string AccuracySeries, string MacroF1Series, double MacroF1, double AbsentFraction, int? Classes, int? Absent);

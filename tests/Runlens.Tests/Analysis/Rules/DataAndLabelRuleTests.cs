@@ -44,6 +44,36 @@ public sealed class DataAndLabelRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Class_imbalance_is_judged_on_the_model_the_run_ended_with()
+    {
+        // A model that predicted the majority first and then learned the rare classes: the gap closed by the end.
+        Assert.Empty(Findings(Base().Series("val/accuracy", 500, 0.82, 0.84, 0.88, 0.90).Series("val/macro_f1", 500, 0.30, 0.55, 0.84, 0.87).Build(), "class-imbalance"));
+
+        // A run that diverged: one evaluation on the way down scored 0.60 with macro-F1 0.44 (a gap of 0.16), then every
+        // evaluation predicted one of three even classes (1/3 and 1/6, left out as a collapse): no rare class is missed at
+        // its end.
+        var diverged = Base().Series("val/accuracy", 500, 0.78, 0.80, 0.60, 0.335, 0.335, 0.335).Series("val/macro_f1", 500, 0.78, 0.80, 0.44, 0.167, 0.167, 0.167).Build();
+        Assert.Empty(Findings(diverged, "class-imbalance"));
+
+        // The gap kept to the end is reported at its widest evaluation.
+        var kept = Assert.Single(Findings(Base().Series("val/accuracy", 500, 0.82, 0.84, 0.86, 0.87).Series("val/macro_f1", 500, 0.30, 0.40, 0.50, 0.52).Build(), "class-imbalance"));
+        Assert.Equal((500L, 2000L), (EvidenceOf<ClassImbalanceEvidence>(kept).Step, EvidenceOf<ClassImbalanceEvidence>(kept).FinalStep));
+    }
+
+    [Fact]
+    public void Class_imbalance_on_an_evaluation_set_lacking_classes_is_information_only()
+    {
+        // 12 examples of digits: 11/12 right with macro-F1 0.65 at the end, but at two evaluations every example was right
+        // with macro-F1 0.7: 3 of the 10 classes have no example, and macro-F1 counts them as 0. Only 11/12, 1 and 1/2 are
+        // logged, too few distinct accuracies to read the size from.
+        var run = Base().Series("val/accuracy", 500, 0.5, 0.9166666865348816, 1.0, 0.9166666865348816, 1.0, 0.9166666865348816)
+            .Series("val/macro_f1", 500, 0.34, 0.65, 0.7, 0.65, 0.7, 0.65).Build();
+        var f = Assert.Single(Findings(run, "class-imbalance"));
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Contains("lacks some classes", f.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Weak_classes_lists_the_classes_far_below_the_mean_with_their_support()
     {
         var run = Base()

@@ -60,4 +60,42 @@ public sealed class EvalTooSmallRuleTests : RuleTestBase
         Assert.Empty(Findings(Base().Series("val/accuracy", 500, 0.9166666865348816, 1.0, 1.0, 1.0).Build(), "eval-too-small"));
         Assert.Empty(Findings(Base().Series("val/accuracy", 100, [.. Enumerable.Repeat(0.4, 5), .. Enumerable.Repeat(1.0, 5)]).Build(), "eval-too-small"));
     }
+
+    [Fact]
+    public void Classes_absent_from_the_evaluation_set_show_a_set_too_small_when_its_size_is_unknown()
+    {
+        // 1/12 once, then every example right for 19 evaluations with macro-F1 0.7 over 10 classes: the two accuracies are
+        // eleven examples apart, so their steps give no size, but 3 of the 10 classes have no example in the set.
+        var run = Base().Series("val/accuracy", 10, [0.0833333358168602, .. Enumerable.Repeat(1.0, 19)])
+            .Series("val/macro_f1", 10, [0.1, .. Enumerable.Repeat(0.7, 19)])
+            .Config("num_labels", 10)
+            .Build();
+        var f = Assert.Single(Findings(run, "eval-too-small"));
+        Assert.Equal(Severity.Warning, f.Severity);
+        var e = EvidenceOf<EvalTooSmallEvidence>(f);
+        Assert.Equal(("absent-classes", (long?)null, 200L, 10, 3), (e.EvidenceSource, e.Examples, e.AbsentClassesStep!.Value, e.Classes!.Value, e.AbsentClasses!.Value));
+        Assert.Equal(0.3, e.AbsentClassFraction, 9);
+        Assert.Contains("3 of its 10 classes have no example", f.Title, StringComparison.Ordinal);
+        Assert.True(EvalSetSize.IsTooSmall(run));
+
+        // Without K in the config the share is reported; without macro-F1, or with macro-F1 1 at accuracy 1, nothing shows.
+        var noK = Base().Series("val/accuracy", 10, [0.0833333358168602, .. Enumerable.Repeat(1.0, 19)])
+            .Series("val/macro_f1", 10, [0.1, .. Enumerable.Repeat(0.7, 19)]).Build();
+        var k = EvidenceOf<EvalTooSmallEvidence>(Assert.Single(Findings(noK, "eval-too-small")));
+        Assert.Equal(((int?)null, (int?)null), (k.Classes, k.AbsentClasses));
+        Assert.Empty(Findings(Base().Series("val/accuracy", 10, [0.0833333358168602, .. Enumerable.Repeat(1.0, 19)]).Build(), "eval-too-small"));
+        var complete = Base().Series("val/accuracy", 10, [0.5, .. Enumerable.Repeat(1.0, 19)]).Series("val/macro_f1", 10, [0.4, .. Enumerable.Repeat(0.995, 19)]).Build();
+        Assert.Empty(Findings(complete, "eval-too-small"));
+        Assert.False(EvalSetSize.IsTooSmall(complete));
+
+        // A macro-F1 that is no share of the configured 10 classes (0.75) was averaged some other way: not read.
+        var other = Base().Series("val/accuracy", 10, [0.5, .. Enumerable.Repeat(1.0, 19)]).Series("val/macro_f1", 10, [0.4, .. Enumerable.Repeat(0.75, 19)])
+            .Config("num_labels", 10).Build();
+        Assert.Empty(Findings(other, "eval-too-small"));
+
+        // A recorded size of 100 or more ends the matter: a large set lacking a rare class is a question of stratification.
+        Assert.Empty(Findings(run with { Dataset = new DatasetStats(EvalExamples: 400) }, "eval-too-small"));
+        Assert.False(EvalSetSize.IsTooSmall(run with { Dataset = new DatasetStats(EvalExamples: 400) }));
+    }
 }
+

@@ -127,6 +127,21 @@ public sealed class PredictionRuleTests
     }
 
     [Fact]
+    public void Class_imbalance_from_fewer_than_a_hundred_predictions_is_information_only()
+    {
+        // The same model on 40 examples: a rare class of one or two examples is the small set's sampling noise, and the
+        // gap between accuracy and macro-F1 cannot say that rare classes are missed (eval-too-small reports the size).
+        var (truth, _) = Draw(400, [0.87, 0.05, 0.04, 0.04], 1, 7);
+        var rng = new Random(9);
+        var predicted = truth.Select(t => t == 0 ? (rng.NextDouble() < 0.9 ? 0 : 1) : (rng.NextDouble() < 0.2 ? t : 0)).ToArray();
+        var f = Assert.Single(Findings(Set(["stable", "rise", "fall", "crash"], truth[..40], predicted[..40]), "class-imbalance"));
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.Contains("only 40 predictions", f.Title, StringComparison.Ordinal);
+        var e = RuleTestBase.EvidenceOf<ClassImbalancePredictionsEvidence>(f);
+        Assert.True(e.Gap > 0.15 || e.BelowMajorityBaseline);
+    }
+
+    [Fact]
     public void Weak_classes_from_predictions_list_precision_recall_and_support()
     {
         var rng = new Random(8);
