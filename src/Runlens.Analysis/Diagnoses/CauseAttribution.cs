@@ -38,6 +38,7 @@ internal sealed class CauseAttribution
             && findings.Any(f => f.Evidence is GradNormStdEvidence { Level: "concerning" } || f.Rule == "clipping-saturation")
             && !findings.Any(f => f.Rule is "divergence" || f.Evidence is ExplodingGradientsEvidence { Jumps: > 0 } || f.Evidence is GradNormStdEvidence { Level: "critical" });
         _vanishing = findings.Any(f => f.Rule == "vanishing-gradients" && f.Severity >= Severity.Warning);
+        _evalTooSmall = findings.Any(f => f.Rule == "eval-too-small" && f.Severity >= Severity.Warning);
         _capacity = findings.FirstOrDefault(f => f.Evidence is PredictionEntropyEvidence { Level: "uncertain" })?.Evidence is PredictionEntropyEvidence h
             && (findings.Any(f => f.Rule is "underfitting" or "plateau")
                 || (h.Accuracy is { } val && h.TrainAccuracy is { } train && Math.Abs(train - val) <= 0.1 && train < 0.6));
@@ -60,6 +61,11 @@ internal sealed class CauseAttribution
     public static bool DescribesOnlyTheData(Finding f) => f.RuleId.StartsWith("RL07", StringComparison.Ordinal) && !Leakage.Contains(f.Rule);
 
     private readonly bool _vanishing;
+    private readonly bool _evalTooSmall;
+
+    /// <summary>Findings read from where the validation loss or metric turned: on an evaluation set too small to measure
+    /// the model, that turn is as much the drawn examples as the model.</summary>
+    private static readonly string[] ReadFromTheValidationTurn = ["overfitting", "past-best-checkpoint", "early-stopping", "stop-criteria"];
     private readonly bool _mislabelled;
     private readonly bool _memorising;
     private readonly bool _capacity;
@@ -115,6 +121,14 @@ internal sealed class CauseAttribution
         if (_leaked && LeakageExplains.Contains(f.Rule))
         {
             return (ByRule(f.Rule).Item1, ["leakage"]);
+        }
+
+        // An evaluation set too small to measure the model (eval-too-small): a validation loss that rose after its best on a
+        // few dozen examples, the best checkpoint and the missed stop read from it, cannot be told from the set's noise until
+        // the set is larger. They join that cause (listed under it) rather than lead their own.
+        if (_evalTooSmall && ReadFromTheValidationTurn.Contains(f.Rule))
+        {
+            return (ByRule(f.Rule).Item1, ["eval-too-small"]);
         }
 
         if (_mislabelled && f.Rule is "grad-norm-std" or "clipping-saturation" or "lr-too-high" or "exploding-gradients" or "loss-spikes")

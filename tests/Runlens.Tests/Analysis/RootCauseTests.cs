@@ -22,6 +22,23 @@ public sealed class RootCauseTests
     }
 
     [Fact]
+    public void On_an_evaluation_set_too_small_to_measure_the_overfitting_read_from_it_joins_that_cause()
+    {
+        // The same rise after step 200, on an evaluation set whose accuracy moves in twelfths: eval-too-small fires, and the
+        // overfitting, past-best checkpoint and missed stop read from 12 examples are listed under it, fixed first.
+        double[] val = [1.0, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0];
+        double[] accuracy = [0.5833333134651184, 0.9166666865348816, 0.8333333134651184, 0.8333333134651184, 0.75, 0.75, 0.6666666865348816, 0.6666666865348816];
+        var run = new RunBuilder().Series("train/loss", 10, RunBuilder.Falling(80, 1.2, 0.1))
+            .Series("val/loss", 100, val).Series("val/accuracy", 100, accuracy).Build();
+        var d = new Diagnoser().Diagnose(run);
+        var first = d.RootCauses[0];
+        Assert.Equal("eval-too-small", first.Id);
+        Assert.Equal("eval-too-small", first.Rules[0]);
+        Assert.Contains("overfitting", first.Rules);
+        Assert.DoesNotContain(d.RootCauses, c => c.Id is "overfitting" or "trained-past-best");
+    }
+
+    [Fact]
     public void An_error_cause_outranks_a_cause_with_more_warnings()
     {
         var g = RunBuilder.Noise(100, 0.05, 3).Select(e => Math.Abs(0.3 + e)).ToArray();
