@@ -75,7 +75,7 @@ public sealed class EvalTooSmallRule : IRule
         }
         else
         {
-            title = $"The evaluation set is too small to hold every class: {lacking}";
+            title = $"The evaluation set is too small to hold every class: {lacking}; those classes are not measured at all, and {Format.Number(minExamples)} examples are needed to measure within a point";
         }
 
         long[] steps = accuracy is null ? [] : absent is null ? [accuracy.First.Step, accuracy.Last.Step] : [accuracy.First.Step, absent.Step, accuracy.Last.Step];
