@@ -46,6 +46,7 @@ namespace Runlens.Analysis.Findings;
 [JsonSerializable(typeof(NotConvergedLossEvidence))]
 [JsonSerializable(typeof(OverfittingEvidence))]
 [JsonSerializable(typeof(OverfittingNoiseEvidence))]
+[JsonSerializable(typeof(OverfittingRestartEvidence))]
 [JsonSerializable(typeof(PastBestCheckpointEvidence))]
 [JsonSerializable(typeof(PlateauEvidence))]
 [JsonSerializable(typeof(UnderfittingEvidence))]

@@ -28,4 +28,6 @@ public sealed record OverfittingEvidence(
     double? MetricBestValue,
     long? MetricBestStep,
     double? RelativeMetricGain,
-    double? RelativeRiseAfterMetricBest) : Evidence, ISeriesEvidence;
+    double? RelativeRiseAfterMetricBest,
+    double RiseFractionOfGain,
+    double ThresholdFractionOfGain) : Evidence, ISeriesEvidence;

@@ -10,7 +10,7 @@ public sealed class OverfittingRule : IRule
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
         "RL0101", "overfitting", "Validation loss rises while training loss falls", RuleCategory.LearningDynamics, Severity.Warning,
         [Signal.TrainLoss, Signal.ValLoss],
-        [typeof(OverfittingEvidence), typeof(OverfittingNoiseEvidence)],
+        [typeof(OverfittingEvidence), typeof(OverfittingNoiseEvidence), typeof(OverfittingRestartEvidence)],
         new RuleOption("min_rise", 0.05, "Smallest rise of the final validation loss above its minimum, relative to the minimum"),
         new RuleOption("min_evals_after", 2, "Evaluations needed after the minimum before the rise counts"),
         new RuleOption("moderate_rise", 0.15, "Relative rise from which overfitting is moderate"),
@@ -19,7 +19,10 @@ public sealed class OverfittingRule : IRule
         new RuleOption("severe_gap_growth", 10, "Growth of the gap from which overfitting is severe"),
         new RuleOption("noise_factor", 3, "The rise must exceed this many times the median change between consecutive evaluations; below it the validation loss is only noisy"),
         new RuleOption("task_gain", 0.02, "Relative improvement of the task metric after the loss minimum that counts as still improving"),
-        new RuleOption("task_gain_ratio", 0.1, "When the task metric's gain is at least this fraction of the loss's rise, only the loss got worse (information, not overfitting)"));
+        new RuleOption("task_gain_ratio", 0.1, "When the task metric's gain is at least this fraction of the loss's rise, only the loss got worse (information, not overfitting)"),
+        new RuleOption("min_fraction_of_gain", 0.02, "A rise smaller than this fraction of what the validation loss gained before its minimum (first evaluation to minimum) is a wobble at the floor the run converged to (information), whatever its size relative to the minimum"),
+        new RuleOption("restart_decayed", LearningRateRestarts.DefaultDecayed, "A learning-rate restart after the minimum needs the rate first decayed to at most this fraction of its peak (as change-point's option)"),
+        new RuleOption("restart_climb", LearningRateRestarts.DefaultClimb, "… and then back to at least this fraction of its peak; a rise that came only after such a restart is the restart's bump (information)"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -32,6 +35,11 @@ public sealed class OverfittingRule : IRule
         if (m < 0 || last - m < context.Option("min_evals_after"))
         {
             yield break;
+        }
+
+        if (last < v.Length - 1)
+        {
+            yield break; // it ended non-finite: the run diverged (divergence's and exploding-gradients' case), whatever rose before
         }
 
         var best = val.Points[m];
@@ -110,6 +118,15 @@ public sealed class OverfittingRule : IRule
             yield break;
         }
 
+        // The learning rate climbed back towards its peak after the minimum (a resumed job whose scheduler started over, a
+        // warm restart) and the validation loss had not yet risen min_rise by the last evaluation before it: the rise is the
+        // restart's bump, which change-point reports with its cause, not the model memorising its training data.
+        if (!lossOnly && RestartBump(context, val, v, m, last) is { } bump)
+        {
+            yield return bump;
+            yield break;
+        }
+
         if (lossOnly)
         {
             (level, severity) = ("loss-only", Severity.Info);
@@ -122,6 +139,18 @@ public sealed class OverfittingRule : IRule
         {
             severity = Severity.Warning;
         }
+        // The rise judged against what the run gained before its minimum: relative to a loss that converged near zero
+        // (0.04 after starting at 1.1) a drift of 0.003 reads as "7%", though the model gave back almost nothing it had won.
+        var firstEval = Array.FindIndex(v, Finite.Is);
+        var gain = firstEval >= 0 && firstEval < m ? v[firstEval] - best.Value : double.NaN;
+        var riseFractionOfGain = gain > 0 ? (final.Value - best.Value) / gain : double.NaN;
+        var atFloor = riseFractionOfGain < context.Option("min_fraction_of_gain");
+
+        if (!lossOnly && atFloor)
+        {
+            (level, severity) = ("floor", Severity.Info);
+        }
+
         var risesAfter = upSteps;
         var evalsAfter = last - m;
         var steadiness = risesAfter / (double)evalsAfter;
@@ -152,7 +181,9 @@ public sealed class OverfittingRule : IRule
             MetricBestValue: taskImproved ? task!.Best : null,
             MetricBestStep: taskImproved ? task!.BestStep : null,
             RelativeMetricGain: taskImproved ? task!.Gain : null,
-            RelativeRiseAfterMetricBest: memorising?.RelativeRise);
+            RelativeRiseAfterMetricBest: memorising?.RelativeRise,
+            RiseFractionOfGain: riseFractionOfGain,
+            ThresholdFractionOfGain: context.Option("min_fraction_of_gain"));
 
         if (lossOnly)
         {
@@ -165,6 +196,20 @@ public sealed class OverfittingRule : IRule
                 [Recommendation.Do($"Do not stop or pick checkpoints on {val.Key} alone: {task.Metric.Key} is still improving. See metric-disagreement.")],
                 "The rising validation loss comes from over-confident predictions, not from worse answers; it is not the memorisation pattern of overfitting.",
                 val.Key, task.Metric.Key);
+            yield break;
+        }
+
+        if (level == "floor")
+        {
+            yield return context.Finding(
+                Severity.Info,
+                confidence,
+                $"{val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)}, but that is {Format.Percent(riseFractionOfGain)} of the {Format.Number(gain)} it gained before its minimum (under {Format.Percent(context.Option("min_fraction_of_gain"))}): a wobble at the floor the run converged to, not overfitting to act on",
+                evidence,
+                [best.Step, final.Step],
+                [Recommendation.Do($"Nothing to change for this rise; keep the weights from step {Format.Step(best.Step)} if the last fraction of a loss point matters, and watch for a rise that keeps growing over more evaluations.")],
+                null,
+                val.Key, train.Key);
             yield break;
         }
 
@@ -220,6 +265,66 @@ public sealed class OverfittingRule : IRule
             recs,
             $"After step {Format.Step(best.Step)} the model keeps fitting the training data ({train.Key} {Format.Number(trainAtBest)} → {Format.Number(trainEnd)}) while {val.Key} gets worse: it is memorising training examples rather than learning what generalises.",
             val.Key, train.Key);
+    }
+
+    /// <summary>The information finding when the last learning-rate restart between the minimum and the end came before the
+    /// validation loss had risen <c>min_rise</c> above its minimum; null otherwise.</summary>
+    private static Finding? RestartBump(RuleContext context, Series val, double[] v, int m, int last)
+    {
+        if (context.Run.LearningRate is not { Count: >= 6 } lr)
+        {
+            return null;
+        }
+
+        var best = val.Points[m];
+        var final = val.Points[last];
+        var restart = LearningRateRestarts.Of(lr, context.Option("restart_decayed"), context.Option("restart_climb"))
+            .LastOrDefault(r => r.RestartStep(lr) > best.Step && r.RestartStep(lr) <= final.Step);
+        if (restart is null)
+        {
+            return null;
+        }
+
+        var restartStep = restart.RestartStep(lr);
+        var before = m;
+        for (var i = m + 1; i <= last && val.Points[i].Step < restartStep; i++)
+        {
+            before = Finite.Is(v[i]) ? i : before;
+        }
+
+        var riseBefore = SeriesMath.RelativeChange(best.Value, v[before]);
+        if (!(riseBefore < context.Option("min_rise")))
+        {
+            return null; // it had risen before the restart: overfitting (or more) whatever the restart added
+        }
+
+        var rise = SeriesMath.RelativeChange(best.Value, final.Value);
+        var evidence = new OverfittingRestartEvidence(
+            Level: "restart",
+            Series: val.Key,
+            BestStep: best.Step,
+            BestValue: best.Value,
+            FinalStep: final.Step,
+            FinalValue: final.Value,
+            RelativeRise: rise,
+            Threshold: context.Option("min_rise"),
+            LearningRateSeries: lr.Key,
+            RestartStep: restartStep,
+            ClimbedBackStep: restart.ClimbedStep(lr),
+            StepBeforeRestart: val.Points[before].Step,
+            ValueBeforeRestart: v[before],
+            RelativeRiseBeforeRestart: riseBefore);
+        return context.Finding(
+            Severity.Info,
+            0.6,
+            $"{val.Key} rose {Format.Percent(rise)} from its minimum {Format.Number(best.Value)} at step {Format.Step(best.Step)} to {Format.Number(final.Value)}, "
+                + $"but only after {lr.Key} climbed back from {Format.Number(restart.Low)} ({Format.Percent(restart.Low / restart.Peak)} of its peak {Format.Number(restart.Peak)}) at step {Format.Step(restartStep)}: "
+                + $"up to the last evaluation before it (step {Format.Step(val.Points[before].Step)}, {Format.Number(v[before])}) it had risen {Format.Percent(riseBefore)}, under the {Format.Percent(context.Option("min_rise"))} that counts as overfitting",
+            evidence,
+            [best.Step, restartStep, final.Step],
+            [Recommendation.Do($"Look at the learning-rate restart first (change-point): a rate back near its peak late in training moves the weights away from the minimum they had reached. Keep the weights from step {Format.Step(best.Step)} if the restart was not meant.")],
+            "A validation loss that held at its minimum until the learning rate jumped back up, and rose after, was knocked off the minimum by the larger steps; overfitting is a rise while the model keeps fitting its training data at the rate it had.",
+            val.Key, lr.Key);
     }
 
     internal static double WindowMedian(Series s, long afterStep, long upToStep)

@@ -21,7 +21,7 @@ public sealed class UnderfittingRule : IRule
         new RuleOption("max_late_fall", 0.01, "At chance level, the training loss must also have fallen less than this, relative, over the second half of its logs (a slow descent from chance is lr-too-low's case)"),
         new RuleOption("settled_level", 0.4, "A loss that fell more than max_drop still underfits when it settled (fell less than settled_fall over the second half of its logs) at or above this fraction of the chance level ln K, with validation as high"),
         new RuleOption("settled_fall", 0.1, "Largest relative fall (or rise) of the training loss over the second half of its logs for it to count as settled"),
-        new RuleOption("settled_accuracy", 0.65, "A settled loss underfits only when the final validation accuracy (when logged) is at most this; without a known number of classes it is then judged against its first log"));
+        new RuleOption("settled_accuracy", 0.67, "A settled loss underfits only when the final validation accuracy (when logged) is at most this; without a known number of classes it is then judged against its first log"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {

@@ -26,4 +26,7 @@ public sealed record LearningRateTooLowEvidence(
     double? ValSteadiness,
     double? ValRelativeDropLastQuarter,
     double ThresholdValSteadiness,
-    bool? ValKeepsPace) : Evidence, ISeriesEvidence;
+    bool? ValKeepsPace,
+    double LatePaceFraction,
+    double? ValLatePaceFraction,
+    double ThresholdPaceKeptFraction) : Evidence, ISeriesEvidence;

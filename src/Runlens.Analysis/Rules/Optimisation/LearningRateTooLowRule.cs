@@ -13,6 +13,7 @@ public sealed class LearningRateTooLowRule : IRule
         new RuleOption("max_drop", 0.3, "The descent counts as slow when the training loss fell less than this, relative, from the first to the last tenth"),
         new RuleOption("min_steadiness", 0.85, "Rank correlation of the loss with time (negated) from which the descent counts as steady"),
         new RuleOption("min_tail_drop", 0.01, "Relative fall over the last quarter of the logs that counts as still falling"),
+        new RuleOption("min_pace_kept", 0.5, "The last quarter must also keep at least this fraction of the whole run's pace of descent (Theil–Sen slopes): a loss levelling off slows far more"),
         new RuleOption("chance_band", 0.05, "The loss counts as at chance level when its first and last tenth both lie within this fraction of ln K (K classes, from the config)"),
         new RuleOption("prior_factor", 10, "With the loss at chance, a learning rate this many times below the bottom of the model family's usual range (or below 1e-5 when the family is unknown) is reported"),
         new RuleOption("min_val_steadiness", 0.95, "With a noisy training loss, a validation loss this steady (rank correlation with time, negated), slow and still falling shows the same descent"),
@@ -52,10 +53,16 @@ public sealed class LearningRateTooLowRule : IRule
         var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
         // The validation loss is measured on the same examples every time, so it shows a slow descent that the training
         // loss's batch-to-batch noise hides.
-        var (valSteadiness, valTailDrop, valKeepsPace) = ValDescent(run.ValLoss, (int)context.Option("min_val_evals"), context.Option("max_drop"));
+        var minPace = context.Option("min_pace_kept");
+        var (valSteadiness, valTailDrop, valPace) = ValDescent(run.ValLoss, (int)context.Option("min_val_evals"), context.Option("max_drop"));
+        var valKeepsPace = valPace >= minPace;
+        // Still falling means still falling at its pace: a loss that fell fast, then levelled off (a model too small for the
+        // task settling, a model that learned the class prior) can still creep down a percent over its last quarter.
+        var pace = -Trend.TheilSen(v).Slope;
+        var latePace = pace > 0 ? -Trend.TheilSen(quarter).Slope / pace : double.NaN;
         var slowAndSteady = drop > 0 && drop < context.Option("max_drop")
-            && ((steadiness >= context.Option("min_steadiness") && tailDrop >= context.Option("min_tail_drop"))
-                || (valSteadiness >= context.Option("min_val_steadiness") && (valTailDrop >= context.Option("min_tail_drop") || valKeepsPace)));
+            && ((steadiness >= context.Option("min_steadiness") && tailDrop >= context.Option("min_tail_drop") && latePace >= minPace)
+                || (valSteadiness >= context.Option("min_val_steadiness") && valKeepsPace));
         if (!slowAndSteady && !(tinyLr && drop < context.Option("max_drop")))
         {
             yield break;
@@ -91,7 +98,10 @@ public sealed class LearningRateTooLowRule : IRule
             ValSteadiness: valSteadiness,
             ValRelativeDropLastQuarter: valTailDrop,
             ThresholdValSteadiness: context.Option("min_val_steadiness"),
-            ValKeepsPace: valSteadiness is null ? null : valKeepsPace);
+            ValKeepsPace: valSteadiness is null ? null : valKeepsPace,
+            LatePaceFraction: latePace,
+            ValLatePaceFraction: valPace,
+            ThresholdPaceKeptFraction: minPace);
 
         var recs = new List<Recommendation>
         {
@@ -116,25 +126,24 @@ public sealed class LearningRateTooLowRule : IRule
             loss.Key);
     }
 
-    /// <summary>The validation loss's steadiness (negated rank correlation with time) and its relative fall over the last
-    /// quarter of its evaluations, when it has enough finite evaluations and fell, slowly (less than <paramref name="maxDrop"/>).</summary>
-    private static (double? Steadiness, double? TailDrop, bool KeepsPace) ValDescent(Runlens.Model.Series? val, int minEvals, double maxDrop)
+    /// <summary>The validation loss's steadiness (negated rank correlation with time), its relative fall over the last
+    /// quarter of its evaluations, and the pace its last quarter kept (its Theil–Sen slope over the whole run's; NaN when it
+    /// did not fall), when it has enough finite evaluations and fell, slowly (less than <paramref name="maxDrop"/>).</summary>
+    private static (double? Steadiness, double? TailDrop, double? LatePace) ValDescent(Runlens.Model.Series? val, int minEvals, double maxDrop)
     {
         if (val is null || val.Count < minEvals || LossLevels.Of(val, minEvals) is not { } levels || !(levels.Drop > 0) || levels.Drop >= maxDrop)
         {
-            return (null, null, false);
+            return (null, null, null);
         }
 
         var v = levels.Values;
         var quarter = v.AsSpan(v.Length * 3 / 4);
         var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
 
-        // A descent so slow that its last quarter falls less than min_tail_drop is still falling when it keeps at least
-        // half of the whole run's pace per evaluation there (a loss levelling off slows far more): read its last quarter
-        // at the run's pace then, which a steady but very slow descent (3% over the run) needs.
+        // Still falling at the end means keeping a good part of the whole run's pace per evaluation there (a loss levelling
+        // off slows far more); a descent so slow that its last quarter falls less than min_tail_drop counts when it does.
         var pace = -Trend.TheilSen(v).Slope;
-        var latePace = -Trend.TheilSen(quarter).Slope;
-        var keepsPace = pace > 0 && latePace >= 0.5 * pace;
-        return (-SeriesMath.TrendRank(v), tailDrop, keepsPace);
+        var latePace = pace > 0 ? -Trend.TheilSen(quarter).Slope / pace : double.NaN;
+        return (-SeriesMath.TrendRank(v), tailDrop, latePace);
     }
 }

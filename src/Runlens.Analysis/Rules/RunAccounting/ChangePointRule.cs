@@ -46,37 +46,8 @@ public sealed class ChangePointRule : IRule
             return null;
         }
 
-        var decayed = context.Option("restart_decayed");
-        var climb = context.Option("restart_climb");
-        double peak = double.NegativeInfinity, low = double.PositiveInfinity;
-        var lowIndex = -1;
-        for (var i = 0; i < lr.Count; i++)
-        {
-            var v = lr.Points[i].Value;
-            if (!Finite.Is(v) || v < 0)
-            {
-                continue;
-            }
-
-            if (lowIndex >= 0 && low <= decayed * peak && v >= climb * peak && v <= 1.5 * peak)
-            {
-                return RestartFinding(context, lr, peak, low, lowIndex, i);
-            }
-
-            if (v > peak)
-            {
-                peak = v;
-                low = double.PositiveInfinity;
-                lowIndex = -1;
-            }
-            else if (v < low)
-            {
-                low = v;
-                lowIndex = i;
-            }
-        }
-
-        return null;
+        var restart = LearningRateRestarts.Of(lr, context.Option("restart_decayed"), context.Option("restart_climb")).FirstOrDefault();
+        return restart is null ? null : RestartFinding(context, lr, restart.Peak, restart.Low, restart.LowIndex, restart.ClimbedIndex);
     }
 
     private static Finding RestartFinding(RuleContext context, Series lr, double peak, double low, int lowIndex, int climbedIndex)

@@ -124,4 +124,79 @@ public sealed class OverfittingRuleTests : RuleTestBase
         Assert.Null(EvidenceOf<OverfittingEvidence>(f).RelativeRiseAfterMetricBest);
         Assert.Single(Findings(run, "metric-disagreement"));
     }
+
+    // A schedule restarted on resume (the shape of the benchmark's schedule-restart runs): warmup-cosine over 600 steps,
+    // restarted at step 400 where the rate had decayed to 9% of its peak; the validation loss holds at its minimum (step 340)
+    // until the restart and rises after it, while the training loss ends below where it was at the minimum.
+    private static double RestartedRate(int step) =>
+        step < 60 ? 0.01 * (step + 5) / 60.0
+        : step < 400 ? 0.01 * (0.5 + (0.5 * Math.Cos(Math.PI * (step - 60) / 600.0)))
+        : step < 420 ? 0.01 * (step - 395) / 25.0
+        : 0.01 * (0.5 + (0.5 * Math.Cos(Math.PI * (step - 420) / 180.0)));
+
+    private static RunBuilder Restarted(bool logRate)
+    {
+        var train = Enumerable.Range(1, 120).Select(i => i * 5 < 400 ? 1.0 * Math.Exp(-i / 12.0) + 0.02 : i * 5 < 470 ? 0.03 : 0.016).ToArray();
+        var val = Enumerable.Range(1, 30).Select(i => i <= 17 ? 0.084 + (2.0 * (Math.Exp(-i / 3.0) - Math.Exp(-17 / 3.0))) : i <= 20 ? 0.084 + (0.0007 * (i - 17)) : 0.09 + (0.005 * (i - 21))).ToArray();
+        var b = new RunBuilder().Series("train/loss", 5, train).Series("val/loss", 20, val);
+        return logRate ? b.Series("train/learning_rate", 5, [.. Enumerable.Range(1, 120).Select(i => RestartedRate(i * 5))]) : b;
+    }
+
+    [Fact]
+    public void A_rise_that_came_only_after_the_learning_rate_restarted_is_the_restarts_bump()
+    {
+        var f = Assert.Single(Findings(Restarted(logRate: true).Build(), "overfitting"));
+        Assert.Equal(Severity.Info, f.Severity);
+        var e = EvidenceOf<OverfittingRestartEvidence>(f);
+        Assert.Equal(("restart", 340L, 405L, 400L), (e.Level, e.BestStep, e.RestartStep, e.StepBeforeRestart));
+        Assert.True(e.RelativeRiseBeforeRestart < 0.05 && e.RelativeRise > 0.4, $"{e.RelativeRiseBeforeRestart} {e.RelativeRise}");
+        Assert.Contains("only after train/learning_rate climbed back", f.Title, StringComparison.Ordinal);
+
+        // Without the logged rate nothing shows the restart: the same curves are overfitting.
+        f = Assert.Single(Findings(Restarted(logRate: false).Build(), "overfitting"));
+        Assert.Equal((Severity.Error, "severe"), (f.Severity, EvidenceOf<OverfittingEvidence>(f).Level));
+    }
+
+    [Fact]
+    public void A_rise_that_began_before_the_restart_is_still_overfitting()
+    {
+        // The rate restarts at step 405 as above, but the validation loss had already risen 12% by step 380.
+        var train = Enumerable.Range(1, 120).Select(i => (1.0 * Math.Exp(-i / 12.0)) + 0.01).ToArray();
+        var val = Enumerable.Range(1, 30).Select(i => i <= 14 ? 0.084 + (2.0 * Math.Exp(-i / 3.0)) : 0.102 + (0.003 * (i - 14))).ToArray();
+        var run = new RunBuilder().Series("train/loss", 5, train).Series("val/loss", 20, val)
+            .Series("train/learning_rate", 5, [.. Enumerable.Range(1, 120).Select(i => RestartedRate(i * 5))]).Build();
+        var f = Assert.Single(Findings(run, "overfitting"));
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.IsType<OverfittingEvidence>(f.Evidence);
+    }
+
+    [Fact]
+    public void A_rise_that_is_a_sliver_of_what_the_run_gained_is_a_wobble_at_its_floor()
+    {
+        // A converged run: validation loss 1.1 -> 0.040, then up three evaluations in a row to 0.043 (7.5% of its minimum,
+        // 0.3% of the 1.06 it gained).
+        var train = RunBuilder.Falling(300, 1.1, 0.01, noise: 0.001);
+        double[] Val(double floor) => [.. Enumerable.Range(0, 30).Select(i => i <= 26
+            ? floor + ((1.1 - floor) * (Math.Exp(-i / 4.0) - Math.Exp(-6.5)) / (1 - Math.Exp(-6.5)))
+            : floor * (1 + (0.025 * (i - 26))))];
+        var f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, train).Series("val/loss", 100, Val(0.040)).Build(), "overfitting"));
+        var e = EvidenceOf<OverfittingEvidence>(f);
+        Assert.Equal((Severity.Info, "floor"), (f.Severity, e.Level));
+        Assert.Equal(0.075, e.RelativeRise, 9);
+        Assert.True(e.RiseFractionOfGain is > 0.002 and < 0.004, $"{e.RiseFractionOfGain}");
+        Assert.Equal(0.02, e.ThresholdFractionOfGain);
+
+        // The same 7.5% rise from a minimum of 0.5 gives back 6% of the gain: overfitting.
+        f = Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, train).Series("val/loss", 100, Val(0.5)).Build(), "overfitting"));
+        Assert.Equal((Severity.Warning, "mild"), (f.Severity, EvidenceOf<OverfittingEvidence>(f).Level));
+    }
+
+    [Fact]
+    public void A_validation_loss_that_ends_non_finite_diverged_rather_than_overfit()
+    {
+        double[] val = [1.0, 0.98, 1.3, 2.5, 6.7, double.NaN, double.NaN];
+        var train = RunBuilder.Falling(70, 1.1, 0.95);
+        Assert.Empty(Findings(new RunBuilder().Series("train/loss", 10, train).Series("val/loss", 100, val).Build(), "overfitting"));
+        Assert.Single(Findings(new RunBuilder().Series("train/loss", 10, train).Series("val/loss", 100, val[..5]).Build(), "overfitting"));
+    }
 }
