@@ -6,6 +6,9 @@ STEP_FORMATS = ["hf-trainer-state", "runlens-callback", "tensorboard", "lightnin
 # Formats whose trainers do not clip gradients unless told to (the HF Trainer and its callback clip at 1.0 by default).
 UNCLIPPED_FORMATS = ["tensorboard", "lightning-csv", "jsonl"]
 ALL_FORMATS = STEP_FORMATS + ["keras-csv"]
+# Formats that record the model's architecture (the HF config.json, the callback's model record, Lightning's hparams.yaml);
+# Keras' CSVLogger and the plain JSONL write no config.
+ARCH_FORMATS = ["hf-trainer-state", "runlens-callback", "tensorboard", "lightning-csv"]
 
 BASE = {
     "optimizer": "adamw", "lr": 2e-3, "weight_decay": 0.01, "schedule": "warmup-cosine", "warmup_frac": 0.05,
@@ -82,10 +85,10 @@ RECIPES = {
                                                     weight_decay=0.0), UNCLIPPED_FORMATS),
     ("vanishing-gradients", "deep-sigmoid"): (spec(MLP_DIGITS, model_args={"hidden": [64] * 20, "activation": "sigmoid"},
                                                    optimizer="sgd", lr=0.05, momentum=0.9, schedule="constant",
-                                                   warmup_frac=0.0, weight_decay=0.0), STEP_FORMATS),
+                                                   warmup_frac=0.0, weight_decay=0.0), ARCH_FORMATS),
     ("vanishing-gradients", "deep-tanh"): (spec(MLP_SYNTH, model_args={"hidden": [64] * 30, "activation": "tanh", "init_std": 0.05},
                                                 optimizer="sgd", lr=0.05, momentum=0.9, schedule="constant",
-                                                warmup_frac=0.0, weight_decay=0.0), STEP_FORMATS),
+                                                warmup_frac=0.0, weight_decay=0.0), ARCH_FORMATS),
     ("underfitting-capacity", "linear-xor"): (spec({"task": "xor", "arch": "mlp", "model_args": {"hidden": []}},
                                                    lr=1e-2), ALL_FORMATS),
     ("underfitting-capacity", "narrow-mlp-digits"): (spec(MLP_DIGITS, model_args={"hidden": [2]}, lr=1e-2), ALL_FORMATS),
@@ -97,7 +100,7 @@ RECIPES = {
                                   ALL_FORMATS),
     ("plateau", "lr-floor-gru"): (spec(GRU_SEQ, decay_frac=0.3, min_lr_frac=0.002, epochs=16), STEP_FORMATS),
     ("sudden-drop", "data-shift"): (spec(MLP_DIGITS, schedule="constant", warmup_frac=0.0, lr=1e-3, epochs=30,
-                                         data_shift={"at_epoch": 15, "kind": "invert"}), STEP_FORMATS),
+                                         data_shift={"at_epoch": 15, "kind": "invert"}), UNCLIPPED_FORMATS),
     ("sudden-drop", "lr-spike"): (spec(CNN_DIGITS, epochs=24, lr_spike={"at_step": 240, "factor": 100.0, "steps": 5}),
                                   UNCLIPPED_FORMATS),
     ("numerical-overflow", "warmup-blowup"): (spec(MLP_SYNTH, model_args={"hidden": [128, 128], "activation": "leaky-relu"},

@@ -12,5 +12,7 @@ public sealed record SuddenMetricDropEvidence(
     double ToValue,
     double RelativeDrop,
     double Threshold,
+    double RelativeEarlierThrow,
+    double ThresholdStepUp,
     bool Recovered,
     ImmutableArray<string> OtherSeries) : Evidence, ISeriesEvidence;

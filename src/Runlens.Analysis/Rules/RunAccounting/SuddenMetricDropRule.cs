@@ -16,7 +16,8 @@ public sealed class SuddenMetricDropRule : IRule
         new RuleOption("min_ratio", 4, "The drop must also be this many times the series' median change between evaluations"),
         new RuleOption("min_evals", 4, "Evaluations a series needs to be judged"),
         new RuleOption("min_decline_evals", 3, "A metric whose best came this many evaluations or more before the drop …"),
-        new RuleOption("min_decline", 0, "… and that was already more than this worse than its best (relative), while the training loss kept falling, was in the decline of an overfitting model: the drop continues that trend"));
+        new RuleOption("min_decline", 0, "… and that was already more than this worse than its best (relative), while the training loss kept falling, was in the decline of an overfitting model: the drop continues that trend"),
+        new RuleOption("min_step_up", 3, "The drop must also be this many times the largest throw of the 20 evaluations before it (a worsening the metric came back from): a metric thrown about throughout is erratic, and one more throw is no single event"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
@@ -37,6 +38,7 @@ public sealed class SuddenMetricDropRule : IRule
         var minRatio = context.Option("min_ratio");
         var minDeclineEvals = (int)context.Option("min_decline_evals");
         var minDecline = context.Option("min_decline");
+        var minStepUp = context.Option("min_step_up");
         foreach (var s in watched)
         {
             if (MetricNames.SplitOf(s.Key) != "val" || s.Count < context.Option("min_evals") || MetricNames.IsBookkeeping(s.Key))
@@ -47,7 +49,7 @@ public sealed class SuddenMetricDropRule : IRule
             var greater = TaskMetrics.GreaterIsBetter(run, s);
             var v = SeriesValues.Of(s);
             var typical = SeriesMath.MedianAbsoluteChange(v);
-            var worst = (Index: -1, Drop: 0.0);
+            var worst = (Index: -1, Drop: 0.0, Earlier: 0.0);
             var bestSoFar = double.IsFinite(v[0]) ? 0 : -1;
             for (var i = 1; i < v.Length; i++)
             {
@@ -60,10 +62,11 @@ public sealed class SuddenMetricDropRule : IRule
                 var worse = (greater ? v[i - 1] - v[i] : v[i] - v[i - 1]) / Math.Abs(v[i - 1]);
                 // The cheap tests first: only a drop larger than the worst so far needs the window and the decline checked.
                 if (worse >= minDrop && worse > worst.Drop && StandsOut(v, i, typical, minRatio)
+                    && EarlierThrow(v, i, greater) is var earlier && worse >= minStepUp * earlier
                     && !InDecline(run, s, v, i - 1, bestSoFar, greater, minDeclineEvals, minDecline)
                     && !OverfittingOnset(run, s, v, i, bestSoFar, greater))
                 {
-                    worst = (i, worse);
+                    worst = (i, worse, earlier);
                 }
 
                 bestSoFar = UpdateBest(v, i, bestSoFar, greater);
@@ -87,7 +90,7 @@ public sealed class SuddenMetricDropRule : IRule
                     recovered = double.IsFinite(x) && (greater ? x >= before : x <= before) || Math.Abs(x - before) <= typical;
                 }
 
-                drops.Add(new SeriesDrop(s, worst.Index, worst.Drop, recovered, greater));
+                drops.Add(new SeriesDrop(s, worst.Index, worst.Drop, worst.Earlier, recovered, greater));
             }
         }
 
@@ -107,6 +110,8 @@ public sealed class SuddenMetricDropRule : IRule
             ToValue: p[top.Index].Value,
             RelativeDrop: top.Amount,
             Threshold: context.Option("min_drop"),
+            RelativeEarlierThrow: top.Earlier,
+            ThresholdStepUp: minStepUp,
             Recovered: top.Recovered,
             OtherSeries: [.. drops.Skip(1).Select(d => d.Series.Key)]);
 
@@ -175,6 +180,37 @@ public sealed class SuddenMetricDropRule : IRule
         return across < before && end < across && (greater ? v[last] < v[i] : v[last] > v[i]);
     }
 
+    /// <summary>
+    /// The largest throw of <paramref name="v"/> among the (up to <see cref="PaceWindow"/>) evaluations before
+    /// <paramref name="i"/>: a worsening between two consecutive evaluations (relative, as the drop is measured) that the
+    /// metric came back from — got back to the value before it — before evaluation <paramref name="i"/>. A metric thrown
+    /// about by a learning rate too high comes back from its throws again and again; an overfitting model's validation
+    /// loss creeping upward never does (a trend, not throws), nor does a metric that only improved. 0 when there is none.
+    /// </summary>
+    private static double EarlierThrow(double[] v, int i, bool greater)
+    {
+        var largest = 0.0;
+        for (var j = Math.Max(1, i - PaceWindow); j < i - 1; j++)
+        {
+            var (from, to) = (v[j - 1], v[j]);
+            if (!double.IsFinite(from) || !double.IsFinite(to) || from == 0)
+            {
+                continue;
+            }
+
+            var worse = (greater ? from - to : to - from) / Math.Abs(from);
+            for (var k = j + 1; k < i && worse > largest; k++)
+            {
+                if (double.IsFinite(v[k]) && (greater ? v[k] >= from : v[k] <= from))
+                {
+                    largest = worse;
+                }
+            }
+        }
+
+        return largest;
+    }
+
     private static int UpdateBest(double[] v, int i, int best, bool greater) =>
         double.IsFinite(v[i]) && (best < 0 || (greater ? v[i] > v[best] : v[i] < v[best])) ? i : best;
 
@@ -215,5 +251,5 @@ public sealed class SuddenMetricDropRule : IRule
     }
 
     /// <summary>A series' worst drop (a class, not a tuple: a list of tuples is generic code JIT-compiled at every start).</summary>
-    private sealed record SeriesDrop(Series Series, int Index, double Amount, bool Recovered, bool Greater);
+    private sealed record SeriesDrop(Series Series, int Index, double Amount, double Earlier, bool Recovered, bool Greater);
 }

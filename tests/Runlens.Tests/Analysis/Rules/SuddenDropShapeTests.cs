@@ -45,4 +45,33 @@ public sealed class SuddenDropShapeTests : RuleTestBase
         var e = EvidenceOf<SuddenMetricDropEvidence>(Assert.Single(Findings(run, "sudden-metric-drop")));
         Assert.Equal((117L, 130L), (e.FromStep, e.ToStep));
     }
+
+    // A learning rate too high (Adam at 0.3 on a tanh MLP, evaluated every 19 steps): the validation loss is thrown about
+    // for the whole run, up by 41% and 47% between two evaluations before it goes 0.964 → 1.948 (+102%) and stays high.
+    private static readonly double[] ErraticVal = [15.044, 4.342, 1.315, 1.121, 1.114, 0.944, 1.335, 1.141, 1.103, 0.903, 1.328, 1.438,
+        0.766, 0.973, 1.036, 0.846, 0.889, 0.946, 1.238, 1.205, 0.964, 1.948, 2.815, 1.412, 1.649, 1.267, 2.333, 1.250, 1.227, 1.611];
+
+    [Fact]
+    public void A_throw_of_an_erratic_metric_is_no_sudden_drop()
+    {
+        var run = new RunBuilder().Series("val/loss", 19, ErraticVal).Build();
+        Assert.Empty(Findings(run, "sudden-metric-drop"));
+
+        // The same throw is 2.2 times the largest earlier worsening (0.47): without the step-up test it would be reported.
+        var e = EvidenceOf<SuddenMetricDropEvidence>(Assert.Single(Findings(run, "sudden-metric-drop", "sudden-metric-drop.min_step_up=0")));
+        Assert.Equal((20 * 19 + 19L, 21 * 19 + 19L), (e.FromStep, e.ToStep));
+        Assert.Equal((1.328 - 0.903) / 0.903, e.RelativeEarlierThrow, 12);
+        Assert.Equal(0, e.ThresholdStepUp);
+    }
+
+    [Fact]
+    public void A_cliff_after_a_smooth_descent_reports_its_earlier_worsening()
+    {
+        // The first cliff test's series: nothing got worse before the cliff, so any step-up passes.
+        double[] val = [2.094, 1.795, 1.442, 1.118, 0.865, 0.691, 0.569, 0.488, 0.425, 0.383, 0.349, 0.319, 0.297, 0.280, 0.259,
+            0.597, 0.829, 0.968, 1.087, 1.182];
+        var e = EvidenceOf<SuddenMetricDropEvidence>(Assert.Single(Findings(new RunBuilder().Series("val/loss", 19, val).Build(), "sudden-metric-drop", "sudden-metric-drop.min_step_up=100")));
+        Assert.Equal(0, e.RelativeEarlierThrow);
+        Assert.Equal(100, e.ThresholdStepUp);
+    }
 }
