@@ -1,13 +1,14 @@
 namespace Runlens.Analysis.Evaluation;
 
 /// <summary>
-/// Percentile bootstrap intervals (1,000 resamples, fewer for large files so that at most about 20 million examples are
-/// drawn in all — at least 100; seed 12345) of the label metrics of one predictions file: accuracy,
-/// balanced accuracy and macro-F1, recomputed from the confusion counts of each resample (macro over every class of the
-/// file's class list; a class absent from a resample counts with F1 0, balanced accuracy averages the classes present).
-/// Linear in the number of examples per resample. The resamples are <see cref="Bootstrap"/>'s (each its own generator,
-/// <see cref="ResampleGenerator"/>), drawn and counted on every core: the intervals are those of
-/// <see cref="Bootstrap.Intervals"/> with the same metrics, whatever the number of cores.
+/// Percentile bootstrap intervals (1,000 resamples, fewer for large files: 2·10⁷ ÷ n, at least 100; seed 12345) of the
+/// label metrics of one predictions file: accuracy, balanced accuracy and macro-F1, recomputed from the confusion counts
+/// of each resample (macro over every class of the file's class list; a class absent from a resample counts with F1 0,
+/// balanced accuracy averages the classes present). Since the three depend on a resample only through its confusion
+/// counts, each resample is drawn as those counts: a multinomial of n over the K² cells with the full sample's
+/// proportions (<see cref="Binomial.Multinomial"/>), which is the distribution of the counts of n examples drawn with
+/// replacement, at a cost independent of n. Each resample draws from its own generator (<see cref="ResampleGenerator"/>:
+/// the seed and the resample's number), so the intervals are the same on every run and core count.
 /// </summary>
 public static class LabelBootstrap
 {
@@ -18,13 +19,6 @@ public static class LabelBootstrap
         var n = truth.Count;
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         var draws = resamples ?? (int)Math.Clamp(2e7 / Math.Max(1, n), 100, 1000);
-        // each example's confusion cell, once: a resample then only counts cells
-        var cells = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            cells[i] = (truth[i] * classes) + predicted[i];
-        }
-
         double[] Metrics(long[] counts, long total) => [Diagonal(counts) / (double)total, BalancedAccuracy(counts), MacroF1(counts)];
 
         long Diagonal(long[] counts)
@@ -78,60 +72,23 @@ public static class LabelBootstrap
             return sum / classes;
         }
 
-        // One resample, three metrics; the resamples on every core, each worker with its own counts. Each resample draws
-        // from its own generator (Bootstrap.Draw's), counting each drawn example's cell as it is drawn.
+        // One resample, three metrics, all from the resample's confusion counts: so a resample is drawn as those counts, a
+        // multinomial of n draws over the cells with the full sample's proportions (the same distribution as n examples
+        // drawn one at a time), from its own generator; the resamples on every core.
         string[] names = ["accuracy", "balanced_accuracy", "f1_macro"];
-        var full = new long[classes * classes];
-        foreach (var cell in cells)
+        var cellCount = classes * classes;
+        var full = new long[cellCount];
+        for (var i = 0; i < n; i++)
         {
-            full[cell]++;
-        }
-
-        // the cells as bytes where the classes allow (up to 16): a quarter of the memory, so that the random reads of a
-        // resample stay in the cache
-        var small = classes * classes <= 256 ? new byte[n] : null;
-        if (small is not null)
-        {
-            for (var i = 0; i < n; i++)
-            {
-                small[i] = (byte)cells[i];
-            }
+            full[(truth[i] * classes) + predicted[i]]++;
         }
 
         var values = new double[draws][];
-        var cellCount = classes * classes;
-        Parallel.For(0, draws, () => new long[(Tables + 1) * cellCount], (r, _, counts) =>
+        Parallel.For(0, draws, () => new long[cellCount], (r, _, counts) =>
         {
-            Array.Clear(counts);
             var rng = new ResampleGenerator(seed, r);
-            // the draws a block at a time (eight to a vector step), each block's cells then counted in four tables
-            Span<int> block = stackalloc int[BlockDraws];
-            var tables = counts.AsSpan(cellCount);
-            for (var done = 0; done < n; done += BlockDraws)
-            {
-                var drawn = block[..Math.Min(BlockDraws, n - done)];
-                rng.Fill(drawn, n);
-                if (small is not null)
-                {
-                    Count(drawn, small, tables, cellCount);
-                }
-                else
-                {
-                    Count(drawn, cells, tables, cellCount);
-                }
-            }
-
-            var total = counts.AsSpan(0, cellCount);
-            for (var t = 0; t < Tables; t++)
-            {
-                var table = tables.Slice(t * cellCount, cellCount);
-                for (var c = 0; c < cellCount; c++)
-                {
-                    total[c] += table[c];
-                }
-            }
-
-            values[r] = Metrics(counts[..cellCount], n);
+            Binomial.Multinomial(ref rng, n, full, counts);
+            values[r] = Metrics(counts, n);
             return counts;
         }, _ => { });
         var intervals = Bootstrap.Summarise(Metrics(full, n), values, names.Length);
@@ -142,34 +99,5 @@ public static class LabelBootstrap
         }
 
         return result;
-    }
-
-    /// <summary>Draws made a block at a time (on the stack: 16 KB).</summary>
-    private const int BlockDraws = 4096;
-
-    /// <summary>Count tables per resample: consecutive draws of the same cell then increment different counters, so that
-    /// one increment need not wait for the one before (the counts are summed after: the same integers).</summary>
-    private const int Tables = 4;
-
-    private static void Count<T>(ReadOnlySpan<int> drawn, T[] cells, Span<long> tables, int cellCount)
-        where T : unmanaged, System.Numerics.IBinaryInteger<T>
-    {
-        var t0 = tables[..cellCount];
-        var t1 = tables.Slice(cellCount, cellCount);
-        var t2 = tables.Slice(2 * cellCount, cellCount);
-        var t3 = tables.Slice(3 * cellCount, cellCount);
-        var i = 0;
-        for (; i <= drawn.Length - 4; i += 4)
-        {
-            t0[int.CreateTruncating(cells[drawn[i]])]++;
-            t1[int.CreateTruncating(cells[drawn[i + 1]])]++;
-            t2[int.CreateTruncating(cells[drawn[i + 2]])]++;
-            t3[int.CreateTruncating(cells[drawn[i + 3]])]++;
-        }
-
-        for (; i < drawn.Length; i++)
-        {
-            t0[int.CreateTruncating(cells[drawn[i]])]++;
-        }
     }
 }

@@ -84,6 +84,13 @@ internal struct ResampleGenerator
         return z ^ (z >>> 31);
     }
 
+    /// <summary>A uniform double in [0, 1): the top 53 bits of the next output.</summary>
+    public double NextDouble()
+    {
+        _state += Gamma;
+        return (Mix(_state) >> 11) * (1.0 / (1UL << 53));
+    }
+
     private uint Next32()
     {
         _state += Gamma;

@@ -59,6 +59,7 @@ internal static class EvaluateCommand
         var evaluations = new List<PredictionEvaluation>();
         foreach (var file in files)
         {
+            var quiet = QuietCollector.Begin(file);
             try
             {
                 var context = await Pipeline.Predictions.PredictionInputs.ReadFileAsync(file, slices, "validation", ct);
@@ -91,6 +92,10 @@ internal static class EvaluateCommand
             {
                 await Console.Error.WriteLineAsync($"runlens: {file}: {ex.Message}");
                 return ExitCodes.BadInput;
+            }
+            finally
+            {
+                QuietCollector.End(quiet);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Runlens.Analysis.Evaluation;
 using Runlens.Tests.Support;
 
@@ -126,24 +127,150 @@ public sealed class BootstrapTests
 public sealed class LabelBootstrapTests
 {
     [Fact]
-    public void Accuracy_interval_equals_the_generic_bootstrap_with_the_same_draws()
+    public void The_intervals_are_distributed_as_numpy_resampling_and_scikit_learn_metrics_give_them()
     {
-        var rng = new Random(21);
-        var truth = Enumerable.Range(0, 300).Select(_ => rng.Next(3)).ToArray();
-        var predicted = truth.Select(t => rng.NextDouble() < 0.8 ? t : (t + 1) % 3).ToArray();
-        var label = LabelBootstrap.Intervals(truth, predicted, 3, resamples: 500);
-        var generic = Bootstrap.Interval(truth.Length, idx =>
+        // tests/fixtures/oracles/sklearn/bootstrap.json (make_bootstrap.py): over 400 seeds of 200 resamples each, the mean
+        // and standard deviation of each interval's ends by numpy's resampling of the examples; the same here, each resample
+        // drawn as its confusion counts. Means within 4.5 standard errors of their difference, deviations within 25%.
+        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Test(Path.Combine("oracles", "sklearn", "bootstrap.json"))));
+        var seeds = doc.RootElement.GetProperty("seeds").GetInt32();
+        var resamples = doc.RootElement.GetProperty("resamples").GetInt32();
+        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {
-            var right = 0;
-            foreach (var i in idx)
+            var truth = c.GetProperty("y_true").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var predicted = c.GetProperty("y_pred").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var classes = c.GetProperty("n_classes").GetInt32();
+            var runs = Enumerable.Range(0, seeds)
+                .Select(seed => LabelBootstrap.Intervals(truth, predicted, classes, resamples, seed)).ToArray();
+            foreach (var metric in c.GetProperty("intervals").EnumerateObject())
             {
-                right += truth[i] == predicted[i] ? 1 : 0;
+                foreach (var end in new[] { "low", "high" })
+                {
+                    var ours = runs.Select(r => end == "low" ? r[metric.Name].Low : r[metric.Name].High).ToArray();
+                    var mean = ours.Average();
+                    var sd = Math.Sqrt(ours.Sum(v => (v - mean) * (v - mean)) / (ours.Length - 1));
+                    var theirMean = metric.Value.GetProperty(end + "_mean").GetDouble();
+                    var theirSd = metric.Value.GetProperty(end + "_sd").GetDouble();
+                    var se = Math.Sqrt(((sd * sd) + (theirSd * theirSd)) / seeds);
+                    var where = $"{c.GetProperty("name").GetString()} {metric.Name} {end}: mean {mean} sd {sd}, numpy {theirMean} sd {theirSd}";
+                    Assert.True(Math.Abs(mean - theirMean) <= 4.5 * se, where);
+                    Assert.True(Math.Abs(sd - theirSd) <= 0.25 * theirSd, where);
+                }
             }
 
-            return right / (double)idx.Length;
-        }, resamples: 500);
-        Assert.Equal(generic, label["accuracy"]);
-        Assert.InRange(label["f1_macro"].Estimate, label["f1_macro"].Low, label["f1_macro"].High);
+            Assert.All(runs, r => Assert.Equal(resamples, r["accuracy"].Resamples));
+        }
+    }
+
+    [Theory]
+    [InlineData(20, 0.3)] // inversion
+    [InlineData(1000, 0.004)] // inversion, n·p = 4
+    [InlineData(1000, 0.3)] // BTRS
+    [InlineData(1000, 0.97)] // BTRS for 1 - p, n·(1 - p) = 30
+    [InlineData(1_000_000, 0.1)] // BTRS, a bootstrap cell of a million examples
+    [InlineData(1_000_000, 0.99999)] // inversion for 1 - p
+    public void Binomial_draws_follow_the_binomial_distribution(int n, double p)
+    {
+        // 200,000 draws against the binomial probabilities (computed here from log-gamma by Lanczos, independently of the
+        // sampler's Stirling series): a chi-square over bins of expected count ≥ 20 (the tails pooled), below its 0.999
+        // quantile; and the mean and variance within 5 standard errors
+        const int draws = 200_000;
+        var rng = new ResampleGenerator(99, 1);
+        var seen = new Dictionary<int, int>();
+        double sum = 0, sumSq = 0;
+        for (var i = 0; i < draws; i++)
+        {
+            var k = Binomial.Sample(ref rng, n, p);
+            Assert.InRange(k, 0, n);
+            seen[k] = seen.GetValueOrDefault(k) + 1;
+            // about the expected mean, so that the squares of draws near a million do not swamp the variance
+            sum += k - (n * p);
+            sumSq += (k - (n * p)) * (k - (n * p));
+        }
+
+        var mean = n * p;
+        var variance = n * p * (1 - p);
+        Assert.InRange(mean + (sum / draws), mean - (5 * Math.Sqrt(variance / draws)), mean + (5 * Math.Sqrt(variance / draws)));
+        var sampleVariance = (sumSq / draws) - ((sum / draws) * (sum / draws));
+        // the sample variance's relative standard error: √((2 + excess kurtosis) / draws), the binomial's excess kurtosis
+        // (1 − 6pq) / npq
+        var relative = Math.Sqrt((2 + ((1 - (6 * p * (1 - p))) / variance)) / draws);
+        Assert.InRange(sampleVariance, variance * (1 - (5 * relative)), variance * (1 + (5 * relative)));
+        // bins: each k from the mode outwards while its expected count is ≥ 20; the two tails pooled
+        var sd = Math.Sqrt(variance);
+        int lo = (int)Math.Max(0, Math.Floor(mean - (12 * sd) - 2)), hi = (int)Math.Min(n, Math.Ceiling(mean + (12 * sd) + 2));
+        var expected = new List<double>();
+        var observed = new List<double>();
+        double tailO = 0;
+        for (var k = lo; k <= hi; k++)
+        {
+            var e = draws * Math.Exp(LogChoose(n, k) + (k * Math.Log(p)) + ((n - k) * Math.Log(1 - p)));
+            var o = seen.GetValueOrDefault(k);
+            if (e >= 20)
+            {
+                expected.Add(e);
+                observed.Add(o);
+            }
+            else
+            {
+                tailO += o;
+            }
+        }
+
+        var outside = draws - seen.Where(kv => kv.Key >= lo && kv.Key <= hi).Sum(kv => kv.Value);
+        tailO += outside;
+        expected.Add(draws - expected.Sum()); // the whole remaining mass, the tails pooled
+        observed.Add(tailO);
+        var chi2 = expected.Zip(observed, (e, o) => e > 0 ? (o - e) * (o - e) / e : 0).Sum();
+        var dof = expected.Count - 1;
+        // the chi-square's 0.999 quantile by Wilson–Hilferty
+        var z = 3.09;
+        var bound = dof * Math.Pow(1 - (2.0 / (9 * dof)) + (z * Math.Sqrt(2.0 / (9 * dof))), 3);
+        Assert.True(chi2 < bound, $"chi2 {chi2} over {dof} degrees of freedom (bound {bound})");
+    }
+
+    [Fact]
+    public void A_multinomial_draw_sums_to_n_and_leaves_empty_cells_empty()
+    {
+        var rng = new ResampleGenerator(5, 0);
+        long[] weights = [0, 30, 0, 60, 10, 0];
+        var counts = new long[weights.Length];
+        var totals = new long[weights.Length];
+        for (var r = 0; r < 2000; r++)
+        {
+            Binomial.Multinomial(ref rng, 1000, weights, counts);
+            Assert.Equal(1000, counts.Sum());
+            for (var c = 0; c < counts.Length; c++)
+            {
+                totals[c] += counts[c];
+            }
+        }
+
+        Assert.Equal([0L, 0, 0], new[] { totals[0], totals[2], totals[5] });
+        // each cell's mean within 5 standard errors of n × its share (2,000 draws of 1,000)
+        foreach (var (c, share) in new[] { (1, 0.3), (3, 0.6), (4, 0.1) })
+        {
+            var se = Math.Sqrt(1000 * share * (1 - share) / 2000);
+            Assert.InRange(totals[c] / 2000.0, (1000 * share) - (5 * se), (1000 * share) + (5 * se));
+        }
+    }
+
+    /// <summary>ln C(n, k) from log-gamma (Lanczos, g = 7, n = 9 coefficients).</summary>
+    private static double LogChoose(int n, int k) => LogGamma(n + 1.0) - LogGamma(k + 1.0) - LogGamma(n - k + 1.0);
+
+    private static double LogGamma(double x)
+    {
+        double[] g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+        x -= 1;
+        var a = g[0];
+        var t = x + 7.5;
+        for (var i = 1; i < 9; i++)
+        {
+            a += g[i] / (x + i);
+        }
+
+        return (0.5 * Math.Log(2 * Math.PI)) + ((x + 0.5) * Math.Log(t)) - t + Math.Log(a);
     }
 
     [Fact]
