@@ -41,7 +41,8 @@ public sealed class MetricAnomalyRule : IRule
             }
 
             var skipFirst = Math.Max(2, v.Length / 10);
-            var (worst, z, expected) = FindWorst(v, half, skipFirst, context.Option("min_z"), context.Option("min_relative"));
+            var corroborated = BetterWithLoss(run, s);
+            var (worst, z, expected) = FindWorst(v, half, skipFirst, context.Option("min_z"), context.Option("min_relative"), corroborated);
             if (worst >= 0)
             {
                 hits.Add((s, worst, z, expected));
@@ -86,8 +87,15 @@ public sealed class MetricAnomalyRule : IRule
     /// be. The first evaluations are learning, not anomalies (<paramref name="skipFirst"/>); a deviation must be material
     /// (<paramref name="minRelative"/> of the neighbourhood level): a near-constant metric has a MAD near zero and
     /// astronomic z-scores for any wiggle.
+    /// <para>Two kinds of point are not outliers however large their z-score. A point whose exact value the series also
+    /// takes at another point (after <paramref name="skipFirst"/>) is one of the levels the metric moves between: a
+    /// quantised metric, such as an accuracy of k/n examples, returns to exactly the same values; an impossible value does
+    /// not recur. And a point for which <paramref name="corroborated"/> holds (it stands out in the good direction at an
+    /// evaluation where the same split's loss is better than at both neighbouring evaluations) is a better model at that
+    /// evaluation, seen by every measure of it, not one number logged wrong.</para>
     /// </summary>
-    private static (int Index, double Z, double Expected) FindWorst(double[] v, int half, int skipFirst, double minZ, double minRelative)
+    private static (int Index, double Z, double Expected) FindWorst(double[] v, int half, int skipFirst, double minZ, double minRelative,
+        Func<int, int, bool>? corroborated = null)
     {
         const int MaxSample = 65_536;
         var n = v.Length;
@@ -111,6 +119,7 @@ public sealed class MetricAnomalyRule : IRule
         var cheapMad = MadScale(cheapSample, cheapCenter);
 
         var worst = (Index: -1, Z: 0.0, Expected: 0.0);
+        Dictionary<double, (int First, int Last)>? levels = null;
         for (var i = skipFirst; i < n; i++)
         {
             if (!double.IsFinite(v[i]))
@@ -132,10 +141,19 @@ public sealed class MetricAnomalyRule : IRule
                 continue;
             }
 
-            if (worst.Index < 0 || Math.Abs(z) > Math.Abs(worst.Z))
+            if (worst.Index >= 0 && Math.Abs(z) <= Math.Abs(worst.Z))
             {
-                worst = (i, z, local);
+                continue;
             }
+
+            levels ??= Levels(v, skipFirst);
+            var (first, last) = levels[v[i]];
+            if (first < i || last > i || (corroborated is not null && corroborated(i, Math.Sign(r))))
+            {
+                continue;
+            }
+
+            worst = (i, z, local);
         }
 
         return worst;
@@ -167,6 +185,75 @@ public sealed class MetricAnomalyRule : IRule
         }
 
         return seen > 0;
+    }
+
+    /// <summary>The first and last index (from <paramref name="skipFirst"/> on) at which each finite value occurs.</summary>
+    private static Dictionary<double, (int First, int Last)> Levels(double[] v, int skipFirst)
+    {
+        var levels = new Dictionary<double, (int First, int Last)>();
+        for (var i = skipFirst; i < v.Length; i++)
+        {
+            if (double.IsFinite(v[i]))
+            {
+                levels[v[i]] = levels.TryGetValue(v[i], out var seen) ? (seen.First, i) : (i, i);
+            }
+        }
+
+        return levels;
+    }
+
+    /// <summary>
+    /// Whether a point of <paramref name="series"/> that stands out with a given sign stands out in the good direction
+    /// (up where higher is better, as <see cref="TaskMetrics.GreaterIsBetter"/> says) at an evaluation where the same
+    /// split's loss, logged at the same step, is also lower than at both its neighbouring evaluations. Null when the split
+    /// logs no loss.
+    /// </summary>
+    private static Func<int, int, bool>? BetterWithLoss(RunView run, Series series)
+    {
+        var split = MetricNames.SplitOf(series.Key);
+        var loss = split == "val" ? run.ValLoss : run.Run.Series.Values.FirstOrDefault(l => MetricNames.IsLossName(l.Key) && MetricNames.SplitOf(l.Key) == split && MetricNames.NameOf(l.Key) == "loss");
+        if (loss is null || ReferenceEquals(loss, series))
+        {
+            return null;
+        }
+
+        var good = TaskMetrics.GreaterIsBetter(run, series) ? 1 : -1;
+        var lv = SeriesValues.Of(loss);
+        return (i, sign) =>
+        {
+            if (sign != good)
+            {
+                return false;
+            }
+
+            var j = IndexAt(loss, series.Points[i].Step);
+            return j >= 0 && double.IsFinite(lv[j]) && Isolated(lv, j, -1);
+        };
+    }
+
+    private static int IndexAt(Series series, long step)
+    {
+        int lo = 0, hi = series.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var at = series.Points[mid].Step;
+            if (at == step)
+            {
+                return mid;
+            }
+
+            if (at < step)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
     }
 
     private static double MadScale(List<double> values, double center)

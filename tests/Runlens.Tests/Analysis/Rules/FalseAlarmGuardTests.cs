@@ -143,4 +143,46 @@ public sealed class FalseAlarmGuardTests : RuleTestBase
         Assert.Single(Findings(new RunBuilder().Series("val/accuracy", 10, acc).Build(), "metric-anomaly"));
         Assert.Empty(Findings(new RunBuilder().Series("val/accuracy", 10, acc).Config("num_labels", 3).Build(), "metric-anomaly"));
     }
+
+    [Fact]
+    public void Metric_anomaly_does_not_call_a_return_to_a_level_the_series_holds_elsewhere_an_outlier()
+    {
+        // A Keras run at chance without a class count (development run underfitting-capacity--narrow-mlp-digits--s148):
+        // the validation accuracy moves between 61/597 and 53/597 and back; each is a level the series holds elsewhere.
+        double[] acc = [.. Enumerable.Repeat(0.10218, 5), 0.08878, 0.10218, .. Enumerable.Repeat(0.08878, 23)];
+        Assert.Empty(Findings(new RunBuilder().Series("val/accuracy", 1, acc).Build(), "metric-anomaly"));
+
+        // A value the series never takes elsewhere is still an outlier.
+        acc[20] = 0.0754;
+        var f = Assert.Single(Findings(new RunBuilder().Series("val/accuracy", 1, acc).Build(), "metric-anomaly"));
+        Assert.Equal(21L, EvidenceOf<MetricAnomalyEvidence>(f).Step);
+    }
+
+    // An overfitting GRU's validation accuracy and loss, every 13 steps (development run overfitting--gru-tokens--s105):
+    // its best evaluation (step 65) stands 8 points above its neighbours, and the loss is at its lowest there too.
+    private static readonly double[] GruAccuracy =
+        [0.5075, 0.6925, 0.7225, 0.7375, 0.815, 0.7375, 0.745, 0.7725, 0.735, 0.7275, 0.7275, 0.7225, 0.7225, 0.72, 0.705, 0.7125, 0.71, 0.715, 0.6975, 0.695,
+         0.71, 0.7175, 0.715, 0.7125, 0.7075, 0.7075, 0.715, 0.715, 0.7, 0.7025, 0.705, 0.7025, 0.7, 0.7075, 0.6975, 0.7, 0.6975, 0.7, 0.7, 0.7];
+
+    private static readonly double[] GruLoss =
+        [0.9926, 0.7779, 0.8227, 0.7701, 0.6477, 0.7915, 0.7241, 0.7346, 0.8102, 0.7921, 0.8, 0.9097, 0.8596, 0.8707, 1.045, 0.9417, 1.018, 1.155, 1.093, 1.288,
+         1.211, 1.251, 1.283, 1.33, 1.355, 1.399, 1.408, 1.436, 1.476, 1.485, 1.496, 1.521, 1.537, 1.555, 1.577, 1.581, 1.597, 1.613, 1.624, 1.64];
+
+    [Fact]
+    public void Metric_anomaly_does_not_call_a_better_evaluation_the_loss_agrees_with_an_outlier()
+    {
+        Assert.Empty(Findings(new RunBuilder().Series("val/accuracy", 13, GruAccuracy).Series("val/loss", 13, GruLoss).Build(), "metric-anomaly"));
+
+        // Without the loss, or with a loss that did not get better at that evaluation, the point is an outlier.
+        Assert.Single(Findings(new RunBuilder().Series("val/accuracy", 13, GruAccuracy).Build(), "metric-anomaly"));
+        double[] loss = [.. GruLoss];
+        loss[4] = 0.80;
+        var f = Assert.Single(Findings(new RunBuilder().Series("val/accuracy", 13, GruAccuracy).Series("val/loss", 13, loss).Build(), "metric-anomaly"));
+        Assert.Equal(65L, EvidenceOf<MetricAnomalyEvidence>(f).Step);
+
+        // A worse accuracy where the loss got better is not a better model either.
+        double[] acc = [.. GruAccuracy];
+        acc[4] = 0.655;
+        Assert.Single(Findings(new RunBuilder().Series("val/accuracy", 13, acc).Series("val/loss", 13, GruLoss).Build(), "metric-anomaly"));
+    }
 }
