@@ -76,11 +76,7 @@ public static class Bootstrap
     {
         ArgumentNullException.ThrowIfNull(into);
         var rng = new ResampleGenerator(seed, resample);
-        var n = into.Length;
-        for (var i = 0; i < into.Length; i++)
-        {
-            into[i] = rng.Next(n);
-        }
+        rng.Fill(into, into.Length);
     }
 
     /// <summary>Each metric's interval from the full-sample estimates and every resample's values (in resample order;

@@ -150,9 +150,12 @@ public sealed class ClassImbalanceRule : IRule
             yield break;
         }
 
-        // Fewer rows than eval-too-small's minimum: a class of a few examples, or none, is sampling noise of a small set, and
-        // macro-F1 counts it as a whole class; the gap cannot say that rare classes are missed (eval-too-small says why).
-        var tooFew = m.Examples < RunAccounting.EvalSetSize.DefaultMinExamples;
+        // Fewer rows than eval-too-small's minimum, with labels that could have been drawn evenly over the classes: a class
+        // of a few examples, or none, is then sampling noise of a small set, and macro-F1 counts it as a whole class; the gap
+        // cannot say that rare classes are missed (eval-too-small says why). A small set whose skew is clear (even classes
+        // rejected at the 1% level) still shows an imbalance.
+        var evenP = EvenLabelsP(supports);
+        var tooFew = m.Examples < RunAccounting.EvalSetSize.DefaultMinExamples && evenP >= EvenLabelsLevel;
         var vocab = new TrainerVocabulary(context.Run.Run);
         var minority = m.PerClass.Where(c => c.Support > 0).MinBy(c => c.Support)!;
         yield return context.Finding(
@@ -160,7 +163,7 @@ public sealed class ClassImbalanceRule : IRule
             0.85,
             $"Class imbalance: accuracy {Format.Number(m.Accuracy)} but macro-F1 {Format.Number(m.F1.Macro)}; '{m.Classes[majority]}' is {Format.Percent(baseline)} of the labels"
                 + (belowBaseline ? $", and always predicting it would score {Format.Number(baseline)} — above the model" : "")
-                + (tooFew ? $", on only {m.Examples} predictions (under {Format.Number(RunAccounting.EvalSetSize.DefaultMinExamples)}): too few for per-class scores, so the gap may be the set's size rather than rare classes" : ""),
+                + (tooFew ? $", on only {m.Examples} predictions (under {Format.Number(RunAccounting.EvalSetSize.DefaultMinExamples)}) whose labels could be even over the classes (chi-square p {Format.Number(evenP)} ≥ {Format.Number(EvenLabelsLevel)}): too few for per-class scores, so the gap may be the set's size rather than rare classes" : ""),
             new ClassImbalancePredictionsEvidence(
                 EvidenceSource: "validation-predictions",
                 Accuracy: m.Accuracy,
@@ -182,6 +185,25 @@ public sealed class ClassImbalanceRule : IRule
             belowBaseline
                 ? "The model does worse than always predicting the majority class: on this skewed data it has not learned a useful signal."
                 : "The model scores well on the frequent classes and poorly on the rare ones: accuracy hides it, macro-F1 shows it.");
+    }
+
+    /// <summary>The significance level below which a small set's labels are taken as skewed rather than even.</summary>
+    private const double EvenLabelsLevel = 0.01;
+
+    /// <summary>Pearson's goodness-of-fit test of the class supports against an even share over every class (those with no
+    /// example included): the chi-square's upper tail with classes − 1 degrees of freedom (scipy's
+    /// <c>chisquare(supports).pvalue</c>).</summary>
+    internal static double EvenLabelsP(IReadOnlyList<long> supports)
+    {
+        var total = supports.Sum(s => (double)s);
+        if (supports.Count < 2 || !(total > 0))
+        {
+            return 1;
+        }
+
+        var expected = total / supports.Count;
+        var chi = supports.Sum(s => (s - expected) * (s - expected) / expected);
+        return MathNet.Numerics.SpecialFunctions.GammaUpperRegularized((supports.Count - 1) / 2.0, chi / 2.0);
     }
 
     private static Series? Find(Run run, string[] names) =>
