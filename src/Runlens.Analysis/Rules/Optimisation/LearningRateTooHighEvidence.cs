@@ -24,4 +24,8 @@ public sealed record LearningRateTooHighEvidence(
     double? PriorLow,
     double? PriorHigh,
     string? PriorSource,
-    double? PriorRatio) : Evidence, ISeriesEvidence;
+    double? PriorRatio,
+    double EarlyPeak = double.NaN,
+    double? ChanceLoss = null,
+    double? BlowUp = null,
+    double ThresholdBlowUp = double.NaN) : Evidence, ISeriesEvidence;

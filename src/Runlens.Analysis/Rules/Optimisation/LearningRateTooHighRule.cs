@@ -5,7 +5,8 @@ namespace Runlens.Analysis.Rules.Optimisation;
 
 /// <summary>RL0201: the training loss oscillates without making progress (with spikes or gradients pinned at the clip), or
 /// turns upward after an early best while the learning rate stays up (often as a warmup raises it), or makes no progress
-/// at a learning rate far above the usual one for the model family.</summary>
+/// at a learning rate far above the usual one for the model family, or was thrown by the first updates far above where a
+/// fresh classifier starts (ln K) and still bounces.</summary>
 public sealed class LearningRateTooHighRule : IRule
 {
     public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create(
@@ -19,6 +20,7 @@ public sealed class LearningRateTooHighRule : IRule
         new RuleOption("max_turn_position", 0.6, "The best smoothed level must come within this fraction of the logs for the loss to count as turning upward"),
         new RuleOption("min_rise_oscillation", 0.15, "A rise at a steady learning rate counts only when the loss also bounces at least this much (a single step to a new level is a data change, not the learning rate)"),
         new RuleOption("prior_factor", 10, "A peak learning rate this many times the top of the model family's usual range is far above it"),
+        new RuleOption("min_blowup", 3, "The loss counts as blown up when its highest log in the first tenth is this many times ln K, the loss of a uniform guess over K classes (where a fresh classifier starts)"),
         new RuleOption("min_points", 30, "Training-loss logs needed to judge"));
 
     public IEnumerable<Finding> Evaluate(RuleContext context)
@@ -57,6 +59,14 @@ public sealed class LearningRateTooHighRule : IRule
         }
 
         var oscillates = oscillation > context.Option("max_oscillation");
+
+        // The first updates threw the loss far above where a fresh classifier starts (ln K), and it still bounces: steps
+        // too large from the start. Only where K is known; a loss that is not finite is numerical overflow's case.
+        var chance = ChanceLevel.Of(run);
+        var earlyPeak = v.Take(Math.Max(3, v.Length / 10)).Where(Finite.Is).DefaultIfEmpty(double.NaN).Max();
+        double? blowUp = chance is { } ch && Finite.Is(earlyPeak) ? earlyPeak / ch.Loss : null;
+        var blewUp = blowUp >= context.Option("min_blowup") && oscillation >= context.Option("min_rise_oscillation")
+            && v.All(Finite.Is);
         var pinned = clippedFraction >= 0.9;
 
         // Cause attribution: where the loss turned upward, and the learning rate in effect there.
@@ -85,7 +95,7 @@ public sealed class LearningRateTooHighRule : IRule
         double? priorRatio = prior is not null && peak is { } pk ? pk / prior.High : null;
         var farAbovePrior = priorRatio >= context.Option("prior_factor") && noProgress;
 
-        if (!(noProgress && (oscillates || pinned)) && !rises && !farAbovePrior)
+        if (!(noProgress && (oscillates || pinned)) && !rises && !farAbovePrior && !blewUp)
         {
             yield break;
         }
@@ -110,7 +120,11 @@ public sealed class LearningRateTooHighRule : IRule
             PriorLow: prior?.Low,
             PriorHigh: prior?.High,
             PriorSource: prior?.Source,
-            PriorRatio: priorRatio);
+            PriorRatio: priorRatio,
+            EarlyPeak: earlyPeak,
+            ChanceLoss: chance?.Loss,
+            BlowUp: blowUp,
+            ThresholdBlowUp: context.Option("min_blowup"));
 
         // The rate to propose: where the loss was still falling (the rate at the turn of a warmup), within the family's
         // usual range when one is known, else a third of the current one.
@@ -151,6 +165,10 @@ public sealed class LearningRateTooHighRule : IRule
                 + (warmupTurn && lrAtTurn is { } l3 && peakAfter is { } p3 ? $" as the warmup raised the learning rate from {Format.Number(l3)} to {Format.Number(p3)}"
                     : pinned ? $", with {Format.Percent(clippedFraction)} of gradient norms at the clip"
                     : $", bouncing {Format.Percent(oscillation)} around its mean");
+        }
+        else if (blewUp && !(noProgress && (oscillates || pinned)) && blowUp is { } bu)
+        {
+            title = $"The learning rate looks too high: {loss.Key} jumped to {Format.Number(earlyPeak)} in its first logs, {Format.Number(Math.Round(bu, 1))}× the {Format.Number(chance!.Loss)} a fresh classifier starts at, and still bounces {Format.Percent(oscillation)} around its mean ({Format.Number(head)} → {Format.Number(tail)})";
         }
         else
         {

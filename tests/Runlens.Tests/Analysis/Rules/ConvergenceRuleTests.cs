@@ -188,6 +188,28 @@ public sealed class ConvergenceRuleTests : RuleTestBase
     }
 
     [Fact]
+    public void Lr_too_high_fires_when_the_first_updates_throw_the_loss_far_above_chance_and_it_keeps_bouncing()
+    {
+        // Adam at 0.3 on a 10-class MLP: the first logs jump to 25 (ln 10 = 2.30), the loss comes back to about 1.2 and
+        // bounces about 20% around a slowly falling level, so it neither stalls (it fell more than 10%) nor turns upward
+        // after an early best (its lowest block comes late): only the blow-up shows the rate.
+        var n = 114;
+        double[] loss = [.. Enumerable.Range(0, n).Select(i => i < 5 ? new[] { 16.8, 25.0, 18.3, 9.0, 4.0 }[i]
+            : (1.4 - (0.4 * i / n)) * (1 + (0.3 * Math.Sin(i * 1.7))))];
+        Assert.Empty(Findings(new RunBuilder().Series("train/loss", 5, loss).Config("learning_rate", 0.3).Build(), "lr-too-high"));
+
+        var run = new RunBuilder().Series("train/loss", 5, loss).Config("learning_rate", 0.3).Config("num_classes", 10).Build();
+        var f = Assert.Single(Findings(run, "lr-too-high"));
+        var e = EvidenceOf<LearningRateTooHighEvidence>(f);
+        Assert.Equal(25.0, e.EarlyPeak, 12);
+        Assert.Equal(Math.Log(10), e.ChanceLoss!.Value, 12);
+        Assert.Equal(25.0 / Math.Log(10), e.BlowUp!.Value, 9);
+        Assert.Null(e.TurnStep);
+        Assert.True(e.RelativeDrop > e.ThresholdDrop);
+        Assert.Contains("a fresh classifier starts at", f.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lr_too_high_leaves_a_single_step_up_at_a_steady_rate_to_the_data()
     {
         // The loss falls, then jumps once to a new level and stays there, smooth, at a constant rate: a data change.
