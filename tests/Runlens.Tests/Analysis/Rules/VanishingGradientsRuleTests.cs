@@ -112,8 +112,8 @@ public sealed class VanishingGradientsRuleTests : RuleTestBase
     }
 
     [Theory]
-    [InlineData("vanishing-gradients--deep-sigmoid--s0", "log", "sigmoid", 20, 10)]                   // the callback's model.config
-    [InlineData("vanishing-gradients--deep-sigmoid--s4", "log", "sigmoid", 20, 10)]                                // the HF Trainer's config.json
+    [InlineData("vanishing-gradients--deep-tanh--s0", "log", "tanh", 30, 3)]                                       // the callback's model.config
+    [InlineData("vanishing-gradients--deep-sigmoid--s2", "log", "sigmoid", 20, 10)]                                // the HF Trainer's config.json
     [InlineData("vanishing-gradients--deep-tanh--s1", "log/lightning_logs/version_0", "tanh", 30, 3)]             // Lightning's hparams.yaml
     public async Task Fires_on_the_benchmark_s_deep_saturating_runs_with_vanishing_gradients_as_the_root_cause(string name, string log, string activation, int layers, int classes)
     {

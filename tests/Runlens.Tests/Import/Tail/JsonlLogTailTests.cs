@@ -124,7 +124,7 @@ public sealed class JsonlLogTailTests
     }
 
     public static TheoryData<string> CallbackLogs() =>
-        ["lr-too-high--clipped--s1", "healthy-converged--mlp-digits--s0", "label-noise--class-pair--s1", "vanishing-gradients--deep-sigmoid--s0"];
+        ["lr-too-high--clipped--s1", "healthy-converged--mlp-digits--s0", "label-noise--class-pair--s1", "vanishing-gradients--deep-tanh--s0"];
 
     /// <summary>The Runlens callback's own log (runs trained for the diagnosis benchmark), appended in pieces.</summary>
     [Theory]

@@ -108,7 +108,7 @@ public sealed class TailWatchTests
     {
         { "lr-too-high--clipped--s1", "runlens.jsonl" },
         { "overfitting--gru-tokens--s1", "runlens.jsonl" },
-        { "vanishing-gradients--deep-sigmoid--s0", "runlens.jsonl" },
+        { "vanishing-gradients--deep-tanh--s0", "runlens.jsonl" },
         { "exploding-gradients--rnn-relu-adam--s0", "metrics.jsonl" },
         { "lr-too-high--warmup--s0", "metrics.jsonl" },
         { "label-noise--symmetric--s0", "metrics.jsonl" },
