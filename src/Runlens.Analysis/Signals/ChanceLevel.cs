@@ -14,6 +14,10 @@ namespace Runlens.Analysis.Signals;
 /// <param name="Source">Where K came from: <c>config</c>, <c>predictions</c>, or <c>loss-and-accuracy</c>.</param>
 public sealed record ChanceLevel(int Classes, double Loss, string Source)
 {
+    /// <summary>The config keys that record K, the number of classes (the HF model config's <c>num_labels</c> and its
+    /// synonyms), in the order they are read.</summary>
+    public static readonly string[] ClassCountKeys = ["model.num_labels", "num_labels", "num_classes", "model.num_classes", "n_classes"];
+
     /// <summary>How far e^loss and 1/accuracy may lie from the integer K, relative, to count as agreeing on it.</summary>
     public const double AgreementTolerance = 0.1;
 
@@ -21,7 +25,7 @@ public sealed record ChanceLevel(int Classes, double Loss, string Source)
     public static ChanceLevel? Of(RunView run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Run.Config.Number("model.num_labels", "num_labels", "num_classes", "model.num_classes", "n_classes") is { } k && k >= 2 && k == Math.Floor(k))
+        if (run.Run.Config.Number(ClassCountKeys) is { } k && k >= 2 && k == Math.Floor(k))
         {
             return new ChanceLevel((int)k, Math.Log(k), "config");
         }

@@ -16,9 +16,6 @@ public sealed class ClassImbalanceRule : IRule
         [typeof(ClassImbalanceEvidence), typeof(ClassImbalancePredictionsEvidence)],
         new RuleOption("max_gap", 0.15, "Accuracy minus macro-F1 above which class imbalance is reported (usual guidance: > 15% is severe)"));
 
-    private static readonly string[] AccuracyNames = ["accuracy", "acc"];
-    private static readonly string[] MacroF1Names = ["macro_f1", "f1_macro", "macro_avg_f1", "f1_macro_avg", "overall_macro_f1"];
-
     public IEnumerable<Finding> Evaluate(RuleContext context)
     {
         if (context.Run.Predictions is { } predictions)
@@ -32,8 +29,8 @@ public sealed class ClassImbalanceRule : IRule
         }
 
         var run = context.Run.Run;
-        var accuracy = Find(run, AccuracyNames);
-        var macroF1 = Find(run, MacroF1Names);
+        var accuracy = Find(run, RunAccounting.EvalSetSize.AccuracyNames);
+        var macroF1 = Find(run, RunAccounting.EvalSetSize.MacroF1Names);
         if (accuracy is null || macroF1 is null)
         {
             yield break;

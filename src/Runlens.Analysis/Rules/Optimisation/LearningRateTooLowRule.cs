@@ -40,7 +40,7 @@ public sealed class LearningRateTooLowRule : IRule
         // Cause attribution for a loss stuck at chance level: ln K is the cross-entropy of a uniform guess over K classes,
         // so a loss that starts and ends there has learned nothing; a learning rate far below the family's usual range
         // (a prior from the literature) is then the likely cause.
-        var classes = run.Run.Config.Number("model.num_labels", "num_labels", "num_classes", "model.num_classes", "n_classes");
+        var classes = run.Run.Config.Number(ChanceLevel.ClassCountKeys);
         double? chance = classes is { } k && k >= 2 ? Math.Log(k) : null;
         var band = context.Option("chance_band");
         var atChance = chance is { } lnK && Math.Abs(head - lnK) <= band * lnK && Math.Abs(tail - lnK) <= band * lnK;

@@ -1,3 +1,4 @@
+using Runlens.Analysis.Signals;
 using Runlens.Model;
 
 namespace Runlens.Analysis.Rules.RunAccounting;
@@ -24,7 +25,8 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
     /// (eval-too-small's default).</summary>
     public const double DefaultFewDistinctMax = 24;
 
-    private static readonly string[] AccuracyNames = ["accuracy", "acc"];
+    /// <summary>The names a validation accuracy is logged under (after <c>val/</c>).</summary>
+    internal static readonly string[] AccuracyNames = ["accuracy", "acc"];
 
     /// <summary>How far a logged accuracy may sit from k/n and still count as k examples out of n (float32 logging).</summary>
     private const double Tolerance = 5e-5;
@@ -35,7 +37,8 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
     public static bool IsTooSmall(Run run) =>
         Of(run, DefaultMinExamples, DefaultMinDistinct, DefaultFewDistinctMax).Examples is { } n ? n < DefaultMinExamples : AbsentClassesOf(run) is not null;
 
-    private static readonly string[] MacroF1Names = ["macro_f1", "f1_macro", "macro_avg_f1", "f1_macro_avg", "overall_macro_f1"];
+    /// <summary>The names a validation macro-F1 is logged under (after <c>val/</c>).</summary>
+    internal static readonly string[] MacroF1Names = ["macro_f1", "f1_macro", "macro_avg_f1", "f1_macro_avg", "overall_macro_f1"];
 
     /// <summary>Accuracy at or above which every evaluation example was right (float32 logs 1.0 exactly).</summary>
     private const double FullAccuracy = 1 - 1e-6;
@@ -68,7 +71,7 @@ internal sealed record EvalSetSize(long? Examples, string Source, Series? Accura
             f1ByStep[p.Step] = p.Value;
         }
 
-        var classes = run.Config.Number("model.num_labels", "num_labels", "num_classes", "model.num_classes", "n_classes") is { } k
+        var classes = run.Config.Number(ChanceLevel.ClassCountKeys) is { } k
             && k >= 2 && k == Math.Floor(k) && k < 1e6 ? (int?)k : null;
         AbsentClasses? found = null;
         foreach (var p in accuracy.Points)
