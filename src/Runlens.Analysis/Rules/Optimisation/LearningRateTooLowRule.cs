@@ -49,17 +49,15 @@ public sealed class LearningRateTooLowRule : IRule
         var stuck = atChance && smallForFamily;
         tinyLr |= stuck;
         var steadiness = -SeriesMath.TrendRank(v);
-        var quarter = v.AsSpan(v.Length * 3 / 4);
-        var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
+        var (tailDrop, latePace) = LastQuarter(v);
         // The validation loss is measured on the same examples every time, so it shows a slow descent that the training
         // loss's batch-to-batch noise hides.
         var minPace = context.Option("min_pace_kept");
         var (valSteadiness, valTailDrop, valPace) = ValDescent(run.ValLoss, (int)context.Option("min_val_evals"), context.Option("max_drop"));
         var valKeepsPace = valPace >= minPace;
-        // Still falling means still falling at its pace: a loss that fell fast, then levelled off (a model too small for the
-        // task settling, a model that learned the class prior) can still creep down a percent over its last quarter.
-        var pace = -Trend.TheilSen(v).Slope;
-        var latePace = pace > 0 ? -Trend.TheilSen(quarter).Slope / pace : double.NaN;
+        // Still falling means still falling at its pace (latePace): a loss that fell fast, then levelled off (a model too
+        // small for the task settling, a model that learned the class prior) can still creep down a percent over its last
+        // quarter.
         var slowAndSteady = drop > 0 && drop < context.Option("max_drop")
             && ((steadiness >= context.Option("min_steadiness") && tailDrop >= context.Option("min_tail_drop") && latePace >= minPace)
                 || (valSteadiness >= context.Option("min_val_steadiness") && valKeepsPace));
@@ -136,14 +134,20 @@ public sealed class LearningRateTooLowRule : IRule
             return (null, null, null);
         }
 
-        var v = levels.Values;
-        var quarter = v.AsSpan(v.Length * 3 / 4);
-        var tailDrop = -Trend.TheilSen(quarter).Slope * quarter.Length / SeriesMath.Median(quarter);
-
         // Still falling at the end means keeping a good part of the whole run's pace per evaluation there (a loss levelling
         // off slows far more); a descent so slow that its last quarter falls less than min_tail_drop counts when it does.
-        var pace = -Trend.TheilSen(v).Slope;
-        var latePace = pace > 0 ? -Trend.TheilSen(quarter).Slope / pace : double.NaN;
+        var v = levels.Values;
+        var (tailDrop, latePace) = LastQuarter(v);
         return (-SeriesMath.TrendRank(v), tailDrop, latePace);
+    }
+
+    /// <summary>The last quarter of a loss's levels: its relative fall (Theil–Sen slope × length over its median) and the
+    /// pace it kept (its slope over the whole series'; NaN when the series did not fall).</summary>
+    private static (double TailDrop, double LatePace) LastQuarter(double[] v)
+    {
+        var quarter = v.AsSpan(v.Length * 3 / 4);
+        var quarterFall = -Trend.TheilSen(quarter).Slope;
+        var pace = -Trend.TheilSen(v).Slope;
+        return (quarterFall * quarter.Length / SeriesMath.Median(quarter), pace > 0 ? quarterFall / pace : double.NaN);
     }
 }
