@@ -314,6 +314,21 @@ public static class SeriesMath
         return (Median(values[..n]), Median(values[^n..]));
     }
 
+    /// <summary>What a series gained from its first finite value to its best at <paramref name="best"/> (positive when it
+    /// improved, in the direction <paramref name="greater"/> says is better); NaN when no finite value comes before the
+    /// best. A change near the best is judged against it: relative to a best near zero, a tiny drift reads as a large
+    /// percentage though it gives back almost nothing the run had won.</summary>
+    public static double GainBefore(ReadOnlySpan<double> v, int best, bool greater)
+    {
+        var first = 0;
+        while (first < v.Length && !Finite.Is(v[first]))
+        {
+            first++;
+        }
+
+        return first < best ? (greater ? v[best] - v[first] : v[first] - v[best]) : double.NaN;
+    }
+
     /// <summary>Relative change from <paramref name="from"/> to <paramref name="to"/> (|from| in the denominator).</summary>
     public static double RelativeChange(double from, double to) =>
         from == 0 ? (to == 0 ? 0 : double.PositiveInfinity * Math.Sign(to)) : (to - from) / Math.Abs(from);

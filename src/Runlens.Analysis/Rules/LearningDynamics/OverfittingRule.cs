@@ -141,8 +141,7 @@ public sealed class OverfittingRule : IRule
         }
         // The rise judged against what the run gained before its minimum: relative to a loss that converged near zero
         // (0.04 after starting at 1.1) a drift of 0.003 reads as "7%", though the model gave back almost nothing it had won.
-        var firstEval = Array.FindIndex(v, Finite.Is);
-        var gain = firstEval >= 0 && firstEval < m ? v[firstEval] - best.Value : double.NaN;
+        var gain = SeriesMath.GainBefore(v, m, greater: false);
         var riseFractionOfGain = gain > 0 ? (final.Value - best.Value) / gain : double.NaN;
         var atFloor = riseFractionOfGain < context.Option("min_fraction_of_gain");
 

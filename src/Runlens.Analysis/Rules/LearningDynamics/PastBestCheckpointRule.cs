@@ -60,8 +60,7 @@ public sealed class PastBestCheckpointRule : IRule
 
         // A gap is judged against what the run gained too: relative to a best value near zero (a loss that converged to
         // 0.0006) a drift of a hundred-thousandth is "1%", though the final weights gave back nothing the run had won.
-        var first = Array.FindIndex(v, double.IsFinite);
-        var gain = first >= 0 && first < b ? (greater ? best.Value - v[first] : v[first] - best.Value) : double.NaN;
+        var gain = SeriesMath.GainBefore(v, b, greater);
         var fractionOfGain = gain > 0 && double.IsFinite(final.Value) ? Math.Abs(final.Value - best.Value) / gain : double.NaN;
         var minFraction = context.Option("min_fraction_of_gain");
         var practicallyBest = fractionOfGain < minFraction;
